@@ -1,0 +1,14 @@
+//! `State`, `Action`, `Msg`, `Effect` and `update()`: the only place state
+//! changes. Pure: no I/O, and the clock arrives in messages.
+
+pub mod action;
+pub mod filter;
+pub mod rows;
+pub mod state;
+pub mod update;
+
+pub use action::Action;
+pub use filter::Filter;
+pub use rows::Row;
+pub use state::{Health, InputKind, InputLine, Pane, SourceState, State, StatusLevel};
+pub use update::{update, Effect, Msg};

@@ -1,0 +1,141 @@
+//! Grouping and sorting of the alerts pane: pure functions of the alerts,
+//! the filter and the toggles.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+
+use super::filter::Filter;
+use crate::model::{Alert, AlertState, Severity};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Row {
+    Group {
+        /// The group-by label's value ("" when absent).
+        key: String,
+        count: usize,
+        /// Alerts firing and not suppressed.
+        active: usize,
+        severity: Severity,
+        collapsed: bool,
+        /// Label names whose values differ inside the group: what tells its alerts apart.
+        distinct: Vec<String>,
+    },
+    Alert {
+        /// Index into `State::alerts`.
+        index: usize,
+    },
+}
+
+/// Counts per severity of active (firing, unsuppressed) alerts, plus pending and suppressed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub by_severity: [usize; 5],
+    pub pending: usize,
+    pub suppressed: usize,
+}
+
+pub fn counts<'a>(alerts: impl IntoIterator<Item = &'a Alert>) -> Counts {
+    let mut c = Counts::default();
+    for a in alerts {
+        match a.state {
+            AlertState::Firing => c.by_severity[a.severity() as usize] += 1,
+            AlertState::Pending => c.pending += 1,
+            AlertState::Suppressed => c.suppressed += 1,
+        }
+    }
+    c
+}
+
+pub fn visible(alert: &Alert, filter: &Filter, show_silenced: bool, show_inhibited: bool) -> bool {
+    if !show_silenced && alert.is_silenced() {
+        return false;
+    }
+    if !show_inhibited && alert.is_inhibited() && !alert.is_silenced() {
+        return false;
+    }
+    filter.matches(alert)
+}
+
+fn state_rank(a: &Alert) -> u8 {
+    match a.state {
+        AlertState::Firing => 0,
+        AlertState::Pending => 1,
+        AlertState::Suppressed => 2,
+    }
+}
+
+/// Sort key inside a group: firing first, then severity, then oldest first.
+fn alert_key(a: &Alert) -> (u8, Severity, DateTime<Utc>) {
+    (state_rank(a), a.severity(), a.starts_at)
+}
+
+pub fn build_rows(
+    alerts: &[Alert],
+    filter: &Filter,
+    group_by: &str,
+    show_silenced: bool,
+    show_inhibited: bool,
+    collapsed: &HashSet<String>,
+) -> Vec<Row> {
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, a) in alerts.iter().enumerate() {
+        if visible(a, filter, show_silenced, show_inhibited) {
+            let key = a.labels.get(group_by).map(String::as_str).unwrap_or("");
+            groups.entry(key).or_default().push(i);
+        }
+    }
+    let mut groups: Vec<(&str, Vec<usize>)> = groups.into_iter().collect();
+    for (_, members) in &mut groups {
+        members.sort_by(|&x, &y| alert_key(&alerts[x]).cmp(&alert_key(&alerts[y])));
+    }
+    // Groups: the most urgent first member, then name for a stable order.
+    groups.sort_by(|(ka, a), (kb, b)| {
+        alert_key(&alerts[a[0]]).cmp(&alert_key(&alerts[b[0]])).then_with(|| ka.cmp(kb))
+    });
+    let mut rows = Vec::with_capacity(alerts.len() + groups.len());
+    for (key, members) in groups {
+        let is_collapsed = collapsed.contains(key);
+        let active = members.iter().filter(|&&i| alerts[i].state == AlertState::Firing).count();
+        rows.push(Row::Group {
+            key: key.to_string(),
+            count: members.len(),
+            active,
+            severity: alerts[members[0]].severity(),
+            collapsed: is_collapsed,
+            distinct: distinct_labels(alerts, &members, group_by),
+        });
+        if !is_collapsed {
+            rows.extend(members.into_iter().map(|index| Row::Alert { index }));
+        }
+    }
+    rows
+}
+
+/// Labels whose values differ between the group's alerts; for a group of
+/// one, every label but the grouping label and severity.
+fn distinct_labels(alerts: &[Alert], members: &[usize], group_by: &str) -> Vec<String> {
+    let skip = |name: &str| name == group_by || name == "severity" || name == "alertname";
+    let mut seen: BTreeMap<&str, (Option<&str>, bool)> = BTreeMap::new();
+    for &i in members {
+        for (k, v) in &alerts[i].labels {
+            let e = seen.entry(k.as_str()).or_insert((Some(v.as_str()), false));
+            if e.0 != Some(v.as_str()) {
+                e.1 = true;
+            }
+        }
+    }
+    // A label missing from some members also distinguishes them.
+    for &i in members {
+        for (k, e) in seen.iter_mut() {
+            if !alerts[i].labels.contains_key(*k) {
+                e.1 = true;
+            }
+        }
+    }
+    let single = members.len() == 1;
+    seen.into_iter()
+        .filter(|(k, (_, differs))| !skip(k) && (single || *differs))
+        .map(|(k, _)| k.to_string())
+        .collect()
+}

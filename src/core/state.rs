@@ -1,0 +1,197 @@
+use std::collections::HashSet;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::filter::Filter;
+use super::rows::Row;
+use crate::model::{Alert, Silence};
+use crate::source::{PeerInfo, SourceKind, SourceSpec};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Alerts,
+    Detail,
+    Help,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    Filter,
+    Command,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputLine {
+    pub kind: InputKind,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StatusLevel {
+    Info,
+    Warn,
+    Error,
+}
+
+/// A source's health as the status bar shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Health {
+    /// No answer yet.
+    Connecting,
+    Ok,
+    /// Answered before, but the last poll failed or is overdue; data kept.
+    Stale { since: DateTime<Utc>, reason: String },
+    /// Never answered.
+    Down { reason: String },
+}
+
+#[derive(Clone, Debug)]
+pub struct SourceState {
+    pub name: String,
+    pub kind: SourceKind,
+    pub cluster: Option<String>,
+    pub url: String,
+    pub last_ok: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub failures: u32,
+    pub alerts: Vec<Alert>,
+    pub silences: Vec<Silence>,
+    pub peer: Option<PeerInfo>,
+}
+
+impl SourceState {
+    pub fn new(spec: &SourceSpec) -> SourceState {
+        SourceState {
+            name: spec.name.clone(),
+            kind: spec.kind,
+            cluster: spec.cluster.clone(),
+            url: spec.url.clone(),
+            last_ok: None,
+            last_error: None,
+            failures: 0,
+            alerts: Vec::new(),
+            silences: Vec::new(),
+            peer: None,
+        }
+    }
+
+    pub fn health(&self, now: DateTime<Utc>, stale_after: Duration) -> Health {
+        match (self.last_ok, &self.last_error) {
+            (None, None) => Health::Connecting,
+            (None, Some(reason)) => Health::Down { reason: reason.clone() },
+            (Some(ok), Some(reason)) => Health::Stale { since: ok, reason: reason.clone() },
+            (Some(ok), None) => {
+                let overdue = chrono::Duration::from_std(stale_after).unwrap_or(chrono::Duration::MAX);
+                if now - ok > overdue {
+                    Health::Stale { since: ok, reason: "no answer since".into() }
+                } else {
+                    Health::Ok
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct State {
+    pub now: DateTime<Utc>,
+    pub read_only: bool,
+    pub demo: bool,
+    pub refresh: Duration,
+    /// A source that has not answered for this long is stale.
+    pub stale_after: Duration,
+    pub sources: Vec<SourceState>,
+    /// Deduplicated alerts of every source.
+    pub alerts: Vec<Alert>,
+    pub silences: Vec<Silence>,
+    /// What the alerts pane lists, after filter, grouping and sorting.
+    pub rows: Vec<Row>,
+    pub cursor: usize,
+    pub pane: Pane,
+    /// The previous pane, to return to from help.
+    pub back_to: Pane,
+    /// Fingerprint of the alert in the detail view.
+    pub detail: Option<String>,
+    pub scroll: u16,
+    pub filter: Filter,
+    pub filter_error: Option<String>,
+    pub input: Option<InputLine>,
+    /// The filter in force when `/` was pressed, restored by Esc.
+    pub filter_before_edit: Option<Filter>,
+    pub group_by: String,
+    pub show_silenced: bool,
+    pub show_inhibited: bool,
+    pub collapsed: HashSet<String>,
+    pub status: Option<(StatusLevel, String, DateTime<Utc>)>,
+    /// Rows the alerts list shows at once; sent by the UI on resize.
+    pub page_rows: usize,
+    pub quit: bool,
+}
+
+impl State {
+    pub fn new(specs: &[SourceSpec], now: DateTime<Utc>, refresh: Duration) -> State {
+        State {
+            now,
+            read_only: false,
+            demo: specs.iter().any(|s| s.kind == SourceKind::Demo),
+            refresh,
+            stale_after: refresh * 3,
+            sources: specs.iter().map(SourceState::new).collect(),
+            alerts: Vec::new(),
+            silences: Vec::new(),
+            rows: Vec::new(),
+            cursor: 0,
+            pane: Pane::Alerts,
+            back_to: Pane::Alerts,
+            detail: None,
+            scroll: 0,
+            filter: Filter::default(),
+            filter_error: None,
+            input: None,
+            filter_before_edit: None,
+            group_by: "alertname".into(),
+            show_silenced: true,
+            show_inhibited: true,
+            collapsed: HashSet::new(),
+            status: None,
+            page_rows: 20,
+            quit: false,
+        }
+    }
+
+    pub fn health(&self, source: usize) -> Health {
+        self.sources[source].health(self.now, self.stale_after)
+    }
+
+    /// True when the alert's every reporting source is stale or down.
+    pub fn is_stale(&self, alert: &Alert) -> bool {
+        alert.sources.iter().all(|name| {
+            self.sources
+                .iter()
+                .position(|s| &s.name == name)
+                .is_some_and(|i| !matches!(self.health(i), Health::Ok))
+        })
+    }
+
+    pub fn selected_alert(&self) -> Option<&Alert> {
+        match self.rows.get(self.cursor)? {
+            Row::Alert { index, .. } => self.alerts.get(*index),
+            Row::Group { .. } => None,
+        }
+    }
+
+    pub fn detail_alert(&self) -> Option<&Alert> {
+        let fp = self.detail.as_deref()?;
+        self.alerts.iter().find(|a| a.fingerprint == fp)
+    }
+
+    /// Silences (by id) that suppress this alert.
+    pub fn silences_of<'a>(&'a self, alert: &'a Alert) -> impl Iterator<Item = &'a Silence> + 'a {
+        alert.silenced_by.iter().filter_map(move |id| self.silences.iter().find(|s| &s.id == id))
+    }
+
+    pub fn any_source_unhealthy(&self) -> bool {
+        (0..self.sources.len()).any(|i| !matches!(self.health(i), Health::Ok))
+    }
+}

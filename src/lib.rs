@@ -1,0 +1,14 @@
+//! oncall: a terminal console for the person holding the pager.
+//!
+//! Data flows one way: sources send `Msg`s, `core::update` changes `State`
+//! and returns `Effect`s, and `ui` draws the `State`.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod core;
+pub mod model;
+pub mod sanitize;
+pub mod source;
+pub mod ui;
+pub mod yaml;

@@ -1,0 +1,154 @@
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Label or annotation set, sorted by name (as Alertmanager shows them).
+pub type Labels = BTreeMap<String, String>;
+
+/// Where an alert stands. `Suppressed` covers silenced and inhibited; the
+/// `silenced_by` / `inhibited_by` lists tell which.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AlertState {
+    Firing,
+    Pending,
+    Suppressed,
+}
+
+/// Severity read from the `severity` label; the order is the display order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Critical,
+    Error,
+    Warning,
+    Info,
+    None,
+}
+
+impl Severity {
+    pub fn from_label(value: Option<&str>) -> Severity {
+        let Some(v) = value else { return Severity::None };
+        match v.to_ascii_lowercase().as_str() {
+            "critical" | "crit" | "page" | "p1" | "sev1" | "emergency" | "fatal" => Severity::Critical,
+            "error" | "high" | "major" | "p2" | "sev2" => Severity::Error,
+            "warning" | "warn" | "medium" | "p3" | "sev3" => Severity::Warning,
+            "info" | "low" | "minor" | "notice" | "p4" | "sev4" | "informational" => Severity::Info,
+            _ => Severity::None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::None => "none",
+        }
+    }
+
+    pub const ALL: [Severity; 5] =
+        [Severity::Critical, Severity::Error, Severity::Warning, Severity::Info, Severity::None];
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Alert {
+    pub fingerprint: String,
+    pub labels: Labels,
+    pub annotations: Labels,
+    pub state: AlertState,
+    pub starts_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
+    #[serde(rename = "generatorURL")]
+    pub generator_url: String,
+    pub silenced_by: Vec<String>,
+    pub inhibited_by: Vec<String>,
+    pub receivers: Vec<String>,
+    /// Names of the sources that reported this alert.
+    pub sources: Vec<String>,
+}
+
+impl Alert {
+    pub fn alertname(&self) -> &str {
+        self.labels.get("alertname").map(String::as_str).unwrap_or("")
+    }
+
+    pub fn severity(&self) -> Severity {
+        Severity::from_label(self.labels.get("severity").map(String::as_str))
+    }
+
+    pub fn is_silenced(&self) -> bool {
+        !self.silenced_by.is_empty()
+    }
+
+    pub fn is_inhibited(&self) -> bool {
+        !self.inhibited_by.is_empty()
+    }
+
+    /// The state word a user sees: firing, pending, silenced or inhibited.
+    pub fn state_word(&self) -> &'static str {
+        match self.state {
+            AlertState::Firing => "firing",
+            AlertState::Pending => "pending",
+            AlertState::Suppressed if self.is_silenced() => "silenced",
+            AlertState::Suppressed if self.is_inhibited() => "inhibited",
+            AlertState::Suppressed => "suppressed",
+        }
+    }
+
+    pub fn annotation(&self, name: &str) -> Option<&str> {
+        self.annotations.get(name).map(String::as_str)
+    }
+
+    /// The one-line summary: `summary`, else `message`, else `description`.
+    pub fn summary(&self) -> &str {
+        ["summary", "message", "description"]
+            .iter()
+            .find_map(|k| self.annotation(k))
+            .unwrap_or("")
+    }
+}
+
+/// Alertmanager's fingerprint of a label set (FNV-1a 64 over the sorted
+/// name/value pairs, each followed by 0xff), so alerts seen only by
+/// Prometheus line up with the same alert in Alertmanager.
+pub fn fingerprint(labels: &Labels) -> String {
+    const OFFSET: u64 = 14695981039346656037;
+    const PRIME: u64 = 1099511628211;
+    let mut hash = OFFSET;
+    let mut add = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    };
+    for (name, value) in labels {
+        add(name.as_bytes());
+        add(&[0xff]);
+        add(value.as_bytes());
+        add(&[0xff]);
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_aliases_sort_critical_first() {
+        let mut v = vec![
+            Severity::from_label(Some("info")),
+            Severity::from_label(Some("CRITICAL")),
+            Severity::from_label(None),
+            Severity::from_label(Some("warning")),
+        ];
+        v.sort();
+        assert_eq!(v, vec![Severity::Critical, Severity::Warning, Severity::Info, Severity::None]);
+    }
+}

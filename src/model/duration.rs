@@ -1,0 +1,108 @@
+//! Durations in Prometheus style: `30s`, `15m`, `2h`, `1d`, `1w`, `1h30m`.
+
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid duration {input:?}: {reason} (examples: 30s, 15m, 2h, 1d, 1h30m)")]
+pub struct DurationError {
+    pub input: String,
+    pub reason: &'static str,
+}
+
+pub fn parse_duration(input: &str) -> Result<Duration, DurationError> {
+    let err = |reason| DurationError { input: input.to_string(), reason };
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(err("empty"));
+    }
+    let mut total: u64 = 0;
+    let mut num = String::new();
+    let mut chars = s.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        if num.is_empty() {
+            return Err(err("a unit must follow a number"));
+        }
+        let n: u64 = num.parse().map_err(|_| err("number too large"))?;
+        num.clear();
+        let unit_ms: u64 = match c {
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                1
+            }
+            's' => 1_000,
+            'm' => 60_000,
+            'h' => 3_600_000,
+            'd' => 86_400_000,
+            'w' => 7 * 86_400_000,
+            'y' => 365 * 86_400_000,
+            _ => return Err(err("unknown unit")),
+        };
+        total = n.checked_mul(unit_ms).and_then(|v| total.checked_add(v)).ok_or_else(|| err("too large"))?;
+        any = true;
+    }
+    if !num.is_empty() {
+        return Err(err("missing unit"));
+    }
+    if !any {
+        return Err(err("empty"));
+    }
+    Ok(Duration::from_millis(total))
+}
+
+/// Short age for tables: `42s`, `17m`, `3h`, `2d`, `5w`.
+pub fn format_age(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m", s / 60),
+        3600..=86_399 => format!("{}h", s / 3600),
+        86_400..=1_209_599 => format!("{}d", s / 86_400),
+        _ => format!("{}w", s / 604_800),
+    }
+}
+
+/// Longer form for detail views: `2h 5m`, `17m 3s`.
+pub fn format_age_long(secs: i64) -> String {
+    let s = secs.max(0);
+    let (d, h, m, sec) = (s / 86_400, (s % 86_400) / 3600, (s % 3600) / 60, s % 60);
+    if d > 0 {
+        format!("{d}d {h}h")
+    } else if h > 0 {
+        format!("{h}h {m}m")
+    } else if m > 0 {
+        format!("{m}m {sec}s")
+    } else {
+        format!("{sec}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_units_and_compounds() {
+        assert_eq!(parse_duration("15s").unwrap(), Duration::from_secs(15));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("1d").unwrap(), Duration::from_secs(86_400));
+        assert!(parse_duration("15").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn ages_are_short() {
+        assert_eq!(format_age(5), "5s");
+        assert_eq!(format_age(17 * 60 + 3), "17m");
+        assert_eq!(format_age(3 * 3600), "3h");
+        assert_eq!(format_age(-4), "0s");
+        assert_eq!(format_age_long(3725), "1h 2m");
+    }
+}

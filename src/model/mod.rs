@@ -1,0 +1,10 @@
+//! Plain domain types. No I/O, no ratatui, no tokio.
+
+pub mod alert;
+pub mod duration;
+pub mod matcher;
+pub mod silence;
+
+pub use alert::{fingerprint, Alert, AlertState, Labels, Severity};
+pub use matcher::{parse_matchers, MatchOp, Matcher, MatcherError};
+pub use silence::{Silence, SilenceState};

@@ -1,0 +1,95 @@
+//! Alertmanager and Prometheus clients, HA dedup, polling, and the embedded
+//! demo source. Knows nothing of the UI.
+
+pub mod demo;
+pub mod merge;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::model::{Alert, Silence};
+
+pub use merge::merge_alerts;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    Alertmanager,
+    Prometheus,
+    Demo,
+}
+
+impl SourceKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Alertmanager => "alertmanager",
+            SourceKind::Prometheus => "prometheus",
+            SourceKind::Demo => "demo",
+        }
+    }
+}
+
+/// Where a secret comes from. Never the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Secret {
+    Env(String),
+    File(PathBuf),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Auth {
+    pub bearer_token: Option<Secret>,
+    pub basic_user: Option<String>,
+    pub basic_password: Option<Secret>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tls {
+    pub ca_file: Option<PathBuf>,
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+    pub insecure_skip_verify: bool,
+}
+
+/// One configured endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceSpec {
+    pub name: String,
+    pub kind: SourceKind,
+    pub url: String,
+    /// HA cluster name from the config; members share alerts and silences.
+    pub cluster: Option<String>,
+    pub auth: Auth,
+    pub tls: Tls,
+}
+
+/// Alertmanager's own view of its gossip cluster (from `/api/v2/status`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PeerInfo {
+    pub name: String,
+    pub peers: Vec<String>,
+}
+
+/// One successful poll of one source.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    pub alerts: Vec<Alert>,
+    pub silences: Vec<Silence>,
+    pub peer: Option<PeerInfo>,
+}
+
+/// Why a poll failed, in words for the status bar and stderr.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    #[error("cannot connect: {0}")]
+    Connect(String),
+    #[error("no answer within {}s", .0.as_secs_f32())]
+    Timeout(Duration),
+    #[error("HTTP {status}: {snippet}")]
+    Status { status: u16, snippet: String },
+    #[error("answered with an HTML page, not the API (a login proxy?)")]
+    Html,
+    #[error("bad answer: {0}")]
+    Decode(String),
+    #[error("configuration: {0}")]
+    Config(String),
+}
