@@ -1,1 +1,292 @@
-//! The config file.
+//! The config file (design §4): where it is, what it holds, and how the
+//! command line and environment combine with it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::model::duration::parse_duration;
+use crate::source::{Auth, Secret, SourceKind, SourceSpec, Tls};
+use crate::yaml;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub refresh: Option<String>,
+    /// Per-request timeout of a poll (default 10s).
+    pub timeout: Option<String>,
+    /// A source that has not answered for this long is shown stale (default 3 refreshes).
+    pub stale_after: Option<String>,
+    pub author: Option<String>,
+    #[serde(default)]
+    pub alertmanagers: Vec<SourceConfig>,
+    #[serde(default)]
+    pub prometheus: Vec<SourceConfig>,
+    pub theme: Option<String>,
+    pub group_by: Option<String>,
+    /// Rebinds keys: action name → key (`ack: "a"`).
+    #[serde(default)]
+    pub keys: BTreeMap<String, String>,
+    pub runbooks: Option<Vec<PathBuf>>,
+    pub postmortems: Option<PathBuf>,
+    // Read by later features; accepted here so a full config validates.
+    pub ack: Option<yaml::Value>,
+    pub escalation: Option<yaml::Value>,
+    pub schedules: Option<yaml::Value>,
+    pub notifiers: Option<yaml::Value>,
+    pub time_intervals: Option<yaml::Value>,
+    pub slos: Option<yaml::Value>,
+    pub incidents: Option<yaml::Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    pub name: Option<String>,
+    pub url: String,
+    pub cluster: Option<String>,
+    pub bearer_token_file: Option<PathBuf>,
+    pub bearer_token_env: Option<String>,
+    pub basic_auth: Option<BasicAuthConfig>,
+    pub ca_file: Option<PathBuf>,
+    pub cert_file: Option<PathBuf>,
+    pub key_file: Option<PathBuf>,
+    #[serde(default)]
+    pub insecure_skip_verify: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuthConfig {
+    pub username: String,
+    pub password_file: Option<PathBuf>,
+    pub password_env: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config {path}: {reason}")]
+    Read { path: PathBuf, reason: String },
+    #[error("config {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("config {path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// `$XDG_CONFIG_HOME/oncall` (or `~/.config/oncall`).
+pub fn config_dir() -> Option<PathBuf> {
+    xdg_dir("XDG_CONFIG_HOME", ".config").map(|d| d.join("oncall"))
+}
+
+/// `$XDG_STATE_HOME/oncall` (or `~/.local/state/oncall`).
+pub fn state_dir() -> Option<PathBuf> {
+    xdg_dir("XDG_STATE_HOME", ".local/state").map(|d| d.join("oncall"))
+}
+
+fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+    match std::env::var_os(var) {
+        Some(v) if !v.is_empty() => Some(PathBuf::from(v)),
+        _ => std::env::var_os("HOME").map(|h| PathBuf::from(h).join(fallback)),
+    }
+}
+
+/// Loads the config: an explicit path must exist; the default path may be absent.
+pub fn load(explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>), ConfigError> {
+    let (path, required) = match explicit {
+        Some(p) => (p.to_path_buf(), true),
+        None => match config_dir() {
+            Some(d) => (d.join("config.yaml"), false),
+            None => return Ok((Config::default(), None)),
+        },
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok((Config::default(), None)),
+        Err(e) => return Err(ConfigError::Read { path, reason: e.to_string() }),
+    };
+    let config = parse(&text, &path)?;
+    Ok((config, Some(path)))
+}
+
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    if text.trim().is_empty() {
+        return Ok(Config::default());
+    }
+    let config: Config =
+        yaml::from_str(text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.message })?;
+    let invalid = |message: String| ConfigError::Invalid { path: path.to_path_buf(), message };
+    for (key, value) in [("refresh", &config.refresh), ("timeout", &config.timeout), ("stale_after", &config.stale_after)] {
+        if let Some(v) = value {
+            parse_duration(v).map_err(|e| invalid(format!("{key}: {e}")))?;
+        }
+    }
+    for s in config.alertmanagers.iter().chain(&config.prometheus) {
+        check_url(&s.url).map_err(invalid)?;
+    }
+    Ok(config)
+}
+
+fn check_url(url: &str) -> Result<(), String> {
+    if url.starts_with("http://") || url.starts_with("https://") {
+        Ok(())
+    } else {
+        Err(format!("source url {url:?} must start with http:// or https://"))
+    }
+}
+
+/// Source settings from the command line and environment, merged with the config.
+#[derive(Debug, Default, Clone)]
+pub struct SourceArgs {
+    pub alertmanagers: Vec<String>,
+    pub prometheus: Vec<String>,
+}
+
+/// Command-line sources come first; config sources follow. `ALERTMANAGER_URL`
+/// is read by clap into `alertmanagers` when no flag is given.
+pub fn source_specs(config: &Config, args: &SourceArgs) -> Result<Vec<SourceSpec>, String> {
+    let mut specs = Vec::new();
+    for url in &args.alertmanagers {
+        check_url(url)?;
+        specs.push(plain_spec(url, SourceKind::Alertmanager));
+    }
+    for url in &args.prometheus {
+        check_url(url)?;
+        specs.push(plain_spec(url, SourceKind::Prometheus));
+    }
+    for (list, kind) in [(&config.alertmanagers, SourceKind::Alertmanager), (&config.prometheus, SourceKind::Prometheus)] {
+        for s in list {
+            specs.push(SourceSpec {
+                name: s.name.clone().unwrap_or_else(|| host_of(&s.url)),
+                kind,
+                url: s.url.trim_end_matches('/').to_string(),
+                cluster: s.cluster.clone(),
+                auth: Auth {
+                    bearer_token: s
+                        .bearer_token_env
+                        .clone()
+                        .map(Secret::Env)
+                        .or_else(|| s.bearer_token_file.clone().map(Secret::File)),
+                    basic_user: s.basic_auth.as_ref().map(|b| b.username.clone()),
+                    basic_password: s.basic_auth.as_ref().and_then(|b| {
+                        b.password_env.clone().map(Secret::Env).or_else(|| b.password_file.clone().map(Secret::File))
+                    }),
+                },
+                tls: Tls {
+                    ca_file: s.ca_file.clone(),
+                    cert_file: s.cert_file.clone(),
+                    key_file: s.key_file.clone(),
+                    insecure_skip_verify: s.insecure_skip_verify,
+                },
+            });
+        }
+    }
+    dedup_names(&mut specs);
+    Ok(specs)
+}
+
+fn plain_spec(url: &str, kind: SourceKind) -> SourceSpec {
+    SourceSpec {
+        name: host_of(url),
+        kind,
+        url: url.trim_end_matches('/').to_string(),
+        cluster: None,
+        auth: Auth::default(),
+        tls: Tls::default(),
+    }
+}
+
+/// `http://user@am1.example:9093/x` → `am1.example:9093`: a short, secret-free name.
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    authority.rsplit('@').next().unwrap_or(authority).to_string()
+}
+
+/// Two sources may not share a name: dedup keys on it.
+fn dedup_names(specs: &mut [SourceSpec]) {
+    for i in 1..specs.len() {
+        let mut n = 2;
+        let base = specs[i].name.clone();
+        while specs[..i].iter().any(|s| s.name == specs[i].name) {
+            specs[i].name = format!("{base}#{n}");
+            n += 1;
+        }
+    }
+}
+
+impl Config {
+    pub fn refresh(&self) -> Duration {
+        self.refresh.as_deref().and_then(|r| parse_duration(r).ok()).unwrap_or(Duration::from_secs(15))
+    }
+    pub fn timeout(&self) -> Duration {
+        self.timeout.as_deref().and_then(|r| parse_duration(r).ok()).unwrap_or(Duration::from_secs(10))
+    }
+    pub fn stale_after(&self) -> Duration {
+        self.stale_after.as_deref().and_then(|r| parse_duration(r).ok()).unwrap_or(self.refresh() * 3)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DESIGN_EXAMPLE: &str = r#"
+refresh: 15s
+author: alice
+alertmanagers:
+  - {name: am-eu-1, url: "https://am1.example:9093", cluster: eu, bearer_token_file: /etc/oncall/token, ca_file: /etc/oncall/ca.pem}
+  - {name: am-eu-2, url: "https://am2.example:9093", cluster: eu}
+prometheus:
+  - {name: prom-eu, url: "http://prom.example:9090"}
+ack: {duration: 15m}
+runbooks: [/srv/runbooks]
+postmortems: ./postmortems
+theme: dark
+escalation:
+  - name: ml-model-serving
+    match: 'team="ml-platform",severity="critical"'
+    levels:
+      - {after: 5m, targets: [fraud-model-oncall], notify: [pager]}
+slos:
+  - {name: fraud-availability, objective: 99.9, window: 30d}
+"#;
+
+    #[test]
+    fn the_design_example_loads() {
+        let c = parse(DESIGN_EXAMPLE, Path::new("c.yaml")).unwrap();
+        let specs = source_specs(&c, &SourceArgs::default()).unwrap();
+        assert_eq!(specs.len(), 3);
+        assert_eq!(specs[0].cluster.as_deref(), Some("eu"));
+        assert_eq!(specs[0].auth.bearer_token, Some(Secret::File("/etc/oncall/token".into())));
+        assert_eq!(specs[2].kind, SourceKind::Prometheus);
+        assert_eq!(c.refresh(), Duration::from_secs(15));
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_and_line() {
+        let err = parse("refresh: 15s\nalertmanager:\n  - url: http://x\n", Path::new("c.yaml")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("alertmanager") && msg.contains("line 2"), "{msg}");
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let msg = parse("refresh: soon\n", Path::new("c.yaml")).unwrap_err().to_string();
+        assert!(msg.contains("refresh") && msg.contains("soon"), "{msg}");
+        let msg = parse("alertmanagers: [{url: am:9093}]\n", Path::new("c.yaml")).unwrap_err().to_string();
+        assert!(msg.contains("http://"), "{msg}");
+    }
+
+    #[test]
+    fn names_carry_no_credentials_and_stay_unique() {
+        let args = SourceArgs {
+            alertmanagers: vec!["http://bob:pw@am:9093/".into(), "http://am:9093".into()],
+            prometheus: vec![],
+        };
+        let specs = source_specs(&Config::default(), &args).unwrap();
+        assert_eq!(specs[0].name, "am:9093");
+        assert_eq!(specs[1].name, "am:9093#2");
+    }
+}

@@ -4,7 +4,7 @@ use super::action::Action;
 use super::filter::Filter;
 use super::rows::{build_rows, Row};
 use super::state::{InputKind, InputLine, Pane, State, StatusLevel};
-use crate::source::{merge_alerts, Snapshot, SourceError};
+use crate::source::{merge_sources, Snapshot, SourceError};
 
 /// Everything that can happen to the state.
 #[derive(Clone, Debug)]
@@ -99,7 +99,7 @@ fn polled(state: &mut State, source: usize, at: DateTime<Utc>, result: Result<Sn
 
 /// Recomputes the merged alerts and the rows, keeping the cursor on the same item.
 pub fn remerge(state: &mut State) {
-    state.alerts = merge_alerts(state.sources.iter().map(|s| (s.name.as_str(), s.alerts.as_slice())));
+    state.alerts = merge_sources(state.sources.iter().map(|s| (s.name.as_str(), s.kind, s.alerts.as_slice())));
     let mut silences: Vec<_> = Vec::new();
     for s in state.sources.iter().flat_map(|s| s.silences.iter()) {
         if !silences.iter().any(|x: &crate::model::Silence| x.id == s.id) {

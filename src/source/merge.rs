@@ -3,18 +3,39 @@
 
 use std::collections::HashMap;
 
+use super::SourceKind;
 use crate::model::{Alert, AlertState};
 
-/// Merges per-source alert lists. For an alert seen by several sources the
-/// most urgent state wins (firing over pending over suppressed), so one
-/// member that has not yet heard of a silence never hides a firing alert.
+/// Merges per-source alert lists, all treated as Alertmanagers.
 pub fn merge_alerts<'a>(per_source: impl IntoIterator<Item = (&'a str, &'a [Alert])>) -> Vec<Alert> {
+    merge_sources(per_source.into_iter().map(|(n, a)| (n, SourceKind::Alertmanager, a)))
+}
+
+/// Merges per-source alert lists. For an alert seen by several Alertmanagers
+/// the most urgent state wins (firing over pending over suppressed), so one
+/// member that has not yet heard of a silence never hides a firing alert.
+/// Prometheus knows nothing of silences and inhibitions, so its copy only
+/// decides the state of alerts no Alertmanager reports (pending ones).
+pub fn merge_sources<'a>(per_source: impl IntoIterator<Item = (&'a str, SourceKind, &'a [Alert])>) -> Vec<Alert> {
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut out: Vec<Alert> = Vec::new();
-    for (source, alerts) in per_source {
+    let mut from_am: Vec<bool> = Vec::new();
+    for (source, kind, alerts) in per_source {
+        let is_am = kind != SourceKind::Prometheus;
         for alert in alerts {
             match index.get(alert.fingerprint.as_str()) {
-                Some(&i) => absorb(&mut out[i], alert, source),
+                Some(&i) => {
+                    if is_am && !from_am[i] {
+                        // The first Alertmanager copy replaces Prometheus's view of the state.
+                        let sources = std::mem::take(&mut out[i].sources);
+                        out[i] = Alert { sources, ..alert.clone() };
+                        from_am[i] = true;
+                    } else if !is_am && from_am[i] {
+                        add_source(&mut out[i], source);
+                        continue;
+                    }
+                    absorb(&mut out[i], alert, source)
+                }
                 None => {
                     index.insert(alert.fingerprint.as_str(), out.len());
                     let mut a = alert.clone();
@@ -22,6 +43,7 @@ pub fn merge_alerts<'a>(per_source: impl IntoIterator<Item = (&'a str, &'a [Aler
                         a.sources.push(source.to_string());
                     }
                     out.push(a);
+                    from_am.push(is_am);
                 }
             }
         }
@@ -37,10 +59,14 @@ fn rank(state: AlertState) -> u8 {
     }
 }
 
-fn absorb(into: &mut Alert, other: &Alert, source: &str) {
+fn add_source(into: &mut Alert, source: &str) {
     if !into.sources.iter().any(|s| s == source) {
         into.sources.push(source.to_string());
     }
+}
+
+fn absorb(into: &mut Alert, other: &Alert, source: &str) {
+    add_source(into, source);
     if rank(other.state) < rank(into.state) {
         into.state = other.state;
         if other.state != AlertState::Suppressed {
@@ -71,5 +97,53 @@ fn union(into: &mut Vec<String>, more: &[String]) {
         if !into.contains(m) {
             into.push(m.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{fingerprint, Labels};
+
+    fn alert(state: AlertState, silenced: &[&str]) -> Alert {
+        let labels: Labels = [("alertname".to_string(), "X".to_string())].into();
+        Alert {
+            fingerprint: fingerprint(&labels),
+            labels,
+            annotations: Labels::new(),
+            state,
+            starts_at: chrono::DateTime::UNIX_EPOCH,
+            ends_at: None,
+            updated_at: None,
+            generator_url: String::new(),
+            silenced_by: silenced.iter().map(|s| s.to_string()).collect(),
+            inhibited_by: vec![],
+            receivers: vec![],
+            sources: vec![],
+        }
+    }
+
+    #[test]
+    fn prometheus_never_unsilences_an_alertmanager_alert() {
+        let prom = [alert(AlertState::Firing, &[])];
+        let am = [alert(AlertState::Suppressed, &["s1"])];
+        for order in [[("p", SourceKind::Prometheus, &prom[..]), ("a", SourceKind::Alertmanager, &am[..])],
+                      [("a", SourceKind::Alertmanager, &am[..]), ("p", SourceKind::Prometheus, &prom[..])]] {
+            let merged = merge_sources(order);
+            assert_eq!(merged.len(), 1);
+            assert_eq!(merged[0].state, AlertState::Suppressed);
+            assert_eq!(merged[0].silenced_by, vec!["s1"]);
+            assert_eq!(merged[0].sources.len(), 2);
+        }
+    }
+
+    #[test]
+    fn a_member_that_still_sees_it_firing_wins() {
+        let a = [alert(AlertState::Suppressed, &["s1"])];
+        let b = [alert(AlertState::Firing, &[])];
+        let merged = merge_alerts([("am1", &a[..]), ("am2", &b[..])]);
+        assert_eq!(merged[0].state, AlertState::Firing);
+        assert!(merged[0].silenced_by.is_empty());
+        assert_eq!(merged[0].sources, vec!["am1", "am2"]);
     }
 }

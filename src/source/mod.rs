@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::model::{Alert, Silence};
 
-pub use merge::merge_alerts;
+pub use merge::{merge_alerts, merge_sources};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SourceKind {
