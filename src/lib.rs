@@ -3,6 +3,7 @@
 //! Data flows one way: sources send `Msg`s, `core::update` changes `State`
 //! and returns `Effect`s, and `ui` draws the `State`.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;

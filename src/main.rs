@@ -1,1 +1,85 @@
-fn main() {}
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use oncall::app::{self, Settings};
+use oncall::cli::{Cli, Command};
+use oncall::{commands, config, source, ui};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut settings = match app::settings(&cli.global) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("oncall: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("oncall: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match cli.command {
+        Some(Command::Alerts(args)) => runtime.block_on(commands::alerts::run(&settings, &args)),
+        None => {
+            if settings.sources.is_empty() && !offer_demo(&mut settings) {
+                return ExitCode::from(1);
+            }
+            console(settings, runtime)
+        }
+    }
+}
+
+/// With no source configured: explain, and on a terminal offer the demo.
+fn offer_demo(settings: &mut Settings) -> bool {
+    eprint!("{}", app::no_source_help());
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return false;
+    }
+    eprint!("\nStart the demo now? [Y/n] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    if !matches!(answer.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes") {
+        return false;
+    }
+    settings.demo = true;
+    settings.sources = source::demo::specs();
+    true
+}
+
+fn console(settings: Settings, runtime: tokio::runtime::Runtime) -> ExitCode {
+    let mut notices = Vec::new();
+    match app::init_logging(settings.state_dir.as_ref()) {
+        Ok(path) => tracing::info!(log = %path.display(), "console starting"),
+        Err(e) => notices.push(format!("logging is off: {e}")),
+    }
+    let keymap = match ui::keymap::Keymap::new(&settings.keys) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("oncall: config keys: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let user_themes = config::config_dir().map(|d| d.join("themes"));
+    let (theme, warning) = ui::theme::load_theme(settings.theme.as_deref(), user_themes.as_deref(), no_color);
+    notices.extend(warning);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!("panic: {info}");
+        previous(info);
+    }));
+    match runtime.block_on(ui::event_loop::run(settings, theme, keymap, notices)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("oncall: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! Turns the command line, the environment and the config file into the
+//! settings every command runs with, and sets up logging.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::GlobalArgs;
+use crate::config::{self, SourceArgs};
+use crate::model::duration::parse_duration;
+use crate::source::{demo, SourceSpec};
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub sources: Vec<SourceSpec>,
+    pub demo: bool,
+    pub refresh: Duration,
+    pub timeout: Duration,
+    pub stale_after: Duration,
+    pub read_only: bool,
+    pub theme: Option<String>,
+    pub keys: BTreeMap<String, String>,
+    pub group_by: Option<String>,
+    pub state_dir: Option<PathBuf>,
+    pub config_path: Option<PathBuf>,
+}
+
+/// Reads config and flags; errors are one sentence for stderr.
+pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
+    let (config, config_path) = config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
+    for url in args.alertmanagers.iter().chain(&args.prometheus) {
+        if url.split_once("://").is_some_and(|(_, rest)| rest.split('/').next().unwrap_or("").contains('@')) {
+            return Err(format!(
+                "credentials in a source URL on the command line are refused (they would land in shell history \
+                 and process lists); put them in the config file with basic_auth and password_file or password_env: {}",
+                url.split_once("://").map(|(s, _)| s).unwrap_or("")
+            ));
+        }
+    }
+    let source_args = SourceArgs { alertmanagers: args.alertmanagers.clone(), prometheus: args.prometheus.clone() };
+    let sources = if args.demo { demo::specs() } else { config::source_specs(&config, &source_args)? };
+    let refresh = match &args.refresh {
+        Some(r) => parse_duration(r).map_err(|e| format!("--refresh: {e}"))?,
+        None => config.refresh(),
+    };
+    if refresh < Duration::from_secs(1) {
+        return Err(format!("refresh of {}ms is too fast; use at least 1s", refresh.as_millis()));
+    }
+    let stale_after = if config.stale_after.is_some() { config.stale_after() } else { refresh * 3 };
+    Ok(Settings {
+        sources,
+        demo: args.demo,
+        refresh,
+        timeout: config.timeout().min(refresh.max(Duration::from_secs(1))),
+        stale_after,
+        read_only: args.read_only,
+        theme: args.theme.clone().or(config.theme.clone()),
+        keys: config.keys.clone(),
+        group_by: config.group_by.clone(),
+        state_dir: args.state_dir.clone().or_else(config::state_dir),
+        config_path,
+    })
+}
+
+/// Logs go to `<state dir>/oncall.log`, never to the screen. Returns the
+/// log path, or why logging is off.
+pub fn init_logging(state_dir: Option<&PathBuf>) -> Result<PathBuf, String> {
+    let dir = state_dir.ok_or("no state directory (set XDG_STATE_HOME or HOME)")?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let path = dir.join("oncall.log");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let filter = std::env::var("ONCALL_LOG").ok().and_then(|v| v.parse().ok()).unwrap_or(tracing::Level::INFO);
+    tracing_subscriber::fmt()
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_max_level(filter)
+        .try_init()
+        .map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
+/// What to tell a user who has configured no source.
+pub fn no_source_help() -> String {
+    let config = config::config_dir()
+        .map(|d| d.join("config.yaml").display().to_string())
+        .unwrap_or_else(|| "$XDG_CONFIG_HOME/oncall/config.yaml".into());
+    format!(
+        "oncall: no Alertmanager is configured.\n\n\
+         Point oncall at one:\n  \
+           oncall --alertmanager http://127.0.0.1:9093\n  \
+           export ALERTMANAGER_URL=http://127.0.0.1:9093\n  \
+           or list `alertmanagers:` in {config} (see README.md)\n\n\
+         Or look around the built-in demo first:\n  \
+           oncall --demo\n"
+    )
+}

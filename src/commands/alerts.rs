@@ -1,0 +1,146 @@
+//! `oncall alerts`: a one-shot snapshot of the deduplicated alerts.
+//!
+//! JSON shape (stable; one object per deduplicated alert, most urgent first):
+//! `{fingerprint, labels, annotations, state: firing|pending|suppressed,
+//!   startsAt, endsAt?, updatedAt?, generatorURL, silencedBy, inhibitedBy,
+//!   receivers, sources}`.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use chrono::Utc;
+use tokio::task::JoinSet;
+
+use crate::app::Settings;
+use crate::cli::{AlertsArgs, Output};
+use crate::core::filter::Filter;
+use crate::model::duration::format_age;
+use crate::model::{parse_matchers, Alert};
+use crate::sanitize;
+use crate::source::{demo, fetch_once, merge_sources, Snapshot, SourceError, SourceKind};
+
+/// Exit code when some sources failed and the output came from the others.
+pub const PARTIAL: u8 = 3;
+
+pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
+    let filter = match &args.filter {
+        Some(f) => match parse_matchers(f) {
+            Ok(matchers) => Filter { source: f.clone(), matchers, text: vec![] },
+            Err(e) => {
+                eprintln!("oncall: invalid --filter {f:?}: {e}");
+                return ExitCode::from(1);
+            }
+        },
+        None => Filter::default(),
+    };
+    if settings.sources.is_empty() {
+        eprint!("{}", crate::app::no_source_help());
+        return ExitCode::from(1);
+    }
+    let results = fetch_all(settings).await;
+    let mut failed = 0;
+    for (i, r) in results.iter().enumerate() {
+        if let Err(e) = r {
+            failed += 1;
+            let spec = &settings.sources[i];
+            eprintln!("oncall: {} {} ({}): {}", spec.kind.name(), spec.name, redact(&spec.url), sanitize::line(&e.to_string()));
+        }
+    }
+    if failed == results.len() {
+        return ExitCode::from(1);
+    }
+    let mut alerts = merge_sources(settings.sources.iter().zip(&results).filter_map(|(spec, r)| {
+        r.as_ref().ok().map(|snap| (spec.name.as_str(), spec.kind, snap.alerts.as_slice()))
+    }));
+    alerts.retain(|a| filter.matches(a) && !(args.active_only && (a.is_silenced() || a.is_inhibited())));
+    alerts.sort_by(|a, b| {
+        (a.state as u8, a.severity(), a.starts_at, a.alertname()).cmp(&(b.state as u8, b.severity(), b.starts_at, b.alertname()))
+    });
+    let written = match args.output {
+        Output::Json => write_json(&alerts),
+        Output::Table => write_table(&alerts),
+    };
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("oncall: cannot write output: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    if failed > 0 {
+        ExitCode::from(PARTIAL)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+async fn fetch_all(settings: &Settings) -> Vec<Result<Snapshot, SourceError>> {
+    let now = Utc::now();
+    let mut set = JoinSet::new();
+    for (i, spec) in settings.sources.iter().cloned().enumerate() {
+        let timeout = settings.timeout;
+        let demo = settings.demo || spec.kind == SourceKind::Demo;
+        set.spawn(async move {
+            let r = if demo { Ok(demo::snapshot(i, now - chrono::Duration::seconds(150), now)) } else { fetch_once(&spec, timeout).await };
+            (i, r)
+        });
+    }
+    let mut results: Vec<Option<Result<Snapshot, SourceError>>> = vec![None; settings.sources.len()];
+    while let Some(joined) = set.join_next().await {
+        if let Ok((i, r)) = joined {
+            results[i] = Some(r);
+        }
+    }
+    results.into_iter().map(|r| r.unwrap_or_else(|| Err(SourceError::Decode("poll task failed".into())))).collect()
+}
+
+/// A URL without user:password, for error messages.
+fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    format!("{scheme}://{host}{path}")
+}
+
+fn write_json(alerts: &[Alert]) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    serde_json::to_writer(&mut out, alerts)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+fn write_table(alerts: &[Alert]) -> std::io::Result<()> {
+    let now = Utc::now();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    writeln!(out, "{:<9}{:<28}{:<10}{:>5}  {:<40}SUMMARY", "SEVERITY", "ALERTNAME", "STATE", "AGE", "LABELS")?;
+    for a in alerts {
+        let labels: Vec<String> = a
+            .labels
+            .iter()
+            .filter(|(k, _)| k.as_str() != "alertname" && k.as_str() != "severity")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        writeln!(
+            out,
+            "{}{}{}{:>5}  {}{}",
+            sanitize::pad(a.severity().name(), 9),
+            sanitize::pad(a.alertname(), 28),
+            sanitize::pad(a.state_word(), 10),
+            format_age((now - a.starts_at).num_seconds()),
+            sanitize::pad(&labels.join(","), 40),
+            sanitize::line(a.summary()),
+        )?;
+    }
+    writeln!(out, "{} alert{}", alerts.len(), if alerts.len() == 1 { "" } else { "s" })?;
+    out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_credentials() {
+        assert_eq!(super::redact("http://u:p@am:9093/x"), "http://am:9093/x");
+        assert_eq!(super::redact("http://am:9093/a@b"), "http://am:9093/a@b");
+    }
+}

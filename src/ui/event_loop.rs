@@ -1,0 +1,174 @@
+//! The console's event loop: `tokio::select!` over keys, source messages,
+//! a clock tick and signals; redraw only after something changed.
+
+use std::io::Write;
+use std::time::Duration;
+
+use chrono::Utc;
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::Rect;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::{mpsc, watch};
+
+use super::keymap::{input_edit, Keymap};
+use super::theme::Theme;
+use super::views;
+use crate::app::Settings;
+use crate::core::{update, Action, Effect, Msg, State, StatusLevel};
+use crate::source::{demo, spawn_poller, SourceKind};
+
+pub async fn run(settings: Settings, theme: Theme, keymap: Keymap, notices: Vec<String>) -> anyhow::Result<()> {
+    let mut state = State::new(&settings.sources, Utc::now(), settings.refresh);
+    state.read_only = settings.read_only;
+    state.stale_after = if settings.demo { demo::DEMO_REFRESH * 5 } else { settings.stale_after };
+    if let Some(g) = &settings.group_by {
+        state.group_by = g.clone();
+    }
+    for n in notices {
+        update(&mut state, Msg::Notice(StatusLevel::Warn, n));
+    }
+
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    let (refresh_tx, refresh_rx) = watch::channel(0u64);
+    start_sources(&settings, &tx, &refresh_rx);
+    let mut keys = spawn_input_reader();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+
+    let mut terminal = ratatui::try_init()?;
+    let size = terminal.size()?;
+    update(&mut state, Msg::Resized { list_rows: views::list_rows(Rect::new(0, 0, size.width, size.height)) });
+    let mut dirty = true;
+    let result: anyhow::Result<()> = loop {
+        if dirty {
+            if let Err(e) = terminal.draw(|f| views::draw(f, &state, &theme, &keymap)) {
+                break Err(e.into());
+            }
+            dirty = false;
+        }
+        let msg = tokio::select! {
+            ev = keys.recv() => match ev {
+                Some(Event::Key(k)) => key_msg(&state, &keymap, k),
+                Some(Event::Resize(w, h)) => Some(Msg::Resized { list_rows: views::list_rows(Rect::new(0, 0, w, h)) }),
+                Some(_) => None,
+                None => break Ok(()),
+            },
+            m = rx.recv() => m,
+            _ = tick.tick() => Some(Msg::Tick(Utc::now())),
+            _ = sigterm.recv() => break Ok(()),
+            _ = sighup.recv() => break Ok(()),
+        };
+        let Some(msg) = msg else { continue };
+        let mut effects = update(&mut state, msg);
+        // Take whatever else is queued before drawing once.
+        while let Ok(m) = rx.try_recv() {
+            effects.extend(update(&mut state, m));
+        }
+        dirty = true;
+        for effect in effects {
+            match effect {
+                Effect::RefreshNow => refresh_tx.send_modify(|n| *n += 1),
+                Effect::Copy(text) => copy_osc52(&text),
+                Effect::Quit => {}
+            }
+        }
+        if state.quit {
+            break Ok(());
+        }
+    };
+    ratatui::restore();
+    result
+}
+
+fn start_sources(settings: &Settings, tx: &mpsc::UnboundedSender<Msg>, refresh_rx: &watch::Receiver<u64>) {
+    let started = Utc::now();
+    for (i, spec) in settings.sources.iter().enumerate() {
+        if spec.kind == SourceKind::Demo || settings.demo {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(demo::DEMO_REFRESH);
+                loop {
+                    every.tick().await;
+                    let now = Utc::now();
+                    let result = Ok(demo::snapshot(i, started, now));
+                    if tx.send(Msg::Polled { source: i, at: now, result }).is_err() {
+                        break;
+                    }
+                }
+            });
+        } else {
+            spawn_poller(spec.clone(), i, settings.refresh, settings.timeout, tx.clone(), refresh_rx.clone());
+        }
+    }
+}
+
+/// Reads terminal events on a thread of its own: crossterm's read blocks.
+fn spawn_input_reader() -> mpsc::UnboundedReceiver<Event> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    std::thread::spawn(move || loop {
+        match event::poll(Duration::from_millis(250)) {
+            Ok(true) => match event::read() {
+                Ok(ev) => {
+                    if tx.send(ev).is_err() {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            },
+            Ok(false) if tx.is_closed() => break,
+            Ok(false) => {}
+            Err(_) => break,
+        }
+    });
+    rx
+}
+
+fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return Some(Msg::Action(Action::Quit));
+    }
+    if state.input.is_some() {
+        return input_edit(&key).map(Msg::Input);
+    }
+    keymap.action(&key).map(Msg::Action)
+}
+
+/// OSC 52 puts text on the clipboard of the terminal the user sits at,
+/// also over SSH. The text is sanitized-by-encoding (base64).
+fn copy_osc52(text: &str) {
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes()));
+    let _ = out.flush();
+}
+
+fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_the_rfc_examples() {
+        for (plain, enc) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
+            assert_eq!(super::base64(plain.as_bytes()), enc);
+        }
+    }
+}
