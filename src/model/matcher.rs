@@ -143,6 +143,9 @@ pub fn parse_terms(input: &str) -> Result<Vec<Term>, MatcherError> {
         if p.at_end() || (braced && p.peek() == Some('}')) {
             break;
         }
+        if p.peek() == Some('}') {
+            return Err(p.error("unexpected '}' without an opening '{'".into()));
+        }
         return Err(p.error(format!("expected ',' between matchers, found {:?}", p.peek().unwrap_or(' '))));
     }
     if braced && !p.eat('}') {
