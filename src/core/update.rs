@@ -99,6 +99,7 @@ fn polled(state: &mut State, source: usize, at: DateTime<Utc>, result: Result<Sn
 
 /// Recomputes the merged alerts and the rows, keeping the cursor on the same item.
 pub fn remerge(state: &mut State) {
+    let selected = selected_identity(state);
     state.alerts = merge_sources(state.sources.iter().map(|s| (s.name.as_str(), s.kind, s.alerts.as_slice())));
     let mut silences: Vec<_> = Vec::new();
     for s in state.sources.iter().flat_map(|s| s.silences.iter()) {
@@ -107,7 +108,7 @@ pub fn remerge(state: &mut State) {
         }
     }
     state.silences = silences;
-    rebuild(state);
+    rebuild_keeping(state, selected);
 }
 
 fn selected_identity(state: &State) -> Option<String> {
@@ -119,8 +120,12 @@ fn selected_identity(state: &State) -> Option<String> {
 
 /// Rebuilds the rows after the alerts, filter or grouping changed.
 pub fn rebuild(state: &mut State) {
-    let before = selected_identity(state);
-    // Identity of the old selection, resolved against the old alerts list.
+    let selected = selected_identity(state);
+    rebuild_keeping(state, selected);
+}
+
+/// Rebuilds the rows and puts the cursor back on the item it was on.
+fn rebuild_keeping(state: &mut State, before: Option<String>) {
     state.rows = build_rows(
         &state.alerts,
         &state.filter,

@@ -1,0 +1,220 @@
+//! Pure `update()` tests: state changes from messages, with a fake clock.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use oncall::core::update::InputEdit;
+use oncall::core::{update, Action, Effect, Health, InputKind, Msg, Pane, Row, State};
+use oncall::model::{fingerprint, Alert, AlertState, Labels};
+use oncall::source::{Auth, Snapshot, SourceError, SourceKind, SourceSpec, Tls};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap()
+}
+
+fn spec(name: &str, kind: SourceKind) -> SourceSpec {
+    SourceSpec { name: name.into(), kind, url: format!("http://{name}"), cluster: None, auth: Auth::default(), tls: Tls::default() }
+}
+
+fn alert(name: &str, severity: &str, extra: &[(&str, &str)], age_min: i64) -> Alert {
+    let mut labels: Labels = [("alertname", name), ("severity", severity)].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    labels.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Alert {
+        fingerprint: fingerprint(&labels),
+        labels,
+        annotations: [("summary".to_string(), format!("{name} is bad"))].into(),
+        state: AlertState::Firing,
+        starts_at: t0() - chrono::Duration::minutes(age_min),
+        ends_at: None,
+        updated_at: None,
+        generator_url: String::new(),
+        silenced_by: vec![],
+        inhibited_by: vec![],
+        receivers: vec![],
+        sources: vec![],
+    }
+}
+
+fn state_with(alerts: Vec<Alert>) -> State {
+    let mut s = State::new(&[spec("am1", SourceKind::Alertmanager), spec("am2", SourceKind::Alertmanager)], t0(), Duration::from_secs(15));
+    update(&mut s, Msg::Polled { source: 0, at: t0(), result: Ok(Snapshot { alerts, ..Snapshot::default() }) });
+    s
+}
+
+fn names(s: &State) -> Vec<String> {
+    s.rows
+        .iter()
+        .map(|r| match r {
+            Row::Group { key, count, .. } => format!("[{key} {count}]"),
+            Row::Alert { index } => s.alerts[*index].labels.get("pod").cloned().unwrap_or_else(|| s.alerts[*index].alertname().into()),
+        })
+        .collect()
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        update(s, Msg::Input(InputEdit::Char(c)));
+    }
+}
+
+#[test]
+fn groups_sort_by_severity_then_age() {
+    let s = state_with(vec![
+        alert("DiskFull", "warning", &[], 300),
+        alert("ModelDown", "critical", &[("pod", "b")], 5),
+        alert("ModelDown", "critical", &[("pod", "a")], 20),
+        alert("Drift", "info", &[], 900),
+    ]);
+    assert_eq!(names(&s), vec!["[ModelDown 2]", "a", "b", "[DiskFull 1]", "DiskFull", "[Drift 1]", "Drift"]);
+    match &s.rows[0] {
+        Row::Group { distinct, .. } => assert_eq!(distinct, &vec!["pod".to_string()]),
+        r => panic!("{r:?}"),
+    }
+}
+
+#[test]
+fn a_failing_source_keeps_its_last_data_and_turns_stale() {
+    let mut s = state_with(vec![alert("ModelDown", "critical", &[], 5)]);
+    assert_eq!(s.health(0), Health::Ok);
+    let later = t0() + chrono::Duration::seconds(20);
+    update(&mut s, Msg::Polled { source: 0, at: later, result: Err(SourceError::Status { status: 502, snippet: "Bad Gateway".into() }) });
+    assert_eq!(s.alerts.len(), 1, "last good data stays");
+    match s.health(0) {
+        Health::Stale { since, reason } => {
+            assert_eq!(since, t0());
+            assert!(reason.contains("502"), "{reason}");
+        }
+        h => panic!("{h:?}"),
+    }
+    assert!(s.is_stale(&s.alerts[0]));
+    assert_eq!(s.health(1), Health::Connecting);
+    update(&mut s, Msg::Polled { source: 1, at: later, result: Err(SourceError::Connect("connection refused".into())) });
+    assert!(matches!(s.health(1), Health::Down { .. }));
+    // Recovery is automatic on the next good answer.
+    update(&mut s, Msg::Polled { source: 0, at: later, result: Ok(Snapshot::default()) });
+    assert_eq!(s.health(0), Health::Ok);
+    assert!(s.alerts.is_empty());
+}
+
+#[test]
+fn a_silent_source_turns_stale_with_the_clock() {
+    let mut s = state_with(vec![alert("ModelDown", "critical", &[], 5)]);
+    update(&mut s, Msg::Tick(t0() + chrono::Duration::seconds(44)));
+    assert_eq!(s.health(0), Health::Ok);
+    update(&mut s, Msg::Tick(t0() + chrono::Duration::seconds(46)));
+    assert!(matches!(s.health(0), Health::Stale { .. }));
+}
+
+#[test]
+fn the_same_alert_from_both_members_shows_once() {
+    let a = alert("ModelDown", "critical", &[], 5);
+    let mut s = state_with(vec![a.clone()]);
+    update(&mut s, Msg::Polled { source: 1, at: t0(), result: Ok(Snapshot { alerts: vec![a], ..Snapshot::default() }) });
+    assert_eq!(s.alerts.len(), 1);
+    assert_eq!(s.alerts[0].sources, vec!["am1", "am2"]);
+}
+
+#[test]
+fn filter_as_you_type_with_inline_errors_and_escape_restores() {
+    let mut s = state_with(vec![
+        alert("ModelDown", "critical", &[("team", "ml")], 5),
+        alert("DiskFull", "warning", &[("team", "infra")], 5),
+    ]);
+    update(&mut s, Msg::Action(Action::Filter));
+    assert_eq!(s.input.as_ref().map(|i| i.kind), Some(InputKind::Filter));
+    type_text(&mut s, "team=~\"ml");
+    assert!(s.filter_error.as_deref().unwrap_or("").contains("unterminated"), "{:?}", s.filter_error);
+    assert_eq!(s.alerts.len(), 2);
+    type_text(&mut s, ".*\"");
+    assert!(s.filter_error.is_none());
+    assert_eq!(names(&s), vec!["[ModelDown 1]", "ModelDown"]);
+    update(&mut s, Msg::Input(InputEdit::Submit));
+    assert!(s.input.is_none());
+    // Editing again and cancelling keeps the filter that was in force.
+    update(&mut s, Msg::Action(Action::Filter));
+    type_text(&mut s, ",x=\"y\"");
+    update(&mut s, Msg::Input(InputEdit::Cancel));
+    assert_eq!(s.filter.source, "team=~\"ml.*\"");
+    assert_eq!(names(&s).len(), 2);
+    // Esc in the list clears it.
+    update(&mut s, Msg::Action(Action::Back));
+    assert!(s.filter.is_empty());
+    assert_eq!(names(&s).len(), 4);
+}
+
+#[test]
+fn group_by_command_and_toggles() {
+    let mut silenced = alert("DiskFull", "warning", &[("team", "infra")], 5);
+    silenced.state = AlertState::Suppressed;
+    silenced.silenced_by = vec!["s1".into()];
+    let mut s = state_with(vec![alert("ModelDown", "critical", &[("team", "ml")], 5), silenced]);
+    update(&mut s, Msg::Action(Action::Command));
+    type_text(&mut s, "group-by team");
+    update(&mut s, Msg::Input(InputEdit::Submit));
+    assert_eq!(s.group_by, "team");
+    assert_eq!(names(&s), vec!["[ml 1]", "ModelDown", "[infra 1]", "DiskFull"]);
+    update(&mut s, Msg::Action(Action::ToggleSilenced));
+    assert_eq!(names(&s), vec!["[ml 1]", "ModelDown"]);
+}
+
+#[test]
+fn detail_opens_and_the_cursor_follows_its_alert_across_refreshes() {
+    let a = alert("ModelDown", "critical", &[("pod", "a")], 20);
+    let b = alert("ModelDown", "critical", &[("pod", "b")], 5);
+    let mut s = state_with(vec![a.clone(), b.clone()]);
+    update(&mut s, Msg::Action(Action::Down));
+    update(&mut s, Msg::Action(Action::Down));
+    assert_eq!(s.selected_alert().unwrap().labels["pod"], "b");
+    // A new, more urgent alert arrives above it.
+    let c = alert("AAAOutage", "critical", &[], 60);
+    update(&mut s, Msg::Polled { source: 0, at: t0(), result: Ok(Snapshot { alerts: vec![c, a, b], ..Snapshot::default() }) });
+    assert_eq!(s.selected_alert().unwrap().labels["pod"], "b");
+    update(&mut s, Msg::Action(Action::Open));
+    assert_eq!(s.pane, Pane::Detail);
+    assert_eq!(s.detail_alert().unwrap().labels["pod"], "b");
+    update(&mut s, Msg::Action(Action::Back));
+    assert_eq!(s.pane, Pane::Alerts);
+}
+
+#[test]
+fn enter_on_a_group_collapses_it() {
+    let mut s = state_with(vec![alert("ModelDown", "critical", &[("pod", "a")], 2), alert("ModelDown", "critical", &[("pod", "b")], 1)]);
+    assert_eq!(s.rows.len(), 3);
+    update(&mut s, Msg::Action(Action::Open));
+    assert_eq!(s.rows.len(), 1);
+    update(&mut s, Msg::Action(Action::Open));
+    assert_eq!(s.rows.len(), 3);
+}
+
+#[test]
+fn mutating_actions_are_refused_in_read_only_mode() {
+    let mut s = state_with(vec![alert("ModelDown", "critical", &[], 5)]);
+    s.read_only = true;
+    for action in oncall::core::Action::ALL.into_iter().filter(|a| a.is_mutating()) {
+        let effects = update(&mut s, Msg::Action(action));
+        assert!(effects.is_empty());
+        let (_, text, _) = s.status.clone().expect("a refusal is always shown");
+        assert!(text.contains("read-only"), "{text}");
+    }
+}
+
+#[test]
+fn refresh_quit_and_copy_are_effects() {
+    let mut a = alert("ModelDown", "critical", &[], 5);
+    a.annotations.insert("runbook_url".into(), "https://runbooks/modeldown".into());
+    let mut s = state_with(vec![a]);
+    assert_eq!(update(&mut s, Msg::Action(Action::Refresh)), vec![Effect::RefreshNow]);
+    update(&mut s, Msg::Action(Action::Down));
+    assert_eq!(update(&mut s, Msg::Action(Action::CopyLink)), vec![Effect::Copy("https://runbooks/modeldown".into())]);
+    assert_eq!(update(&mut s, Msg::Action(Action::Quit)), vec![Effect::Quit]);
+    assert!(s.quit);
+}
+
+#[test]
+fn status_messages_expire_with_the_clock() {
+    let mut s = state_with(vec![]);
+    update(&mut s, Msg::Action(Action::ToggleInhibited));
+    assert!(s.status.is_some());
+    update(&mut s, Msg::Tick(t0() + chrono::Duration::seconds(9)));
+    assert!(s.status.is_none());
+}
