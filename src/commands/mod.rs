@@ -1,1 +1,2 @@
 //! One-shot commands (`oncall alerts`, ...).
+pub mod alerts;

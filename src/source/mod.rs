@@ -1,8 +1,13 @@
 //! Alertmanager and Prometheus clients, HA dedup, polling, and the embedded
 //! demo source. Knows nothing of the UI.
 
+pub mod alertmanager;
 pub mod demo;
+pub mod dto;
+pub mod http;
 pub mod merge;
+pub mod poll;
+pub mod prometheus;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -10,6 +15,7 @@ use std::time::Duration;
 use crate::model::{Alert, Silence};
 
 pub use merge::{merge_alerts, merge_sources};
+pub use poll::{fetch_once, spawn_poller};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SourceKind {

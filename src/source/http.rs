@@ -1,0 +1,332 @@
+//! The HTTP client of one source (auth, TLS, timeout) and the mapping of
+//! every way a request can fail to a `SourceError` a human understands.
+
+use std::error::Error as _;
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Certificate, Client, Identity, Response};
+use serde::de::DeserializeOwned;
+
+use super::{Secret, SourceError, SourceSpec};
+
+/// A client plus the timeout it was built with (for the error message).
+#[derive(Clone, Debug)]
+pub struct HttpClient {
+    pub inner: Client,
+    pub timeout: Duration,
+}
+
+impl HttpClient {
+    pub fn new(spec: &SourceSpec, timeout: Duration) -> Result<HttpClient, SourceError> {
+        Ok(HttpClient { inner: build_client(spec, timeout)?, timeout })
+    }
+}
+
+/// Builds the client for one source. Proxies come from the usual
+/// environment variables (reqwest's default).
+pub fn build_client(spec: &SourceSpec, timeout: Duration) -> Result<Client, SourceError> {
+    let mut headers = HeaderMap::new();
+    let auth = &spec.auth;
+    if auth.bearer_token.is_some() && auth.basic_user.is_some() {
+        return Err(SourceError::Config(format!(
+            "{}: both a bearer token and basic auth are configured; choose one",
+            spec.name
+        )));
+    }
+    if let Some(secret) = &auth.bearer_token {
+        let token = read_secret(secret, "bearer token")?;
+        headers.insert(AUTHORIZATION, sensitive(&format!("Bearer {token}"), secret)?);
+    }
+    if let Some(user) = &auth.basic_user {
+        let password = match &auth.basic_password {
+            Some(secret) => read_secret(secret, "basic auth password")?,
+            None => String::new(),
+        };
+        let value = format!("Basic {}", base64(format!("{user}:{password}").as_bytes()));
+        let origin = auth.basic_password.clone().unwrap_or(Secret::Env("basic_user".into()));
+        headers.insert(AUTHORIZATION, sensitive(&value, &origin)?);
+    }
+
+    let mut builder = Client::builder()
+        .default_headers(headers)
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(concat!("oncall/", env!("CARGO_PKG_VERSION")));
+
+    let tls = &spec.tls;
+    if let Some(path) = &tls.ca_file {
+        let pem = read_file(path, "CA file")?;
+        let certs = Certificate::from_pem_bundle(&pem)
+            .map_err(|e| SourceError::Config(format!("CA file {}: {}", path.display(), short(&e))))?;
+        if certs.is_empty() {
+            return Err(SourceError::Config(format!("CA file {} holds no PEM certificate", path.display())));
+        }
+        for cert in certs {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    match (&tls.cert_file, &tls.key_file) {
+        (Some(cert), Some(key)) => {
+            let mut pem = read_file(cert, "client certificate")?;
+            pem.push(b'\n');
+            pem.extend(read_file(key, "client key")?);
+            let id = Identity::from_pem(&pem).map_err(|e| {
+                SourceError::Config(format!(
+                    "client certificate {} / key {}: {}",
+                    cert.display(),
+                    key.display(),
+                    short(&e)
+                ))
+            })?;
+            builder = builder.identity(id);
+        }
+        (None, None) => {}
+        _ => {
+            return Err(SourceError::Config(format!(
+                "{}: cert_file and key_file must be given together",
+                spec.name
+            )))
+        }
+    }
+    if tls.insecure_skip_verify {
+        tracing::warn!(
+            source = %spec.name,
+            "TLS certificate verification is DISABLED for this source (insecure_skip_verify): \
+             anyone on the path can read and forge its answers"
+        );
+        builder = builder.danger_accept_invalid_certs(true);
+    }
+    builder.build().map_err(|e| SourceError::Config(format!("{}: {}", spec.name, short(&e))))
+}
+
+/// Reads a secret, trimmed. Errors name where it should come from, never its value.
+pub fn read_secret(secret: &Secret, what: &str) -> Result<String, SourceError> {
+    match secret {
+        Secret::Env(var) => match std::env::var(var) {
+            Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
+            Ok(_) => Err(SourceError::Config(format!("{what}: environment variable {var} is empty"))),
+            Err(_) => Err(SourceError::Config(format!("{what}: environment variable {var} is not set"))),
+        },
+        Secret::File(path) => match std::fs::read_to_string(path) {
+            Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
+            Ok(_) => Err(SourceError::Config(format!("{what}: file {} is empty", path.display()))),
+            Err(e) => Err(SourceError::Config(format!("{what}: cannot read {}: {}", path.display(), io_reason(&e)))),
+        },
+    }
+}
+
+fn sensitive(value: &str, origin: &Secret) -> Result<HeaderValue, SourceError> {
+    let mut v = HeaderValue::from_str(value).map_err(|_| {
+        let from = match origin {
+            Secret::Env(var) => format!("environment variable {var}"),
+            Secret::File(path) => format!("file {}", path.display()),
+        };
+        SourceError::Config(format!("the credential from {from} holds characters not allowed in an HTTP header"))
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, SourceError> {
+    std::fs::read(path)
+        .map_err(|e| SourceError::Config(format!("{what}: cannot read {}: {}", path.display(), io_reason(&e))))
+}
+
+fn base64(input: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// GETs `url` and decodes the JSON answer of a 2xx into `T`.
+pub async fn get_json<T: DeserializeOwned>(client: &HttpClient, url: &str) -> Result<T, SourceError> {
+    let (status, body) = get(client, url).await?;
+    if !(200..300).contains(&status) {
+        return Err(SourceError::Status { status, snippet: snippet(body.as_ref()) });
+    }
+    decode(body.as_ref())
+}
+
+/// GETs `url`: the status and body of any answer that is not an HTML page.
+pub async fn get(client: &HttpClient, url: &str) -> Result<(u16, impl AsRef<[u8]>), SourceError> {
+    let resp = client
+        .inner
+        .get(url)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .send()
+        .await
+        .map_err(|e| send_error(&e, client.timeout))?;
+    let status = resp.status().as_u16();
+    let html = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/html"));
+    let body = resp.bytes().await.map_err(|e| send_error(&e, client.timeout))?;
+    // An error page of a proxy is still an HTTP error; a 200 HTML page is a login wall.
+    if (200..300).contains(&status) && (html || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')) {
+        return Err(SourceError::Html);
+    }
+    Ok((status, body))
+}
+
+/// Checks a write's answer (POST/DELETE) the same way reads are checked.
+pub async fn read_body(resp: Response, timeout: Duration) -> Result<impl AsRef<[u8]>, SourceError> {
+    let status = resp.status();
+    let body = resp.bytes().await.map_err(|e| send_error(&e, timeout))?;
+    if !status.is_success() {
+        return Err(SourceError::Status { status: status.as_u16(), snippet: snippet(&body) });
+    }
+    Ok(body)
+}
+
+/// Decodes JSON with a short, human message on failure.
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, SourceError> {
+    serde_json::from_slice(body).map_err(|e| {
+        use serde_json::error::Category;
+        let what = match e.classify() {
+            Category::Eof => "the answer ended early (truncated?)".to_string(),
+            Category::Syntax => "invalid JSON".to_string(),
+            Category::Data => "unexpected JSON shape".to_string(),
+            Category::Io => "read error".to_string(),
+        };
+        let full = e.to_string();
+        // serde_json appends " at line L column C"; we put the position first.
+        let detail = full.rsplit_once(" at line ").map_or(full.as_str(), |(d, _)| d);
+        SourceError::Decode(clip(&format!("{what} at line {} column {}: {detail}", e.line(), e.column()), 160))
+    })
+}
+
+/// The error of a request that got no (complete) answer.
+pub fn send_error(e: &reqwest::Error, timeout: Duration) -> SourceError {
+    if e.is_timeout() || chain_has(e, |io| io.kind() == std::io::ErrorKind::TimedOut) {
+        return SourceError::Timeout(timeout);
+    }
+    if e.is_builder() {
+        return SourceError::Config(format!("bad URL: {}", short(e)));
+    }
+    // Walk the causes for an io::Error: it has the words people know.
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            return SourceError::Connect(io_reason(io));
+        }
+        cause = c.source();
+    }
+    let text = short(e).to_ascii_lowercase();
+    if text.contains("dns") || text.contains("resolve") {
+        return SourceError::Connect("cannot resolve the host name".into());
+    }
+    if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
+        return SourceError::Connect(format!("TLS failed: {}", deepest(e)));
+    }
+    SourceError::Connect(deepest(e))
+}
+
+fn chain_has(e: &reqwest::Error, f: impl Fn(&std::io::Error) -> bool) -> bool {
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        if c.downcast_ref::<std::io::Error>().is_some_and(&f) {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::ConnectionRefused => "connection refused".into(),
+        K::ConnectionReset => "connection reset by the server".into(),
+        K::ConnectionAborted => "connection aborted".into(),
+        K::NotFound => "no such file".into(),
+        K::PermissionDenied => "permission denied".into(),
+        K::TimedOut => "timed out".into(),
+        K::UnexpectedEof => "the server closed the connection early".into(),
+        _ => clip(&e.to_string(), 80),
+    }
+}
+
+/// The innermost cause's message: reqwest's outer text is generic.
+fn deepest(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut last: &dyn std::error::Error = e;
+    while let Some(c) = last.source() {
+        last = c;
+    }
+    clip(&last.to_string(), 100)
+}
+
+fn short(e: &dyn std::fmt::Display) -> String {
+    clip(&e.to_string(), 120)
+}
+
+/// First ~120 characters of a body, on one line.
+pub fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(2048)]);
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.is_empty() {
+        "(empty body)".into()
+    } else {
+        clip(&one_line, 120)
+    }
+}
+
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// `base` (with or without a trailing slash, maybe with a path prefix) + `path`.
+pub fn join(base: &str, path: &str) -> String {
+    format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"alice:s3cret"), "YWxpY2U6czNjcmV0");
+    }
+
+    #[test]
+    fn join_handles_slashes_and_prefixes() {
+        assert_eq!(join("http://h:9093", "/api/v2/alerts"), "http://h:9093/api/v2/alerts");
+        assert_eq!(join("http://h:9093/", "/api/v2/alerts"), "http://h:9093/api/v2/alerts");
+        assert_eq!(join("http://h/am/", "/api/v2/alerts"), "http://h/am/api/v2/alerts");
+    }
+
+    #[test]
+    fn decode_errors_say_where() {
+        let e = decode::<serde_json::Value>(b"{\"a\": [1, 2").unwrap_err();
+        assert!(e.to_string().contains("truncated"), "{e}");
+        let e = decode::<serde_json::Value>(b"{\"a\": nope}").unwrap_err();
+        assert!(e.to_string().contains("invalid JSON at line 1 column"), "{e}");
+    }
+
+    #[test]
+    fn missing_secret_names_the_variable_not_a_value() {
+        let e = read_secret(&Secret::Env("ONCALL_TEST_SURELY_UNSET_VAR".into()), "bearer token").unwrap_err();
+        assert!(e.to_string().contains("ONCALL_TEST_SURELY_UNSET_VAR is not set"), "{e}");
+    }
+}
