@@ -218,3 +218,19 @@ fn status_messages_expire_with_the_clock() {
     update(&mut s, Msg::Tick(t0() + chrono::Duration::seconds(9)));
     assert!(s.status.is_none());
 }
+
+#[test]
+fn clusters_come_from_config_or_gossip_peers() {
+    use oncall::source::PeerInfo;
+    let mut specs = vec![spec("am1", SourceKind::Alertmanager), spec("am2", SourceKind::Alertmanager), spec("am3", SourceKind::Alertmanager)];
+    specs[2].cluster = Some("us".into());
+    let mut s = State::new(&specs, t0(), Duration::from_secs(15));
+    assert_eq!(s.clusters(), vec!["am1", "am2", "us"]);
+    let peer = |name: &str, peers: &[&str]| Snapshot {
+        peer: Some(PeerInfo { name: name.into(), peers: peers.iter().map(|p| p.to_string()).collect() }),
+        ..Snapshot::default()
+    };
+    update(&mut s, Msg::Polled { source: 0, at: t0(), result: Ok(peer("01A", &["01B"])) });
+    update(&mut s, Msg::Polled { source: 1, at: t0(), result: Ok(peer("01B", &["01A"])) });
+    assert_eq!(s.clusters(), vec!["am1+am2", "am1+am2", "us"]);
+}

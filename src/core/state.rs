@@ -195,3 +195,45 @@ impl State {
         (0..self.sources.len()).any(|i| !matches!(self.health(i), Health::Ok))
     }
 }
+
+impl State {
+    /// The HA cluster of each source: its configured `cluster:` name, else
+    /// the members that gossip with each other (from `/api/v2/status`), else
+    /// the source alone. Writes (acks, silences) go to one member per cluster.
+    pub fn clusters(&self) -> Vec<String> {
+        let n = self.sources.len();
+        let mut parent: Vec<usize> = (0..n).collect();
+        fn root(p: &mut Vec<usize>, i: usize) -> usize {
+            let mut r = i;
+            while p[r] != r {
+                r = p[r];
+            }
+            p[i] = r;
+            r
+        }
+        for i in 0..n {
+            for j in 0..n {
+                let (a, b) = (&self.sources[i], &self.sources[j]);
+                let peered = match (&a.peer, &b.peer) {
+                    (Some(pa), Some(pb)) => pa.peers.contains(&pb.name),
+                    _ => false,
+                };
+                let named = a.cluster.is_some() && a.cluster == b.cluster;
+                if i != j && (peered || named) {
+                    let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[ri] = rj;
+                }
+            }
+        }
+        (0..n)
+            .map(|i| {
+                let r = root(&mut parent, i);
+                let members: Vec<usize> = (0..n).filter(|&k| root(&mut parent, k) == r).collect();
+                members
+                    .iter()
+                    .find_map(|&k| self.sources[k].cluster.clone())
+                    .unwrap_or_else(|| members.iter().map(|&k| self.sources[k].name.as_str()).collect::<Vec<_>>().join("+"))
+            })
+            .collect()
+    }
+}
