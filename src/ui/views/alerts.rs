@@ -23,7 +23,9 @@ pub fn split(body: Rect) -> (Option<Rect>, Rect) {
     }
 }
 
-/// Column widths in cells; 0 means the column is not shown.
+/// Column widths in cells; 0 means the column is not shown. Below
+/// `WIDE` columns, labels and summary share one column (labels first), so
+/// an 80-column terminal does not spend its width on two truncated columns.
 struct Cols {
     name: usize,
     labels: usize,
@@ -34,16 +36,20 @@ struct Cols {
 
 /// Cursor gutter + group indent + severity tag + space.
 const LEAD: usize = 1 + 2 + 4 + 1;
+const WIDE: usize = 120;
 
-fn columns(w: usize, show_name: bool, max_name: usize, max_labels: usize) -> Cols {
+fn columns(w: usize, show_name: bool, max: (usize, usize, usize)) -> Cols {
+    let (max_name, max_labels, max_summary) = max;
     let age = if w >= 24 { 4 } else { 0 };
     let state = if w >= 56 { 9 } else { 0 };
     let mut rest = w.saturating_sub(LEAD + (age + 1) * (age > 0) as usize + (state + 1) * (state > 0) as usize);
     let name = if show_name { max_name.min((rest / 3).max(12)).min(rest) } else { 0 };
-    rest = rest.saturating_sub(name + 1);
-    let labels = if max_labels > 0 && rest >= 16 { max_labels.min(rest * 2 / 5).max(8) } else { 0 };
+    rest = rest.saturating_sub(if name > 0 { name + 1 } else { 0 });
+    let labels = if w >= WIDE && max_labels > 0 { max_labels.min(rest * 2 / 5).max(8) } else { 0 };
     rest = rest.saturating_sub(if labels > 0 { labels + 1 } else { 0 });
-    Cols { name, labels, summary: rest, age, state }
+    // On wide screens age and state stay next to the text, not at the far edge.
+    let summary = if labels > 0 { rest.min(max_summary.max(20)) } else { rest };
+    Cols { name, labels, summary, age, state }
 }
 
 /// The distinguishing labels of each row's group (`Row::Group.distinct`).
@@ -59,9 +65,33 @@ fn group_distinct(rows: &[Row]) -> Vec<&[String]> {
         .collect()
 }
 
-fn label_text(alert: &Alert, names: &[String]) -> String {
-    let pairs: Vec<String> =
-        names.iter().filter_map(|n| alert.labels.get(n).map(|v| format!("{n}={v}"))).collect();
+/// Labels with the same value on every listed alert (`team=ml-platform`
+/// on a team's console): they tell nothing apart, so rows leave them out.
+fn common_labels<'a>(state: &'a State) -> Vec<(&'a str, &'a str)> {
+    let mut listed = state.rows.iter().filter_map(|r| match r {
+        Row::Alert { index } => state.alerts.get(*index),
+        Row::Group { .. } => None,
+    });
+    let Some(first) = listed.next() else { return vec![] };
+    let mut common: Vec<(&str, &str)> = first.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let mut others = 0;
+    for a in listed {
+        others += 1;
+        common.retain(|(k, v)| a.labels.get(*k).map(String::as_str) == Some(*v));
+    }
+    if others == 0 {
+        common.clear();
+    }
+    common
+}
+
+fn label_text(alert: &Alert, names: &[String], common: &[(&str, &str)]) -> String {
+    let pairs: Vec<String> = names
+        .iter()
+        .filter_map(|n| alert.labels.get(n).map(|v| (n, v)))
+        .filter(|(n, v)| !common.contains(&(n.as_str(), v.as_str())))
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect();
     pairs.join(" ")
 }
 
@@ -74,7 +104,7 @@ fn state_style(alert: &Alert, theme: &Theme) -> Style {
     }
 }
 
-fn alert_segs(state: &State, theme: &Theme, alert: &Alert, distinct: &[String], c: &Cols) -> Vec<Seg> {
+fn alert_segs(state: &State, theme: &Theme, alert: &Alert, labels: &str, c: &Cols) -> Vec<Seg> {
     let suppressed = alert.state == AlertState::Suppressed;
     let text = if suppressed { theme.silenced } else { theme.text };
     let sev = alert.severity();
@@ -97,10 +127,20 @@ fn alert_segs(state: &State, theme: &Theme, alert: &Alert, distinct: &[String], 
         segs.push(seg("STALE ", theme.stale));
     }
     if c.labels > 0 {
-        segs.push(seg(pad(&label_text(alert, distinct), labels_w), theme.dim));
+        segs.push(seg(pad(labels, labels_w), theme.dim));
         segs.push(seg(" ", text));
+        segs.push(seg(pad(alert.summary(), summary_w), text));
+    } else {
+        // Narrow: one column, the distinguishing labels then the summary;
+        // the labels leave the summary at least part of the room.
+        let lw = width(labels).min(if summary_w >= 30 { summary_w * 11 / 20 } else { summary_w });
+        let lead = if lw > 0 { fit(labels, lw) } else { String::new() };
+        let lead_w = width(&lead);
+        let gap = if lead_w > 0 && lead_w + 2 < summary_w { 2 } else { 0 };
+        segs.push(seg(lead, theme.dim));
+        segs.push(seg(" ".repeat(gap), text));
+        segs.push(seg(pad(alert.summary(), summary_w.saturating_sub(lead_w + gap)), text));
     }
-    segs.push(seg(pad(alert.summary(), summary_w), text));
     if c.age > 0 {
         let age = format_age((state.now - alert.starts_at).num_seconds());
         segs.push(seg(format!(" {age:>4}"), theme.dim));
@@ -117,7 +157,7 @@ fn group_segs(row: &Row, state: &State, theme: &Theme, w: usize) -> Vec<Seg> {
     let fold = if *collapsed { " ▸ " } else { " ▾ " };
     let name = if key.is_empty() { format!("(no {})", state.group_by) } else { key.clone() };
     let noun = if *count == 1 { "alert" } else { "alerts" };
-    let tally = format!("  {count} {noun} · {active} firing");
+    let tally = if w >= 50 { format!("  {count} {noun} · {active} firing") } else { format!(" ({count})") };
     let name_w = w.saturating_sub(LEAD + width(&tally)).max(1);
     vec![
         seg(fold, theme.title),
@@ -135,8 +175,10 @@ fn heading(c: &Cols, theme: &Theme) -> Vec<Seg> {
     }
     if c.labels > 0 {
         s += &pad("LABELS", c.labels + 1);
+        s += &pad("SUMMARY", c.summary);
+    } else {
+        s += &pad("LABELS · SUMMARY", c.summary);
     }
-    s += &pad("SUMMARY", c.summary);
     if c.age > 0 {
         s += "  AGE";
     }
@@ -162,11 +204,13 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     };
     let show_name = state.group_by != "alertname";
     let max_name = state.rows.iter().filter_map(alert_of).map(|a| width(a.alertname())).max().unwrap_or(0);
-    let max_labels = state.rows.iter().zip(&distinct)
-        .filter_map(|(r, d)| alert_of(r).map(|a| width(&label_text(a, d))))
-        .max()
-        .unwrap_or(0);
-    let c = columns(w, show_name, max_name, max_labels);
+    let common = common_labels(state);
+    let labels: Vec<String> = state.rows.iter().zip(&distinct)
+        .map(|(r, d)| alert_of(r).map(|a| label_text(a, d, &common)).unwrap_or_default())
+        .collect();
+    let max_labels = labels.iter().map(|l| width(l)).max().unwrap_or(0);
+    let max_summary = state.rows.iter().filter_map(alert_of).map(|a| width(a.summary())).max().unwrap_or(0);
+    let c = columns(w, show_name, (max_name, max_labels, max_summary));
     if let Some(h) = head {
         put_segs(buf, h, h.y, &heading(&c, theme));
     }
@@ -177,7 +221,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     for (i, row) in state.rows.iter().enumerate().skip(offset).take(h) {
         let y = list.y + (i - offset) as u16;
         let mut segs = match alert_of(row) {
-            Some(a) => alert_segs(state, theme, a, distinct[i], &c),
+            Some(a) => alert_segs(state, theme, a, &labels[i], &c),
             None => group_segs(row, state, theme, w),
         };
         if i == cursor {

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 
 use super::header::severity_tag;
-use super::text::{seg, Doc};
+use super::text::{seg, segs_width, Doc};
 use crate::core::State;
 use crate::model::duration::{format_age, format_age_long};
 use crate::model::{Alert, AlertState};
@@ -33,13 +33,20 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         seg(severity_tag(sev), theme.severity(sev)),
         seg(" ", theme.text),
         seg(a.alertname().to_string(), theme.title),
-        seg("  ", theme.text),
-        seg(a.state_word(), state_style),
     ];
+    let mut tail = vec![seg(" ", theme.text), seg(a.state_word(), state_style)];
     if state.is_stale(a) {
-        title.push(seg("  STALE: its sources are not answering", theme.stale));
+        tail.push(seg("  STALE: its sources are not answering", theme.stale));
     }
-    doc.line(title);
+    // The state word wraps to its own line rather than being cut.
+    if segs_width(&title) + segs_width(&tail) + 1 <= doc.width {
+        title.push(seg(" ", theme.text));
+        title.extend(tail);
+        doc.line(title);
+    } else {
+        doc.line(title);
+        doc.line(tail);
+    }
     doc.blank();
     let k = theme.dim.add_modifier(Modifier::BOLD);
     let summary = a.summary();
@@ -124,11 +131,11 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     pairs(&mut doc, theme, "Annotations", a.annotations.iter());
     doc.blank();
     let k = theme.dim.add_modifier(Modifier::BOLD);
-    doc.field(" Sources", 12, k, &a.sources.join(", "), theme.text);
-    doc.field(" Receivers", 12, k, &a.receivers.join(", "), theme.text);
+    doc.field(" Sources", 13, k, &a.sources.join(", "), theme.text);
+    doc.field(" Receivers", 13, k, &a.receivers.join(", "), theme.text);
     let updated = a.updated_at.map(|t| format!("{} ({} ago)", utc(t), format_age((state.now - t).num_seconds())));
-    doc.field(" Updated", 12, k, updated.as_deref().unwrap_or("—"), theme.dim);
-    doc.field(" Fingerprint", 12, k, &a.fingerprint, theme.dim);
+    doc.field(" Updated", 13, k, updated.as_deref().unwrap_or("—"), theme.dim);
+    doc.field(" Fingerprint", 13, k, &a.fingerprint, theme.dim);
     suppression(&mut doc, state, theme, a);
     doc.render(buf, area, state.scroll);
 }

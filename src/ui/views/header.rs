@@ -21,24 +21,39 @@ pub fn severity_tag(s: Severity) -> &'static str {
     }
 }
 
-fn count_segs(state: &State, theme: &Theme) -> Vec<Seg> {
+/// Counts of everything (unfiltered). Narrow terminals drop the product
+/// name and zero counts; before any source answered there is nothing to
+/// count, and zeros would read as "all clear".
+fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
+    let compact = w < 64;
+    let mut segs = Vec::new();
+    if !compact {
+        segs.push(seg(" oncall ", theme.title.patch(theme.header)));
+    }
+    let dim = theme.header.patch(theme.dim);
+    if !state.sources.iter().any(|s| s.last_ok.is_some()) {
+        segs.push(seg(" waiting for the first answer…", dim));
+        return segs;
+    }
     let c = counts(&state.alerts);
-    let mut segs = vec![seg(" oncall ", theme.title.patch(theme.header))];
     for s in [Severity::Critical, Severity::Error, Severity::Warning, Severity::Info, Severity::None] {
         let n = c.by_severity[s as usize];
-        if s == Severity::None && n == 0 {
+        if n == 0 && (compact || s == Severity::None) {
             continue;
         }
         let tag = if s == Severity::None { "OTHER" } else { severity_tag(s) };
-        let style = if n > 0 { theme.header.patch(theme.severity(s)) } else { theme.header.patch(theme.dim) };
+        let style = if n > 0 { theme.header.patch(theme.severity(s)) } else { dim };
         segs.push(seg(" ", theme.header));
         segs.push(seg(format!("{n} {tag}"), style));
     }
-    let dim = theme.header.patch(theme.dim);
+    if c.by_severity.iter().all(|&n| n == 0) {
+        segs.push(seg(" nothing firing", dim));
+    }
+    let (pending, suppressed) = if compact { ("pend", "supp") } else { ("pending", "suppressed") };
     segs.push(seg(" · ", dim));
-    segs.push(seg(format!("{} pending", c.pending), if c.pending > 0 { theme.header.patch(theme.pending) } else { dim }));
+    segs.push(seg(format!("{} {pending}", c.pending), if c.pending > 0 { theme.header.patch(theme.pending) } else { dim }));
     segs.push(seg(" · ", dim));
-    segs.push(seg(format!("{} suppressed", c.suppressed), dim));
+    segs.push(seg(format!("{} {suppressed}", c.suppressed), dim));
     segs
 }
 
@@ -98,7 +113,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let bw = segs_width(&badges) as u16;
     let (left_w, bx) = if bw + 20 <= area.width { (area.width - bw, area.right() - bw) } else { (area.width, area.right()) };
     let left = Rect::new(area.x, area.y, left_w, 1);
-    let mut segs = count_segs(state, theme);
+    let mut segs = count_segs(state, theme, area.width);
     if area.height == 1 {
         // One row: the view in force follows the counts, as far as it fits.
         segs.push(seg(" ·", theme.header.patch(theme.dim)));

@@ -30,8 +30,8 @@ const COMMANDS: &[(&str, &str)] = &[
     (":q", "quit"),
 ];
 
-fn entry(keys: &str, help: &str, mark: &str, theme: &Theme, col_w: usize) -> Vec<Seg> {
-    let keys_w = KEYS_W.min(col_w / 2);
+fn entry(keys: &str, help: &str, mark: &str, theme: &Theme, col_w: usize, keys_w: usize) -> Vec<Seg> {
+    let keys_w = keys_w.min(col_w / 2);
     let help_w = col_w.saturating_sub(keys_w + 3);
     vec![
         seg(" ", theme.text),
@@ -60,8 +60,9 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, area: Rect, buf: &m
     // Two columns of keys when the terminal is wide enough to read them.
     let width = area.width as usize;
     let cols = if width >= 80 { 2 } else { 1 };
-    let col_w = width / cols;
+    let col_w = (width / cols).min(52);
     let entries = keymap.help_entries();
+    let keys_w = entries.iter().map(|(k, _, _)| crate::sanitize::width(k) + 1).max().unwrap_or(0).min(KEYS_W);
     let per_col = entries.len().div_ceil(cols);
     let mark = |a: crate::core::Action| match (a.is_mutating(), state.read_only) {
         (true, true) => " * (off)",
@@ -72,7 +73,7 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, area: Rect, buf: &m
         let mut line = Vec::new();
         for col in 0..cols {
             if let Some((keys, help, action)) = entries.get(col * per_col + row) {
-                line.extend(entry(keys, help, mark(*action), theme, col_w));
+                line.extend(entry(keys, help, mark(*action), theme, col_w, keys_w));
             }
         }
         doc.line(line);

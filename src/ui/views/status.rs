@@ -3,6 +3,7 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 
 use super::text::{fill_row, put_segs, seg, Seg};
 use crate::core::{Health, InputKind, State, StatusLevel};
@@ -10,41 +11,42 @@ use crate::model::duration::format_age;
 use crate::sanitize::{fit, width};
 use crate::ui::theme::Theme;
 
-fn source_items(state: &State, theme: &Theme) -> Vec<(String, String, ratatui::style::Style)> {
+/// Each source as (name, short word, full text, style).
+fn source_items(state: &State, theme: &Theme) -> Vec<(String, &'static str, String, Style)> {
     let age = |t: chrono::DateTime<chrono::Utc>| format_age((state.now - t).num_seconds());
     state
         .sources
         .iter()
         .enumerate()
         .map(|(i, s)| {
-            let (what, style) = match state.health(i) {
-                Health::Connecting => ("connecting…".to_string(), theme.dim),
-                Health::Ok => (format!("ok {}", s.last_ok.map(age).unwrap_or_default()), theme.ok),
-                Health::Stale { since, reason } => (format!("stale {}: {reason}", age(since)), theme.stale),
-                Health::Down { reason } => (format!("down: {reason}"), theme.down),
+            let (short, full, style) = match state.health(i) {
+                Health::Connecting => ("conn…", "connecting…".to_string(), theme.dim),
+                Health::Ok => ("ok", format!("ok {}", s.last_ok.map(age).unwrap_or_default()), theme.ok),
+                Health::Stale { since, reason } => ("stale", format!("stale {}: {reason}", age(since)), theme.stale),
+                Health::Down { reason } => ("down", format!("down: {reason}"), theme.down),
             };
-            (s.name.clone(), what, style)
+            (s.name.clone(), short, full, style)
         })
         .collect()
 }
 
-/// The sources line; each item gets an equal share when they do not all fit.
+/// The sources line. When it does not fit, healthy sources shrink to
+/// "ok" first, so the room goes to the reasons of the failing ones.
 fn sources_line(state: &State, theme: &Theme, w: usize) -> Vec<Seg> {
     let bar = theme.status_bar;
     let items = source_items(state, theme);
     if items.is_empty() {
         return vec![seg(" no sources", bar.patch(theme.warning))];
     }
-    let full: usize = items.iter().map(|(n, what, _)| width(n) + width(what) + 4).sum();
-    let share = if full <= w { usize::MAX } else { (w / items.len()).saturating_sub(3).max(4) };
+    let full: usize = items.iter().map(|(n, _, what, _)| width(n) + width(what) + 3).sum();
+    let squeeze = full > w;
     let mut segs = Vec::new();
-    for (i, (name, what, style)) in items.iter().enumerate() {
+    for (i, (name, short, what, style)) in items.iter().enumerate() {
         segs.push(seg(if i == 0 { " " } else { " │ " }, bar.patch(theme.dim)));
-        let name = fit(name, share.min(24));
-        let rest = share.saturating_sub(width(&name) + 1);
-        segs.push(seg(name, bar));
+        segs.push(seg(fit(name, 24), bar));
         segs.push(seg(" ", bar));
-        segs.push(seg(fit(what, rest.max(2)), bar.patch(*style)));
+        let text = if squeeze && (*short == "ok" || *short == "conn…") { short.to_string() } else { what.clone() };
+        segs.push(seg(text, bar.patch(*style)));
     }
     segs
 }

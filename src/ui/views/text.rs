@@ -110,6 +110,15 @@ impl Doc {
     /// `label` in a column of `label_w`, then `value` wrapped with a hanging
     /// indent; every source line of a multi-line value is sanitized alone.
     pub fn field(&mut self, label: &str, label_w: usize, label_style: Style, value: &str, style: Style) {
+        // Too narrow for a label column: the label gets its own line.
+        let (label, label_w) = if label_w * 3 > self.width && label_w > 2 {
+            if !label.trim().is_empty() {
+                self.lines.push(vec![seg(label.to_string(), label_style)]);
+            }
+            ("", 2)
+        } else {
+            (label, label_w)
+        };
         let text_w = self.width.saturating_sub(label_w).max(8);
         let mut first = true;
         for src_line in sanitize::lines(value) {
