@@ -170,6 +170,18 @@ fn detail_state() -> State {
     st
 }
 
+/// The detail view of the first alert with this alertname.
+fn detail_of(name: &str) -> State {
+    let mut st = state();
+    st.cursor = st
+        .rows
+        .iter()
+        .position(|r| matches!(r, oncall::core::Row::Alert { index } if st.alerts[*index].alertname() == name))
+        .unwrap();
+    update(&mut st, Msg::Action(Action::Open));
+    st
+}
+
 fn help_state() -> State {
     let mut st = state();
     update(&mut st, Msg::Action(Action::Help));
@@ -228,6 +240,8 @@ snap!(detail_30x8, detail_state(), 30, 8);
 snap!(help_80x24, help_state(), 80, 24);
 snap!(help_200x50, help_state(), 200, 50);
 snap!(help_30x8, help_state(), 30, 8);
+snap!(detail_silenced_100x50, detail_of("GPUMemoryPressure"), 100, 50);
+snap!(detail_inhibited_100x50, detail_of("PredictionQueueBacklog"), 100, 50);
 snap!(stale_80x24, stale_state(), 80, 24);
 snap!(filter_error_80x24, filter_error_state(), 80, 24);
 snap!(no_match_80x24, no_match_state(), 80, 24);

@@ -54,7 +54,15 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     if let Some(desc) = a.annotation("description").filter(|d| !d.is_empty() && *d != summary) {
         doc.field("", KEY_W, k, desc, theme.text);
     }
+    // Who suppressed it and for how long belongs to "how bad", not only
+    // to the section at the end.
     let mut bad = format!("{} · {}", sev.name(), a.state_word());
+    if let Some(s) = state.silences_of(a).next() {
+        let left = (s.ends_at - state.now).num_seconds();
+        bad += &format!(" by {} ({} left)", s.created_by, format_age_long(left));
+    } else if let Some(x) = a.inhibited_by.iter().find_map(|fp| state.alerts.iter().find(|x| &x.fingerprint == fp)) {
+        bad += &format!(" by {}", x.alertname());
+    }
     if let Some(v) = a.annotation("value").filter(|v| !v.is_empty()) {
         bad += &format!(" · value {v}");
     }
@@ -79,7 +87,7 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
 fn pairs<'a>(doc: &mut Doc, theme: &Theme, title: &str, items: impl Iterator<Item = (&'a String, &'a String)> + Clone) {
     doc.blank();
     doc.line(vec![seg(format!(" {title}"), theme.title)]);
-    let key_w = items.clone().map(|(k, _)| width(k) + 4).max().unwrap_or(0).min(28);
+    let key_w = items.clone().map(|(k, _)| width(k) + 5).max().unwrap_or(0).min(28);
     for (name, value) in items {
         doc.field(&format!("   {name}"), key_w, theme.dim, value, theme.text);
     }
