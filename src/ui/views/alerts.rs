@@ -224,8 +224,10 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             Some(a) => alert_segs(state, theme, a, &labels[i], &c),
             None => group_segs(row, state, theme, w),
         };
-        if i == cursor {
-            segs[0].0.replace_range(0..1, "›");
+        // The cursor is also marked in text, for screens without color.
+        match segs.first_mut() {
+            Some((first, _)) if i == cursor && first.starts_with(' ') => first.replace_range(0..1, "›"),
+            _ => {}
         }
         put_segs(buf, list, y, &segs);
         if i == cursor {
