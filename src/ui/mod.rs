@@ -1,1 +1,5 @@
 //! Terminal setup and restore, the event loop, keymap, theme and views.
+
+pub mod keymap;
+pub mod theme;
+pub mod views;

@@ -1,0 +1,129 @@
+//! The top bar: what is firing overall (never filtered, so a filter cannot
+//! hide a critical from the counts), the view in force, and badges.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::text::{fill_row, put_segs, seg, segs_width, Seg};
+use crate::core::rows::counts;
+use crate::core::{Health, Row, State};
+use crate::model::Severity;
+use crate::ui::theme::Theme;
+
+/// The short tag that makes severity readable without color.
+pub fn severity_tag(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "CRIT",
+        Severity::Error => "ERR",
+        Severity::Warning => "WARN",
+        Severity::Info => "INFO",
+        Severity::None => "—",
+    }
+}
+
+/// Counts of everything (unfiltered). Narrow terminals drop the product
+/// name and zero counts; before any source answered there is nothing to
+/// count, and zeros would read as "all clear".
+fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
+    let compact = w < 64;
+    let mut segs = Vec::new();
+    if !compact {
+        segs.push(seg(" oncall ", theme.title.patch(theme.header)));
+    }
+    let dim = theme.header.patch(theme.dim);
+    if !state.sources.iter().any(|s| s.last_ok.is_some()) {
+        segs.push(seg(" waiting for the first answer…", dim));
+        return segs;
+    }
+    let c = counts(&state.alerts);
+    for s in [Severity::Critical, Severity::Error, Severity::Warning, Severity::Info, Severity::None] {
+        let n = c.by_severity[s as usize];
+        if n == 0 && (compact || s == Severity::None) {
+            continue;
+        }
+        let tag = if s == Severity::None { "OTHER" } else { severity_tag(s) };
+        let style = if n > 0 { theme.header.patch(theme.severity(s)) } else { dim };
+        segs.push(seg(" ", theme.header));
+        segs.push(seg(format!("{n} {tag}"), style));
+    }
+    if c.by_severity.iter().all(|&n| n == 0) {
+        segs.push(seg(" nothing firing", dim));
+    }
+    let (pending, suppressed) = if compact { ("pend", "supp") } else { ("pending", "suppressed") };
+    segs.push(seg(" · ", dim));
+    segs.push(seg(format!("{} {pending}", c.pending), if c.pending > 0 { theme.header.patch(theme.pending) } else { dim }));
+    segs.push(seg(" · ", dim));
+    segs.push(seg(format!("{} {suppressed}", c.suppressed), dim));
+    segs
+}
+
+fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
+    let mut out = Vec::new();
+    let answered = state.sources.iter().any(|s| s.last_ok.is_some());
+    let unhealthy = (0..state.sources.len()).any(|i| matches!(state.health(i), Health::Stale { .. } | Health::Down { .. }));
+    if answered && unhealthy {
+        out.push(seg(" STALE DATA ", theme.stale));
+        out.push(seg(" ", theme.header));
+    }
+    if state.read_only {
+        out.push(seg(" READ-ONLY ", theme.badge));
+        out.push(seg(" ", theme.header));
+    }
+    if state.demo {
+        out.push(seg(" DEMO ", theme.badge));
+        out.push(seg(" ", theme.header));
+    }
+    out
+}
+
+/// The view in force: grouping, filter, hidden kinds.
+pub fn context_segs(state: &State, theme: &Theme) -> Vec<Seg> {
+    let dim = theme.header.patch(theme.dim);
+    let text = theme.header;
+    let mut segs = vec![seg(" by ", dim), seg(state.group_by.clone(), text)];
+    if state.filter.is_empty() {
+        segs.push(seg(" · no filter", dim));
+    } else {
+        let shown = state.rows.iter().filter(|r| matches!(r, Row::Alert { .. })).count();
+        segs.push(seg(" · filter ", dim));
+        segs.push(seg(state.filter.source.clone(), theme.header.patch(theme.key)));
+        segs.push(seg(format!(" ({shown} of {} shown)", state.alerts.len()), dim));
+    }
+    if !state.show_silenced {
+        segs.push(seg(" · silenced hidden", dim));
+    }
+    if !state.show_inhibited {
+        segs.push(seg(" · inhibited hidden", dim));
+    }
+    segs
+}
+
+pub fn context_width(state: &State, theme: &Theme) -> usize {
+    segs_width(&context_segs(state, theme))
+}
+
+pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    for y in area.top()..area.bottom() {
+        fill_row(buf, area, y, theme.header);
+    }
+    let badges = badges(state, theme);
+    let bw = segs_width(&badges) as u16;
+    let (left_w, bx) = if bw + 20 <= area.width { (area.width - bw, area.right() - bw) } else { (area.width, area.right()) };
+    let left = Rect::new(area.x, area.y, left_w, 1);
+    let mut segs = count_segs(state, theme, area.width);
+    if area.height == 1 {
+        // One row: the view in force follows the counts, as far as it fits.
+        segs.push(seg(" ·", theme.header.patch(theme.dim)));
+        segs.extend(context_segs(state, theme));
+    }
+    put_segs(buf, left, area.y, &segs);
+    if bx < area.right() {
+        put_segs(buf, Rect::new(bx, area.y, bw, 1), area.y, &badges);
+    }
+    if area.height >= 2 {
+        put_segs(buf, Rect::new(area.x, area.y + 1, area.width, 1), area.y + 1, &context_segs(state, theme));
+    }
+}

@@ -1,0 +1,76 @@
+//! One view function per pane, `fn(&State, &Theme, Rect, &mut Buffer)`, and
+//! `draw`, which lays them out. Views only read the state.
+//!
+//! Layout: header (2 rows from 16 rows of height, else 1), body, status bar
+//! (2 rows from 16 rows, else 1). Below 3 rows only the body is drawn.
+
+pub mod alerts;
+pub mod detail;
+pub mod header;
+pub mod help;
+pub mod status;
+pub mod text;
+
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+use super::keymap::Keymap;
+use super::theme::Theme;
+use crate::core::{Action, Pane, State};
+
+/// Terminal height from which header and status bar get two rows each.
+const TALL: u16 = 16;
+
+/// Where each part of the screen goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Areas {
+    pub header: Rect,
+    pub body: Rect,
+    pub status: Rect,
+}
+
+pub fn areas(area: Rect) -> Areas {
+    let (top, bottom) = match area.height {
+        h if h >= TALL => (2, 2),
+        h if h >= 3 => (1, 1),
+        _ => (0, 0),
+    };
+    let body_h = area.height.saturating_sub(top + bottom);
+    Areas {
+        header: Rect::new(area.x, area.y, area.width, top),
+        body: Rect::new(area.x, area.y.saturating_add(top), area.width, body_h),
+        status: Rect::new(area.x, area.y.saturating_add(top + body_h), area.width, bottom),
+    }
+}
+
+/// How many list rows the alerts pane shows on a terminal of this size
+/// (sent to `update` as `Msg::Resized` for paging).
+pub fn list_rows(area: Rect) -> usize {
+    alerts::split(areas(area).body).1.height as usize
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    buf.set_style(area, theme.text);
+    let a = areas(area);
+    header::render(state, theme, a.header, buf);
+    // The help hint is drawn here because only `draw` knows the key map.
+    if a.header.height >= 2 {
+        let keys = keymap.keys_for(Action::Help);
+        if !keys.is_empty() {
+            let row = Rect::new(a.header.x, a.header.y + 1, a.header.width, 1);
+            let hint = format!("{keys} help ");
+            if (row.width as usize) >= header::context_width(state, theme) + hint.len() + 2 {
+                text::put_right(buf, row, row.y, &hint, theme.dim.patch(theme.header));
+            }
+        }
+    }
+    match state.pane {
+        Pane::Alerts => alerts::render(state, theme, a.body, buf),
+        Pane::Detail => detail::render(state, theme, a.body, buf),
+        Pane::Help => help::render(state, theme, keymap, a.body, buf),
+    }
+    status::render(state, theme, a.status, buf);
+}

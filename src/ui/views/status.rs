@@ -1,0 +1,119 @@
+//! The bottom bar: each source's health (never hidden: stale data must be
+//! visible), then the status message or the open input line.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+
+use super::text::{fill_row, put_segs, seg, Seg};
+use crate::core::{Health, InputKind, State, StatusLevel};
+use crate::model::duration::format_age;
+use crate::sanitize::{fit, width};
+use crate::ui::theme::Theme;
+
+/// Each source as (name, short word, full text, style).
+fn source_items(state: &State, theme: &Theme) -> Vec<(String, &'static str, String, Style)> {
+    let age = |t: chrono::DateTime<chrono::Utc>| format_age((state.now - t).num_seconds());
+    state
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let (short, full, style) = match state.health(i) {
+                Health::Connecting => ("conn…", "connecting…".to_string(), theme.dim),
+                Health::Ok => ("ok", format!("ok {}", s.last_ok.map(age).unwrap_or_default()), theme.ok),
+                Health::Stale { since, reason } => ("stale", format!("stale {}: {reason}", age(since)), theme.stale),
+                Health::Down { reason } => ("down", format!("down: {reason}"), theme.down),
+            };
+            (s.name.clone(), short, full, style)
+        })
+        .collect()
+}
+
+/// The sources line. When it does not fit, healthy sources shrink to
+/// "ok" first, so the room goes to the reasons of the failing ones.
+fn sources_line(state: &State, theme: &Theme, w: usize) -> Vec<Seg> {
+    let bar = theme.status_bar;
+    let items = source_items(state, theme);
+    if items.is_empty() {
+        return vec![seg(" no sources", bar.patch(theme.warning))];
+    }
+    let full: usize = items.iter().map(|(n, _, what, _)| width(n) + width(what) + 3).sum();
+    let squeeze = full > w;
+    let mut segs = Vec::new();
+    for (i, (name, short, what, style)) in items.iter().enumerate() {
+        segs.push(seg(if i == 0 { " " } else { " │ " }, bar.patch(theme.dim)));
+        segs.push(seg(fit(name, 24), bar));
+        segs.push(seg(" ", bar));
+        let text = if squeeze && (*short == "ok" || *short == "conn…") { short.to_string() } else { what.clone() };
+        segs.push(seg(text, bar.patch(*style)));
+    }
+    segs
+}
+
+fn input_line(state: &State, theme: &Theme) -> Option<Vec<Seg>> {
+    let line = state.input.as_ref()?;
+    let prompt = match line.kind {
+        InputKind::Filter => "/",
+        InputKind::Command => ":",
+    };
+    let mut segs = vec![
+        seg(prompt, theme.input.patch(theme.key)),
+        seg(line.text.clone(), theme.input),
+        seg(" ", theme.input.add_modifier(ratatui::style::Modifier::REVERSED)),
+    ];
+    if let Some(err) = &state.filter_error {
+        segs.push(seg("  ✗ ", theme.input.patch(theme.error_text)));
+        segs.push(seg(err.clone(), theme.input.patch(theme.error_text)));
+    }
+    Some(segs)
+}
+
+fn message_line(state: &State, theme: &Theme) -> Option<Vec<Seg>> {
+    let (level, text, _) = state.status.as_ref()?;
+    let style = match level {
+        StatusLevel::Info => theme.status_bar,
+        StatusLevel::Warn => theme.status_bar.patch(theme.warning),
+        StatusLevel::Error => theme.status_bar.patch(theme.error_text),
+    };
+    Some(vec![seg(" ", theme.status_bar), seg(text.clone(), style)])
+}
+
+/// When nothing else is to be said: how fresh the data is.
+fn freshness_line(state: &State, theme: &Theme) -> Vec<Seg> {
+    let dim = theme.status_bar.patch(theme.dim);
+    let last = state.sources.iter().filter_map(|s| s.last_ok).max();
+    let when = match last {
+        Some(t) => format!("refreshed {} ago", format_age((state.now - t).num_seconds())),
+        None => "waiting for the first answer".to_string(),
+    };
+    let text = format!(
+        " {when} · every {}s · {} alerts from {} source(s) · {}",
+        state.refresh.as_secs(),
+        state.alerts.len(),
+        state.sources.len(),
+        state.now.format("%H:%M:%S UTC"),
+    );
+    vec![seg(text, dim)]
+}
+
+pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let w = area.width as usize;
+    for y in area.top()..area.bottom() {
+        fill_row(buf, area, y, theme.status_bar);
+    }
+    let extra = input_line(state, theme).or_else(|| message_line(state, theme));
+    let sources = sources_line(state, theme, w);
+    let last = area.bottom() - 1;
+    if area.height >= 2 {
+        let top = extra.unwrap_or_else(|| freshness_line(state, theme));
+        put_segs(buf, area, last - 1, &top);
+        put_segs(buf, area, last, &sources);
+    } else {
+        // One row: typing and messages win; the sources come back after.
+        put_segs(buf, area, last, &extra.unwrap_or(sources));
+    }
+}

@@ -1,0 +1,348 @@
+//! Snapshots of every pane at 80x24 (the SSH-to-a-bastion size), a wide
+//! 200x50 and a tiny 30x8, rendered with TestBackend from a state built
+//! through `core::update`, as the real program builds it.
+
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+use unicode_width::UnicodeWidthStr;
+
+use oncall::core::update::InputEdit;
+use oncall::core::{update, Action, Msg, Pane, State};
+use oncall::model::{fingerprint, Alert, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState};
+use oncall::source::{Auth, Snapshot, SourceError, SourceKind, SourceSpec, Tls};
+use oncall::ui::keymap::Keymap;
+use oncall::ui::theme::Theme;
+use oncall::ui::views::draw;
+
+const HOSTILE: &str = "\x1b[2J\x1b]52;c;ZXZpbA==\x07\u{202e}";
+
+fn t(h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, h, m, 0).unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    t(2, 27)
+}
+
+fn spec(name: &str, kind: SourceKind, url: &str) -> SourceSpec {
+    SourceSpec {
+        name: name.into(),
+        kind,
+        url: url.into(),
+        cluster: Some("eu".into()),
+        auth: Auth::default(),
+        tls: Tls::default(),
+    }
+}
+
+fn map(pairs: &[(&str, &str)]) -> Labels {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn alert(labels: &[(&str, &str)], annotations: &[(&str, &str)], state: AlertState, starts: DateTime<Utc>) -> Alert {
+    let mut labels = map(labels);
+    labels.insert("team".into(), "ml-platform".into());
+    Alert {
+        fingerprint: fingerprint(&labels),
+        labels,
+        annotations: map(annotations),
+        state,
+        starts_at: starts,
+        ends_at: None,
+        updated_at: Some(t(2, 26)),
+        generator_url: "http://prom-eu.example:9090/graph?g0.expr=model_latency".into(),
+        silenced_by: vec![],
+        inhibited_by: vec![],
+        receivers: vec!["ml-oncall".into()],
+        sources: vec![],
+    }
+}
+
+/// Nine alerts of a fraud-scoring ML platform having a bad night.
+fn fixture() -> (Vec<Alert>, Vec<Alert>, Vec<Silence>) {
+    use AlertState::*;
+    let latency = alert(
+        &[("alertname", "ModelLatencySLOBreach"), ("severity", "critical"), ("model", "fraud-scorer"), ("region", "eu-west-1")],
+        &[
+            ("summary", "p99 latency 812ms over the 250ms SLO for 10m"),
+            ("description", "p99 inference latency of fraud-scorer has been above the SLO.\nCheckout calls time out after 1s and fall back to rules.\nSee the GPU pool first."),
+            ("runbook_url", "https://runbooks.example/ml/ModelLatencySLOBreach"),
+            ("value", "812ms"),
+            ("hint", &format!("drain the pool{HOSTILE}now")),
+        ],
+        Firing,
+        t(2, 10),
+    );
+    let latency_cjk = alert(
+        &[("alertname", "ModelLatencySLOBreach"), ("severity", "critical"), ("model", "推荐模型"), ("region", "ap-northeast-1")],
+        &[("summary", "p99 latency 430ms over the 250ms SLO"), ("runbook_url", "https://runbooks.example/ml/ModelLatencySLOBreach")],
+        Firing,
+        t(2, 21),
+    );
+    let errors = alert(
+        &[("alertname", "ModelErrorRateHigh"), ("severity", "critical"), ("model", "fraud-scorer")],
+        &[("summary", "5xx ratio 7.2% (threshold 2%)")],
+        Firing,
+        t(1, 58),
+    );
+    let drift = alert(
+        &[("alertname", "FeatureDriftDetected"), ("severity", "warning"), ("feature", "transaction_amount"), ("model", "fraud-scorer")],
+        &[("summary", "PSI 0.31 on transaction_amount (threshold 0.2)")],
+        Firing,
+        t(0, 40),
+    );
+    let stale_features = alert(
+        &[("alertname", "FeatureStoreStale"), ("severity", "warning"), ("feature_view", "user_profile")],
+        &[("summary", "online features are 47m old (max 15m)")],
+        Firing,
+        t(1, 30),
+    );
+    let mut gpu = alert(
+        &[("alertname", "GPUMemoryPressure"), ("severity", "warning"), ("node", "gpu-node-7")],
+        &[("summary", "GPU memory 94% on gpu-node-7")],
+        Suppressed,
+        t(1, 5),
+    );
+    gpu.silenced_by = vec!["5f1c2d3e-silence".into()];
+    let mut backlog = alert(
+        &[("alertname", "PredictionQueueBacklog"), ("severity", "error"), ("queue", "scoring-requests")],
+        &[("summary", "12k requests waiting in scoring-requests")],
+        Suppressed,
+        t(2, 0),
+    );
+    backlog.inhibited_by = vec![errors.fingerprint.clone()];
+    let training = alert(
+        &[("alertname", "TrainingJobSlow"), ("severity", "warning"), ("job", "nightly-retrain")],
+        &[("summary", "epoch time 3.1x baseline")],
+        Pending,
+        t(2, 25),
+    );
+    let retrained = alert(
+        &[("alertname", "ModelRetrained"), ("severity", "info"), ("model", "fraud-scorer")],
+        &[("summary", "fraud-scorer v42 promoted to production")],
+        Firing,
+        t(0, 15),
+    );
+    let silence = Silence {
+        id: "5f1c2d3e-silence".into(),
+        matchers: vec![Matcher::new("node", MatchOp::Eq, "gpu-node-7").unwrap()],
+        starts_at: t(1, 0),
+        ends_at: t(3, 0),
+        created_by: "bob".into(),
+        comment: "node drain for driver upgrade, CHG-4411".into(),
+        state: SilenceState::Active,
+        source: "am-eu-1".into(),
+    };
+    let am = vec![latency, latency_cjk, errors, drift, stale_features, gpu, backlog, retrained];
+    (am, vec![training], vec![silence])
+}
+
+/// A console that has polled an Alertmanager and a Prometheus once.
+fn state() -> State {
+    let specs = [
+        spec("am-eu-1", SourceKind::Alertmanager, "https://am1.example:9093"),
+        spec("prom-eu", SourceKind::Prometheus, "http://prom-eu.example:9090"),
+    ];
+    let mut st = State::new(&specs, now(), Duration::from_secs(15));
+    let (am, prom, silences) = fixture();
+    let at = now() - chrono::Duration::seconds(12);
+    update(&mut st, Msg::Polled { source: 0, at, result: Ok(Snapshot { alerts: am, silences, peer: None }) });
+    update(&mut st, Msg::Polled { source: 1, at, result: Ok(Snapshot { alerts: prom, ..Snapshot::default() }) });
+    st
+}
+
+fn detail_state() -> State {
+    let mut st = state();
+    // The fraud-scorer latency alert: the one with the hostile annotation.
+    st.cursor = st
+        .rows
+        .iter()
+        .position(|r| matches!(r, oncall::core::Row::Alert { index }
+            if st.alerts[*index].alertname() == "ModelLatencySLOBreach" && st.alerts[*index].labels["model"] == "fraud-scorer"))
+        .unwrap();
+    update(&mut st, Msg::Action(Action::Open));
+    assert_eq!(st.pane, Pane::Detail);
+    assert_eq!(st.detail_alert().unwrap().alertname(), "ModelLatencySLOBreach");
+    st
+}
+
+/// The detail view of the first alert with this alertname.
+fn detail_of(name: &str) -> State {
+    let mut st = state();
+    st.cursor = st
+        .rows
+        .iter()
+        .position(|r| matches!(r, oncall::core::Row::Alert { index } if st.alerts[*index].alertname() == name))
+        .unwrap();
+    update(&mut st, Msg::Action(Action::Open));
+    st
+}
+
+fn help_state() -> State {
+    let mut st = state();
+    update(&mut st, Msg::Action(Action::Help));
+    st
+}
+
+fn render(st: &State, w: u16, h: u16) -> Buffer {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let theme = Theme::dark();
+    let keymap = Keymap::default();
+    term.draw(|f| draw(f, st, &theme, &keymap)).unwrap();
+    term.backend().buffer().clone()
+}
+
+/// The screen as text: one line per row, wide characters once, trailing
+/// blanks trimmed (the snapshot ignores colors).
+fn text(buf: &Buffer) -> String {
+    let w = buf.area.width as usize;
+    let mut out = String::new();
+    for row in buf.content.chunks(w.max(1)) {
+        let mut line = String::new();
+        let mut skip = 0;
+        for cell in row {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            line.push_str(cell.symbol());
+            skip = UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn screen(st: &State, w: u16, h: u16) -> String {
+    text(&render(st, w, h))
+}
+
+macro_rules! snap {
+    ($name:ident, $state:expr, $w:expr, $h:expr) => {
+        #[test]
+        fn $name() {
+            insta::assert_snapshot!(screen(&$state, $w, $h));
+        }
+    };
+}
+
+snap!(alerts_80x24, state(), 80, 24);
+snap!(alerts_200x50, state(), 200, 50);
+snap!(alerts_30x8, state(), 30, 8);
+snap!(detail_80x24, detail_state(), 80, 24);
+snap!(detail_200x50, detail_state(), 200, 50);
+snap!(detail_30x8, detail_state(), 30, 8);
+snap!(help_80x24, help_state(), 80, 24);
+snap!(help_200x50, help_state(), 200, 50);
+snap!(help_30x8, help_state(), 30, 8);
+snap!(detail_silenced_100x50, detail_of("GPUMemoryPressure"), 100, 50);
+snap!(detail_inhibited_100x50, detail_of("PredictionQueueBacklog"), 100, 50);
+snap!(stale_80x24, stale_state(), 80, 24);
+snap!(filter_error_80x24, filter_error_state(), 80, 24);
+snap!(no_match_80x24, no_match_state(), 80, 24);
+snap!(connecting_80x24, connecting_state(), 80, 24);
+snap!(all_clear_80x24, all_clear_state(), 80, 24);
+
+/// prom-eu answered once, then failed: its data is kept but stale.
+fn stale_state() -> State {
+    let mut st = state();
+    let err = SourceError::Connect("connection refused".into());
+    update(&mut st, Msg::Polled { source: 1, at: now(), result: Err(err) });
+    update(&mut st, Msg::Tick(now() + chrono::Duration::seconds(20)));
+    st
+}
+
+fn filter_error_state() -> State {
+    let mut st = state();
+    update(&mut st, Msg::Action(Action::Filter));
+    for c in "severity=~\"crit".chars() {
+        update(&mut st, Msg::Input(InputEdit::Char(c)));
+    }
+    st
+}
+
+fn no_match_state() -> State {
+    let mut st = state();
+    update(&mut st, Msg::Action(Action::Command));
+    for c in "filter Latency".chars() {
+        update(&mut st, Msg::Input(InputEdit::Char(c)));
+    }
+    update(&mut st, Msg::Input(InputEdit::Submit));
+    st
+}
+
+fn connecting_state() -> State {
+    let specs = [
+        spec("am-eu-1", SourceKind::Alertmanager, "https://am1.example:9093"),
+        spec("am-eu-2", SourceKind::Alertmanager, "https://am2.example:9093"),
+    ];
+    let mut st = State::new(&specs, now(), Duration::from_secs(15));
+    let err = SourceError::Timeout(Duration::from_secs(10));
+    update(&mut st, Msg::Polled { source: 1, at: now(), result: Err(err) });
+    st
+}
+
+fn all_clear_state() -> State {
+    let specs = [spec("am-eu-1", SourceKind::Alertmanager, "https://am1.example:9093")];
+    let mut st = State::new(&specs, now(), Duration::from_secs(15));
+    update(&mut st, Msg::Polled { source: 0, at: now(), result: Ok(Snapshot::default()) });
+    st
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[test]
+fn no_control_characters_reach_the_buffer() {
+    for st in [state(), detail_state(), help_state(), stale_state(), filter_error_state()] {
+        for (w, h) in [(80, 24), (200, 50), (30, 8), (120, 40)] {
+            let buf = render(&st, w, h);
+            for cell in &buf.content {
+                assert!(!cell.symbol().chars().any(is_unsafe), "unsafe cell {:?} at {w}x{h}", cell.symbol());
+            }
+        }
+    }
+    // The hostile annotation is on screen, defused.
+    let mut st = detail_state();
+    st.scroll = 12;
+    assert!(screen(&st, 200, 50).contains("drain the pool[2J]52;c;ZXZpbA==now"));
+}
+
+#[test]
+fn stale_source_is_announced_in_the_status_bar() {
+    let buf = render(&stale_state(), 80, 24);
+    let screen = text(&buf);
+    let status = screen.lines().last().unwrap();
+    assert!(status.contains("prom-eu stale"), "{status}");
+    assert!(!screen.contains("All clear"));
+}
+
+#[test]
+fn never_panics_at_any_size() {
+    let states = [state(), detail_state(), help_state(), stale_state(), filter_error_state(), connecting_state()];
+    for st in &states {
+        for w in (0..=42).chain([80, 81, 200]) {
+            for h in 0..=18 {
+                render(st, w, h);
+            }
+        }
+        render(st, 1, 1);
+        render(st, 0, 0);
+    }
+}
+
+#[test]
+fn list_rows_matches_the_drawn_list() {
+    use ratatui::layout::Rect;
+    use oncall::ui::views::list_rows;
+    assert_eq!(list_rows(Rect::new(0, 0, 80, 24)), 19);
+    assert_eq!(list_rows(Rect::new(0, 0, 30, 8)), 6);
+    assert_eq!(list_rows(Rect::new(0, 0, 1, 1)), 1);
+    assert_eq!(list_rows(Rect::new(0, 0, 0, 0)), 0);
+}
