@@ -84,7 +84,7 @@ impl SourceState {
             (Some(ok), None) => {
                 let overdue = chrono::Duration::from_std(stale_after).unwrap_or(chrono::Duration::MAX);
                 if now - ok > overdue {
-                    Health::Stale { since: ok, reason: "no answer since".into() }
+                    Health::Stale { since: ok, reason: "overdue: no answer to the last polls".into() }
                 } else {
                     Health::Ok
                 }

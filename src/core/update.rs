@@ -328,7 +328,16 @@ fn apply_filter(state: &mut State, text: &str) {
             state.cursor = 0;
             rebuild(state);
         }
-        Err(e) => state.filter_error = Some(e.to_string()),
+        Err(e) => {
+            // Half-typed input: show the filter that was in force before editing.
+            state.filter_error = Some(e.to_string());
+            if let Some(before) = state.filter_before_edit.clone() {
+                if before != state.filter {
+                    state.filter = before;
+                    rebuild(state);
+                }
+            }
+        }
     }
 }
 

@@ -226,6 +226,12 @@ impl Parser {
         self.skip_ws();
         let value_col = self.pos + 1;
         let value = if self.peek() == Some('"') { self.quoted()? } else { self.bare_value() };
+        if value.is_empty() && self.chars.get(value_col - 1) != Some(&'"') {
+            return Err(MatcherError {
+                message: format!("missing value after {name}{} (write \"\" for an empty value)", op.symbol()),
+                column: value_col,
+            });
+        }
         Matcher::new(&name, op, &value)
             .map(Term::Matcher)
             .map_err(|e| MatcherError { column: value_col, ..e })

@@ -3,3 +3,4 @@
 pub mod keymap;
 pub mod theme;
 pub mod views;
+pub mod event_loop;
