@@ -20,7 +20,12 @@ use crate::source::{demo, spawn_poller, SourceKind};
 pub async fn run(settings: Settings, theme: Theme, keymap: Keymap, notices: Vec<String>) -> anyhow::Result<()> {
     let mut state = State::new(&settings.sources, Utc::now(), settings.refresh);
     state.read_only = settings.read_only;
-    state.stale_after = if settings.demo { demo::DEMO_REFRESH * 5 } else { settings.stale_after };
+    if settings.demo {
+        state.refresh = demo::DEMO_REFRESH;
+        state.stale_after = demo::DEMO_REFRESH * 5;
+    } else {
+        state.stale_after = settings.stale_after;
+    }
     if let Some(g) = &settings.group_by {
         state.group_by = g.clone();
     }
