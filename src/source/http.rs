@@ -205,7 +205,7 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, SourceError> {
         let full = e.to_string();
         // serde_json appends " at line L column C"; we put the position first.
         let detail = full.rsplit_once(" at line ").map_or(full.as_str(), |(d, _)| d);
-        SourceError::Decode(clip(&format!("{what} at line {} column {}: {detail}", e.line(), e.column()), 160))
+        SourceError::Decode(clip(&format!("{what} at line {} column {}: {detail}", e.line(), e.column().max(1)), 160))
     })
 }
 
