@@ -47,6 +47,8 @@ fn answer(mut conn: TcpStream) {
         "html" => (200, "text/html; charset=utf-8", "<!DOCTYPE html><html><body><form>Sign in</form></body></html>".into()),
         "html-no-type" => (200, "text/plain", "\n  <html><body>Sign in</body></html>".into()),
         "prom-error" => (503, json, r#"{"status":"error","errorType":"unavailable","error":"TSDB not ready"}"#.into()),
+        "auth" if authorized(&head) => (200, json, "[]".into()),
+        "auth" => (401, "text/plain", "Unauthorized".into()),
         "slow" => {
             std::thread::sleep(Duration::from_secs(3));
             (200, json, "[]".into())
@@ -58,6 +60,13 @@ fn answer(mut conn: TcpStream) {
         "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
+}
+
+fn authorized(head: &str) -> bool {
+    head.lines().any(|l| {
+        let l = l.to_ascii_lowercase();
+        l == "authorization: bearer t0ken" || l == "authorization: basic ywxpy2u6cznjcmv0"
+    })
 }
 
 async fn am_error(url: &str) -> SourceError {
@@ -125,6 +134,29 @@ async fn missing_token_names_the_variable() {
     s.auth.bearer_token = Some(oncall::source::Secret::File("/nonexistent/oncall/token".into()));
     let e = fetch_once(&s, TIMEOUT).await.unwrap_err();
     assert_eq!(e, SourceError::Config("bearer token: cannot read /nonexistent/oncall/token: no such file".into()));
+}
+
+#[tokio::test]
+async fn credentials_are_sent_trimmed() {
+    use oncall::source::Secret;
+    let port = fault_server();
+    let url = format!("http://127.0.0.1:{port}/auth");
+    let mut s = spec("am", SourceKind::Alertmanager, &url, None);
+    assert_eq!(am_error(&url).await, SourceError::Status { status: 401, snippet: "Unauthorized".into() });
+
+    let dir = common::temp_dir("token");
+    std::fs::write(dir.join("token"), "t0ken\n").unwrap();
+    s.auth.bearer_token = Some(Secret::File(dir.join("token")));
+    let snap = fetch_once(&s, TIMEOUT).await.expect("bearer token from a file, trimmed");
+    assert!(snap.alerts.is_empty() && snap.peer.is_none(), "a failing status call does not fail the poll");
+
+    s.auth.bearer_token = None;
+    s.auth.basic_user = Some("alice".into());
+    // A file, not set_var: changing the environment races other tests' threads.
+    std::fs::write(dir.join("password"), " s3cret \n").unwrap();
+    s.auth.basic_password = Some(Secret::File(dir.join("password")));
+    fetch_once(&s, TIMEOUT).await.expect("basic auth");
+    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// A good real Alertmanager next to a broken source: the good alerts show;
