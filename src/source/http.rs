@@ -221,7 +221,7 @@ pub fn send_error(e: &reqwest::Error, timeout: Duration) -> SourceError {
     let mut cause = e.source();
     while let Some(c) = cause {
         if let Some(io) = c.downcast_ref::<std::io::Error>() {
-            return SourceError::Connect(io_reason(io));
+            return SourceError::Connect(tls_reason(&deepest(io)).unwrap_or_else(|| io_reason(io)));
         }
         cause = c.source();
     }
@@ -229,10 +229,25 @@ pub fn send_error(e: &reqwest::Error, timeout: Duration) -> SourceError {
     if text.contains("dns") || text.contains("resolve") {
         return SourceError::Connect("cannot resolve the host name".into());
     }
-    if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
-        return SourceError::Connect(format!("TLS failed: {}", deepest(e)));
-    }
-    SourceError::Connect(deepest(e))
+    SourceError::Connect(tls_reason(&deepest(e)).unwrap_or_else(|| deepest(e)))
+}
+
+/// rustls's words, translated into what to check.
+fn tls_reason(msg: &str) -> Option<String> {
+    let hint = if msg.contains("UnknownIssuer") {
+        "the server's certificate is signed by an unknown CA (set ca_file?)"
+    } else if msg.contains("NotValidForName") {
+        "the server's certificate is not valid for this host name"
+    } else if msg.contains("Expired") {
+        "the server's certificate has expired"
+    } else if msg.contains("BadCertificate") || msg.contains("CertificateRequired") || msg.contains("UnknownCA") {
+        "the server refused our client certificate (check cert_file and key_file)"
+    } else if ["certificate", "TLS", "tls", "handshake"].iter().any(|w| msg.contains(w)) {
+        return Some(format!("TLS failed: {msg}"));
+    } else {
+        return None;
+    };
+    Some(format!("TLS: {hint}"))
 }
 
 fn chain_has(e: &reqwest::Error, f: impl Fn(&std::io::Error) -> bool) -> bool {

@@ -50,7 +50,7 @@ pub struct Proc {
 }
 
 impl Proc {
-    fn spawn(name: &str, bin: &Path, args: &[String], log: PathBuf) -> Proc {
+    pub fn spawn(name: &str, bin: &Path, args: &[String], log: PathBuf) -> Proc {
         let out = std::fs::File::create(&log).unwrap();
         let child = Command::new(bin)
             .args(args)
@@ -62,14 +62,14 @@ impl Proc {
         Proc { name: name.to_string(), log, child }
     }
 
-    fn log_tail(&self) -> String {
+    pub fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(15)..].join("\n")
     }
 
     /// Waits until `GET {url}/-/ready` answers 200.
-    fn wait_ready(&mut self, port: u16, within: Duration) {
+    pub fn wait_ready(&mut self, port: u16, within: Duration) {
         let start = Instant::now();
         while start.elapsed() < within {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -81,6 +81,21 @@ impl Proc {
             std::thread::sleep(Duration::from_millis(50));
         }
         panic!("{} not ready within {within:?}:\n{}", self.name, self.log_tail());
+    }
+
+    /// Waits until the port accepts TCP connections (for TLS listeners).
+    pub fn wait_listening(&mut self, port: u16, within: Duration) {
+        let start = Instant::now();
+        while start.elapsed() < within {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("{} exited with {status}:\n{}", self.name, self.log_tail());
+            }
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("{} not listening within {within:?}:\n{}", self.name, self.log_tail());
     }
 }
 
