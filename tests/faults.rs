@@ -121,8 +121,15 @@ async fn every_fault_has_its_own_error_and_clear_words() {
         .unwrap_err();
     assert!(e.to_string().contains("missing field `status`"), "{e}");
 
+    let e = am_error("http://no-such-host.invalid:9093").await;
+    assert_eq!(e, SourceError::Connect("cannot resolve no-such-host.invalid".into()));
+    let e = am_error("am.example:9093").await;
+    assert!(matches!(&e, SourceError::Config(m) if m.contains("must be http:// or https://")), "{e}");
+    let e = am_error("not a url").await;
+    assert!(matches!(&e, SourceError::Config(m) if m.contains("invalid URL \"not a url\"")), "{e}");
+
     let e = fetch_once(&spec("d", SourceKind::Demo, "", None), TIMEOUT).await.unwrap_err();
-    assert!(matches!(e, SourceError::Config(_)));
+    assert_eq!(e, SourceError::Config("demo source has no endpoint".into()));
 }
 
 #[tokio::test]

@@ -26,6 +26,11 @@ impl HttpClient {
 /// Builds the client for one source. Proxies come from the usual
 /// environment variables (reqwest's default).
 pub fn build_client(spec: &SourceSpec, timeout: Duration) -> Result<Client, SourceError> {
+    match reqwest::Url::parse(&spec.url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
+        Ok(_) => return Err(SourceError::Config(format!("{}: URL {:?} must be http:// or https://", spec.name, spec.url))),
+        Err(e) => return Err(SourceError::Config(format!("{}: invalid URL {:?}: {e}", spec.name, spec.url))),
+    }
     let mut headers = HeaderMap::new();
     let auth = &spec.auth;
     if auth.bearer_token.is_some() && auth.basic_user.is_some() {
@@ -217,6 +222,10 @@ pub fn send_error(e: &reqwest::Error, timeout: Duration) -> SourceError {
     if e.is_builder() {
         return SourceError::Config(format!("bad URL: {}", short(e)));
     }
+    if deepest(e).contains("lookup address") || deepest(e).to_ascii_lowercase().contains("dns") {
+        let host = e.url().and_then(|u| u.host_str()).unwrap_or("the host");
+        return SourceError::Connect(format!("cannot resolve {host}"));
+    }
     // Walk the causes for an io::Error: it has the words people know.
     let mut cause = e.source();
     while let Some(c) = cause {
@@ -224,10 +233,6 @@ pub fn send_error(e: &reqwest::Error, timeout: Duration) -> SourceError {
             return SourceError::Connect(tls_reason(&deepest(io)).unwrap_or_else(|| io_reason(io)));
         }
         cause = c.source();
-    }
-    let text = short(e).to_ascii_lowercase();
-    if text.contains("dns") || text.contains("resolve") {
-        return SourceError::Connect("cannot resolve the host name".into());
     }
     SourceError::Connect(tls_reason(&deepest(e)).unwrap_or_else(|| deepest(e)))
 }
