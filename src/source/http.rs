@@ -26,6 +26,11 @@ impl HttpClient {
 /// Builds the client for one source. Proxies come from the usual
 /// environment variables (reqwest's default).
 pub fn build_client(spec: &SourceSpec, timeout: Duration) -> Result<Client, SourceError> {
+    match reqwest::Url::parse(&spec.url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
+        Ok(_) => return Err(SourceError::Config(format!("{}: URL {:?} must be http:// or https://", spec.name, spec.url))),
+        Err(e) => return Err(SourceError::Config(format!("{}: invalid URL {:?}: {e}", spec.name, spec.url))),
+    }
     let mut headers = HeaderMap::new();
     let auth = &spec.auth;
     if auth.bearer_token.is_some() && auth.basic_user.is_some() {
@@ -205,7 +210,7 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, SourceError> {
         let full = e.to_string();
         // serde_json appends " at line L column C"; we put the position first.
         let detail = full.rsplit_once(" at line ").map_or(full.as_str(), |(d, _)| d);
-        SourceError::Decode(clip(&format!("{what} at line {} column {}: {detail}", e.line(), e.column()), 160))
+        SourceError::Decode(clip(&format!("{what} at line {} column {}: {detail}", e.line(), e.column().max(1)), 160))
     })
 }
 
@@ -217,22 +222,37 @@ pub fn send_error(e: &reqwest::Error, timeout: Duration) -> SourceError {
     if e.is_builder() {
         return SourceError::Config(format!("bad URL: {}", short(e)));
     }
+    if deepest(e).contains("lookup address") || deepest(e).to_ascii_lowercase().contains("dns") {
+        let host = e.url().and_then(|u| u.host_str()).unwrap_or("the host");
+        return SourceError::Connect(format!("cannot resolve {host}"));
+    }
     // Walk the causes for an io::Error: it has the words people know.
     let mut cause = e.source();
     while let Some(c) = cause {
         if let Some(io) = c.downcast_ref::<std::io::Error>() {
-            return SourceError::Connect(io_reason(io));
+            return SourceError::Connect(tls_reason(&deepest(io)).unwrap_or_else(|| io_reason(io)));
         }
         cause = c.source();
     }
-    let text = short(e).to_ascii_lowercase();
-    if text.contains("dns") || text.contains("resolve") {
-        return SourceError::Connect("cannot resolve the host name".into());
-    }
-    if text.contains("certificate") || text.contains("tls") || text.contains("handshake") {
-        return SourceError::Connect(format!("TLS failed: {}", deepest(e)));
-    }
-    SourceError::Connect(deepest(e))
+    SourceError::Connect(tls_reason(&deepest(e)).unwrap_or_else(|| deepest(e)))
+}
+
+/// rustls's words, translated into what to check.
+fn tls_reason(msg: &str) -> Option<String> {
+    let hint = if msg.contains("UnknownIssuer") {
+        "the server's certificate is signed by an unknown CA (set ca_file?)"
+    } else if msg.contains("NotValidForName") {
+        "the server's certificate is not valid for this host name"
+    } else if msg.contains("Expired") {
+        "the server's certificate has expired"
+    } else if msg.contains("BadCertificate") || msg.contains("CertificateRequired") || msg.contains("UnknownCA") {
+        "the server refused our client certificate (check cert_file and key_file)"
+    } else if ["certificate", "TLS", "tls", "handshake"].iter().any(|w| msg.contains(w)) {
+        return Some(format!("TLS failed: {msg}"));
+    } else {
+        return None;
+    };
+    Some(format!("TLS: {hint}"))
 }
 
 fn chain_has(e: &reqwest::Error, f: impl Fn(&std::io::Error) -> bool) -> bool {

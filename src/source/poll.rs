@@ -13,6 +13,9 @@ use crate::core::Msg;
 
 /// One poll of one source with a fresh client (for one-shot commands).
 pub async fn fetch_once(spec: &SourceSpec, timeout: Duration) -> Result<Snapshot, SourceError> {
+    if spec.kind == SourceKind::Demo {
+        return Err(demo());
+    }
     let client = HttpClient::new(spec, timeout)?;
     fetch_with(&client, spec).await
 }
@@ -22,8 +25,12 @@ pub async fn fetch_with(client: &HttpClient, spec: &SourceSpec) -> Result<Snapsh
     match spec.kind {
         SourceKind::Alertmanager => alertmanager::fetch(client, spec).await,
         SourceKind::Prometheus => prometheus::fetch(client, spec).await,
-        SourceKind::Demo => Err(SourceError::Config("demo source has no endpoint".into())),
+        SourceKind::Demo => Err(demo()),
     }
+}
+
+fn demo() -> SourceError {
+    SourceError::Config("demo source has no endpoint".into())
 }
 
 /// Polls `spec` until `tx` is closed, sending `Msg::Polled` after each try.

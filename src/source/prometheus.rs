@@ -15,7 +15,7 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
     if !(200..300).contains(&status) {
         // Prometheus explains its errors in a JSON envelope; prefer its words.
         return Err(match decode::<PromResponse<IgnoredAny>>(body) {
-            Ok(resp) if resp.status == "error" => envelope(resp).err().expect("an error envelope"),
+            Ok(resp) if resp.status == "error" => error_of(resp.error_type, resp.error),
             _ => SourceError::Status { status, snippet: snippet(body) },
         });
     }
@@ -30,12 +30,14 @@ pub fn envelope<T>(resp: PromResponse<T>) -> Result<T, SourceError> {
     match (resp.status.as_str(), resp.data) {
         ("success", Some(data)) => Ok(data),
         ("success", None) => Err(SourceError::Decode("Prometheus answered success without data".into())),
-        _ => {
-            let kind = resp.error_type.unwrap_or_else(|| "error".into());
-            let text = resp.error.unwrap_or_else(|| "no error text".into());
-            Err(SourceError::Decode(format!("Prometheus {kind}: {text}")))
-        }
+        _ => Err(error_of(resp.error_type, resp.error)),
     }
+}
+
+fn error_of(kind: Option<String>, text: Option<String>) -> SourceError {
+    let kind = kind.unwrap_or_else(|| "error".into());
+    let text = text.unwrap_or_else(|| "no error text".into());
+    SourceError::Decode(format!("Prometheus {kind}: {text}"))
 }
 
 /// Inactive alerts are skipped. The fingerprint is Alertmanager's, so the
