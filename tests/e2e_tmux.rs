@@ -62,8 +62,11 @@ async fn filter_with_slash_against_a_real_alertmanager() {
     .await;
     let home = common::temp_dir("e2e-home");
     let name = format!("oncall-e2e-{}", std::process::id());
+    // A second source that refuses connections: the console must keep
+    // working and name it.
+    let dead_port = common::free_port();
     let cmd = format!(
-        "env -u ALERTMANAGER_URL HOME={h} XDG_CONFIG_HOME={h}/c XDG_STATE_HOME={h}/s TERM=xterm-256color {bin} --alertmanager {url} --refresh 2s; echo EXITED=$?; sleep 30",
+        "env -u ALERTMANAGER_URL HOME={h} XDG_CONFIG_HOME={h}/c XDG_STATE_HOME={h}/s TERM=xterm-256color {bin} --alertmanager {url} --alertmanager http://127.0.0.1:{dead_port} --refresh 2s; echo EXITED=$?; sleep 30",
         h = home.display(),
         bin = env!("CARGO_BIN_EXE_oncall"),
         url = ams.urls[0],
@@ -74,6 +77,8 @@ async fn filter_with_slash_against_a_real_alertmanager() {
     let screen = s.wait_for("both alerts on screen", |t| t.contains("ModelLatencySLOBreach") && t.contains("FeatureDataDrift"));
     assert!(screen.contains("p99 870ms over SLO"), "{screen}");
     assert!(!screen.contains("EXITED"), "{screen}");
+    let screen = s.wait_for("the dead source named in the status bar", |t| t.contains(&format!("127.0.0.1:{dead_port}")) && t.contains("down"));
+    assert!(screen.contains("ModelLatencySLOBreach"), "{screen}");
 
     s.keys(&["/"]);
     s.keys(&["-l", "severity=\"critical\""]);
@@ -98,4 +103,30 @@ async fn filter_with_slash_against_a_real_alertmanager() {
     let screen = s.wait_for("oncall to exit", |t| t.contains("EXITED="));
     assert!(screen.contains("EXITED=0"), "{screen}");
     let _ = std::fs::remove_dir_all(home);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_and_sighup_restore_the_terminal() {
+    for signal in ["TERM", "HUP"] {
+        let home = common::temp_dir("e2e-sig");
+        let name = format!("oncall-sig{signal}-{}", std::process::id());
+        let cmd = format!(
+            "env HOME={h} XDG_STATE_HOME={h}/s {bin} --demo & echo PID=$!; wait $!; echo EXITED=$?; stty -a | grep -o -- '-icanon' ; echo STTY-DONE; sleep 30",
+            h = home.display(),
+            bin = env!("CARGO_BIN_EXE_oncall"),
+        );
+        tmux(&["new-session", "-d", "-s", &name, "-x", "100", "-y", "30", &cmd]);
+        let s = Session(name);
+        s.wait_for("the demo console", |t| t.contains("ModelLatencySLOBreach"));
+        let pid = std::process::Command::new("pgrep").args(["-f", "-n", "oncall --demo"]).output().unwrap();
+        let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "oncall --demo not found by pgrep");
+        std::process::Command::new("kill").args([&format!("-{signal}"), &pid]).status().unwrap();
+        let screen = s.wait_for("the shell after the signal", |t| t.contains("STTY-DONE"));
+        // Back on the main screen, in cooked mode (raw mode turns icanon off).
+        assert!(screen.contains("EXITED=0"), "SIG{signal}: {screen}");
+        assert!(!screen.contains("-icanon"), "SIG{signal} left the terminal in raw mode: {screen}");
+        assert!(!screen.contains("ModelLatencySLOBreach"), "SIG{signal} left the alternate screen up: {screen}");
+        let _ = std::fs::remove_dir_all(home);
+    }
 }
