@@ -45,6 +45,7 @@ fn names(s: &State) -> Vec<String> {
     s.rows
         .iter()
         .map(|r| match r {
+            Row::Group { key, single: Some(_), .. } => format!("[{key}]"),
             Row::Group { key, count, .. } => format!("[{key} {count}]"),
             Row::Alert { index } => s.alerts[*index].labels.get("pod").cloned().unwrap_or_else(|| s.alerts[*index].alertname().into()),
         })
@@ -65,7 +66,7 @@ fn groups_sort_by_severity_then_age() {
         alert("ModelDown", "critical", &[("pod", "a")], 20),
         alert("Drift", "info", &[], 900),
     ]);
-    assert_eq!(names(&s), vec!["[ModelDown 2]", "a", "b", "[DiskFull 1]", "DiskFull", "[Drift 1]", "Drift"]);
+    assert_eq!(names(&s), vec!["[ModelDown 2]", "a", "b", "[DiskFull]", "[Drift]"]);
     match &s.rows[0] {
         Row::Group { distinct, .. } => assert_eq!(distinct, &vec!["pod".to_string()]),
         r => panic!("{r:?}"),
@@ -127,7 +128,7 @@ fn filter_as_you_type_with_inline_errors_and_escape_restores() {
     assert_eq!(s.alerts.len(), 2);
     type_text(&mut s, ".*\"");
     assert!(s.filter_error.is_none());
-    assert_eq!(names(&s), vec!["[ModelDown 1]", "ModelDown"]);
+    assert_eq!(names(&s), vec!["[ModelDown]"]);
     update(&mut s, Msg::Input(InputEdit::Submit));
     assert!(s.input.is_none());
     // Editing again and cancelling keeps the filter that was in force.
@@ -135,11 +136,11 @@ fn filter_as_you_type_with_inline_errors_and_escape_restores() {
     type_text(&mut s, ",x=\"y\"");
     update(&mut s, Msg::Input(InputEdit::Cancel));
     assert_eq!(s.filter.source, "team=~\"ml.*\"");
-    assert_eq!(names(&s).len(), 2);
+    assert_eq!(names(&s), vec!["[ModelDown]"]);
     // Esc in the list clears it.
     update(&mut s, Msg::Action(Action::Back));
     assert!(s.filter.is_empty());
-    assert_eq!(names(&s).len(), 4);
+    assert_eq!(names(&s).len(), 2);
 }
 
 #[test]
@@ -152,9 +153,9 @@ fn group_by_command_and_toggles() {
     type_text(&mut s, "group-by team");
     update(&mut s, Msg::Input(InputEdit::Submit));
     assert_eq!(s.group_by, "team");
-    assert_eq!(names(&s), vec!["[ml 1]", "ModelDown", "[infra 1]", "DiskFull"]);
+    assert_eq!(names(&s), vec!["[ml]", "[infra]"]);
     update(&mut s, Msg::Action(Action::ToggleSilenced));
-    assert_eq!(names(&s), vec!["[ml 1]", "ModelDown"]);
+    assert_eq!(names(&s), vec!["[ml]"]);
 }
 
 #[test]
@@ -204,7 +205,6 @@ fn refresh_quit_and_copy_are_effects() {
     a.annotations.insert("runbook_url".into(), "https://runbooks/modeldown".into());
     let mut s = state_with(vec![a]);
     assert_eq!(update(&mut s, Msg::Action(Action::Refresh)), vec![Effect::RefreshNow]);
-    update(&mut s, Msg::Action(Action::Down));
     assert_eq!(update(&mut s, Msg::Action(Action::CopyLink)), vec![Effect::Copy("https://runbooks/modeldown".into())]);
     assert_eq!(update(&mut s, Msg::Action(Action::Quit)), vec![Effect::Quit]);
     assert!(s.quit);
@@ -233,4 +233,13 @@ fn clusters_come_from_config_or_gossip_peers() {
     update(&mut s, Msg::Polled { source: 0, at: t0(), result: Ok(peer("01A", &["01B"])) });
     update(&mut s, Msg::Polled { source: 1, at: t0(), result: Ok(peer("01B", &["01A"])) });
     assert_eq!(s.clusters(), vec!["am1+am2", "am1+am2", "us"]);
+}
+
+#[test]
+fn a_group_of_one_is_one_row_that_opens_its_alert() {
+    let mut s = state_with(vec![alert("ModelDown", "critical", &[], 5)]);
+    assert_eq!(names(&s), vec!["[ModelDown]"]);
+    assert_eq!(s.selected_alert().map(|a| a.alertname()), Some("ModelDown"));
+    update(&mut s, Msg::Action(Action::Open));
+    assert_eq!(s.pane, Pane::Detail);
 }

@@ -176,7 +176,10 @@ fn detail_of(name: &str) -> State {
     st.cursor = st
         .rows
         .iter()
-        .position(|r| matches!(r, oncall::core::Row::Alert { index } if st.alerts[*index].alertname() == name))
+        .position(|r| {
+            matches!(r, oncall::core::Row::Alert { index } | oncall::core::Row::Group { single: Some(index), .. }
+                if st.alerts[*index].alertname() == name)
+        })
         .unwrap();
     update(&mut st, Msg::Action(Action::Open));
     st

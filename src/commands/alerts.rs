@@ -113,7 +113,7 @@ fn write_table(alerts: &[Alert]) -> std::io::Result<()> {
     let now = Utc::now();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    writeln!(out, "{:<9}{:<28}{:<10}{:>5}  {:<40}SUMMARY", "SEVERITY", "ALERTNAME", "STATE", "AGE", "LABELS")?;
+    writeln!(out, "{:<9}{:<28}{:<10}{:>5}  {:<40} SUMMARY", "SEVERITY", "ALERTNAME", "STATE", "AGE", "LABELS")?;
     for a in alerts {
         let labels: Vec<String> = a
             .labels
@@ -123,7 +123,7 @@ fn write_table(alerts: &[Alert]) -> std::io::Result<()> {
             .collect();
         writeln!(
             out,
-            "{}{}{}{:>5}  {}{}",
+            "{}{}{}{:>5}  {} {}",
             sanitize::pad(a.severity().name(), 9),
             sanitize::pad(a.alertname(), 28),
             sanitize::pad(a.state_word(), 10),

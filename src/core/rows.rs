@@ -20,6 +20,8 @@ pub enum Row {
         collapsed: bool,
         /// Label names whose values differ inside the group: what tells its alerts apart.
         distinct: Vec<String>,
+        /// A group of one is one row: the alert's index, and no alert row follows.
+        single: Option<usize>,
     },
     Alert {
         /// Index into `State::alerts`.
@@ -95,7 +97,8 @@ pub fn build_rows(
     });
     let mut rows = Vec::with_capacity(alerts.len() + groups.len());
     for (key, members) in groups {
-        let is_collapsed = collapsed.contains(key);
+        let single = (members.len() == 1).then(|| members[0]);
+        let is_collapsed = single.is_none() && collapsed.contains(key);
         let active = members.iter().filter(|&&i| alerts[i].state == AlertState::Firing).count();
         rows.push(Row::Group {
             key: key.to_string(),
@@ -104,8 +107,9 @@ pub fn build_rows(
             severity: alerts[members[0]].severity(),
             collapsed: is_collapsed,
             distinct: distinct_labels(alerts, &members, group_by),
+            single,
         });
-        if !is_collapsed {
+        if !is_collapsed && single.is_none() {
             rows.extend(members.into_iter().map(|index| Row::Alert { index }));
         }
     }

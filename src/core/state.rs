@@ -176,7 +176,7 @@ impl State {
 
     pub fn selected_alert(&self) -> Option<&Alert> {
         match self.rows.get(self.cursor)? {
-            Row::Alert { index, .. } => self.alerts.get(*index),
+            Row::Alert { index } | Row::Group { single: Some(index), .. } => self.alerts.get(*index),
             Row::Group { .. } => None,
         }
     }

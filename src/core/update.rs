@@ -229,16 +229,16 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn open(state: &mut State) {
     match state.rows.get(state.cursor).cloned() {
+        Some(Row::Alert { index } | Row::Group { single: Some(index), .. }) if state.pane == Pane::Alerts => {
+            state.detail = Some(state.alerts[index].fingerprint.clone());
+            state.pane = Pane::Detail;
+            state.scroll = 0;
+        }
         Some(Row::Group { key, .. }) => {
             if !state.collapsed.remove(&key) {
                 state.collapsed.insert(key);
             }
             rebuild(state);
-        }
-        Some(Row::Alert { index }) if state.pane == Pane::Alerts => {
-            state.detail = Some(state.alerts[index].fingerprint.clone());
-            state.pane = Pane::Detail;
-            state.scroll = 0;
         }
         _ => {}
     }

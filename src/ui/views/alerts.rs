@@ -69,7 +69,7 @@ fn group_distinct(rows: &[Row]) -> Vec<&[String]> {
 /// on a team's console): they tell nothing apart, so rows leave them out.
 fn common_labels<'a>(state: &'a State) -> Vec<(&'a str, &'a str)> {
     let mut listed = state.rows.iter().filter_map(|r| match r {
-        Row::Alert { index } => state.alerts.get(*index),
+        Row::Alert { index } | Row::Group { single: Some(index), .. } => state.alerts.get(*index),
         Row::Group { .. } => None,
     });
     let Some(first) = listed.next() else { return vec![] };
@@ -104,7 +104,8 @@ fn state_style(alert: &Alert, theme: &Theme) -> Style {
     }
 }
 
-fn alert_segs(state: &State, theme: &Theme, alert: &Alert, labels: &str, c: &Cols) -> Vec<Seg> {
+/// An alert row; `title` is the group's name on a group-of-one row.
+fn alert_segs(state: &State, theme: &Theme, alert: &Alert, title: Option<&str>, labels: &str, c: &Cols) -> Vec<Seg> {
     let suppressed = alert.state == AlertState::Suppressed;
     let text = if suppressed { theme.silenced } else { theme.text };
     let sev = alert.severity();
@@ -126,6 +127,16 @@ fn alert_segs(state: &State, theme: &Theme, alert: &Alert, labels: &str, c: &Col
     if stale {
         segs.push(seg("STALE ", theme.stale));
     }
+    if let Some(title) = title {
+        // The title takes its room from the labels (or the shared column).
+        let room = if c.labels > 0 { &mut labels_w } else { &mut summary_w };
+        let t = fit(title, (*room / 2).max(1));
+        let tw = width(&t);
+        let used = (tw + 2).min(*room);
+        *room -= used;
+        segs.push(seg(t, text.add_modifier(Modifier::BOLD)));
+        segs.push(seg(" ".repeat(used - tw.min(used)), text));
+    }
     if c.labels > 0 {
         segs.push(seg(pad(labels, labels_w), theme.dim));
         segs.push(seg(" ", text));
@@ -133,7 +144,10 @@ fn alert_segs(state: &State, theme: &Theme, alert: &Alert, labels: &str, c: &Col
     } else {
         // Narrow: one column, the distinguishing labels then the summary;
         // the labels leave the summary at least part of the room.
-        let lw = width(labels).min(if summary_w >= 30 { summary_w * 11 / 20 } else { summary_w });
+        // A group-of-one row already spent room on its title: the summary,
+        // which says what is broken, keeps most of the rest.
+        let share = if title.is_some() { 7 } else { 11 };
+        let lw = width(labels).min(if summary_w >= 30 { summary_w * share / 20 } else { summary_w });
         let lead = if lw > 0 { fit(labels, lw) } else { String::new() };
         let lead_w = width(&lead);
         let gap = if lead_w > 0 && lead_w + 2 < summary_w { 2 } else { 0 };
@@ -199,7 +213,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let w = area.width as usize;
     let distinct = group_distinct(&state.rows);
     let alert_of = |r: &Row| match r {
-        Row::Alert { index } => state.alerts.get(*index),
+        Row::Alert { index } | Row::Group { single: Some(index), .. } => state.alerts.get(*index),
         Row::Group { .. } => None,
     };
     let show_name = state.group_by != "alertname";
@@ -220,9 +234,10 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let offset = cursor.saturating_sub(h.saturating_sub(1));
     for (i, row) in state.rows.iter().enumerate().skip(offset).take(h) {
         let y = list.y + (i - offset) as u16;
-        let mut segs = match alert_of(row) {
-            Some(a) => alert_segs(state, theme, a, &labels[i], &c),
-            None => group_segs(row, state, theme, w),
+        let mut segs = match (row, alert_of(row)) {
+            (Row::Group { key, .. }, Some(a)) => alert_segs(state, theme, a, Some(key), &labels[i], &c),
+            (_, Some(a)) => alert_segs(state, theme, a, None, &labels[i], &c),
+            (_, None) => group_segs(row, state, theme, w),
         };
         // The cursor is also marked in text, for screens without color.
         match segs.first_mut() {
