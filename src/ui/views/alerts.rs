@@ -129,8 +129,10 @@ fn alert_segs(state: &State, theme: &Theme, alert: &Alert, title: Option<&str>, 
     }
     if let Some(title) = title {
         // The title takes its room from the labels (or the shared column).
-        let room = if c.labels > 0 { &mut labels_w } else { &mut summary_w };
-        let t = fit(title, (*room / 2).max(1));
+        // In the wide layout the labels column was sized to hold titles too.
+        let wide = c.labels > 0;
+        let room = if wide { &mut labels_w } else { &mut summary_w };
+        let t = fit(title, if wide { room.saturating_sub(2) } else { *room / 2 }.max(1));
         let tw = width(&t);
         let used = (tw + 2).min(*room);
         *room -= used;
@@ -222,7 +224,15 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let labels: Vec<String> = state.rows.iter().zip(&distinct)
         .map(|(r, d)| alert_of(r).map(|a| label_text(a, d, &common)).unwrap_or_default())
         .collect();
-    let max_labels = labels.iter().map(|l| width(l)).max().unwrap_or(0);
+    let max_labels = labels
+        .iter()
+        .zip(&state.rows)
+        .map(|(l, r)| match r {
+            Row::Group { key, single: Some(_), .. } => width(key) + 2 + width(l),
+            _ => width(l),
+        })
+        .max()
+        .unwrap_or(0);
     let max_summary = state.rows.iter().filter_map(alert_of).map(|a| width(a.summary())).max().unwrap_or(0);
     let c = columns(w, show_name, (max_name, max_labels, max_summary));
     if let Some(h) = head {
