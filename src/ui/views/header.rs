@@ -60,9 +60,17 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
 fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
     let mut out = Vec::new();
     let answered = state.sources.iter().any(|s| s.last_ok.is_some());
-    let unhealthy = (0..state.sources.len()).any(|i| matches!(state.health(i), Health::Stale { .. } | Health::Down { .. }));
-    if answered && unhealthy {
+    let stale = (0..state.sources.len()).any(|i| matches!(state.health(i), Health::Stale { .. }));
+    let down = (0..state.sources.len()).filter(|&i| matches!(state.health(i), Health::Down { .. })).count();
+    // Stale: data on screen is older than it looks. Down: a source never
+    // answered, so its alerts are missing altogether.
+    if answered && stale {
         out.push(seg(" STALE DATA ", theme.stale));
+        out.push(seg(" ", theme.header));
+    }
+    if answered && down > 0 {
+        let noun = if down == 1 { "SOURCE" } else { "SOURCES" };
+        out.push(seg(format!(" {down} {noun} DOWN "), theme.down));
         out.push(seg(" ", theme.header));
     }
     if state.read_only {
