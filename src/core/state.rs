@@ -203,7 +203,7 @@ impl State {
     pub fn clusters(&self) -> Vec<String> {
         let n = self.sources.len();
         let mut parent: Vec<usize> = (0..n).collect();
-        fn root(p: &mut Vec<usize>, i: usize) -> usize {
+        fn root(p: &mut [usize], i: usize) -> usize {
             let mut r = i;
             while p[r] != r {
                 r = p[r];

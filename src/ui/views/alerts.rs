@@ -67,7 +67,7 @@ fn group_distinct(rows: &[Row]) -> Vec<&[String]> {
 
 /// Labels with the same value on every listed alert (`team=ml-platform`
 /// on a team's console): they tell nothing apart, so rows leave them out.
-fn common_labels<'a>(state: &'a State) -> Vec<(&'a str, &'a str)> {
+fn common_labels(state: &State) -> Vec<(&str, &str)> {
     let mut listed = state.rows.iter().filter_map(|r| match r {
         Row::Alert { index } | Row::Group { single: Some(index), .. } => state.alerts.get(*index),
         Row::Group { .. } => None,

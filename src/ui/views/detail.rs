@@ -39,7 +39,7 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         tail.push(seg("  STALE: its sources are not answering", theme.stale));
     }
     // The state word wraps to its own line rather than being cut.
-    if segs_width(&title) + segs_width(&tail) + 1 <= doc.width {
+    if segs_width(&title) + segs_width(&tail) < doc.width {
         title.push(seg(" ", theme.text));
         title.extend(tail);
         doc.line(title);
