@@ -4,6 +4,7 @@
 //! and returns `Effect`s, and `ui` draws the `State`.
 
 pub mod app;
+pub mod base64;
 pub mod cli;
 pub mod commands;
 pub mod config;

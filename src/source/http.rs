@@ -48,7 +48,7 @@ pub fn build_client(spec: &SourceSpec, timeout: Duration) -> Result<Client, Sour
             Some(secret) => read_secret(secret, "basic auth password")?,
             None => String::new(),
         };
-        let value = format!("Basic {}", base64(format!("{user}:{password}").as_bytes()));
+        let value = format!("Basic {}", crate::base64::encode(format!("{user}:{password}").as_bytes()));
         let origin = auth.basic_password.clone().unwrap_or(Secret::Env("basic_user".into()));
         headers.insert(AUTHORIZATION, sensitive(&value, &origin)?);
     }
@@ -136,23 +136,6 @@ fn sensitive(value: &str, origin: &Secret) -> Result<HeaderValue, SourceError> {
 fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, SourceError> {
     std::fs::read(path)
         .map_err(|e| SourceError::Config(format!("{what}: cannot read {}: {}", path.display(), io_reason(&e))))
-}
-
-fn base64(input: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// GETs `url` and decodes the JSON answer of a 2xx into `T`.
@@ -320,14 +303,6 @@ pub fn join(base: &str, path: &str) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn base64_matches_rfc4648() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"alice:s3cret"), "YWxpY2U6czNjcmV0");
-    }
 
     #[test]
     fn join_handles_slashes_and_prefixes() {
