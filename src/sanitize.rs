@@ -14,8 +14,14 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Invisible characters that change how text reads or lays out: bidi
+/// controls, zero-width spaces, line/paragraph separators, BOM.
+pub fn is_format_control(c: char) -> bool {
+    is_bidi_control(c) || matches!(c, '\u{200B}' | '\u{2028}' | '\u{2029}' | '\u{2060}' | '\u{FEFF}')
+}
+
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || is_bidi_control(c)
+    c.is_control() || is_format_control(c)
 }
 
 /// One line of safe text: controls dropped, newlines shown as `⏎`, tabs as a space.
@@ -86,7 +92,8 @@ mod tests {
     fn strips_escape_sequences_and_bidi() {
         let hostile = "ok\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}gnp.exe\u{9b}31m";
         let clean = line(hostile);
-        assert!(!clean.chars().any(|c| c.is_control() || is_bidi_control(c)), "{clean:?}");
+        assert!(!clean.chars().any(|c| c.is_control() || is_format_control(c)), "{clean:?}");
+        assert_eq!(line("a\u{2028}b\u{200B}c\u{FEFF}"), "abc");
         assert!(clean.starts_with("ok[2J]52;c;ZXZpbA=="));
     }
 

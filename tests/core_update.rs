@@ -243,3 +243,23 @@ fn a_group_of_one_is_one_row_that_opens_its_alert() {
     update(&mut s, Msg::Action(Action::Open));
     assert_eq!(s.pane, Pane::Detail);
 }
+
+#[test]
+fn only_plain_urls_reach_the_clipboard() {
+    let mut a = alert("ModelDown", "critical", &[], 5);
+    a.annotations.insert("runbook_url".into(), "https://rb/x\n\u{1b}[201~rm -rf ~\n".into());
+    let mut s = state_with(vec![a]);
+    assert!(update(&mut s, Msg::Action(Action::CopyLink)).is_empty());
+    assert!(s.status.as_ref().unwrap().1.contains("not copied"));
+}
+
+#[test]
+fn detail_scroll_is_clamped_to_what_the_view_reports() {
+    let mut s = state_with(vec![alert("ModelDown", "critical", &[], 5)]);
+    update(&mut s, Msg::Action(Action::Open));
+    update(&mut s, Msg::ScrollLimit(7));
+    update(&mut s, Msg::Action(Action::Bottom));
+    assert_eq!(s.scroll, 7);
+    update(&mut s, Msg::Action(Action::Up));
+    assert_eq!(s.scroll, 6);
+}

@@ -114,6 +114,8 @@ pub struct State {
     /// Fingerprint of the alert in the detail view.
     pub detail: Option<String>,
     pub scroll: u16,
+    /// The furthest the detail or help view can scroll (sent by the UI).
+    pub scroll_max: u16,
     pub filter: Filter,
     pub filter_error: Option<String>,
     pub input: Option<InputLine>,
@@ -146,6 +148,7 @@ impl State {
             back_to: Pane::Alerts,
             detail: None,
             scroll: 0,
+            scroll_max: u16::MAX,
             filter: Filter::default(),
             filter_error: None,
             input: None,

@@ -17,6 +17,8 @@ pub enum Msg {
     Polled { source: usize, at: DateTime<Utc>, result: Result<Snapshot, SourceError> },
     /// The alerts list can show this many rows.
     Resized { list_rows: usize },
+    /// How far the detail or help view can scroll now (from the view).
+    ScrollLimit(u16),
     /// A message for the status line (a theme that failed to load, ...).
     Notice(StatusLevel, String),
 }
@@ -60,6 +62,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resized { list_rows } => {
             state.page_rows = list_rows.max(1);
+            vec![]
+        }
+        Msg::ScrollLimit(max) => {
+            state.scroll_max = max;
+            state.scroll = state.scroll.min(max);
             vec![]
         }
         Msg::Notice(level, text) => {
@@ -147,7 +154,7 @@ fn rebuild_keeping(state: &mut State, before: Option<String>) {
 
 fn move_cursor(state: &mut State, delta: isize) {
     if state.pane == Pane::Detail || state.pane == Pane::Help {
-        state.scroll = (state.scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
+        state.scroll = (state.scroll as isize + delta).clamp(0, state.scroll_max as isize) as u16;
         return;
     }
     let last = state.rows.len().saturating_sub(1) as isize;
@@ -267,6 +274,11 @@ fn copy_link(state: &mut State) -> Vec<Effect> {
             .map(str::to_string)
     });
     match link {
+        // The clipboard is pasted into shells: only a plain http(s) URL goes there.
+        Some(url) if !is_plain_url(&url) => {
+            say(state, StatusLevel::Error, "not copied: the link is not a plain http(s) URL (it holds spaces or control characters)");
+            vec![]
+        }
         Some(url) => {
             say(state, StatusLevel::Info, format!("copied {url}"));
             vec![Effect::Copy(url)]
@@ -276,6 +288,12 @@ fn copy_link(state: &mut State) -> Vec<Effect> {
             vec![]
         }
     }
+}
+
+fn is_plain_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() <= 4096
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control() || crate::sanitize::is_format_control(c))
 }
 
 fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {

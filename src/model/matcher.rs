@@ -59,7 +59,18 @@ impl Serialize for Matcher {
 
 impl fmt::Display for Matcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}{}{:?}", self.name, self.op.symbol(), self.value)
+        // Alertmanager's quoting: only `"` and `\` are escaped (and line
+        // breaks, so the matcher stays one line).
+        let mut quoted = String::with_capacity(self.value.len() + 2);
+        for c in self.value.chars() {
+            match c {
+                '"' => quoted.push_str("\\\""),
+                '\\' => quoted.push_str("\\\\"),
+                '\n' => quoted.push_str("\\n"),
+                c => quoted.push(c),
+            }
+        }
+        write!(f, "{}{}\"{quoted}\"", self.name, self.op.symbol())
     }
 }
 
@@ -76,7 +87,7 @@ impl Matcher {
         let regex = if op.is_regex() {
             // Alertmanager anchors regex matchers at both ends.
             let re = Regex::new(&format!("^(?:{value})$")).map_err(|e| MatcherError {
-                message: format!("invalid regex {value:?}: {}", first_line(&e.to_string())),
+                message: format!("invalid regex {}: {}", crate::sanitize::fit(&format!("{value:?}"), 80), first_line(&e.to_string())),
                 column: 1,
             })?;
             Some(re)
@@ -86,14 +97,21 @@ impl Matcher {
         Ok(Matcher { name: name.to_string(), op, value: value.to_string(), regex })
     }
 
+    /// A matcher whose value is compared as plain text even for `=~` / `!~`:
+    /// for a silence whose regex Alertmanager (Go's RE2) accepted and Rust's
+    /// regex does not, so the silence stays visible and nothing panics.
+    pub fn literal(name: &str, op: MatchOp, value: &str) -> Matcher {
+        Matcher { name: name.to_string(), op, value: value.to_string(), regex: None }
+    }
+
     /// Matches a label set; a missing label reads as the empty string.
     pub fn matches(&self, labels: &Labels) -> bool {
         let v = labels.get(&self.name).map(String::as_str).unwrap_or("");
         match self.op {
             MatchOp::Eq => v == self.value,
             MatchOp::Ne => v != self.value,
-            MatchOp::Re => self.regex.as_ref().is_some_and(|r| r.is_match(v)),
-            MatchOp::NotRe => !self.regex.as_ref().is_some_and(|r| r.is_match(v)),
+            MatchOp::Re => self.regex.as_ref().map_or(v == self.value, |r| r.is_match(v)),
+            MatchOp::NotRe => !self.regex.as_ref().map_or(v == self.value, |r| r.is_match(v)),
         }
     }
 }

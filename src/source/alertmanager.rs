@@ -87,8 +87,8 @@ fn matcher(m: &AmMatcher, silence_id: &str) -> Matcher {
     Matcher::new(&m.name, op, &m.value).unwrap_or_else(|e| {
         // Go's RE2 accepted it, Rust's regex did not: keep the silence
         // visible and match the text literally.
-        tracing::warn!(silence = silence_id, error = %e, "regex matcher kept as a literal");
-        Matcher::new(&m.name, op, &regex::escape(&m.value)).expect("an escaped regex compiles")
+        tracing::warn!(silence = %crate::sanitize::line(silence_id), error = %crate::sanitize::line(&e.to_string()), "regex matcher kept as a literal");
+        Matcher::literal(&m.name, op, &m.value)
     })
 }
 

@@ -43,13 +43,21 @@ pub async fn run(settings: Settings, theme: Theme, keymap: Keymap, notices: Vec<
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
 
     let mut terminal = ratatui::try_init()?;
+    // Restores the terminal on every way out of this function, errors included.
+    let _restore = RestoreOnDrop;
     let size = terminal.size()?;
     update(&mut state, Msg::Resized { list_rows: views::list_rows(Rect::new(0, 0, size.width, size.height)) });
     let mut dirty = true;
     let result: anyhow::Result<()> = loop {
         if dirty {
-            if let Err(e) = terminal.draw(|f| views::draw(f, &state, &theme, &keymap)) {
-                break Err(e.into());
+            match terminal.draw(|f| views::draw(f, &state, &theme, &keymap)) {
+                Ok(frame) => {
+                    let limit = views::scroll_limit(&state, &theme, &keymap, frame.area);
+                    if limit != state.scroll_max {
+                        update(&mut state, Msg::ScrollLimit(limit));
+                    }
+                }
+                Err(e) => break Err(e.into()),
             }
             dirty = false;
         }
@@ -83,8 +91,15 @@ pub async fn run(settings: Settings, theme: Theme, keymap: Keymap, notices: Vec<
             break Ok(());
         }
     };
-    ratatui::restore();
     result
+}
+
+struct RestoreOnDrop;
+
+impl Drop for RestoreOnDrop {
+    fn drop(&mut self) {
+        ratatui::restore();
+    }
 }
 
 fn start_sources(settings: &Settings, tx: &mpsc::UnboundedSender<Msg>, refresh_rx: &watch::Receiver<u64>) {

@@ -123,16 +123,14 @@ fn suppression(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     }
 }
 
-pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    if area.width == 0 || area.height == 0 {
-        return;
-    }
-    let mut doc = Doc::new(area.width);
+/// The detail document, laid out for `width` columns.
+pub fn doc(state: &State, theme: &Theme, width: u16) -> Doc {
+    let mut doc = Doc::new(width);
     let Some(a) = state.detail_alert() else {
         doc.blank();
         doc.field(" ", 2, theme.text, "This alert is no longer reported by any source: it was resolved or has expired.", theme.ok);
         doc.field(" ", 2, theme.text, "Esc goes back to the list.", theme.dim);
-        return doc.render(buf, area, 0);
+        return doc;
     };
     questions(&mut doc, state, theme, a);
     pairs(&mut doc, theme, "Labels", a.labels.iter());
@@ -145,5 +143,13 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     doc.field(" Updated", 13, k, updated.as_deref().unwrap_or("—"), theme.dim);
     doc.field(" Fingerprint", 13, k, &a.fingerprint, theme.dim);
     suppression(&mut doc, state, theme, a);
-    doc.render(buf, area, state.scroll);
+    doc
+}
+
+pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let scroll = if state.detail_alert().is_some() { state.scroll } else { 0 };
+    doc(state, theme, area.width).render(buf, area, scroll);
 }

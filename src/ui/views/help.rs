@@ -55,10 +55,16 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, area: Rect, buf: &m
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let mut doc = Doc::new(area.width);
+    doc(state, theme, keymap, area.width).render(buf, area, state.scroll);
+}
+
+/// The help document, laid out for `width` columns.
+pub fn doc(state: &State, theme: &Theme, keymap: &Keymap, width: u16) -> Doc {
+    let area_width = width;
+    let mut doc = Doc::new(width);
     doc.line(vec![seg(" Keys", theme.title), seg("   (Esc or ? closes; j/k scroll)", theme.dim)]);
     // Two columns of keys when the terminal is wide enough to read them.
-    let width = area.width as usize;
+    let width = area_width as usize;
     let cols = if width >= 80 { 2 } else { 1 };
     let col_w = (width / cols).min(52);
     let entries = keymap.help_entries();
@@ -86,5 +92,5 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, area: Rect, buf: &m
     doc.line(vec![seg(note, theme.dim)]);
     examples(&mut doc, theme, "Filter ( / )", FILTER_EXAMPLES);
     examples(&mut doc, theme, "Commands ( : )", COMMANDS);
-    doc.render(buf, area, state.scroll);
+    doc
 }

@@ -49,6 +49,18 @@ pub fn list_rows(area: Rect) -> usize {
     alerts::split(areas(area).body).1.height as usize
 }
 
+/// How far the detail or help view can scroll on a terminal of this size,
+/// so `update` can clamp (`Msg::ScrollLimit`).
+pub fn scroll_limit(state: &State, theme: &Theme, keymap: &Keymap, area: Rect) -> u16 {
+    let body = areas(area).body;
+    let lines = match state.pane {
+        Pane::Alerts => return 0,
+        Pane::Detail => detail::doc(state, theme, body.width).lines.len(),
+        Pane::Help => help::doc(state, theme, keymap, body.width).lines.len(),
+    };
+    lines.saturating_sub(body.height as usize).min(u16::MAX as usize) as u16
+}
+
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
     let area = frame.area();
