@@ -23,6 +23,8 @@ pub struct Settings {
     pub group_by: Option<String>,
     pub state_dir: Option<PathBuf>,
     pub config_path: Option<PathBuf>,
+    /// Things the user must hear about (shown in the console, printed by one-shot commands).
+    pub warnings: Vec<String>,
 }
 
 /// Reads config and flags; errors are one sentence for stderr.
@@ -31,13 +33,15 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
     for url in args.alertmanagers.iter().chain(&args.prometheus) {
         if url.split_once("://").is_some_and(|(_, rest)| rest.split('/').next().unwrap_or("").contains('@')) {
             return Err(format!(
-                "credentials in a source URL on the command line are refused (they would land in shell history \
+                "credentials in a source URL on the command line or in ALERTMANAGER_URL are refused (they would land in shell history \
                  and process lists); put them in the config file with basic_auth and password_file or password_env: {}",
                 url.split_once("://").map(|(s, _)| s).unwrap_or("")
             ));
         }
     }
-    let source_args = SourceArgs { alertmanagers: args.alertmanagers.clone(), prometheus: args.prometheus.clone() };
+    // An empty ALERTMANAGER_URL (or flag) counts as unset.
+    let non_empty = |v: &Vec<String>| v.iter().filter(|u| !u.trim().is_empty()).map(|u| u.trim().to_string()).collect();
+    let source_args = SourceArgs { alertmanagers: non_empty(&args.alertmanagers), prometheus: non_empty(&args.prometheus) };
     let sources = if args.demo { demo::specs() } else { config::source_specs(&config, &source_args)? };
     let refresh = match &args.refresh {
         Some(r) => parse_duration(r).map_err(|e| format!("--refresh: {e}"))?,
@@ -47,7 +51,13 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
         return Err(format!("refresh of {}ms is too fast; use at least 1s", refresh.as_millis()));
     }
     let stale_after = if config.stale_after.is_some() { config.stale_after() } else { refresh * 3 };
+    let warnings = sources
+        .iter()
+        .filter(|s| s.tls.insecure_skip_verify)
+        .map(|s| format!("INSECURE: TLS certificates of {} are not verified (insecure_skip_verify)", s.name))
+        .collect();
     Ok(Settings {
+        warnings,
         sources,
         demo: args.demo,
         refresh,
@@ -68,9 +78,12 @@ pub fn init_logging(state_dir: Option<&PathBuf>) -> Result<PathBuf, String> {
     let dir = state_dir.ok_or("no state directory (set XDG_STATE_HOME or HOME)")?;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let path = dir.join("oncall.log");
+    use std::os::unix::fs::OpenOptionsExt;
+    // Only the user reads the log: it names hosts and alerts.
     let file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
+        .mode(0o600)
         .open(&path)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     let filter = std::env::var("ONCALL_LOG").ok().and_then(|v| v.parse().ok()).unwrap_or(tracing::Level::INFO);

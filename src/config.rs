@@ -132,7 +132,7 @@ fn check_url(url: &str) -> Result<(), String> {
     if url.starts_with("http://") || url.starts_with("https://") {
         Ok(())
     } else {
-        Err(format!("source url {url:?} must start with http:// or https://"))
+        Err(format!("source url {:?} must start with http:// or https://", crate::source::redact_url(url)))
     }
 }
 

@@ -7,7 +7,15 @@ use oncall::cli::{Cli, Command};
 use oncall::{commands, config, source, ui};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Usage errors exit 1 (the one-shot contract is 0 / 1 / 3), help and version 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
     let mut settings = match app::settings(&cli.global) {
         Ok(s) => s,
         Err(e) => {
@@ -23,7 +31,12 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Some(Command::Alerts(args)) => runtime.block_on(commands::alerts::run(&settings, &args)),
+        Some(Command::Alerts(args)) => {
+            for w in &settings.warnings {
+                eprintln!("oncall: warning: {w}");
+            }
+            runtime.block_on(commands::alerts::run(&settings, &args))
+        }
         None => {
             if settings.sources.is_empty() && !offer_demo(&mut settings) {
                 return ExitCode::from(1);
@@ -54,7 +67,7 @@ fn offer_demo(settings: &mut Settings) -> bool {
 }
 
 fn console(settings: Settings, runtime: tokio::runtime::Runtime) -> ExitCode {
-    let mut notices = Vec::new();
+    let mut notices = settings.warnings.clone();
     match app::init_logging(settings.state_dir.as_ref()) {
         Ok(path) => tracing::info!(log = %path.display(), "console starting"),
         Err(e) => notices.push(format!("logging is off: {e}")),

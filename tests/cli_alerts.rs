@@ -47,6 +47,22 @@ fn no_source_explains_how_and_offers_the_demo() {
 }
 
 #[test]
+fn usage_errors_exit_1_and_an_empty_env_url_counts_as_unset() {
+    let out = oncall(&["alerts", "--demo", "--output", "yaml"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let out = Command::new(env!("CARGO_BIN_EXE_oncall"))
+        .args(["alerts"])
+        .env("ALERTMANAGER_URL", "")
+        .env("XDG_CONFIG_HOME", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no Alertmanager is configured"), "{}", stderr(&out));
+    let out = oncall(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
 fn invalid_filter_is_one_clear_error() {
     let out = oncall(&["alerts", "--demo", "--filter", "severity=~\"(crit\""]);
     assert_eq!(out.status.code(), Some(1));
@@ -92,7 +108,7 @@ async fn json_from_an_ha_pair_and_prometheus_is_deduplicated() {
     sources.sort();
     assert_eq!(sources.len(), 2);
     assert_eq!(latency[0]["state"], "firing");
-    for key in ["fingerprint", "labels", "annotations", "startsAt", "silencedBy", "inhibitedBy", "generatorURL", "receivers"] {
+    for key in ["fingerprint", "labels", "annotations", "state", "startsAt", "endsAt", "updatedAt", "silencedBy", "inhibitedBy", "generatorURL", "receivers", "sources"] {
         assert!(latency[0].get(key).is_some(), "missing {key}: {}", latency[0]);
     }
     // JSON keeps the source's exact text (escaped by JSON itself).
@@ -102,6 +118,7 @@ async fn json_from_an_ha_pair_and_prometheus_is_deduplicated() {
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0]["state"], "pending");
     assert_eq!(pending[0]["sources"].as_array().unwrap().len(), 1);
+    assert!(pending[0]["endsAt"].is_null() && pending[0].get("endsAt").is_some(), "{}", pending[0]);
     // Most urgent first.
     assert_eq!(alerts[0]["labels"]["severity"], "critical");
 

@@ -43,7 +43,7 @@ pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
         if let Err(e) = r {
             failed += 1;
             let spec = &settings.sources[i];
-            eprintln!("oncall: {} {} ({}): {}", spec.kind.name(), spec.name, redact(&spec.url), sanitize::line(&e.to_string()));
+            eprintln!("oncall: {} {} ({}): {}", spec.kind.name(), spec.name, crate::source::redact_url(&spec.url), sanitize::line(&e.to_string()));
         }
     }
     if failed == results.len() {
@@ -93,14 +93,6 @@ async fn fetch_all(settings: &Settings) -> Vec<Result<Snapshot, SourceError>> {
     results.into_iter().map(|r| r.unwrap_or_else(|| Err(SourceError::Decode("poll task failed".into())))).collect()
 }
 
-/// A URL without user:password, for error messages.
-fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    format!("{scheme}://{host}{path}")
-}
-
 fn write_json(alerts: &[Alert]) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -134,13 +126,4 @@ fn write_table(alerts: &[Alert]) -> std::io::Result<()> {
     }
     writeln!(out, "{} alert{}", alerts.len(), if alerts.len() == 1 { "" } else { "s" })?;
     out.flush()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn redacts_credentials() {
-        assert_eq!(super::redact("http://u:p@am:9093/x"), "http://am:9093/x");
-        assert_eq!(super::redact("http://am:9093/a@b"), "http://am:9093/a@b");
-    }
 }

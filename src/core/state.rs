@@ -66,7 +66,7 @@ impl SourceState {
             name: spec.name.clone(),
             kind: spec.kind,
             cluster: spec.cluster.clone(),
-            url: spec.url.clone(),
+            url: crate::source::redact_url(&spec.url),
             last_ok: None,
             last_error: None,
             failures: 0,

@@ -49,8 +49,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick(now) => {
             state.now = now;
-            if let Some((_, _, at)) = &state.status {
-                if (now - *at).num_seconds() >= STATUS_SECS {
+            if let Some((level, _, at)) = &state.status {
+                // Warnings and errors stay long enough to be read.
+                let keep = if *level == StatusLevel::Info { STATUS_SECS } else { STATUS_SECS * 4 };
+                if (now - *at).num_seconds() >= keep {
                     state.status = None;
                 }
             }
@@ -108,13 +110,15 @@ fn polled(state: &mut State, source: usize, at: DateTime<Utc>, result: Result<Sn
 pub fn remerge(state: &mut State) {
     let selected = selected_identity(state);
     state.alerts = merge_sources(state.sources.iter().map(|s| (s.name.as_str(), s.kind, s.alerts.as_slice())));
-    let mut silences: Vec<_> = Vec::new();
-    for s in state.sources.iter().flat_map(|s| s.silences.iter()) {
-        if !silences.iter().any(|x: &crate::model::Silence| x.id == s.id) {
-            silences.push(s.clone());
-        }
-    }
-    state.silences = silences;
+    // Members of an HA cluster gossip silences: keep one copy of each id.
+    let mut seen = std::collections::HashSet::new();
+    state.silences = state
+        .sources
+        .iter()
+        .flat_map(|s| s.silences.iter())
+        .filter(|s| seen.insert(s.id.as_str()))
+        .cloned()
+        .collect();
     rebuild_keeping(state, selected);
 }
 

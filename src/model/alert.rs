@@ -60,9 +60,7 @@ pub struct Alert {
     pub annotations: Labels,
     pub state: AlertState,
     pub starts_at: DateTime<Utc>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<DateTime<Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<DateTime<Utc>>,
     #[serde(rename = "generatorURL")]
     pub generator_url: String,

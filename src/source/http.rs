@@ -28,8 +28,10 @@ impl HttpClient {
 pub fn build_client(spec: &SourceSpec, timeout: Duration) -> Result<Client, SourceError> {
     match reqwest::Url::parse(&spec.url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
-        Ok(_) => return Err(SourceError::Config(format!("{}: URL {:?} must be http:// or https://", spec.name, spec.url))),
-        Err(e) => return Err(SourceError::Config(format!("{}: invalid URL {:?}: {e}", spec.name, spec.url))),
+        Ok(_) => {
+            return Err(SourceError::Config(format!("{}: URL {:?} must be http:// or https://", spec.name, super::redact_url(&spec.url))))
+        }
+        Err(e) => return Err(SourceError::Config(format!("{}: invalid URL {:?}: {e}", spec.name, super::redact_url(&spec.url)))),
     }
     let mut headers = HeaderMap::new();
     let auth = &spec.auth;
@@ -269,11 +271,19 @@ fn deepest(e: &(dyn std::error::Error + 'static)) -> String {
     while let Some(c) = last.source() {
         last = c;
     }
-    clip(&last.to_string(), 100)
+    clip(&without_url(&last.to_string()), 100)
 }
 
 fn short(e: &dyn std::fmt::Display) -> String {
-    clip(&e.to_string(), 120)
+    clip(&without_url(&e.to_string()), 120)
+}
+
+/// reqwest appends " for url (…)" to its errors; the URL may hold credentials.
+fn without_url(s: &str) -> String {
+    match s.find(" for url (") {
+        Some(i) => s[..i].to_string(),
+        None => s.to_string(),
+    }
 }
 
 /// First ~120 characters of a body, on one line.

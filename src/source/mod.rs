@@ -34,6 +34,21 @@ impl SourceKind {
     }
 }
 
+/// A URL fit to show or log: no `user:password@`, no query string (tokens
+/// hide there too).
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.split('?').next().unwrap_or(url).to_string();
+    };
+    let (authority, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
+    let host = authority.rsplit('@').next().unwrap_or(authority);
+    let path = match path.split_once('?') {
+        Some((p, _)) => format!("{p}?…"),
+        None => path.to_string(),
+    };
+    format!("{scheme}://{host}{path}")
+}
+
 /// Where a secret comes from. Never the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Secret {
@@ -98,4 +113,15 @@ pub enum SourceError {
     Decode(String),
     #[error("configuration: {0}")]
     Config(String),
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacted_urls_carry_no_credentials_or_tokens() {
+        assert_eq!(super::redact_url("http://u:p@am:9093/x"), "http://am:9093/x");
+        assert_eq!(super::redact_url("https://am:9093/api?token=SECRET"), "https://am:9093/api?…");
+        assert_eq!(super::redact_url("http://u:p@am?x=1"), "http://am?…");
+        assert_eq!(super::redact_url("http://am:9093/a@b"), "http://am:9093/a@b");
+    }
 }

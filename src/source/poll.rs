@@ -59,7 +59,7 @@ pub fn spawn_poller(
                 }
                 Err(e) => {
                     failures = failures.saturating_add(1);
-                    tracing::debug!(source = %spec.name, error = %e, failures, "poll failed");
+                    tracing::debug!(source = %spec.name, error = %crate::sanitize::line(&e.to_string()), failures, "poll failed");
                     backoff(failures, refresh)
                 }
             };

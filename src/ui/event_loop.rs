@@ -29,8 +29,9 @@ pub async fn run(settings: Settings, theme: Theme, keymap: Keymap, notices: Vec<
     if let Some(g) = &settings.group_by {
         state.group_by = g.clone();
     }
-    for n in notices {
-        update(&mut state, Msg::Notice(StatusLevel::Warn, n));
+    // One line holds them all, so a second warning never hides the first.
+    if !notices.is_empty() {
+        update(&mut state, Msg::Notice(StatusLevel::Warn, notices.join(" · ")));
     }
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
