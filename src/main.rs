@@ -85,7 +85,7 @@ fn console(settings: Settings, runtime: tokio::runtime::Runtime) -> ExitCode {
     notices.extend(warning);
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        tracing::error!("panic: {info}");
+        tracing::error!("panic: {}", oncall::sanitize::line(&info.to_string()));
         previous(info);
     }));
     match runtime.block_on(ui::event_loop::run(settings, theme, keymap, notices)) {

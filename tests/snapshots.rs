@@ -349,3 +349,20 @@ fn list_rows_matches_the_drawn_list() {
     assert_eq!(list_rows(Rect::new(0, 0, 1, 1)), 1);
     assert_eq!(list_rows(Rect::new(0, 0, 0, 0)), 0);
 }
+
+#[test]
+fn hostile_source_errors_and_secret_urls_stay_off_the_screen() {
+    let specs = [spec("am-x", SourceKind::Alertmanager, "https://bob:hunter2@am.example:9093/?token=s3cret")];
+    let mut st = State::new(&specs, now(), Duration::from_secs(15));
+    let err = SourceError::Status { status: 502, snippet: "bad\u{1b}]52;c;ZXZpbA==\u{7}gateway\u{202e}".into() };
+    update(&mut st, Msg::Polled { source: 0, at: now(), result: Err(err) });
+    for (w, h) in [(80, 24), (200, 50), (30, 8)] {
+        let buf = render(&st, w, h);
+        for cell in &buf.content {
+            assert!(!cell.symbol().chars().any(is_unsafe), "unsafe cell {:?} at {w}x{h}", cell.symbol());
+        }
+        let screen = text(&buf);
+        assert!(!screen.contains("hunter2") && !screen.contains("s3cret"), "{screen}");
+    }
+    assert!(screen(&st, 200, 50).contains("am.example:9093"));
+}

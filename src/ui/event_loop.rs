@@ -46,6 +46,7 @@ pub async fn run(settings: Settings, theme: Theme, keymap: Keymap, notices: Vec<
     let mut terminal = ratatui::try_init()?;
     // Restores the terminal on every way out of this function, errors included.
     let _restore = RestoreOnDrop;
+    contain_task_panics();
     let size = terminal.size()?;
     update(&mut state, Msg::Resized { list_rows: views::list_rows(Rect::new(0, 0, size.width, size.height)) });
     let mut dirty = true;
@@ -93,6 +94,21 @@ pub async fn run(settings: Settings, theme: Theme, keymap: Keymap, notices: Vec<
         }
     };
     result
+}
+
+/// ratatui's hook restores the terminal on any panic. A panic in a
+/// background task (a poller) must not do that while the console goes on
+/// drawing: it is logged, its source turns stale, and the screen stays sane.
+/// A panic on the UI thread still restores the terminal and ends the program.
+fn contain_task_panics() {
+    let restore_and_report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() == Some("main") {
+            restore_and_report(info);
+        } else {
+            tracing::error!("background task panicked: {}", crate::sanitize::line(&info.to_string()));
+        }
+    }));
 }
 
 struct RestoreOnDrop;

@@ -40,26 +40,62 @@ fn sources_line(state: &State, theme: &Theme, w: usize) -> Vec<Seg> {
     }
     let full: usize = items.iter().map(|(n, _, what, _)| width(n) + width(what) + 3).sum();
     let squeeze = full > w;
+    let healthy = |short: &str| short == "ok" || short == "conn…";
+    // Squeezed: healthy sources say "ok"; the failing ones share the rest
+    // equally, so every source keeps its name and its down/stale word.
+    let fixed: usize = items
+        .iter()
+        .map(|(n, short, _, _)| fit(n, 24).len().min(width(n)) + 4 + if healthy(short) { width(short) } else { 0 })
+        .sum();
+    let failing = items.iter().filter(|(_, short, _, _)| !healthy(short)).count().max(1);
+    let share = (w.saturating_sub(fixed) / failing).max(6);
     let mut segs = Vec::new();
     for (i, (name, short, what, style)) in items.iter().enumerate() {
         segs.push(seg(if i == 0 { " " } else { " │ " }, bar.patch(theme.dim)));
         segs.push(seg(fit(name, 24), bar));
         segs.push(seg(" ", bar));
-        let text = if squeeze && (*short == "ok" || *short == "conn…") { short.to_string() } else { what.clone() };
+        let text = match (squeeze, healthy(short)) {
+            (true, true) => short.to_string(),
+            (true, false) => fit(what, share),
+            (false, _) => what.clone(),
+        };
         segs.push(seg(text, bar.patch(*style)));
     }
     segs
 }
 
-fn input_line(state: &State, theme: &Theme) -> Option<Vec<Seg>> {
+/// The last `max` columns of `s`, with `…` in front when cut.
+fn tail(s: &str, max: usize) -> String {
+    let clean = crate::sanitize::line(s);
+    if width(&clean) <= max {
+        return clean.into_owned();
+    }
+    let mut out: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in clean.chars().rev() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + cw > max {
+            break;
+        }
+        used += cw;
+        out.push(c);
+    }
+    std::iter::once('…').chain(out.into_iter().rev()).collect()
+}
+
+fn input_line(state: &State, theme: &Theme, w: usize) -> Option<Vec<Seg>> {
     let line = state.input.as_ref()?;
     let prompt = match line.kind {
         InputKind::Filter => "/",
         InputKind::Command => ":",
     };
+    // Long input shows its end, where the cursor is; the error, when there
+    // is one, keeps at least half of the row.
+    let room = (w.saturating_sub(2) / if state.filter_error.is_some() { 2 } else { 1 }).max(4);
+    let text = tail(&line.text, room);
     let mut segs = vec![
         seg(prompt, theme.input.patch(theme.key)),
-        seg(line.text.clone(), theme.input),
+        seg(text, theme.input),
         seg(" ", theme.input.add_modifier(ratatui::style::Modifier::REVERSED)),
     ];
     if let Some(err) = &state.filter_error {
@@ -105,7 +141,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     for y in area.top()..area.bottom() {
         fill_row(buf, area, y, theme.status_bar);
     }
-    let extra = input_line(state, theme).or_else(|| message_line(state, theme));
+    let extra = input_line(state, theme, w).or_else(|| message_line(state, theme));
     let sources = sources_line(state, theme, w);
     let last = area.bottom() - 1;
     if area.height >= 2 {
