@@ -183,6 +183,8 @@ fn spec(name: &str) -> SourceSpec {
 
 struct Mode {
     quick: bool,
+    /// Only cases whose name contains this (the first free argument).
+    only: Option<String>,
 }
 
 impl Mode {
@@ -192,7 +194,8 @@ impl Mode {
         let quick = std::env::var("ONCALL_BENCH_QUICK").is_ok_and(|v| v == "1")
             || args.iter().any(|a| a == "--quick")
             || !args.iter().any(|a| a == "--bench");
-        Mode { quick }
+        let only = args.into_iter().find(|a| !a.starts_with("--"));
+        Mode { quick, only }
     }
 
     fn size(&self, n: usize) -> usize {
@@ -214,12 +217,14 @@ struct Measured {
 
 /// One warm-up run, then enough runs to fill about `TARGET` (5 to 51 of
 /// them); quick mode runs once after the warm-up.
-fn measure<S, R>(mode: &Mode, case: String, budget: Option<Duration>, mut setup: impl FnMut() -> S, mut run: impl FnMut(S) -> R) -> Measured {
+fn measure<R>(mode: &Mode, case: String, budget: Option<Duration>, mut run: impl FnMut() -> R) -> Option<Measured> {
     const TARGET: Duration = Duration::from_secs(2);
+    if mode.only.as_ref().is_some_and(|o| !case.contains(o.as_str())) {
+        return None;
+    }
     let mut once = || {
-        let input = setup();
         let start = Instant::now();
-        let out = run(input);
+        let out = run();
         let took = start.elapsed();
         drop(black_box(out));
         took
@@ -234,7 +239,7 @@ fn measure<S, R>(mode: &Mode, case: String, budget: Option<Duration>, mut setup:
     times.sort();
     let m = Measured { case, runs, median: times[times.len() / 2], min: times[0], budget };
     eprintln!("  {:<44} {:>10}", m.case, ms(m.median));
-    m
+    Some(m)
 }
 
 fn ms(d: Duration) -> String {
@@ -250,7 +255,7 @@ fn main() {
     for n in [1_000, 10_000, 50_000].map(|n| mode.size(n)) {
         let bytes = body(n, 0);
         let case = format!("decode {n} alerts ({:.1} MB)", bytes.len() as f64 / 1e6);
-        results.push(measure(&mode, case, None, || (), |()| decode_alerts(black_box(&bytes), "am1")));
+        results.extend(measure(&mode, case, None, || decode_alerts(black_box(&bytes), "am1")));
     }
 
     // 2. HA dedup + group + sort + filter of an already-decoded HA pair.
@@ -260,7 +265,7 @@ fn main() {
         let a = decode_alerts(&body(n, 0), "am1");
         let b = decode_alerts(&body(n, 1), "am2");
         let case = format!("dedup+group+sort+filter {n}×2 (HA pair)");
-        results.push(measure(&mode, case, None, || (), |()| {
+        results.extend(measure(&mode, case, None, || {
             let merged = merge_sources([("am1", SourceKind::Alertmanager, &a[..]), ("am2", SourceKind::Alertmanager, &b[..])]);
             let rows = build_rows(&merged, &filter, "alertname", true, true, &collapsed);
             (merged, rows)
@@ -272,7 +277,7 @@ fn main() {
     let (b1, b2) = (body(n, 0), body(n, 1));
     let no_filter = Filter::default();
     let case = format!("decode+dedup+group+sort {n}×2 (HA pair)");
-    results.push(measure(&mode, case, Some(Duration::from_millis(25)), || (), |()| {
+    results.extend(measure(&mode, case, Some(Duration::from_millis(25)), || {
         let a = decode_alerts(black_box(&b1), "am1");
         let b = decode_alerts(black_box(&b2), "am2");
         let merged = merge_sources([("am1", SourceKind::Alertmanager, &a[..]), ("am2", SourceKind::Alertmanager, &b[..])]);
@@ -294,7 +299,7 @@ fn main() {
     let keymap = Keymap::default();
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
     let case = format!("draw alerts pane, {} alerts, 200x50", state.alerts.len());
-    results.push(measure(&mode, case, Some(Duration::from_millis(2)), || (), |()| {
+    results.extend(measure(&mode, case, Some(Duration::from_millis(2)), || {
         term.draw(|f| views::draw(f, &state, &theme, &keymap)).expect("drawing into TestBackend").area
     }));
 
