@@ -50,6 +50,10 @@ pub fn lines(s: &str) -> Vec<String> {
 
 /// Display width in terminal columns.
 pub fn width(s: &str) -> usize {
+    // Printable ASCII is one column a byte; the list measures every row each frame.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return s.len();
+    }
     UnicodeWidthStr::width(s)
 }
 

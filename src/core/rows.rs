@@ -80,23 +80,25 @@ pub fn build_rows(
     show_inhibited: bool,
     collapsed: &HashSet<String>,
 ) -> Vec<Row> {
-    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Members carry their sort key, computed once rather than per comparison.
+    type Keyed = Vec<((u8, Severity, DateTime<Utc>), usize)>;
+    let mut groups: HashMap<&str, Keyed> = HashMap::new();
     for (i, a) in alerts.iter().enumerate() {
         if visible(a, filter, show_silenced, show_inhibited) {
             let key = a.labels.get(group_by).map(String::as_str).unwrap_or("");
-            groups.entry(key).or_default().push(i);
+            groups.entry(key).or_default().push((alert_key(a), i));
         }
     }
-    let mut groups: Vec<(&str, Vec<usize>)> = groups.into_iter().collect();
+    let mut groups: Vec<(&str, Keyed)> = groups.into_iter().collect();
     for (_, members) in &mut groups {
-        members.sort_by(|&x, &y| alert_key(&alerts[x]).cmp(&alert_key(&alerts[y])));
+        // Stable, so equal keys keep the merged order.
+        members.sort_by_key(|x| x.0);
     }
     // Groups: the most urgent first member, then name for a stable order.
-    groups.sort_by(|(ka, a), (kb, b)| {
-        alert_key(&alerts[a[0]]).cmp(&alert_key(&alerts[b[0]])).then_with(|| ka.cmp(kb))
-    });
+    groups.sort_by(|(ka, a), (kb, b)| a[0].0.cmp(&b[0].0).then_with(|| ka.cmp(kb)));
     let mut rows = Vec::with_capacity(alerts.len() + groups.len());
-    for (key, members) in groups {
+    for (key, keyed) in groups {
+        let members: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
         let single = (members.len() == 1).then(|| members[0]);
         let is_collapsed = single.is_none() && collapsed.contains(key);
         let active = members.iter().filter(|&&i| alerts[i].state == AlertState::Firing).count();

@@ -28,14 +28,18 @@ pub enum Severity {
 
 impl Severity {
     pub fn from_label(value: Option<&str>) -> Severity {
+        const NAMES: [(Severity, &[&str]); 4] = [
+            (Severity::Critical, &["critical", "crit", "page", "p1", "sev1", "emergency", "fatal"]),
+            (Severity::Error, &["error", "high", "major", "p2", "sev2"]),
+            (Severity::Warning, &["warning", "warn", "medium", "p3", "sev3"]),
+            (Severity::Info, &["info", "low", "minor", "notice", "p4", "sev4", "informational"]),
+        ];
         let Some(v) = value else { return Severity::None };
-        match v.to_ascii_lowercase().as_str() {
-            "critical" | "crit" | "page" | "p1" | "sev1" | "emergency" | "fatal" => Severity::Critical,
-            "error" | "high" | "major" | "p2" | "sev2" => Severity::Error,
-            "warning" | "warn" | "medium" | "p3" | "sev3" => Severity::Warning,
-            "info" | "low" | "minor" | "notice" | "p4" | "sev4" | "informational" => Severity::Info,
-            _ => Severity::None,
-        }
+        // Compared in place, without a lowercased copy: this runs inside sorts.
+        NAMES
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(v)))
+            .map_or(Severity::None, |(s, _)| *s)
     }
 
     pub fn name(self) -> &'static str {

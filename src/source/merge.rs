@@ -85,7 +85,10 @@ fn absorb(into: &mut Alert, other: &Alert, source: &str) {
         into.updated_at = other.updated_at;
     }
     for (k, v) in &other.annotations {
-        into.annotations.entry(k.clone()).or_insert_with(|| v.clone());
+        // HA copies nearly always carry the same annotations: clone only what is missing.
+        if !into.annotations.contains_key(k) {
+            into.annotations.insert(k.clone(), v.clone());
+        }
     }
     if into.generator_url.is_empty() {
         into.generator_url = other.generator_url.clone();

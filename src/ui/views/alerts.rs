@@ -86,13 +86,27 @@ fn common_labels(state: &State) -> Vec<(&str, &str)> {
 }
 
 fn label_text(alert: &Alert, names: &[String], common: &[(&str, &str)]) -> String {
-    let pairs: Vec<String> = names
+    let mut out = String::new();
+    write_label_text(&mut out, alert, names, common);
+    out
+}
+
+/// `name=value` pairs joined by spaces, written into `out` (cleared first)
+/// so measuring every row's width needs no allocation per row.
+fn write_label_text(out: &mut String, alert: &Alert, names: &[String], common: &[(&str, &str)]) {
+    out.clear();
+    let pairs = names
         .iter()
         .filter_map(|n| alert.labels.get(n).map(|v| (n, v)))
-        .filter(|(n, v)| !common.contains(&(n.as_str(), v.as_str())))
-        .map(|(n, v)| format!("{n}={v}"))
-        .collect();
-    pairs.join(" ")
+        .filter(|(n, v)| !common.contains(&(n.as_str(), v.as_str())));
+    for (n, v) in pairs {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(n);
+        out.push('=');
+        out.push_str(v);
+    }
 }
 
 fn state_style(alert: &Alert, theme: &Theme) -> Style {
@@ -221,15 +235,17 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let show_name = state.group_by != "alertname";
     let max_name = state.rows.iter().filter_map(alert_of).map(|a| width(a.alertname())).max().unwrap_or(0);
     let common = common_labels(state);
-    let labels: Vec<String> = state.rows.iter().zip(&distinct)
-        .map(|(r, d)| alert_of(r).map(|a| label_text(a, d, &common)).unwrap_or_default())
-        .collect();
-    let max_labels = labels
-        .iter()
-        .zip(&state.rows)
-        .map(|(l, r)| match r {
-            Row::Group { key, single: Some(_), .. } => width(key) + 2 + width(l),
-            _ => width(l),
+    // Column widths come from every row, so they do not jump while
+    // scrolling; only the rows on screen keep their label text.
+    let mut scratch = String::new();
+    let max_labels = state.rows.iter().zip(&distinct)
+        .filter_map(|(r, d)| alert_of(r).map(|a| (r, a, d)))
+        .map(|(r, a, d)| {
+            write_label_text(&mut scratch, a, d, &common);
+            match r {
+                Row::Group { key, single: Some(_), .. } => width(key) + 2 + width(&scratch),
+                _ => width(&scratch),
+            }
         })
         .max()
         .unwrap_or(0);
@@ -245,8 +261,10 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     for (i, row) in state.rows.iter().enumerate().skip(offset).take(h) {
         let y = list.y + (i - offset) as u16;
         let mut segs = match (row, alert_of(row)) {
-            (Row::Group { key, .. }, Some(a)) => alert_segs(state, theme, a, Some(key), &labels[i], &c),
-            (_, Some(a)) => alert_segs(state, theme, a, None, &labels[i], &c),
+            (Row::Group { key, .. }, Some(a)) => {
+                alert_segs(state, theme, a, Some(key), &label_text(a, distinct[i], &common), &c)
+            }
+            (_, Some(a)) => alert_segs(state, theme, a, None, &label_text(a, distinct[i], &common), &c),
             (_, None) => group_segs(row, state, theme, w),
         };
         // The cursor is also marked in text, for screens without color.

@@ -1,0 +1,319 @@
+//! The pipeline against the budgets of design §6, timed with `Instant`:
+//! median and minimum of N runs over generated (deterministic) inputs.
+//!
+//!     cargo bench --bench pipeline             # full sizes, judged against the budgets
+//!     cargo bench --bench pipeline -- --quick  # tiny sizes, 1–2 runs, not judged
+//!     cargo test --benches                     # same quick run (CI)
+//!
+//! `ONCALL_BENCH_QUICK=1` also selects the quick run.
+
+use std::collections::HashSet;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, TimeZone, Utc};
+use ratatui::backend::TestBackend;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+
+use oncall::core::rows::build_rows;
+use oncall::core::{update, Filter, Msg, State};
+use oncall::model::{fingerprint, Alert, Labels};
+use oncall::source::alertmanager::alert;
+use oncall::source::dto::AmAlert;
+use oncall::source::http::decode;
+use oncall::source::{merge_sources, Auth, Snapshot, SourceKind, SourceSpec, Tls};
+use oncall::ui::keymap::Keymap;
+use oncall::ui::theme::load_theme;
+use oncall::ui::views;
+
+// ---- deterministic inputs ----
+
+/// xorshift64*: the same alerts on every run and machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+}
+
+const ALERTNAMES: &[&str] = &[
+    "KubePodCrashLooping", "KubePodNotReady", "KubeDeploymentReplicasMismatch", "KubeContainerWaiting",
+    "KubeJobFailed", "KubeHpaMaxedOut", "KubePersistentVolumeFillingUp", "KubeNodeNotReady",
+    "NodeFilesystemSpaceFillingUp", "NodeFilesystemAlmostOutOfSpace", "NodeMemoryHighUtilization",
+    "NodeCPUHighUsage", "NodeNetworkReceiveErrs", "NodeClockSkewDetected", "TargetDown", "Watchdog",
+    "PrometheusRuleFailures", "PrometheusRemoteWriteBehind", "AlertmanagerFailedToSendAlerts",
+    "ModelLatencySLOBreach", "ModelErrorRateHigh", "FeatureStoreStale", "GPUMemoryPressure",
+    "KafkaConsumerLag", "PostgresReplicationLag", "RedisMemoryHigh", "HTTP5xxRateHigh",
+    "CertificateExpiringSoon", "EtcdHighFsyncDurations", "IngressLatencyHigh",
+];
+const SEVERITIES: &[&str] = &["critical", "warning", "warning", "warning", "error", "info", "info"];
+const CLUSTERS: &[&str] = &["eu-west-1-prod", "eu-central-1-prod", "us-east-1-prod", "us-west-2-staging"];
+const NAMESPACES: &[&str] = &[
+    "payments", "checkout", "fraud-scoring", "feature-store", "monitoring", "kube-system", "ingress-nginx",
+    "search", "recommendations", "identity", "ledger", "notifications",
+];
+const TEAMS: &[&str] = &["ml-platform", "sre", "payments", "core-infra", "data"];
+const RECEIVERS: &[&str] = &["pagerduty-critical", "slack-warnings", "ml-oncall", "email-digest"];
+
+fn t(secs: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 2, 30, 0).unwrap() + chrono::Duration::milliseconds(secs)
+}
+
+fn now() -> DateTime<Utc> {
+    t(0)
+}
+
+/// JSON string literal (the generated values need no escapes but the
+/// description carries a newline, as real ones do).
+fn js(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+/// One alert as Alertmanager's `/api/v2/alerts` writes it: 8 labels,
+/// 3 annotations, receivers, status, fingerprint and timestamps. `member`
+/// (0 or 1) varies what HA members legitimately disagree on: `updatedAt`,
+/// and for about one alert in 200 whether a fresh silence has reached it.
+fn alert_json(i: usize, member: usize, out: &mut String) {
+    let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64).wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
+    let alertname = r.pick(ALERTNAMES);
+    let namespace = r.pick(NAMESPACES);
+    let pod = format!("{namespace}-{:x}-{:05x}", r.next() % 0xffff_ffff, r.next() % 0xfffff);
+    let labels: Labels = [
+        ("alertname", alertname.to_string()),
+        ("severity", r.pick(SEVERITIES).to_string()),
+        ("cluster", r.pick(CLUSTERS).to_string()),
+        ("namespace", namespace.to_string()),
+        ("pod", pod.clone()),
+        ("instance", format!("10.{}.{}.{}:9100", r.below(256), r.below(256), r.below(256))),
+        ("job", if r.below(2) == 0 { "kube-state-metrics".into() } else { "node-exporter".into() }),
+        ("team", r.pick(TEAMS).to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let starts = t(-((r.below(7 * 24 * 3600) as i64) * 1000 + r.below(1000) as i64));
+    let updated = t(-(r.below(60_000) as i64) - member as i64 * 1500);
+    let silenced = r.below(10) == 0;
+    let inhibited = !silenced && r.below(20) == 0;
+    // A silence one member has and the other has not heard of yet.
+    let silenced = silenced || (member == 1 && r.below(200) == 0);
+    let receiver = r.pick(RECEIVERS);
+    let fmt = |d: DateTime<Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+
+    out.push_str("{\"annotations\":{");
+    out.push_str(&format!(
+        "\"description\":{},\"runbook_url\":{},\"summary\":{}",
+        js(&format!(
+            "{alertname} on {pod} in {namespace} has been over its threshold for more than 10 minutes.\n\
+             Current value: {:.2}. Check the dashboard before paging the owning team.",
+            r.below(100_000) as f64 / 100.0
+        )),
+        js(&format!("https://runbooks.example.com/alerts/{}", alertname.to_lowercase())),
+        js(&format!("{alertname}: {pod} is unhealthy")),
+    ));
+    out.push_str(&format!(
+        "}},\"endsAt\":\"{}\",\"fingerprint\":\"{}\",\"receivers\":[{{\"name\":{}}}],\"startsAt\":\"{}\",",
+        fmt(now() + chrono::Duration::minutes(4)),
+        fingerprint(&labels),
+        js(receiver),
+        fmt(starts),
+    ));
+    let ids = |on: bool, id: String| if on { format!("[\"{id}\"]") } else { "[]".into() };
+    out.push_str(&format!(
+        "\"status\":{{\"inhibitedBy\":{},\"silencedBy\":{},\"state\":\"{}\"}},\"updatedAt\":\"{}\",",
+        ids(inhibited, format!("{:016x}", r.next())),
+        ids(silenced, format!("{:08x}-1c2b-4e5f-9a8b-{:012x}", i % 97, i % 13)),
+        if silenced || inhibited { "suppressed" } else { "active" },
+        fmt(updated),
+    ));
+    out.push_str(&format!(
+        "\"generatorURL\":{},\"labels\":{{",
+        js(&format!("http://prometheus-0.{}:9090/graph?g0.expr=up%3D%3D0&g0.tab=1", labels["cluster"]))
+    ));
+    for (n, (k, v)) in labels.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&format!("{}:{}", js(k), js(v)));
+    }
+    out.push_str("}}");
+}
+
+/// The body of `GET /api/v2/alerts` from HA member `member` holding `n` alerts.
+fn body(n: usize, member: usize) -> Vec<u8> {
+    let mut s = String::with_capacity(n * 1100);
+    s.push('[');
+    for i in 0..n {
+        if i > 0 {
+            s.push(',');
+        }
+        alert_json(i, member, &mut s);
+    }
+    s.push(']');
+    s.into_bytes()
+}
+
+fn decode_alerts(bytes: &[u8], source: &str) -> Vec<Alert> {
+    decode::<Vec<AmAlert>>(bytes).expect("generated JSON decodes").into_iter().map(|a| alert(a, source)).collect()
+}
+
+fn spec(name: &str) -> SourceSpec {
+    SourceSpec {
+        name: name.into(),
+        kind: SourceKind::Alertmanager,
+        url: format!("http://{name}.example:9093"),
+        cluster: Some("eu".into()),
+        auth: Auth::default(),
+        tls: Tls::default(),
+    }
+}
+
+// ---- timing ----
+
+struct Mode {
+    quick: bool,
+    /// Only cases whose name contains this (the first free argument).
+    only: Option<String>,
+}
+
+impl Mode {
+    fn from_env() -> Mode {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        // `cargo bench` passes `--bench`; `cargo test --benches` does not.
+        let quick = std::env::var("ONCALL_BENCH_QUICK").is_ok_and(|v| v == "1")
+            || args.iter().any(|a| a == "--quick")
+            || !args.iter().any(|a| a == "--bench");
+        let only = args.into_iter().find(|a| !a.starts_with("--"));
+        Mode { quick, only }
+    }
+
+    fn size(&self, n: usize) -> usize {
+        if self.quick {
+            (n / 100).max(10)
+        } else {
+            n
+        }
+    }
+}
+
+struct Measured {
+    case: String,
+    runs: usize,
+    median: Duration,
+    min: Duration,
+    budget: Option<Duration>,
+}
+
+/// One warm-up run, then enough runs to fill about `TARGET` (5 to 51 of
+/// them); quick mode runs once after the warm-up.
+fn measure<R>(mode: &Mode, case: String, budget: Option<Duration>, mut run: impl FnMut() -> R) -> Option<Measured> {
+    const TARGET: Duration = Duration::from_secs(2);
+    if mode.only.as_ref().is_some_and(|o| !case.contains(o.as_str())) {
+        return None;
+    }
+    let mut once = || {
+        let start = Instant::now();
+        let out = run();
+        let took = start.elapsed();
+        drop(black_box(out));
+        took
+    };
+    let first = once();
+    let runs = if mode.quick {
+        1
+    } else {
+        (TARGET.as_nanos() / first.as_nanos().max(1)).clamp(5, 51) as usize
+    };
+    let mut times: Vec<Duration> = (0..runs).map(|_| once()).collect();
+    times.sort();
+    let m = Measured { case, runs, median: times[times.len() / 2], min: times[0], budget };
+    eprintln!("  {:<44} {:>10}", m.case, ms(m.median));
+    Some(m)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn main() {
+    let mode = Mode::from_env();
+    let mut results = Vec::new();
+    eprintln!("oncall pipeline bench ({})", if mode.quick { "quick: tiny sizes, not judged" } else { "full" });
+
+    // 1. Decode one Alertmanager's answer into the model.
+    for n in [1_000, 10_000, 50_000].map(|n| mode.size(n)) {
+        let bytes = body(n, 0);
+        let case = format!("decode {n} alerts ({:.1} MB)", bytes.len() as f64 / 1e6);
+        results.extend(measure(&mode, case, None, || decode_alerts(black_box(&bytes), "am1")));
+    }
+
+    // 2. HA dedup + group + sort + filter of an already-decoded HA pair.
+    let filter = Filter::parse(r#"severity=~"crit.*|warn.*""#).expect("the bench filter parses");
+    let collapsed = HashSet::new();
+    for n in [10_000, 50_000].map(|n| mode.size(n)) {
+        let a = decode_alerts(&body(n, 0), "am1");
+        let b = decode_alerts(&body(n, 1), "am2");
+        let case = format!("dedup+group+sort+filter {n}×2 (HA pair)");
+        results.extend(measure(&mode, case, None, || {
+            let merged = merge_sources([("am1", SourceKind::Alertmanager, &a[..]), ("am2", SourceKind::Alertmanager, &b[..])]);
+            let rows = build_rows(&merged, &filter, "alertname", true, true, &collapsed);
+            (merged, rows)
+        }));
+    }
+
+    // 3. The §6 budget: decode + dedup + group + sort, 10k alerts from an HA pair.
+    let n = mode.size(10_000);
+    let (b1, b2) = (body(n, 0), body(n, 1));
+    let no_filter = Filter::default();
+    let case = format!("decode+dedup+group+sort {n}×2 (HA pair)");
+    results.extend(measure(&mode, case, Some(Duration::from_millis(25)), || {
+        let a = decode_alerts(black_box(&b1), "am1");
+        let b = decode_alerts(black_box(&b2), "am2");
+        let merged = merge_sources([("am1", SourceKind::Alertmanager, &a[..]), ("am2", SourceKind::Alertmanager, &b[..])]);
+        let rows = build_rows(&merged, &no_filter, "alertname", true, true, &collapsed);
+        (merged, rows)
+    }));
+
+    // 4. One frame of the alerts pane with those alerts, at 200x50, built
+    // the way the console builds its state.
+    let specs = [spec("am1"), spec("am2")];
+    let mut state = State::new(&specs, now(), Duration::from_secs(10));
+    for (source, bytes) in [&b1, &b2].into_iter().enumerate() {
+        let alerts = decode_alerts(bytes, &specs[source].name);
+        let snap = Snapshot { alerts, silences: vec![], peer: None };
+        update(&mut state, Msg::Polled { source, at: now(), result: Ok(snap) });
+    }
+    update(&mut state, Msg::Resized { list_rows: views::list_rows(Rect::new(0, 0, 200, 50)) });
+    let (theme, _) = load_theme(Some("dark"), None, false);
+    let keymap = Keymap::default();
+    let mut term = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
+    let case = format!("draw alerts pane, {} alerts, 200x50", state.alerts.len());
+    results.extend(measure(&mode, case, Some(Duration::from_millis(2)), || {
+        term.draw(|f| views::draw(f, &state, &theme, &keymap)).expect("drawing into TestBackend").area
+    }));
+
+    println!();
+    println!("| case | runs | median | min | budget | verdict |");
+    println!("|---|---:|---:|---:|---:|---|");
+    for m in &results {
+        let budget = m.budget.map_or("—".to_string(), |b| format!("≤ {}", ms(b).replace(".00", "")));
+        let verdict = match m.budget {
+            None => "—",
+            Some(_) if mode.quick => "not judged (quick)",
+            Some(b) if m.median <= b => "ok",
+            Some(_) => "OVER",
+        };
+        println!("| {} | {} | {} | {} | {} | {} |", m.case, m.runs, ms(m.median), ms(m.min), budget, verdict);
+    }
+}
