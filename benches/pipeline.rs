@@ -291,7 +291,7 @@ fn main() {
     let mut state = State::new(&specs, now(), Duration::from_secs(10));
     for (source, bytes) in [&b1, &b2].into_iter().enumerate() {
         let alerts = decode_alerts(bytes, &specs[source].name);
-        let snap = Snapshot { alerts, silences: vec![], peer: None };
+        let snap = Snapshot { alerts, ..Snapshot::default() };
         update(&mut state, Msg::Polled { source, at: now(), result: Ok(snap) });
     }
     update(&mut state, Msg::Resized { list_rows: views::list_rows(Rect::new(0, 0, 200, 50)) });

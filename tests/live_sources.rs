@@ -164,6 +164,12 @@ async fn prometheus_pending_and_dedup(members: &[SourceSpec], prom: &SourceSpec)
     assert!(pending.silenced_by.is_empty() && pending.receivers.is_empty());
     assert_eq!(firing.state, AlertState::Firing);
     assert_eq!(firing.summary(), "fires at once");
+    // The rules behind them, from /api/v1/rules: expression and `for:`.
+    let s = snap(prom).await.unwrap();
+    let rule = s.rules.iter().find(|r| r.matches(&pending)).expect("the rule of PromPending");
+    assert_eq!((rule.expr.as_str(), rule.for_secs, rule.group.as_str()), ("vector(1)", 3600, "oncall-test"));
+    assert!(rule.file.ends_with("rules.yml"), "{}", rule.file);
+    assert!(!s.rules.iter().find(|r| r.name == "PromFiring").unwrap().matches(&pending));
 
     let all: &[SourceSpec] = &members.iter().cloned().chain([prom.clone()]).collect::<Vec<_>>();
     let firing = &firing;

@@ -150,7 +150,7 @@ fn state() -> State {
     let mut st = State::new(&specs, now(), Duration::from_secs(15));
     let (am, prom, silences) = fixture();
     let at = now() - chrono::Duration::seconds(12);
-    update(&mut st, Msg::Polled { source: 0, at, result: Ok(Snapshot { alerts: am, silences, peer: None }) });
+    update(&mut st, Msg::Polled { source: 0, at, result: Ok(Snapshot { alerts: am, silences, ..Snapshot::default() }) });
     update(&mut st, Msg::Polled { source: 1, at, result: Ok(Snapshot { alerts: prom, ..Snapshot::default() }) });
     st
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
 use super::rows::Row;
-use crate::model::{Alert, Silence};
+use crate::model::{Alert, AlertRule, Silence};
 use crate::source::{PeerInfo, SourceKind, SourceSpec};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +58,7 @@ pub struct SourceState {
     pub alerts: Vec<Alert>,
     pub silences: Vec<Silence>,
     pub peer: Option<PeerInfo>,
+    pub rules: Vec<AlertRule>,
 }
 
 impl SourceState {
@@ -73,6 +74,7 @@ impl SourceState {
             alerts: Vec::new(),
             silences: Vec::new(),
             peer: None,
+            rules: Vec::new(),
         }
     }
 
@@ -192,6 +194,11 @@ impl State {
     /// Silences (by id) that suppress this alert.
     pub fn silences_of<'a>(&'a self, alert: &'a Alert) -> impl Iterator<Item = &'a Silence> + 'a {
         alert.silenced_by.iter().filter_map(move |id| self.silences.iter().find(|s| &s.id == id))
+    }
+
+    /// The Prometheus alerting rule behind an alert, when a configured Prometheus has it.
+    pub fn rule_for(&self, alert: &Alert) -> Option<&AlertRule> {
+        self.sources.iter().flat_map(|s| s.rules.iter()).find(|r| r.matches(alert))
     }
 
     pub fn any_source_unhealthy(&self) -> bool {

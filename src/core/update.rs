@@ -90,6 +90,7 @@ fn polled(state: &mut State, source: usize, at: DateTime<Utc>, result: Result<Sn
         Ok(snap) => {
             src.alerts = snap.alerts;
             src.silences = snap.silences;
+            src.rules = snap.rules;
             if snap.peer.is_some() {
                 src.peer = snap.peer;
             }

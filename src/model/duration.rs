@@ -66,6 +66,15 @@ pub fn format_age(secs: i64) -> String {
     }
 }
 
+/// Prometheus style, exact: `5m`, `1h30m`, `45s`, `0s`.
+pub fn format_duration(secs: u64) -> String {
+    if secs == 0 {
+        return "0s".into();
+    }
+    let parts = [(secs / 86_400, "d"), (secs % 86_400 / 3600, "h"), (secs % 3600 / 60, "m"), (secs % 60, "s")];
+    parts.iter().filter(|(n, _)| *n > 0).map(|(n, u)| format!("{n}{u}")).collect()
+}
+
 /// Longer form for detail views: `2h 5m`, `17m 3s`.
 pub fn format_age_long(secs: i64) -> String {
     let s = secs.max(0);
@@ -104,5 +113,8 @@ mod tests {
         assert_eq!(format_age(3 * 3600), "3h");
         assert_eq!(format_age(-4), "0s");
         assert_eq!(format_age_long(3725), "1h 2m");
+        assert_eq!(format_duration(300), "5m");
+        assert_eq!(format_duration(5400), "1h30m");
+        assert_eq!(format_duration(90_061), "1d1h1m1s");
     }
 }

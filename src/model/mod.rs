@@ -3,8 +3,10 @@
 pub mod alert;
 pub mod duration;
 pub mod matcher;
+pub mod rule;
 pub mod silence;
 
 pub use alert::{fingerprint, Alert, AlertState, Labels, Severity};
+pub use rule::AlertRule;
 pub use matcher::{parse_matchers, MatchOp, Matcher, MatcherError};
 pub use silence::{Silence, SilenceState};

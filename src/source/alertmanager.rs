@@ -27,7 +27,7 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
             None
         }
     };
-    Ok(Snapshot { alerts, silences, peer })
+    Ok(Snapshot { alerts, silences, peer, rules: Vec::new() })
 }
 
 /// `peers` lists the other members only (Alertmanager's list includes itself).

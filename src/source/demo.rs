@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::{Auth, SourceKind, SourceSpec, Snapshot, Tls};
-use crate::model::{fingerprint, Alert, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState};
+use crate::model::{fingerprint, Alert, AlertRule, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState};
 
 /// The scenario repeats with this period.
 pub const CYCLE_SECS: i64 = 300;
@@ -174,7 +174,8 @@ pub fn snapshot(index: usize, started: DateTime<Utc>, now: DateTime<Utc>) -> Sna
         })
         .collect();
     let silences = if prom { vec![] } else { vec![demo_silence(source, started)] };
-    Snapshot { alerts, silences, peer: None }
+    let rules = if prom { demo_rules() } else { vec![] };
+    Snapshot { alerts, silences, peer: None, rules }
 }
 
 fn to_alert(d: DemoAlert, source: &str, cycle_start: DateTime<Utc>, started: DateTime<Utc>) -> Alert {
@@ -203,6 +204,28 @@ fn to_alert(d: DemoAlert, source: &str, cycle_start: DateTime<Utc>, started: Dat
 
 fn labels_of(pairs: &[(&str, &str)]) -> Labels {
     labels(pairs)
+}
+
+fn demo_rules() -> Vec<AlertRule> {
+    let rule = |name: &str, expr: &str, for_secs, team: &str| AlertRule {
+        name: name.into(),
+        expr: expr.into(),
+        for_secs,
+        labels: [("team".to_string(), team.to_string())].into(),
+        group: "ml-serving.rules".into(),
+        file: "/etc/prometheus/rules/ml-serving.yml".into(),
+    };
+    vec![
+        rule("ModelLatencySLOBreach",
+            r#"histogram_quantile(0.99, sum by (le, service, model) (rate(model_request_duration_seconds_bucket{namespace="ml-serving"}[5m]))) > 0.3"#,
+            300, "ml-platform"),
+        rule("ModelErrorRateHigh",
+            r#"sum by (service, model) (rate(model_requests_total{status="error"}[5m])) / sum by (service, model) (rate(model_requests_total[5m])) > 0.02"#,
+            300, "ml-platform"),
+        rule("FeatureStoreStale", "time() - feature_view_last_materialized_timestamp_seconds > 900", 60, "data-platform"),
+        rule("InferenceQueueBacklog", "inference_queue_depth > 10000", 600, "ml-platform"),
+        rule("FeatureDataDrift", "feature_psi > 0.2", 1800, "ml-quality"),
+    ]
 }
 
 fn demo_silence(source: &str, started: DateTime<Utc>) -> Silence {

@@ -123,6 +123,35 @@ pub struct PromResponse<T> {
 }
 
 #[derive(Debug, Deserialize)]
+pub struct PromRules {
+    #[serde(deserialize_with = "nullable")]
+    pub groups: Vec<PromRuleGroup>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PromRuleGroup {
+    pub name: String,
+    #[serde(default)]
+    pub file: String,
+    #[serde(deserialize_with = "nullable")]
+    pub rules: Vec<PromRule>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PromRule {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    #[serde(default)]
+    pub query: String,
+    /// `for:` in seconds.
+    #[serde(default)]
+    pub duration: f64,
+    #[serde(default, deserialize_with = "nullable")]
+    pub labels: Labels,
+}
+
+#[derive(Debug, Deserialize)]
 pub struct PromAlerts {
     #[serde(deserialize_with = "nullable")]
     pub alerts: Vec<PromAlert>,

@@ -12,7 +12,7 @@ pub mod prometheus;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::model::{Alert, Silence};
+use crate::model::{Alert, AlertRule, Silence};
 
 pub use merge::{merge_alerts, merge_sources};
 pub use poll::{fetch_once, spawn_poller};
@@ -96,6 +96,8 @@ pub struct Snapshot {
     pub alerts: Vec<Alert>,
     pub silences: Vec<Silence>,
     pub peer: Option<PeerInfo>,
+    /// Alerting rules (Prometheus only).
+    pub rules: Vec<AlertRule>,
 }
 
 /// Why a poll failed, in words for the status bar and stderr.

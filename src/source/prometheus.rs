@@ -4,10 +4,10 @@
 use chrono::Utc;
 use serde::de::IgnoredAny;
 
-use super::dto::{PromAlert, PromAlerts, PromResponse};
+use super::dto::{PromAlert, PromAlerts, PromResponse, PromRules};
 use super::http::{decode, get, join, snippet, HttpClient};
 use super::{Snapshot, SourceError, SourceSpec};
-use crate::model::{fingerprint, Alert, AlertState};
+use crate::model::{fingerprint, Alert, AlertRule, AlertState};
 
 pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, SourceError> {
     let (status, body) = get(client, &join(&spec.url, "/api/v1/alerts")).await?;
@@ -21,7 +21,39 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
     }
     let data = envelope(decode::<PromResponse<PromAlerts>>(body)?)?;
     let alerts = data.alerts.into_iter().filter_map(|a| alert(a, &spec.name)).collect();
-    Ok(Snapshot { alerts, silences: Vec::new(), peer: None })
+    // The rules explain an alert (expression, `for:`); without them the
+    // alerts still stand, so a failure here does not fail the poll.
+    let rules = match rules(client, spec).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::debug!(source = %spec.name, error = %crate::sanitize::line(&e.to_string()), "rules call failed");
+            Vec::new()
+        }
+    };
+    Ok(Snapshot { alerts, silences: Vec::new(), peer: None, rules })
+}
+
+async fn rules(client: &HttpClient, spec: &SourceSpec) -> Result<Vec<AlertRule>, SourceError> {
+    let (status, body) = get(client, &join(&spec.url, "/api/v1/rules?type=alert")).await?;
+    if !(200..300).contains(&status) {
+        return Err(SourceError::Status { status, snippet: snippet(body.as_ref()) });
+    }
+    let data = envelope(decode::<PromResponse<PromRules>>(body.as_ref())?)?;
+    Ok(data
+        .groups
+        .into_iter()
+        .flat_map(|g| {
+            let (group, file) = (g.name, g.file);
+            g.rules.into_iter().filter(|r| r.kind == "alerting").map(move |r| AlertRule {
+                name: r.name,
+                expr: r.query,
+                for_secs: r.duration.max(0.0) as u64,
+                labels: r.labels,
+                group: group.clone(),
+                file: file.clone(),
+            })
+        })
+        .collect())
 }
 
 /// Unwraps `{"status":"success","data":...}`; an error answer becomes a

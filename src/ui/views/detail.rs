@@ -67,15 +67,29 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         bad += &format!(" · value {v}");
     }
     doc.field(" How bad", KEY_W, k, &bad, theme.severity(sev));
-    let age = format_age_long((state.now - a.starts_at).num_seconds());
-    doc.field(" Since", KEY_W, k, &format!("{} ({age} ago)", utc(a.starts_at)), theme.text);
+    let since = (state.now - a.starts_at).num_seconds();
+    doc.field(" Since", KEY_W, k, &format!("{} ({} ago)", utc(a.starts_at), format_age_long(since)), theme.text);
+    if let Some(rule) = state.rule_for(a) {
+        let mut text = rule.expr.clone();
+        if rule.for_secs > 0 {
+            text += &format!("  for {}", crate::model::duration::format_duration(rule.for_secs));
+        }
+        doc.field(" Rule", KEY_W, k, &text, theme.text);
+        doc.field("", KEY_W, k, &format!("group {} · {}", rule.group, rule.file), theme.dim);
+        // A pending alert: when it fires if the condition holds.
+        if a.state == AlertState::Pending && rule.for_secs > 0 {
+            let left = rule.for_secs as i64 - since;
+            let when = if left > 0 { format!("fires in {} if it holds", format_age_long(left)) } else { "fires at the next evaluation".into() };
+            doc.field("", KEY_W, k, &when, theme.pending);
+        }
+    }
     let runbook = a.annotation("runbook_url").filter(|u| !u.is_empty());
     match runbook {
         Some(url) => doc.field(" Check", KEY_W, k, &format!("runbook {url}"), theme.key),
         None => doc.field(" Check", KEY_W, k, "no runbook_url annotation", theme.dim),
     }
     if !a.generator_url.is_empty() {
-        doc.field("", KEY_W, k, &format!("source  {}", a.generator_url), theme.text);
+        doc.field(" Graph", KEY_W, k, &a.generator_url, theme.text);
     }
     if runbook.is_some() || !a.generator_url.is_empty() {
         let what = if runbook.is_some() { "runbook" } else { "source" };
