@@ -48,23 +48,67 @@ impl Rng {
 }
 
 const ALERTNAMES: &[&str] = &[
-    "KubePodCrashLooping", "KubePodNotReady", "KubeDeploymentReplicasMismatch", "KubeContainerWaiting",
-    "KubeJobFailed", "KubeHpaMaxedOut", "KubePersistentVolumeFillingUp", "KubeNodeNotReady",
-    "NodeFilesystemSpaceFillingUp", "NodeFilesystemAlmostOutOfSpace", "NodeMemoryHighUtilization",
-    "NodeCPUHighUsage", "NodeNetworkReceiveErrs", "NodeClockSkewDetected", "TargetDown", "Watchdog",
-    "PrometheusRuleFailures", "PrometheusRemoteWriteBehind", "AlertmanagerFailedToSendAlerts",
-    "ModelLatencySLOBreach", "ModelErrorRateHigh", "FeatureStoreStale", "GPUMemoryPressure",
-    "KafkaConsumerLag", "PostgresReplicationLag", "RedisMemoryHigh", "HTTP5xxRateHigh",
-    "CertificateExpiringSoon", "EtcdHighFsyncDurations", "IngressLatencyHigh",
+    "KubePodCrashLooping",
+    "KubePodNotReady",
+    "KubeDeploymentReplicasMismatch",
+    "KubeContainerWaiting",
+    "KubeJobFailed",
+    "KubeHpaMaxedOut",
+    "KubePersistentVolumeFillingUp",
+    "KubeNodeNotReady",
+    "NodeFilesystemSpaceFillingUp",
+    "NodeFilesystemAlmostOutOfSpace",
+    "NodeMemoryHighUtilization",
+    "NodeCPUHighUsage",
+    "NodeNetworkReceiveErrs",
+    "NodeClockSkewDetected",
+    "TargetDown",
+    "Watchdog",
+    "PrometheusRuleFailures",
+    "PrometheusRemoteWriteBehind",
+    "AlertmanagerFailedToSendAlerts",
+    "ModelLatencySLOBreach",
+    "ModelErrorRateHigh",
+    "FeatureStoreStale",
+    "GPUMemoryPressure",
+    "KafkaConsumerLag",
+    "PostgresReplicationLag",
+    "RedisMemoryHigh",
+    "HTTP5xxRateHigh",
+    "CertificateExpiringSoon",
+    "EtcdHighFsyncDurations",
+    "IngressLatencyHigh",
 ];
-const SEVERITIES: &[&str] = &["critical", "warning", "warning", "warning", "error", "info", "info"];
-const CLUSTERS: &[&str] = &["eu-west-1-prod", "eu-central-1-prod", "us-east-1-prod", "us-west-2-staging"];
+const SEVERITIES: &[&str] = &[
+    "critical", "warning", "warning", "warning", "error", "info", "info",
+];
+const CLUSTERS: &[&str] = &[
+    "eu-west-1-prod",
+    "eu-central-1-prod",
+    "us-east-1-prod",
+    "us-west-2-staging",
+];
 const NAMESPACES: &[&str] = &[
-    "payments", "checkout", "fraud-scoring", "feature-store", "monitoring", "kube-system", "ingress-nginx",
-    "search", "recommendations", "identity", "ledger", "notifications",
+    "payments",
+    "checkout",
+    "fraud-scoring",
+    "feature-store",
+    "monitoring",
+    "kube-system",
+    "ingress-nginx",
+    "search",
+    "recommendations",
+    "identity",
+    "ledger",
+    "notifications",
 ];
 const TEAMS: &[&str] = &["ml-platform", "sre", "payments", "core-infra", "data"];
-const RECEIVERS: &[&str] = &["pagerduty-critical", "slack-warnings", "ml-oncall", "email-digest"];
+const RECEIVERS: &[&str] = &[
+    "pagerduty-critical",
+    "slack-warnings",
+    "ml-oncall",
+    "email-digest",
+];
 
 fn t(secs: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 2, 30, 0).unwrap() + chrono::Duration::milliseconds(secs)
@@ -88,15 +132,29 @@ fn alert_json(i: usize, member: usize, out: &mut String) {
     let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64).wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
     let alertname = r.pick(ALERTNAMES);
     let namespace = r.pick(NAMESPACES);
-    let pod = format!("{namespace}-{:x}-{:05x}", r.next() % 0xffff_ffff, r.next() % 0xfffff);
+    let pod = format!(
+        "{namespace}-{:x}-{:05x}",
+        r.next() % 0xffff_ffff,
+        r.next() % 0xfffff
+    );
     let labels: Labels = [
         ("alertname", alertname.to_string()),
         ("severity", r.pick(SEVERITIES).to_string()),
         ("cluster", r.pick(CLUSTERS).to_string()),
         ("namespace", namespace.to_string()),
         ("pod", pod.clone()),
-        ("instance", format!("10.{}.{}.{}:9100", r.below(256), r.below(256), r.below(256))),
-        ("job", if r.below(2) == 0 { "kube-state-metrics".into() } else { "node-exporter".into() }),
+        (
+            "instance",
+            format!("10.{}.{}.{}:9100", r.below(256), r.below(256), r.below(256)),
+        ),
+        (
+            "job",
+            if r.below(2) == 0 {
+                "kube-state-metrics".into()
+            } else {
+                "node-exporter".into()
+            },
+        ),
         ("team", r.pick(TEAMS).to_string()),
     ]
     .into_iter()
@@ -129,7 +187,13 @@ fn alert_json(i: usize, member: usize, out: &mut String) {
         js(receiver),
         fmt(starts),
     ));
-    let ids = |on: bool, id: String| if on { format!("[\"{id}\"]") } else { "[]".into() };
+    let ids = |on: bool, id: String| {
+        if on {
+            format!("[\"{id}\"]")
+        } else {
+            "[]".into()
+        }
+    };
     out.push_str(&format!(
         "\"status\":{{\"inhibitedBy\":{},\"silencedBy\":{},\"state\":\"{}\"}},\"updatedAt\":\"{}\",",
         ids(inhibited, format!("{:016x}", r.next())),
@@ -139,7 +203,10 @@ fn alert_json(i: usize, member: usize, out: &mut String) {
     ));
     out.push_str(&format!(
         "\"generatorURL\":{},\"labels\":{{",
-        js(&format!("http://prometheus-0.{}:9090/graph?g0.expr=up%3D%3D0&g0.tab=1", labels["cluster"]))
+        js(&format!(
+            "http://prometheus-0.{}:9090/graph?g0.expr=up%3D%3D0&g0.tab=1",
+            labels["cluster"]
+        ))
     ));
     for (n, (k, v)) in labels.iter().enumerate() {
         if n > 0 {
@@ -165,7 +232,11 @@ fn body(n: usize, member: usize) -> Vec<u8> {
 }
 
 fn decode_alerts(bytes: &[u8], source: &str) -> Vec<Alert> {
-    decode::<Vec<AmAlert>>(bytes).expect("generated JSON decodes").into_iter().map(|a| alert(a, source)).collect()
+    decode::<Vec<AmAlert>>(bytes)
+        .expect("generated JSON decodes")
+        .into_iter()
+        .map(|a| alert(a, source))
+        .collect()
 }
 
 fn spec(name: &str) -> SourceSpec {
@@ -217,9 +288,18 @@ struct Measured {
 
 /// One warm-up run, then enough runs to fill about `TARGET` (5 to 51 of
 /// them); quick mode runs once after the warm-up.
-fn measure<R>(mode: &Mode, case: String, budget: Option<Duration>, mut run: impl FnMut() -> R) -> Option<Measured> {
+fn measure<R>(
+    mode: &Mode,
+    case: String,
+    budget: Option<Duration>,
+    mut run: impl FnMut() -> R,
+) -> Option<Measured> {
     const TARGET: Duration = Duration::from_secs(2);
-    if mode.only.as_ref().is_some_and(|o| !case.contains(o.as_str())) {
+    if mode
+        .only
+        .as_ref()
+        .is_some_and(|o| !case.contains(o.as_str()))
+    {
         return None;
     }
     let mut once = || {
@@ -237,7 +317,13 @@ fn measure<R>(mode: &Mode, case: String, budget: Option<Duration>, mut run: impl
     };
     let mut times: Vec<Duration> = (0..runs).map(|_| once()).collect();
     times.sort();
-    let m = Measured { case, runs, median: times[times.len() / 2], min: times[0], budget };
+    let m = Measured {
+        case,
+        runs,
+        median: times[times.len() / 2],
+        min: times[0],
+        budget,
+    };
     eprintln!("  {:<44} {:>10}", m.case, ms(m.median));
     Some(m)
 }
@@ -249,13 +335,22 @@ fn ms(d: Duration) -> String {
 fn main() {
     let mode = Mode::from_env();
     let mut results = Vec::new();
-    eprintln!("oncall pipeline bench ({})", if mode.quick { "quick: tiny sizes, not judged" } else { "full" });
+    eprintln!(
+        "oncall pipeline bench ({})",
+        if mode.quick {
+            "quick: tiny sizes, not judged"
+        } else {
+            "full"
+        }
+    );
 
     // 1. Decode one Alertmanager's answer into the model.
     for n in [1_000, 10_000, 50_000].map(|n| mode.size(n)) {
         let bytes = body(n, 0);
         let case = format!("decode {n} alerts ({:.1} MB)", bytes.len() as f64 / 1e6);
-        results.extend(measure(&mode, case, None, || decode_alerts(black_box(&bytes), "am1")));
+        results.extend(measure(&mode, case, None, || {
+            decode_alerts(black_box(&bytes), "am1")
+        }));
     }
 
     // 2. HA dedup + group + sort + filter of an already-decoded HA pair.
@@ -266,7 +361,10 @@ fn main() {
         let b = decode_alerts(&body(n, 1), "am2");
         let case = format!("dedup+group+sort+filter {n}×2 (HA pair)");
         results.extend(measure(&mode, case, None, || {
-            let merged = merge_sources([("am1", SourceKind::Alertmanager, &a[..]), ("am2", SourceKind::Alertmanager, &b[..])]);
+            let merged = merge_sources([
+                ("am1", SourceKind::Alertmanager, &a[..]),
+                ("am2", SourceKind::Alertmanager, &b[..]),
+            ]);
             let rows = build_rows(&merged, &filter, "alertname", true, true, &collapsed);
             (merged, rows)
         }));
@@ -277,13 +375,21 @@ fn main() {
     let (b1, b2) = (body(n, 0), body(n, 1));
     let no_filter = Filter::default();
     let case = format!("decode+dedup+group+sort {n}×2 (HA pair)");
-    results.extend(measure(&mode, case, Some(Duration::from_millis(25)), || {
-        let a = decode_alerts(black_box(&b1), "am1");
-        let b = decode_alerts(black_box(&b2), "am2");
-        let merged = merge_sources([("am1", SourceKind::Alertmanager, &a[..]), ("am2", SourceKind::Alertmanager, &b[..])]);
-        let rows = build_rows(&merged, &no_filter, "alertname", true, true, &collapsed);
-        (merged, rows)
-    }));
+    results.extend(measure(
+        &mode,
+        case,
+        Some(Duration::from_millis(25)),
+        || {
+            let a = decode_alerts(black_box(&b1), "am1");
+            let b = decode_alerts(black_box(&b2), "am2");
+            let merged = merge_sources([
+                ("am1", SourceKind::Alertmanager, &a[..]),
+                ("am2", SourceKind::Alertmanager, &b[..]),
+            ]);
+            let rows = build_rows(&merged, &no_filter, "alertname", true, true, &collapsed);
+            (merged, rows)
+        },
+    ));
 
     // 4. One frame of the alerts pane with those alerts, at 200x50, built
     // the way the console builds its state.
@@ -291,29 +397,56 @@ fn main() {
     let mut state = State::new(&specs, now(), Duration::from_secs(10));
     for (source, bytes) in [&b1, &b2].into_iter().enumerate() {
         let alerts = decode_alerts(bytes, &specs[source].name);
-        let snap = Snapshot { alerts, ..Snapshot::default() };
-        update(&mut state, Msg::Polled { source, at: now(), result: Ok(snap) });
+        let snap = Snapshot {
+            alerts,
+            ..Snapshot::default()
+        };
+        update(
+            &mut state,
+            Msg::Polled {
+                source,
+                at: now(),
+                result: Ok(snap),
+            },
+        );
     }
-    update(&mut state, Msg::Resized { list_rows: views::list_rows(Rect::new(0, 0, 200, 50)) });
+    update(
+        &mut state,
+        Msg::Resized {
+            list_rows: views::list_rows(Rect::new(0, 0, 200, 50)),
+        },
+    );
     let (theme, _) = load_theme(Some("dark"), None, false);
     let keymap = Keymap::default();
     let mut term = Terminal::new(TestBackend::new(200, 50)).expect("a test terminal");
     let case = format!("draw alerts pane, {} alerts, 200x50", state.alerts.len());
     results.extend(measure(&mode, case, Some(Duration::from_millis(2)), || {
-        term.draw(|f| views::draw(f, &state, &theme, &keymap)).expect("drawing into TestBackend").area
+        term.draw(|f| views::draw(f, &state, &theme, &keymap))
+            .expect("drawing into TestBackend")
+            .area
     }));
 
     println!();
     println!("| case | runs | median | min | budget | verdict |");
     println!("|---|---:|---:|---:|---:|---|");
     for m in &results {
-        let budget = m.budget.map_or("—".to_string(), |b| format!("≤ {}", ms(b).replace(".00", "")));
+        let budget = m.budget.map_or("—".to_string(), |b| {
+            format!("≤ {}", ms(b).replace(".00", ""))
+        });
         let verdict = match m.budget {
             None => "—",
             Some(_) if mode.quick => "not judged (quick)",
             Some(b) if m.median <= b => "ok",
             Some(_) => "OVER",
         };
-        println!("| {} | {} | {} | {} | {} | {} |", m.case, m.runs, ms(m.median), ms(m.min), budget, verdict);
+        println!(
+            "| {} | {} | {} | {} | {} | {} |",
+            m.case,
+            m.runs,
+            ms(m.median),
+            ms(m.min),
+            budget,
+            verdict
+        );
     }
 }

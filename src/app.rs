@@ -31,7 +31,10 @@ pub struct Settings {
 pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
     let (config, config_path) = config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
     for url in args.alertmanagers.iter().chain(&args.prometheus) {
-        if url.split_once("://").is_some_and(|(_, rest)| rest.split('/').next().unwrap_or("").contains('@')) {
+        if url
+            .split_once("://")
+            .is_some_and(|(_, rest)| rest.split('/').next().unwrap_or("").contains('@'))
+        {
             return Err(format!(
                 "credentials in a source URL on the command line or in ALERTMANAGER_URL are refused (they would land in shell history \
                  and process lists); put them in the config file with basic_auth and password_file or password_env: {}",
@@ -40,21 +43,45 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
         }
     }
     // An empty ALERTMANAGER_URL (or flag) counts as unset.
-    let non_empty = |v: &Vec<String>| v.iter().filter(|u| !u.trim().is_empty()).map(|u| u.trim().to_string()).collect();
-    let source_args = SourceArgs { alertmanagers: non_empty(&args.alertmanagers), prometheus: non_empty(&args.prometheus) };
-    let sources = if args.demo { demo::specs() } else { config::source_specs(&config, &source_args)? };
+    let non_empty = |v: &Vec<String>| {
+        v.iter()
+            .filter(|u| !u.trim().is_empty())
+            .map(|u| u.trim().to_string())
+            .collect()
+    };
+    let source_args = SourceArgs {
+        alertmanagers: non_empty(&args.alertmanagers),
+        prometheus: non_empty(&args.prometheus),
+    };
+    let sources = if args.demo {
+        demo::specs()
+    } else {
+        config::source_specs(&config, &source_args)?
+    };
     let refresh = match &args.refresh {
         Some(r) => parse_duration(r).map_err(|e| format!("--refresh: {e}"))?,
         None => config.refresh(),
     };
     if refresh < Duration::from_secs(1) {
-        return Err(format!("refresh of {}ms is too fast; use at least 1s", refresh.as_millis()));
+        return Err(format!(
+            "refresh of {}ms is too fast; use at least 1s",
+            refresh.as_millis()
+        ));
     }
-    let stale_after = if config.stale_after.is_some() { config.stale_after() } else { refresh * 3 };
+    let stale_after = if config.stale_after.is_some() {
+        config.stale_after()
+    } else {
+        refresh * 3
+    };
     let warnings = sources
         .iter()
         .filter(|s| s.tls.insecure_skip_verify)
-        .map(|s| format!("INSECURE: TLS certificates of {} are not verified (insecure_skip_verify)", s.name))
+        .map(|s| {
+            format!(
+                "INSECURE: TLS certificates of {} are not verified (insecure_skip_verify)",
+                s.name
+            )
+        })
         .collect();
     Ok(Settings {
         warnings,
@@ -86,7 +113,10 @@ pub fn init_logging(state_dir: Option<&PathBuf>) -> Result<PathBuf, String> {
         .mode(0o600)
         .open(&path)
         .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let filter = std::env::var("ONCALL_LOG").ok().and_then(|v| v.parse().ok()).unwrap_or(tracing::Level::INFO);
+    let filter = std::env::var("ONCALL_LOG")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(tracing::Level::INFO);
     tracing_subscriber::fmt()
         .with_writer(std::sync::Mutex::new(file))
         .with_ansi(false)

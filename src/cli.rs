@@ -29,7 +29,13 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "ONCALL_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Alertmanager base URL (repeatable; comma-separated in ALERTMANAGER_URL)
-    #[arg(long = "alertmanager", global = true, env = "ALERTMANAGER_URL", value_delimiter = ',', value_name = "URL")]
+    #[arg(
+        long = "alertmanager",
+        global = true,
+        env = "ALERTMANAGER_URL",
+        value_delimiter = ',',
+        value_name = "URL"
+    )]
     pub alertmanagers: Vec<String>,
     /// Prometheus base URL, for pending alerts (repeatable)
     #[arg(long = "prometheus", global = true, value_name = "URL")]

@@ -103,8 +103,15 @@ pub fn load(explicit: Option<&Path>) -> Result<(Config, Option<PathBuf>), Config
     };
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
-        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => return Ok((Config::default(), None)),
-        Err(e) => return Err(ConfigError::Read { path, reason: e.to_string() }),
+        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((Config::default(), None))
+        }
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path,
+                reason: e.to_string(),
+            })
+        }
     };
     let config = parse(&text, &path)?;
     Ok((config, Some(path)))
@@ -114,10 +121,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
-    let config: Config =
-        yaml::from_str(text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.message })?;
-    let invalid = |message: String| ConfigError::Invalid { path: path.to_path_buf(), message };
-    for (key, value) in [("refresh", &config.refresh), ("timeout", &config.timeout), ("stale_after", &config.stale_after)] {
+    let config: Config = yaml::from_str(text).map_err(|e| ConfigError::Parse {
+        path: path.to_path_buf(),
+        message: e.message,
+    })?;
+    let invalid = |message: String| ConfigError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    for (key, value) in [
+        ("refresh", &config.refresh),
+        ("timeout", &config.timeout),
+        ("stale_after", &config.stale_after),
+    ] {
         if let Some(v) = value {
             parse_duration(v).map_err(|e| invalid(format!("{key}: {e}")))?;
         }
@@ -132,7 +148,10 @@ fn check_url(url: &str) -> Result<(), String> {
     if url.starts_with("http://") || url.starts_with("https://") {
         Ok(())
     } else {
-        Err(format!("source url {:?} must start with http:// or https://", crate::source::redact_url(url)))
+        Err(format!(
+            "source url {:?} must start with http:// or https://",
+            crate::source::redact_url(url)
+        ))
     }
 }
 
@@ -155,7 +174,10 @@ pub fn source_specs(config: &Config, args: &SourceArgs) -> Result<Vec<SourceSpec
         check_url(url)?;
         specs.push(plain_spec(url, SourceKind::Prometheus));
     }
-    for (list, kind) in [(&config.alertmanagers, SourceKind::Alertmanager), (&config.prometheus, SourceKind::Prometheus)] {
+    for (list, kind) in [
+        (&config.alertmanagers, SourceKind::Alertmanager),
+        (&config.prometheus, SourceKind::Prometheus),
+    ] {
         for s in list {
             specs.push(SourceSpec {
                 name: s.name.clone().unwrap_or_else(|| host_of(&s.url)),
@@ -170,7 +192,10 @@ pub fn source_specs(config: &Config, args: &SourceArgs) -> Result<Vec<SourceSpec
                         .or_else(|| s.bearer_token_file.clone().map(Secret::File)),
                     basic_user: s.basic_auth.as_ref().map(|b| b.username.clone()),
                     basic_password: s.basic_auth.as_ref().and_then(|b| {
-                        b.password_env.clone().map(Secret::Env).or_else(|| b.password_file.clone().map(Secret::File))
+                        b.password_env
+                            .clone()
+                            .map(Secret::Env)
+                            .or_else(|| b.password_file.clone().map(Secret::File))
                     }),
                 },
                 tls: Tls {
@@ -201,7 +226,11 @@ fn plain_spec(url: &str, kind: SourceKind) -> SourceSpec {
 fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     let authority = rest.split('/').next().unwrap_or(rest);
-    authority.rsplit('@').next().unwrap_or(authority).to_string()
+    authority
+        .rsplit('@')
+        .next()
+        .unwrap_or(authority)
+        .to_string()
 }
 
 /// Two sources may not share a name: dedup keys on it.
@@ -218,13 +247,22 @@ fn dedup_names(specs: &mut [SourceSpec]) {
 
 impl Config {
     pub fn refresh(&self) -> Duration {
-        self.refresh.as_deref().and_then(|r| parse_duration(r).ok()).unwrap_or(Duration::from_secs(15))
+        self.refresh
+            .as_deref()
+            .and_then(|r| parse_duration(r).ok())
+            .unwrap_or(Duration::from_secs(15))
     }
     pub fn timeout(&self) -> Duration {
-        self.timeout.as_deref().and_then(|r| parse_duration(r).ok()).unwrap_or(Duration::from_secs(10))
+        self.timeout
+            .as_deref()
+            .and_then(|r| parse_duration(r).ok())
+            .unwrap_or(Duration::from_secs(10))
     }
     pub fn stale_after(&self) -> Duration {
-        self.stale_after.as_deref().and_then(|r| parse_duration(r).ok()).unwrap_or(self.refresh() * 3)
+        self.stale_after
+            .as_deref()
+            .and_then(|r| parse_duration(r).ok())
+            .unwrap_or(self.refresh() * 3)
     }
 }
 
@@ -259,23 +297,37 @@ slos:
         let specs = source_specs(&c, &SourceArgs::default()).unwrap();
         assert_eq!(specs.len(), 3);
         assert_eq!(specs[0].cluster.as_deref(), Some("eu"));
-        assert_eq!(specs[0].auth.bearer_token, Some(Secret::File("/etc/oncall/token".into())));
+        assert_eq!(
+            specs[0].auth.bearer_token,
+            Some(Secret::File("/etc/oncall/token".into()))
+        );
         assert_eq!(specs[2].kind, SourceKind::Prometheus);
         assert_eq!(c.refresh(), Duration::from_secs(15));
     }
 
     #[test]
     fn unknown_keys_name_the_key_and_line() {
-        let err = parse("refresh: 15s\nalertmanager:\n  - url: http://x\n", Path::new("c.yaml")).unwrap_err();
+        let err = parse(
+            "refresh: 15s\nalertmanager:\n  - url: http://x\n",
+            Path::new("c.yaml"),
+        )
+        .unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("alertmanager") && msg.contains("line 2"), "{msg}");
+        assert!(
+            msg.contains("alertmanager") && msg.contains("line 2"),
+            "{msg}"
+        );
     }
 
     #[test]
     fn bad_values_are_named() {
-        let msg = parse("refresh: soon\n", Path::new("c.yaml")).unwrap_err().to_string();
+        let msg = parse("refresh: soon\n", Path::new("c.yaml"))
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("refresh") && msg.contains("soon"), "{msg}");
-        let msg = parse("alertmanagers: [{url: am:9093}]\n", Path::new("c.yaml")).unwrap_err().to_string();
+        let msg = parse("alertmanagers: [{url: am:9093}]\n", Path::new("c.yaml"))
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("http://"), "{msg}");
     }
 

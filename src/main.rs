@@ -23,7 +23,11 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("oncall: cannot start the async runtime: {e}");
@@ -58,7 +62,10 @@ fn offer_demo(settings: &mut Settings) -> bool {
     if std::io::stdin().lock().read_line(&mut answer).is_err() {
         return false;
     }
-    if !matches!(answer.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes") {
+    if !matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "" | "y" | "yes"
+    ) {
         return false;
     }
     settings.demo = true;
@@ -81,7 +88,8 @@ fn console(settings: Settings, runtime: tokio::runtime::Runtime) -> ExitCode {
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let user_themes = config::config_dir().map(|d| d.join("themes"));
-    let (theme, warning) = ui::theme::load_theme(settings.theme.as_deref(), user_themes.as_deref(), no_color);
+    let (theme, warning) =
+        ui::theme::load_theme(settings.theme.as_deref(), user_themes.as_deref(), no_color);
     notices.extend(warning);
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

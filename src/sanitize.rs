@@ -17,7 +17,11 @@ fn is_bidi_control(c: char) -> bool {
 /// Invisible characters that change how text reads or lays out: bidi
 /// controls, zero-width spaces, line/paragraph separators, BOM.
 pub fn is_format_control(c: char) -> bool {
-    is_bidi_control(c) || matches!(c, '\u{200B}' | '\u{2028}' | '\u{2029}' | '\u{2060}' | '\u{FEFF}')
+    is_bidi_control(c)
+        || matches!(
+            c,
+            '\u{200B}' | '\u{2028}' | '\u{2029}' | '\u{2060}' | '\u{FEFF}'
+        )
 }
 
 fn is_unsafe(c: char) -> bool {
@@ -45,7 +49,9 @@ pub fn line(s: &str) -> Cow<'_, str> {
 
 /// Safe multi-line text for detail views: like `line` but keeps line breaks.
 pub fn lines(s: &str) -> Vec<String> {
-    s.split('\n').map(|l| line(l.trim_end_matches('\r')).into_owned()).collect()
+    s.split('\n')
+        .map(|l| line(l.trim_end_matches('\r')).into_owned())
+        .collect()
 }
 
 /// Display width in terminal columns.
@@ -96,7 +102,12 @@ mod tests {
     fn strips_escape_sequences_and_bidi() {
         let hostile = "ok\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}gnp.exe\u{9b}31m";
         let clean = line(hostile);
-        assert!(!clean.chars().any(|c| c.is_control() || is_format_control(c)), "{clean:?}");
+        assert!(
+            !clean
+                .chars()
+                .any(|c| c.is_control() || is_format_control(c)),
+            "{clean:?}"
+        );
         assert_eq!(line("a\u{2028}b\u{200B}c\u{FEFF}"), "abc");
         assert!(clean.starts_with("ok[2J]52;c;ZXZpbA=="));
     }

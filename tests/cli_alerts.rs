@@ -43,7 +43,10 @@ fn no_source_explains_how_and_offers_the_demo() {
     let out = oncall(&["alerts"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("--alertmanager http://") && err.contains("--demo"), "{err}");
+    assert!(
+        err.contains("--alertmanager http://") && err.contains("--demo"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -57,7 +60,11 @@ fn usage_errors_exit_1_and_an_empty_env_url_counts_as_unset() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no Alertmanager is configured"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no Alertmanager is configured"),
+        "{}",
+        stderr(&out)
+    );
     let out = oncall(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
 }
@@ -66,7 +73,11 @@ fn usage_errors_exit_1_and_an_empty_env_url_counts_as_unset() {
 fn invalid_filter_is_one_clear_error() {
     let out = oncall(&["alerts", "--demo", "--filter", "severity=~\"(crit\""]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("invalid --filter") && stderr(&out).contains("invalid regex"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("invalid --filter") && stderr(&out).contains("invalid regex"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -84,51 +95,110 @@ async fn json_from_an_ha_pair_and_prometheus_is_deduplicated() {
         v
     };
     let json_args = args(&["--output", "json"]);
-    let alerts: Vec<Value> = eventually("Prometheus's alerts in both Alertmanagers and its pending alert", Duration::from_secs(40), || {
-        let json_args = json_args.clone();
-        async move {
-            let out = oncall(&json_args.iter().map(String::as_str).collect::<Vec<_>>());
-            if out.status.code() != Some(0) {
-                return Err(format!("exit {:?}: {}", out.status.code(), stderr(&out)));
+    let alerts: Vec<Value> = eventually(
+        "Prometheus's alerts in both Alertmanagers and its pending alert",
+        Duration::from_secs(40),
+        || {
+            let json_args = json_args.clone();
+            async move {
+                let out = oncall(&json_args.iter().map(String::as_str).collect::<Vec<_>>());
+                if out.status.code() != Some(0) {
+                    return Err(format!("exit {:?}: {}", out.status.code(), stderr(&out)));
+                }
+                let alerts: Vec<Value> =
+                    serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+                let fired = alerts
+                    .iter()
+                    .find(|a| a["labels"]["alertname"] == "PromFiring");
+                match fired {
+                    Some(a) if a["sources"].as_array().map(|s| s.len()) == Some(3) => Ok(alerts),
+                    _ => Err(format!(
+                        "PromFiring not yet seen by all three sources: {alerts:?}"
+                    )),
+                }
             }
-            let alerts: Vec<Value> = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
-            let fired = alerts.iter().find(|a| a["labels"]["alertname"] == "PromFiring");
-            match fired {
-                Some(a) if a["sources"].as_array().map(|s| s.len()) == Some(3) => Ok(alerts),
-                _ => Err(format!("PromFiring not yet seen by all three sources: {alerts:?}")),
-            }
-        }
-    })
+        },
+    )
     .await;
-    let by_name = |n: &str| alerts.iter().filter(|a| a["labels"]["alertname"] == n).collect::<Vec<_>>();
+    let by_name = |n: &str| {
+        alerts
+            .iter()
+            .filter(|a| a["labels"]["alertname"] == n)
+            .collect::<Vec<_>>()
+    };
     // The same alert posted to both members is one object, with both sources.
     let latency = by_name("ModelLatencySLOBreach");
     assert_eq!(latency.len(), 1, "{alerts:?}");
-    let mut sources: Vec<&str> = latency[0]["sources"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    let mut sources: Vec<&str> = latency[0]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
     sources.sort();
     assert_eq!(sources.len(), 2);
     assert_eq!(latency[0]["state"], "firing");
-    for key in ["fingerprint", "labels", "annotations", "state", "startsAt", "endsAt", "updatedAt", "silencedBy", "inhibitedBy", "generatorURL", "receivers", "sources"] {
-        assert!(latency[0].get(key).is_some(), "missing {key}: {}", latency[0]);
+    for key in [
+        "fingerprint",
+        "labels",
+        "annotations",
+        "state",
+        "startsAt",
+        "endsAt",
+        "updatedAt",
+        "silencedBy",
+        "inhibitedBy",
+        "generatorURL",
+        "receivers",
+        "sources",
+    ] {
+        assert!(
+            latency[0].get(key).is_some(),
+            "missing {key}: {}",
+            latency[0]
+        );
     }
     // JSON keeps the source's exact text (escaped by JSON itself).
-    assert!(latency[0]["annotations"]["summary"].as_str().unwrap().contains('\u{1b}'));
+    assert!(latency[0]["annotations"]["summary"]
+        .as_str()
+        .unwrap()
+        .contains('\u{1b}'));
     // Pending comes from Prometheus only.
     let pending = by_name("PromPending");
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0]["state"], "pending");
     assert_eq!(pending[0]["sources"].as_array().unwrap().len(), 1);
-    assert!(pending[0]["endsAt"].is_null() && pending[0].get("endsAt").is_some(), "{}", pending[0]);
+    assert!(
+        pending[0]["endsAt"].is_null() && pending[0].get("endsAt").is_some(),
+        "{}",
+        pending[0]
+    );
     // Most urgent first.
     assert_eq!(alerts[0]["labels"]["severity"], "critical");
 
     // The table sanitizes what the JSON keeps.
-    let table = oncall(&args(&["--filter", "severity=\"critical\""]).iter().map(String::as_str).collect::<Vec<_>>());
+    let table = oncall(
+        &args(&["--filter", "severity=\"critical\""])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
     assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
     let text = String::from_utf8(table.stdout).unwrap();
-    assert!(text.contains("ModelLatencySLOBreach") && !text.contains("FeatureDataDrift"), "{text}");
-    assert!(!text.chars().any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'), "{text:?}");
-    assert!(text.contains("p99 870ms[2J]52;c;ZXZpbA== over SLO"), "{text}");
+    assert!(
+        text.contains("ModelLatencySLOBreach") && !text.contains("FeatureDataDrift"),
+        "{text}"
+    );
+    assert!(
+        !text
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+        "{text:?}"
+    );
+    assert!(
+        text.contains("p99 870ms[2J]52;c;ZXZpbA== over SLO"),
+        "{text}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -136,14 +206,29 @@ async fn a_failing_source_gives_partial_output_and_exit_3() {
     let ams = Alertmanagers::start(1);
     ams.post_alerts(hostile_alerts()).await;
     let dead = format!("http://127.0.0.1:{}", common::free_port());
-    let out = oncall(&["alerts", "--alertmanager", &ams.urls[0], "--alertmanager", &dead, "--output", "json"]);
+    let out = oncall(&[
+        "alerts",
+        "--alertmanager",
+        &ams.urls[0],
+        "--alertmanager",
+        &dead,
+        "--output",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains(dead.trim_start_matches("http://")) && err.contains("cannot connect"), "{err}");
+    assert!(
+        err.contains(dead.trim_start_matches("http://")) && err.contains("cannot connect"),
+        "{err}"
+    );
     let alerts: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(alerts.len(), 2);
 
     let out = oncall(&["alerts", "--alertmanager", &dead]);
-    assert_eq!(out.status.code(), Some(1), "every source failed: nothing useful done");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "every source failed: nothing useful done"
+    );
     assert!(out.stdout.is_empty());
 }

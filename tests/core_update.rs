@@ -13,11 +13,21 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn spec(name: &str, kind: SourceKind) -> SourceSpec {
-    SourceSpec { name: name.into(), kind, url: format!("http://{name}"), cluster: None, auth: Auth::default(), tls: Tls::default() }
+    SourceSpec {
+        name: name.into(),
+        kind,
+        url: format!("http://{name}"),
+        cluster: None,
+        auth: Auth::default(),
+        tls: Tls::default(),
+    }
 }
 
 fn alert(name: &str, severity: &str, extra: &[(&str, &str)], age_min: i64) -> Alert {
-    let mut labels: Labels = [("alertname", name), ("severity", severity)].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let mut labels: Labels = [("alertname", name), ("severity", severity)]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     labels.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Alert {
         fingerprint: fingerprint(&labels),
@@ -36,8 +46,25 @@ fn alert(name: &str, severity: &str, extra: &[(&str, &str)], age_min: i64) -> Al
 }
 
 fn state_with(alerts: Vec<Alert>) -> State {
-    let mut s = State::new(&[spec("am1", SourceKind::Alertmanager), spec("am2", SourceKind::Alertmanager)], t0(), Duration::from_secs(15));
-    update(&mut s, Msg::Polled { source: 0, at: t0(), result: Ok(Snapshot { alerts, ..Snapshot::default() }) });
+    let mut s = State::new(
+        &[
+            spec("am1", SourceKind::Alertmanager),
+            spec("am2", SourceKind::Alertmanager),
+        ],
+        t0(),
+        Duration::from_secs(15),
+    );
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 0,
+            at: t0(),
+            result: Ok(Snapshot {
+                alerts,
+                ..Snapshot::default()
+            }),
+        },
+    );
     s
 }
 
@@ -45,9 +72,17 @@ fn names(s: &State) -> Vec<String> {
     s.rows
         .iter()
         .map(|r| match r {
-            Row::Group { key, single: Some(_), .. } => format!("[{key}]"),
+            Row::Group {
+                key,
+                single: Some(_),
+                ..
+            } => format!("[{key}]"),
             Row::Group { key, count, .. } => format!("[{key} {count}]"),
-            Row::Alert { index } => s.alerts[*index].labels.get("pod").cloned().unwrap_or_else(|| s.alerts[*index].alertname().into()),
+            Row::Alert { index } => s.alerts[*index]
+                .labels
+                .get("pod")
+                .cloned()
+                .unwrap_or_else(|| s.alerts[*index].alertname().into()),
         })
         .collect()
 }
@@ -66,7 +101,10 @@ fn groups_sort_by_severity_then_age() {
         alert("ModelDown", "critical", &[("pod", "a")], 20),
         alert("Drift", "info", &[], 900),
     ]);
-    assert_eq!(names(&s), vec!["[ModelDown 2]", "a", "b", "[DiskFull]", "[Drift]"]);
+    assert_eq!(
+        names(&s),
+        vec!["[ModelDown 2]", "a", "b", "[DiskFull]", "[Drift]"]
+    );
     match &s.rows[0] {
         Row::Group { distinct, .. } => assert_eq!(distinct, &vec!["pod".to_string()]),
         r => panic!("{r:?}"),
@@ -78,7 +116,17 @@ fn a_failing_source_keeps_its_last_data_and_turns_stale() {
     let mut s = state_with(vec![alert("ModelDown", "critical", &[], 5)]);
     assert_eq!(s.health(0), Health::Ok);
     let later = t0() + chrono::Duration::seconds(20);
-    update(&mut s, Msg::Polled { source: 0, at: later, result: Err(SourceError::Status { status: 502, snippet: "Bad Gateway".into() }) });
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 0,
+            at: later,
+            result: Err(SourceError::Status {
+                status: 502,
+                snippet: "Bad Gateway".into(),
+            }),
+        },
+    );
     assert_eq!(s.alerts.len(), 1, "last good data stays");
     match s.health(0) {
         Health::Stale { since, reason } => {
@@ -89,10 +137,24 @@ fn a_failing_source_keeps_its_last_data_and_turns_stale() {
     }
     assert!(s.is_stale(&s.alerts[0]));
     assert_eq!(s.health(1), Health::Connecting);
-    update(&mut s, Msg::Polled { source: 1, at: later, result: Err(SourceError::Connect("connection refused".into())) });
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 1,
+            at: later,
+            result: Err(SourceError::Connect("connection refused".into())),
+        },
+    );
     assert!(matches!(s.health(1), Health::Down { .. }));
     // Recovery is automatic on the next good answer.
-    update(&mut s, Msg::Polled { source: 0, at: later, result: Ok(Snapshot::default()) });
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 0,
+            at: later,
+            result: Ok(Snapshot::default()),
+        },
+    );
     assert_eq!(s.health(0), Health::Ok);
     assert!(s.alerts.is_empty());
 }
@@ -110,7 +172,17 @@ fn a_silent_source_turns_stale_with_the_clock() {
 fn the_same_alert_from_both_members_shows_once() {
     let a = alert("ModelDown", "critical", &[], 5);
     let mut s = state_with(vec![a.clone()]);
-    update(&mut s, Msg::Polled { source: 1, at: t0(), result: Ok(Snapshot { alerts: vec![a], ..Snapshot::default() }) });
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 1,
+            at: t0(),
+            result: Ok(Snapshot {
+                alerts: vec![a],
+                ..Snapshot::default()
+            }),
+        },
+    );
     assert_eq!(s.alerts.len(), 1);
     assert_eq!(s.alerts[0].sources, vec!["am1", "am2"]);
 }
@@ -124,7 +196,14 @@ fn filter_as_you_type_with_inline_errors_and_escape_restores() {
     update(&mut s, Msg::Action(Action::Filter));
     assert_eq!(s.input.as_ref().map(|i| i.kind), Some(InputKind::Filter));
     type_text(&mut s, "team=~\"ml");
-    assert!(s.filter_error.as_deref().unwrap_or("").contains("unterminated"), "{:?}", s.filter_error);
+    assert!(
+        s.filter_error
+            .as_deref()
+            .unwrap_or("")
+            .contains("unterminated"),
+        "{:?}",
+        s.filter_error
+    );
     assert_eq!(s.alerts.len(), 2);
     type_text(&mut s, ".*\"");
     assert!(s.filter_error.is_none());
@@ -148,7 +227,10 @@ fn group_by_command_and_toggles() {
     let mut silenced = alert("DiskFull", "warning", &[("team", "infra")], 5);
     silenced.state = AlertState::Suppressed;
     silenced.silenced_by = vec!["s1".into()];
-    let mut s = state_with(vec![alert("ModelDown", "critical", &[("team", "ml")], 5), silenced]);
+    let mut s = state_with(vec![
+        alert("ModelDown", "critical", &[("team", "ml")], 5),
+        silenced,
+    ]);
     update(&mut s, Msg::Action(Action::Command));
     type_text(&mut s, "group-by team");
     update(&mut s, Msg::Input(InputEdit::Submit));
@@ -168,7 +250,17 @@ fn detail_opens_and_the_cursor_follows_its_alert_across_refreshes() {
     assert_eq!(s.selected_alert().unwrap().labels["pod"], "b");
     // A new, more urgent alert arrives above it.
     let c = alert("AAAOutage", "critical", &[], 60);
-    update(&mut s, Msg::Polled { source: 0, at: t0(), result: Ok(Snapshot { alerts: vec![c, a, b], ..Snapshot::default() }) });
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 0,
+            at: t0(),
+            result: Ok(Snapshot {
+                alerts: vec![c, a, b],
+                ..Snapshot::default()
+            }),
+        },
+    );
     assert_eq!(s.selected_alert().unwrap().labels["pod"], "b");
     update(&mut s, Msg::Action(Action::Open));
     assert_eq!(s.pane, Pane::Detail);
@@ -179,7 +271,10 @@ fn detail_opens_and_the_cursor_follows_its_alert_across_refreshes() {
 
 #[test]
 fn enter_on_a_group_collapses_it() {
-    let mut s = state_with(vec![alert("ModelDown", "critical", &[("pod", "a")], 2), alert("ModelDown", "critical", &[("pod", "b")], 1)]);
+    let mut s = state_with(vec![
+        alert("ModelDown", "critical", &[("pod", "a")], 2),
+        alert("ModelDown", "critical", &[("pod", "b")], 1),
+    ]);
     assert_eq!(s.rows.len(), 3);
     update(&mut s, Msg::Action(Action::Open));
     assert_eq!(s.rows.len(), 1);
@@ -191,7 +286,10 @@ fn enter_on_a_group_collapses_it() {
 fn mutating_actions_are_refused_in_read_only_mode() {
     let mut s = state_with(vec![alert("ModelDown", "critical", &[], 5)]);
     s.read_only = true;
-    for action in oncall::core::Action::ALL.into_iter().filter(|a| a.is_mutating()) {
+    for action in oncall::core::Action::ALL
+        .into_iter()
+        .filter(|a| a.is_mutating())
+    {
         let effects = update(&mut s, Msg::Action(action));
         assert!(effects.is_empty());
         let (_, text, _) = s.status.clone().expect("a refusal is always shown");
@@ -202,11 +300,21 @@ fn mutating_actions_are_refused_in_read_only_mode() {
 #[test]
 fn refresh_quit_and_copy_are_effects() {
     let mut a = alert("ModelDown", "critical", &[], 5);
-    a.annotations.insert("runbook_url".into(), "https://runbooks/modeldown".into());
+    a.annotations
+        .insert("runbook_url".into(), "https://runbooks/modeldown".into());
     let mut s = state_with(vec![a]);
-    assert_eq!(update(&mut s, Msg::Action(Action::Refresh)), vec![Effect::RefreshNow]);
-    assert_eq!(update(&mut s, Msg::Action(Action::CopyLink)), vec![Effect::Copy("https://runbooks/modeldown".into())]);
-    assert_eq!(update(&mut s, Msg::Action(Action::Quit)), vec![Effect::Quit]);
+    assert_eq!(
+        update(&mut s, Msg::Action(Action::Refresh)),
+        vec![Effect::RefreshNow]
+    );
+    assert_eq!(
+        update(&mut s, Msg::Action(Action::CopyLink)),
+        vec![Effect::Copy("https://runbooks/modeldown".into())]
+    );
+    assert_eq!(
+        update(&mut s, Msg::Action(Action::Quit)),
+        vec![Effect::Quit]
+    );
     assert!(s.quit);
 }
 
@@ -222,16 +330,37 @@ fn status_messages_expire_with_the_clock() {
 #[test]
 fn clusters_come_from_config_or_gossip_peers() {
     use oncall::source::PeerInfo;
-    let mut specs = vec![spec("am1", SourceKind::Alertmanager), spec("am2", SourceKind::Alertmanager), spec("am3", SourceKind::Alertmanager)];
+    let mut specs = vec![
+        spec("am1", SourceKind::Alertmanager),
+        spec("am2", SourceKind::Alertmanager),
+        spec("am3", SourceKind::Alertmanager),
+    ];
     specs[2].cluster = Some("us".into());
     let mut s = State::new(&specs, t0(), Duration::from_secs(15));
     assert_eq!(s.clusters(), vec!["am1", "am2", "us"]);
     let peer = |name: &str, peers: &[&str]| Snapshot {
-        peer: Some(PeerInfo { name: name.into(), peers: peers.iter().map(|p| p.to_string()).collect() }),
+        peer: Some(PeerInfo {
+            name: name.into(),
+            peers: peers.iter().map(|p| p.to_string()).collect(),
+        }),
         ..Snapshot::default()
     };
-    update(&mut s, Msg::Polled { source: 0, at: t0(), result: Ok(peer("01A", &["01B"])) });
-    update(&mut s, Msg::Polled { source: 1, at: t0(), result: Ok(peer("01B", &["01A"])) });
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 0,
+            at: t0(),
+            result: Ok(peer("01A", &["01B"])),
+        },
+    );
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 1,
+            at: t0(),
+            result: Ok(peer("01B", &["01A"])),
+        },
+    );
     assert_eq!(s.clusters(), vec!["am1+am2", "am1+am2", "us"]);
 }
 
@@ -247,7 +376,10 @@ fn a_group_of_one_is_one_row_that_opens_its_alert() {
 #[test]
 fn only_plain_urls_reach_the_clipboard() {
     let mut a = alert("ModelDown", "critical", &[], 5);
-    a.annotations.insert("runbook_url".into(), "https://rb/x\n\u{1b}[201~rm -rf ~\n".into());
+    a.annotations.insert(
+        "runbook_url".into(),
+        "https://rb/x\n\u{1b}[201~rm -rf ~\n".into(),
+    );
     let mut s = state_with(vec![a]);
     assert!(update(&mut s, Msg::Action(Action::CopyLink)).is_empty());
     assert!(s.status.as_ref().unwrap().1.contains("not copied"));

@@ -71,32 +71,52 @@ async fn filter_with_slash_against_a_real_alertmanager() {
         bin = env!("CARGO_BIN_EXE_oncall"),
         url = ams.urls[0],
     );
-    tmux(&["new-session", "-d", "-s", &name, "-x", "120", "-y", "40", &cmd]);
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
     let s = Session(name);
 
-    let screen = s.wait_for("both alerts on screen", |t| t.contains("ModelLatencySLOBreach") && t.contains("FeatureDataDrift"));
+    let screen = s.wait_for("both alerts on screen", |t| {
+        t.contains("ModelLatencySLOBreach") && t.contains("FeatureDataDrift")
+    });
     assert!(screen.contains("p99 870ms over SLO"), "{screen}");
     assert!(!screen.contains("EXITED"), "{screen}");
-    let screen = s.wait_for("the dead source named in the status bar", |t| t.contains(&format!("127.0.0.1:{dead_port}")) && t.contains("down"));
+    let screen = s.wait_for("the dead source named in the status bar", |t| {
+        t.contains(&format!("127.0.0.1:{dead_port}")) && t.contains("down")
+    });
     assert!(screen.contains("ModelLatencySLOBreach"), "{screen}");
 
     s.keys(&["/"]);
     s.keys(&["-l", "severity=\"critical\""]);
     s.keys(&["Enter"]);
-    let screen = s.wait_for("the filter to hide the warning", |t| !t.contains("FeatureDataDrift"));
+    let screen = s.wait_for("the filter to hide the warning", |t| {
+        !t.contains("FeatureDataDrift")
+    });
     assert!(screen.contains("ModelLatencySLOBreach"), "{screen}");
 
     // An invalid filter says why, inline, and keeps the last good one.
     s.keys(&["/"]);
     s.keys(&["-l", ",team=~\"(ml"]);
-    let screen = s.wait_for("an inline filter error", |t| t.contains("unterminated") || t.contains("invalid"));
+    let screen = s.wait_for("an inline filter error", |t| {
+        t.contains("unterminated") || t.contains("invalid")
+    });
     assert!(screen.contains("ModelLatencySLOBreach"), "{screen}");
     s.keys(&["Escape"]);
 
     // Detail view answers what, how bad and since when.
     s.keys(&["j"]);
     s.keys(&["Enter"]);
-    let screen = s.wait_for("the detail view", |t| t.contains("fraud-scoring") && t.contains("UTC"));
+    let screen = s.wait_for("the detail view", |t| {
+        t.contains("fraud-scoring") && t.contains("UTC")
+    });
     assert!(screen.contains("critical"), "{screen}");
 
     s.keys(&["q"]);
@@ -115,18 +135,40 @@ async fn sigterm_and_sighup_restore_the_terminal() {
             h = home.display(),
             bin = env!("CARGO_BIN_EXE_oncall"),
         );
-        tmux(&["new-session", "-d", "-s", &name, "-x", "100", "-y", "30", &cmd]);
+        tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            &cmd,
+        ]);
         let s = Session(name);
         s.wait_for("the demo console", |t| t.contains("ModelLatencySLOBreach"));
-        let pid = std::process::Command::new("pgrep").args(["-f", "-n", "oncall --demo"]).output().unwrap();
+        let pid = std::process::Command::new("pgrep")
+            .args(["-f", "-n", "oncall --demo"])
+            .output()
+            .unwrap();
         let pid = String::from_utf8_lossy(&pid.stdout).trim().to_string();
         assert!(!pid.is_empty(), "oncall --demo not found by pgrep");
-        std::process::Command::new("kill").args([&format!("-{signal}"), &pid]).status().unwrap();
+        std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap();
         let screen = s.wait_for("the shell after the signal", |t| t.contains("STTY-DONE"));
         // Back on the main screen, in cooked mode (raw mode turns icanon off).
         assert!(screen.contains("EXITED=0"), "SIG{signal}: {screen}");
-        assert!(!screen.contains("-icanon"), "SIG{signal} left the terminal in raw mode: {screen}");
-        assert!(!screen.contains("ModelLatencySLOBreach"), "SIG{signal} left the alternate screen up: {screen}");
+        assert!(
+            !screen.contains("-icanon"),
+            "SIG{signal} left the terminal in raw mode: {screen}"
+        );
+        assert!(
+            !screen.contains("ModelLatencySLOBreach"),
+            "SIG{signal} left the alternate screen up: {screen}"
+        );
         let _ = std::fs::remove_dir_all(home);
     }
 }

@@ -40,13 +40,33 @@ fn answer(mut conn: TcpStream) {
     let fault = path.trim_start_matches('/').split('/').next().unwrap_or("");
     let json = "application/json";
     let (status, ctype, body): (u16, &str, String) = match fault {
-        "500" => (500, "text/plain", "internal error:\n  boom in the datastore\n".into()),
+        "500" => (
+            500,
+            "text/plain",
+            "internal error:\n  boom in the datastore\n".into(),
+        ),
         "malformed" => (200, json, r#"[{"fingerprint": nope}]"#.into()),
-        "truncated" => (200, json, r#"[{"fingerprint":"abc","labels":{"alertname":"Dis"#.into()),
+        "truncated" => (
+            200,
+            json,
+            r#"[{"fingerprint":"abc","labels":{"alertname":"Dis"#.into(),
+        ),
         "shape" => (200, json, r#"{"alerts": []}"#.into()),
-        "html" => (200, "text/html; charset=utf-8", "<!DOCTYPE html><html><body><form>Sign in</form></body></html>".into()),
-        "html-no-type" => (200, "text/plain", "\n  <html><body>Sign in</body></html>".into()),
-        "prom-error" => (503, json, r#"{"status":"error","errorType":"unavailable","error":"TSDB not ready"}"#.into()),
+        "html" => (
+            200,
+            "text/html; charset=utf-8",
+            "<!DOCTYPE html><html><body><form>Sign in</form></body></html>".into(),
+        ),
+        "html-no-type" => (
+            200,
+            "text/plain",
+            "\n  <html><body>Sign in</body></html>".into(),
+        ),
+        "prom-error" => (
+            503,
+            json,
+            r#"{"status":"error","errorType":"unavailable","error":"TSDB not ready"}"#.into(),
+        ),
         "auth" if authorized(&head) => (200, json, "[]".into()),
         "auth" => (401, "text/plain", "Unauthorized".into()),
         "slow" => {
@@ -81,12 +101,25 @@ async fn every_fault_has_its_own_error_and_clear_words() {
     let base = format!("http://127.0.0.1:{port}");
 
     let e = am_error(&format!("{base}/500/")).await;
-    assert_eq!(e, SourceError::Status { status: 500, snippet: "internal error: boom in the datastore".into() });
-    assert_eq!(e.to_string(), "HTTP 500: internal error: boom in the datastore");
+    assert_eq!(
+        e,
+        SourceError::Status {
+            status: 500,
+            snippet: "internal error: boom in the datastore".into()
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "HTTP 500: internal error: boom in the datastore"
+    );
 
     let e = am_error(&format!("{base}/malformed")).await;
     assert!(matches!(e, SourceError::Decode(_)), "{e:?}");
-    assert!(e.to_string().starts_with("bad answer: invalid JSON at line 1 column"), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("bad answer: invalid JSON at line 1 column"),
+        "{e}"
+    );
 
     let e = am_error(&format!("{base}/truncated")).await;
     assert!(matches!(e, SourceError::Decode(_)), "{e:?}");
@@ -94,53 +127,107 @@ async fn every_fault_has_its_own_error_and_clear_words() {
 
     let e = am_error(&format!("{base}/shape")).await;
     assert!(matches!(e, SourceError::Decode(_)), "{e:?}");
-    assert!(e.to_string().contains("unexpected JSON shape at line 1 column 1: invalid type: map, expected a sequence"), "{e}");
+    assert!(
+        e.to_string().contains(
+            "unexpected JSON shape at line 1 column 1: invalid type: map, expected a sequence"
+        ),
+        "{e}"
+    );
 
     assert_eq!(am_error(&format!("{base}/html")).await, SourceError::Html);
-    assert_eq!(am_error(&format!("{base}/html-no-type")).await, SourceError::Html);
+    assert_eq!(
+        am_error(&format!("{base}/html-no-type")).await,
+        SourceError::Html
+    );
     assert!(SourceError::Html.to_string().contains("login"));
 
     let started = std::time::Instant::now();
     let e = am_error(&format!("{base}/slow")).await;
     assert_eq!(e, SourceError::Timeout(TIMEOUT));
     assert_eq!(e.to_string(), "no answer within 0.4s");
-    assert!(started.elapsed() < Duration::from_secs(2), "the timeout must cut the wait short");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "the timeout must cut the wait short"
+    );
 
-    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let e = am_error(&format!("http://127.0.0.1:{closed}")).await;
     assert_eq!(e, SourceError::Connect("connection refused".into()));
     assert_eq!(e.to_string(), "cannot connect: connection refused");
 
-    let e = fetch_once(&spec("p", SourceKind::Prometheus, &format!("{base}/prom-error"), None), TIMEOUT)
-        .await
-        .unwrap_err();
-    assert_eq!(e, SourceError::Decode("Prometheus unavailable: TSDB not ready".into()));
+    let e = fetch_once(
+        &spec(
+            "p",
+            SourceKind::Prometheus,
+            &format!("{base}/prom-error"),
+            None,
+        ),
+        TIMEOUT,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        e,
+        SourceError::Decode("Prometheus unavailable: TSDB not ready".into())
+    );
 
-    let e = fetch_once(&spec("p", SourceKind::Prometheus, &format!("{base}/shape"), None), TIMEOUT)
-        .await
-        .unwrap_err();
+    let e = fetch_once(
+        &spec("p", SourceKind::Prometheus, &format!("{base}/shape"), None),
+        TIMEOUT,
+    )
+    .await
+    .unwrap_err();
     assert!(e.to_string().contains("missing field `status`"), "{e}");
 
     let e = am_error("http://no-such-host.invalid:9093").await;
-    assert_eq!(e, SourceError::Connect("cannot resolve no-such-host.invalid".into()));
+    assert_eq!(
+        e,
+        SourceError::Connect("cannot resolve no-such-host.invalid".into())
+    );
     let e = am_error("am.example:9093").await;
-    assert!(matches!(&e, SourceError::Config(m) if m.contains("must be http:// or https://")), "{e}");
+    assert!(
+        matches!(&e, SourceError::Config(m) if m.contains("must be http:// or https://")),
+        "{e}"
+    );
     let e = am_error("not a url").await;
-    assert!(matches!(&e, SourceError::Config(m) if m.contains("invalid URL \"not a url\"")), "{e}");
+    assert!(
+        matches!(&e, SourceError::Config(m) if m.contains("invalid URL \"not a url\"")),
+        "{e}"
+    );
 
-    let e = fetch_once(&spec("d", SourceKind::Demo, "", None), TIMEOUT).await.unwrap_err();
+    let e = fetch_once(&spec("d", SourceKind::Demo, "", None), TIMEOUT)
+        .await
+        .unwrap_err();
     assert_eq!(e, SourceError::Config("demo source has no endpoint".into()));
 }
 
 #[tokio::test]
 async fn missing_token_names_the_variable() {
     let mut s = spec("am", SourceKind::Alertmanager, "http://127.0.0.1:1", None);
-    s.auth.bearer_token = Some(oncall::source::Secret::Env("ONCALL_FAULTS_NO_SUCH_TOKEN".into()));
+    s.auth.bearer_token = Some(oncall::source::Secret::Env(
+        "ONCALL_FAULTS_NO_SUCH_TOKEN".into(),
+    ));
     let e = fetch_once(&s, TIMEOUT).await.unwrap_err();
-    assert_eq!(e, SourceError::Config("bearer token: environment variable ONCALL_FAULTS_NO_SUCH_TOKEN is not set".into()));
-    s.auth.bearer_token = Some(oncall::source::Secret::File("/nonexistent/oncall/token".into()));
+    assert_eq!(
+        e,
+        SourceError::Config(
+            "bearer token: environment variable ONCALL_FAULTS_NO_SUCH_TOKEN is not set".into()
+        )
+    );
+    s.auth.bearer_token = Some(oncall::source::Secret::File(
+        "/nonexistent/oncall/token".into(),
+    ));
     let e = fetch_once(&s, TIMEOUT).await.unwrap_err();
-    assert_eq!(e, SourceError::Config("bearer token: cannot read /nonexistent/oncall/token: no such file".into()));
+    assert_eq!(
+        e,
+        SourceError::Config(
+            "bearer token: cannot read /nonexistent/oncall/token: no such file".into()
+        )
+    );
 }
 
 #[tokio::test]
@@ -149,13 +236,24 @@ async fn credentials_are_sent_trimmed() {
     let port = fault_server();
     let url = format!("http://127.0.0.1:{port}/auth");
     let mut s = spec("am", SourceKind::Alertmanager, &url, None);
-    assert_eq!(am_error(&url).await, SourceError::Status { status: 401, snippet: "Unauthorized".into() });
+    assert_eq!(
+        am_error(&url).await,
+        SourceError::Status {
+            status: 401,
+            snippet: "Unauthorized".into()
+        }
+    );
 
     let dir = common::temp_dir("token");
     std::fs::write(dir.join("token"), "t0ken\n").unwrap();
     s.auth.bearer_token = Some(Secret::File(dir.join("token")));
-    let snap = fetch_once(&s, TIMEOUT).await.expect("bearer token from a file, trimmed");
-    assert!(snap.alerts.is_empty() && snap.peer.is_none(), "a failing status call does not fail the poll");
+    let snap = fetch_once(&s, TIMEOUT)
+        .await
+        .expect("bearer token from a file, trimmed");
+    assert!(
+        snap.alerts.is_empty() && snap.peer.is_none(),
+        "a failing status call does not fail the poll"
+    );
 
     s.auth.bearer_token = None;
     s.auth.basic_user = Some("alice".into());
@@ -171,30 +269,77 @@ async fn credentials_are_sent_trimmed() {
 #[tokio::test]
 async fn failing_sources_keep_the_last_good_data() {
     let mut ams = Alertmanagers::start(1);
-    ams.post_alerts(json!([{"labels": {"alertname": "StillHere", "severity": "critical"}}])).await;
+    ams.post_alerts(json!([{"labels": {"alertname": "StillHere", "severity": "critical"}}]))
+        .await;
     let port = fault_server();
-    let specs = vec![ams.spec(0), spec("broken", SourceKind::Alertmanager, &format!("http://127.0.0.1:{port}/500"), None)];
+    let specs = vec![
+        ams.spec(0),
+        spec(
+            "broken",
+            SourceKind::Alertmanager,
+            &format!("http://127.0.0.1:{port}/500"),
+            None,
+        ),
+    ];
     let mut state = State::new(&specs, Utc::now(), Duration::from_secs(10));
 
-    let good = eventually("StillHere in Alertmanager", Duration::from_secs(20), || async {
-        let s = fetch_once(&specs[0], TIMEOUT).await.map_err(|e| e.to_string())?;
-        if s.alerts.is_empty() { Err("no alerts yet".to_string()) } else { Ok(s) }
-    })
+    let good = eventually(
+        "StillHere in Alertmanager",
+        Duration::from_secs(20),
+        || async {
+            let s = fetch_once(&specs[0], TIMEOUT)
+                .await
+                .map_err(|e| e.to_string())?;
+            if s.alerts.is_empty() {
+                Err("no alerts yet".to_string())
+            } else {
+                Ok(s)
+            }
+        },
+    )
     .await;
     let bad = fetch_once(&specs[1], TIMEOUT).await;
-    update(&mut state, Msg::Polled { source: 0, at: Utc::now(), result: Ok(good) });
-    update(&mut state, Msg::Polled { source: 1, at: Utc::now(), result: bad });
+    update(
+        &mut state,
+        Msg::Polled {
+            source: 0,
+            at: Utc::now(),
+            result: Ok(good),
+        },
+    );
+    update(
+        &mut state,
+        Msg::Polled {
+            source: 1,
+            at: Utc::now(),
+            result: bad,
+        },
+    );
     assert_eq!(state.alerts.len(), 1);
     assert_eq!(state.alerts[0].alertname(), "StillHere");
     assert_eq!(state.health(0), Health::Ok);
-    assert_eq!(state.health(1), Health::Down { reason: "HTTP 500: internal error: boom in the datastore".into() });
+    assert_eq!(
+        state.health(1),
+        Health::Down {
+            reason: "HTTP 500: internal error: boom in the datastore".into()
+        }
+    );
 
     ams.kill(0);
     let gone = fetch_once(&specs[0], TIMEOUT).await;
     assert_eq!(gone, Err(SourceError::Connect("connection refused".into())));
-    update(&mut state, Msg::Polled { source: 0, at: Utc::now(), result: gone });
+    update(
+        &mut state,
+        Msg::Polled {
+            source: 0,
+            at: Utc::now(),
+            result: gone,
+        },
+    );
     assert_eq!(state.alerts.len(), 1, "the last good data stays");
-    assert!(matches!(state.health(0), Health::Stale { ref reason, .. } if reason == "cannot connect: connection refused"));
+    assert!(
+        matches!(state.health(0), Health::Stale { ref reason, .. } if reason == "cannot connect: connection refused")
+    );
     assert!(state.is_stale(&state.alerts[0]));
 }
 
@@ -205,24 +350,48 @@ async fn poller_backs_off_refreshes_on_demand_and_stops() {
     use oncall::source::spawn_poller;
     use tokio::time::{timeout, Instant};
     let port = fault_server();
-    let s = spec("broken", SourceKind::Alertmanager, &format!("http://127.0.0.1:{port}/500"), None);
+    let s = spec(
+        "broken",
+        SourceKind::Alertmanager,
+        &format!("http://127.0.0.1:{port}/500"),
+        None,
+    );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (refresh, refresh_rx) = tokio::sync::watch::channel(0u64);
     let task = spawn_poller(s, 7, Duration::from_secs(60), TIMEOUT, tx, refresh_rx);
 
-    let failed = |m: Option<Msg>| matches!(m, Some(Msg::Polled { source: 7, result: Err(SourceError::Status { status: 500, .. }), .. }));
+    let failed = |m: Option<Msg>| {
+        matches!(
+            m,
+            Some(Msg::Polled {
+                source: 7,
+                result: Err(SourceError::Status { status: 500, .. }),
+                ..
+            })
+        )
+    };
     assert!(failed(rx.recv().await), "first poll at once");
     let t = Instant::now();
     assert!(failed(rx.recv().await));
     let gap = t.elapsed();
     // First backoff is 1s ±20%, far below the 60s refresh.
-    assert!(gap >= Duration::from_millis(700) && gap < Duration::from_secs(3), "backoff gap {gap:?}");
+    assert!(
+        gap >= Duration::from_millis(700) && gap < Duration::from_secs(3),
+        "backoff gap {gap:?}"
+    );
 
     refresh.send(1).unwrap();
     let t = Instant::now();
-    assert!(failed(timeout(Duration::from_secs(1), rx.recv()).await.expect("refresh_now polls early")));
+    assert!(failed(
+        timeout(Duration::from_secs(1), rx.recv())
+            .await
+            .expect("refresh_now polls early")
+    ));
     assert!(t.elapsed() < Duration::from_secs(1));
 
     drop(rx);
-    timeout(Duration::from_secs(2), task).await.expect("poller stops when the channel closes").unwrap();
+    timeout(Duration::from_secs(2), task)
+        .await
+        .expect("poller stops when the channel closes")
+        .unwrap();
 }

@@ -14,7 +14,9 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 const WITHIN: Duration = Duration::from_secs(30);
 
 async fn snap(spec: &SourceSpec) -> Result<Snapshot, String> {
-    fetch_once(spec, TIMEOUT).await.map_err(|e| format!("{}: {e}", spec.name))
+    fetch_once(spec, TIMEOUT)
+        .await
+        .map_err(|e| format!("{}: {e}", spec.name))
 }
 
 /// Polls every spec and merges, as the console does.
@@ -23,7 +25,12 @@ async fn merged(specs: &[SourceSpec]) -> Result<(Vec<Snapshot>, Vec<Alert>), Str
     for s in specs {
         snaps.push(snap(s).await?);
     }
-    let alerts = merge_alerts(specs.iter().zip(&snaps).map(|(s, n)| (s.name.as_str(), n.alerts.as_slice())));
+    let alerts = merge_alerts(
+        specs
+            .iter()
+            .zip(&snaps)
+            .map(|(s, n)| (s.name.as_str(), n.alerts.as_slice())),
+    );
     Ok((snaps, alerts))
 }
 
@@ -65,7 +72,11 @@ async fn ha_duplicates_show_once(ams: &Alertmanagers, members: &[SourceSpec]) {
         let (_, alerts) = merged(members).await?;
         match named(&alerts, "HaDup").as_slice() {
             [a] if a.sources.len() == 2 => Ok((*a).clone()),
-            other => Err(format!("{} copies, sources {:?}", other.len(), other.iter().map(|a| &a.sources).collect::<Vec<_>>())),
+            other => Err(format!(
+                "{} copies, sources {:?}",
+                other.len(),
+                other.iter().map(|a| &a.sources).collect::<Vec<_>>()
+            )),
         }
     })
     .await;
@@ -73,47 +84,76 @@ async fn ha_duplicates_show_once(ams: &Alertmanagers, members: &[SourceSpec]) {
     assert_eq!(alert.state, AlertState::Firing);
     assert_eq!(alert.summary(), "seen by both members");
     assert_eq!(alert.receivers, vec!["team"]);
-    assert_eq!(alert.generator_url, "http://prometheus.example/graph?g0.expr=up");
-    assert_eq!(alert.fingerprint, fingerprint(&alert.labels), "our fingerprint is Alertmanager's");
+    assert_eq!(
+        alert.generator_url,
+        "http://prometheus.example/graph?g0.expr=up"
+    );
+    assert_eq!(
+        alert.fingerprint,
+        fingerprint(&alert.labels),
+        "our fingerprint is Alertmanager's"
+    );
 }
 
 /// (c) A silence made on one member suppresses the alert on both, and both
 /// report the silence with its author and comment.
 async fn silence_suppresses(ams: &Alertmanagers, members: &[SourceSpec]) {
-    ams.post_alerts(json!([{"labels": {"alertname": "SilenceMe", "severity": "info"}}])).await;
+    ams.post_alerts(json!([{"labels": {"alertname": "SilenceMe", "severity": "info"}}]))
+        .await;
     let id = ams
-        .create_silence(0, json!([{"name": "alertname", "value": "SilenceMe", "isRegex": false, "isEqual": true}]),
-            "oncall-test", "ACK! looking into it")
+        .create_silence(
+            0,
+            json!([{"name": "alertname", "value": "SilenceMe", "isRegex": false, "isEqual": true}]),
+            "oncall-test",
+            "ACK! looking into it",
+        )
         .await;
     let id = &id;
-    eventually("SilenceMe suppressed on both members", WITHIN, || async move {
-        let (snaps, alerts) = merged(members).await?;
-        for (spec, snap) in members.iter().zip(&snaps) {
-            let a = named(&snap.alerts, "SilenceMe");
-            let a = a.first().ok_or(format!("{} has no SilenceMe yet", spec.name))?;
-            if a.state != AlertState::Suppressed || a.silenced_by != vec![id.clone()] {
-                return Err(format!("{}: state {:?}, silenced_by {:?}", spec.name, a.state, a.silenced_by));
+    eventually(
+        "SilenceMe suppressed on both members",
+        WITHIN,
+        || async move {
+            let (snaps, alerts) = merged(members).await?;
+            for (spec, snap) in members.iter().zip(&snaps) {
+                let a = named(&snap.alerts, "SilenceMe");
+                let a = a
+                    .first()
+                    .ok_or(format!("{} has no SilenceMe yet", spec.name))?;
+                if a.state != AlertState::Suppressed || a.silenced_by != vec![id.clone()] {
+                    return Err(format!(
+                        "{}: state {:?}, silenced_by {:?}",
+                        spec.name, a.state, a.silenced_by
+                    ));
+                }
+                let s = snap
+                    .silences
+                    .iter()
+                    .find(|s| &s.id == id)
+                    .ok_or(format!("{} lacks the silence", spec.name))?;
+                assert_eq!(s.created_by, "oncall-test");
+                assert_eq!(s.comment, "ACK! looking into it");
+                assert!(s.is_ack());
+                assert_eq!(s.source, spec.name);
+                assert_eq!(s.matchers[0].to_string(), r#"alertname="SilenceMe""#);
             }
-            let s = snap.silences.iter().find(|s| &s.id == id).ok_or(format!("{} lacks the silence", spec.name))?;
-            assert_eq!(s.created_by, "oncall-test");
-            assert_eq!(s.comment, "ACK! looking into it");
-            assert!(s.is_ack());
-            assert_eq!(s.source, spec.name);
-            assert_eq!(s.matchers[0].to_string(), r#"alertname="SilenceMe""#);
-        }
-        let m = named(&alerts, "SilenceMe");
-        assert_eq!(m.len(), 1);
-        assert_eq!(m[0].state_word(), "silenced");
-        Ok(())
-    })
+            let m = named(&alerts, "SilenceMe");
+            assert_eq!(m.len(), 1);
+            assert_eq!(m[0].state_word(), "silenced");
+            Ok(())
+        },
+    )
     .await;
 }
 
 /// (d) A warning is inhibited by a critical alert of the same service.
 async fn inhibition_is_reported(ams: &Alertmanagers, members: &[SourceSpec]) {
-    let root: Labels = [("alertname", "DbDown"), ("severity", "critical"), ("service", "db")]
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .into();
+    let root: Labels = [
+        ("alertname", "DbDown"),
+        ("severity", "critical"),
+        ("service", "db"),
+    ]
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .into();
     ams.post_alerts(json!([
         {"labels": root},
         {"labels": {"alertname": "DbSlow", "severity": "warning", "service": "db"}},
@@ -125,7 +165,10 @@ async fn inhibition_is_reported(ams: &Alertmanagers, members: &[SourceSpec]) {
         let slow = named(&alerts, "DbSlow");
         let slow = slow.first().ok_or("no DbSlow yet")?;
         if slow.inhibited_by != vec![root_fp.clone()] || slow.state != AlertState::Suppressed {
-            return Err(format!("DbSlow {:?} inhibited_by {:?}", slow.state, slow.inhibited_by));
+            return Err(format!(
+                "DbSlow {:?} inhibited_by {:?}",
+                slow.state, slow.inhibited_by
+            ));
         }
         assert_eq!(slow.state_word(), "inhibited");
         let down = named(&alerts, "DbDown");
@@ -138,8 +181,14 @@ async fn inhibition_is_reported(ams: &Alertmanagers, members: &[SourceSpec]) {
 /// (e) Each member's status names the other as its peer.
 async fn peers_see_each_other(members: &[SourceSpec]) {
     eventually("cluster peers", WITHIN, || async move {
-        let a = snap(&members[0]).await?.peer.ok_or("am0 has no peer info")?;
-        let b = snap(&members[1]).await?.peer.ok_or("am1 has no peer info")?;
+        let a = snap(&members[0])
+            .await?
+            .peer
+            .ok_or("am0 has no peer info")?;
+        let b = snap(&members[1])
+            .await?
+            .peer
+            .ok_or("am1 has no peer info")?;
         if a.peers == vec![b.name.clone()] && b.peers == vec![a.name.clone()] && a.name != b.name {
             Ok(())
         } else {
@@ -154,7 +203,9 @@ async fn peers_see_each_other(members: &[SourceSpec]) {
 async fn prometheus_pending_and_dedup(members: &[SourceSpec], prom: &SourceSpec) {
     let (pending, firing) = eventually("Prometheus alerts", WITHIN, || async move {
         let s = snap(prom).await?;
-        let p = named(&s.alerts, "PromPending").first().map(|a| (*a).clone());
+        let p = named(&s.alerts, "PromPending")
+            .first()
+            .map(|a| (*a).clone());
         let f = named(&s.alerts, "PromFiring").first().map(|a| (*a).clone());
         p.zip(f).ok_or(format!("{} alerts so far", s.alerts.len()))
     })
@@ -166,26 +217,55 @@ async fn prometheus_pending_and_dedup(members: &[SourceSpec], prom: &SourceSpec)
     assert_eq!(firing.summary(), "fires at once");
     // The rules behind them, from /api/v1/rules: expression and `for:`.
     let s = snap(prom).await.unwrap();
-    let rule = s.rules.iter().find(|r| r.matches(&pending)).expect("the rule of PromPending");
-    assert_eq!((rule.expr.as_str(), rule.for_secs, rule.group.as_str()), ("vector(1)", 3600, "oncall-test"));
+    let rule = s
+        .rules
+        .iter()
+        .find(|r| r.matches(&pending))
+        .expect("the rule of PromPending");
+    assert_eq!(
+        (rule.expr.as_str(), rule.for_secs, rule.group.as_str()),
+        ("vector(1)", 3600, "oncall-test")
+    );
     assert!(rule.file.ends_with("rules.yml"), "{}", rule.file);
-    assert!(!s.rules.iter().find(|r| r.name == "PromFiring").unwrap().matches(&pending));
+    assert!(!s
+        .rules
+        .iter()
+        .find(|r| r.name == "PromFiring")
+        .unwrap()
+        .matches(&pending));
 
-    let all: &[SourceSpec] = &members.iter().cloned().chain([prom.clone()]).collect::<Vec<_>>();
+    let all: &[SourceSpec] = &members
+        .iter()
+        .cloned()
+        .chain([prom.clone()])
+        .collect::<Vec<_>>();
     let firing = &firing;
-    eventually("PromFiring merged from Prometheus and both Alertmanagers", WITHIN, || async move {
-        let (snaps, alerts) = merged(all).await?;
-        let in_am = named(&snaps[0].alerts, "PromFiring");
-        let in_am = in_am.first().ok_or("Alertmanager has not received PromFiring yet")?;
-        assert_eq!(in_am.fingerprint, firing.fingerprint, "Alertmanager's fingerprint equals ours");
-        let m = named(&alerts, "PromFiring");
-        assert_eq!(m.len(), 1, "deduplicated");
-        if m[0].sources.len() != 3 {
-            return Err(format!("sources so far {:?}", m[0].sources));
-        }
-        assert!(m[0].generator_url.contains("/graph?"), "generatorURL from Alertmanager: {}", m[0].generator_url);
-        assert_eq!(named(&alerts, "PromPending")[0].state, AlertState::Pending);
-        Ok(())
-    })
+    eventually(
+        "PromFiring merged from Prometheus and both Alertmanagers",
+        WITHIN,
+        || async move {
+            let (snaps, alerts) = merged(all).await?;
+            let in_am = named(&snaps[0].alerts, "PromFiring");
+            let in_am = in_am
+                .first()
+                .ok_or("Alertmanager has not received PromFiring yet")?;
+            assert_eq!(
+                in_am.fingerprint, firing.fingerprint,
+                "Alertmanager's fingerprint equals ours"
+            );
+            let m = named(&alerts, "PromFiring");
+            assert_eq!(m.len(), 1, "deduplicated");
+            if m[0].sources.len() != 3 {
+                return Err(format!("sources so far {:?}", m[0].sources));
+            }
+            assert!(
+                m[0].generator_url.contains("/graph?"),
+                "generatorURL from Alertmanager: {}",
+                m[0].generator_url
+            );
+            assert_eq!(named(&alerts, "PromPending")[0].state, AlertState::Pending);
+            Ok(())
+        },
+    )
     .await;
 }

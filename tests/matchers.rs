@@ -5,7 +5,10 @@ use oncall::model::matcher::{format_matchers, parse_terms, Term};
 use oncall::model::{parse_matchers, Labels, MatchOp};
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn ops(input: &str) -> Vec<(String, MatchOp, String)> {
@@ -34,15 +37,24 @@ fn all_four_operators() {
 fn braces_are_optional_and_spaces_free() {
     let want = ops(r#"alertname="X",severity=~"crit.*""#);
     assert_eq!(ops(r#"{alertname="X",severity=~"crit.*"}"#), want);
-    assert_eq!(ops(r#"  { alertname = "X" ,  severity =~ "crit.*" , }  "#), want);
+    assert_eq!(
+        ops(r#"  { alertname = "X" ,  severity =~ "crit.*" , }  "#),
+        want
+    );
     assert!(ops("{}").is_empty());
     assert!(ops("").is_empty());
 }
 
 #[test]
 fn unquoted_values_and_bare_words() {
-    assert_eq!(ops("severity=critical"), vec![("severity".into(), MatchOp::Eq, "critical".into())]);
-    assert_eq!(ops("ModelDown"), vec![("alertname".into(), MatchOp::Eq, "ModelDown".into())]);
+    assert_eq!(
+        ops("severity=critical"),
+        vec![("severity".into(), MatchOp::Eq, "critical".into())]
+    );
+    assert_eq!(
+        ops("ModelDown"),
+        vec![("alertname".into(), MatchOp::Eq, "ModelDown".into())]
+    );
     assert_eq!(ops("ModelDown, team=ml").len(), 2);
 }
 
@@ -58,7 +70,10 @@ fn quoted_values_keep_commas_braces_and_escapes() {
 fn regexes_are_anchored_like_alertmanager() {
     let m = &parse_matchers(r#"severity=~"crit""#).unwrap()[0];
     assert!(m.matches(&labels(&[("severity", "crit")])));
-    assert!(!m.matches(&labels(&[("severity", "critical")])), "must be anchored at the end");
+    assert!(
+        !m.matches(&labels(&[("severity", "critical")])),
+        "must be anchored at the end"
+    );
     let m = &parse_matchers(r#"job=~"api|web""#).unwrap()[0];
     assert!(m.matches(&labels(&[("job", "web")])));
     assert!(!m.matches(&labels(&[("job", "webapi")])));

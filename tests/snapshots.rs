@@ -12,7 +12,9 @@ use unicode_width::UnicodeWidthStr;
 
 use oncall::core::update::InputEdit;
 use oncall::core::{update, Action, Msg, Pane, State};
-use oncall::model::{fingerprint, Alert, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState};
+use oncall::model::{
+    fingerprint, Alert, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState,
+};
 use oncall::source::{Auth, Snapshot, SourceError, SourceKind, SourceSpec, Tls};
 use oncall::ui::keymap::Keymap;
 use oncall::ui::theme::Theme;
@@ -40,10 +42,18 @@ fn spec(name: &str, kind: SourceKind, url: &str) -> SourceSpec {
 }
 
 fn map(pairs: &[(&str, &str)]) -> Labels {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
-fn alert(labels: &[(&str, &str)], annotations: &[(&str, &str)], state: AlertState, starts: DateTime<Utc>) -> Alert {
+fn alert(
+    labels: &[(&str, &str)],
+    annotations: &[(&str, &str)],
+    state: AlertState,
+    starts: DateTime<Utc>,
+) -> Alert {
     let mut labels = map(labels);
     labels.insert("team".into(), "ml-platform".into());
     Alert {
@@ -78,51 +88,91 @@ fn fixture() -> (Vec<Alert>, Vec<Alert>, Vec<Silence>) {
         t(2, 10),
     );
     let latency_cjk = alert(
-        &[("alertname", "ModelLatencySLOBreach"), ("severity", "critical"), ("model", "推荐模型"), ("region", "ap-northeast-1")],
-        &[("summary", "p99 latency 430ms over the 250ms SLO"), ("runbook_url", "https://runbooks.example/ml/ModelLatencySLOBreach")],
+        &[
+            ("alertname", "ModelLatencySLOBreach"),
+            ("severity", "critical"),
+            ("model", "推荐模型"),
+            ("region", "ap-northeast-1"),
+        ],
+        &[
+            ("summary", "p99 latency 430ms over the 250ms SLO"),
+            (
+                "runbook_url",
+                "https://runbooks.example/ml/ModelLatencySLOBreach",
+            ),
+        ],
         Firing,
         t(2, 21),
     );
     let errors = alert(
-        &[("alertname", "ModelErrorRateHigh"), ("severity", "critical"), ("model", "fraud-scorer")],
+        &[
+            ("alertname", "ModelErrorRateHigh"),
+            ("severity", "critical"),
+            ("model", "fraud-scorer"),
+        ],
         &[("summary", "5xx ratio 7.2% (threshold 2%)")],
         Firing,
         t(1, 58),
     );
     let drift = alert(
-        &[("alertname", "FeatureDriftDetected"), ("severity", "warning"), ("feature", "transaction_amount"), ("model", "fraud-scorer")],
+        &[
+            ("alertname", "FeatureDriftDetected"),
+            ("severity", "warning"),
+            ("feature", "transaction_amount"),
+            ("model", "fraud-scorer"),
+        ],
         &[("summary", "PSI 0.31 on transaction_amount (threshold 0.2)")],
         Firing,
         t(0, 40),
     );
     let stale_features = alert(
-        &[("alertname", "FeatureStoreStale"), ("severity", "warning"), ("feature_view", "user_profile")],
+        &[
+            ("alertname", "FeatureStoreStale"),
+            ("severity", "warning"),
+            ("feature_view", "user_profile"),
+        ],
         &[("summary", "online features are 47m old (max 15m)")],
         Firing,
         t(1, 30),
     );
     let mut gpu = alert(
-        &[("alertname", "GPUMemoryPressure"), ("severity", "warning"), ("node", "gpu-node-7")],
+        &[
+            ("alertname", "GPUMemoryPressure"),
+            ("severity", "warning"),
+            ("node", "gpu-node-7"),
+        ],
         &[("summary", "GPU memory 94% on gpu-node-7")],
         Suppressed,
         t(1, 5),
     );
     gpu.silenced_by = vec!["5f1c2d3e-silence".into()];
     let mut backlog = alert(
-        &[("alertname", "PredictionQueueBacklog"), ("severity", "error"), ("queue", "scoring-requests")],
+        &[
+            ("alertname", "PredictionQueueBacklog"),
+            ("severity", "error"),
+            ("queue", "scoring-requests"),
+        ],
         &[("summary", "12k requests waiting in scoring-requests")],
         Suppressed,
         t(2, 0),
     );
     backlog.inhibited_by = vec![errors.fingerprint.clone()];
     let training = alert(
-        &[("alertname", "TrainingJobSlow"), ("severity", "warning"), ("job", "nightly-retrain")],
+        &[
+            ("alertname", "TrainingJobSlow"),
+            ("severity", "warning"),
+            ("job", "nightly-retrain"),
+        ],
         &[("summary", "epoch time 3.1x baseline")],
         Pending,
         t(2, 25),
     );
     let retrained = alert(
-        &[("alertname", "ModelRetrained"), ("severity", "info"), ("model", "fraud-scorer")],
+        &[
+            ("alertname", "ModelRetrained"),
+            ("severity", "info"),
+            ("model", "fraud-scorer"),
+        ],
         &[("summary", "fraud-scorer v42 promoted to production")],
         Firing,
         t(0, 15),
@@ -137,21 +187,59 @@ fn fixture() -> (Vec<Alert>, Vec<Alert>, Vec<Silence>) {
         state: SilenceState::Active,
         source: "am-eu-1".into(),
     };
-    let am = vec![latency, latency_cjk, errors, drift, stale_features, gpu, backlog, retrained];
+    let am = vec![
+        latency,
+        latency_cjk,
+        errors,
+        drift,
+        stale_features,
+        gpu,
+        backlog,
+        retrained,
+    ];
     (am, vec![training], vec![silence])
 }
 
 /// A console that has polled an Alertmanager and a Prometheus once.
 fn state() -> State {
     let specs = [
-        spec("am-eu-1", SourceKind::Alertmanager, "https://am1.example:9093"),
-        spec("prom-eu", SourceKind::Prometheus, "http://prom-eu.example:9090"),
+        spec(
+            "am-eu-1",
+            SourceKind::Alertmanager,
+            "https://am1.example:9093",
+        ),
+        spec(
+            "prom-eu",
+            SourceKind::Prometheus,
+            "http://prom-eu.example:9090",
+        ),
     ];
     let mut st = State::new(&specs, now(), Duration::from_secs(15));
     let (am, prom, silences) = fixture();
     let at = now() - chrono::Duration::seconds(12);
-    update(&mut st, Msg::Polled { source: 0, at, result: Ok(Snapshot { alerts: am, silences, ..Snapshot::default() }) });
-    update(&mut st, Msg::Polled { source: 1, at, result: Ok(Snapshot { alerts: prom, ..Snapshot::default() }) });
+    update(
+        &mut st,
+        Msg::Polled {
+            source: 0,
+            at,
+            result: Ok(Snapshot {
+                alerts: am,
+                silences,
+                ..Snapshot::default()
+            }),
+        },
+    );
+    update(
+        &mut st,
+        Msg::Polled {
+            source: 1,
+            at,
+            result: Ok(Snapshot {
+                alerts: prom,
+                ..Snapshot::default()
+            }),
+        },
+    );
     st
 }
 
@@ -166,7 +254,10 @@ fn detail_state() -> State {
         .unwrap();
     update(&mut st, Msg::Action(Action::Open));
     assert_eq!(st.pane, Pane::Detail);
-    assert_eq!(st.detail_alert().unwrap().alertname(), "ModelLatencySLOBreach");
+    assert_eq!(
+        st.detail_alert().unwrap().alertname(),
+        "ModelLatencySLOBreach"
+    );
     st
 }
 
@@ -243,8 +334,18 @@ snap!(detail_30x8, detail_state(), 30, 8);
 snap!(help_80x24, help_state(), 80, 24);
 snap!(help_200x50, help_state(), 200, 50);
 snap!(help_30x8, help_state(), 30, 8);
-snap!(detail_silenced_100x50, detail_of("GPUMemoryPressure"), 100, 50);
-snap!(detail_inhibited_100x50, detail_of("PredictionQueueBacklog"), 100, 50);
+snap!(
+    detail_silenced_100x50,
+    detail_of("GPUMemoryPressure"),
+    100,
+    50
+);
+snap!(
+    detail_inhibited_100x50,
+    detail_of("PredictionQueueBacklog"),
+    100,
+    50
+);
 snap!(stale_80x24, stale_state(), 80, 24);
 snap!(filter_error_80x24, filter_error_state(), 80, 24);
 snap!(no_match_80x24, no_match_state(), 80, 24);
@@ -255,7 +356,14 @@ snap!(all_clear_80x24, all_clear_state(), 80, 24);
 fn stale_state() -> State {
     let mut st = state();
     let err = SourceError::Connect("connection refused".into());
-    update(&mut st, Msg::Polled { source: 1, at: now(), result: Err(err) });
+    update(
+        &mut st,
+        Msg::Polled {
+            source: 1,
+            at: now(),
+            result: Err(err),
+        },
+    );
     update(&mut st, Msg::Tick(now() + chrono::Duration::seconds(20)));
     st
 }
@@ -281,33 +389,70 @@ fn no_match_state() -> State {
 
 fn connecting_state() -> State {
     let specs = [
-        spec("am-eu-1", SourceKind::Alertmanager, "https://am1.example:9093"),
-        spec("am-eu-2", SourceKind::Alertmanager, "https://am2.example:9093"),
+        spec(
+            "am-eu-1",
+            SourceKind::Alertmanager,
+            "https://am1.example:9093",
+        ),
+        spec(
+            "am-eu-2",
+            SourceKind::Alertmanager,
+            "https://am2.example:9093",
+        ),
     ];
     let mut st = State::new(&specs, now(), Duration::from_secs(15));
     let err = SourceError::Timeout(Duration::from_secs(10));
-    update(&mut st, Msg::Polled { source: 1, at: now(), result: Err(err) });
+    update(
+        &mut st,
+        Msg::Polled {
+            source: 1,
+            at: now(),
+            result: Err(err),
+        },
+    );
     st
 }
 
 fn all_clear_state() -> State {
-    let specs = [spec("am-eu-1", SourceKind::Alertmanager, "https://am1.example:9093")];
+    let specs = [spec(
+        "am-eu-1",
+        SourceKind::Alertmanager,
+        "https://am1.example:9093",
+    )];
     let mut st = State::new(&specs, now(), Duration::from_secs(15));
-    update(&mut st, Msg::Polled { source: 0, at: now(), result: Ok(Snapshot::default()) });
+    update(
+        &mut st,
+        Msg::Polled {
+            source: 0,
+            at: now(),
+            result: Ok(Snapshot::default()),
+        },
+    );
     st
 }
 
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[test]
 fn no_control_characters_reach_the_buffer() {
-    for st in [state(), detail_state(), help_state(), stale_state(), filter_error_state()] {
+    for st in [
+        state(),
+        detail_state(),
+        help_state(),
+        stale_state(),
+        filter_error_state(),
+    ] {
         for (w, h) in [(80, 24), (200, 50), (30, 8), (120, 40)] {
             let buf = render(&st, w, h);
             for cell in &buf.content {
-                assert!(!cell.symbol().chars().any(is_unsafe), "unsafe cell {:?} at {w}x{h}", cell.symbol());
+                assert!(
+                    !cell.symbol().chars().any(is_unsafe),
+                    "unsafe cell {:?} at {w}x{h}",
+                    cell.symbol()
+                );
             }
         }
     }
@@ -328,7 +473,14 @@ fn stale_source_is_announced_in_the_status_bar() {
 
 #[test]
 fn never_panics_at_any_size() {
-    let states = [state(), detail_state(), help_state(), stale_state(), filter_error_state(), connecting_state()];
+    let states = [
+        state(),
+        detail_state(),
+        help_state(),
+        stale_state(),
+        filter_error_state(),
+        connecting_state(),
+    ];
     for st in &states {
         for w in (0..=42).chain([80, 81, 200]) {
             for h in 0..=18 {
@@ -342,8 +494,8 @@ fn never_panics_at_any_size() {
 
 #[test]
 fn list_rows_matches_the_drawn_list() {
-    use ratatui::layout::Rect;
     use oncall::ui::views::list_rows;
+    use ratatui::layout::Rect;
     assert_eq!(list_rows(Rect::new(0, 0, 80, 24)), 19);
     assert_eq!(list_rows(Rect::new(0, 0, 30, 8)), 6);
     assert_eq!(list_rows(Rect::new(0, 0, 1, 1)), 1);
@@ -352,17 +504,38 @@ fn list_rows_matches_the_drawn_list() {
 
 #[test]
 fn hostile_source_errors_and_secret_urls_stay_off_the_screen() {
-    let specs = [spec("am-x", SourceKind::Alertmanager, "https://bob:hunter2@am.example:9093/?token=s3cret")];
+    let specs = [spec(
+        "am-x",
+        SourceKind::Alertmanager,
+        "https://bob:hunter2@am.example:9093/?token=s3cret",
+    )];
     let mut st = State::new(&specs, now(), Duration::from_secs(15));
-    let err = SourceError::Status { status: 502, snippet: "bad\u{1b}]52;c;ZXZpbA==\u{7}gateway\u{202e}".into() };
-    update(&mut st, Msg::Polled { source: 0, at: now(), result: Err(err) });
+    let err = SourceError::Status {
+        status: 502,
+        snippet: "bad\u{1b}]52;c;ZXZpbA==\u{7}gateway\u{202e}".into(),
+    };
+    update(
+        &mut st,
+        Msg::Polled {
+            source: 0,
+            at: now(),
+            result: Err(err),
+        },
+    );
     for (w, h) in [(80, 24), (200, 50), (30, 8)] {
         let buf = render(&st, w, h);
         for cell in &buf.content {
-            assert!(!cell.symbol().chars().any(is_unsafe), "unsafe cell {:?} at {w}x{h}", cell.symbol());
+            assert!(
+                !cell.symbol().chars().any(is_unsafe),
+                "unsafe cell {:?} at {w}x{h}",
+                cell.symbol()
+            );
         }
         let screen = text(&buf);
-        assert!(!screen.contains("hunter2") && !screen.contains("s3cret"), "{screen}");
+        assert!(
+            !screen.contains("hunter2") && !screen.contains("s3cret"),
+            "{screen}"
+        );
     }
     assert!(screen(&st, 200, 50).contains("am.example:9093"));
 }

@@ -25,7 +25,11 @@ pub const PARTIAL: u8 = 3;
 pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
     let filter = match &args.filter {
         Some(f) => match parse_matchers(f) {
-            Ok(matchers) => Filter { source: f.clone(), matchers, text: vec![] },
+            Ok(matchers) => Filter {
+                source: f.clone(),
+                matchers,
+                text: vec![],
+            },
             Err(e) => {
                 eprintln!("oncall: invalid --filter {f:?}: {e}");
                 return ExitCode::from(1);
@@ -43,18 +47,35 @@ pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
         if let Err(e) = r {
             failed += 1;
             let spec = &settings.sources[i];
-            eprintln!("oncall: {} {} ({}): {}", spec.kind.name(), spec.name, crate::source::redact_url(&spec.url), sanitize::line(&e.to_string()));
+            eprintln!(
+                "oncall: {} {} ({}): {}",
+                spec.kind.name(),
+                spec.name,
+                crate::source::redact_url(&spec.url),
+                sanitize::line(&e.to_string())
+            );
         }
     }
     if failed == results.len() {
         return ExitCode::from(1);
     }
-    let mut alerts = merge_sources(settings.sources.iter().zip(&results).filter_map(|(spec, r)| {
-        r.as_ref().ok().map(|snap| (spec.name.as_str(), spec.kind, snap.alerts.as_slice()))
-    }));
-    alerts.retain(|a| filter.matches(a) && !(args.active_only && (a.is_silenced() || a.is_inhibited())));
+    let mut alerts = merge_sources(settings.sources.iter().zip(&results).filter_map(
+        |(spec, r)| {
+            r.as_ref()
+                .ok()
+                .map(|snap| (spec.name.as_str(), spec.kind, snap.alerts.as_slice()))
+        },
+    ));
+    alerts.retain(|a| {
+        filter.matches(a) && !(args.active_only && (a.is_silenced() || a.is_inhibited()))
+    });
     alerts.sort_by(|a, b| {
-        (a.state as u8, a.severity(), a.starts_at, a.alertname()).cmp(&(b.state as u8, b.severity(), b.starts_at, b.alertname()))
+        (a.state as u8, a.severity(), a.starts_at, a.alertname()).cmp(&(
+            b.state as u8,
+            b.severity(),
+            b.starts_at,
+            b.alertname(),
+        ))
     });
     let written = match args.output {
         Output::Json => write_json(&alerts),
@@ -80,17 +101,25 @@ async fn fetch_all(settings: &Settings) -> Vec<Result<Snapshot, SourceError>> {
         let timeout = settings.timeout;
         let demo = settings.demo || spec.kind == SourceKind::Demo;
         set.spawn(async move {
-            let r = if demo { Ok(demo::snapshot(i, now - chrono::Duration::seconds(150), now)) } else { fetch_once(&spec, timeout).await };
+            let r = if demo {
+                Ok(demo::snapshot(i, now - chrono::Duration::seconds(150), now))
+            } else {
+                fetch_once(&spec, timeout).await
+            };
             (i, r)
         });
     }
-    let mut results: Vec<Option<Result<Snapshot, SourceError>>> = vec![None; settings.sources.len()];
+    let mut results: Vec<Option<Result<Snapshot, SourceError>>> =
+        vec![None; settings.sources.len()];
     while let Some(joined) = set.join_next().await {
         if let Ok((i, r)) = joined {
             results[i] = Some(r);
         }
     }
-    results.into_iter().map(|r| r.unwrap_or_else(|| Err(SourceError::Decode("poll task failed".into())))).collect()
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(SourceError::Decode("poll task failed".into()))))
+        .collect()
 }
 
 fn write_json(alerts: &[Alert]) -> std::io::Result<()> {
@@ -105,7 +134,11 @@ fn write_table(alerts: &[Alert]) -> std::io::Result<()> {
     let now = Utc::now();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    writeln!(out, "{:<9}{:<28}{:<10}{:>5}  {:<40} SUMMARY", "SEVERITY", "ALERTNAME", "STATE", "AGE", "LABELS")?;
+    writeln!(
+        out,
+        "{:<9}{:<28}{:<10}{:>5}  {:<40} SUMMARY",
+        "SEVERITY", "ALERTNAME", "STATE", "AGE", "LABELS"
+    )?;
     for a in alerts {
         let labels: Vec<String> = a
             .labels
@@ -124,6 +157,11 @@ fn write_table(alerts: &[Alert]) -> std::io::Result<()> {
             sanitize::line(a.summary()),
         )?;
     }
-    writeln!(out, "{} alert{}", alerts.len(), if alerts.len() == 1 { "" } else { "s" })?;
+    writeln!(
+        out,
+        "{} alert{}",
+        alerts.len(),
+        if alerts.len() == 1 { "" } else { "s" }
+    )?;
     out.flush()
 }

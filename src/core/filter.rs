@@ -13,7 +13,10 @@ pub struct Filter {
 
 impl Filter {
     pub fn parse(input: &str) -> Result<Filter, MatcherError> {
-        let mut f = Filter { source: input.trim().to_string(), ..Filter::default() };
+        let mut f = Filter {
+            source: input.trim().to_string(),
+            ..Filter::default()
+        };
         for term in parse_terms(input)? {
             match term {
                 Term::Matcher(m) => f.matchers.push(m),
@@ -44,7 +47,10 @@ mod tests {
     use crate::model::{AlertState, Labels};
 
     fn alert(labels: &[(&str, &str)], summary: &str) -> Alert {
-        let labels: Labels = labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let labels: Labels = labels
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Alert {
             fingerprint: crate::model::fingerprint(&labels),
             labels,
@@ -63,11 +69,21 @@ mod tests {
 
     #[test]
     fn matchers_and_text_combine() {
-        let a = alert(&[("alertname", "ModelLatencyHigh"), ("team", "ml-platform")], "p99 over SLO");
+        let a = alert(
+            &[("alertname", "ModelLatencyHigh"), ("team", "ml-platform")],
+            "p99 over SLO",
+        );
         assert!(Filter::parse(r#"team=~"ml.*""#).unwrap().matches(&a));
-        assert!(Filter::parse(r#"ModelLatencyHigh, "SLO""#).unwrap().matches(&a));
-        assert!(!Filter::parse(r#"team=~"ml.*", "disk""#).unwrap().matches(&a));
-        assert!(!Filter::parse("Latency").unwrap().matches(&a), "a bare word is an exact alertname");
+        assert!(Filter::parse(r#"ModelLatencyHigh, "SLO""#)
+            .unwrap()
+            .matches(&a));
+        assert!(!Filter::parse(r#"team=~"ml.*", "disk""#)
+            .unwrap()
+            .matches(&a));
+        assert!(
+            !Filter::parse("Latency").unwrap().matches(&a),
+            "a bare word is an exact alertname"
+        );
         assert!(Filter::parse("").unwrap().is_empty());
     }
 }

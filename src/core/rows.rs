@@ -101,7 +101,10 @@ pub fn build_rows(
         let members: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
         let single = (members.len() == 1).then(|| members[0]);
         let is_collapsed = single.is_none() && collapsed.contains(key);
-        let active = members.iter().filter(|&&i| alerts[i].state == AlertState::Firing).count();
+        let active = members
+            .iter()
+            .filter(|&&i| alerts[i].state == AlertState::Firing)
+            .count();
         rows.push(Row::Group {
             key: key.to_string(),
             count: members.len(),

@@ -41,9 +41,14 @@ pub enum Health {
     Connecting,
     Ok,
     /// Answered before, but the last poll failed or is overdue; data kept.
-    Stale { since: DateTime<Utc>, reason: String },
+    Stale {
+        since: DateTime<Utc>,
+        reason: String,
+    },
     /// Never answered.
-    Down { reason: String },
+    Down {
+        reason: String,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -81,12 +86,21 @@ impl SourceState {
     pub fn health(&self, now: DateTime<Utc>, stale_after: Duration) -> Health {
         match (self.last_ok, &self.last_error) {
             (None, None) => Health::Connecting,
-            (None, Some(reason)) => Health::Down { reason: reason.clone() },
-            (Some(ok), Some(reason)) => Health::Stale { since: ok, reason: reason.clone() },
+            (None, Some(reason)) => Health::Down {
+                reason: reason.clone(),
+            },
+            (Some(ok), Some(reason)) => Health::Stale {
+                since: ok,
+                reason: reason.clone(),
+            },
             (Some(ok), None) => {
-                let overdue = chrono::Duration::from_std(stale_after).unwrap_or(chrono::Duration::MAX);
+                let overdue =
+                    chrono::Duration::from_std(stale_after).unwrap_or(chrono::Duration::MAX);
                 if now - ok > overdue {
-                    Health::Stale { since: ok, reason: "overdue: no answer to the last polls".into() }
+                    Health::Stale {
+                        since: ok,
+                        reason: "overdue: no answer to the last polls".into(),
+                    }
                 } else {
                     Health::Ok
                 }
@@ -181,7 +195,11 @@ impl State {
 
     pub fn selected_alert(&self) -> Option<&Alert> {
         match self.rows.get(self.cursor)? {
-            Row::Alert { index } | Row::Group { single: Some(index), .. } => self.alerts.get(*index),
+            Row::Alert { index }
+            | Row::Group {
+                single: Some(index),
+                ..
+            } => self.alerts.get(*index),
             Row::Group { .. } => None,
         }
     }
@@ -193,12 +211,18 @@ impl State {
 
     /// Silences (by id) that suppress this alert.
     pub fn silences_of<'a>(&'a self, alert: &'a Alert) -> impl Iterator<Item = &'a Silence> + 'a {
-        alert.silenced_by.iter().filter_map(move |id| self.silences.iter().find(|s| &s.id == id))
+        alert
+            .silenced_by
+            .iter()
+            .filter_map(move |id| self.silences.iter().find(|s| &s.id == id))
     }
 
     /// The Prometheus alerting rule behind an alert, when a configured Prometheus has it.
     pub fn rule_for(&self, alert: &Alert) -> Option<&AlertRule> {
-        self.sources.iter().flat_map(|s| s.rules.iter()).find(|r| r.matches(alert))
+        self.sources
+            .iter()
+            .flat_map(|s| s.rules.iter())
+            .find(|r| r.matches(alert))
     }
 
     pub fn any_source_unhealthy(&self) -> bool {
@@ -242,7 +266,13 @@ impl State {
                 members
                     .iter()
                     .find_map(|&k| self.sources[k].cluster.clone())
-                    .unwrap_or_else(|| members.iter().map(|&k| self.sources[k].name.as_str()).collect::<Vec<_>>().join("+"))
+                    .unwrap_or_else(|| {
+                        members
+                            .iter()
+                            .map(|&k| self.sources[k].name.as_str())
+                            .collect::<Vec<_>>()
+                            .join("+")
+                    })
             })
             .collect()
     }

@@ -14,9 +14,15 @@ pub enum Msg {
     Action(Action),
     Input(InputEdit),
     /// A source answered (or failed to).
-    Polled { source: usize, at: DateTime<Utc>, result: Result<Snapshot, SourceError> },
+    Polled {
+        source: usize,
+        at: DateTime<Utc>,
+        result: Result<Snapshot, SourceError>,
+    },
     /// The alerts list can show this many rows.
-    Resized { list_rows: usize },
+    Resized {
+        list_rows: usize,
+    },
     /// How far the detail or help view can scroll now (from the view).
     ScrollLimit(u16),
     /// A message for the status line (a theme that failed to load, ...).
@@ -51,7 +57,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.now = now;
             if let Some((level, _, at)) = &state.status {
                 // Warnings and errors stay long enough to be read.
-                let keep = if *level == StatusLevel::Info { STATUS_SECS } else { STATUS_SECS * 4 };
+                let keep = if *level == StatusLevel::Info {
+                    STATUS_SECS
+                } else {
+                    STATUS_SECS * 4
+                };
                 if (now - *at).num_seconds() >= keep {
                     state.status = None;
                 }
@@ -84,8 +94,15 @@ fn say(state: &mut State, level: StatusLevel, text: impl Into<String>) {
     state.status = Some((level, text.into(), state.now));
 }
 
-fn polled(state: &mut State, source: usize, at: DateTime<Utc>, result: Result<Snapshot, SourceError>) {
-    let Some(src) = state.sources.get_mut(source) else { return };
+fn polled(
+    state: &mut State,
+    source: usize,
+    at: DateTime<Utc>,
+    result: Result<Snapshot, SourceError>,
+) {
+    let Some(src) = state.sources.get_mut(source) else {
+        return;
+    };
     match result {
         Ok(snap) => {
             src.alerts = snap.alerts;
@@ -110,7 +127,12 @@ fn polled(state: &mut State, source: usize, at: DateTime<Utc>, result: Result<Sn
 /// Recomputes the merged alerts and the rows, keeping the cursor on the same item.
 pub fn remerge(state: &mut State) {
     let selected = selected_identity(state);
-    state.alerts = merge_sources(state.sources.iter().map(|s| (s.name.as_str(), s.kind, s.alerts.as_slice())));
+    state.alerts = merge_sources(
+        state
+            .sources
+            .iter()
+            .map(|s| (s.name.as_str(), s.kind, s.alerts.as_slice())),
+    );
     // Members of an HA cluster gossip silences: keep one copy of each id.
     let mut seen = std::collections::HashSet::new();
     state.silences = state
@@ -125,7 +147,10 @@ pub fn remerge(state: &mut State) {
 
 fn selected_identity(state: &State) -> Option<String> {
     match state.rows.get(state.cursor)? {
-        Row::Alert { index } => state.alerts.get(*index).map(|a| format!("a:{}", a.fingerprint)),
+        Row::Alert { index } => state
+            .alerts
+            .get(*index)
+            .map(|a| format!("a:{}", a.fingerprint)),
         Row::Group { key, .. } => Some(format!("g:{key}")),
     }
 }
@@ -148,7 +173,9 @@ fn rebuild_keeping(state: &mut State, before: Option<String>) {
     );
     if let Some(id) = before {
         if let Some(pos) = state.rows.iter().position(|r| match r {
-            Row::Alert { index } => id.strip_prefix("a:") == Some(state.alerts[*index].fingerprint.as_str()),
+            Row::Alert { index } => {
+                id.strip_prefix("a:") == Some(state.alerts[*index].fingerprint.as_str())
+            }
             Row::Group { key, .. } => id.strip_prefix("g:") == Some(key.as_str()),
         }) {
             state.cursor = pos;
@@ -197,7 +224,10 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::NextPane => {
             state.pane = match state.pane {
                 Pane::Alerts if state.detail.is_some() || state.selected_alert().is_some() => {
-                    state.detail = state.detail.take().or(state.selected_alert().map(|a| a.fingerprint.clone()));
+                    state.detail = state
+                        .detail
+                        .take()
+                        .or(state.selected_alert().map(|a| a.fingerprint.clone()));
                     Pane::Detail
                 }
                 _ => Pane::Alerts,
@@ -215,24 +245,44 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Filter => {
             state.filter_before_edit = Some(state.filter.clone());
-            state.input = Some(InputLine { kind: InputKind::Filter, text: state.filter.source.clone() });
+            state.input = Some(InputLine {
+                kind: InputKind::Filter,
+                text: state.filter.source.clone(),
+            });
             state.pane = Pane::Alerts;
         }
-        Action::Command => state.input = Some(InputLine { kind: InputKind::Command, text: String::new() }),
+        Action::Command => {
+            state.input = Some(InputLine {
+                kind: InputKind::Command,
+                text: String::new(),
+            })
+        }
         Action::ToggleSilenced => {
             state.show_silenced = !state.show_silenced;
-            let word = if state.show_silenced { "shown" } else { "hidden" };
+            let word = if state.show_silenced {
+                "shown"
+            } else {
+                "hidden"
+            };
             say(state, StatusLevel::Info, format!("silenced alerts {word}"));
             rebuild(state);
         }
         Action::ToggleInhibited => {
             state.show_inhibited = !state.show_inhibited;
-            let word = if state.show_inhibited { "shown" } else { "hidden" };
+            let word = if state.show_inhibited {
+                "shown"
+            } else {
+                "hidden"
+            };
             say(state, StatusLevel::Info, format!("inhibited alerts {word}"));
             rebuild(state);
         }
         Action::CopyLink => return copy_link(state),
-        Action::Silences => say(state, StatusLevel::Warn, "the silences pane is not available in this version yet"),
+        Action::Silences => say(
+            state,
+            StatusLevel::Warn,
+            "the silences pane is not available in this version yet",
+        ),
         // Mutating actions were handled above.
         _ => {}
     }
@@ -241,7 +291,13 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
 
 fn open(state: &mut State) {
     match state.rows.get(state.cursor).cloned() {
-        Some(Row::Alert { index } | Row::Group { single: Some(index), .. }) if state.pane == Pane::Alerts => {
+        Some(
+            Row::Alert { index }
+            | Row::Group {
+                single: Some(index),
+                ..
+            },
+        ) if state.pane == Pane::Alerts => {
             state.detail = Some(state.alerts[index].fingerprint.clone());
             state.pane = Pane::Detail;
             state.scroll = 0;
@@ -271,7 +327,11 @@ fn back(state: &mut State) {
 }
 
 fn copy_link(state: &mut State) -> Vec<Effect> {
-    let alert = if state.pane == Pane::Detail { state.detail_alert() } else { state.selected_alert() };
+    let alert = if state.pane == Pane::Detail {
+        state.detail_alert()
+    } else {
+        state.selected_alert()
+    };
     let link = alert.and_then(|a| {
         a.annotation("runbook_url")
             .filter(|u| !u.is_empty())
@@ -289,7 +349,11 @@ fn copy_link(state: &mut State) -> Vec<Effect> {
             vec![Effect::Copy(url)]
         }
         None => {
-            say(state, StatusLevel::Warn, "no runbook_url or generatorURL to copy");
+            say(
+                state,
+                StatusLevel::Warn,
+                "no runbook_url or generatorURL to copy",
+            );
             vec![]
         }
     }
@@ -298,11 +362,15 @@ fn copy_link(state: &mut State) -> Vec<Effect> {
 fn is_plain_url(url: &str) -> bool {
     (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() <= 4096
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control() || crate::sanitize::is_format_control(c))
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || crate::sanitize::is_format_control(c))
 }
 
 fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
-    let Some(line) = state.input.as_mut() else { return vec![] };
+    let Some(line) = state.input.as_mut() else {
+        return vec![];
+    };
     let kind = line.kind;
     match edit {
         InputEdit::Char(c) => line.text.push(c),
@@ -335,7 +403,11 @@ fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
         }
     }
     if kind == InputKind::Filter {
-        let text = state.input.as_ref().map(|l| l.text.clone()).unwrap_or_default();
+        let text = state
+            .input
+            .as_ref()
+            .map(|l| l.text.clone())
+            .unwrap_or_default();
         apply_filter(state, &text);
     }
     vec![]
@@ -389,7 +461,11 @@ fn command(state: &mut State, text: &str) -> Vec<Effect> {
         "silenced" => return act(state, Action::ToggleSilenced),
         "inhibited" => return act(state, Action::ToggleInhibited),
         "help" => return act(state, Action::Help),
-        other => say(state, StatusLevel::Error, format!("unknown command :{other} (try :group-by LABEL, :filter M, :q)")),
+        other => say(
+            state,
+            StatusLevel::Error,
+            format!("unknown command :{other} (try :group-by LABEL, :filter M, :q)"),
+        ),
     }
     vec![]
 }

@@ -29,12 +29,39 @@ pub enum Severity {
 impl Severity {
     pub fn from_label(value: Option<&str>) -> Severity {
         const NAMES: [(Severity, &[&str]); 4] = [
-            (Severity::Critical, &["critical", "crit", "page", "p1", "sev1", "emergency", "fatal"]),
+            (
+                Severity::Critical,
+                &[
+                    "critical",
+                    "crit",
+                    "page",
+                    "p1",
+                    "sev1",
+                    "emergency",
+                    "fatal",
+                ],
+            ),
             (Severity::Error, &["error", "high", "major", "p2", "sev2"]),
-            (Severity::Warning, &["warning", "warn", "medium", "p3", "sev3"]),
-            (Severity::Info, &["info", "low", "minor", "notice", "p4", "sev4", "informational"]),
+            (
+                Severity::Warning,
+                &["warning", "warn", "medium", "p3", "sev3"],
+            ),
+            (
+                Severity::Info,
+                &[
+                    "info",
+                    "low",
+                    "minor",
+                    "notice",
+                    "p4",
+                    "sev4",
+                    "informational",
+                ],
+            ),
         ];
-        let Some(v) = value else { return Severity::None };
+        let Some(v) = value else {
+            return Severity::None;
+        };
         // Compared in place, without a lowercased copy: this runs inside sorts.
         NAMES
             .iter()
@@ -52,8 +79,13 @@ impl Severity {
         }
     }
 
-    pub const ALL: [Severity; 5] =
-        [Severity::Critical, Severity::Error, Severity::Warning, Severity::Info, Severity::None];
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::Error,
+        Severity::Warning,
+        Severity::Info,
+        Severity::None,
+    ];
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -77,7 +109,10 @@ pub struct Alert {
 
 impl Alert {
     pub fn alertname(&self) -> &str {
-        self.labels.get("alertname").map(String::as_str).unwrap_or("")
+        self.labels
+            .get("alertname")
+            .map(String::as_str)
+            .unwrap_or("")
     }
 
     pub fn severity(&self) -> Severity {
@@ -151,6 +186,14 @@ mod tests {
             Severity::from_label(Some("warning")),
         ];
         v.sort();
-        assert_eq!(v, vec![Severity::Critical, Severity::Warning, Severity::Info, Severity::None]);
+        assert_eq!(
+            v,
+            vec![
+                Severity::Critical,
+                Severity::Warning,
+                Severity::Info,
+                Severity::None
+            ]
+        );
     }
 }

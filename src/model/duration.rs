@@ -10,7 +10,10 @@ pub struct DurationError {
 }
 
 pub fn parse_duration(input: &str) -> Result<Duration, DurationError> {
-    let err = |reason| DurationError { input: input.to_string(), reason };
+    let err = |reason| DurationError {
+        input: input.to_string(),
+        reason,
+    };
     let s = input.trim();
     if s.is_empty() {
         return Err(err("empty"));
@@ -42,7 +45,10 @@ pub fn parse_duration(input: &str) -> Result<Duration, DurationError> {
             'y' => 365 * 86_400_000,
             _ => return Err(err("unknown unit")),
         };
-        total = n.checked_mul(unit_ms).and_then(|v| total.checked_add(v)).ok_or_else(|| err("too large"))?;
+        total = n
+            .checked_mul(unit_ms)
+            .and_then(|v| total.checked_add(v))
+            .ok_or_else(|| err("too large"))?;
         any = true;
     }
     if !num.is_empty() {
@@ -71,8 +77,17 @@ pub fn format_duration(secs: u64) -> String {
     if secs == 0 {
         return "0s".into();
     }
-    let parts = [(secs / 86_400, "d"), (secs % 86_400 / 3600, "h"), (secs % 3600 / 60, "m"), (secs % 60, "s")];
-    parts.iter().filter(|(n, _)| *n > 0).map(|(n, u)| format!("{n}{u}")).collect()
+    let parts = [
+        (secs / 86_400, "d"),
+        (secs % 86_400 / 3600, "h"),
+        (secs % 3600 / 60, "m"),
+        (secs % 60, "s"),
+    ];
+    parts
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, u)| format!("{n}{u}"))
+        .collect()
 }
 
 /// Longer form for detail views: `2h 5m`, `17m 3s`.

@@ -87,21 +87,35 @@ impl Matcher {
         let regex = if op.is_regex() {
             // Alertmanager anchors regex matchers at both ends.
             let re = Regex::new(&format!("^(?:{value})$")).map_err(|e| MatcherError {
-                message: format!("invalid regex {}: {}", crate::sanitize::fit(&format!("{value:?}"), 80), first_line(&e.to_string())),
+                message: format!(
+                    "invalid regex {}: {}",
+                    crate::sanitize::fit(&format!("{value:?}"), 80),
+                    first_line(&e.to_string())
+                ),
                 column: 1,
             })?;
             Some(re)
         } else {
             None
         };
-        Ok(Matcher { name: name.to_string(), op, value: value.to_string(), regex })
+        Ok(Matcher {
+            name: name.to_string(),
+            op,
+            value: value.to_string(),
+            regex,
+        })
     }
 
     /// A matcher whose value is compared as plain text even for `=~` / `!~`:
     /// for a silence whose regex Alertmanager (Go's RE2) accepted and Rust's
     /// regex does not, so the silence stays visible and nothing panics.
     pub fn literal(name: &str, op: MatchOp, value: &str) -> Matcher {
-        Matcher { name: name.to_string(), op, value: value.to_string(), regex: None }
+        Matcher {
+            name: name.to_string(),
+            op,
+            value: value.to_string(),
+            regex: None,
+        }
     }
 
     /// Matches a label set; a missing label reads as the empty string.
@@ -110,14 +124,24 @@ impl Matcher {
         match self.op {
             MatchOp::Eq => v == self.value,
             MatchOp::Ne => v != self.value,
-            MatchOp::Re => self.regex.as_ref().map_or(v == self.value, |r| r.is_match(v)),
-            MatchOp::NotRe => !self.regex.as_ref().map_or(v == self.value, |r| r.is_match(v)),
+            MatchOp::Re => self
+                .regex
+                .as_ref()
+                .map_or(v == self.value, |r| r.is_match(v)),
+            MatchOp::NotRe => !self
+                .regex
+                .as_ref()
+                .map_or(v == self.value, |r| r.is_match(v)),
         }
     }
 }
 
 fn first_line(s: &str) -> &str {
-    s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
+    s.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
 }
 
 /// One term of a filter expression.
@@ -144,7 +168,10 @@ pub fn parse_matchers(input: &str) -> Result<Vec<Matcher>, MatcherError> {
 
 /// Parses matchers and free-text terms, separated by commas.
 pub fn parse_terms(input: &str) -> Result<Vec<Term>, MatcherError> {
-    let mut p = Parser { chars: input.chars().collect(), pos: 0 };
+    let mut p = Parser {
+        chars: input.chars().collect(),
+        pos: 0,
+    };
     p.skip_ws();
     let braced = p.eat('{');
     let mut terms = Vec::new();
@@ -164,14 +191,20 @@ pub fn parse_terms(input: &str) -> Result<Vec<Term>, MatcherError> {
         if p.peek() == Some('}') {
             return Err(p.error("unexpected '}' without an opening '{'".into()));
         }
-        return Err(p.error(format!("expected ',' between matchers, found {:?}", p.peek().unwrap_or(' '))));
+        return Err(p.error(format!(
+            "expected ',' between matchers, found {:?}",
+            p.peek().unwrap_or(' ')
+        )));
     }
     if braced && !p.eat('}') {
         return Err(p.error("missing closing '}'".into()));
     }
     p.skip_ws();
     if !p.at_end() {
-        return Err(p.error(format!("unexpected {:?} after the matchers", p.peek().unwrap_or(' '))));
+        return Err(p.error(format!(
+            "unexpected {:?} after the matchers",
+            p.peek().unwrap_or(' ')
+        )));
     }
     Ok(terms)
 }
@@ -202,7 +235,10 @@ impl Parser {
         }
     }
     fn error(&self, message: String) -> MatcherError {
-        MatcherError { message, column: self.pos + 1 }
+        MatcherError {
+            message,
+            column: self.pos + 1,
+        }
     }
 
     fn term(&mut self) -> Result<Term, MatcherError> {
@@ -238,21 +274,34 @@ impl Parser {
             )));
         };
         if name.is_empty() {
-            return Err(MatcherError { message: "missing label name before the operator".into(), column: start + 1 });
+            return Err(MatcherError {
+                message: "missing label name before the operator".into(),
+                column: start + 1,
+            });
         }
         self.pos += len;
         self.skip_ws();
         let value_col = self.pos + 1;
-        let value = if self.peek() == Some('"') { self.quoted()? } else { self.bare_value() };
+        let value = if self.peek() == Some('"') {
+            self.quoted()?
+        } else {
+            self.bare_value()
+        };
         if value.is_empty() && self.chars.get(value_col - 1) != Some(&'"') {
             return Err(MatcherError {
-                message: format!("missing value after {name}{} (write \"\" for an empty value)", op.symbol()),
+                message: format!(
+                    "missing value after {name}{} (write \"\" for an empty value)",
+                    op.symbol()
+                ),
                 column: value_col,
             });
         }
         Matcher::new(&name, op, &value)
             .map(Term::Matcher)
-            .map_err(|e| MatcherError { column: value_col, ..e })
+            .map_err(|e| MatcherError {
+                column: value_col,
+                ..e
+            })
     }
 
     fn name(&mut self) -> String {
@@ -287,7 +336,10 @@ impl Parser {
         loop {
             match self.peek() {
                 None => {
-                    return Err(MatcherError { message: "unterminated quoted value".into(), column: open + 1 })
+                    return Err(MatcherError {
+                        message: "unterminated quoted value".into(),
+                        column: open + 1,
+                    })
                 }
                 Some('"') => {
                     self.pos += 1;

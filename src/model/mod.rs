@@ -7,6 +7,6 @@ pub mod rule;
 pub mod silence;
 
 pub use alert::{fingerprint, Alert, AlertState, Labels, Severity};
-pub use rule::AlertRule;
 pub use matcher::{parse_matchers, MatchOp, Matcher, MatcherError};
+pub use rule::AlertRule;
 pub use silence::{Silence, SilenceState};

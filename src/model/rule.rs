@@ -17,6 +17,10 @@ impl AlertRule {
     /// The rule an alert came from: same alertname, and the rule's own
     /// labels all present on the alert.
     pub fn matches(&self, alert: &Alert) -> bool {
-        alert.alertname() == self.name && self.labels.iter().all(|(k, v)| alert.labels.get(k) == Some(v))
+        alert.alertname() == self.name
+            && self
+                .labels
+                .iter()
+                .all(|(k, v)| alert.labels.get(k) == Some(v))
     }
 }

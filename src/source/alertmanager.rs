@@ -19,15 +19,25 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
         get_json::<AmStatus>(client, &urls[2]),
     );
     let alerts = alerts?.into_iter().map(|a| alert(a, &spec.name)).collect();
-    let silences = silences?.into_iter().map(|s| silence(s, &spec.name)).collect();
+    let silences = silences?
+        .into_iter()
+        .map(|s| silence(s, &spec.name))
+        .collect();
     let peer = match status {
-        Ok(s) => s.cluster.map(|c| peer_info(c.name, c.peers.into_iter().map(|p| p.name).collect())),
+        Ok(s) => s
+            .cluster
+            .map(|c| peer_info(c.name, c.peers.into_iter().map(|p| p.name).collect())),
         Err(e) => {
             tracing::debug!(source = %spec.name, error = %e, "status call failed; no peer info");
             None
         }
     };
-    Ok(Snapshot { alerts, silences, peer, rules: Vec::new() })
+    Ok(Snapshot {
+        alerts,
+        silences,
+        peer,
+        rules: Vec::new(),
+    })
 }
 
 /// `peers` lists the other members only (Alertmanager's list includes itself).

@@ -7,8 +7,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{Auth, SourceKind, SourceSpec, Snapshot, Tls};
-use crate::model::{fingerprint, Alert, AlertRule, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState};
+use super::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
+use crate::model::{
+    fingerprint, Alert, AlertRule, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState,
+};
 
 /// The scenario repeats with this period.
 pub const CYCLE_SECS: i64 = 300;
@@ -25,7 +27,11 @@ pub fn specs() -> Vec<SourceSpec> {
         auth: Auth::default(),
         tls: Tls::default(),
     };
-    vec![spec(AM_NAMES[0], SourceKind::Alertmanager), spec(AM_NAMES[1], SourceKind::Alertmanager), spec(PROM_NAME, SourceKind::Prometheus)]
+    vec![
+        spec(AM_NAMES[0], SourceKind::Alertmanager),
+        spec(AM_NAMES[1], SourceKind::Alertmanager),
+        spec(PROM_NAME, SourceKind::Prometheus),
+    ]
 }
 
 struct DemoAlert {
@@ -41,41 +47,72 @@ struct DemoAlert {
 }
 
 const LATENCY: &[(&str, &str)] = &[
-    ("alertname", "ModelLatencySLOBreach"), ("severity", "critical"), ("team", "ml-platform"),
-    ("service", "fraud-scoring"), ("model", "fraud-xgb-v14"), ("namespace", "ml-serving"),
+    ("alertname", "ModelLatencySLOBreach"),
+    ("severity", "critical"),
+    ("team", "ml-platform"),
+    ("service", "fraud-scoring"),
+    ("model", "fraud-xgb-v14"),
+    ("namespace", "ml-serving"),
 ];
 const ERRORS: &[(&str, &str)] = &[
-    ("alertname", "ModelErrorRateHigh"), ("severity", "critical"), ("team", "ml-platform"),
-    ("service", "recsys-ranker"), ("model", "ranker-dlrm-v7"), ("namespace", "ml-serving"),
+    ("alertname", "ModelErrorRateHigh"),
+    ("severity", "critical"),
+    ("team", "ml-platform"),
+    ("service", "recsys-ranker"),
+    ("model", "ranker-dlrm-v7"),
+    ("namespace", "ml-serving"),
 ];
 const SERVER_DOWN: &[(&str, &str)] = &[
-    ("alertname", "ModelServerDown"), ("severity", "critical"), ("team", "ml-platform"),
-    ("service", "fraud-scoring"), ("pod", "fraud-xgb-v14-7d9f6c-x2lq"), ("instance", "gpu-node-07"),
+    ("alertname", "ModelServerDown"),
+    ("severity", "critical"),
+    ("team", "ml-platform"),
+    ("service", "fraud-scoring"),
+    ("pod", "fraud-xgb-v14-7d9f6c-x2lq"),
+    ("instance", "gpu-node-07"),
     ("namespace", "ml-serving"),
 ];
 const GPU_MEM: &[(&str, &str)] = &[
-    ("alertname", "GPUMemoryNearlyFull"), ("severity", "warning"), ("team", "ml-platform"),
-    ("instance", "gpu-node-07"), ("gpu", "0"), ("namespace", "ml-serving"),
+    ("alertname", "GPUMemoryNearlyFull"),
+    ("severity", "warning"),
+    ("team", "ml-platform"),
+    ("instance", "gpu-node-07"),
+    ("gpu", "0"),
+    ("namespace", "ml-serving"),
 ];
 const DRIFT: &[(&str, &str)] = &[
-    ("alertname", "FeatureDataDrift"), ("severity", "warning"), ("team", "ml-quality"),
-    ("model", "churn-predictor-v3"), ("feature", "account_age_days"),
+    ("alertname", "FeatureDataDrift"),
+    ("severity", "warning"),
+    ("team", "ml-quality"),
+    ("model", "churn-predictor-v3"),
+    ("feature", "account_age_days"),
 ];
 const STALE: &[(&str, &str)] = &[
-    ("alertname", "FeatureStoreStale"), ("severity", "warning"), ("team", "data-platform"),
-    ("feature_view", "user_txn_aggregates"), ("store", "online-redis"),
+    ("alertname", "FeatureStoreStale"),
+    ("severity", "warning"),
+    ("team", "data-platform"),
+    ("feature_view", "user_txn_aggregates"),
+    ("store", "online-redis"),
 ];
 const APPROVAL: &[(&str, &str)] = &[
-    ("alertname", "ApprovalRateDrift"), ("severity", "warning"), ("team", "ml-quality"),
-    ("model", "credit-limit-v5"), ("service", "credit-decision"),
+    ("alertname", "ApprovalRateDrift"),
+    ("severity", "warning"),
+    ("team", "ml-quality"),
+    ("model", "credit-limit-v5"),
+    ("service", "credit-decision"),
 ];
 const CONFIDENCE: &[(&str, &str)] = &[
-    ("alertname", "LowConfidenceSurge"), ("severity", "info"), ("team", "ml-quality"),
-    ("model", "fraud-xgb-v14"), ("service", "fraud-scoring"),
+    ("alertname", "LowConfidenceSurge"),
+    ("severity", "info"),
+    ("team", "ml-quality"),
+    ("model", "fraud-xgb-v14"),
+    ("service", "fraud-scoring"),
 ];
 const QUEUE: &[(&str, &str)] = &[
-    ("alertname", "InferenceQueueBacklog"), ("severity", "warning"), ("team", "ml-platform"),
-    ("service", "recsys-ranker"), ("queue", "batch-scoring"),
+    ("alertname", "InferenceQueueBacklog"),
+    ("severity", "warning"),
+    ("team", "ml-platform"),
+    ("service", "recsys-ranker"),
+    ("queue", "batch-scoring"),
 ];
 
 fn scenario(t: i64) -> Vec<DemoAlert> {
@@ -108,14 +145,22 @@ fn scenario(t: i64) -> Vec<DemoAlert> {
     if down {
         v.push(DemoAlert {
             runbook: Some("https://runbooks.example.com/ml/modelserverdown"),
-            ..base(SERVER_DOWN, "fraud-xgb-v14 pod on gpu-node-07 is not ready".into(),
-                "Readiness probe failing; the pod restarted 3 times in 10m (OOMKilled).", 120)
+            ..base(
+                SERVER_DOWN,
+                "fraud-xgb-v14 pod on gpu-node-07 is not ready".into(),
+                "Readiness probe failing; the pod restarted 3 times in 10m (OOMKilled).",
+                120,
+            )
         });
     }
     v.push(DemoAlert {
         inhibited_by: down.then_some(SERVER_DOWN),
-        ..base(GPU_MEM, format!("GPU 0 on gpu-node-07 at {}% memory", 91 + (t % 90) / 20),
-            "Device memory above 90% for 10m; next batch may OOM.", -41 * 60)
+        ..base(
+            GPU_MEM,
+            format!("GPU 0 on gpu-node-07 at {}% memory", 91 + (t % 90) / 20),
+            "Device memory above 90% for 10m; next batch may OOM.",
+            -41 * 60,
+        )
     });
     v.push(DemoAlert {
         runbook: Some("https://runbooks.example.com/ml/featuredatadrift"),
@@ -124,30 +169,59 @@ fn scenario(t: i64) -> Vec<DemoAlert> {
     });
     let stale_min = 17 + t / 60;
     v.push(DemoAlert {
-        state: if t < 60 { AlertState::Pending } else { AlertState::Firing },
+        state: if t < 60 {
+            AlertState::Pending
+        } else {
+            AlertState::Firing
+        },
         runbook: Some("https://runbooks.example.com/ml/featurestorestale"),
-        ..base(STALE, format!("user_txn_aggregates last materialized {stale_min}m ago"),
-            "Online features older than 15m; fraud-xgb-v14 scores on stale aggregates.", 0)
+        ..base(
+            STALE,
+            format!("user_txn_aggregates last materialized {stale_min}m ago"),
+            "Online features older than 15m; fraud-xgb-v14 scores on stale aggregates.",
+            0,
+        )
     });
     v.push(DemoAlert {
         silenced: true,
         state: AlertState::Suppressed,
-        ..base(APPROVAL, "credit-limit-v5 approval rate 71%, 7d baseline 58%".into(),
-            "Approval rate outside the 3-sigma band of the last 7 days.", -5 * 3600)
+        ..base(
+            APPROVAL,
+            "credit-limit-v5 approval rate 71%, 7d baseline 58%".into(),
+            "Approval rate outside the 3-sigma band of the last 7 days.",
+            -5 * 3600,
+        )
     });
     if t >= 150 {
-        v.push(base(CONFIDENCE, format!("{}% of fraud predictions below 0.6 confidence", 12 + (t - 150) / 30),
-            "Share of low-confidence predictions doubled in 30m.", 150));
+        v.push(base(
+            CONFIDENCE,
+            format!(
+                "{}% of fraud predictions below 0.6 confidence",
+                12 + (t - 150) / 30
+            ),
+            "Share of low-confidence predictions doubled in 30m.",
+            150,
+        ));
     }
     if (90..270).contains(&t) {
-        v.push(DemoAlert { state: AlertState::Pending, ..base(QUEUE, "batch-scoring queue depth 18k and rising".into(),
-            "Queue depth above 10k; fires after 10m.", 90) });
+        v.push(DemoAlert {
+            state: AlertState::Pending,
+            ..base(
+                QUEUE,
+                "batch-scoring queue depth 18k and rising".into(),
+                "Queue depth above 10k; fires after 10m.",
+                90,
+            )
+        });
     }
     v
 }
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// What the demo source at `index` (as in `specs()`) reports at `now`.
@@ -156,7 +230,11 @@ pub fn snapshot(index: usize, started: DateTime<Utc>, now: DateTime<Utc>) -> Sna
     let t = elapsed % CYCLE_SECS;
     let cycle_start = started + chrono::Duration::seconds(elapsed - t);
     let prom = index == 2;
-    let source = if prom { PROM_NAME } else { AM_NAMES[index.min(1)] };
+    let source = if prom {
+        PROM_NAME
+    } else {
+        AM_NAMES[index.min(1)]
+    };
     let alerts = scenario(t)
         .into_iter()
         // Alertmanager only receives firing alerts; Prometheus knows every
@@ -173,15 +251,37 @@ pub fn snapshot(index: usize, started: DateTime<Utc>, now: DateTime<Utc>) -> Sna
             to_alert(d, source, cycle_start, started)
         })
         .collect();
-    let silences = if prom { vec![] } else { vec![demo_silence(source, started)] };
+    let silences = if prom {
+        vec![]
+    } else {
+        vec![demo_silence(source, started)]
+    };
     let rules = if prom { demo_rules() } else { vec![] };
-    Snapshot { alerts, silences, peer: None, rules }
+    Snapshot {
+        alerts,
+        silences,
+        peer: None,
+        rules,
+    }
 }
 
-fn to_alert(d: DemoAlert, source: &str, cycle_start: DateTime<Utc>, started: DateTime<Utc>) -> Alert {
+fn to_alert(
+    d: DemoAlert,
+    source: &str,
+    cycle_start: DateTime<Utc>,
+    started: DateTime<Utc>,
+) -> Alert {
     let labels = labels(d.labels);
-    let starts_at = if d.since < 0 { started + chrono::Duration::seconds(d.since) } else { cycle_start + chrono::Duration::seconds(d.since) };
-    let mut annotations: Labels = [("summary".to_string(), d.summary), ("description".to_string(), d.description.to_string())].into();
+    let starts_at = if d.since < 0 {
+        started + chrono::Duration::seconds(d.since)
+    } else {
+        cycle_start + chrono::Duration::seconds(d.since)
+    };
+    let mut annotations: Labels = [
+        ("summary".to_string(), d.summary),
+        ("description".to_string(), d.description.to_string()),
+    ]
+    .into();
     if let Some(url) = d.runbook {
         annotations.insert("runbook_url".into(), url.into());
     }
@@ -193,9 +293,22 @@ fn to_alert(d: DemoAlert, source: &str, cycle_start: DateTime<Utc>, started: Dat
         ends_at: None,
         updated_at: None,
         generator_url: format!("http://prometheus.demo:9090/graph?g0.expr={expr}&g0.tab=1"),
-        silenced_by: if d.silenced { vec![SILENCE_ID.to_string()] } else { vec![] },
-        inhibited_by: d.inhibited_by.map(|l| vec![fingerprint(&labels_of(l))]).unwrap_or_default(),
-        receivers: vec![if labels.get("severity").map(String::as_str) == Some("critical") { "pager".into() } else { "slack-ml".into() }],
+        silenced_by: if d.silenced {
+            vec![SILENCE_ID.to_string()]
+        } else {
+            vec![]
+        },
+        inhibited_by: d
+            .inhibited_by
+            .map(|l| vec![fingerprint(&labels_of(l))])
+            .unwrap_or_default(),
+        receivers: vec![
+            if labels.get("severity").map(String::as_str) == Some("critical") {
+                "pager".into()
+            } else {
+                "slack-ml".into()
+            },
+        ],
         sources: vec![source.to_string()],
         labels,
         annotations,
@@ -216,14 +329,30 @@ fn demo_rules() -> Vec<AlertRule> {
         file: "/etc/prometheus/rules/ml-serving.yml".into(),
     };
     vec![
-        rule("ModelLatencySLOBreach",
+        rule(
+            "ModelLatencySLOBreach",
             r#"histogram_quantile(0.99, sum by (le, service, model) (rate(model_request_duration_seconds_bucket{namespace="ml-serving"}[5m]))) > 0.3"#,
-            300, "ml-platform"),
-        rule("ModelErrorRateHigh",
+            300,
+            "ml-platform",
+        ),
+        rule(
+            "ModelErrorRateHigh",
             r#"sum by (service, model) (rate(model_requests_total{status="error"}[5m])) / sum by (service, model) (rate(model_requests_total[5m])) > 0.02"#,
-            300, "ml-platform"),
-        rule("FeatureStoreStale", "time() - feature_view_last_materialized_timestamp_seconds > 900", 60, "data-platform"),
-        rule("InferenceQueueBacklog", "inference_queue_depth > 10000", 600, "ml-platform"),
+            300,
+            "ml-platform",
+        ),
+        rule(
+            "FeatureStoreStale",
+            "time() - feature_view_last_materialized_timestamp_seconds > 900",
+            60,
+            "data-platform",
+        ),
+        rule(
+            "InferenceQueueBacklog",
+            "inference_queue_depth > 10000",
+            600,
+            "ml-platform",
+        ),
         rule("FeatureDataDrift", "feature_psi > 0.2", 1800, "ml-quality"),
     ]
 }
@@ -253,9 +382,16 @@ mod tests {
 
     #[test]
     fn the_story_changes_over_the_cycle() {
-        let start = DateTime::parse_from_rfc3339("2026-11-22T03:00:00Z").unwrap().with_timezone(&Utc);
+        let start = DateTime::parse_from_rfc3339("2026-11-22T03:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
         let at = |s| start + chrono::Duration::seconds(s);
-        let names = |snap: &Snapshot| snap.alerts.iter().map(|a| a.alertname().to_string()).collect::<Vec<_>>();
+        let names = |snap: &Snapshot| {
+            snap.alerts
+                .iter()
+                .map(|a| a.alertname().to_string())
+                .collect::<Vec<_>>()
+        };
         let early = snapshot(0, start, at(10));
         assert!(names(&early).contains(&"ModelLatencySLOBreach".to_string()));
         assert!(!names(&early).contains(&"ModelErrorRateHigh".to_string()));
@@ -264,10 +400,18 @@ mod tests {
         // Pending alerts come from Prometheus only.
         let prom = snapshot(2, start, at(100));
         assert!(prom.alerts.iter().any(|a| a.state == AlertState::Pending));
-        assert!(snapshot(0, start, at(100)).alerts.iter().all(|a| a.state != AlertState::Pending));
+        assert!(snapshot(0, start, at(100))
+            .alerts
+            .iter()
+            .all(|a| a.state != AlertState::Pending));
         // Both members of the HA pair report the same fingerprints.
         let (a, b) = (snapshot(0, start, at(130)), snapshot(1, start, at(130)));
-        let fps = |s: &Snapshot| s.alerts.iter().map(|a| a.fingerprint.clone()).collect::<Vec<_>>();
+        let fps = |s: &Snapshot| {
+            s.alerts
+                .iter()
+                .map(|a| a.fingerprint.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(fps(&a), fps(&b));
         assert!(a.alerts.iter().any(|x| x.is_inhibited()));
     }

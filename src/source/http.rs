@@ -19,7 +19,10 @@ pub struct HttpClient {
 
 impl HttpClient {
     pub fn new(spec: &SourceSpec, timeout: Duration) -> Result<HttpClient, SourceError> {
-        Ok(HttpClient { inner: build_client(spec, timeout)?, timeout })
+        Ok(HttpClient {
+            inner: build_client(spec, timeout)?,
+            timeout,
+        })
     }
 }
 
@@ -29,9 +32,19 @@ pub fn build_client(spec: &SourceSpec, timeout: Duration) -> Result<Client, Sour
     match reqwest::Url::parse(&spec.url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {}
         Ok(_) => {
-            return Err(SourceError::Config(format!("{}: URL {:?} must be http:// or https://", spec.name, super::redact_url(&spec.url))))
+            return Err(SourceError::Config(format!(
+                "{}: URL {:?} must be http:// or https://",
+                spec.name,
+                super::redact_url(&spec.url)
+            )))
         }
-        Err(e) => return Err(SourceError::Config(format!("{}: invalid URL {:?}: {e}", spec.name, super::redact_url(&spec.url)))),
+        Err(e) => {
+            return Err(SourceError::Config(format!(
+                "{}: invalid URL {:?}: {e}",
+                spec.name,
+                super::redact_url(&spec.url)
+            )))
+        }
     }
     let mut headers = HeaderMap::new();
     let auth = &spec.auth;
@@ -43,15 +56,24 @@ pub fn build_client(spec: &SourceSpec, timeout: Duration) -> Result<Client, Sour
     }
     if let Some(secret) = &auth.bearer_token {
         let token = read_secret(secret, "bearer token")?;
-        headers.insert(AUTHORIZATION, sensitive(&format!("Bearer {token}"), secret)?);
+        headers.insert(
+            AUTHORIZATION,
+            sensitive(&format!("Bearer {token}"), secret)?,
+        );
     }
     if let Some(user) = &auth.basic_user {
         let password = match &auth.basic_password {
             Some(secret) => read_secret(secret, "basic auth password")?,
             None => String::new(),
         };
-        let value = format!("Basic {}", crate::base64::encode(format!("{user}:{password}").as_bytes()));
-        let origin = auth.basic_password.clone().unwrap_or(Secret::Env("basic_user".into()));
+        let value = format!(
+            "Basic {}",
+            crate::base64::encode(format!("{user}:{password}").as_bytes())
+        );
+        let origin = auth
+            .basic_password
+            .clone()
+            .unwrap_or(Secret::Env("basic_user".into()));
         headers.insert(AUTHORIZATION, sensitive(&value, &origin)?);
     }
 
@@ -64,10 +86,14 @@ pub fn build_client(spec: &SourceSpec, timeout: Duration) -> Result<Client, Sour
     let tls = &spec.tls;
     if let Some(path) = &tls.ca_file {
         let pem = read_file(path, "CA file")?;
-        let certs = Certificate::from_pem_bundle(&pem)
-            .map_err(|e| SourceError::Config(format!("CA file {}: {}", path.display(), short(&e))))?;
+        let certs = Certificate::from_pem_bundle(&pem).map_err(|e| {
+            SourceError::Config(format!("CA file {}: {}", path.display(), short(&e)))
+        })?;
         if certs.is_empty() {
-            return Err(SourceError::Config(format!("CA file {} holds no PEM certificate", path.display())));
+            return Err(SourceError::Config(format!(
+                "CA file {} holds no PEM certificate",
+                path.display()
+            )));
         }
         for cert in certs {
             builder = builder.add_root_certificate(cert);
@@ -104,7 +130,9 @@ pub fn build_client(spec: &SourceSpec, timeout: Duration) -> Result<Client, Sour
         );
         builder = builder.danger_accept_invalid_certs(true);
     }
-    builder.build().map_err(|e| SourceError::Config(format!("{}: {}", spec.name, short(&e))))
+    builder
+        .build()
+        .map_err(|e| SourceError::Config(format!("{}: {}", spec.name, short(&e))))
 }
 
 /// Reads a secret, trimmed. Errors name where it should come from, never its value.
@@ -112,13 +140,24 @@ pub fn read_secret(secret: &Secret, what: &str) -> Result<String, SourceError> {
     match secret {
         Secret::Env(var) => match std::env::var(var) {
             Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
-            Ok(_) => Err(SourceError::Config(format!("{what}: environment variable {var} is empty"))),
-            Err(_) => Err(SourceError::Config(format!("{what}: environment variable {var} is not set"))),
+            Ok(_) => Err(SourceError::Config(format!(
+                "{what}: environment variable {var} is empty"
+            ))),
+            Err(_) => Err(SourceError::Config(format!(
+                "{what}: environment variable {var} is not set"
+            ))),
         },
         Secret::File(path) => match std::fs::read_to_string(path) {
             Ok(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
-            Ok(_) => Err(SourceError::Config(format!("{what}: file {} is empty", path.display()))),
-            Err(e) => Err(SourceError::Config(format!("{what}: cannot read {}: {}", path.display(), io_reason(&e)))),
+            Ok(_) => Err(SourceError::Config(format!(
+                "{what}: file {} is empty",
+                path.display()
+            ))),
+            Err(e) => Err(SourceError::Config(format!(
+                "{what}: cannot read {}: {}",
+                path.display(),
+                io_reason(&e)
+            ))),
         },
     }
 }
@@ -129,22 +168,35 @@ fn sensitive(value: &str, origin: &Secret) -> Result<HeaderValue, SourceError> {
             Secret::Env(var) => format!("environment variable {var}"),
             Secret::File(path) => format!("file {}", path.display()),
         };
-        SourceError::Config(format!("the credential from {from} holds characters not allowed in an HTTP header"))
+        SourceError::Config(format!(
+            "the credential from {from} holds characters not allowed in an HTTP header"
+        ))
     })?;
     v.set_sensitive(true);
     Ok(v)
 }
 
 fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, SourceError> {
-    std::fs::read(path)
-        .map_err(|e| SourceError::Config(format!("{what}: cannot read {}: {}", path.display(), io_reason(&e))))
+    std::fs::read(path).map_err(|e| {
+        SourceError::Config(format!(
+            "{what}: cannot read {}: {}",
+            path.display(),
+            io_reason(&e)
+        ))
+    })
 }
 
 /// GETs `url` and decodes the JSON answer of a 2xx into `T`.
-pub async fn get_json<T: DeserializeOwned>(client: &HttpClient, url: &str) -> Result<T, SourceError> {
+pub async fn get_json<T: DeserializeOwned>(
+    client: &HttpClient,
+    url: &str,
+) -> Result<T, SourceError> {
     let (status, body) = get(client, url).await?;
     if !(200..300).contains(&status) {
-        return Err(SourceError::Status { status, snippet: snippet(body.as_ref()) });
+        return Err(SourceError::Status {
+            status,
+            snippet: snippet(body.as_ref()),
+        });
     }
     decode(body.as_ref())
 }
@@ -163,10 +215,19 @@ pub async fn get(client: &HttpClient, url: &str) -> Result<(u16, impl AsRef<[u8]
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("text/html"));
-    let body = resp.bytes().await.map_err(|e| send_error(&e, client.timeout))?;
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("text/html")
+        });
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|e| send_error(&e, client.timeout))?;
     // An error page of a proxy is still an HTTP error; a 200 HTML page is a login wall.
-    if (200..300).contains(&status) && (html || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')) {
+    if (200..300).contains(&status)
+        && (html || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<'))
+    {
         return Err(SourceError::Html);
     }
     Ok((status, body))
@@ -177,7 +238,10 @@ pub async fn read_body(resp: Response, timeout: Duration) -> Result<impl AsRef<[
     let status = resp.status();
     let body = resp.bytes().await.map_err(|e| send_error(&e, timeout))?;
     if !status.is_success() {
-        return Err(SourceError::Status { status: status.as_u16(), snippet: snippet(&body) });
+        return Err(SourceError::Status {
+            status: status.as_u16(),
+            snippet: snippet(&body),
+        });
     }
     Ok(body)
 }
@@ -194,8 +258,17 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, SourceError> {
         };
         let full = e.to_string();
         // serde_json appends " at line L column C"; we put the position first.
-        let detail = full.rsplit_once(" at line ").map_or(full.as_str(), |(d, _)| d);
-        SourceError::Decode(clip(&format!("{what} at line {} column {}: {detail}", e.line(), e.column().max(1)), 160))
+        let detail = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(d, _)| d);
+        SourceError::Decode(clip(
+            &format!(
+                "{what} at line {} column {}: {detail}",
+                e.line(),
+                e.column().max(1)
+            ),
+            160,
+        ))
     })
 }
 
@@ -230,9 +303,15 @@ fn tls_reason(msg: &str) -> Option<String> {
         "the server's certificate is not valid for this host name"
     } else if msg.contains("Expired") {
         "the server's certificate has expired"
-    } else if msg.contains("BadCertificate") || msg.contains("CertificateRequired") || msg.contains("UnknownCA") {
+    } else if msg.contains("BadCertificate")
+        || msg.contains("CertificateRequired")
+        || msg.contains("UnknownCA")
+    {
         "the server refused our client certificate (check cert_file and key_file)"
-    } else if ["certificate", "TLS", "tls", "handshake"].iter().any(|w| msg.contains(w)) {
+    } else if ["certificate", "TLS", "tls", "handshake"]
+        .iter()
+        .any(|w| msg.contains(w))
+    {
         return Some(format!("TLS failed: {msg}"));
     } else {
         return None;
@@ -306,19 +385,31 @@ fn clip(s: &str, max: usize) -> String {
 
 /// `base` (with or without a trailing slash, maybe with a path prefix) + `path`.
 pub fn join(base: &str, path: &str) -> String {
-    format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-
     #[test]
     fn join_handles_slashes_and_prefixes() {
-        assert_eq!(join("http://h:9093", "/api/v2/alerts"), "http://h:9093/api/v2/alerts");
-        assert_eq!(join("http://h:9093/", "/api/v2/alerts"), "http://h:9093/api/v2/alerts");
-        assert_eq!(join("http://h/am/", "/api/v2/alerts"), "http://h/am/api/v2/alerts");
+        assert_eq!(
+            join("http://h:9093", "/api/v2/alerts"),
+            "http://h:9093/api/v2/alerts"
+        );
+        assert_eq!(
+            join("http://h:9093/", "/api/v2/alerts"),
+            "http://h:9093/api/v2/alerts"
+        );
+        assert_eq!(
+            join("http://h/am/", "/api/v2/alerts"),
+            "http://h/am/api/v2/alerts"
+        );
     }
 
     #[test]
@@ -326,12 +417,23 @@ mod tests {
         let e = decode::<serde_json::Value>(b"{\"a\": [1, 2").unwrap_err();
         assert!(e.to_string().contains("truncated"), "{e}");
         let e = decode::<serde_json::Value>(b"{\"a\": nope}").unwrap_err();
-        assert!(e.to_string().contains("invalid JSON at line 1 column"), "{e}");
+        assert!(
+            e.to_string().contains("invalid JSON at line 1 column"),
+            "{e}"
+        );
     }
 
     #[test]
     fn missing_secret_names_the_variable_not_a_value() {
-        let e = read_secret(&Secret::Env("ONCALL_TEST_SURELY_UNSET_VAR".into()), "bearer token").unwrap_err();
-        assert!(e.to_string().contains("ONCALL_TEST_SURELY_UNSET_VAR is not set"), "{e}");
+        let e = read_secret(
+            &Secret::Env("ONCALL_TEST_SURELY_UNSET_VAR".into()),
+            "bearer token",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("ONCALL_TEST_SURELY_UNSET_VAR is not set"),
+            "{e}"
+        );
     }
 }

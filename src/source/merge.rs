@@ -7,8 +7,14 @@ use super::SourceKind;
 use crate::model::{Alert, AlertState};
 
 /// Merges per-source alert lists, all treated as Alertmanagers.
-pub fn merge_alerts<'a>(per_source: impl IntoIterator<Item = (&'a str, &'a [Alert])>) -> Vec<Alert> {
-    merge_sources(per_source.into_iter().map(|(n, a)| (n, SourceKind::Alertmanager, a)))
+pub fn merge_alerts<'a>(
+    per_source: impl IntoIterator<Item = (&'a str, &'a [Alert])>,
+) -> Vec<Alert> {
+    merge_sources(
+        per_source
+            .into_iter()
+            .map(|(n, a)| (n, SourceKind::Alertmanager, a)),
+    )
 }
 
 /// Merges per-source alert lists. For an alert seen by several Alertmanagers
@@ -16,7 +22,9 @@ pub fn merge_alerts<'a>(per_source: impl IntoIterator<Item = (&'a str, &'a [Aler
 /// member that has not yet heard of a silence never hides a firing alert.
 /// Prometheus knows nothing of silences and inhibitions, so its copy only
 /// decides the state of alerts no Alertmanager reports (pending ones).
-pub fn merge_sources<'a>(per_source: impl IntoIterator<Item = (&'a str, SourceKind, &'a [Alert])>) -> Vec<Alert> {
+pub fn merge_sources<'a>(
+    per_source: impl IntoIterator<Item = (&'a str, SourceKind, &'a [Alert])>,
+) -> Vec<Alert> {
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut out: Vec<Alert> = Vec::new();
     let mut from_am: Vec<bool> = Vec::new();
@@ -28,7 +36,10 @@ pub fn merge_sources<'a>(per_source: impl IntoIterator<Item = (&'a str, SourceKi
                     if is_am && !from_am[i] {
                         // The first Alertmanager copy replaces Prometheus's view of the state.
                         let sources = std::mem::take(&mut out[i].sources);
-                        out[i] = Alert { sources, ..alert.clone() };
+                        out[i] = Alert {
+                            sources,
+                            ..alert.clone()
+                        };
                         from_am[i] = true;
                     } else if !is_am && from_am[i] {
                         add_source(&mut out[i], source);
@@ -130,8 +141,16 @@ mod tests {
     fn prometheus_never_unsilences_an_alertmanager_alert() {
         let prom = [alert(AlertState::Firing, &[])];
         let am = [alert(AlertState::Suppressed, &["s1"])];
-        for order in [[("p", SourceKind::Prometheus, &prom[..]), ("a", SourceKind::Alertmanager, &am[..])],
-                      [("a", SourceKind::Alertmanager, &am[..]), ("p", SourceKind::Prometheus, &prom[..])]] {
+        for order in [
+            [
+                ("p", SourceKind::Prometheus, &prom[..]),
+                ("a", SourceKind::Alertmanager, &am[..]),
+            ],
+            [
+                ("a", SourceKind::Alertmanager, &am[..]),
+                ("p", SourceKind::Prometheus, &prom[..]),
+            ],
+        ] {
             let merged = merge_sources(order);
             assert_eq!(merged.len(), 1);
             assert_eq!(merged[0].state, AlertState::Suppressed);

@@ -121,9 +121,18 @@ pub enum SourceError {
 mod tests {
     #[test]
     fn redacted_urls_carry_no_credentials_or_tokens() {
-        assert_eq!(super::redact_url("http://u:p@am:9093/x"), "http://am:9093/x");
-        assert_eq!(super::redact_url("https://am:9093/api?token=SECRET"), "https://am:9093/api?…");
+        assert_eq!(
+            super::redact_url("http://u:p@am:9093/x"),
+            "http://am:9093/x"
+        );
+        assert_eq!(
+            super::redact_url("https://am:9093/api?token=SECRET"),
+            "https://am:9093/api?…"
+        );
         assert_eq!(super::redact_url("http://u:p@am?x=1"), "http://am?…");
-        assert_eq!(super::redact_url("http://am:9093/a@b"), "http://am:9093/a@b");
+        assert_eq!(
+            super::redact_url("http://am:9093/a@b"),
+            "http://am:9093/a@b"
+        );
     }
 }

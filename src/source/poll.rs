@@ -63,7 +63,14 @@ pub fn spawn_poller(
                     backoff(failures, refresh)
                 }
             };
-            if tx.send(Msg::Polled { source: index, at: Utc::now(), result }).is_err() {
+            if tx
+                .send(Msg::Polled {
+                    source: index,
+                    at: Utc::now(),
+                    result,
+                })
+                .is_err()
+            {
                 return;
             }
             let wait = rng.spread(wait);
@@ -87,12 +94,22 @@ pub fn spawn_poller(
 
 /// Builds the client lazily and drops it after a config or auth error, so a
 /// token file that appears or is rotated later is read again.
-async fn poll(spec: &SourceSpec, timeout: Duration, client: &mut Option<HttpClient>) -> Result<Snapshot, SourceError> {
+async fn poll(
+    spec: &SourceSpec,
+    timeout: Duration,
+    client: &mut Option<HttpClient>,
+) -> Result<Snapshot, SourceError> {
     if client.is_none() {
         *client = Some(HttpClient::new(spec, timeout)?);
     }
     let result = fetch_with(client.as_ref().expect("built above"), spec).await;
-    if matches!(result, Err(SourceError::Status { status: 401 | 403, .. }) | Err(SourceError::Config(_))) {
+    if matches!(
+        result,
+        Err(SourceError::Status {
+            status: 401 | 403,
+            ..
+        }) | Err(SourceError::Config(_))
+    ) {
         *client = None;
     }
     result

@@ -16,11 +16,18 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
         // Prometheus explains its errors in a JSON envelope; prefer its words.
         return Err(match decode::<PromResponse<IgnoredAny>>(body) {
             Ok(resp) if resp.status == "error" => error_of(resp.error_type, resp.error),
-            _ => SourceError::Status { status, snippet: snippet(body) },
+            _ => SourceError::Status {
+                status,
+                snippet: snippet(body),
+            },
         });
     }
     let data = envelope(decode::<PromResponse<PromAlerts>>(body)?)?;
-    let alerts = data.alerts.into_iter().filter_map(|a| alert(a, &spec.name)).collect();
+    let alerts = data
+        .alerts
+        .into_iter()
+        .filter_map(|a| alert(a, &spec.name))
+        .collect();
     // The rules explain an alert (expression, `for:`); without them the
     // alerts still stand, so a failure here does not fail the poll.
     let rules = match rules(client, spec).await {
@@ -30,13 +37,21 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
             Vec::new()
         }
     };
-    Ok(Snapshot { alerts, silences: Vec::new(), peer: None, rules })
+    Ok(Snapshot {
+        alerts,
+        silences: Vec::new(),
+        peer: None,
+        rules,
+    })
 }
 
 async fn rules(client: &HttpClient, spec: &SourceSpec) -> Result<Vec<AlertRule>, SourceError> {
     let (status, body) = get(client, &join(&spec.url, "/api/v1/rules?type=alert")).await?;
     if !(200..300).contains(&status) {
-        return Err(SourceError::Status { status, snippet: snippet(body.as_ref()) });
+        return Err(SourceError::Status {
+            status,
+            snippet: snippet(body.as_ref()),
+        });
     }
     let data = envelope(decode::<PromResponse<PromRules>>(body.as_ref())?)?;
     Ok(data
@@ -44,14 +59,17 @@ async fn rules(client: &HttpClient, spec: &SourceSpec) -> Result<Vec<AlertRule>,
         .into_iter()
         .flat_map(|g| {
             let (group, file) = (g.name, g.file);
-            g.rules.into_iter().filter(|r| r.kind == "alerting").map(move |r| AlertRule {
-                name: r.name,
-                expr: r.query,
-                for_secs: r.duration.max(0.0) as u64,
-                labels: r.labels,
-                group: group.clone(),
-                file: file.clone(),
-            })
+            g.rules
+                .into_iter()
+                .filter(|r| r.kind == "alerting")
+                .map(move |r| AlertRule {
+                    name: r.name,
+                    expr: r.query,
+                    for_secs: r.duration.max(0.0) as u64,
+                    labels: r.labels,
+                    group: group.clone(),
+                    file: file.clone(),
+                })
         })
         .collect())
 }
@@ -61,7 +79,9 @@ async fn rules(client: &HttpClient, spec: &SourceSpec) -> Result<Vec<AlertRule>,
 pub fn envelope<T>(resp: PromResponse<T>) -> Result<T, SourceError> {
     match (resp.status.as_str(), resp.data) {
         ("success", Some(data)) => Ok(data),
-        ("success", None) => Err(SourceError::Decode("Prometheus answered success without data".into())),
+        ("success", None) => Err(SourceError::Decode(
+            "Prometheus answered success without data".into(),
+        )),
         _ => Err(error_of(resp.error_type, resp.error)),
     }
 }
@@ -110,7 +130,11 @@ mod tests {
           {"labels":{"alertname":"B"},"annotations":{},"state":"firing","activeAt":"2030-01-01T00:00:00Z","value":"1e+00"},
           {"labels":{"alertname":"C"},"annotations":{},"state":"inactive","value":"0"}]}}"#;
         let data = envelope(decode::<PromResponse<PromAlerts>>(body).unwrap()).unwrap();
-        let alerts: Vec<_> = data.alerts.into_iter().filter_map(|a| alert(a, "prom")).collect();
+        let alerts: Vec<_> = data
+            .alerts
+            .into_iter()
+            .filter_map(|a| alert(a, "prom"))
+            .collect();
         assert_eq!(alerts.len(), 2);
         assert_eq!(alerts[0].state, AlertState::Pending);
         assert_eq!(alerts[1].state, AlertState::Firing);
@@ -121,6 +145,9 @@ mod tests {
     fn error_answer_keeps_prometheus_words() {
         let body = br#"{"status":"error","errorType":"unavailable","error":"TSDB not ready"}"#;
         let e = envelope(decode::<PromResponse<PromAlerts>>(body).unwrap()).unwrap_err();
-        assert_eq!(e, SourceError::Decode("Prometheus unavailable: TSDB not ready".into()));
+        assert_eq!(
+            e,
+            SourceError::Decode("Prometheus unavailable: TSDB not ready".into())
+        );
     }
 }

@@ -17,7 +17,12 @@ use crate::app::Settings;
 use crate::core::{update, Action, Effect, Msg, State, StatusLevel};
 use crate::source::{demo, spawn_poller, SourceKind};
 
-pub async fn run(settings: Settings, theme: Theme, keymap: Keymap, notices: Vec<String>) -> anyhow::Result<()> {
+pub async fn run(
+    settings: Settings,
+    theme: Theme,
+    keymap: Keymap,
+    notices: Vec<String>,
+) -> anyhow::Result<()> {
     let mut state = State::new(&settings.sources, Utc::now(), settings.refresh);
     state.read_only = settings.read_only;
     if settings.demo {
@@ -31,7 +36,10 @@ pub async fn run(settings: Settings, theme: Theme, keymap: Keymap, notices: Vec<
     }
     // One line holds them all, so a second warning never hides the first.
     if !notices.is_empty() {
-        update(&mut state, Msg::Notice(StatusLevel::Warn, notices.join(" · ")));
+        update(
+            &mut state,
+            Msg::Notice(StatusLevel::Warn, notices.join(" · ")),
+        );
     }
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
@@ -48,7 +56,12 @@ pub async fn run(settings: Settings, theme: Theme, keymap: Keymap, notices: Vec<
     let _restore = RestoreOnDrop;
     contain_task_panics();
     let size = terminal.size()?;
-    update(&mut state, Msg::Resized { list_rows: views::list_rows(Rect::new(0, 0, size.width, size.height)) });
+    update(
+        &mut state,
+        Msg::Resized {
+            list_rows: views::list_rows(Rect::new(0, 0, size.width, size.height)),
+        },
+    );
     let mut dirty = true;
     let result: anyhow::Result<()> = loop {
         if dirty {
@@ -106,7 +119,10 @@ fn contain_task_panics() {
         if std::thread::current().name() == Some("main") {
             restore_and_report(info);
         } else {
-            tracing::error!("background task panicked: {}", crate::sanitize::line(&info.to_string()));
+            tracing::error!(
+                "background task panicked: {}",
+                crate::sanitize::line(&info.to_string())
+            );
         }
     }));
 }
@@ -119,7 +135,11 @@ impl Drop for RestoreOnDrop {
     }
 }
 
-fn start_sources(settings: &Settings, tx: &mpsc::UnboundedSender<Msg>, refresh_rx: &watch::Receiver<u64>) {
+fn start_sources(
+    settings: &Settings,
+    tx: &mpsc::UnboundedSender<Msg>,
+    refresh_rx: &watch::Receiver<u64>,
+) {
     let started = Utc::now();
     for (i, spec) in settings.sources.iter().enumerate() {
         if spec.kind == SourceKind::Demo || settings.demo {
@@ -130,13 +150,27 @@ fn start_sources(settings: &Settings, tx: &mpsc::UnboundedSender<Msg>, refresh_r
                     every.tick().await;
                     let now = Utc::now();
                     let result = Ok(demo::snapshot(i, started, now));
-                    if tx.send(Msg::Polled { source: i, at: now, result }).is_err() {
+                    if tx
+                        .send(Msg::Polled {
+                            source: i,
+                            at: now,
+                            result,
+                        })
+                        .is_err()
+                    {
                         break;
                     }
                 }
             });
         } else {
-            spawn_poller(spec.clone(), i, settings.refresh, settings.timeout, tx.clone(), refresh_rx.clone());
+            spawn_poller(
+                spec.clone(),
+                i,
+                settings.refresh,
+                settings.timeout,
+                tx.clone(),
+                refresh_rx.clone(),
+            );
         }
     }
 }
@@ -179,7 +213,10 @@ fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
 /// also over SSH. The text is sanitized-by-encoding (base64).
 fn copy_osc52(text: &str) {
     let mut out = std::io::stdout();
-    let _ = write!(out, "\x1b]52;c;{}\x07", crate::base64::encode(text.as_bytes()));
+    let _ = write!(
+        out,
+        "\x1b]52;c;{}\x07",
+        crate::base64::encode(text.as_bytes())
+    );
     let _ = out.flush();
 }
-

@@ -74,10 +74,14 @@ impl Key {
         let (mut ctrl, mut alt) = (false, false);
         loop {
             let lower = rest.to_ascii_lowercase();
-            if rest.chars().count() > 2 && (lower.starts_with("ctrl-") || lower.starts_with("ctrl+")) {
+            if rest.chars().count() > 2
+                && (lower.starts_with("ctrl-") || lower.starts_with("ctrl+"))
+            {
                 ctrl = true;
                 rest = &rest[5..];
-            } else if rest.chars().count() > 2 && (lower.starts_with("alt-") || lower.starts_with("alt+")) {
+            } else if rest.chars().count() > 2
+                && (lower.starts_with("alt-") || lower.starts_with("alt+"))
+            {
                 alt = true;
                 rest = &rest[4..];
             } else {
@@ -153,7 +157,10 @@ impl Keymap {
         for (name, keys) in overrides {
             let action = Action::from_name(name).ok_or_else(|| {
                 let known: Vec<&str> = Action::ALL.iter().map(|a| a.name()).collect();
-                format!("keys: unknown action {name:?} (known: {})", known.join(", "))
+                format!(
+                    "keys: unknown action {name:?} (known: {})",
+                    known.join(", ")
+                )
             })?;
             let parsed = keys
                 .split_whitespace()
@@ -179,8 +186,12 @@ impl Keymap {
 
     /// The keys bound to an action, as help shows them ("j ↓").
     pub fn keys_for(&self, action: Action) -> String {
-        let labels: Vec<String> =
-            self.bindings.iter().filter(|(_, a)| *a == action).map(|(k, _)| k.label()).collect();
+        let labels: Vec<String> = self
+            .bindings
+            .iter()
+            .filter(|(_, a)| *a == action)
+            .map(|(k, _)| k.label())
+            .collect();
         labels.join(" ")
     }
 
@@ -192,7 +203,15 @@ impl Keymap {
                 continue;
             }
             let keys = self.keys_for(*action);
-            out.push((if keys.is_empty() { "(none)".into() } else { keys }, help, *action));
+            out.push((
+                if keys.is_empty() {
+                    "(none)".into()
+                } else {
+                    keys
+                },
+                help,
+                *action,
+            ));
         }
         out
     }
@@ -216,7 +235,9 @@ pub fn input_edit(key: &KeyEvent) -> Option<InputEdit> {
         KeyCode::Backspace => Some(InputEdit::Backspace),
         KeyCode::Char('u') if ctrl => Some(InputEdit::ClearLine),
         KeyCode::Char('c') if ctrl => Some(InputEdit::Cancel),
-        KeyCode::Char(c) if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) && !c.is_control() => {
+        KeyCode::Char(c)
+            if !ctrl && !key.modifiers.contains(KeyModifiers::ALT) && !c.is_control() =>
+        {
             Some(InputEdit::Char(c))
         }
         _ => None,
@@ -236,7 +257,10 @@ mod tests {
         let km = Keymap::default();
         let entries = km.help_entries();
         for a in Action::ALL {
-            assert!(entries.iter().any(|(k, _, x)| *x == a && k != "(none)"), "{a:?} has no key");
+            assert!(
+                entries.iter().any(|(k, _, x)| *x == a && k != "(none)"),
+                "{a:?} has no key"
+            );
         }
         assert_eq!(km.keys_for(Action::Down), "j ↓");
         assert_eq!(km.keys_for(Action::Refresh), "Ctrl-r");
@@ -245,27 +269,63 @@ mod tests {
     #[test]
     fn shift_letters_are_uppercase_and_releases_ignored() {
         let km = Keymap::default();
-        assert_eq!(km.action(&press(KeyCode::Char('a'), KeyModifiers::SHIFT)), Some(Action::Unack));
-        assert_eq!(km.action(&press(KeyCode::Char('A'), KeyModifiers::SHIFT)), Some(Action::Unack));
-        assert_eq!(km.action(&press(KeyCode::Char('a'), KeyModifiers::NONE)), Some(Action::Ack));
-        assert_eq!(km.action(&press(KeyCode::Char('r'), KeyModifiers::CONTROL)), Some(Action::Refresh));
-        assert_eq!(km.action(&press(KeyCode::Char('r'), KeyModifiers::NONE)), Some(Action::Resolve));
-        assert_eq!(km.action(&press(KeyCode::Down, KeyModifiers::NONE)), Some(Action::Down));
+        assert_eq!(
+            km.action(&press(KeyCode::Char('a'), KeyModifiers::SHIFT)),
+            Some(Action::Unack)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('A'), KeyModifiers::SHIFT)),
+            Some(Action::Unack)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('a'), KeyModifiers::NONE)),
+            Some(Action::Ack)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+            Some(Action::Refresh)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('r'), KeyModifiers::NONE)),
+            Some(Action::Resolve)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Down, KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
         let mut release = press(KeyCode::Char('q'), KeyModifiers::NONE);
         release.kind = KeyEventKind::Release;
         assert_eq!(km.action(&release), None);
-        assert_eq!(km.action(&press(KeyCode::Char('x'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            km.action(&press(KeyCode::Char('x'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]
     fn overrides_rebind_and_steal_keys() {
-        let o: BTreeMap<String, String> =
-            [("ack".to_string(), "ctrl-a f5".to_string()), ("refresh".to_string(), "a".to_string())].into();
+        let o: BTreeMap<String, String> = [
+            ("ack".to_string(), "ctrl-a f5".to_string()),
+            ("refresh".to_string(), "a".to_string()),
+        ]
+        .into();
         let km = Keymap::new(&o).unwrap();
-        assert_eq!(km.action(&press(KeyCode::F(5), KeyModifiers::NONE)), Some(Action::Ack));
-        assert_eq!(km.action(&press(KeyCode::Char('a'), KeyModifiers::CONTROL)), Some(Action::Ack));
-        assert_eq!(km.action(&press(KeyCode::Char('a'), KeyModifiers::NONE)), Some(Action::Refresh));
-        assert_eq!(km.action(&press(KeyCode::Char('r'), KeyModifiers::CONTROL)), None);
+        assert_eq!(
+            km.action(&press(KeyCode::F(5), KeyModifiers::NONE)),
+            Some(Action::Ack)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('a'), KeyModifiers::CONTROL)),
+            Some(Action::Ack)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('a'), KeyModifiers::NONE)),
+            Some(Action::Refresh)
+        );
+        assert_eq!(
+            km.action(&press(KeyCode::Char('r'), KeyModifiers::CONTROL)),
+            None
+        );
         assert_eq!(km.keys_for(Action::Ack), "Ctrl-a F5");
     }
 
@@ -282,11 +342,26 @@ mod tests {
 
     #[test]
     fn input_line_keys() {
-        assert_eq!(input_edit(&press(KeyCode::Char('x'), KeyModifiers::SHIFT)), Some(InputEdit::Char('x')));
-        assert_eq!(input_edit(&press(KeyCode::Char('u'), KeyModifiers::CONTROL)), Some(InputEdit::ClearLine));
-        assert_eq!(input_edit(&press(KeyCode::Enter, KeyModifiers::NONE)), Some(InputEdit::Submit));
-        assert_eq!(input_edit(&press(KeyCode::Esc, KeyModifiers::NONE)), Some(InputEdit::Cancel));
-        assert_eq!(input_edit(&press(KeyCode::Backspace, KeyModifiers::NONE)), Some(InputEdit::Backspace));
+        assert_eq!(
+            input_edit(&press(KeyCode::Char('x'), KeyModifiers::SHIFT)),
+            Some(InputEdit::Char('x'))
+        );
+        assert_eq!(
+            input_edit(&press(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+            Some(InputEdit::ClearLine)
+        );
+        assert_eq!(
+            input_edit(&press(KeyCode::Enter, KeyModifiers::NONE)),
+            Some(InputEdit::Submit)
+        );
+        assert_eq!(
+            input_edit(&press(KeyCode::Esc, KeyModifiers::NONE)),
+            Some(InputEdit::Cancel)
+        );
+        assert_eq!(
+            input_edit(&press(KeyCode::Backspace, KeyModifiers::NONE)),
+            Some(InputEdit::Backspace)
+        );
         assert_eq!(input_edit(&press(KeyCode::Up, KeyModifiers::NONE)), None);
     }
 }

@@ -1,6 +1,6 @@
 //! Terminal setup and restore, the event loop, keymap, theme and views.
 
+pub mod event_loop;
 pub mod keymap;
 pub mod theme;
 pub mod views;
-pub mod event_loop;

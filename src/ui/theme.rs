@@ -13,7 +13,10 @@ use crate::model::Severity;
 pub const BUILTIN: [(&str, &str); 4] = [
     ("dark", include_str!("../../themes/dark.yaml")),
     ("light", include_str!("../../themes/light.yaml")),
-    ("high-contrast", include_str!("../../themes/high-contrast.yaml")),
+    (
+        "high-contrast",
+        include_str!("../../themes/high-contrast.yaml"),
+    ),
     ("monochrome", include_str!("../../themes/monochrome.yaml")),
 ];
 
@@ -163,7 +166,9 @@ fn parse(name: &str, text: &str, root: bool) -> Result<Theme, String> {
     let mut theme = match file.inherits.as_deref() {
         None if root => unstyled(name),
         None => builtin("dark")?,
-        Some(base) => builtin(base).map_err(|_| format!("inherits: no built-in theme named {base:?}"))?,
+        Some(base) => {
+            builtin(base).map_err(|_| format!("inherits: no built-in theme named {base:?}"))?
+        }
     };
     theme.name = name.to_string();
     file.apply(&mut theme)?;
@@ -171,18 +176,25 @@ fn parse(name: &str, text: &str, root: bool) -> Result<Theme, String> {
 }
 
 fn builtin(name: &str) -> Result<Theme, String> {
-    let (_, text) = BUILTIN.iter().find(|(n, _)| *n == name).ok_or_else(|| format!("no built-in theme {name:?}"))?;
+    let (_, text) = BUILTIN
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| format!("no built-in theme {name:?}"))?;
     // The embedded dark theme is the root every other theme inherits from.
     parse(name, text, name == "dark")
 }
 
 /// A bare name (looked up in theme directories) rather than a file path.
 fn is_name(spec: &str) -> bool {
-    !spec.is_empty() && spec.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !spec.is_empty()
+        && spec
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn from_file(name: &str, path: &Path) -> Result<Theme, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("theme file {}: {e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("theme file {}: {e}", path.display()))?;
     parse(name, &text, false).map_err(|e| format!("theme file {}: {e}", path.display()))
 }
 
@@ -190,12 +202,18 @@ fn from_file(name: &str, path: &Path) -> Result<Theme, String> {
 /// (`$XDG_CONFIG_HOME/oncall/themes`), then `./themes`, then the built-ins.
 fn find(spec: &str, user_dir: Option<&Path>) -> Result<Theme, String> {
     if !is_name(spec) {
-        let stem = Path::new(spec).file_stem().and_then(|s| s.to_str()).unwrap_or("custom");
+        let stem = Path::new(spec)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("custom");
         return from_file(stem, Path::new(spec));
     }
     let file = format!("{spec}.yaml");
-    let candidates: Vec<PathBuf> =
-        user_dir.map(|d| d.join(&file)).into_iter().chain([Path::new("themes").join(&file)]).collect();
+    let candidates: Vec<PathBuf> = user_dir
+        .map(|d| d.join(&file))
+        .into_iter()
+        .chain([Path::new("themes").join(&file)])
+        .collect();
     for path in candidates {
         if path.is_file() {
             return from_file(spec, &path);
@@ -210,8 +228,16 @@ fn find(spec: &str, user_dir: Option<&Path>) -> Result<Theme, String> {
 /// Loads the theme for `--theme NAME|FILE`. Never fails: a missing or broken
 /// theme falls back to dark, and the second value says why, for the status
 /// line. `no_color` (NO_COLOR) gives monochrome: modifiers only.
-pub fn load_theme(spec: Option<&str>, user_dir: Option<&Path>, no_color: bool) -> (Theme, Option<String>) {
-    let wanted = if no_color { "monochrome" } else { spec.unwrap_or("dark") };
+pub fn load_theme(
+    spec: Option<&str>,
+    user_dir: Option<&Path>,
+    no_color: bool,
+) -> (Theme, Option<String>) {
+    let wanted = if no_color {
+        "monochrome"
+    } else {
+        spec.unwrap_or("dark")
+    };
     let (mut theme, warning) = match find(wanted, user_dir) {
         Ok(t) => (t, None),
         Err(why) => {
@@ -234,7 +260,10 @@ mod tests {
     fn builtins_parse_and_differ() {
         for (name, _) in BUILTIN {
             let t = builtin(name).unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_ne!(t.critical, t.warning, "{name}: severities must look different");
+            assert_ne!(
+                t.critical, t.warning,
+                "{name}: severities must look different"
+            );
             assert_ne!(t.selected, t.text, "{name}: the cursor row must stand out");
         }
     }
@@ -249,7 +278,10 @@ mod tests {
         }
         let sev: Vec<Style> = Severity::ALL.iter().map(|s| t.severity(*s)).collect();
         for (i, a) in sev.iter().enumerate() {
-            assert!(!sev[i + 1..].contains(a), "monochrome severities must be distinct");
+            assert!(
+                !sev[i + 1..].contains(a),
+                "monochrome severities must be distinct"
+            );
             assert_ne!(*a, t.selected);
         }
     }
@@ -262,11 +294,18 @@ mod tests {
 
         let dir = std::env::temp_dir().join(format!("oncall-theme-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("mine.yaml"), "text: {fg: red}\ncritcal: {fg: red}\n").unwrap();
+        std::fs::write(
+            dir.join("mine.yaml"),
+            "text: {fg: red}\ncritcal: {fg: red}\n",
+        )
+        .unwrap();
         let (t, w) = load_theme(Some("mine"), Some(&dir), false);
         let w = w.unwrap();
         assert_eq!(t.name, "dark");
-        assert!(w.contains("mine.yaml") && w.contains("critcal") && w.contains("line 2"), "{w}");
+        assert!(
+            w.contains("mine.yaml") && w.contains("critcal") && w.contains("line 2"),
+            "{w}"
+        );
 
         std::fs::write(dir.join("bad.yaml"), "critical: {fg: redd}\n").unwrap();
         let (_, w) = load_theme(dir.join("bad.yaml").to_str(), None, false);

@@ -29,7 +29,11 @@ pub fn find_binary(names: &[&str]) -> PathBuf {
 
 /// A free loopback TCP port (released before use, so a tiny race remains).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A fresh directory under the system temp dir, removed by the guard that owns it.
@@ -59,7 +63,11 @@ impl Proc {
             .stderr(out)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}; {INSTALL}", bin.display()));
-        Proc { name: name.to_string(), log, child }
+        Proc {
+            name: name.to_string(),
+            log,
+            child,
+        }
     }
 
     pub fn log_tail(&self) -> String {
@@ -80,7 +88,11 @@ impl Proc {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("{} not ready within {within:?}:\n{}", self.name, self.log_tail());
+        panic!(
+            "{} not ready within {within:?}:\n{}",
+            self.name,
+            self.log_tail()
+        );
     }
 
     /// Waits until the port accepts TCP connections (for TLS listeners).
@@ -95,7 +107,11 @@ impl Proc {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("{} not listening within {within:?}:\n{}", self.name, self.log_tail());
+        panic!(
+            "{} not listening within {within:?}:\n{}",
+            self.name,
+            self.log_tail()
+        );
     }
 }
 
@@ -110,7 +126,11 @@ impl Drop for Proc {
 pub fn http_status(port: u16, path: &str) -> Option<u16> {
     let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut head = [0u8; 12];
     s.read_exact(&mut head).ok()?;
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
@@ -167,13 +187,21 @@ impl Alertmanagers {
                 }
             }
             let name = format!("am{i}");
-            procs.push(Proc::spawn(&name, &bin, &args, dir.join(format!("{name}.log"))));
+            procs.push(Proc::spawn(
+                &name,
+                &bin,
+                &args,
+                dir.join(format!("{name}.log")),
+            ));
         }
         for (p, port) in procs.iter_mut().zip(&web) {
             p.wait_ready(*port, Duration::from_secs(30));
         }
         Alertmanagers {
-            urls: web.iter().map(|p| format!("http://127.0.0.1:{p}")).collect(),
+            urls: web
+                .iter()
+                .map(|p| format!("http://127.0.0.1:{p}"))
+                .collect(),
             names: (0..members).map(|i| format!("am{i}")).collect(),
             procs: procs.into_iter().map(Some).collect(),
             dir,
@@ -182,7 +210,12 @@ impl Alertmanagers {
 
     /// The source spec of member `i` (cluster "test").
     pub fn spec(&self, i: usize) -> SourceSpec {
-        spec(&self.names[i], SourceKind::Alertmanager, &self.urls[i], Some("test"))
+        spec(
+            &self.names[i],
+            SourceKind::Alertmanager,
+            &self.urls[i],
+            Some("test"),
+        )
     }
 
     /// Kills member `i` now (to see a source fail).
@@ -199,12 +232,22 @@ impl Alertmanagers {
                 .send()
                 .await
                 .unwrap();
-            assert!(resp.status().is_success(), "posting alerts to {url}: {}", resp.status());
+            assert!(
+                resp.status().is_success(),
+                "posting alerts to {url}: {}",
+                resp.status()
+            );
         }
     }
 
     /// Creates a silence on member `i` (1h from now) and returns its id.
-    pub async fn create_silence(&self, i: usize, matchers: serde_json::Value, created_by: &str, comment: &str) -> String {
+    pub async fn create_silence(
+        &self,
+        i: usize,
+        matchers: serde_json::Value,
+        created_by: &str,
+        comment: &str,
+    ) -> String {
         let now = chrono::Utc::now();
         let body = serde_json::json!({
             "matchers": matchers,
@@ -219,9 +262,16 @@ impl Alertmanagers {
             .send()
             .await
             .unwrap();
-        assert!(resp.status().is_success(), "creating a silence: {}", resp.status());
+        assert!(
+            resp.status().is_success(),
+            "creating a silence: {}",
+            resp.status()
+        );
         let v: serde_json::Value = resp.json().await.unwrap();
-        v["silenceID"].as_str().expect("silenceID in the answer").to_string()
+        v["silenceID"]
+            .as_str()
+            .expect("silenceID in the answer")
+            .to_string()
     }
 }
 
@@ -261,8 +311,10 @@ impl Prometheus {
     pub fn start(alertmanager_urls: &[String]) -> Prometheus {
         let bin = find_binary(&["prometheus"]);
         let dir = temp_dir("prom");
-        let targets: Vec<String> =
-            alertmanager_urls.iter().map(|u| format!("'{}'", u.trim_start_matches("http://"))).collect();
+        let targets: Vec<String> = alertmanager_urls
+            .iter()
+            .map(|u| format!("'{}'", u.trim_start_matches("http://")))
+            .collect();
         let config = format!(
             "global:\n  evaluation_interval: 1s\n  scrape_interval: 1m\nrule_files: ['{}']\n\
              alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [{}]\n",
@@ -280,7 +332,11 @@ impl Prometheus {
         ];
         let mut proc = Proc::spawn("prometheus", &bin, &args, dir.join("prometheus.log"));
         proc.wait_ready(port, Duration::from_secs(30));
-        Prometheus { url: format!("http://127.0.0.1:{port}"), proc: Some(proc), dir }
+        Prometheus {
+            url: format!("http://127.0.0.1:{port}"),
+            proc: Some(proc),
+            dir,
+        }
     }
 
     pub fn spec(&self) -> SourceSpec {

@@ -42,14 +42,33 @@ fn columns(w: usize, show_name: bool, max: (usize, usize, usize)) -> Cols {
     let (max_name, max_labels, max_summary) = max;
     let age = if w >= 24 { 4 } else { 0 };
     let state = if w >= 56 { 9 } else { 0 };
-    let mut rest = w.saturating_sub(LEAD + (age + 1) * (age > 0) as usize + (state + 1) * (state > 0) as usize);
-    let name = if show_name { max_name.min((rest / 3).max(12)).min(rest) } else { 0 };
+    let mut rest = w
+        .saturating_sub(LEAD + (age + 1) * (age > 0) as usize + (state + 1) * (state > 0) as usize);
+    let name = if show_name {
+        max_name.min((rest / 3).max(12)).min(rest)
+    } else {
+        0
+    };
     rest = rest.saturating_sub(if name > 0 { name + 1 } else { 0 });
-    let labels = if w >= WIDE && max_labels > 0 { max_labels.min(rest * 2 / 5).max(8) } else { 0 };
+    let labels = if w >= WIDE && max_labels > 0 {
+        max_labels.min(rest * 2 / 5).max(8)
+    } else {
+        0
+    };
     rest = rest.saturating_sub(if labels > 0 { labels + 1 } else { 0 });
     // On wide screens age and state stay next to the text, not at the far edge.
-    let summary = if labels > 0 { rest.min(max_summary.max(20)) } else { rest };
-    Cols { name, labels, summary, age, state }
+    let summary = if labels > 0 {
+        rest.min(max_summary.max(20))
+    } else {
+        rest
+    };
+    Cols {
+        name,
+        labels,
+        summary,
+        age,
+        state,
+    }
 }
 
 /// The distinguishing labels of each row's group (`Row::Group.distinct`).
@@ -69,11 +88,21 @@ fn group_distinct(rows: &[Row]) -> Vec<&[String]> {
 /// on a team's console): they tell nothing apart, so rows leave them out.
 fn common_labels(state: &State) -> Vec<(&str, &str)> {
     let mut listed = state.rows.iter().filter_map(|r| match r {
-        Row::Alert { index } | Row::Group { single: Some(index), .. } => state.alerts.get(*index),
+        Row::Alert { index }
+        | Row::Group {
+            single: Some(index),
+            ..
+        } => state.alerts.get(*index),
         Row::Group { .. } => None,
     });
-    let Some(first) = listed.next() else { return vec![] };
-    let mut common: Vec<(&str, &str)> = first.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let Some(first) = listed.next() else {
+        return vec![];
+    };
+    let mut common: Vec<(&str, &str)> = first
+        .labels
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let mut others = 0;
     for a in listed {
         others += 1;
@@ -119,13 +148,31 @@ fn state_style(alert: &Alert, theme: &Theme) -> Style {
 }
 
 /// An alert row; `title` is the group's name on a group-of-one row.
-fn alert_segs(state: &State, theme: &Theme, alert: &Alert, title: Option<&str>, labels: &str, c: &Cols) -> Vec<Seg> {
+fn alert_segs(
+    state: &State,
+    theme: &Theme,
+    alert: &Alert,
+    title: Option<&str>,
+    labels: &str,
+    c: &Cols,
+) -> Vec<Seg> {
     let suppressed = alert.state == AlertState::Suppressed;
-    let text = if suppressed { theme.silenced } else { theme.text };
+    let text = if suppressed {
+        theme.silenced
+    } else {
+        theme.text
+    };
     let sev = alert.severity();
-    let mut segs = vec![seg("   ", text), seg(pad(severity_tag(sev), 4), theme.severity(sev)), seg(" ", text)];
+    let mut segs = vec![
+        seg("   ", text),
+        seg(pad(severity_tag(sev), 4), theme.severity(sev)),
+        seg(" ", text),
+    ];
     if c.name > 0 {
-        segs.push(seg(pad(alert.alertname(), c.name), text.add_modifier(Modifier::BOLD)));
+        segs.push(seg(
+            pad(alert.alertname(), c.name),
+            text.add_modifier(Modifier::BOLD),
+        ));
         segs.push(seg(" ", text));
     }
     // A stale alert is marked in words, so it reads the same without color;
@@ -146,7 +193,15 @@ fn alert_segs(state: &State, theme: &Theme, alert: &Alert, title: Option<&str>, 
         // In the wide layout the labels column was sized to hold titles too.
         let wide = c.labels > 0;
         let room = if wide { &mut labels_w } else { &mut summary_w };
-        let t = fit(title, if wide { room.saturating_sub(2) } else { *room / 2 }.max(1));
+        let t = fit(
+            title,
+            if wide {
+                room.saturating_sub(2)
+            } else {
+                *room / 2
+            }
+            .max(1),
+        );
         let tw = width(&t);
         let used = (tw + 2).min(*room);
         *room -= used;
@@ -163,13 +218,28 @@ fn alert_segs(state: &State, theme: &Theme, alert: &Alert, title: Option<&str>, 
         // A group-of-one row already spent room on its title: the summary,
         // which says what is broken, keeps most of the rest.
         let share = if title.is_some() { 7 } else { 11 };
-        let lw = width(labels).min(if summary_w >= 30 { summary_w * share / 20 } else { summary_w });
-        let lead = if lw > 0 { fit(labels, lw) } else { String::new() };
+        let lw = width(labels).min(if summary_w >= 30 {
+            summary_w * share / 20
+        } else {
+            summary_w
+        });
+        let lead = if lw > 0 {
+            fit(labels, lw)
+        } else {
+            String::new()
+        };
         let lead_w = width(&lead);
-        let gap = if lead_w > 0 && lead_w + 2 < summary_w { 2 } else { 0 };
+        let gap = if lead_w > 0 && lead_w + 2 < summary_w {
+            2
+        } else {
+            0
+        };
         segs.push(seg(lead, theme.dim));
         segs.push(seg(" ".repeat(gap), text));
-        segs.push(seg(pad(alert.summary(), summary_w.saturating_sub(lead_w + gap)), text));
+        segs.push(seg(
+            pad(alert.summary(), summary_w.saturating_sub(lead_w + gap)),
+            text,
+        ));
     }
     if c.age > 0 {
         let age = format_age((state.now - alert.starts_at).num_seconds());
@@ -177,17 +247,38 @@ fn alert_segs(state: &State, theme: &Theme, alert: &Alert, title: Option<&str>, 
     }
     if c.state > 0 {
         segs.push(seg(" ", text));
-        segs.push(seg(pad(alert.state_word(), c.state), state_style(alert, theme)));
+        segs.push(seg(
+            pad(alert.state_word(), c.state),
+            state_style(alert, theme),
+        ));
     }
     segs
 }
 
 fn group_segs(row: &Row, state: &State, theme: &Theme, w: usize) -> Vec<Seg> {
-    let Row::Group { key, count, active, severity, collapsed, .. } = row else { return vec![] };
+    let Row::Group {
+        key,
+        count,
+        active,
+        severity,
+        collapsed,
+        ..
+    } = row
+    else {
+        return vec![];
+    };
     let fold = if *collapsed { " ▸ " } else { " ▾ " };
-    let name = if key.is_empty() { format!("(no {})", state.group_by) } else { key.clone() };
+    let name = if key.is_empty() {
+        format!("(no {})", state.group_by)
+    } else {
+        key.clone()
+    };
     let noun = if *count == 1 { "alert" } else { "alerts" };
-    let tally = if w >= 50 { format!("  {count} {noun} · {active} firing") } else { format!(" ({count})") };
+    let tally = if w >= 50 {
+        format!("  {count} {noun} · {active} firing")
+    } else {
+        format!(" ({count})")
+    };
     let name_w = w.saturating_sub(LEAD + width(&tally)).max(1);
     vec![
         seg(fold, theme.title),
@@ -229,27 +320,50 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let w = area.width as usize;
     let distinct = group_distinct(&state.rows);
     let alert_of = |r: &Row| match r {
-        Row::Alert { index } | Row::Group { single: Some(index), .. } => state.alerts.get(*index),
+        Row::Alert { index }
+        | Row::Group {
+            single: Some(index),
+            ..
+        } => state.alerts.get(*index),
         Row::Group { .. } => None,
     };
     let show_name = state.group_by != "alertname";
-    let max_name = state.rows.iter().filter_map(alert_of).map(|a| width(a.alertname())).max().unwrap_or(0);
+    let max_name = state
+        .rows
+        .iter()
+        .filter_map(alert_of)
+        .map(|a| width(a.alertname()))
+        .max()
+        .unwrap_or(0);
     let common = common_labels(state);
     // Column widths come from every row, so they do not jump while
     // scrolling; only the rows on screen keep their label text.
     let mut scratch = String::new();
-    let max_labels = state.rows.iter().zip(&distinct)
+    let max_labels = state
+        .rows
+        .iter()
+        .zip(&distinct)
         .filter_map(|(r, d)| alert_of(r).map(|a| (r, a, d)))
         .map(|(r, a, d)| {
             write_label_text(&mut scratch, a, d, &common);
             match r {
-                Row::Group { key, single: Some(_), .. } => width(key) + 2 + width(&scratch),
+                Row::Group {
+                    key,
+                    single: Some(_),
+                    ..
+                } => width(key) + 2 + width(&scratch),
                 _ => width(&scratch),
             }
         })
         .max()
         .unwrap_or(0);
-    let max_summary = state.rows.iter().filter_map(alert_of).map(|a| width(a.summary())).max().unwrap_or(0);
+    let max_summary = state
+        .rows
+        .iter()
+        .filter_map(alert_of)
+        .map(|a| width(a.summary()))
+        .max()
+        .unwrap_or(0);
     let c = columns(w, show_name, (max_name, max_labels, max_summary));
     if let Some(h) = head {
         put_segs(buf, h, h.y, &heading(&c, theme));
@@ -261,15 +375,29 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     for (i, row) in state.rows.iter().enumerate().skip(offset).take(h) {
         let y = list.y + (i - offset) as u16;
         let mut segs = match (row, alert_of(row)) {
-            (Row::Group { key, .. }, Some(a)) => {
-                alert_segs(state, theme, a, Some(key), &label_text(a, distinct[i], &common), &c)
-            }
-            (_, Some(a)) => alert_segs(state, theme, a, None, &label_text(a, distinct[i], &common), &c),
+            (Row::Group { key, .. }, Some(a)) => alert_segs(
+                state,
+                theme,
+                a,
+                Some(key),
+                &label_text(a, distinct[i], &common),
+                &c,
+            ),
+            (_, Some(a)) => alert_segs(
+                state,
+                theme,
+                a,
+                None,
+                &label_text(a, distinct[i], &common),
+                &c,
+            ),
             (_, None) => group_segs(row, state, theme, w),
         };
         // The cursor is also marked in text, for screens without color.
         match segs.first_mut() {
-            Some((first, _)) if i == cursor && first.starts_with(' ') => first.replace_range(0..1, "›"),
+            Some((first, _)) if i == cursor && first.starts_with(' ') => {
+                first.replace_range(0..1, "›")
+            }
             _ => {}
         }
         put_segs(buf, list, y, &segs);
@@ -282,7 +410,14 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
 fn lines_at(buf: &mut Buffer, area: Rect, lines: &[Seg]) {
     for (i, (text, style)) in lines.iter().enumerate() {
         let y = area.y.saturating_add(1 + i as u16);
-        put(buf, area, area.x.saturating_add(2), y, &fit(text, (area.width as usize).saturating_sub(3)), *style);
+        put(
+            buf,
+            area,
+            area.x.saturating_add(2),
+            y,
+            &fit(text, (area.width as usize).saturating_sub(3)),
+            *style,
+        );
     }
 }
 
@@ -292,9 +427,13 @@ fn empty(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let mut lines: Vec<Seg> = Vec::new();
     let answered = state.sources.iter().any(|s| s.last_ok.is_some());
     if state.sources.is_empty() {
-        lines.push(seg("No sources configured: use --alertmanager URL, --demo or a config file.", theme.warning));
+        lines.push(seg(
+            "No sources configured: use --alertmanager URL, --demo or a config file.",
+            theme.warning,
+        ));
     } else if !answered && state.alerts.is_empty() {
-        let all_down = (0..state.sources.len()).all(|i| matches!(state.health(i), Health::Down { .. }));
+        let all_down =
+            (0..state.sources.len()).all(|i| matches!(state.health(i), Health::Down { .. }));
         if all_down {
             lines.push(seg("Cannot reach any source:", theme.error_text));
         } else {
@@ -308,23 +447,50 @@ fn empty(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             lines.push(seg(format!("{}  {}  {what}", s.name, s.url), style));
         }
     } else if !state.alerts.is_empty() && !state.filter.is_empty() {
-        lines.push(seg(format!("No alert matches the filter {}", state.filter.source), theme.warning));
-        lines.push(seg("A bare word matches alertname exactly, e.g. /ModelLatencyHigh", theme.dim));
-        lines.push(seg("Quote text to search labels and annotations, e.g. /\"latency\"", theme.dim));
+        lines.push(seg(
+            format!("No alert matches the filter {}", state.filter.source),
+            theme.warning,
+        ));
+        lines.push(seg(
+            "A bare word matches alertname exactly, e.g. /ModelLatencyHigh",
+            theme.dim,
+        ));
+        lines.push(seg(
+            "Quote text to search labels and annotations, e.g. /\"latency\"",
+            theme.dim,
+        ));
         lines.push(seg("Esc clears the filter.", theme.dim));
     } else if !state.alerts.is_empty() {
-        lines.push(seg(format!("{} suppressed alerts hidden", state.alerts.len()), theme.text));
-        lines.push(seg("z shows silenced alerts, Z shows inhibited alerts.", theme.dim));
+        lines.push(seg(
+            format!("{} suppressed alerts hidden", state.alerts.len()),
+            theme.text,
+        ));
+        lines.push(seg(
+            "z shows silenced alerts, Z shows inhibited alerts.",
+            theme.dim,
+        ));
     } else if state.any_source_unhealthy() {
         let bad: Vec<&str> = (0..state.sources.len())
             .filter(|&i| !matches!(state.health(i), Health::Ok))
             .map(|i| state.sources[i].name.as_str())
             .collect();
-        lines.push(seg("No alerts reported, but not every source is answering:", theme.stale));
-        lines.push(seg(format!("{} — data may be stale.", bad.join(", ")), theme.stale));
+        lines.push(seg(
+            "No alerts reported, but not every source is answering:",
+            theme.stale,
+        ));
+        lines.push(seg(
+            format!("{} — data may be stale.", bad.join(", ")),
+            theme.stale,
+        ));
     } else {
-        lines.push(seg("All clear: no alerts", theme.ok.add_modifier(Modifier::BOLD)));
-        lines.push(seg(format!("{} source(s) answering.", state.sources.len()), theme.dim));
+        lines.push(seg(
+            "All clear: no alerts",
+            theme.ok.add_modifier(Modifier::BOLD),
+        ));
+        lines.push(seg(
+            format!("{} source(s) answering.", state.sources.len()),
+            theme.dim,
+        ));
     }
     lines_at(buf, area, &lines);
 }

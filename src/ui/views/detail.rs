@@ -50,8 +50,21 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     doc.blank();
     let k = theme.dim.add_modifier(Modifier::BOLD);
     let summary = a.summary();
-    doc.field(" What", KEY_W, k, if summary.is_empty() { "(no summary annotation)" } else { summary }, theme.text);
-    if let Some(desc) = a.annotation("description").filter(|d| !d.is_empty() && *d != summary) {
+    doc.field(
+        " What",
+        KEY_W,
+        k,
+        if summary.is_empty() {
+            "(no summary annotation)"
+        } else {
+            summary
+        },
+        theme.text,
+    );
+    if let Some(desc) = a
+        .annotation("description")
+        .filter(|d| !d.is_empty() && *d != summary)
+    {
         doc.field("", KEY_W, k, desc, theme.text);
     }
     // Who suppressed it and for how long belongs to "how bad", not only
@@ -60,7 +73,11 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     if let Some(s) = state.silences_of(a).next() {
         let left = (s.ends_at - state.now).num_seconds();
         bad += &format!(" by {} ({} left)", s.created_by, format_age_long(left));
-    } else if let Some(x) = a.inhibited_by.iter().find_map(|fp| state.alerts.iter().find(|x| &x.fingerprint == fp)) {
+    } else if let Some(x) = a
+        .inhibited_by
+        .iter()
+        .find_map(|fp| state.alerts.iter().find(|x| &x.fingerprint == fp))
+    {
         bad += &format!(" by {}", x.alertname());
     }
     if let Some(v) = a.annotation("value").filter(|v| !v.is_empty()) {
@@ -68,18 +85,37 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     }
     doc.field(" How bad", KEY_W, k, &bad, theme.severity(sev));
     let since = (state.now - a.starts_at).num_seconds();
-    doc.field(" Since", KEY_W, k, &format!("{} ({} ago)", utc(a.starts_at), format_age_long(since)), theme.text);
+    doc.field(
+        " Since",
+        KEY_W,
+        k,
+        &format!("{} ({} ago)", utc(a.starts_at), format_age_long(since)),
+        theme.text,
+    );
     if let Some(rule) = state.rule_for(a) {
         let mut text = rule.expr.clone();
         if rule.for_secs > 0 {
-            text += &format!("  for {}", crate::model::duration::format_duration(rule.for_secs));
+            text += &format!(
+                "  for {}",
+                crate::model::duration::format_duration(rule.for_secs)
+            );
         }
         doc.field(" Rule", KEY_W, k, &text, theme.text);
-        doc.field("", KEY_W, k, &format!("group {} · {}", rule.group, rule.file), theme.dim);
+        doc.field(
+            "",
+            KEY_W,
+            k,
+            &format!("group {} · {}", rule.group, rule.file),
+            theme.dim,
+        );
         // A pending alert: when it fires if the condition holds.
         if a.state == AlertState::Pending && rule.for_secs > 0 {
             let left = rule.for_secs as i64 - since;
-            let when = if left > 0 { format!("fires in {} if it holds", format_age_long(left)) } else { "fires at the next evaluation".into() };
+            let when = if left > 0 {
+                format!("fires in {} if it holds", format_age_long(left))
+            } else {
+                "fires at the next evaluation".into()
+            };
             doc.field("", KEY_W, k, &when, theme.pending);
         }
     }
@@ -92,16 +128,36 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         doc.field(" Graph", KEY_W, k, &a.generator_url, theme.text);
     }
     if runbook.is_some() || !a.generator_url.is_empty() {
-        let what = if runbook.is_some() { "runbook" } else { "source" };
-        doc.field("", KEY_W, k, &format!("y copies the {what} link"), theme.dim);
+        let what = if runbook.is_some() {
+            "runbook"
+        } else {
+            "source"
+        };
+        doc.field(
+            "",
+            KEY_W,
+            k,
+            &format!("y copies the {what} link"),
+            theme.dim,
+        );
     }
 }
 
 /// A titled list of name/value pairs; values wrap under themselves.
-fn pairs<'a>(doc: &mut Doc, theme: &Theme, title: &str, items: impl Iterator<Item = (&'a String, &'a String)> + Clone) {
+fn pairs<'a>(
+    doc: &mut Doc,
+    theme: &Theme,
+    title: &str,
+    items: impl Iterator<Item = (&'a String, &'a String)> + Clone,
+) {
     doc.blank();
     doc.line(vec![seg(format!(" {title}"), theme.title)]);
-    let key_w = items.clone().map(|(k, _)| width(k) + 5).max().unwrap_or(0).min(28);
+    let key_w = items
+        .clone()
+        .map(|(k, _)| width(k) + 5)
+        .max()
+        .unwrap_or(0)
+        .min(28);
     for (name, value) in items {
         doc.field(&format!("   {name}"), key_w, theme.dim, value, theme.text);
     }
@@ -117,20 +173,46 @@ fn suppression(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         match state.silences.iter().find(|s| &s.id == id) {
             Some(s) => {
                 let left = (s.ends_at - state.now).num_seconds();
-                let left = if left > 0 { format!("{} left", format_age_long(left)) } else { "expired".into() };
+                let left = if left > 0 {
+                    format!("{} left", format_age_long(left))
+                } else {
+                    "expired".into()
+                };
                 let kind = if s.is_ack() { "ack" } else { "silence" };
-                doc.field(&format!("   {kind}"), 12, theme.dim, &format!("{} by {}, {left} (until {})", s.id, s.created_by, utc(s.ends_at)), theme.silenced);
+                doc.field(
+                    &format!("   {kind}"),
+                    12,
+                    theme.dim,
+                    &format!(
+                        "{} by {}, {left} (until {})",
+                        s.id,
+                        s.created_by,
+                        utc(s.ends_at)
+                    ),
+                    theme.silenced,
+                );
                 doc.field("", 12, theme.dim, &s.comment, theme.text);
                 let matchers: Vec<String> = s.matchers.iter().map(|m| m.to_string()).collect();
                 doc.field("", 12, theme.dim, &matchers.join(", "), theme.dim);
             }
-            None => doc.field("   silence", 12, theme.dim, &format!("{id} (not in the silences list)"), theme.silenced),
+            None => doc.field(
+                "   silence",
+                12,
+                theme.dim,
+                &format!("{id} (not in the silences list)"),
+                theme.silenced,
+            ),
         }
     }
     for fp in &a.inhibited_by {
         let by = state.alerts.iter().find(|x| &x.fingerprint == fp);
         let text = match by {
-            Some(x) => format!("alert {fp} ({} {}, {})", severity_tag(x.severity()), x.alertname(), x.state_word()),
+            Some(x) => format!(
+                "alert {fp} ({} {}, {})",
+                severity_tag(x.severity()),
+                x.alertname(),
+                x.state_word()
+            ),
             None => format!("alert {fp}"),
         };
         doc.field("   inhibited", 14, theme.dim, &text, theme.inhibited);
@@ -142,7 +224,13 @@ pub fn doc(state: &State, theme: &Theme, width: u16) -> Doc {
     let mut doc = Doc::new(width);
     let Some(a) = state.detail_alert() else {
         doc.blank();
-        doc.field(" ", 2, theme.text, "This alert is no longer reported by any source: it was resolved or has expired.", theme.ok);
+        doc.field(
+            " ",
+            2,
+            theme.text,
+            "This alert is no longer reported by any source: it was resolved or has expired.",
+            theme.ok,
+        );
         doc.field(" ", 2, theme.text, "Esc goes back to the list.", theme.dim);
         return doc;
     };
@@ -153,8 +241,20 @@ pub fn doc(state: &State, theme: &Theme, width: u16) -> Doc {
     let k = theme.dim.add_modifier(Modifier::BOLD);
     doc.field(" Sources", 13, k, &a.sources.join(", "), theme.text);
     doc.field(" Receivers", 13, k, &a.receivers.join(", "), theme.text);
-    let updated = a.updated_at.map(|t| format!("{} ({} ago)", utc(t), format_age((state.now - t).num_seconds())));
-    doc.field(" Updated", 13, k, updated.as_deref().unwrap_or("—"), theme.dim);
+    let updated = a.updated_at.map(|t| {
+        format!(
+            "{} ({} ago)",
+            utc(t),
+            format_age((state.now - t).num_seconds())
+        )
+    });
+    doc.field(
+        " Updated",
+        13,
+        k,
+        updated.as_deref().unwrap_or("—"),
+        theme.dim,
+    );
     doc.field(" Fingerprint", 13, k, &a.fingerprint, theme.dim);
     suppression(&mut doc, state, theme, a);
     doc
@@ -164,6 +264,10 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let scroll = if state.detail_alert().is_some() { state.scroll } else { 0 };
+    let scroll = if state.detail_alert().is_some() {
+        state.scroll
+    } else {
+        0
+    };
     doc(state, theme, area.width).render(buf, area, scroll);
 }

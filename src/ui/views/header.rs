@@ -36,22 +36,47 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
         return segs;
     }
     let c = counts(&state.alerts);
-    for s in [Severity::Critical, Severity::Error, Severity::Warning, Severity::Info, Severity::None] {
+    for s in [
+        Severity::Critical,
+        Severity::Error,
+        Severity::Warning,
+        Severity::Info,
+        Severity::None,
+    ] {
         let n = c.by_severity[s as usize];
         if n == 0 && (compact || s == Severity::None) {
             continue;
         }
-        let tag = if s == Severity::None { "OTHER" } else { severity_tag(s) };
-        let style = if n > 0 { theme.header.patch(theme.severity(s)) } else { dim };
+        let tag = if s == Severity::None {
+            "OTHER"
+        } else {
+            severity_tag(s)
+        };
+        let style = if n > 0 {
+            theme.header.patch(theme.severity(s))
+        } else {
+            dim
+        };
         segs.push(seg(" ", theme.header));
         segs.push(seg(format!("{n} {tag}"), style));
     }
     if c.by_severity.iter().all(|&n| n == 0) {
         segs.push(seg(" nothing firing", dim));
     }
-    let (pending, suppressed) = if compact { ("pend", "supp") } else { ("pending", "suppressed") };
+    let (pending, suppressed) = if compact {
+        ("pend", "supp")
+    } else {
+        ("pending", "suppressed")
+    };
     segs.push(seg(" · ", dim));
-    segs.push(seg(format!("{} {pending}", c.pending), if c.pending > 0 { theme.header.patch(theme.pending) } else { dim }));
+    segs.push(seg(
+        format!("{} {pending}", c.pending),
+        if c.pending > 0 {
+            theme.header.patch(theme.pending)
+        } else {
+            dim
+        },
+    ));
     segs.push(seg(" · ", dim));
     segs.push(seg(format!("{} {suppressed}", c.suppressed), dim));
     segs
@@ -61,7 +86,9 @@ fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
     let mut out = Vec::new();
     let answered = state.sources.iter().any(|s| s.last_ok.is_some());
     let stale = (0..state.sources.len()).any(|i| matches!(state.health(i), Health::Stale { .. }));
-    let down = (0..state.sources.len()).filter(|&i| matches!(state.health(i), Health::Down { .. })).count();
+    let down = (0..state.sources.len())
+        .filter(|&i| matches!(state.health(i), Health::Down { .. }))
+        .count();
     // Stale: data on screen is older than it looks. Down: a source never
     // answered, so its alerts are missing altogether.
     if answered && stale {
@@ -92,10 +119,20 @@ pub fn context_segs(state: &State, theme: &Theme) -> Vec<Seg> {
     if state.filter.is_empty() {
         segs.push(seg(" · no filter", dim));
     } else {
-        let shown = state.rows.iter().filter(|r| matches!(r, Row::Alert { .. })).count();
+        let shown = state
+            .rows
+            .iter()
+            .filter(|r| matches!(r, Row::Alert { .. }))
+            .count();
         segs.push(seg(" · filter ", dim));
-        segs.push(seg(state.filter.source.clone(), theme.header.patch(theme.key)));
-        segs.push(seg(format!(" ({shown} of {} shown)", state.alerts.len()), dim));
+        segs.push(seg(
+            state.filter.source.clone(),
+            theme.header.patch(theme.key),
+        ));
+        segs.push(seg(
+            format!(" ({shown} of {} shown)", state.alerts.len()),
+            dim,
+        ));
     }
     if !state.show_silenced {
         segs.push(seg(" · silenced hidden", dim));
@@ -119,7 +156,11 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let badges = badges(state, theme);
     let bw = segs_width(&badges) as u16;
-    let (left_w, bx) = if bw + 20 <= area.width { (area.width - bw, area.right() - bw) } else { (area.width, area.right()) };
+    let (left_w, bx) = if bw + 20 <= area.width {
+        (area.width - bw, area.right() - bw)
+    } else {
+        (area.width, area.right())
+    };
     let left = Rect::new(area.x, area.y, left_w, 1);
     let mut segs = count_segs(state, theme, area.width);
     if area.height == 1 {
@@ -132,6 +173,11 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         put_segs(buf, Rect::new(bx, area.y, bw, 1), area.y, &badges);
     }
     if area.height >= 2 {
-        put_segs(buf, Rect::new(area.x, area.y + 1, area.width, 1), area.y + 1, &context_segs(state, theme));
+        put_segs(
+            buf,
+            Rect::new(area.x, area.y + 1, area.width, 1),
+            area.y + 1,
+            &context_segs(state, theme),
+        );
     }
 }

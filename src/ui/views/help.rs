@@ -16,12 +16,18 @@ const FILTER_EXAMPLES: &[(&str, &str)] = &[
     ("team=\"ml-platform\"", "label equals value"),
     ("severity=~\"crit.*\"", "regex match (also != and !~)"),
     ("ModelLatencyHigh", "a bare word is alertname=word, exactly"),
-    ("\"latency\"", "quoted text: searched in labels and annotations"),
+    (
+        "\"latency\"",
+        "quoted text: searched in labels and annotations",
+    ),
     ("team=\"ml\", \"gpu\"", "several terms: all must match"),
 ];
 
 const COMMANDS: &[(&str, &str)] = &[
-    (":group-by LABEL", "group the list by a label (default alertname)"),
+    (
+        ":group-by LABEL",
+        "group the list by a label (default alertname)",
+    ),
     (":filter MATCHERS", "set the filter, as with /"),
     (":silenced", "show/hide silenced alerts"),
     (":inhibited", "show/hide inhibited alerts"),
@@ -30,7 +36,14 @@ const COMMANDS: &[(&str, &str)] = &[
     (":q", "quit"),
 ];
 
-fn entry(keys: &str, help: &str, mark: &str, theme: &Theme, col_w: usize, keys_w: usize) -> Vec<Seg> {
+fn entry(
+    keys: &str,
+    help: &str,
+    mark: &str,
+    theme: &Theme,
+    col_w: usize,
+    keys_w: usize,
+) -> Vec<Seg> {
     let keys_w = keys_w.min(col_w / 2);
     let help_w = col_w.saturating_sub(keys_w + 3);
     vec![
@@ -47,7 +60,13 @@ fn examples(doc: &mut Doc, theme: &Theme, title: &str, items: &[(&str, &str)]) {
     doc.line(vec![seg(format!(" {title}"), theme.title)]);
     let w = items.iter().map(|(e, _)| e.len()).max().unwrap_or(0) + 2;
     for (example, meaning) in items {
-        doc.field(&format!("   {example}"), w + 3, theme.key, meaning, theme.text);
+        doc.field(
+            &format!("   {example}"),
+            w + 3,
+            theme.key,
+            meaning,
+            theme.text,
+        );
     }
 }
 
@@ -62,13 +81,21 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, area: Rect, buf: &m
 pub fn doc(state: &State, theme: &Theme, keymap: &Keymap, width: u16) -> Doc {
     let area_width = width;
     let mut doc = Doc::new(width);
-    doc.line(vec![seg(" Keys", theme.title), seg("   (Esc or ? closes; j/k scroll)", theme.dim)]);
+    doc.line(vec![
+        seg(" Keys", theme.title),
+        seg("   (Esc or ? closes; j/k scroll)", theme.dim),
+    ]);
     // Two columns of keys when the terminal is wide enough to read them.
     let width = area_width as usize;
     let cols = if width >= 80 { 2 } else { 1 };
     let col_w = (width / cols).min(52);
     let entries = keymap.help_entries();
-    let keys_w = entries.iter().map(|(k, _, _)| crate::sanitize::width(k) + 1).max().unwrap_or(0).min(KEYS_W);
+    let keys_w = entries
+        .iter()
+        .map(|(k, _, _)| crate::sanitize::width(k) + 1)
+        .max()
+        .unwrap_or(0)
+        .min(KEYS_W);
     let per_col = entries.len().div_ceil(cols);
     let mark = |a: crate::core::Action| match (a.is_mutating(), state.read_only) {
         (true, true) => " * (off)",

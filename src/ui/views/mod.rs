@@ -39,7 +39,12 @@ pub fn areas(area: Rect) -> Areas {
     Areas {
         header: Rect::new(area.x, area.y, area.width, top),
         body: Rect::new(area.x, area.y.saturating_add(top), area.width, body_h),
-        status: Rect::new(area.x, area.y.saturating_add(top + body_h), area.width, bottom),
+        status: Rect::new(
+            area.x,
+            area.y.saturating_add(top + body_h),
+            area.width,
+            bottom,
+        ),
     }
 }
 
@@ -58,7 +63,9 @@ pub fn scroll_limit(state: &State, theme: &Theme, keymap: &Keymap, area: Rect) -
         Pane::Detail => detail::doc(state, theme, body.width).lines.len(),
         Pane::Help => help::doc(state, theme, keymap, body.width).lines.len(),
     };
-    lines.saturating_sub(body.height as usize).min(u16::MAX as usize) as u16
+    lines
+        .saturating_sub(body.height as usize)
+        .min(u16::MAX as usize) as u16
 }
 
 /// Draws the whole screen.

@@ -21,8 +21,16 @@ fn source_items(state: &State, theme: &Theme) -> Vec<(String, &'static str, Stri
         .map(|(i, s)| {
             let (short, full, style) = match state.health(i) {
                 Health::Connecting => ("conn…", "connecting…".to_string(), theme.dim),
-                Health::Ok => ("ok", format!("ok {}", s.last_ok.map(age).unwrap_or_default()), theme.ok),
-                Health::Stale { since, reason } => ("stale", format!("stale {}: {reason}", age(since)), theme.stale),
+                Health::Ok => (
+                    "ok",
+                    format!("ok {}", s.last_ok.map(age).unwrap_or_default()),
+                    theme.ok,
+                ),
+                Health::Stale { since, reason } => (
+                    "stale",
+                    format!("stale {}: {reason}", age(since)),
+                    theme.stale,
+                ),
                 Health::Down { reason } => ("down", format!("down: {reason}"), theme.down),
             };
             (s.name.clone(), short, full, style)
@@ -38,16 +46,25 @@ fn sources_line(state: &State, theme: &Theme, w: usize) -> Vec<Seg> {
     if items.is_empty() {
         return vec![seg(" no sources", bar.patch(theme.warning))];
     }
-    let full: usize = items.iter().map(|(n, _, what, _)| width(n) + width(what) + 3).sum();
+    let full: usize = items
+        .iter()
+        .map(|(n, _, what, _)| width(n) + width(what) + 3)
+        .sum();
     let squeeze = full > w;
     let healthy = |short: &str| short == "ok" || short == "conn…";
     // Squeezed: healthy sources say "ok"; the failing ones share the rest
     // equally, so every source keeps its name and its down/stale word.
     let fixed: usize = items
         .iter()
-        .map(|(n, short, _, _)| fit(n, 24).len().min(width(n)) + 4 + if healthy(short) { width(short) } else { 0 })
+        .map(|(n, short, _, _)| {
+            fit(n, 24).len().min(width(n)) + 4 + if healthy(short) { width(short) } else { 0 }
+        })
         .sum();
-    let failing = items.iter().filter(|(_, short, _, _)| !healthy(short)).count().max(1);
+    let failing = items
+        .iter()
+        .filter(|(_, short, _, _)| !healthy(short))
+        .count()
+        .max(1);
     let share = (w.saturating_sub(fixed) / failing).max(6);
     let mut segs = Vec::new();
     for (i, (name, short, what, style)) in items.iter().enumerate() {
@@ -96,7 +113,10 @@ fn input_line(state: &State, theme: &Theme, w: usize) -> Option<Vec<Seg>> {
     let mut segs = vec![
         seg(prompt, theme.input.patch(theme.key)),
         seg(text, theme.input),
-        seg(" ", theme.input.add_modifier(ratatui::style::Modifier::REVERSED)),
+        seg(
+            " ",
+            theme.input.add_modifier(ratatui::style::Modifier::REVERSED),
+        ),
     ];
     if let Some(err) = &state.filter_error {
         segs.push(seg("  ✗ ", theme.input.patch(theme.error_text)));
@@ -120,7 +140,10 @@ fn freshness_line(state: &State, theme: &Theme) -> Vec<Seg> {
     let dim = theme.status_bar.patch(theme.dim);
     let last = state.sources.iter().filter_map(|s| s.last_ok).max();
     let when = match last {
-        Some(t) => format!("refreshed {} ago", format_age((state.now - t).num_seconds())),
+        Some(t) => format!(
+            "refreshed {} ago",
+            format_age((state.now - t).num_seconds())
+        ),
         None => "waiting for the first answer".to_string(),
     };
     let text = format!(

@@ -52,7 +52,9 @@ pub fn fill_row(buf: &mut Buffer, area: Rect, y: u16, style: Style) {
 
 /// Total display width of segments, as they will be drawn.
 pub fn segs_width(segs: &[Seg]) -> usize {
-    segs.iter().map(|(t, _)| sanitize::width(&sanitize::line(t))).sum()
+    segs.iter()
+        .map(|(t, _)| sanitize::width(&sanitize::line(t)))
+        .sum()
 }
 
 /// Word-wraps one line of (already sanitized) text to `width` columns;
@@ -96,7 +98,10 @@ pub struct Doc {
 
 impl Doc {
     pub fn new(width: u16) -> Doc {
-        Doc { width: width as usize, lines: Vec::new() }
+        Doc {
+            width: width as usize,
+            lines: Vec::new(),
+        }
     }
 
     pub fn line(&mut self, segs: Vec<Seg>) {
@@ -109,7 +114,14 @@ impl Doc {
 
     /// `label` in a column of `label_w`, then `value` wrapped with a hanging
     /// indent; every source line of a multi-line value is sanitized alone.
-    pub fn field(&mut self, label: &str, label_w: usize, label_style: Style, value: &str, style: Style) {
+    pub fn field(
+        &mut self,
+        label: &str,
+        label_w: usize,
+        label_style: Style,
+        value: &str,
+        style: Style,
+    ) {
         // Too narrow for a label column: the label gets its own line.
         let (label, label_w) = if label_w * 3 > self.width && label_w > 2 {
             if !label.trim().is_empty() {
@@ -123,13 +135,19 @@ impl Doc {
         let mut first = true;
         for src_line in sanitize::lines(value) {
             for part in wrap(&src_line, text_w) {
-                let lead = if first { sanitize::pad(label, label_w) } else { " ".repeat(label_w) };
+                let lead = if first {
+                    sanitize::pad(label, label_w)
+                } else {
+                    " ".repeat(label_w)
+                };
                 first = false;
-                self.lines.push(vec![seg(lead, label_style), seg(part, style)]);
+                self.lines
+                    .push(vec![seg(lead, label_style), seg(part, style)]);
             }
         }
         if first {
-            self.lines.push(vec![seg(sanitize::pad(label, label_w), label_style)]);
+            self.lines
+                .push(vec![seg(sanitize::pad(label, label_w), label_style)]);
         }
     }
 
@@ -150,10 +168,16 @@ mod tests {
 
     #[test]
     fn wraps_words_and_cuts_long_ones() {
-        assert_eq!(wrap("the quick brown fox", 10), vec!["the quick", "brown fox"]);
+        assert_eq!(
+            wrap("the quick brown fox", 10),
+            vec!["the quick", "brown fox"]
+        );
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
         assert_eq!(wrap("", 4), vec![""]);
-        assert_eq!(wrap("日本語テキスト", 5), vec!["日本", "語テ", "キス", "ト"]);
+        assert_eq!(
+            wrap("日本語テキスト", 5),
+            vec!["日本", "語テ", "キス", "ト"]
+        );
     }
 
     #[test]
