@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use oncall::core::update::InputEdit;
 use oncall::core::{update, Action, Effect, Health, InputKind, Msg, Pane, Row, State};
-use oncall::model::{fingerprint, Alert, AlertState, Labels};
+use oncall::model::{Alert, AlertState, Labels};
 use oncall::source::{Auth, Snapshot, SourceError, SourceKind, SourceSpec, Tls};
 
 fn t0() -> DateTime<Utc> {
@@ -29,20 +29,14 @@ fn alert(name: &str, severity: &str, extra: &[(&str, &str)], age_min: i64) -> Al
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     labels.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    Alert {
-        fingerprint: fingerprint(&labels),
+    let mut a = Alert::new(
         labels,
-        annotations: [("summary".to_string(), format!("{name} is bad"))].into(),
-        state: AlertState::Firing,
-        starts_at: t0() - chrono::Duration::minutes(age_min),
-        ends_at: None,
-        updated_at: None,
-        generator_url: String::new(),
-        silenced_by: vec![],
-        inhibited_by: vec![],
-        receivers: vec![],
-        sources: vec![],
-    }
+        AlertState::Firing,
+        t0() - chrono::Duration::minutes(age_min),
+    );
+    a.annotations
+        .insert("summary".into(), format!("{name} is bad"));
+    a
 }
 
 fn state_with(alerts: Vec<Alert>) -> State {

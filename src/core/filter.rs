@@ -51,20 +51,9 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        Alert {
-            fingerprint: crate::model::fingerprint(&labels),
-            labels,
-            annotations: [("summary".to_string(), summary.to_string())].into(),
-            state: AlertState::Firing,
-            starts_at: chrono::DateTime::UNIX_EPOCH,
-            ends_at: None,
-            updated_at: None,
-            generator_url: String::new(),
-            silenced_by: vec![],
-            inhibited_by: vec![],
-            receivers: vec![],
-            sources: vec![],
-        }
+        let mut a = Alert::new(labels, AlertState::Firing, chrono::DateTime::UNIX_EPOCH);
+        a.annotations.insert("summary".into(), summary.into());
+        a
     }
 
     #[test]

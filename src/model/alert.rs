@@ -108,6 +108,24 @@ pub struct Alert {
 }
 
 impl Alert {
+    /// An alert with these labels (and their fingerprint), nothing else set.
+    pub fn new(labels: Labels, state: AlertState, starts_at: DateTime<Utc>) -> Alert {
+        Alert {
+            fingerprint: fingerprint(&labels),
+            labels,
+            annotations: Labels::new(),
+            state,
+            starts_at,
+            ends_at: None,
+            updated_at: None,
+            generator_url: String::new(),
+            silenced_by: vec![],
+            inhibited_by: vec![],
+            receivers: vec![],
+            sources: vec![],
+        }
+    }
+
     pub fn alertname(&self) -> &str {
         self.labels
             .get("alertname")

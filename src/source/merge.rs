@@ -117,24 +117,13 @@ fn union(into: &mut Vec<String>, more: &[String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{fingerprint, Labels};
+    use crate::model::Labels;
 
     fn alert(state: AlertState, silenced: &[&str]) -> Alert {
         let labels: Labels = [("alertname".to_string(), "X".to_string())].into();
-        Alert {
-            fingerprint: fingerprint(&labels),
-            labels,
-            annotations: Labels::new(),
-            state,
-            starts_at: chrono::DateTime::UNIX_EPOCH,
-            ends_at: None,
-            updated_at: None,
-            generator_url: String::new(),
-            silenced_by: silenced.iter().map(|s| s.to_string()).collect(),
-            inhibited_by: vec![],
-            receivers: vec![],
-            sources: vec![],
-        }
+        let mut a = Alert::new(labels, state, chrono::DateTime::UNIX_EPOCH);
+        a.silenced_by = silenced.iter().map(|s| s.to_string()).collect();
+        a
     }
 
     #[test]
