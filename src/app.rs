@@ -23,6 +23,12 @@ pub struct Settings {
     pub group_by: Option<String>,
     pub state_dir: Option<PathBuf>,
     pub config_path: Option<PathBuf>,
+    /// Who acks and silences: config `author`, else `$USER`.
+    pub author: String,
+    pub ack_duration: Duration,
+    /// Defaults of the silence form.
+    pub silence_duration: Duration,
+    pub require_comment: bool,
     /// Things the user must hear about (shown in the console, printed by one-shot commands).
     pub warnings: Vec<String>,
 }
@@ -96,6 +102,19 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
         group_by: config.group_by.clone(),
         state_dir: args.state_dir.clone().or_else(config::state_dir),
         config_path,
+        author: config
+            .author
+            .clone()
+            .filter(|a| !a.trim().is_empty())
+            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| "oncall".into()),
+        ack_duration: config.ack_duration(),
+        silence_duration: config.silence_duration(),
+        require_comment: config
+            .silences
+            .as_ref()
+            .and_then(|s| s.require_comment)
+            .unwrap_or(true),
     })
 }
 

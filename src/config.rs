@@ -31,14 +31,30 @@ pub struct Config {
     pub keys: BTreeMap<String, String>,
     pub runbooks: Option<Vec<PathBuf>>,
     pub postmortems: Option<PathBuf>,
+    pub ack: Option<AckConfig>,
+    pub silences: Option<SilencesConfig>,
     // Read by later features; accepted here so a full config validates.
-    pub ack: Option<yaml::Value>,
     pub escalation: Option<yaml::Value>,
     pub schedules: Option<yaml::Value>,
     pub notifiers: Option<yaml::Value>,
     pub time_intervals: Option<yaml::Value>,
     pub slos: Option<yaml::Value>,
     pub incidents: Option<yaml::Value>,
+}
+
+/// `ack: {duration: 15m}`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AckConfig {
+    pub duration: Option<String>,
+}
+
+/// `silences: {duration: 2h, require_comment: true}`: defaults of the silence form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SilencesConfig {
+    pub duration: Option<String>,
+    pub require_comment: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -133,6 +149,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         ("refresh", &config.refresh),
         ("timeout", &config.timeout),
         ("stale_after", &config.stale_after),
+        (
+            "ack.duration",
+            &config.ack.as_ref().and_then(|a| a.duration.clone()),
+        ),
+        (
+            "silences.duration",
+            &config.silences.as_ref().and_then(|a| a.duration.clone()),
+        ),
     ] {
         if let Some(v) = value {
             parse_duration(v).map_err(|e| invalid(format!("{key}: {e}")))?;
@@ -257,6 +281,22 @@ impl Config {
             .as_deref()
             .and_then(|r| parse_duration(r).ok())
             .unwrap_or(Duration::from_secs(10))
+    }
+    /// How long an ack lasts (default 15m).
+    pub fn ack_duration(&self) -> Duration {
+        self.ack
+            .as_ref()
+            .and_then(|a| a.duration.as_deref())
+            .and_then(|r| parse_duration(r).ok())
+            .unwrap_or(Duration::from_secs(15 * 60))
+    }
+    /// The silence form's default duration (default 2h).
+    pub fn silence_duration(&self) -> Duration {
+        self.silences
+            .as_ref()
+            .and_then(|a| a.duration.as_deref())
+            .and_then(|r| parse_duration(r).ok())
+            .unwrap_or(Duration::from_secs(2 * 3600))
     }
     pub fn stale_after(&self) -> Duration {
         self.stale_after

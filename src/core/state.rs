@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::filter::Filter;
 use super::rows::Row;
 use crate::model::{Alert, AlertRule, Silence};
+use crate::source::cluster::{cluster_names, Member};
 use crate::source::{PeerInfo, SourceKind, SourceSpec};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -235,45 +236,15 @@ impl State {
     /// the members that gossip with each other (from `/api/v2/status`), else
     /// the source alone. Writes (acks, silences) go to one member per cluster.
     pub fn clusters(&self) -> Vec<String> {
-        let n = self.sources.len();
-        let mut parent: Vec<usize> = (0..n).collect();
-        fn root(p: &mut [usize], i: usize) -> usize {
-            let mut r = i;
-            while p[r] != r {
-                r = p[r];
-            }
-            p[i] = r;
-            r
-        }
-        for i in 0..n {
-            for j in 0..n {
-                let (a, b) = (&self.sources[i], &self.sources[j]);
-                let peered = match (&a.peer, &b.peer) {
-                    (Some(pa), Some(pb)) => pa.peers.contains(&pb.name),
-                    _ => false,
-                };
-                let named = a.cluster.is_some() && a.cluster == b.cluster;
-                if i != j && (peered || named) {
-                    let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
-                    parent[ri] = rj;
-                }
-            }
-        }
-        (0..n)
-            .map(|i| {
-                let r = root(&mut parent, i);
-                let members: Vec<usize> = (0..n).filter(|&k| root(&mut parent, k) == r).collect();
-                members
-                    .iter()
-                    .find_map(|&k| self.sources[k].cluster.clone())
-                    .unwrap_or_else(|| {
-                        members
-                            .iter()
-                            .map(|&k| self.sources[k].name.as_str())
-                            .collect::<Vec<_>>()
-                            .join("+")
-                    })
+        let members: Vec<Member> = self
+            .sources
+            .iter()
+            .map(|s| Member {
+                name: &s.name,
+                cluster: s.cluster.as_deref(),
+                peer: s.peer.as_ref(),
             })
-            .collect()
+            .collect();
+        cluster_names(&members)
     }
 }

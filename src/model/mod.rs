@@ -9,4 +9,7 @@ pub mod silence;
 pub use alert::{fingerprint, Alert, AlertState, Labels, Severity};
 pub use matcher::{parse_matchers, MatchOp, Matcher, MatcherError};
 pub use rule::AlertRule;
-pub use silence::{Silence, SilenceState};
+pub use silence::{
+    ack_comment, active_ack, label_matchers, same_matchers, Silence, SilenceDraft, SilenceState,
+    ACK_PREFIX,
+};

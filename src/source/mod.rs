@@ -2,12 +2,14 @@
 //! demo source. Knows nothing of the UI.
 
 pub mod alertmanager;
+pub mod cluster;
 pub mod demo;
 pub mod dto;
 pub mod http;
 pub mod merge;
 pub mod poll;
 pub mod prometheus;
+pub mod write;
 
 use std::path::PathBuf;
 use std::time::Duration;
