@@ -28,6 +28,8 @@ pub enum Action {
     Note,
     Postmortem,
     Silences,
+    Expire,
+    Extend,
 }
 
 impl Action {
@@ -44,6 +46,8 @@ impl Action {
                 | Action::Runbook
                 | Action::Note
                 | Action::Postmortem
+                | Action::Expire
+                | Action::Extend
         )
     }
 
@@ -76,10 +80,12 @@ impl Action {
             Action::Note => "note",
             Action::Postmortem => "postmortem",
             Action::Silences => "silences",
+            Action::Expire => "expire",
+            Action::Extend => "extend",
         }
     }
 
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 28] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -106,6 +112,8 @@ impl Action {
         Action::Note,
         Action::Postmortem,
         Action::Silences,
+        Action::Expire,
+        Action::Extend,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {

@@ -4,11 +4,16 @@
 pub mod action;
 pub mod filter;
 pub mod rows;
+pub mod silence_form;
+pub mod silences;
 pub mod state;
 pub mod update;
+pub mod writes;
 
 pub use action::Action;
 pub use filter::Filter;
 pub use rows::Row;
-pub use state::{Health, InputKind, InputLine, Pane, SourceState, State, StatusLevel};
+pub use state::{
+    AckState, Confirm, Health, InputKind, InputLine, Pane, SourceState, State, StatusLevel,
+};
 pub use update::{update, Effect, Msg};

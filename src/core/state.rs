@@ -1,12 +1,14 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
 use super::rows::Row;
-use crate::model::{Alert, AlertRule, Silence};
+use super::silence_form::SilenceForm;
+use crate::model::{active_ack, Alert, AlertRule, AlertState, Silence};
 use crate::source::cluster::{cluster_names, Member};
+use crate::source::write::WriteRequest;
 use crate::source::{PeerInfo, SourceKind, SourceSpec};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,12 +16,34 @@ pub enum Pane {
     Alerts,
     Detail,
     Help,
+    Silences,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputKind {
     Filter,
     Command,
+    /// Free text over the silences pane.
+    SilenceFilter,
+    /// How long to extend the selected silence by.
+    Extend,
+}
+
+/// A question the user answers with y or n before a write goes out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Confirm {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub request: WriteRequest,
+}
+
+/// An alert's ack, as the list and the detail view show it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AckState<'a> {
+    None,
+    Acked(&'a Silence),
+    /// Its ack ran out (or was removed elsewhere) while it still fires.
+    Ended(&'a Silence),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,6 +170,22 @@ pub struct State {
     /// Rows the alerts list shows at once; sent by the UI on resize.
     pub page_rows: usize,
     pub quit: bool,
+    /// Who acks and silences, and the defaults of acks and the silence form.
+    pub author: String,
+    pub ack_duration: Duration,
+    pub silence_duration: Duration,
+    pub require_comment: bool,
+    pub form: Option<SilenceForm>,
+    pub confirm: Option<Confirm>,
+    /// The silences pane: indices into `silences`, its cursor and filter.
+    pub silence_rows: Vec<usize>,
+    pub silence_cursor: usize,
+    pub silence_filter: String,
+    pub writes_in_flight: usize,
+    /// Fingerprint → ack silence id at the last merge, to notice an ack running out.
+    pub acked: HashMap<String, String>,
+    /// Acks removed from this console (no "ack ended" alarm for those).
+    pub unacked_here: HashSet<String>,
 }
 
 impl State {
@@ -177,6 +217,18 @@ impl State {
             status: None,
             page_rows: 20,
             quit: false,
+            author: "oncall".into(),
+            ack_duration: Duration::from_secs(15 * 60),
+            silence_duration: Duration::from_secs(2 * 3600),
+            require_comment: true,
+            form: None,
+            confirm: None,
+            silence_rows: Vec::new(),
+            silence_cursor: 0,
+            silence_filter: String::new(),
+            writes_in_flight: 0,
+            acked: HashMap::new(),
+            unacked_here: HashSet::new(),
         }
     }
 
@@ -224,6 +276,29 @@ impl State {
             .iter()
             .flat_map(|s| s.rules.iter())
             .find(|r| r.matches(alert))
+    }
+
+    /// Acked (an active ACK! silence covers it), or its ack ended within the
+    /// last hour while it still fires, or neither.
+    pub fn ack_state<'a>(&'a self, alert: &Alert) -> AckState<'a> {
+        if let Some(s) = active_ack(&self.silences, &alert.labels, self.now) {
+            return AckState::Acked(s);
+        }
+        if alert.state != AlertState::Firing {
+            return AckState::None;
+        }
+        self.silences
+            .iter()
+            .filter(|s| {
+                s.is_ack()
+                    && s.ends_at <= self.now
+                    && s.ends_at > alert.starts_at
+                    && (self.now - s.ends_at).num_seconds() < 3600
+                    && !self.unacked_here.contains(&s.id)
+                    && s.covers(&alert.labels)
+            })
+            .max_by_key(|s| s.ends_at)
+            .map_or(AckState::None, AckState::Ended)
     }
 
     pub fn any_source_unhealthy(&self) -> bool {

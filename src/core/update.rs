@@ -3,8 +3,14 @@ use chrono::{DateTime, Utc};
 use super::action::Action;
 use super::filter::Filter;
 use super::rows::{build_rows, Row};
-use super::state::{InputKind, InputLine, Pane, State, StatusLevel};
+use super::silence_form::Field;
+use super::silences::{rebuild_silence_rows, rebuild_silence_rows_keeping};
+use super::state::{AckState, InputKind, InputLine, Pane, State, StatusLevel};
+use super::writes;
+use crate::model::duration::parse_duration;
+use crate::source::write::{WriteReport, WriteRequest};
 use crate::source::{merge_sources, Snapshot, SourceError};
+use std::collections::HashMap;
 
 /// Everything that can happen to the state.
 #[derive(Clone, Debug)]
@@ -27,6 +33,28 @@ pub enum Msg {
     ScrollLimit(u16),
     /// A message for the status line (a theme that failed to load, ...).
     Notice(StatusLevel, String),
+    /// A key in the silence form (not while a field is being edited).
+    Form(FormKey),
+    /// The answer to a confirmation question.
+    Confirm(bool),
+    /// Alertmanager answered a write.
+    Wrote(WriteReport),
+}
+
+/// Keys of the silence form while no field is being edited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FormKey {
+    Up,
+    Down,
+    /// Keep/drop a matcher, select/unselect a cluster.
+    Toggle,
+    /// The next operator of a matcher.
+    CycleOp,
+    /// Remove a matcher line.
+    Delete,
+    /// Edit the field, or submit on the submit line.
+    Enter,
+    Cancel,
 }
 
 /// Keys while a text line (filter or command) is open.
@@ -40,11 +68,13 @@ pub enum InputEdit {
 }
 
 /// What `update` asks the outside world to do.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     RefreshNow,
     /// Copy to the clipboard of the user's terminal (OSC 52).
     Copy(String),
+    /// Send a write to Alertmanager; the answer comes back as `Msg::Wrote`.
+    Write(WriteRequest),
     Quit,
 }
 
@@ -52,6 +82,15 @@ pub enum Effect {
 const STATUS_SECS: i64 = 8;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = step(state, msg);
+    state.writes_in_flight += effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Write(_)))
+        .count();
+    effects
+}
+
+fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Tick(now) => {
             state.now = now;
@@ -65,6 +104,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                 if (now - *at).num_seconds() >= keep {
                     state.status = None;
                 }
+            }
+            if state.pane == Pane::Silences {
+                rebuild_silence_rows(state);
             }
             vec![]
         }
@@ -85,12 +127,26 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             say(state, level, text);
             vec![]
         }
+        Msg::Input(edit) if state.form.as_ref().is_some_and(|f| f.editing.is_some()) => {
+            form_edit(state, edit);
+            vec![]
+        }
         Msg::Input(edit) => input(state, edit),
         Msg::Action(action) => act(state, action),
+        Msg::Form(key) => form_key(state, key),
+        Msg::Confirm(yes) => match state.confirm.take() {
+            Some(c) if yes => vec![Effect::Write(c.request)],
+            Some(_) => {
+                say(state, StatusLevel::Info, "cancelled; nothing was sent");
+                vec![]
+            }
+            None => vec![],
+        },
+        Msg::Wrote(report) => writes::wrote(state, report),
     }
 }
 
-fn say(state: &mut State, level: StatusLevel, text: impl Into<String>) {
+pub(super) fn say(state: &mut State, level: StatusLevel, text: impl Into<String>) {
     state.status = Some((level, text.into(), state.now));
 }
 
@@ -122,11 +178,50 @@ fn polled(
         }
     }
     remerge(state);
+    notice_ended_acks(state);
+}
+
+/// An ack that runs out while its alert still fires is said out loud.
+fn notice_ended_acks(state: &mut State) {
+    let mut acked = HashMap::new();
+    let mut ended: Vec<(String, String)> = Vec::new();
+    for a in &state.alerts {
+        match state.ack_state(a) {
+            AckState::Acked(s) => {
+                acked.insert(a.fingerprint.clone(), s.id.clone());
+            }
+            AckState::Ended(s) => {
+                // Only an ack that covered it at the last poll, and that was
+                // not removed from this console, is news.
+                if let Some(id) = state.acked.get(&a.fingerprint) {
+                    if !state.unacked_here.contains(id) {
+                        ended.push((a.alertname().to_string(), s.created_by.clone()));
+                    }
+                }
+            }
+            AckState::None => {}
+        }
+    }
+    state.acked = acked;
+    if let Some((name, by)) = ended.first() {
+        let more = match ended.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        say(
+            state,
+            StatusLevel::Warn,
+            format!(
+                "ack ended: {name} is firing and unacknowledged again (was acked by {by}){more}"
+            ),
+        );
+    }
 }
 
 /// Recomputes the merged alerts and the rows, keeping the cursor on the same item.
 pub fn remerge(state: &mut State) {
     let selected = selected_identity(state);
+    let selected_silence = state.selected_silence().map(|s| s.id.clone());
     state.alerts = merge_sources(
         state
             .sources
@@ -143,6 +238,10 @@ pub fn remerge(state: &mut State) {
         .cloned()
         .collect();
     rebuild_keeping(state, selected);
+    rebuild_silence_rows_keeping(state, selected_silence);
+    if let Some(form) = state.form.as_mut() {
+        form.preview(&state.alerts);
+    }
 }
 
 fn selected_identity(state: &State) -> Option<String> {
@@ -185,6 +284,12 @@ fn rebuild_keeping(state: &mut State, before: Option<String>) {
 }
 
 fn move_cursor(state: &mut State, delta: isize) {
+    if state.pane == Pane::Silences {
+        let last = state.silence_rows.len().saturating_sub(1) as isize;
+        state.silence_cursor =
+            (state.silence_cursor as isize + delta).clamp(0, last.max(0)) as usize;
+        return;
+    }
     if state.pane == Pane::Detail || state.pane == Pane::Help {
         state.scroll = (state.scroll as isize + delta).clamp(0, state.scroll_max as isize) as u16;
         return;
@@ -194,13 +299,18 @@ fn move_cursor(state: &mut State, delta: isize) {
 }
 
 fn act(state: &mut State, action: Action) -> Vec<Effect> {
-    if action.is_mutating() {
-        let text = if state.read_only {
-            format!("read-only mode: {} refused", action.name())
-        } else {
-            format!("{} is not available in this version yet", action.name())
-        };
-        say(state, StatusLevel::Warn, text);
+    // Enter on a silence edits it: a write like `s`.
+    let action = match action {
+        Action::Open if state.pane == Pane::Silences => Action::Silence,
+        a => a,
+    };
+    // The one place where read-only refuses every change to shared state.
+    if action.is_mutating() && state.read_only {
+        say(
+            state,
+            StatusLevel::Warn,
+            format!("read-only mode: {} refused", action.name()),
+        );
         return vec![];
     }
     let page = state.page_rows as isize;
@@ -230,6 +340,10 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
                         .or(state.selected_alert().map(|a| a.fingerprint.clone()));
                     Pane::Detail
                 }
+                Pane::Alerts | Pane::Detail => {
+                    rebuild_silence_rows(state);
+                    Pane::Silences
+                }
                 _ => Pane::Alerts,
             };
             state.scroll = 0;
@@ -242,6 +356,12 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 state.pane = Pane::Help;
                 state.scroll = 0;
             }
+        }
+        Action::Filter if state.pane == Pane::Silences => {
+            state.input = Some(InputLine {
+                kind: InputKind::SilenceFilter,
+                text: state.silence_filter.clone(),
+            });
         }
         Action::Filter => {
             state.filter_before_edit = Some(state.filter.clone());
@@ -278,13 +398,35 @@ fn act(state: &mut State, action: Action) -> Vec<Effect> {
             rebuild(state);
         }
         Action::CopyLink => return copy_link(state),
-        Action::Silences => say(
+        Action::Silences => {
+            if state.pane == Pane::Silences {
+                state.pane = Pane::Alerts;
+            } else {
+                state.pane = Pane::Silences;
+                rebuild_silence_rows(state);
+            }
+        }
+        Action::Ack => return writes::ack(state, ""),
+        Action::Unack => return writes::unack(state),
+        Action::Resolve => return writes::resolve(state),
+        Action::Silence => writes::open_form(state),
+        Action::Expire => return writes::expire(state),
+        Action::Extend if state.pane == Pane::Silences && state.selected_silence().is_some() => {
+            state.input = Some(InputLine {
+                kind: InputKind::Extend,
+                text: "1h".into(),
+            });
+        }
+        Action::Extend => say(
+            state,
+            StatusLevel::Info,
+            "extend works on a silence in the silences pane (S)",
+        ),
+        Action::Incident | Action::Runbook | Action::Note | Action::Postmortem => say(
             state,
             StatusLevel::Warn,
-            "the silences pane is not available in this version yet",
+            format!("{} is not available in this version yet", action.name()),
         ),
-        // Mutating actions were handled above.
-        _ => {}
     }
     vec![]
 }
@@ -323,6 +465,12 @@ fn back(state: &mut State) {
             rebuild(state);
         }
         Pane::Alerts => {}
+        Pane::Silences if !state.silence_filter.is_empty() => {
+            state.silence_filter.clear();
+            say(state, StatusLevel::Info, "filter cleared");
+            rebuild_silence_rows(state);
+        }
+        Pane::Silences => state.pane = Pane::Alerts,
     }
 }
 
@@ -380,6 +528,10 @@ fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
         InputEdit::ClearLine => line.text.clear(),
         InputEdit::Cancel => {
             state.input = None;
+            if kind == InputKind::SilenceFilter {
+                state.silence_filter.clear();
+                rebuild_silence_rows(state);
+            }
             if kind == InputKind::Filter {
                 if let Some(f) = state.filter_before_edit.take() {
                     state.filter = f;
@@ -391,9 +543,28 @@ fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
         }
         InputEdit::Submit => {
             let text = line.text.clone();
-            if kind == InputKind::Command {
-                state.input = None;
-                return command(state, &text);
+            match kind {
+                InputKind::Command => {
+                    state.input = None;
+                    return command(state, &text);
+                }
+                InputKind::SilenceFilter => {
+                    state.input = None;
+                    return vec![];
+                }
+                InputKind::Extend => {
+                    return match parse_duration(&text) {
+                        Ok(by) => {
+                            state.input = None;
+                            writes::extend(state, by)
+                        }
+                        Err(e) => {
+                            say(state, StatusLevel::Error, e.to_string());
+                            vec![]
+                        }
+                    };
+                }
+                InputKind::Filter => {}
             }
             if state.filter_error.is_none() {
                 state.input = None;
@@ -402,15 +573,87 @@ fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
             return vec![];
         }
     }
-    if kind == InputKind::Filter {
-        let text = state
-            .input
-            .as_ref()
-            .map(|l| l.text.clone())
-            .unwrap_or_default();
-        apply_filter(state, &text);
+    let text = state
+        .input
+        .as_ref()
+        .map(|l| l.text.clone())
+        .unwrap_or_default();
+    match kind {
+        InputKind::Filter => apply_filter(state, &text),
+        InputKind::SilenceFilter => {
+            state.silence_filter = text;
+            state.silence_cursor = 0;
+            rebuild_silence_rows(state);
+        }
+        _ => {}
     }
     vec![]
+}
+
+fn form_key(state: &mut State, key: FormKey) -> Vec<Effect> {
+    let Some(form) = state.form.as_mut() else {
+        return vec![];
+    };
+    form.error = None;
+    match key {
+        FormKey::Up => form.move_focus(-1),
+        FormKey::Down => form.move_focus(1),
+        FormKey::Toggle => form.toggle(),
+        FormKey::CycleOp => {
+            if let Err(e) = form.cycle_op() {
+                form.error = Some(e);
+            }
+        }
+        FormKey::Delete => form.delete(),
+        FormKey::Enter => match form.focused() {
+            Field::Submit if !form.submitting => return writes::submit_form(state),
+            Field::Submit => {}
+            Field::Cluster(_) => form.toggle(),
+            _ => form.start_edit(),
+        },
+        FormKey::Cancel => {
+            state.form = None;
+            say(
+                state,
+                StatusLevel::Info,
+                "silence form closed; nothing was sent",
+            );
+            return vec![];
+        }
+    }
+    form.preview(&state.alerts);
+    vec![]
+}
+
+/// Typing into the form's focused field.
+fn form_edit(state: &mut State, edit: InputEdit) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    let Some(text) = form.editing.as_mut() else {
+        return;
+    };
+    match edit {
+        InputEdit::Char(c) => text.push(c),
+        InputEdit::Backspace => {
+            text.pop();
+        }
+        InputEdit::ClearLine => text.clear(),
+        InputEdit::Cancel => {
+            form.editing = None;
+            form.error = None;
+        }
+        InputEdit::Submit => match form.commit_edit() {
+            Ok(()) => {
+                form.error = None;
+                if !matches!(form.focused(), Field::AddMatcher) {
+                    form.move_focus(1);
+                }
+                form.preview(&state.alerts);
+            }
+            Err(e) => form.error = Some(e),
+        },
+    }
 }
 
 /// Filters as the user types; an invalid expression keeps the last valid
@@ -461,10 +704,13 @@ fn command(state: &mut State, text: &str) -> Vec<Effect> {
         "silenced" => return act(state, Action::ToggleSilenced),
         "inhibited" => return act(state, Action::ToggleInhibited),
         "help" => return act(state, Action::Help),
+        "silences" => return act(state, Action::Silences),
+        "ack" if state.read_only => return act(state, Action::Ack),
+        "ack" => return writes::ack(state, &arg),
         other => say(
             state,
             StatusLevel::Error,
-            format!("unknown command :{other} (try :group-by LABEL, :filter M, :q)"),
+            format!("unknown command :{other} (try :group-by LABEL, :filter M, :ack TEXT, :silences, :q)"),
         ),
     }
     vec![]

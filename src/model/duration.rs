@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid duration {input:?}: {reason} (examples: 30s, 15m, 2h, 1d, 1h30m)")]
 pub struct DurationError {
@@ -105,6 +107,35 @@ pub fn format_age_long(secs: i64) -> String {
     }
 }
 
+/// The end of a silence: a duration from `now` (`2h`), or a UTC time
+/// (`2026-11-22 18:00`, RFC 3339, or `18:00` = the next 18:00).
+pub fn parse_until(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let s = input.trim();
+    if let Ok(d) = parse_duration(s) {
+        return Ok(now + chrono::Duration::from_std(d).map_err(|_| "too long".to_string())?);
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    let s2 = s.trim_end_matches("UTC").trim();
+    for fmt in ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s2, fmt) {
+            return Ok(t.and_utc());
+        }
+    }
+    if let Ok(t) = NaiveTime::parse_from_str(s2, "%H:%M") {
+        let today = now.date_naive().and_time(t).and_utc();
+        return Ok(if today > now {
+            today
+        } else {
+            today + chrono::Duration::days(1)
+        });
+    }
+    Err(format!(
+        "{s:?} is neither a duration (30m, 2h, 1d) nor a UTC time (18:00, 2026-11-22 18:00)"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +162,28 @@ mod tests {
         assert_eq!(format_duration(300), "5m");
         assert_eq!(format_duration(5400), "1h30m");
         assert_eq!(format_duration(90_061), "1d1h1m1s");
+    }
+
+    #[test]
+    fn until_takes_durations_and_utc_times() {
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
+        assert_eq!(
+            parse_until("2h", now).unwrap(),
+            now + chrono::Duration::hours(2)
+        );
+        assert_eq!(
+            parse_until("2026-11-23 08:30", now).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 23, 8, 30, 0).unwrap()
+        );
+        assert_eq!(
+            parse_until("09:00", now).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap()
+        );
+        assert_eq!(
+            parse_until("2026-11-22T12:00:00+01:00", now).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 22, 11, 0, 0).unwrap()
+        );
+        assert!(parse_until("soon", now).is_err());
     }
 }

@@ -4,6 +4,7 @@
 pub mod alertmanager;
 pub mod cluster;
 pub mod demo;
+pub mod demo_writes;
 pub mod dto;
 pub mod http;
 pub mod merge;

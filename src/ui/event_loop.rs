@@ -14,8 +14,10 @@ use super::keymap::{input_edit, Keymap};
 use super::theme::Theme;
 use super::views;
 use crate::app::Settings;
+use crate::core::update::FormKey;
 use crate::core::{update, Action, Effect, Msg, State, StatusLevel};
-use crate::source::{demo, spawn_poller, SourceKind};
+use crate::model::Silence;
+use crate::source::{demo, demo_writes, spawn_poller, write, SourceKind};
 
 pub async fn run(
     settings: Settings,
@@ -25,6 +27,10 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut state = State::new(&settings.sources, Utc::now(), settings.refresh);
     state.read_only = settings.read_only;
+    state.author = settings.author.clone();
+    state.ack_duration = settings.ack_duration;
+    state.silence_duration = settings.silence_duration;
+    state.require_comment = settings.require_comment;
     if settings.demo {
         state.refresh = demo::DEMO_REFRESH;
         state.stale_after = demo::DEMO_REFRESH * 5;
@@ -44,7 +50,15 @@ pub async fn run(
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (refresh_tx, refresh_rx) = watch::channel(0u64);
-    start_sources(&settings, &tx, &refresh_rx);
+    // The demo's acks and silences live here, laid over its snapshots.
+    let started = Utc::now();
+    let seed = if settings.demo {
+        demo::snapshot(0, started, started).silences
+    } else {
+        Vec::new()
+    };
+    let (demo_tx, demo_rx) = watch::channel(seed);
+    start_sources(&settings, &tx, &refresh_rx, &demo_rx, started);
     let mut keys = spawn_input_reader();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -99,6 +113,23 @@ pub async fn run(
             match effect {
                 Effect::RefreshNow => refresh_tx.send_modify(|n| *n += 1),
                 Effect::Copy(text) => copy_osc52(&text),
+                Effect::Write(req) if settings.demo => {
+                    let mut report = None;
+                    demo_tx.send_modify(|store| {
+                        report = Some(demo_writes::apply(store, &req, Utc::now()))
+                    });
+                    if let Some(r) = report {
+                        let _ = tx.send(Msg::Wrote(r));
+                    }
+                }
+                Effect::Write(req) => {
+                    let (tx, specs, timeout) =
+                        (tx.clone(), settings.sources.clone(), settings.timeout);
+                    tokio::spawn(async move {
+                        let report = write::execute(&specs, timeout, req).await;
+                        let _ = tx.send(Msg::Wrote(report));
+                    });
+                }
                 Effect::Quit => {}
             }
         }
@@ -139,22 +170,32 @@ fn start_sources(
     settings: &Settings,
     tx: &mpsc::UnboundedSender<Msg>,
     refresh_rx: &watch::Receiver<u64>,
+    demo_silences: &watch::Receiver<Vec<Silence>>,
+    started: chrono::DateTime<Utc>,
 ) {
-    let started = Utc::now();
     for (i, spec) in settings.sources.iter().enumerate() {
         if spec.kind == SourceKind::Demo || settings.demo {
-            let tx = tx.clone();
+            let (tx, mut refresh, silences) =
+                (tx.clone(), refresh_rx.clone(), demo_silences.clone());
+            let am = spec.kind == SourceKind::Alertmanager;
+            let name = spec.name.clone();
             tokio::spawn(async move {
                 let mut every = tokio::time::interval(demo::DEMO_REFRESH);
                 loop {
-                    every.tick().await;
+                    tokio::select! {
+                        _ = every.tick() => {}
+                        _ = refresh.changed() => {}
+                    }
                     let now = Utc::now();
-                    let result = Ok(demo::snapshot(i, started, now));
+                    let mut snap = demo::snapshot(i, started, now);
+                    if am {
+                        demo_writes::overlay(&mut snap, &silences.borrow(), &name, now);
+                    }
                     if tx
                         .send(Msg::Polled {
                             source: i,
                             at: now,
-                            result,
+                            result: Ok(snap),
                         })
                         .is_err()
                     {
@@ -203,10 +244,37 @@ fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return Some(Msg::Action(Action::Quit));
     }
+    if state.confirm.is_some() {
+        return match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Msg::Confirm(true)),
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Msg::Confirm(false)),
+            _ => None,
+        };
+    }
+    if let Some(form) = &state.form {
+        if form.editing.is_some() {
+            return input_edit(&key).map(Msg::Input);
+        }
+        return form_key(&key).map(Msg::Form);
+    }
     if state.input.is_some() {
         return input_edit(&key).map(Msg::Input);
     }
     keymap.action(&key).map(Msg::Action)
+}
+
+/// The silence form's keys while no field is being edited.
+fn form_key(key: &KeyEvent) -> Option<FormKey> {
+    Some(match key.code {
+        KeyCode::Up | KeyCode::BackTab | KeyCode::Char('k') => FormKey::Up,
+        KeyCode::Down | KeyCode::Tab | KeyCode::Char('j') => FormKey::Down,
+        KeyCode::Char(' ') => FormKey::Toggle,
+        KeyCode::Char('o') => FormKey::CycleOp,
+        KeyCode::Char('d') | KeyCode::Delete => FormKey::Delete,
+        KeyCode::Enter => FormKey::Enter,
+        KeyCode::Esc | KeyCode::Char('q') => FormKey::Cancel,
+        _ => return None,
+    })
 }
 
 /// OSC 52 puts text on the clipboard of the terminal the user sits at,

@@ -40,6 +40,8 @@ pub const DEFAULT_KEYS: &[(&str, Action, &str)] = &[
     ("n", Action::Note, "add a timeline note"),
     ("p", Action::Postmortem, "postmortem draft"),
     ("S", Action::Silences, "silences pane"),
+    ("e", Action::Expire, "expire the silence (silences pane)"),
+    ("x", Action::Extend, "extend the silence (silences pane)"),
     ("y", Action::CopyLink, "copy link (OSC 52)"),
     ("z", Action::ToggleSilenced, "show/hide silenced alerts"),
     ("Z", Action::ToggleInhibited, "show/hide inhibited alerts"),

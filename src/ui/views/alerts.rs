@@ -7,7 +7,8 @@ use ratatui::style::{Modifier, Style};
 
 use super::header::severity_tag;
 use super::text::{fill_row, put, put_segs, seg, Seg};
-use crate::core::{Health, Row, State};
+use crate::core::writes::time_left;
+use crate::core::{AckState, Health, Row, State};
 use crate::model::duration::format_age;
 use crate::model::{Alert, AlertState};
 use crate::sanitize::{fit, pad, width};
@@ -41,7 +42,11 @@ const WIDE: usize = 120;
 fn columns(w: usize, show_name: bool, max: (usize, usize, usize)) -> Cols {
     let (max_name, max_labels, max_summary) = max;
     let age = if w >= 24 { 4 } else { 0 };
-    let state = if w >= 56 { 9 } else { 0 };
+    let state = match w {
+        w if w >= 150 => 24,
+        w if w >= 56 => 9,
+        _ => 0,
+    };
     let mut rest = w
         .saturating_sub(LEAD + (age + 1) * (age > 0) as usize + (state + 1) * (state > 0) as usize);
     let name = if show_name {
@@ -147,6 +152,29 @@ fn state_style(alert: &Alert, theme: &Theme) -> Style {
     }
 }
 
+/// The state column: an ack says who and how long ("acked by bob, 12m
+/// left", or "acked 12m" when narrow); an ack that ended while the alert
+/// fires is flagged.
+fn state_cell(state: &State, theme: &Theme, alert: &Alert, w: usize) -> (String, Style) {
+    match state.ack_state(alert) {
+        AckState::Acked(s) => {
+            let left = time_left(s.ends_at, state.now);
+            let full = format!("acked by {}, {left} left", s.created_by);
+            let text = if width(&full) <= w {
+                full
+            } else {
+                format!("acked {left}")
+            };
+            (text, theme.silenced)
+        }
+        AckState::Ended(_) => (
+            "ack ended".to_string(),
+            theme.warning.add_modifier(Modifier::BOLD),
+        ),
+        AckState::None => (alert.state_word().to_string(), state_style(alert, theme)),
+    }
+}
+
 /// An alert row; `title` is the group's name on a group-of-one row.
 fn alert_segs(
     state: &State,
@@ -247,10 +275,8 @@ fn alert_segs(
     }
     if c.state > 0 {
         segs.push(seg(" ", text));
-        segs.push(seg(
-            pad(alert.state_word(), c.state),
-            state_style(alert, theme),
-        ));
+        let (word, style) = state_cell(state, theme, alert, c.state);
+        segs.push(seg(pad(&word, c.state), style));
     }
     segs
 }

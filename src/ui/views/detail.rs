@@ -8,6 +8,8 @@ use ratatui::style::Modifier;
 
 use super::header::severity_tag;
 use super::text::{seg, segs_width, Doc};
+use crate::core::writes::ack_words;
+use crate::core::AckState;
 use crate::core::State;
 use crate::model::duration::{format_age, format_age_long};
 use crate::model::{Alert, AlertState};
@@ -70,7 +72,19 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     // Who suppressed it and for how long belongs to "how bad", not only
     // to the section at the end.
     let mut bad = format!("{} · {}", sev.name(), a.state_word());
-    if let Some(s) = state.silences_of(a).next() {
+    let ack = state.ack_state(a);
+    if let AckState::Acked(s) = ack {
+        bad = format!("{} · {}", sev.name(), ack_words(s, state.now));
+        if !s.ack_text().is_empty() {
+            bad += &format!(" ({})", s.ack_text());
+        }
+    } else if let AckState::Ended(s) = ack {
+        bad += &format!(
+            " · ACK ENDED {} ago (was acked by {}): unacknowledged again",
+            format_age_long((state.now - s.ends_at).num_seconds()),
+            s.created_by
+        );
+    } else if let Some(s) = state.silences_of(a).next() {
         let left = (s.ends_at - state.now).num_seconds();
         bad += &format!(" by {} ({} left)", s.created_by, format_age_long(left));
     } else if let Some(x) = a

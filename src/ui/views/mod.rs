@@ -5,9 +5,12 @@
 //! (2 rows from 16 rows, else 1). Below 3 rows only the body is drawn.
 
 pub mod alerts;
+pub mod confirm;
 pub mod detail;
 pub mod header;
 pub mod help;
+pub mod silence_form;
+pub mod silences;
 pub mod status;
 pub mod text;
 
@@ -59,7 +62,7 @@ pub fn list_rows(area: Rect) -> usize {
 pub fn scroll_limit(state: &State, theme: &Theme, keymap: &Keymap, area: Rect) -> u16 {
     let body = areas(area).body;
     let lines = match state.pane {
-        Pane::Alerts => return 0,
+        Pane::Alerts | Pane::Silences => return 0,
         Pane::Detail => detail::doc(state, theme, body.width).lines.len(),
         Pane::Help => help::doc(state, theme, keymap, body.width).lines.len(),
     };
@@ -90,6 +93,24 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
         Pane::Alerts => alerts::render(state, theme, a.body, buf),
         Pane::Detail => detail::render(state, theme, a.body, buf),
         Pane::Help => help::render(state, theme, keymap, a.body, buf),
+        Pane::Silences => silences::render(state, theme, &silences_hint(keymap), a.body, buf),
+    }
+    if state.form.is_some() {
+        silence_form::render(state, theme, a.body, buf);
     }
     status::render(state, theme, a.status, buf);
+    confirm::render(state, theme, area, buf);
+}
+
+/// The silences pane's keys, from the key map in force.
+fn silences_hint(keymap: &Keymap) -> String {
+    let k = |a| keymap.keys_for(a);
+    format!(
+        "{} expire · {} extend · {} edit · {} filter · {} back",
+        k(Action::Expire),
+        k(Action::Extend),
+        k(Action::Open),
+        k(Action::Filter),
+        k(Action::Back)
+    )
 }

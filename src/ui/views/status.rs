@@ -103,8 +103,9 @@ fn tail(s: &str, max: usize) -> String {
 fn input_line(state: &State, theme: &Theme, w: usize) -> Option<Vec<Seg>> {
     let line = state.input.as_ref()?;
     let prompt = match line.kind {
-        InputKind::Filter => "/",
+        InputKind::Filter | InputKind::SilenceFilter => "/",
         InputKind::Command => ":",
+        InputKind::Extend => "extend by (30m, 2h, 1d): ",
     };
     // Long input shows its end, where the cursor is; the error, when there
     // is one, keeps at least half of the row.

@@ -1,0 +1,53 @@
+//! A yes/no question in a box over the screen, before a write goes out.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::{Block, Clear, Widget};
+
+use super::text::{put_segs, seg, wrap};
+use crate::core::State;
+use crate::ui::theme::Theme;
+
+pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let Some(c) = &state.confirm else { return };
+    if area.width < 4 || area.height < 3 {
+        return;
+    }
+    let w = area.width.saturating_sub(4).min(76).max(4);
+    let inner_w = w.saturating_sub(4) as usize;
+    let mut lines: Vec<String> = Vec::new();
+    for l in &c.lines {
+        lines.extend(wrap(&crate::sanitize::line(l), inner_w.max(1)));
+    }
+    let h = (lines.len() as u16 + 4).min(area.height);
+    let x = area.x + (area.width - w) / 2;
+    let y = area.y + (area.height - h) / 2;
+    let rect = Rect::new(x, y, w, h);
+    Clear.render(rect, buf);
+    Block::bordered()
+        .border_style(theme.border)
+        .style(theme.text)
+        .render(rect, buf);
+    let inner = Rect::new(x + 2, y + 1, w.saturating_sub(4), h.saturating_sub(2));
+    put_segs(buf, inner, inner.y, &[seg(c.title.clone(), theme.title)]);
+    for (i, l) in lines.iter().enumerate() {
+        let row = inner.y + 1 + i as u16;
+        if row + 1 >= inner.bottom() {
+            break;
+        }
+        put_segs(buf, inner, row, &[seg(l.clone(), theme.text)]);
+    }
+    put_segs(
+        buf,
+        inner,
+        inner.bottom().saturating_sub(1),
+        &[
+            seg("y", theme.key),
+            seg(" yes, send it   ", theme.text),
+            seg("n", theme.key),
+            seg("/", theme.dim),
+            seg("Esc", theme.key),
+            seg(" no", theme.text),
+        ],
+    );
+}
