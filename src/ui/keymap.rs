@@ -299,7 +299,7 @@ mod tests {
         release.kind = KeyEventKind::Release;
         assert_eq!(km.action(&release), None);
         assert_eq!(
-            km.action(&press(KeyCode::Char('x'), KeyModifiers::NONE)),
+            km.action(&press(KeyCode::Char('w'), KeyModifiers::NONE)),
             None
         );
     }
