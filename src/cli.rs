@@ -61,6 +61,15 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Print the current alerts once and exit (0 ok, 1 error, 3 partial)
     Alerts(AlertsArgs),
+    /// Acknowledge alerts: a short `ACK!` silence in every cluster
+    #[command(after_help = ACK_EXAMPLES)]
+    Ack(AckArgs),
+    /// Remove acks: expire the `ACK!` silences for these matchers or their alerts
+    #[command(after_help = UNACK_EXAMPLES)]
+    Unack(UnackArgs),
+    /// Add, list, expire and extend silences (like `amtool silence`)
+    #[command(subcommand)]
+    Silence(SilenceCommand),
 }
 
 #[derive(Debug, Args)]
@@ -79,4 +88,134 @@ pub struct AlertsArgs {
 pub enum Output {
     Table,
     Json,
+}
+
+const ACK_EXAMPLES: &str = "Examples:\n  \
+    oncall ack ModelServerDown\n  \
+    oncall ack 'alertname=\"ModelServerDown\",instance=\"gpu-node-07\"' --comment 'on it'\n  \
+    oncall ack alertname=ModelServerDown instance=gpu-node-07 --duration 30m\n\n\
+    Acking is idempotent: when an active ack with the same matchers exists, its id\n\
+    is printed and nothing is created. Prints the id of the ack that stands (with\n\
+    several clusters: CLUSTER ID, one line per cluster).";
+
+const UNACK_EXAMPLES: &str = "Examples:\n  \
+    oncall unack ModelServerDown\n  \
+    oncall unack 'alertname=\"ModelServerDown\",instance=\"gpu-node-07\"'\n\n\
+    Expires every active ack (a silence whose comment starts with ACK!) whose\n\
+    matchers are these, in any order, or that covers an alert these matchers\n\
+    select. Prints the expired ids; exits 1 when there was nothing to unack.";
+
+const SILENCE_ADD_EXAMPLES: &str = "Examples:\n  \
+    oncall silence add 'alertname=\"FeatureDataDrift\"' --duration 4h --comment 'retraining, JIRA-123'\n  \
+    oncall silence add alertname=GPUMemoryNearlyFull instance=~'gpu-node-0[78]' \\\n      \
+    --end '2026-12-01 09:00' --comment 'node maintenance'\n\n\
+    Prints the new silence's id (with several clusters: CLUSTER ID).";
+
+/// `oncall ack` / `oncall silence add` take matchers as one string or as
+/// several arguments, joined with `,` (as amtool does).
+#[derive(Debug, Args)]
+pub struct MatcherArgs {
+    /// Matchers: 'alertname="X",job="y"' or alertname=X job=y (a bare word = alertname)
+    #[arg(required = true, value_name = "MATCHERS")]
+    pub matchers: Vec<String>,
+}
+
+impl MatcherArgs {
+    pub fn joined(&self) -> String {
+        self.matchers.join(",")
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct AckArgs {
+    #[command(flatten)]
+    pub matchers: MatcherArgs,
+    /// How long the ack lasts [default: config `ack.duration`, else 15m]
+    #[arg(long, short = 'd', value_name = "DURATION")]
+    pub duration: Option<String>,
+    /// Why, or what you are doing (stored as `ACK! <comment>`)
+    #[arg(long, short = 'c', value_name = "TEXT")]
+    pub comment: Option<String>,
+    /// Who acks [default: config `author`, else $USER]
+    #[arg(long, short = 'a', value_name = "NAME")]
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnackArgs {
+    #[command(flatten)]
+    pub matchers: MatcherArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SilenceCommand {
+    /// Create a silence and print its id
+    #[command(after_help = SILENCE_ADD_EXAMPLES)]
+    Add(SilenceAddArgs),
+    /// List silences (active and pending; --expired for all)
+    #[command(
+        after_help = "Examples:\n  oncall silence list\n  oncall silence list --filter alertname=ModelServerDown\n  \
+            oncall silence list --expired --output json | jq '.[] | select(.ack)'"
+    )]
+    List(SilenceListArgs),
+    /// Expire silences by id (exit 3 when some could not be expired)
+    #[command(
+        after_help = "Examples:\n  oncall silence expire 8d9c1f0e-6b1a-4c4e-9a57-0f3d1b2c3d4e\n  \
+            oncall silence list --output json | jq -r '.[].id' | xargs oncall silence expire"
+    )]
+    Expire(SilenceExpireArgs),
+    /// Push a silence's end further; prints its id and new end
+    #[command(
+        after_help = "Examples:\n  oncall silence extend 8d9c1f0e-6b1a-4c4e-9a57-0f3d1b2c3d4e --duration 1h\n\n\
+            The end moves by DURATION (from now, if the silence has ended; Alertmanager\n\
+            then makes a new silence, whose id is printed)."
+    )]
+    Extend(SilenceExtendArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceAddArgs {
+    #[command(flatten)]
+    pub matchers: MatcherArgs,
+    /// How long from now [default: config `silences.duration`, else 2h]
+    #[arg(long, short = 'd', value_name = "DURATION", conflicts_with = "end")]
+    pub duration: Option<String>,
+    /// When it ends: RFC3339 or 'YYYY-MM-DD HH:MM' (UTC)
+    #[arg(long, value_name = "TIME")]
+    pub end: Option<String>,
+    /// Why (required unless the config says `silences: {require_comment: false}`)
+    #[arg(long, short = 'c', value_name = "TEXT")]
+    pub comment: Option<String>,
+    /// Who silences [default: config `author`, else $USER]
+    #[arg(long, short = 'a', value_name = "NAME")]
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceListArgs {
+    #[arg(long, short = 'o', value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Include expired silences
+    #[arg(long)]
+    pub expired: bool,
+    /// Only silences whose matchers satisfy these (as amtool silence query)
+    #[arg(long, value_name = "MATCHERS")]
+    pub filter: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceExpireArgs {
+    /// Silence ids
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SilenceExtendArgs {
+    /// Silence id
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// How much longer, e.g. 1h
+    #[arg(long, short = 'd', value_name = "DURATION")]
+    pub duration: String,
 }

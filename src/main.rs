@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use oncall::app::{self, Settings};
-use oncall::cli::{Cli, Command};
+use oncall::cli::{Cli, Command, SilenceCommand};
 use oncall::{commands, config, source, ui};
 
 fn main() -> ExitCode {
@@ -41,6 +41,17 @@ fn main() -> ExitCode {
             }
             runtime.block_on(commands::alerts::run(&settings, &args))
         }
+        Some(Command::Ack(args)) => runtime.block_on(commands::ack::ack(&settings, &args)),
+        Some(Command::Unack(args)) => runtime.block_on(commands::ack::unack(&settings, &args)),
+        Some(Command::Silence(cmd)) => runtime.block_on(async {
+            use commands::silence;
+            match cmd {
+                SilenceCommand::Add(a) => silence::add(&settings, &a).await,
+                SilenceCommand::List(a) => silence::list(&settings, &a).await,
+                SilenceCommand::Expire(a) => silence::expire(&settings, &a).await,
+                SilenceCommand::Extend(a) => silence::extend(&settings, &a).await,
+            }
+        }),
         None => {
             if settings.sources.is_empty() && !offer_demo(&mut settings) {
                 return ExitCode::from(1);

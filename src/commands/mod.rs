@@ -1,2 +1,5 @@
-//! One-shot commands (`oncall alerts`, ...).
+//! One-shot commands (`oncall alerts`, `ack`, `unack`, `silence ...`).
+pub mod ack;
 pub mod alerts;
+pub mod silence;
+pub mod write;

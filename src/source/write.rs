@@ -36,7 +36,7 @@ impl fmt::Display for WriteError {
             .iter()
             .map(|(member, e)| match e {
                 SourceError::Status { status, snippet } => {
-                    format!("{status} from {member}: {}", snippet.trim_matches('"'))
+                    format!("{status} from {member}: {}", server_words(snippet))
                 }
                 other => format!("{member}: {other}"),
             })
@@ -50,6 +50,21 @@ impl fmt::Display for WriteError {
 }
 
 impl std::error::Error for WriteError {}
+
+/// Alertmanager's error bodies are JSON: a string, or `{code, message}`.
+/// The words inside, unescaped (a clipped snippet is not valid JSON).
+fn server_words(snippet: &str) -> String {
+    if let Ok(words) = serde_json::from_str::<String>(snippet) {
+        return words;
+    }
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(snippet) {
+        if let Some(message) = v.get("message").and_then(|m| m.as_str()) {
+            return message.to_string();
+        }
+    }
+    let s = snippet.strip_prefix('"').unwrap_or(snippet);
+    s.replace("\\\"", "\"")
+}
 
 /// A 4xx other than "not found" (the next member may know the silence) or
 /// "too many requests" is the same on every member: no point retrying.
@@ -559,6 +574,15 @@ mod tests {
             "am-eu-1: cannot connect: connection refused; 400 from am-eu-2: silence invalid: matcher value empty"
         );
         assert!(!worth_another_member(&e.attempts[1].1));
+        assert_eq!(
+            server_words(r#""invalid label name \"a-b\"""#),
+            r#"invalid label name "a-b""#
+        );
+        assert_eq!(
+            server_words(r#"{"code":601,"message":"must be of type uuid: \"x\""}"#),
+            r#"must be of type uuid: "x""#
+        );
+        assert_eq!(server_words(r#""clipped \"a-b…"#), r#"clipped "a-b…"#);
         assert!(worth_another_member(&e.attempts[0].1));
         assert_eq!(path_segment("ab-12/../x"), "ab-12%2F%2E%2E%2Fx");
     }

@@ -2,6 +2,8 @@
 //! processes on free loopback ports, killed when the guards drop.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

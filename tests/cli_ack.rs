@@ -1,0 +1,225 @@
+//! `oncall ack` / `oncall unack` against a real Alertmanager HA pair,
+//! checking what both members hold afterwards.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::cli::{
+    active_acks, alert_status, am_flags, args, fire, oncall, silences, stderr, stdout, wait_gossip,
+    Home,
+};
+use common::{eventually, Alertmanagers};
+use serde_json::{json, Value};
+
+/// The matchers of a silence as `name=value` strings, sorted.
+fn matcher_pairs(s: &Value) -> Vec<String> {
+    let mut v: Vec<String> = s["matchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            format!(
+                "{}={}",
+                m["name"].as_str().unwrap(),
+                m["value"].as_str().unwrap()
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ack_is_one_silence_on_both_members_idempotent_and_unack_restores_the_alert() {
+    let ams = Alertmanagers::start(2);
+    let flags = am_flags(&ams);
+    fire(
+        &ams,
+        json!({"alertname": "DiskFull", "instance": "db1", "severity": "critical"}),
+    )
+    .await;
+
+    let out = oncall(&args(&["ack", "DiskFull", "--comment", "on it"], &flags));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let id = stdout(&out).trim().to_string();
+    assert_eq!(id.len(), 36, "one id, as amtool prints: {id:?}");
+
+    for url in &ams.urls {
+        let (acks, state) = eventually(
+            "one ack on both members, the alert suppressed",
+            Duration::from_secs(20),
+            || {
+                let id = id.clone();
+                async move {
+                    let acks = active_acks(url).await?;
+                    let (state, by) = alert_status(url, "DiskFull").await?;
+                    if acks.len() == 1 && state == "suppressed" && by.contains(&json!(id)) {
+                        Ok((acks, state))
+                    } else {
+                        Err(format!("{url}: acks {acks:?}, alert {state} by {by:?}"))
+                    }
+                }
+            },
+        )
+        .await;
+        assert_eq!(acks[0]["id"], id.as_str());
+        assert_eq!(acks[0]["comment"], "ACK! on it");
+        assert_eq!(acks[0]["createdBy"], "tester");
+        assert_eq!(matcher_pairs(&acks[0]), ["alertname=DiskFull"]);
+        assert_eq!(state, "suppressed");
+        // About 15 minutes (the default ack duration).
+        let ends: chrono::DateTime<chrono::Utc> =
+            acks[0]["endsAt"].as_str().unwrap().parse().unwrap();
+        let left = (ends - chrono::Utc::now()).num_seconds();
+        assert!((13 * 60..=15 * 60).contains(&left), "{left}s left");
+    }
+
+    // Again: the same id, nothing new on either member.
+    let again = oncall(&args(&["ack", "alertname=DiskFull"], &flags));
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(stdout(&again).trim(), id);
+    assert!(
+        stderr(&again).contains("already acknowledged by tester"),
+        "{}",
+        stderr(&again)
+    );
+    for url in &ams.urls {
+        assert_eq!(
+            silences(url).await.unwrap().len(),
+            1,
+            "{url} holds one silence"
+        );
+    }
+
+    let out = oncall(&args(&["unack", "DiskFull"], &flags));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), id);
+    for url in &ams.urls {
+        eventually(
+            "the ack expired and the alert active again",
+            Duration::from_secs(20),
+            || async move {
+                let acks = active_acks(url).await?;
+                let (state, _) = alert_status(url, "DiskFull").await?;
+                if acks.is_empty() && state == "active" {
+                    Ok(())
+                } else {
+                    Err(format!("{url}: acks {acks:?}, alert {state}"))
+                }
+            },
+        )
+        .await;
+    }
+
+    let out = oncall(&args(&["unack", "DiskFull"], &flags));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("nothing to unack"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unack_finds_the_ack_covering_an_alert_and_leaves_other_silences() {
+    let ams = Alertmanagers::start(1);
+    let flags = am_flags(&ams);
+    fire(
+        &ams,
+        json!({"alertname": "ModelServerDown", "instance": "gpu-node-07"}),
+    )
+    .await;
+    // Acked by its labels (karma acks this way); unacked by instance alone.
+    let out = oncall(&args(
+        &[
+            "ack",
+            "alertname=ModelServerDown",
+            "instance=gpu-node-07",
+            "--duration",
+            "5m",
+        ],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ack = stdout(&out).trim().to_string();
+    let plain = ams
+        .create_silence(0, json!([{"name": "instance", "value": "gpu-node-07", "isRegex": false, "isEqual": true}]), "bob", "maintenance")
+        .await;
+    let out = oncall(&args(&["unack", "instance=\"gpu-node-07\""], &flags));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), ack);
+    let held = silences(&ams.urls[0]).await.unwrap();
+    let state = |id: &str| held.iter().find(|s| s["id"] == id).unwrap()["status"]["state"].clone();
+    assert_eq!(state(&ack), "expired");
+    assert_eq!(
+        state(&plain),
+        "active",
+        "a silence that is not an ack stays"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_acks_through_both_members_leave_exactly_one() {
+    let ams = Alertmanagers::start(2);
+    wait_gossip(&ams).await;
+    let homes = [Home::new(), Home::new()];
+    for name in ["RaceA", "RaceB", "RaceC"] {
+        let matchers = format!("alertname=\"{name}\",team=\"ml\"");
+        // Started together, each knowing one member only, as two engineers'
+        // consoles on either side of a load balancer might.
+        let procs: Vec<_> = (0..2)
+            .map(|i| {
+                homes[i]
+                    .command(&[
+                        "ack",
+                        &matchers,
+                        "--alertmanager",
+                        &ams.urls[i],
+                        "--author",
+                        &format!("eng{i}"),
+                    ])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let printed: Vec<String> = procs
+            .into_iter()
+            .map(|p| {
+                let o = p.wait_with_output().unwrap();
+                assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+                stdout(&o).trim().to_string()
+            })
+            .collect();
+        let wanted = format!("alertname={name}");
+        for url in &ams.urls {
+            let survivor = eventually(
+                "exactly one active ack on each member",
+                Duration::from_secs(20),
+                || {
+                    let wanted = wanted.clone();
+                    async move {
+                        let acks: Vec<Value> = active_acks(url)
+                            .await?
+                            .into_iter()
+                            .filter(|s| matcher_pairs(s).contains(&wanted))
+                            .collect();
+                        match acks.as_slice() {
+                            [one] => Ok(one["id"].as_str().unwrap().to_string()),
+                            _ => Err(format!("{url}: {acks:?}")),
+                        }
+                    }
+                },
+            )
+            .await;
+            assert_eq!(
+                printed,
+                [survivor.clone(), survivor],
+                "both consoles report the ack that stands"
+            );
+        }
+    }
+}
