@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use oncall::core::silence_form::Field;
 use oncall::core::update::{FormKey, InputEdit};
-use oncall::core::{update, Action, AckState, Effect, Msg, Pane, State, StatusLevel};
+use oncall::core::{update, AckState, Action, Effect, Msg, Pane, State, StatusLevel};
 use oncall::model::{Alert, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState};
 use oncall::source::write::{WriteOp, WriteReport, WriteRequest};
 use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
@@ -28,11 +28,19 @@ fn spec(name: &str, cluster: &str) -> SourceSpec {
 }
 
 fn alert(name: &str, instance: &str) -> Alert {
-    let labels: Labels = [("alertname", name), ("severity", "critical"), ("instance", instance)]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Alert::new(labels, AlertState::Firing, t0() - chrono::Duration::minutes(5))
+    let labels: Labels = [
+        ("alertname", name),
+        ("severity", "critical"),
+        ("instance", instance),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    Alert::new(
+        labels,
+        AlertState::Firing,
+        t0() - chrono::Duration::minutes(5),
+    )
 }
 
 fn ack_silence(id: &str, a: &Alert, ends_in_min: i64, by: &str) -> Silence {
@@ -59,7 +67,9 @@ fn state_with(alerts: Vec<Alert>, silences: Vec<Silence>) -> State {
         Msg::Polled {
             source: 1,
             at: t0(),
-            result: Err(oncall::source::SourceError::Connect("connection refused".into())),
+            result: Err(oncall::source::SourceError::Connect(
+                "connection refused".into(),
+            )),
         },
     );
     s
@@ -129,14 +139,27 @@ fn ack_writes_one_ack_silence_to_the_alerts_cluster_healthy_member_first() {
     assert_eq!(w.jobs.len(), 1, "one cluster holds the alert");
     let (cluster, op) = &w.jobs[0];
     assert_eq!(cluster.name, "eu");
-    assert_eq!(cluster.members, vec![0, 1], "both members, the healthy one first");
-    let WriteOp::Ack(d) = op else { panic!("not an ack: {op:?}") };
+    assert_eq!(
+        cluster.members,
+        vec![0, 1],
+        "both members, the healthy one first"
+    );
+    let WriteOp::Ack(d) = op else {
+        panic!("not an ack: {op:?}")
+    };
     assert!(d.comment.starts_with("ACK! "), "{}", d.comment);
     assert_eq!(d.created_by, "alice");
     assert_eq!(d.ends_at - d.starts_at, chrono::Duration::minutes(15));
     assert_eq!(d.matchers.len(), 3);
-    assert!(d.matchers.iter().all(|m| m.op == MatchOp::Eq && m.matches(&a.labels)));
-    assert!(status(&s).contains("acking ModelServerDown"), "{}", status(&s));
+    assert!(d
+        .matchers
+        .iter()
+        .all(|m| m.op == MatchOp::Eq && m.matches(&a.labels)));
+    assert!(
+        status(&s).contains("acking ModelServerDown"),
+        "{}",
+        status(&s)
+    );
     assert_eq!(s.writes_in_flight, 1);
 }
 
@@ -147,20 +170,32 @@ fn acking_an_acked_alert_sends_nothing_and_says_who_acked() {
     assert!(matches!(s.ack_state(&s.alerts[0]), AckState::Acked(x) if x.id == "s1"));
     let effects = update(&mut s, Msg::Action(Action::Ack));
     assert!(effects.is_empty(), "{effects:?}");
-    assert_eq!(status(&s), "ModelServerDown is already acked by bob, 12m left");
+    assert_eq!(
+        status(&s),
+        "ModelServerDown is already acked by bob, 12m left"
+    );
 }
 
 #[test]
 fn a_group_ack_selects_exactly_its_alerts() {
-    let (a, b) = (alert("ModelServerDown", "a:1"), alert("ModelServerDown", "b.1"));
+    let (a, b) = (
+        alert("ModelServerDown", "a:1"),
+        alert("ModelServerDown", "b.1"),
+    );
     let other = alert("ModelServerDown", "ab:1");
     let mut s = state_with(vec![a.clone(), b.clone()], vec![]);
     s.cursor = 0; // the group row
     let w = only_write(update(&mut s, Msg::Action(Action::Ack)));
-    let WriteOp::Ack(d) = &w.jobs[0].1 else { panic!() };
+    let WriteOp::Ack(d) = &w.jobs[0].1 else {
+        panic!()
+    };
     let sel = |x: &Alert| d.matchers.iter().all(|m| m.matches(&x.labels));
     assert!(sel(&a) && sel(&b));
-    assert!(!sel(&other), "the regex is escaped and anchored: {:?}", d.matchers);
+    assert!(
+        !sel(&other),
+        "the regex is escaped and anchored: {:?}",
+        d.matchers
+    );
     assert!(w.what.contains("2 alerts"), "{}", w.what);
 }
 
@@ -188,7 +223,12 @@ fn an_ack_that_runs_out_while_firing_is_flagged_and_said() {
     assert!(matches!(s.ack_state(&s.alerts[0]), AckState::Ended(_)));
     let (level, text, _) = s.status.clone().unwrap();
     assert_eq!(level, StatusLevel::Warn);
-    assert!(text.contains("ack ended: ModelServerDown is firing and unacknowledged again (was acked by bob)"), "{text}");
+    assert!(
+        text.contains(
+            "ack ended: ModelServerDown is firing and unacknowledged again (was acked by bob)"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -197,7 +237,10 @@ fn resolve_asks_first_and_warns_that_prometheus_resends() {
     let mut s = state_with(vec![a], vec![]);
     assert!(update(&mut s, Msg::Action(Action::Resolve)).is_empty());
     let c = s.confirm.clone().expect("a question");
-    assert!(c.lines.join(" ").contains("Prometheus sends it again"), "{c:?}");
+    assert!(
+        c.lines.join(" ").contains("Prometheus sends it again"),
+        "{c:?}"
+    );
     assert!(update(&mut s, Msg::Confirm(false)).is_empty());
     assert!(s.confirm.is_none());
     update(&mut s, Msg::Action(Action::Resolve));
@@ -220,7 +263,10 @@ fn read_only_refuses_every_write_in_one_place() {
     ] {
         let effects = update(&mut s, Msg::Action(action));
         assert!(effects.is_empty(), "{action:?}: {effects:?}");
-        assert_eq!(status(&s), format!("read-only mode: {} refused", action.name()));
+        assert_eq!(
+            status(&s),
+            format!("read-only mode: {} refused", action.name())
+        );
         assert!(s.form.is_none() && s.confirm.is_none() && s.input.is_none());
     }
     // Enter on a silence would edit it: refused too.
@@ -259,25 +305,41 @@ fn type_text(s: &mut State, text: &str) {
 
 #[test]
 fn the_silence_form_is_prefilled_previewed_validated_and_sent() {
-    let (a, b) = (alert("ModelServerDown", "a:1"), alert("ModelServerDown", "b:1"));
+    let (a, b) = (
+        alert("ModelServerDown", "a:1"),
+        alert("ModelServerDown", "b:1"),
+    );
     let mut s = state_with(vec![a, b], vec![]);
     select(&mut s, "a:1");
     update(&mut s, Msg::Action(Action::Silence));
     let f = s.form.clone().expect("the form opens");
     assert_eq!(f.matchers.len(), 3, "one line per label");
     assert_eq!(f.matched.len(), 1, "selects the one alert");
-    assert_eq!(f.clusters, vec![("eu".to_string(), true), ("us".to_string(), false)]);
+    assert_eq!(
+        f.clusters,
+        vec![("eu".to_string(), true), ("us".to_string(), false)]
+    );
 
     // Drop the instance: both alerts are selected.
     focus(&mut s, Field::Matcher(1));
-    assert_eq!(s.form.as_ref().unwrap().matchers[1].matcher.name, "instance");
+    assert_eq!(
+        s.form.as_ref().unwrap().matchers[1].matcher.name,
+        "instance"
+    );
     update(&mut s, Msg::Form(FormKey::Toggle));
     assert_eq!(s.form.as_ref().unwrap().matched.len(), 2);
 
     // No comment yet: refused, nothing sent, the form says why.
     focus(&mut s, Field::Submit);
     assert!(update(&mut s, Msg::Form(FormKey::Enter)).is_empty());
-    assert!(s.form.as_ref().unwrap().error.as_ref().unwrap().contains("comment is required"));
+    assert!(s
+        .form
+        .as_ref()
+        .unwrap()
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("comment is required"));
 
     focus(&mut s, Field::Comment);
     type_text(&mut s, "db failover");
@@ -292,12 +354,19 @@ fn the_silence_form_is_prefilled_previewed_validated_and_sent() {
     let w = only_write(update(&mut s, Msg::Form(FormKey::Enter)));
     assert!(w.from_form);
     assert_eq!(w.jobs.len(), 2, "both selected clusters");
-    let WriteOp::Silence(d) = &w.jobs[0].1 else { panic!() };
+    let WriteOp::Silence(d) = &w.jobs[0].1 else {
+        panic!()
+    };
     assert_eq!(d.comment, "db failover");
     assert_eq!(d.ends_at - d.starts_at, chrono::Duration::minutes(30));
     assert_eq!(d.matchers.len(), 3, "the dropped matcher is not sent");
-    assert!(d.matchers.contains(&Matcher::new("job", MatchOp::Re, "api|web").unwrap()));
-    assert!(s.form.as_ref().unwrap().submitting, "the form waits for the answer");
+    assert!(d
+        .matchers
+        .contains(&Matcher::new("job", MatchOp::Re, "api|web").unwrap()));
+    assert!(
+        s.form.as_ref().unwrap().submitting,
+        "the form waits for the answer"
+    );
 
     // One cluster failed: the form stays, with the reason, and so does the status.
     let report = WriteReport {
@@ -305,14 +374,23 @@ fn the_silence_form_is_prefilled_previewed_validated_and_sent() {
         from_form: true,
         results: vec![
             ("eu".into(), Ok("silence 1234abcd created".into())),
-            ("us".into(), Err("400 from us-1: silence invalid: bad matcher".into())),
+            (
+                "us".into(),
+                Err("400 from us-1: silence invalid: bad matcher".into()),
+            ),
         ],
     };
     let effects = update(&mut s, Msg::Wrote(report));
     assert_eq!(effects, vec![Effect::RefreshNow]);
     let text = status(&s);
-    assert!(text.contains("failed: us: 400 from us-1: silence invalid: bad matcher"), "{text}");
-    assert!(text.contains("done: eu: silence 1234abcd created"), "{text}");
+    assert!(
+        text.contains("failed: us: 400 from us-1: silence invalid: bad matcher"),
+        "{text}"
+    );
+    assert!(
+        text.contains("done: eu: silence 1234abcd created"),
+        "{text}"
+    );
     assert_eq!(s.status.as_ref().unwrap().0, StatusLevel::Error);
     let f = s.form.as_ref().expect("kept open");
     assert!(!f.submitting && f.error.is_some());
@@ -328,10 +406,21 @@ fn silences_pane_lists_filters_expires_after_yes_and_extends() {
     old.state = SilenceState::Expired;
     let mut other = ack_silence("s-maint", &a, 90, "dave");
     other.comment = "maintenance window".into();
-    let mut s = state_with(vec![a.clone()], vec![ack_silence("s-ack", &a, 12, "bob"), other, old]);
+    let mut s = state_with(
+        vec![a.clone()],
+        vec![ack_silence("s-ack", &a, 12, "bob"), other, old],
+    );
     update(&mut s, Msg::Action(Action::Silences));
-    let ids: Vec<&str> = s.silence_rows.iter().map(|&i| s.silences[i].id.as_str()).collect();
-    assert_eq!(ids, ["s-ack", "s-maint", "s-old"], "active by end, then ended");
+    let ids: Vec<&str> = s
+        .silence_rows
+        .iter()
+        .map(|&i| s.silences[i].id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["s-ack", "s-maint", "s-old"],
+        "active by end, then ended"
+    );
     update(&mut s, Msg::Action(Action::Down));
     assert_eq!(s.selected_silence().unwrap().id, "s-maint");
 
@@ -343,7 +432,10 @@ fn silences_pane_lists_filters_expires_after_yes_and_extends() {
     assert_eq!(s.silence_rows.len(), 1);
     assert_eq!(s.selected_silence().unwrap().id, "s-maint");
 
-    assert!(update(&mut s, Msg::Action(Action::Expire)).is_empty(), "asks first");
+    assert!(
+        update(&mut s, Msg::Action(Action::Expire)).is_empty(),
+        "asks first"
+    );
     let w = only_write(update(&mut s, Msg::Confirm(true)));
     assert_eq!(w.jobs[0].1, WriteOp::Expire(vec!["s-maint".into()]));
 

@@ -172,3 +172,136 @@ async fn sigterm_and_sighup_restore_the_terminal() {
         let _ = std::fs::remove_dir_all(home);
     }
 }
+
+/// Starts the console in tmux on these Alertmanagers, with extra flags.
+fn console(tag: &str, urls: &[String], flags: &str) -> Session {
+    let home = common::temp_dir("e2e-home");
+    let name = format!("oncall-e2e-{tag}-{}", std::process::id());
+    let sources: Vec<String> = urls.iter().map(|u| format!("--alertmanager {u}")).collect();
+    let cmd = format!(
+        "env -u ALERTMANAGER_URL -u ONCALL_CONFIG HOME={h} XDG_CONFIG_HOME={h}/c XDG_STATE_HOME={h}/s USER=erin TERM=xterm-256color {bin} {src} --refresh 2s {flags}; echo EXITED=$?; sleep 30",
+        h = home.display(),
+        bin = env!("CARGO_BIN_EXE_oncall"),
+        src = sources.join(" "),
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &name,
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &cmd,
+    ]);
+    Session(name)
+}
+
+async fn server_silences(url: &str) -> Vec<serde_json::Value> {
+    reqwest::get(format!("{url}/api/v2/silences"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ack_and_a_silence_made_with_key_presses_exist_on_the_server() {
+    let ams = Alertmanagers::start(2);
+    ams.post_alerts(json!([
+        {"labels": {"alertname": "GPUMemoryExhausted", "severity": "critical", "gpu": "0", "node": "gpu-7"},
+         "annotations": {"summary": "GPU 0 at 99% memory"}},
+        {"labels": {"alertname": "FeatureStoreStale", "severity": "warning", "view": "user_txn"},
+         "annotations": {"summary": "materialized 40m ago"}},
+    ]))
+    .await;
+    let s = console("write", &ams.urls, "");
+    s.wait_for("both alerts", |t| {
+        t.contains("GPUMemoryExhausted") && t.contains("FeatureStoreStale")
+    });
+
+    // `a` on the first row (the critical): acked, shared through Alertmanager.
+    s.keys(&["g", "a"]);
+    let screen = s.wait_for("the ack on screen", |t| {
+        t.contains("acked") && t.contains("GPUMemoryExhausted: acked")
+    });
+    assert!(
+        screen.contains("acked 15m") || screen.contains("acked by erin"),
+        "{screen}"
+    );
+    let list = server_silences(&ams.urls[1]).await;
+    let acks: Vec<_> = list
+        .iter()
+        .filter(|x| {
+            x["comment"].as_str().unwrap().starts_with("ACK!") && x["status"]["state"] == "active"
+        })
+        .collect();
+    assert_eq!(acks.len(), 1, "{list:?}");
+    assert_eq!(acks[0]["createdBy"], "erin");
+
+    // `s` on the warning: drop the view label, type a comment, submit.
+    s.keys(&["G", "s"]);
+    s.wait_for("the silence form", |t| {
+        t.contains("New silence") && t.contains("Selects 1 current alert")
+    });
+    // Matchers: alertname, severity, view. Drop `view` (the third line).
+    s.keys(&["j", "j", "Space"]);
+    s.keys(&["j", "j", "j", "Enter"]); // add-matcher, Ends, Comment
+    s.keys(&["-l", "feature store backfill running"]);
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("the comment in the form", |t| {
+        t.contains("Comment    feature store backfill running")
+    });
+    assert!(screen.contains("[ ] view=\"user_txn\""), "{screen}");
+    // Enter kept the comment and moved on to Author.
+    s.keys(&["j", "j", "Enter"]); // Write to, submit
+    s.wait_for("the silence created", |t| {
+        t.contains("silence of FeatureStoreStale (+1 matchers): silence")
+    });
+    let list = server_silences(&ams.urls[0]).await;
+    let made = list
+        .iter()
+        .find(|x| x["comment"] == "feature store backfill running")
+        .unwrap_or_else(|| panic!("not on the server: {list:?}"));
+    assert_eq!(made["createdBy"], "erin");
+    assert_eq!(made["matchers"].as_array().unwrap().len(), 2);
+
+    // `S` lists both; the ack is marked.
+    s.keys(&["S"]);
+    let screen = s.wait_for("the silences pane", |t| t.contains("Silences (2)"));
+    assert!(
+        screen.contains("ACK") && screen.contains("feature store backfill running"),
+        "{screen}"
+    );
+    s.keys(&["q"]);
+    s.wait_for("a clean exit", |t| t.contains("EXITED=0"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn read_only_refuses_writes_on_screen_and_sends_nothing() {
+    let ams = Alertmanagers::start(1);
+    ams.post_alerts(json!([
+        {"labels": {"alertname": "ModelServerDown", "severity": "critical"}, "annotations": {"summary": "down"}},
+    ]))
+    .await;
+    let s = console("ro", &ams.urls, "--read-only");
+    s.wait_for("the alert and the badge", |t| {
+        t.contains("ModelServerDown") && t.contains("READ-ONLY")
+    });
+    s.keys(&["a"]);
+    s.wait_for("the refusal", |t| t.contains("read-only mode: ack refused"));
+    s.keys(&["s"]);
+    let screen = s.wait_for("the refusal", |t| {
+        t.contains("read-only mode: silence refused")
+    });
+    assert!(!screen.contains("New silence"), "{screen}");
+    s.keys(&["r"]);
+    s.wait_for("the refusal", |t| {
+        t.contains("read-only mode: resolve refused")
+    });
+    assert!(server_silences(&ams.urls[0]).await.is_empty());
+    s.keys(&["q"]);
+    s.wait_for("a clean exit", |t| t.contains("EXITED=0"));
+}

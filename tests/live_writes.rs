@@ -26,7 +26,14 @@ async fn poll_all(state: &mut State, specs: &[SourceSpec]) {
         let result = fetch_once(spec, TIMEOUT).await;
         state.now = Utc::now();
         let at = state.now;
-        update(state, Msg::Polled { source: i, at, result });
+        update(
+            state,
+            Msg::Polled {
+                source: i,
+                at,
+                result,
+            },
+        );
     }
 }
 
@@ -42,12 +49,19 @@ async fn run(state: &mut State, specs: &[SourceSpec], effects: Vec<Effect>) -> S
     }
     assert_eq!(sent, 1, "one write expected");
     poll_all(state, specs).await;
-    state.status.as_ref().map(|s| s.1.clone()).unwrap_or_default()
+    state
+        .status
+        .as_ref()
+        .map(|s| s.1.clone())
+        .unwrap_or_default()
 }
 
 /// The silences member `i` holds.
 async fn silences_on(spec: &SourceSpec) -> Vec<Silence> {
-    fetch_once(spec, TIMEOUT).await.expect("member answers").silences
+    fetch_once(spec, TIMEOUT)
+        .await
+        .expect("member answers")
+        .silences
 }
 
 fn active_acks(list: &[Silence]) -> Vec<&Silence> {
@@ -59,7 +73,11 @@ fn active_acks(list: &[Silence]) -> Vec<&Silence> {
 fn select(state: &mut State, instance: &str) {
     state.cursor = 0;
     for _ in 0..state.rows.len() {
-        if state.selected_alert().map(|a| a.labels["instance"].as_str()) == Some(instance) {
+        if state
+            .selected_alert()
+            .map(|a| a.labels["instance"].as_str())
+            == Some(instance)
+        {
             return;
         }
         update(state, Msg::Action(Action::Down));
@@ -87,7 +105,10 @@ async fn writes_from_the_console_land_on_the_ha_pair() {
     select(&mut state, "a:1");
     let effects = update(&mut state, Msg::Action(Action::Ack));
     let text = run(&mut state, &specs, effects).await;
-    assert!(text.starts_with("ack of ModelServerDown: acked (silence "), "{text}");
+    assert!(
+        text.starts_with("ack of ModelServerDown: acked (silence "),
+        "{text}"
+    );
     for spec in &specs {
         let acks = eventually(&format!("one ack on {}", spec.name), WITHIN, || async {
             let list = silences_on(spec).await;
@@ -99,11 +120,23 @@ async fn writes_from_the_console_land_on_the_ha_pair() {
         assert_eq!(acks[0].created_by, "alice");
         assert_eq!(acks[0].matchers.len(), 3);
     }
-    let a = state.alerts.iter().find(|a| a.labels["instance"] == "a:1").unwrap();
+    let a = state
+        .alerts
+        .iter()
+        .find(|a| a.labels["instance"] == "a:1")
+        .unwrap();
     assert_eq!(a.state, AlertState::Suppressed);
     assert!(matches!(state.ack_state(a), AckState::Acked(s) if s.created_by == "alice"));
-    let b = state.alerts.iter().find(|a| a.labels["instance"] == "b:1").unwrap();
-    assert_eq!(b.state, AlertState::Firing, "the ack selects exactly one alert");
+    let b = state
+        .alerts
+        .iter()
+        .find(|a| a.labels["instance"] == "b:1")
+        .unwrap();
+    assert_eq!(
+        b.state,
+        AlertState::Firing,
+        "the ack selects exactly one alert"
+    );
 
     // Acking again sends nothing.
     select(&mut state, "a:1");
@@ -114,10 +147,14 @@ async fn writes_from_the_console_land_on_the_ha_pair() {
     let text = run(&mut state, &specs, effects).await;
     assert!(text.contains("1 silence expired"), "{text}");
     for spec in &specs {
-        eventually(&format!("no active ack on {}", spec.name), WITHIN, || async {
-            let n = active_acks(&silences_on(spec).await).len();
-            (n == 0).then_some(()).ok_or(format!("{n} active acks"))
-        })
+        eventually(
+            &format!("no active ack on {}", spec.name),
+            WITHIN,
+            || async {
+                let n = active_acks(&silences_on(spec).await).len();
+                (n == 0).then_some(()).ok_or(format!("{n} active acks"))
+            },
+        )
         .await;
     }
     poll_all(&mut state, &specs).await;
@@ -147,7 +184,10 @@ async fn writes_from_the_console_land_on_the_ha_pair() {
     form_focus(&mut state, Field::Submit);
     let effects = update(&mut state, Msg::Form(FormKey::Enter));
     let text = run(&mut state, &specs, effects).await;
-    assert!(text.contains("silence of ModelServerDown (+1 matchers): silence "), "{text}");
+    assert!(
+        text.contains("silence of ModelServerDown (+1 matchers): silence "),
+        "{text}"
+    );
     assert!(state.form.is_none(), "closed after success");
     let list = silences_on(&specs[1]).await;
     let created = eventually("the form's silence on am1", WITHIN, || async {
@@ -161,8 +201,16 @@ async fn writes_from_the_console_land_on_the_ha_pair() {
     assert_eq!(created.matchers.len(), 2);
     // Once gossip has carried the silence to both members, both alerts are silenced.
     let start = std::time::Instant::now();
-    while !state.alerts.iter().all(|a| a.state == AlertState::Suppressed) {
-        assert!(start.elapsed() < WITHIN, "alerts not silenced: {:?}", state.alerts);
+    while !state
+        .alerts
+        .iter()
+        .all(|a| a.state == AlertState::Suppressed)
+    {
+        assert!(
+            start.elapsed() < WITHIN,
+            "alerts not silenced: {:?}",
+            state.alerts
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
         poll_all(&mut state, &specs).await;
     }
@@ -228,7 +276,9 @@ async fn a_refused_write_says_which_member_refused_and_why() {
     let draft = SilenceDraft {
         id: None,
         // Matches the empty string: Alertmanager answers 400.
-        matchers: vec![oncall::model::Matcher::new("job", oncall::model::MatchOp::Re, ".*").unwrap()],
+        matchers: vec![
+            oncall::model::Matcher::new("job", oncall::model::MatchOp::Re, ".*").unwrap(),
+        ],
         starts_at: now,
         ends_at: now + chrono::Duration::hours(1),
         created_by: "alice".into(),
@@ -255,14 +305,20 @@ async fn a_refused_write_says_which_member_refused_and_why() {
     // A member that is down is skipped: the other one takes the write.
     ams.kill(0);
     let mut ok = draft;
-    ok.matchers = vec![oncall::model::Matcher::new("job", oncall::model::MatchOp::Eq, "api").unwrap()];
+    ok.matchers =
+        vec![oncall::model::Matcher::new("job", oncall::model::MatchOp::Eq, "api").unwrap()];
     let req = WriteRequest {
         jobs: vec![(cluster, WriteOp::Silence(ok))],
         ..req
     };
     let report = execute(&specs, TIMEOUT, req).await;
     let (_, result) = &report.results[0];
-    assert!(result.as_ref().is_ok_and(|t| t.contains("created")), "{result:?}");
+    assert!(
+        result.as_ref().is_ok_and(|t| t.contains("created")),
+        "{result:?}"
+    );
     let on_am1 = silences_on(&specs[1]).await;
-    assert!(on_am1.iter().any(|s| s.comment == "everything" && s.state == SilenceState::Active));
+    assert!(on_am1
+        .iter()
+        .any(|s| s.comment == "everything" && s.state == SilenceState::Active));
 }

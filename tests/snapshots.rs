@@ -347,6 +347,109 @@ snap!(
     50
 );
 snap!(stale_80x24, stale_state(), 80, 24);
+snap!(acked_80x24, acked_state(), 80, 24);
+snap!(acked_200x50, acked_state(), 200, 50);
+snap!(silence_form_80x24, silence_form_state(), 80, 24);
+snap!(silence_form_120x40, silence_form_state(), 120, 40);
+snap!(silences_80x24, silences_state(), 80, 24);
+snap!(silences_200x50, silences_state(), 200, 50);
+snap!(resolve_confirm_80x24, resolve_confirm_state(), 80, 24);
+
+/// FeatureDriftDetected is acked by carol (9 minutes left); the ack of
+/// FeatureStoreStale ran out 4 minutes ago while it still fires.
+fn acked_state() -> State {
+    let mut st = state();
+    let (mut am, _, mut silences) = fixture();
+    let ack = |id: &str, a: &Alert, start: DateTime<Utc>, end: DateTime<Utc>, state| Silence {
+        id: id.into(),
+        matchers: oncall::model::label_matchers(&a.labels),
+        starts_at: start,
+        ends_at: end,
+        created_by: "carol".into(),
+        comment: "ACK! looking at the feature pipeline".into(),
+        state,
+        source: "am-eu-1".into(),
+    };
+    let drift = am
+        .iter_mut()
+        .find(|a| a.alertname() == "FeatureDriftDetected")
+        .unwrap();
+    drift.state = AlertState::Suppressed;
+    drift.silenced_by = vec!["ack-drift".into()];
+    let drift = drift.clone();
+    silences.push(ack(
+        "ack-drift",
+        &drift,
+        t(2, 21),
+        t(2, 36),
+        SilenceState::Active,
+    ));
+    let stale = am
+        .iter()
+        .find(|a| a.alertname() == "FeatureStoreStale")
+        .unwrap()
+        .clone();
+    silences.push(ack(
+        "ack-stale",
+        &stale,
+        t(2, 8),
+        t(2, 23),
+        SilenceState::Expired,
+    ));
+    update(
+        &mut st,
+        Msg::Polled {
+            source: 0,
+            at: now(),
+            result: Ok(Snapshot {
+                alerts: am,
+                silences,
+                ..Snapshot::default()
+            }),
+        },
+    );
+    st
+}
+
+/// `s` on the fraud-scorer latency alert, region dropped, a comment typed.
+fn silence_form_state() -> State {
+    use oncall::core::update::FormKey;
+    let mut st = detail_state();
+    update(&mut st, Msg::Action(Action::Silence));
+    let region = st
+        .form
+        .as_ref()
+        .unwrap()
+        .matchers
+        .iter()
+        .position(|m| m.matcher.name == "region")
+        .unwrap();
+    for _ in 0..region {
+        update(&mut st, Msg::Form(FormKey::Down));
+    }
+    update(&mut st, Msg::Form(FormKey::Toggle));
+    for _ in 0..st.form.as_ref().unwrap().matchers.len() - region + 2 {
+        update(&mut st, Msg::Form(FormKey::Down));
+    }
+    update(&mut st, Msg::Form(FormKey::Enter));
+    for c in "rollback of v42 in progress".chars() {
+        update(&mut st, Msg::Input(InputEdit::Char(c)));
+    }
+    st
+}
+
+fn silences_state() -> State {
+    let mut st = acked_state();
+    update(&mut st, Msg::Action(Action::Silences));
+    st
+}
+
+fn resolve_confirm_state() -> State {
+    let mut st = detail_state();
+    update(&mut st, Msg::Action(Action::Resolve));
+    assert!(st.confirm.is_some());
+    st
+}
 snap!(filter_error_80x24, filter_error_state(), 80, 24);
 snap!(no_match_80x24, no_match_state(), 80, 24);
 snap!(connecting_80x24, connecting_state(), 80, 24);
