@@ -1,12 +1,16 @@
 //! `State`, `Action`, `Msg`, `Effect` and `update()`: the only place state
 //! changes. Pure: no I/O, and the clock arrives in messages.
 
+pub mod act;
 pub mod action;
 pub mod filter;
+pub mod input;
 pub mod rows;
+pub mod silence_actions;
 pub mod silence_form;
 pub mod silences;
 pub mod state;
+pub mod targets;
 pub mod update;
 pub mod writes;
 

@@ -62,3 +62,11 @@ pub fn rebuild_silence_rows_keeping(state: &mut State, before: Option<String>) {
         .silence_cursor
         .min(state.silence_rows.len().saturating_sub(1));
 }
+
+impl State {
+    /// The silences pane's selected silence.
+    pub fn selected_silence(&self) -> Option<&crate::model::Silence> {
+        let i = *self.silence_rows.get(self.silence_cursor)?;
+        self.silences.get(i)
+    }
+}

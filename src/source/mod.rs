@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod demo;
 pub mod demo_writes;
 pub mod dto;
+pub mod execute;
 pub mod http;
 pub mod merge;
 pub mod poll;

@@ -2,6 +2,8 @@
 //! that stay single when two consoles ack at once, and resolving alerts.
 //! Each write goes to one member of a cluster, trying the members in turn.
 
+pub use super::execute::{execute, WriteOp, WriteReport, WriteRequest};
+
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -12,7 +14,6 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::alertmanager::silence;
-use super::cluster::Cluster;
 use super::dto::AmSilence;
 use super::http::{decode, get_json, join, read_body, send_error, HttpClient};
 use super::{SourceError, SourceSpec};
@@ -299,151 +300,6 @@ impl<'a> Members<'a> {
         }
         Ok(done)
     }
-}
-
-/// One write the console asked for, per cluster.
-#[derive(Clone, Debug, PartialEq)]
-pub enum WriteOp {
-    Ack(SilenceDraft),
-    /// Create, or replace when the draft has an id.
-    Silence(SilenceDraft),
-    Expire(Vec<String>),
-    Extend {
-        id: String,
-        by: Duration,
-    },
-    Resolve(Vec<Alert>),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct WriteRequest {
-    /// What the user did, for the status line ("ack of HighLatency").
-    pub what: String,
-    /// Came from the silence form, which stays open until the answer.
-    pub from_form: bool,
-    pub jobs: Vec<(Cluster, WriteOp)>,
-}
-
-/// The answer of each cluster: what was done, or why not.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WriteReport {
-    pub what: String,
-    pub from_form: bool,
-    pub results: Vec<(String, Result<String, String>)>,
-}
-
-/// Runs every job of a request (clusters in parallel) and reports.
-pub async fn execute(specs: &[SourceSpec], timeout: Duration, req: WriteRequest) -> WriteReport {
-    let runs = req.jobs.iter().map(|(cluster, op)| async move {
-        let members = Members::new(specs, &cluster.members, timeout);
-        (cluster.name.clone(), run(&members, op).await)
-    });
-    WriteReport {
-        what: req.what.clone(),
-        from_form: req.from_form,
-        results: futures_join_all(runs).await,
-    }
-}
-
-async fn run(members: &Members<'_>, op: &WriteOp) -> Result<String, String> {
-    let now = Utc::now();
-    let short = |id: &str| id.chars().take(8).collect::<String>();
-    match op {
-        WriteOp::Ack(draft) => {
-            let out = members
-                .ack(draft, ACK_SETTLE)
-                .await
-                .map_err(|e| e.to_string())?;
-            Ok(if out.created {
-                format!("acked (silence {})", short(&out.kept.id))
-            } else {
-                format!(
-                    "already acked by {} (silence {})",
-                    crate::sanitize::line(&out.kept.created_by),
-                    short(&out.kept.id)
-                )
-            })
-        }
-        WriteOp::Silence(draft) => {
-            let (id, _) = members.create(draft).await.map_err(|e| e.to_string())?;
-            Ok(match &draft.id {
-                Some(old) if *old != id => {
-                    format!("silence {} replaced by {}", short(old), short(&id))
-                }
-                Some(_) => format!("silence {} updated", short(&id)),
-                None => format!("silence {} created", short(&id)),
-            })
-        }
-        WriteOp::Expire(ids) => {
-            let mut failed = Vec::new();
-            for id in ids {
-                if let Err(e) = members.expire(id).await {
-                    failed.push(format!("{}: {e}", short(id)));
-                }
-            }
-            if failed.is_empty() {
-                let n = ids.len();
-                Ok(format!(
-                    "{n} silence{} expired",
-                    if n == 1 { "" } else { "s" }
-                ))
-            } else {
-                Err(failed.join("; "))
-            }
-        }
-        WriteOp::Extend { id, by } => {
-            let (new_id, end) = members
-                .extend(id, *by, now)
-                .await
-                .map_err(|e| e.to_string())?;
-            Ok(format!(
-                "silence {} now ends {}",
-                short(&new_id),
-                end.format("%Y-%m-%d %H:%M UTC")
-            ))
-        }
-        WriteOp::Resolve(alerts) => {
-            let took = members
-                .resolve(alerts, now)
-                .await
-                .map_err(|e| e.to_string())?;
-            let missed = members.specs.len() - took.len();
-            let note = if missed > 0 {
-                format!(" ({missed} member(s) unreachable: they still show it)")
-            } else {
-                String::new()
-            };
-            Ok(format!(
-                "resolved{note}; Prometheus re-sends it while its rule still fires"
-            ))
-        }
-    }
-}
-
-/// Awaits futures concurrently, keeping their order.
-async fn futures_join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
-    let mut pinned: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    let mut out: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (slot, f) in out.iter_mut().zip(pinned.iter_mut()) {
-            if slot.is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *slot = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    out.into_iter()
-        .map(|v| v.expect("every future finished"))
-        .collect()
 }
 
 /// What an ack did: `kept` is the ack that stands (ours, or one that was there first).

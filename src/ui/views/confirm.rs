@@ -13,7 +13,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if area.width < 4 || area.height < 3 {
         return;
     }
-    let w = area.width.saturating_sub(4).min(76).max(4);
+    let w = area.width.saturating_sub(4).clamp(4, 76);
     let inner_w = w.saturating_sub(4) as usize;
     let mut lines: Vec<String> = Vec::new();
     for l in &c.lines {

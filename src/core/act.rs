@@ -1,0 +1,241 @@
+//! What each action does to the state (after the keymap), with the one
+//! read-only refusal of every write.
+
+use super::filter::Filter;
+use super::rows::Row;
+use super::silences::rebuild_silence_rows;
+use super::state::{InputKind, InputLine, Pane, State, StatusLevel};
+use super::update::{rebuild, say, Effect};
+use super::{silence_actions, writes, Action};
+
+fn move_cursor(state: &mut State, delta: isize) {
+    if state.pane == Pane::Silences {
+        let last = state.silence_rows.len().saturating_sub(1) as isize;
+        state.silence_cursor =
+            (state.silence_cursor as isize + delta).clamp(0, last.max(0)) as usize;
+        return;
+    }
+    if state.pane == Pane::Detail || state.pane == Pane::Help {
+        state.scroll = (state.scroll as isize + delta).clamp(0, state.scroll_max as isize) as u16;
+        return;
+    }
+    let last = state.rows.len().saturating_sub(1) as isize;
+    state.cursor = (state.cursor as isize + delta).clamp(0, last.max(0)) as usize;
+}
+
+pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
+    // Enter on a silence edits it: a write like `s`.
+    let action = match action {
+        Action::Open if state.pane == Pane::Silences => Action::Silence,
+        a => a,
+    };
+    // The one place where read-only refuses every change to shared state.
+    if action.is_mutating() && state.read_only {
+        say(
+            state,
+            StatusLevel::Warn,
+            format!("read-only mode: {} refused", action.name()),
+        );
+        return vec![];
+    }
+    let page = state.page_rows as isize;
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Up => move_cursor(state, -1),
+        Action::Down => move_cursor(state, 1),
+        Action::PageUp => move_cursor(state, -page),
+        Action::PageDown => move_cursor(state, page),
+        Action::Top => move_cursor(state, -(isize::MAX / 2)),
+        Action::Bottom => move_cursor(state, isize::MAX / 2),
+        Action::Refresh => {
+            say(state, StatusLevel::Info, "refreshing all sources");
+            return vec![Effect::RefreshNow];
+        }
+        Action::Open => open(state),
+        Action::Back => back(state),
+        Action::NextPane => {
+            state.pane = match state.pane {
+                Pane::Alerts if state.detail.is_some() || state.selected_alert().is_some() => {
+                    state.detail = state
+                        .detail
+                        .take()
+                        .or(state.selected_alert().map(|a| a.fingerprint.clone()));
+                    Pane::Detail
+                }
+                Pane::Alerts | Pane::Detail => {
+                    rebuild_silence_rows(state);
+                    Pane::Silences
+                }
+                _ => Pane::Alerts,
+            };
+            state.scroll = 0;
+        }
+        Action::Help => {
+            if state.pane == Pane::Help {
+                state.pane = state.back_to;
+            } else {
+                state.back_to = state.pane;
+                state.pane = Pane::Help;
+                state.scroll = 0;
+            }
+        }
+        Action::Filter if state.pane == Pane::Silences => {
+            state.input = Some(InputLine {
+                kind: InputKind::SilenceFilter,
+                text: state.silence_filter.clone(),
+            });
+        }
+        Action::Filter => {
+            state.filter_before_edit = Some(state.filter.clone());
+            state.input = Some(InputLine {
+                kind: InputKind::Filter,
+                text: state.filter.source.clone(),
+            });
+            state.pane = Pane::Alerts;
+        }
+        Action::Command => {
+            state.input = Some(InputLine {
+                kind: InputKind::Command,
+                text: String::new(),
+            })
+        }
+        Action::ToggleSilenced => {
+            state.show_silenced = !state.show_silenced;
+            let word = if state.show_silenced {
+                "shown"
+            } else {
+                "hidden"
+            };
+            say(state, StatusLevel::Info, format!("silenced alerts {word}"));
+            rebuild(state);
+        }
+        Action::ToggleInhibited => {
+            state.show_inhibited = !state.show_inhibited;
+            let word = if state.show_inhibited {
+                "shown"
+            } else {
+                "hidden"
+            };
+            say(state, StatusLevel::Info, format!("inhibited alerts {word}"));
+            rebuild(state);
+        }
+        Action::CopyLink => return copy_link(state),
+        Action::Silences => {
+            if state.pane == Pane::Silences {
+                state.pane = Pane::Alerts;
+            } else {
+                state.pane = Pane::Silences;
+                rebuild_silence_rows(state);
+            }
+        }
+        Action::Ack => return writes::ack(state, ""),
+        Action::Unack => return writes::unack(state),
+        Action::Resolve => return writes::resolve(state),
+        Action::Silence => silence_actions::open_form(state),
+        Action::Expire => return silence_actions::expire(state),
+        Action::Extend if state.pane == Pane::Silences && state.selected_silence().is_some() => {
+            state.input = Some(InputLine {
+                kind: InputKind::Extend,
+                text: "1h".into(),
+            });
+        }
+        Action::Extend => say(
+            state,
+            StatusLevel::Info,
+            "extend works on a silence in the silences pane (S)",
+        ),
+        Action::Incident | Action::Runbook | Action::Note | Action::Postmortem => say(
+            state,
+            StatusLevel::Warn,
+            format!("{} is not available in this version yet", action.name()),
+        ),
+    }
+    vec![]
+}
+
+fn open(state: &mut State) {
+    match state.rows.get(state.cursor).cloned() {
+        Some(
+            Row::Alert { index }
+            | Row::Group {
+                single: Some(index),
+                ..
+            },
+        ) if state.pane == Pane::Alerts => {
+            state.detail = Some(state.alerts[index].fingerprint.clone());
+            state.pane = Pane::Detail;
+            state.scroll = 0;
+        }
+        Some(Row::Group { key, .. }) => {
+            if !state.collapsed.remove(&key) {
+                state.collapsed.insert(key);
+            }
+            rebuild(state);
+        }
+        _ => {}
+    }
+}
+
+fn back(state: &mut State) {
+    match state.pane {
+        Pane::Help => state.pane = state.back_to,
+        Pane::Detail => state.pane = Pane::Alerts,
+        Pane::Alerts if !state.filter.is_empty() => {
+            state.filter = Filter::default();
+            state.filter_error = None;
+            say(state, StatusLevel::Info, "filter cleared");
+            rebuild(state);
+        }
+        Pane::Alerts => {}
+        Pane::Silences if !state.silence_filter.is_empty() => {
+            state.silence_filter.clear();
+            say(state, StatusLevel::Info, "filter cleared");
+            rebuild_silence_rows(state);
+        }
+        Pane::Silences => state.pane = Pane::Alerts,
+    }
+}
+
+fn copy_link(state: &mut State) -> Vec<Effect> {
+    let alert = if state.pane == Pane::Detail {
+        state.detail_alert()
+    } else {
+        state.selected_alert()
+    };
+    let link = alert.and_then(|a| {
+        a.annotation("runbook_url")
+            .filter(|u| !u.is_empty())
+            .or(Some(a.generator_url.as_str()).filter(|u| !u.is_empty()))
+            .map(str::to_string)
+    });
+    match link {
+        // The clipboard is pasted into shells: only a plain http(s) URL goes there.
+        Some(url) if !is_plain_url(&url) => {
+            say(state, StatusLevel::Error, "not copied: the link is not a plain http(s) URL (it holds spaces or control characters)");
+            vec![]
+        }
+        Some(url) => {
+            say(state, StatusLevel::Info, format!("copied {url}"));
+            vec![Effect::Copy(url)]
+        }
+        None => {
+            say(
+                state,
+                StatusLevel::Warn,
+                "no runbook_url or generatorURL to copy",
+            );
+            vec![]
+        }
+    }
+}
+
+fn is_plain_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() <= 4096
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || crate::sanitize::is_format_control(c))
+}

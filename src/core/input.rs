@@ -1,0 +1,212 @@
+//! Typing: the `/` filter (applied as you type), the `:` command line, the
+//! silences filter and extend prompt, and the silence form's keys.
+
+use super::act::act;
+use super::filter::Filter;
+use super::silence_form::Field;
+use super::silences::rebuild_silence_rows;
+use super::state::{InputKind, State, StatusLevel};
+use super::update::{rebuild, say, Effect, FormKey, InputEdit};
+use super::{silence_actions, writes, Action};
+use crate::model::duration::parse_duration;
+
+pub(super) fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
+    let Some(line) = state.input.as_mut() else {
+        return vec![];
+    };
+    let kind = line.kind;
+    match edit {
+        InputEdit::Char(c) => line.text.push(c),
+        InputEdit::Backspace => {
+            line.text.pop();
+        }
+        InputEdit::ClearLine => line.text.clear(),
+        InputEdit::Cancel => {
+            state.input = None;
+            if kind == InputKind::SilenceFilter {
+                state.silence_filter.clear();
+                rebuild_silence_rows(state);
+            }
+            if kind == InputKind::Filter {
+                if let Some(f) = state.filter_before_edit.take() {
+                    state.filter = f;
+                }
+                state.filter_error = None;
+                rebuild(state);
+            }
+            return vec![];
+        }
+        InputEdit::Submit => {
+            let text = line.text.clone();
+            match kind {
+                InputKind::Command => {
+                    state.input = None;
+                    return command(state, &text);
+                }
+                InputKind::SilenceFilter => {
+                    state.input = None;
+                    return vec![];
+                }
+                InputKind::Extend => {
+                    return match parse_duration(&text) {
+                        Ok(by) => {
+                            state.input = None;
+                            silence_actions::extend(state, by)
+                        }
+                        Err(e) => {
+                            say(state, StatusLevel::Error, e.to_string());
+                            vec![]
+                        }
+                    };
+                }
+                InputKind::Filter => {}
+            }
+            if state.filter_error.is_none() {
+                state.input = None;
+                state.filter_before_edit = None;
+            }
+            return vec![];
+        }
+    }
+    let text = state
+        .input
+        .as_ref()
+        .map(|l| l.text.clone())
+        .unwrap_or_default();
+    match kind {
+        InputKind::Filter => apply_filter(state, &text),
+        InputKind::SilenceFilter => {
+            state.silence_filter = text;
+            state.silence_cursor = 0;
+            rebuild_silence_rows(state);
+        }
+        _ => {}
+    }
+    vec![]
+}
+
+pub(super) fn form_key(state: &mut State, key: FormKey) -> Vec<Effect> {
+    let Some(form) = state.form.as_mut() else {
+        return vec![];
+    };
+    form.error = None;
+    match key {
+        FormKey::Up => form.move_focus(-1),
+        FormKey::Down => form.move_focus(1),
+        FormKey::Toggle => form.toggle(),
+        FormKey::CycleOp => {
+            if let Err(e) = form.cycle_op() {
+                form.error = Some(e);
+            }
+        }
+        FormKey::Delete => form.delete(),
+        FormKey::Enter => match form.focused() {
+            Field::Submit if !form.submitting => return silence_actions::submit_form(state),
+            Field::Submit => {}
+            Field::Cluster(_) => form.toggle(),
+            _ => form.start_edit(),
+        },
+        FormKey::Cancel => {
+            state.form = None;
+            say(
+                state,
+                StatusLevel::Info,
+                "silence form closed; nothing was sent",
+            );
+            return vec![];
+        }
+    }
+    form.preview(&state.alerts);
+    vec![]
+}
+
+/// Typing into the form's focused field.
+pub(super) fn form_edit(state: &mut State, edit: InputEdit) {
+    let Some(form) = state.form.as_mut() else {
+        return;
+    };
+    let Some(text) = form.editing.as_mut() else {
+        return;
+    };
+    match edit {
+        InputEdit::Char(c) => text.push(c),
+        InputEdit::Backspace => {
+            text.pop();
+        }
+        InputEdit::ClearLine => text.clear(),
+        InputEdit::Cancel => {
+            form.editing = None;
+            form.error = None;
+        }
+        InputEdit::Submit => match form.commit_edit() {
+            Ok(()) => {
+                form.error = None;
+                if !matches!(form.focused(), Field::AddMatcher) {
+                    form.move_focus(1);
+                }
+                form.preview(&state.alerts);
+            }
+            Err(e) => form.error = Some(e),
+        },
+    }
+}
+
+/// Filters as the user types; an invalid expression keeps the last valid
+/// filter and shows the error inline.
+fn apply_filter(state: &mut State, text: &str) {
+    match Filter::parse(text) {
+        Ok(f) => {
+            state.filter = f;
+            state.filter_error = None;
+            state.cursor = 0;
+            rebuild(state);
+        }
+        Err(e) => {
+            // Half-typed input: show the filter that was in force before editing.
+            state.filter_error = Some(e.to_string());
+            if let Some(before) = state.filter_before_edit.clone() {
+                if before != state.filter {
+                    state.filter = before;
+                    rebuild(state);
+                }
+            }
+        }
+    }
+}
+
+fn command(state: &mut State, text: &str) -> Vec<Effect> {
+    let mut words = text.split_whitespace();
+    let cmd = words.next().unwrap_or("");
+    let arg = words.collect::<Vec<_>>().join(" ");
+    match cmd {
+        "" => {}
+        "q" | "quit" => return act(state, Action::Quit),
+        "group-by" | "groupby" if !arg.is_empty() => {
+            state.group_by = arg.clone();
+            state.collapsed.clear();
+            state.cursor = 0;
+            rebuild(state);
+            say(state, StatusLevel::Info, format!("grouped by {arg}"));
+        }
+        "group-by" | "groupby" => say(state, StatusLevel::Error, "usage: :group-by LABEL"),
+        "filter" => {
+            apply_filter(state, &arg);
+            if let Some(e) = state.filter_error.take() {
+                say(state, StatusLevel::Error, format!("filter: {e}"));
+            }
+        }
+        "refresh" => return act(state, Action::Refresh),
+        "silenced" => return act(state, Action::ToggleSilenced),
+        "inhibited" => return act(state, Action::ToggleInhibited),
+        "help" => return act(state, Action::Help),
+        "silences" => return act(state, Action::Silences),
+        "ack" if state.read_only => return act(state, Action::Ack),
+        "ack" => return writes::ack(state, &arg),
+        other => say(
+            state,
+            StatusLevel::Error,
+            format!("unknown command :{other} (try :group-by LABEL, :filter M, :ack TEXT, :silences, :q)"),
+        ),
+    }
+    vec![]
+}
