@@ -186,7 +186,10 @@ mod tests {
             &[a.clone(), b.clone()],
             &[b.clone(), a.clone()]
         ));
-        assert!(!same_matchers(std::slice::from_ref(&a), &[a.clone(), b.clone()]));
+        assert!(!same_matchers(
+            std::slice::from_ref(&a),
+            &[a.clone(), b.clone()]
+        ));
         let s1 = sil("zz", "ACK!", 10, 99, vec![a.clone()]);
         let s2 = sil("aa", "ACK!", 10, 99, vec![a.clone()]);
         let s3 = sil("00", "ACK!", 11, 99, vec![a]);

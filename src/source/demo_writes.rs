@@ -115,3 +115,72 @@ pub fn overlay(snap: &mut Snapshot, store: &[Silence], source: &str, now: DateTi
         })
         .collect();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::label_matchers;
+    use crate::source::cluster::Cluster;
+    use crate::source::demo;
+
+    fn req(op: WriteOp) -> WriteRequest {
+        WriteRequest {
+            what: "w".into(),
+            from_form: false,
+            jobs: vec![(
+                Cluster {
+                    name: "demo".into(),
+                    members: vec![0, 1],
+                },
+                op,
+            )],
+        }
+    }
+
+    #[test]
+    fn demo_acks_silence_the_scenario_until_expired() {
+        let started = Utc::now();
+        let now = started + chrono::Duration::seconds(30);
+        let mut store = demo::snapshot(0, started, started).silences;
+        let firing = demo::snapshot(0, started, now)
+            .alerts
+            .into_iter()
+            .find(|a| a.state == AlertState::Firing)
+            .expect("the scenario has a firing alert");
+        let draft = SilenceDraft {
+            id: None,
+            matchers: label_matchers(&firing.labels),
+            starts_at: now,
+            ends_at: now + chrono::Duration::minutes(15),
+            created_by: "alice".into(),
+            comment: "ACK! on it".into(),
+        };
+        let r = apply(&mut store, &req(WriteOp::Ack(draft.clone())), now);
+        assert!(r.results[0].1.as_ref().unwrap().starts_with("acked"));
+        let r = apply(&mut store, &req(WriteOp::Ack(draft)), now);
+        assert_eq!(r.results[0].1.as_ref().unwrap(), "already acked by alice");
+
+        let mut snap = demo::snapshot(0, started, now);
+        overlay(&mut snap, &store, "am-demo-1", now);
+        let a = snap
+            .alerts
+            .iter()
+            .find(|a| a.fingerprint == firing.fingerprint)
+            .unwrap();
+        assert_eq!(a.state, AlertState::Suppressed);
+        let ack_id = a.silenced_by[0].clone();
+        assert!(snap.silences.iter().any(|s| s.id == ack_id && s.is_ack()));
+
+        apply(&mut store, &req(WriteOp::Expire(vec![ack_id])), now);
+        let mut snap = demo::snapshot(0, started, now);
+        overlay(&mut snap, &store, "am-demo-1", now);
+        let a = snap
+            .alerts
+            .iter()
+            .find(|a| a.fingerprint == firing.fingerprint)
+            .unwrap();
+        assert_eq!(a.state, AlertState::Firing);
+        // The scenario's own silence still silences its alert.
+        assert!(snap.alerts.iter().any(|a| !a.silenced_by.is_empty()));
+    }
+}
