@@ -224,9 +224,7 @@ fn an_ack_that_runs_out_while_firing_is_flagged_and_said() {
     let (level, text, _) = s.status.clone().unwrap();
     assert_eq!(level, StatusLevel::Warn);
     assert!(
-        text.contains(
-            "ack ended: ModelServerDown is firing and unacknowledged again (was acked by bob)"
-        ),
+        text.contains("ack ran out: ModelServerDown fires unacked again (was acked by bob)"),
         "{text}"
     );
 }
@@ -381,7 +379,7 @@ fn the_silence_form_is_prefilled_previewed_validated_and_sent() {
         ],
     };
     let effects = update(&mut s, Msg::Wrote(report));
-    assert_eq!(effects, vec![Effect::RefreshNow]);
+    assert_eq!(effects, vec![Effect::RefreshNow, Effect::RefreshSoon]);
     let text = status(&s);
     assert!(
         text.contains("failed: us: 400 from us-1: silence invalid: bad matcher"),
@@ -395,6 +393,10 @@ fn the_silence_form_is_prefilled_previewed_validated_and_sent() {
     let f = s.form.as_ref().expect("kept open");
     assert!(!f.submitting && f.error.is_some());
     assert_eq!(s.writes_in_flight, 0);
+    // A filled-in form is not lost to one Esc too many.
+    update(&mut s, Msg::Form(FormKey::Cancel));
+    let f = s.form.as_ref().expect("still open after one Esc");
+    assert!(f.error.as_ref().unwrap().contains("Esc again"));
     update(&mut s, Msg::Form(FormKey::Cancel));
     assert!(s.form.is_none());
 }
@@ -459,4 +461,78 @@ fn silences_pane_lists_filters_expires_after_yes_and_extends() {
     let f = s.form.as_ref().expect("edit form");
     assert_eq!(f.id.as_deref(), Some("s-maint"));
     assert_eq!(f.comment, "maintenance window");
+}
+
+#[test]
+fn unacking_a_group_ack_from_one_alert_asks_first_and_names_the_others() {
+    let (a, b) = (
+        alert("ModelServerDown", "a:1"),
+        alert("ModelServerDown", "b:1"),
+    );
+    let mut group_ack = ack_silence("s-group", &a, 12, "tess");
+    group_ack.matchers = vec![Matcher::literal(
+        "alertname",
+        MatchOp::Eq,
+        "ModelServerDown",
+    )];
+    let mut s = state_with(vec![a, b], vec![group_ack]);
+    select(&mut s, "a:1");
+    assert!(
+        update(&mut s, Msg::Action(Action::Unack)).is_empty(),
+        "asks first"
+    );
+    let c = s.confirm.clone().expect("a question");
+    assert!(c.lines[0].contains("also covers 1 other alert"), "{c:?}");
+    let w = only_write(update(&mut s, Msg::Confirm(true)));
+    assert_eq!(w.jobs[0].1, WriteOp::Expire(vec!["s-group".into()]));
+}
+
+#[test]
+fn an_ack_removed_early_is_told_apart_from_one_that_ran_out() {
+    let a = alert("ModelServerDown", "a:1");
+    let ack = ack_silence("s1", &a, 12, "bob");
+    let mut s = state_with(vec![a.clone()], vec![ack.clone()]);
+    update(&mut s, Msg::Tick(t0() + chrono::Duration::minutes(1)));
+    let removed = Silence {
+        state: SilenceState::Expired,
+        ends_at: t0() + chrono::Duration::minutes(1),
+        ..ack
+    };
+    poll(&mut s, 0, vec![a], vec![removed]);
+    assert!(
+        status(&s)
+            .contains("ack removed: ModelServerDown fires unacked again (bob's ack was expired)"),
+        "{}",
+        status(&s)
+    );
+}
+
+#[test]
+fn extend_refuses_ended_silences_and_says_why_a_duration_is_bad() {
+    let a = alert("ModelServerDown", "a:1");
+    let mut old = ack_silence("s-old", &a, -10, "carol");
+    old.state = SilenceState::Expired;
+    let mut s = state_with(
+        vec![a.clone()],
+        vec![ack_silence("s-live", &a, 12, "bob"), old],
+    );
+    update(&mut s, Msg::Action(Action::Silences));
+    update(&mut s, Msg::Action(Action::Down));
+    assert_eq!(s.selected_silence().unwrap().id, "s-old");
+    assert!(update(&mut s, Msg::Action(Action::Extend)).is_empty());
+    assert!(s.input.is_none());
+    assert!(status(&s).contains("has ended"), "{}", status(&s));
+    update(&mut s, Msg::Action(Action::Up));
+    update(&mut s, Msg::Action(Action::Extend));
+    update(&mut s, Msg::Input(InputEdit::ClearLine));
+    for c in "soon".chars() {
+        update(&mut s, Msg::Input(InputEdit::Char(c)));
+    }
+    assert!(update(&mut s, Msg::Input(InputEdit::Submit)).is_empty());
+    assert!(s.input.is_some(), "the prompt stays open");
+    assert!(s
+        .filter_error
+        .as_ref()
+        .unwrap()
+        .contains("invalid duration"));
 }

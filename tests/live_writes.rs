@@ -255,7 +255,10 @@ async fn writes_from_the_console_land_on_the_ha_pair() {
     update(&mut state, Msg::Action(Action::Resolve));
     let effects = update(&mut state, Msg::Confirm(true));
     let text = run(&mut state, &specs, effects).await;
-    assert!(text.contains("resolved; Prometheus re-sends it"), "{text}");
+    assert!(
+        text.contains("resolved (it returns if its rule still fires)"),
+        "{text}"
+    );
     for spec in &specs {
         let alerts = fetch_once(spec, TIMEOUT).await.unwrap().alerts;
         assert!(
@@ -304,6 +307,14 @@ async fn a_refused_write_says_which_member_refused_and_why() {
 
     // A member that is down is skipped: the other one takes the write.
     ams.kill(0);
+    let port: u16 = ams.urls[0].rsplit(':').next().unwrap().parse().unwrap();
+    eventually("member 0 to stop answering", WITHIN, || async {
+        match common::http_status(port, "/-/ready") {
+            None => Ok(()),
+            Some(code) => Err(format!("still answers {code}")),
+        }
+    })
+    .await;
     let mut ok = draft;
     ok.matchers =
         vec![oncall::model::Matcher::new("job", oncall::model::MatchOp::Eq, "api").unwrap()];
@@ -313,6 +324,7 @@ async fn a_refused_write_says_which_member_refused_and_why() {
     };
     let report = execute(&specs, TIMEOUT, req).await;
     let (_, result) = &report.results[0];
+    eprintln!("{report:?}");
     assert!(
         result.as_ref().is_ok_and(|t| t.contains("created")),
         "{result:?}"
@@ -321,4 +333,69 @@ async fn a_refused_write_says_which_member_refused_and_why() {
     assert!(on_am1
         .iter()
         .any(|s| s.comment == "everything" && s.state == SilenceState::Active));
+}
+
+/// Three consoles ack the same alert at the same moment, through different
+/// members: one ack remains, and all three say which.
+#[tokio::test]
+async fn three_concurrent_acks_leave_exactly_one() {
+    use oncall::source::write::{Members, ACK_SETTLE};
+    let ams = Alertmanagers::start(2);
+    let specs = vec![ams.spec(0), ams.spec(1)];
+    for round in 0..3 {
+        let now = Utc::now();
+        let draft = |by: &str| SilenceDraft {
+            id: None,
+            matchers: vec![oncall::model::Matcher::new(
+                "alertname",
+                oncall::model::MatchOp::Eq,
+                &format!("Race{round}"),
+            )
+            .unwrap()],
+            starts_at: now,
+            ends_at: now + chrono::Duration::minutes(15),
+            created_by: by.into(),
+            comment: "ACK! race".into(),
+        };
+        let (a, b, c) = (draft("tess"), draft("bob"), draft("gina"));
+        let (m0, m1, m2) = (
+            Members::new(&specs, &[0, 1], TIMEOUT),
+            Members::new(&specs, &[1, 0], TIMEOUT),
+            Members::new(&specs, &[0, 1], TIMEOUT),
+        );
+        let (ra, rb, rc) = tokio::join!(
+            m0.ack(&a, ACK_SETTLE),
+            m1.ack(&b, ACK_SETTLE),
+            m2.ack(&c, ACK_SETTLE)
+        );
+        let kept: Vec<String> = [ra, rb, rc]
+            .into_iter()
+            .map(|r| r.expect("ack answered").kept.id)
+            .collect();
+        for spec in &specs {
+            let active: Vec<Silence> = eventually(
+                &format!("one Race{round} ack on {}", spec.name),
+                WITHIN,
+                || async {
+                    let list: Vec<Silence> = silences_on(spec)
+                        .await
+                        .into_iter()
+                        .filter(|s| {
+                            s.is_ack()
+                                && s.state == SilenceState::Active
+                                && s.matchers[0].value == format!("Race{round}")
+                        })
+                        .collect();
+                    (list.len() == 1)
+                        .then_some(list.clone())
+                        .ok_or(format!("{} active: {list:?}", list.len()))
+                },
+            )
+            .await;
+            assert!(
+                kept.iter().all(|k| *k == active[0].id),
+                "round {round}: kept {kept:?}, server {active:?}"
+            );
+        }
+    }
 }

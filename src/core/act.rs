@@ -7,6 +7,7 @@ use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, InputLine, Pane, State, StatusLevel};
 use super::update::{rebuild, say, Effect};
 use super::{silence_actions, writes, Action};
+use crate::model::SilenceState;
 
 fn move_cursor(state: &mut State, delta: isize) {
     if state.pane == Pane::Silences {
@@ -136,7 +137,21 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Resolve => return writes::resolve(state),
         Action::Silence => silence_actions::open_form(state),
         Action::Expire => return silence_actions::expire(state),
+        Action::Extend
+            if state
+                .selected_silence()
+                .is_some_and(|s| s.state_at(state.now) == SilenceState::Expired)
+                && state.pane == Pane::Silences =>
+        {
+            // Reviving a silence someone ended on purpose must be a choice.
+            say(
+                state,
+                StatusLevel::Info,
+                "that silence has ended; Enter makes a new one from it",
+            );
+        }
         Action::Extend if state.pane == Pane::Silences && state.selected_silence().is_some() => {
+            state.filter_error = None;
             state.input = Some(InputLine {
                 kind: InputKind::Extend,
                 text: "1h".into(),

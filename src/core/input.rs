@@ -23,6 +23,9 @@ pub(super) fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
         InputEdit::ClearLine => line.text.clear(),
         InputEdit::Cancel => {
             state.input = None;
+            if kind == InputKind::Extend {
+                state.filter_error = None;
+            }
             if kind == InputKind::SilenceFilter {
                 state.silence_filter.clear();
                 rebuild_silence_rows(state);
@@ -49,12 +52,18 @@ pub(super) fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
                 }
                 InputKind::Extend => {
                     return match parse_duration(&text) {
-                        Ok(by) => {
+                        Ok(by) if by.as_secs() > 0 => {
                             state.input = None;
+                            state.filter_error = None;
                             silence_actions::extend(state, by)
                         }
+                        Ok(_) => {
+                            state.filter_error = Some("extend by more than 0s".into());
+                            vec![]
+                        }
                         Err(e) => {
-                            say(state, StatusLevel::Error, e.to_string());
+                            // Shown in the prompt itself, which covers the status line.
+                            state.filter_error = Some(e.to_string());
                             vec![]
                         }
                     };
@@ -80,7 +89,8 @@ pub(super) fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
             state.silence_cursor = 0;
             rebuild_silence_rows(state);
         }
-        _ => {}
+        InputKind::Extend => state.filter_error = None,
+        InputKind::Command => {}
     }
     vec![]
 }
@@ -90,6 +100,12 @@ pub(super) fn form_key(state: &mut State, key: FormKey) -> Vec<Effect> {
         return vec![];
     };
     form.error = None;
+    if !matches!(key, FormKey::Up | FormKey::Down | FormKey::Cancel) {
+        form.touched = true;
+    }
+    if key != FormKey::Cancel {
+        form.discard_armed = false;
+    }
     match key {
         FormKey::Up => form.move_focus(-1),
         FormKey::Down => form.move_focus(1),
@@ -106,6 +122,11 @@ pub(super) fn form_key(state: &mut State, key: FormKey) -> Vec<Effect> {
             Field::Cluster(_) => form.toggle(),
             _ => form.start_edit(),
         },
+        FormKey::Cancel if form.touched && !form.discard_armed => {
+            form.discard_armed = true;
+            form.error = Some("Esc again throws this form away (nothing was sent)".into());
+            return vec![];
+        }
         FormKey::Cancel => {
             state.form = None;
             say(
@@ -141,6 +162,7 @@ pub(super) fn form_edit(state: &mut State, edit: InputEdit) {
         InputEdit::Submit => match form.commit_edit() {
             Ok(()) => {
                 form.error = None;
+                form.touched = true;
                 if !matches!(form.focused(), Field::AddMatcher) {
                     form.move_focus(1);
                 }

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::model::duration::parse_until;
+use crate::model::matcher::{escape_regex, unescape_regex};
 use crate::model::{parse_matchers, Alert, MatchOp, Matcher, SilenceDraft};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -47,6 +48,9 @@ pub struct SilenceForm {
     pub matched: Vec<usize>,
     /// Waiting for Alertmanager's answer.
     pub submitting: bool,
+    /// Changed since it opened: Esc asks twice before throwing it away.
+    pub touched: bool,
+    pub discard_armed: bool,
 }
 
 impl SilenceForm {
@@ -77,6 +81,8 @@ impl SilenceForm {
             error: None,
             matched: Vec::new(),
             submitting: false,
+            touched: false,
+            discard_armed: false,
         }
     }
 
@@ -132,11 +138,12 @@ impl SilenceForm {
             MatchOp::Re => MatchOp::NotRe,
             MatchOp::NotRe => MatchOp::Eq,
         };
-        // A value that is not a valid regex stays literal (escaped) under =~.
-        let value = if op.is_regex() && !m.op.is_regex() {
-            regex::escape(&m.value)
-        } else {
-            m.value.clone()
+        // The value keeps meaning the same text: escaped going to a regex,
+        // unescaped coming back (when it is a plain escaped literal).
+        let value = match (m.op.is_regex(), op.is_regex()) {
+            (false, true) => escape_regex(&m.value),
+            (true, false) => unescape_regex(&m.value).unwrap_or_else(|| m.value.clone()),
+            _ => m.value.clone(),
         };
         let next = Matcher::new(&m.name, op, &value).map_err(|e| e.to_string())?;
         self.matchers[i].matcher = next;
@@ -298,6 +305,19 @@ mod tests {
         assert_eq!(f.matchers[0].matcher.op, MatchOp::Ne);
         f.cycle_op().unwrap();
         assert_eq!(f.matchers[0].matcher.to_string(), r#"alertname=~"X""#);
+        // A full round gives back the value it started with.
+        f.focus = 1;
+        for _ in 0..8 {
+            f.cycle_op().unwrap();
+        }
+        assert_eq!(f.matchers[1].matcher.to_string(), r#"instance="a:1""#);
+        f.matchers[1].matcher = Matcher::literal("instance", MatchOp::Eq, "gpu-node-07.x");
+        f.cycle_op().unwrap();
+        f.cycle_op().unwrap();
+        assert_eq!(f.matchers[1].matcher.value, r"gpu-node-07\.x");
+        f.cycle_op().unwrap();
+        f.cycle_op().unwrap();
+        assert_eq!(f.matchers[1].matcher.value, "gpu-node-07.x");
 
         f.focus = f
             .fields()

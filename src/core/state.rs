@@ -182,8 +182,9 @@ pub struct State {
     pub silence_cursor: usize,
     pub silence_filter: String,
     pub writes_in_flight: usize,
-    /// Fingerprint → ack silence id at the last merge, to notice an ack running out.
-    pub acked: HashMap<String, String>,
+    /// Fingerprint → (ack silence id, its planned end) at the last merge,
+    /// to notice an ack that runs out or is removed.
+    pub acked: HashMap<String, (String, DateTime<Utc>)>,
     /// Acks removed from this console (no "ack ended" alarm for those).
     pub unacked_here: HashSet<String>,
 }

@@ -4,6 +4,7 @@
 
 use super::rows::{visible, Row};
 use super::state::{Health, Pane, State};
+use crate::model::matcher::escape_regex;
 use crate::model::{label_matchers, Alert, MatchOp, Matcher};
 use crate::source::cluster::{group, Cluster};
 use crate::source::SourceKind;
@@ -78,7 +79,7 @@ pub fn matchers_for(alerts: &[&Alert]) -> Vec<Matcher> {
             1 => out.push(Matcher::literal(name, MatchOp::Eq, value)),
             _ => {
                 values.sort_unstable();
-                let re: Vec<String> = values.iter().map(|v| regex::escape(v)).collect();
+                let re: Vec<String> = values.iter().map(|v| escape_regex(v)).collect();
                 if let Ok(m) = Matcher::new(name, MatchOp::Re, &re.join("|")) {
                     out.push(m);
                 }

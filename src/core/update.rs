@@ -38,6 +38,8 @@ pub enum Msg {
     Confirm(bool),
     /// Alertmanager answered a write.
     Wrote(WriteReport),
+    /// Poll every source now, without a word (a follow-up after a write).
+    PollAgain,
 }
 
 /// Keys of the silence form while no field is being edited.
@@ -70,6 +72,8 @@ pub enum InputEdit {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     RefreshNow,
+    /// Poll again shortly: gossip needs a moment to reach every member.
+    RefreshSoon,
     /// Copy to the clipboard of the user's terminal (OSC 52).
     Copy(String),
     /// Send a write to Alertmanager; the answer comes back as `Msg::Wrote`.
@@ -142,6 +146,7 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             None => vec![],
         },
         Msg::Wrote(report) => writes::wrote(state, report),
+        Msg::PollAgain => vec![Effect::RefreshNow],
     }
 }
 
@@ -183,37 +188,50 @@ fn polled(
 /// An ack that runs out while its alert still fires is said out loud.
 fn notice_ended_acks(state: &mut State) {
     let mut acked = HashMap::new();
-    let mut ended: Vec<(String, String)> = Vec::new();
+    let mut news: Vec<String> = Vec::new();
     for a in &state.alerts {
         match state.ack_state(a) {
             AckState::Acked(s) => {
-                acked.insert(a.fingerprint.clone(), s.id.clone());
+                acked.insert(a.fingerprint.clone(), (s.id.clone(), s.ends_at));
             }
-            AckState::Ended(s) => {
-                // Only an ack that covered it at the last poll, and that was
+            AckState::Ended(_) => {
+                // Only the ack that covered it at the last poll, and that was
                 // not removed from this console, is news.
-                if let Some(id) = state.acked.get(&a.fingerprint) {
-                    if !state.unacked_here.contains(id) {
-                        ended.push((a.alertname().to_string(), s.created_by.clone()));
-                    }
+                let Some((id, planned_end)) = state.acked.get(&a.fingerprint) else {
+                    continue;
+                };
+                if state.unacked_here.contains(id) {
+                    continue;
                 }
+                let Some(s) = state.silences.iter().find(|s| &s.id == id) else {
+                    continue;
+                };
+                let name = a.alertname();
+                // Alertmanager ends an expired silence "now": well before its
+                // planned end means someone removed it.
+                news.push(if (*planned_end - s.ends_at).num_seconds() > 5 {
+                    format!(
+                        "ack removed: {name} fires unacked again ({}'s ack was expired)",
+                        s.created_by
+                    )
+                } else {
+                    format!(
+                        "ack ran out: {name} fires unacked again (was acked by {})",
+                        s.created_by
+                    )
+                });
             }
             AckState::None => {}
         }
     }
     state.acked = acked;
-    if let Some((name, by)) = ended.first() {
-        let more = match ended.len() {
+    if let Some(first) = news.first() {
+        let more = match news.len() {
             1 => String::new(),
-            n => format!(" (and {} more)", n - 1),
+            n => format!(" (+{} more)", n - 1),
         };
-        say(
-            state,
-            StatusLevel::Warn,
-            format!(
-                "ack ended: {name} is firing and unacknowledged again (was acked by {by}){more}"
-            ),
-        );
+        let text = format!("{first}{more}");
+        say(state, StatusLevel::Warn, text);
     }
 }
 

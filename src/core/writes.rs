@@ -96,10 +96,20 @@ pub fn ack_words(s: &crate::model::Silence, now: chrono::DateTime<chrono::Utc>) 
     )
 }
 
-/// Time left, rounded to the nearest unit: a fresh 15m ack says 15m, not 14m.
+/// Time left, to the minute and rounded (a fresh 15m ack says 15m, a
+/// fresh 2h silence 2h, then 1h59m): never less than it looks.
 pub fn time_left(end: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chrono::Utc>) -> String {
     let secs = (end - now).num_seconds().max(0);
-    format_age(if secs >= 60 { secs + 30 } else { secs })
+    if secs < 60 {
+        return format_age(secs);
+    }
+    let minutes = (secs + 30) / 60;
+    let text = format_duration(minutes as u64 * 60);
+    // Days: hours are enough.
+    if minutes >= 24 * 60 {
+        return format_duration((minutes as u64 / 60) * 3600);
+    }
+    text
 }
 
 pub fn unack(state: &mut State) -> Vec<Effect> {
@@ -139,12 +149,58 @@ pub fn unack(state: &mut State) -> Vec<Effect> {
             }
         }
     }
+    // An ack made for a group also acks the group's other alerts: removing
+    // it unacks them too, so that is asked, not done silently.
+    let ack_ids: Vec<&str> = jobs
+        .iter()
+        .flat_map(|(_, op)| match op {
+            WriteOp::Expire(ids) => ids.iter().map(String::as_str).collect(),
+            _ => vec![],
+        })
+        .collect();
+    let others: Vec<&Alert> = (0..state.alerts.len())
+        .filter(|i| !idx.contains(i))
+        .map(|i| &state.alerts[i])
+        .filter(|a| {
+            state
+                .silences
+                .iter()
+                .any(|s| ack_ids.contains(&s.id.as_str()) && s.covers(&a.labels))
+        })
+        .collect();
+    let what = format!("unack of {name}");
+    if !others.is_empty() {
+        let n = others.len();
+        let mut lines = vec![format!(
+            "The ack also covers {n} other alert{}, which would be unacknowledged too:",
+            if n == 1 { "" } else { "s" }
+        )];
+        lines.extend(
+            others
+                .iter()
+                .take(4)
+                .map(|a| format!("  {} {}", a.alertname(), a.summary())),
+        );
+        if n > 4 {
+            lines.push(format!("  … and {} more", n - 4));
+        }
+        state.confirm = Some(Confirm {
+            title: format!("Remove the ack of {name}?"),
+            lines,
+            request: WriteRequest {
+                what,
+                from_form: false,
+                jobs,
+            },
+        });
+        return vec![];
+    }
     say(
         state,
         StatusLevel::Info,
         format!("removing the ack of {name}…"),
     );
-    request(format!("unack of {name}"), jobs)
+    request(what, jobs)
 }
 
 /// `r`: asks first, and says plainly that Prometheus will send it again.
@@ -228,5 +284,5 @@ pub fn wrote(state: &mut State, report: WriteReport) -> Vec<Effect> {
         }
         say(state, StatusLevel::Error, text);
     }
-    vec![Effect::RefreshNow]
+    vec![Effect::RefreshNow, Effect::RefreshSoon]
 }

@@ -365,6 +365,33 @@ impl Parser {
 }
 
 /// Renders matchers back in Alertmanager's syntax: `{a="b", c=~"d"}`.
+/// Escapes the regex metacharacters of a literal value, and only those, so
+/// `gpu-node-07` stays readable (Go's RE2 and Rust's regex agree on these).
+pub fn escape_regex(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The literal a value escaped by `escape_regex` stands for, if it is one.
+pub fn unescape_regex(value: &str) -> Option<String> {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(chars.next().filter(|n| "\\.+*?()|[]{}^$-".contains(*n))?),
+            c if "\\.+*?()|[]{}^$".contains(c) => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
 pub fn format_matchers(matchers: &[Matcher]) -> String {
     let inner: Vec<String> = matchers.iter().map(Matcher::to_string).collect();
     format!("{{{}}}", inner.join(", "))

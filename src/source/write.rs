@@ -222,11 +222,13 @@ impl<'a> Members<'a> {
                 twins_expired: 0,
             });
         }
-        let (id, member) = self.create(draft).await?;
-        tokio::time::sleep(settle).await;
-        let mut acks = twins(&self.all_silences().await, Utc::now().max(now));
-        if !acks.iter().any(|s| s.id == id) {
-            acks.push(Silence {
+        // Only the servers' view counts: their startsAt, and only acks
+        // still active there (another console may have expired ours).
+        for attempt in 0..2 {
+            let (id, member) = self.create(draft).await?;
+            tokio::time::sleep(settle).await;
+            let seen = self.all_silences().await;
+            let ours = || Silence {
                 id: id.clone(),
                 matchers: draft.matchers.clone(),
                 starts_at: draft.starts_at,
@@ -234,25 +236,45 @@ impl<'a> Members<'a> {
                 created_by: draft.created_by.clone(),
                 comment: draft.comment.clone(),
                 state: crate::model::SilenceState::Active,
-                source: member,
-            });
-        }
-        let keep = ack_keeper(&acks)
-            .cloned()
-            .expect("our own ack is in the list");
-        let mut twins_expired = 0;
-        for twin in acks.iter().filter(|s| s.id != keep.id) {
-            match self.expire(&twin.id).await {
-                Ok(_) => twins_expired += 1,
-                Err(e) => {
-                    tracing::warn!(silence = %twin.id, error = %e, "could not expire a duplicate ack")
+                source: member.clone(),
+            };
+            if seen.is_empty() {
+                // No member lists silences now: ours was accepted; trust it.
+                return Ok(AckOutcome {
+                    kept: ours(),
+                    created: true,
+                    twins_expired: 0,
+                });
+            }
+            let acks = twins(&seen, Utc::now().max(now));
+            let Some(keep) = ack_keeper(&acks).cloned() else {
+                // Every twin, ours too, was expired in a race: ack again, once.
+                tracing::warn!(
+                    attempt,
+                    "every ack of a concurrent ack race was expired; acking again"
+                );
+                continue;
+            };
+            let mut twins_expired = 0;
+            for twin in acks.iter().filter(|s| s.id != keep.id) {
+                match self.expire(&twin.id).await {
+                    Ok(_) => twins_expired += 1,
+                    Err(e) => {
+                        tracing::warn!(silence = %twin.id, error = %e, "could not expire a duplicate ack")
+                    }
                 }
             }
+            return Ok(AckOutcome {
+                created: keep.id == id,
+                kept: keep,
+                twins_expired,
+            });
         }
-        Ok(AckOutcome {
-            created: keep.id == id,
-            kept: keep,
-            twins_expired,
+        Err(WriteError {
+            attempts: vec![(
+                "cluster".into(),
+                SourceError::Decode("concurrent acks expired each other twice; ack again".into()),
+            )],
         })
     }
 

@@ -112,6 +112,13 @@ pub async fn run(
         for effect in effects {
             match effect {
                 Effect::RefreshNow => refresh_tx.send_modify(|n| *n += 1),
+                Effect::RefreshSoon => {
+                    let tx = tx.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(Duration::from_millis(1500)).await;
+                        let _ = tx.send(Msg::PollAgain);
+                    });
+                }
                 Effect::Copy(text) => copy_osc52(&text),
                 Effect::Write(req) if settings.demo => {
                     let mut report = None;

@@ -22,7 +22,7 @@ pub const DEFAULT_KEYS: &[(&str, Action, &str)] = &[
     ("end", Action::Bottom, "go to the bottom"),
     ("pgup", Action::PageUp, "page up"),
     ("pgdn", Action::PageDown, "page down"),
-    ("tab", Action::NextPane, "next pane (list / detail)"),
+    ("tab", Action::NextPane, "next pane (incl. silences)"),
     ("enter", Action::Open, "open alert / fold group"),
     ("esc", Action::Back, "back; clear the filter"),
     ("/", Action::Filter, "filter the list"),

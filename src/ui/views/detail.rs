@@ -36,7 +36,12 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         seg(" ", theme.text),
         seg(a.alertname().to_string(), theme.title),
     ];
-    let mut tail = vec![seg(" ", theme.text), seg(a.state_word(), state_style)];
+    let word = match state.ack_state(a) {
+        AckState::Acked(_) => "acked",
+        AckState::Ended(_) => "firing · ack ended",
+        AckState::None => a.state_word(),
+    };
+    let mut tail = vec![seg(" ", theme.text), seg(word, state_style)];
     if state.is_stale(a) {
         tail.push(seg("  STALE: its sources are not answering", theme.stale));
     }

@@ -61,7 +61,13 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
         segs.push(seg(format!("{n} {tag}"), style));
     }
     if c.by_severity.iter().all(|&n| n == 0) {
-        segs.push(seg(" nothing firing", dim));
+        // Acked and silenced alerts still fire: say so, not "nothing".
+        let quiet = if c.suppressed > 0 {
+            " all firing acked/silenced"
+        } else {
+            " nothing firing"
+        };
+        segs.push(seg(quiet, dim));
     }
     let (pending, suppressed) = if compact {
         ("pend", "supp")
@@ -122,7 +128,16 @@ pub fn context_segs(state: &State, theme: &Theme) -> Vec<Seg> {
         let shown = state
             .rows
             .iter()
-            .filter(|r| matches!(r, Row::Alert { .. }))
+            .filter(|r| {
+                matches!(
+                    r,
+                    Row::Alert { .. }
+                        | Row::Group {
+                            single: Some(_),
+                            ..
+                        }
+                )
+            })
             .count();
         segs.push(seg(" · filter ", dim));
         segs.push(seg(

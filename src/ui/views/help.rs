@@ -29,6 +29,8 @@ const COMMANDS: &[(&str, &str)] = &[
         "group the list by a label (default alertname)",
     ),
     (":filter MATCHERS", "set the filter, as with /"),
+    (":ack TEXT", "ack with a comment (ACK! TEXT)"),
+    (":silences", "the silences pane, as with S"),
     (":silenced", "show/hide silenced alerts"),
     (":inhibited", "show/hide inhibited alerts"),
     (":refresh", "poll every source now"),

@@ -9,8 +9,7 @@ use super::text::{fill_row, put_segs, seg, Seg};
 use crate::core::writes::time_left;
 use crate::core::State;
 use crate::model::duration::format_age;
-use crate::model::matcher::format_matchers;
-use crate::model::{Silence, SilenceState};
+use crate::model::{MatchOp, Matcher, Silence, SilenceState};
 use crate::sanitize::{fit, pad};
 use crate::ui::theme::Theme;
 
@@ -41,6 +40,31 @@ fn countdown(s: &Silence, state: &State) -> String {
             format!("ended {} ago", format_age((now - s.ends_at).num_seconds()))
         }
     }
+}
+
+/// Matchers in little room: the alertname first and bare, then `name=value`
+/// without quotes where none are needed, so rows differ early.
+fn compact_matchers(matchers: &[Matcher]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let is_name = |m: &Matcher| m.name == "alertname" && m.op == MatchOp::Eq;
+    parts.extend(
+        matchers
+            .iter()
+            .filter(|m| is_name(m))
+            .map(|m| m.value.clone()),
+    );
+    for m in matchers.iter().filter(|m| !is_name(m)) {
+        let plain = !m.value.is_empty()
+            && m.value
+                .chars()
+                .all(|c| c.is_alphanumeric() || "-_.:/".contains(c));
+        parts.push(if plain {
+            format!("{}{}{}", m.name, m.op.symbol(), m.value)
+        } else {
+            m.to_string()
+        });
+    }
+    parts.join(" ")
 }
 
 /// The state word; an active ack says ACK.
@@ -90,7 +114,7 @@ fn row(s: &Silence, state: &State, theme: &Theme, c: &Cols) -> Vec<Seg> {
             if ended { theme.dim } else { theme.pending },
         ),
         seg(" ", text),
-        seg(pad(&format_matchers(&s.matchers), c.matchers), text),
+        seg(pad(&compact_matchers(&s.matchers), c.matchers), text),
         seg(" ", text),
     ];
     if c.by > 0 {
