@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use common::cli::{
-    am_flags, args, cluster_config, held, oncall, silences, stderr, stdout, time, Home,
+    am_flags, args, cluster_config, fire, held, lines, oncall, silences, stderr, stdout, time,
+    wait_gossip, Home,
 };
 use common::{eventually, Alertmanagers};
 use serde_json::{json, Value};
@@ -297,6 +298,76 @@ async fn a_write_with_one_member_down_goes_through_the_other() {
     assert_eq!(list.len(), 2, "{list:?}");
     assert!(list.iter().all(|s| s["cluster"] == "test"));
     assert_eq!(list.iter().filter(|s| s["ack"] == true).count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_member_down_writes_by_url_stay_in_the_remembered_cluster() {
+    let mut ams = Alertmanagers::start(2);
+    wait_gossip(&ams).await;
+    fire(&ams, json!({"alertname": "DiskFull", "instance": "db1"})).await;
+    let flags = am_flags(&ams);
+    let home = Home::new();
+    let run = |argv: &[&str]| home.command(&args(argv, &flags)).output().unwrap();
+
+    // Both up: grouped by their gossip peers, and remembered.
+    let out = run(&["silence", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let cache_file = home.state_dir().join("clusters.json");
+    let cache: Value = serde_json::from_slice(&std::fs::read(&cache_file).unwrap()).unwrap();
+    for url in &ams.urls {
+        assert!(cache[url]["name"].is_string(), "{url} in {cache}");
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&cache_file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // Member 0 goes down: it stays in the pair, the writes go through member 1.
+    ams.kill(0);
+    let out = run(&["ack", "DiskFull"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "nothing about a failure");
+    let ack = lines(&out);
+    assert!(ack.len() == 1 && ack[0].len() == 36, "one id: {ack:?}");
+    let out = run(&[
+        "silence",
+        "add",
+        "alertname=Backup",
+        "--comment",
+        "during the outage",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let silence = lines(&out);
+    assert!(silence.len() == 1 && silence[0].len() == 36, "{silence:?}");
+    let held: Vec<Value> = silences(&ams.urls[1]).await.unwrap();
+    for id in [&ack[0], &silence[0]] {
+        assert!(
+            held.iter().any(|s| s["id"] == id.as_str()),
+            "{id}: {held:?}"
+        );
+    }
+
+    // A corrupt cache is no worse than none; without one, the dead member
+    // is a cluster of its own, as before, and the error says how to fix it.
+    std::fs::write(&cache_file, "{\"truncated").unwrap();
+    let out = run(&["ack", "alertname=Third"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    let dead = ams.urls[0].trim_start_matches("http://");
+    let live = ams.urls[1].trim_start_matches("http://");
+    assert!(
+        err.contains(&format!("cluster {dead}: cannot ack"))
+            && err.contains(&format!(
+                "(if it is an HA peer of {live}, give both the same `cluster:` name in the config)"
+            )),
+        "{err}"
+    );
+    assert_eq!(
+        lines(&out).len(),
+        1,
+        "the live member's ack: {}",
+        stdout(&out)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -32,6 +32,11 @@ impl Home {
         c
     }
 
+    /// The state directory `oncall` uses under this HOME.
+    pub fn state_dir(&self) -> PathBuf {
+        self.0.join("state").join("oncall")
+    }
+
     /// Writes a config file and returns its path.
     pub fn config(&self, yaml: &str) -> String {
         let path = self.0.join("oncall.yaml");
@@ -189,4 +194,9 @@ pub async fn fire(ams: &Alertmanagers, labels: Value) {
         )
         .await;
     }
+}
+
+/// The lines of stdout.
+pub fn lines(o: &Output) -> Vec<String> {
+    stdout(o).lines().map(str::to_string).collect()
 }
