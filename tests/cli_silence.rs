@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use common::cli::{
-    am_flags, args, cluster_config, fire, held, lines, oncall, silences, stderr, stdout, time,
-    wait_gossip, Home,
+    am_flags, args, cluster_config, fire, held, lines, oncall, silences, silences_sharing_a_prefix,
+    stderr, stdout, time, wait_gossip, Home,
 };
 use common::{eventually, Alertmanagers};
 use serde_json::{json, Value};
@@ -368,6 +368,92 @@ async fn with_a_member_down_writes_by_url_stay_in_the_remembered_cluster() {
         "the live member's ack: {}",
         stdout(&out)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_short_ids_the_console_shows_work_when_unique() {
+    let ams = Alertmanagers::start(2);
+    let flags = am_flags(&ams);
+    let out = oncall(&args(
+        &[
+            "silence",
+            "add",
+            "alertname=DiskFull",
+            "--duration",
+            "1h",
+            "--comment",
+            "c",
+        ],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let id = stdout(&out).trim().to_string();
+    let end = time(&held(&ams, &id, "active").await["endsAt"]);
+
+    // The first 8 characters, as the console shows them (any case).
+    let short = id[..8].to_ascii_uppercase();
+    let out = oncall(&args(
+        &["silence", "extend", &short, "--duration", "1h"],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let (printed_id, new_end) = printed.trim().split_once(' ').expect(&printed);
+    assert_eq!(printed_id, id, "the whole id is printed");
+    let want_end = end + chrono::Duration::hours(1);
+    assert_eq!((time(&json!(new_end)) - want_end).num_seconds(), 0);
+
+    // Two silences sharing their first 4 characters: that prefix is ambiguous.
+    let (a, b) = silences_sharing_a_prefix(&ams.urls[0], 4).await;
+    let prefix = &a[..4];
+    let out = oncall(&args(&["silence", "expire", prefix], &flags));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("ambiguous") && err.contains(&a) && err.contains(&b),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(stdout(&out), "");
+    let out = oncall(&args(
+        &["silence", "extend", prefix, "--duration", "1h"],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("ambiguous"), "{}", stderr(&out));
+    for s in silences(&ams.urls[0]).await.unwrap() {
+        assert_eq!(s["status"]["state"], "active", "nothing expired: {s}");
+    }
+
+    // A longer prefix picks one; an unknown one and a non-id are refused.
+    let all: Vec<String> = silences(&ams.urls[0])
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    let unique = (5..=36)
+        .map(|n| &a[..n])
+        .find(|p| all.iter().filter(|id| id.starts_with(p)).count() == 1)
+        .unwrap();
+    let unknown = (0..0x10000)
+        .map(|n| format!("{n:04x}"))
+        .find(|p| !all.iter().any(|id| id.starts_with(p.as_str())))
+        .unwrap();
+    let out = oncall(&args(
+        &["silence", "expire", unique, &unknown, "ff2"],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), a);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("no Alertmanager knows silence {unknown}"))
+            && err.contains("\"ff2\" is not a silence id"),
+        "{err}"
+    );
+    held(&ams, &a, "expired").await;
+    held(&ams, &b, "active").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
