@@ -457,6 +457,33 @@ async fn the_short_ids_the_console_shows_work_when_unique() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cluster_column_is_as_wide_as_the_names() {
+    let (one, two) = (Alertmanagers::start(1), Alertmanagers::start(1));
+    let flags: Vec<String> = am_flags(&one).into_iter().chain(am_flags(&two)).collect();
+    let out = oncall(&args(
+        &["silence", "add", "alertname=DiskFull", "--comment", "c"],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(lines(&out).len(), 2, "one silence per cluster");
+    let out = oncall(&args(&["silence", "list"], &flags));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = lines(&out);
+    assert_eq!(table.len(), 3, "{table:?}");
+    assert!(table[0].starts_with("CLUSTER"), "{}", table[0]);
+    let id_col = table[0].find("ID").unwrap();
+    for url in [&one.urls[0], &two.urls[0]] {
+        let name = url.trim_start_matches("http://");
+        let row = table[1..]
+            .iter()
+            .find(|r| r.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} cut: {table:?}"));
+        assert!(!row.contains('…'), "{row}");
+        assert_eq!(row[id_col..].split(' ').next().unwrap().len(), 36, "{row}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_400_from_alertmanager_names_the_member() {
     let ams = Alertmanagers::start(2);
     let home = Home::new();

@@ -201,10 +201,17 @@ fn write_table(rows: &[Row], several: bool, now: DateTime<Utc>) -> std::io::Resu
         .max()
         .unwrap_or(0)
         .clamp(8, 60);
+    // As wide as the widest name: `127.0.0.1:29601+127.0.0.1:29602` is common.
+    let cluster_width = rows
+        .iter()
+        .map(|(c, _, _)| sanitize::width(&sanitize::line(c)))
+        .chain([sanitize::width("CLUSTER")])
+        .max()
+        .unwrap_or(0);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let cluster_col = |c: &str| {
         if several {
-            sanitize::pad(c, 14)
+            sanitize::pad(c, cluster_width + 2)
         } else {
             String::new()
         }
