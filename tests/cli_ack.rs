@@ -7,8 +7,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::cli::{
-    active_acks, alert_status, am_flags, args, fire, oncall, silences, stderr, stdout, wait_gossip,
-    Home,
+    active_acks, alert_status, am_flags, args, fire, get, held, lines, oncall, silences, stderr,
+    stdout, wait_gossip, Home,
 };
 use common::{eventually, Alertmanagers};
 use serde_json::{json, Value};
@@ -222,4 +222,102 @@ async fn concurrent_acks_through_both_members_leave_exactly_one() {
             );
         }
     }
+}
+
+/// Waits until every member holds `n` alerts named `alertname`.
+async fn alerts_held(ams: &Alertmanagers, alertname: &str, n: usize) {
+    for url in &ams.urls {
+        eventually(
+            "the alerts on every member",
+            Duration::from_secs(20),
+            || async move {
+                let all = get(&format!("{url}/api/v2/alerts")).await?;
+                let count = all.as_array().map_or(0, |a| {
+                    a.iter()
+                        .filter(|a| a["labels"]["alertname"] == alertname)
+                        .count()
+                });
+                if count == n {
+                    Ok(())
+                } else {
+                    Err(format!("{url} holds {count} {alertname}"))
+                }
+            },
+        )
+        .await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ack_of_alerts_each_acked_already_creates_nothing_as_the_console() {
+    let ams = Alertmanagers::start(2);
+    let flags = am_flags(&ams);
+    let alert =
+        |instance: &str| json!({"labels": {"alertname": "ModelServerDown", "instance": instance}});
+    ams.post_alerts(json!([alert("gpu-1"), alert("gpu-2")]))
+        .await;
+    alerts_held(&ams, "ModelServerDown", 2).await;
+    // Bob acked each alert by its own labels (as the console and karma do).
+    let mut bobs = Vec::new();
+    for instance in ["gpu-1", "gpu-2"] {
+        let id = ams
+            .create_silence(
+                0,
+                json!([{"name": "alertname", "value": "ModelServerDown", "isRegex": false, "isEqual": true},
+                       {"name": "instance", "value": instance, "isRegex": false, "isEqual": true}]),
+                "bob",
+                "ACK! restarting the pods",
+            )
+            .await;
+        held(&ams, &id, "active").await;
+        bobs.push(id);
+    }
+
+    let out = oncall(&args(&["ack", "ModelServerDown"], &flags));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut printed = lines(&out);
+    printed.sort();
+    let mut want = bobs.clone();
+    want.sort();
+    assert_eq!(printed, want, "the acks that cover them");
+    let err = stderr(&out);
+    assert!(
+        err.contains("already acknowledged by bob, ") && err.contains(" left"),
+        "{err}"
+    );
+    for url in &ams.urls {
+        assert_eq!(
+            silences(url).await.unwrap().len(),
+            2,
+            "nothing new on {url}"
+        );
+    }
+
+    // A third alert that nobody acked: now the ack is made.
+    ams.post_alerts(json!([alert("gpu-3")])).await;
+    alerts_held(&ams, "ModelServerDown", 3).await;
+    let out = oncall(&args(&["ack", "ModelServerDown"], &flags));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let made = lines(&out);
+    assert!(made.len() == 1 && !bobs.contains(&made[0]), "{made:?}");
+    assert_eq!(stderr(&out), "");
+    held(&ams, &made[0], "active").await;
+    assert_eq!(active_acks(&ams.urls[0]).await.unwrap().len(), 3);
+
+    // No alert selected: the same matchers acked twice are still one ack.
+    let first = oncall(&args(&["ack", "NotFiringYet"], &flags));
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("no alert matches"),
+        "{}",
+        stderr(&first)
+    );
+    let again = oncall(&args(&["ack", "alertname=\"NotFiringYet\""], &flags));
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(lines(&again), lines(&first));
+    assert!(
+        stderr(&again).contains("already acknowledged by tester, 15m left"),
+        "{}",
+        stderr(&again)
+    );
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 use common::cli::{
-    am_flags, args, cluster_config, held, oncall, silences, stderr, stdout, time, Home,
+    am_flags, args, cluster_config, fire, held, lines, oncall, silences, silences_sharing_a_prefix,
+    stderr, stdout, time, wait_gossip, Home,
 };
 use common::{eventually, Alertmanagers};
 use serde_json::{json, Value};
@@ -297,6 +298,189 @@ async fn a_write_with_one_member_down_goes_through_the_other() {
     assert_eq!(list.len(), 2, "{list:?}");
     assert!(list.iter().all(|s| s["cluster"] == "test"));
     assert_eq!(list.iter().filter(|s| s["ack"] == true).count(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_member_down_writes_by_url_stay_in_the_remembered_cluster() {
+    let mut ams = Alertmanagers::start(2);
+    wait_gossip(&ams).await;
+    fire(&ams, json!({"alertname": "DiskFull", "instance": "db1"})).await;
+    let flags = am_flags(&ams);
+    let home = Home::new();
+    let run = |argv: &[&str]| home.command(&args(argv, &flags)).output().unwrap();
+
+    // Both up: grouped by their gossip peers, and remembered.
+    let out = run(&["silence", "list"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let cache_file = home.state_dir().join("clusters.json");
+    let cache: Value = serde_json::from_slice(&std::fs::read(&cache_file).unwrap()).unwrap();
+    for url in &ams.urls {
+        assert!(cache[url]["name"].is_string(), "{url} in {cache}");
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&cache_file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // Member 0 goes down: it stays in the pair, the writes go through member 1.
+    ams.kill(0);
+    let out = run(&["ack", "DiskFull"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "nothing about a failure");
+    let ack = lines(&out);
+    assert!(ack.len() == 1 && ack[0].len() == 36, "one id: {ack:?}");
+    let out = run(&[
+        "silence",
+        "add",
+        "alertname=Backup",
+        "--comment",
+        "during the outage",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let silence = lines(&out);
+    assert!(silence.len() == 1 && silence[0].len() == 36, "{silence:?}");
+    let held: Vec<Value> = silences(&ams.urls[1]).await.unwrap();
+    for id in [&ack[0], &silence[0]] {
+        assert!(
+            held.iter().any(|s| s["id"] == id.as_str()),
+            "{id}: {held:?}"
+        );
+    }
+
+    // A corrupt cache is no worse than none; without one, the dead member
+    // is a cluster of its own, as before, and the error says how to fix it.
+    std::fs::write(&cache_file, "{\"truncated").unwrap();
+    let out = run(&["ack", "alertname=Third"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    let dead = ams.urls[0].trim_start_matches("http://");
+    let live = ams.urls[1].trim_start_matches("http://");
+    assert!(
+        err.contains(&format!("cluster {dead}: cannot ack"))
+            && err.contains(&format!(
+                "(if it is an HA peer of {live}, give both the same `cluster:` name in the config)"
+            )),
+        "{err}"
+    );
+    assert_eq!(
+        lines(&out).len(),
+        1,
+        "the live member's ack: {}",
+        stdout(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_short_ids_the_console_shows_work_when_unique() {
+    let ams = Alertmanagers::start(2);
+    let flags = am_flags(&ams);
+    let out = oncall(&args(
+        &[
+            "silence",
+            "add",
+            "alertname=DiskFull",
+            "--duration",
+            "1h",
+            "--comment",
+            "c",
+        ],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let id = stdout(&out).trim().to_string();
+    let end = time(&held(&ams, &id, "active").await["endsAt"]);
+
+    // The first 8 characters, as the console shows them (any case).
+    let short = id[..8].to_ascii_uppercase();
+    let out = oncall(&args(
+        &["silence", "extend", &short, "--duration", "1h"],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let (printed_id, new_end) = printed.trim().split_once(' ').expect(&printed);
+    assert_eq!(printed_id, id, "the whole id is printed");
+    let want_end = end + chrono::Duration::hours(1);
+    assert_eq!((time(&json!(new_end)) - want_end).num_seconds(), 0);
+
+    // Two silences sharing their first 4 characters: that prefix is ambiguous.
+    let (a, b) = silences_sharing_a_prefix(&ams.urls[0], 4).await;
+    let prefix = &a[..4];
+    let out = oncall(&args(&["silence", "expire", prefix], &flags));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("ambiguous") && err.contains(&a) && err.contains(&b),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(stdout(&out), "");
+    let out = oncall(&args(
+        &["silence", "extend", prefix, "--duration", "1h"],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("ambiguous"), "{}", stderr(&out));
+    for s in silences(&ams.urls[0]).await.unwrap() {
+        assert_eq!(s["status"]["state"], "active", "nothing expired: {s}");
+    }
+
+    // A longer prefix picks one; an unknown one and a non-id are refused.
+    let all: Vec<String> = silences(&ams.urls[0])
+        .await
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    let unique = (5..=36)
+        .map(|n| &a[..n])
+        .find(|p| all.iter().filter(|id| id.starts_with(p)).count() == 1)
+        .unwrap();
+    let unknown = (0..0x10000)
+        .map(|n| format!("{n:04x}"))
+        .find(|p| !all.iter().any(|id| id.starts_with(p.as_str())))
+        .unwrap();
+    let out = oncall(&args(
+        &["silence", "expire", unique, &unknown, "ff2"],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(stdout(&out).trim(), a);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("no Alertmanager knows silence {unknown}"))
+            && err.contains("\"ff2\" is not a silence id"),
+        "{err}"
+    );
+    held(&ams, &a, "expired").await;
+    held(&ams, &b, "active").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cluster_column_is_as_wide_as_the_names() {
+    let (one, two) = (Alertmanagers::start(1), Alertmanagers::start(1));
+    let flags: Vec<String> = am_flags(&one).into_iter().chain(am_flags(&two)).collect();
+    let out = oncall(&args(
+        &["silence", "add", "alertname=DiskFull", "--comment", "c"],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(lines(&out).len(), 2, "one silence per cluster");
+    let out = oncall(&args(&["silence", "list"], &flags));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = lines(&out);
+    assert_eq!(table.len(), 3, "{table:?}");
+    assert!(table[0].starts_with("CLUSTER"), "{}", table[0]);
+    let id_col = table[0].find("ID").unwrap();
+    for url in [&one.urls[0], &two.urls[0]] {
+        let name = url.trim_start_matches("http://");
+        let row = table[1..]
+            .iter()
+            .find(|r| r.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("{name} cut: {table:?}"));
+        assert!(!row.contains('…'), "{row}");
+        assert_eq!(row[id_col..].split(' ').next().unwrap().len(), 36, "{row}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

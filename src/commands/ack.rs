@@ -4,15 +4,16 @@
 
 use std::process::ExitCode;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use super::write::{self, or_exit, Clusters};
 use crate::app::Settings;
 use crate::cli::{AckArgs, UnackArgs};
 use crate::model::matcher::format_matchers;
-use crate::model::{ack_comment, Matcher, SilenceDraft};
+use crate::model::{ack_comment, active_ack, Alert, Matcher, Silence, SilenceDraft};
 use crate::sanitize;
 use crate::source::write::{AckOutcome, WriteError, ACK_SETTLE};
+use crate::source::Snapshot;
 
 pub async fn ack(settings: &Settings, args: &AckArgs) -> ExitCode {
     let matchers = or_exit!(write::matchers(&args.matchers));
@@ -35,23 +36,30 @@ pub async fn ack(settings: &Settings, args: &AckArgs) -> ExitCode {
         .each(|group| {
             let draft = draft.clone();
             async move {
+                // As the console: when every alert the matchers select is
+                // acked already, a new ack would only add noise.
+                let snap = group.snapshot().await.ok();
+                if let Some((n, acks)) = snap.as_ref().and_then(|s| covering_acks(s, &draft)) {
+                    return Ok(Acked::Covered(n, acks));
+                }
                 let outcome = group.members().ack(&draft, ACK_SETTLE).await?;
                 // Only for a hint: a typo in the matchers acks nothing.
-                let firing = group.snapshot().await.map(|snap| {
-                    snap.alerts
-                        .iter()
-                        .any(|a| draft.matchers.iter().all(|m| m.matches(&a.labels)))
-                });
-                Ok((outcome, firing.unwrap_or(true)))
+                let any_alert = snap.is_none_or(|s| !selected(&s, &draft.matchers).is_empty());
+                Ok(Acked::Done(outcome, any_alert))
             }
         })
         .await;
+    let now = Utc::now();
     let (mut ok, mut failed) = (0, 0);
     for (cluster, result) in results {
         match result {
-            Ok((outcome, any_alert)) => {
+            Ok(Acked::Done(outcome, any_alert)) => {
                 ok += 1;
-                report_ack(&clusters, &cluster, &outcome, any_alert, &shown);
+                report_ack(&clusters, &cluster, &outcome, any_alert, &shown, now);
+            }
+            Ok(Acked::Covered(n, acks)) => {
+                ok += 1;
+                report_covered(&clusters, &cluster, n, &acks, &shown, now);
             }
             Err(e) => {
                 failed += 1;
@@ -62,14 +70,93 @@ pub async fn ack(settings: &Settings, args: &AckArgs) -> ExitCode {
     write::exit_code(ok, failed)
 }
 
-fn report_ack(clusters: &Clusters, cluster: &str, o: &AckOutcome, any_alert: bool, shown: &str) {
+/// What ack did in one cluster.
+enum Acked {
+    /// Created an ack, or found one with the same matchers (the bool: some alert matches).
+    Done(AckOutcome, bool),
+    /// Every alert selected (how many) is under one of these active acks: nothing created.
+    Covered(usize, Vec<Silence>),
+}
+
+/// The alerts these matchers select.
+fn selected<'a>(snap: &'a Snapshot, matchers: &[Matcher]) -> Vec<&'a Alert> {
+    snap.alerts
+        .iter()
+        .filter(|a| matchers.iter().all(|m| m.matches(&a.labels)))
+        .collect()
+}
+
+/// When the matchers select at least one alert and every one is covered by
+/// an active ack (`active_ack`, as the console decides), those acks.
+fn covering_acks(snap: &Snapshot, draft: &SilenceDraft) -> Option<(usize, Vec<Silence>)> {
+    let alerts = selected(snap, &draft.matchers);
+    if alerts.is_empty() {
+        return None;
+    }
+    let n = alerts.len();
+    let mut acks: Vec<Silence> = Vec::new();
+    for a in alerts {
+        let s = active_ack(&snap.silences, &a.labels, draft.starts_at)?;
+        if !acks.iter().any(|k| k.id == s.id) {
+            acks.push(s.clone());
+        }
+    }
+    Some((n, acks))
+}
+
+/// `alice, 14m left (ACK! on it)`.
+fn ack_words(s: &Silence, now: DateTime<Utc>) -> String {
+    format!(
+        "{}, {} left ({})",
+        sanitize::line(&s.created_by),
+        write::time_left(s.ends_at, now),
+        sanitize::line(&s.comment),
+    )
+}
+
+fn report_covered(
+    clusters: &Clusters,
+    cluster: &str,
+    alerts: usize,
+    acks: &[Silence],
+    shown: &str,
+    now: DateTime<Utc>,
+) {
+    let mut words: Vec<String> = Vec::new();
+    for s in acks {
+        let w = ack_words(s, now);
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    let which = if alerts == 1 {
+        format!("the alert matching {} is", sanitize::line(shown))
+    } else {
+        format!("all {alerts} alerts matching {} are", sanitize::line(shown))
+    };
+    eprintln!(
+        "oncall: {}{which} already acknowledged by {}; no new ack",
+        clusters.at(cluster),
+        words.join("; by "),
+    );
+    for s in acks {
+        clusters.print(cluster, &sanitize::line(&s.id));
+    }
+}
+
+fn report_ack(
+    clusters: &Clusters,
+    cluster: &str,
+    o: &AckOutcome,
+    any_alert: bool,
+    shown: &str,
+    now: DateTime<Utc>,
+) {
     let at = clusters.at(cluster);
     if !o.created {
         eprintln!(
-            "oncall: {at}already acknowledged by {} until {} ({}); that ack stands",
-            sanitize::line(&o.kept.created_by),
-            write::utc(o.kept.ends_at),
-            sanitize::line(&o.kept.comment),
+            "oncall: {at}already acknowledged by {}; that ack stands",
+            ack_words(&o.kept, now)
         );
     }
     if !any_alert {
@@ -163,4 +250,67 @@ fn ack_targets(snap: &crate::source::Snapshot, matchers: &[Matcher]) -> Vec<Stri
         }
     }
     ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{parse_matchers, AlertState, Labels, SilenceState};
+    use chrono::TimeZone;
+
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn an_ack_is_not_needed_when_every_selected_alert_is_acked_already() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap();
+        let alert = |instance| {
+            Alert::new(
+                labels(&[("alertname", "ModelServerDown"), ("instance", instance)]),
+                AlertState::Suppressed,
+                now,
+            )
+        };
+        let ack = |id: &str, instance: &str, comment: &str| Silence {
+            id: id.into(),
+            matchers: crate::model::label_matchers(&labels(&[
+                ("alertname", "ModelServerDown"),
+                ("instance", instance),
+            ])),
+            starts_at: now - chrono::Duration::minutes(1),
+            ends_at: now + chrono::Duration::minutes(14),
+            created_by: "bob".into(),
+            comment: comment.into(),
+            state: SilenceState::Active,
+            source: "am".into(),
+        };
+        let mut snap = Snapshot {
+            alerts: vec![alert("gpu-1"), alert("gpu-2")],
+            silences: vec![ack("s1", "gpu-1", "ACK! a"), ack("s2", "gpu-2", "ACK! b")],
+            ..Snapshot::default()
+        };
+        let draft = |m: &str| SilenceDraft {
+            id: None,
+            matchers: parse_matchers(m).unwrap(),
+            starts_at: now,
+            ends_at: now + chrono::Duration::minutes(15),
+            created_by: "alice".into(),
+            comment: ack_comment(""),
+        };
+        let (n, acks) = covering_acks(&snap, &draft("ModelServerDown")).unwrap();
+        assert_eq!(n, 2);
+        let ids: Vec<&str> = acks.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["s1", "s2"]);
+        assert_eq!(ack_words(&acks[0], now), "bob, 14m left (ACK! a)");
+        // Nothing selected: not "already acked" (the ack waits for them).
+        assert!(covering_acks(&snap, &draft("Other")).is_none());
+        // One alert not acked, or its silence not an ack: ack.
+        snap.silences[1].comment = "maintenance".into();
+        assert!(covering_acks(&snap, &draft("ModelServerDown")).is_none());
+        assert!(covering_acks(&snap, &draft("instance=gpu-1")).is_some());
+    }
 }

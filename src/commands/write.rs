@@ -63,6 +63,8 @@ impl Group {
 pub struct Clusters {
     specs: Arc<Vec<SourceSpec>>,
     list: Vec<Cluster>,
+    /// Members whose cluster is a guess (see `cluster::Discovery`).
+    unknown: Vec<usize>,
     timeout: Duration,
 }
 
@@ -83,14 +85,20 @@ pub async fn clusters(settings: &Settings, writes: bool) -> Result<Clusters, Exi
         eprintln!("oncall: refused: --read-only forbids changing acks and silences");
         return Err(ExitCode::from(1));
     }
-    let list = cluster::discover(&settings.sources, settings.timeout).await;
-    if list.is_empty() {
+    let found = cluster::discover(
+        &settings.sources,
+        settings.timeout,
+        settings.state_dir.as_deref(),
+    )
+    .await;
+    if found.clusters.is_empty() {
         eprint!("{}", crate::app::no_source_help());
         return Err(ExitCode::from(1));
     }
     Ok(Clusters {
         specs: Arc::new(settings.sources.clone()),
-        list,
+        list: found.clusters,
+        unknown: found.unknown,
         timeout: settings.timeout,
     })
 }
@@ -150,10 +158,36 @@ impl Clusters {
     /// One sentence on stderr: what failed, where, and why.
     pub fn fail(&self, cluster: &str, what: &str, e: &WriteError) {
         eprintln!(
-            "oncall: {}{what}: {}",
+            "oncall: {}{what}: {}{}",
             self.at(cluster),
-            sanitize::line(&e.to_string())
+            sanitize::line(&e.to_string()),
+            self.hint(cluster)
         );
+    }
+
+    /// For a cluster that is a lone member oncall could not place (it did
+    /// not answer, is not configured in a cluster, and was never seen): how
+    /// to tell oncall it belongs with another.
+    fn hint(&self, cluster: &str) -> String {
+        let Some(c) = self.list.iter().find(|c| c.name == cluster) else {
+            return String::new();
+        };
+        if !c.members.iter().all(|i| self.unknown.contains(i)) {
+            return String::new();
+        }
+        let others: Vec<String> = self
+            .list
+            .iter()
+            .filter(|o| o.name != cluster)
+            .map(|o| sanitize::line(&o.name).into_owned())
+            .collect();
+        if others.is_empty() {
+            return String::new();
+        }
+        format!(
+            " (if it is an HA peer of {}, give both the same `cluster:` name in the config)",
+            others.join(" or ")
+        )
     }
 
     /// `cluster eu: ` when there are several clusters, else nothing.
@@ -234,6 +268,13 @@ pub fn not_found(e: &WriteError) -> bool {
             matches!(e, SourceError::Status { status, snippet }
                 if *status == 404 || snippet.contains("not found"))
         })
+}
+
+/// Time left until `end`, rounded to the nearest unit as the console says
+/// it: a fresh 15m ack has `15m` left, not `14m`.
+pub fn time_left(end: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (end - now).num_seconds().max(0);
+    crate::model::duration::format_age(if secs >= 60 { secs + 30 } else { secs })
 }
 
 /// UTC time for messages: `2026-11-22 03:14 UTC`.

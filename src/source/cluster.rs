@@ -1,10 +1,15 @@
 //! HA clusters: Alertmanagers that gossip alerts and silences to each other.
 //! A write goes to one member of each cluster (trying each in turn).
 
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use super::http::{get_json, join, HttpClient};
-use super::{dto::AmStatus, PeerInfo, SourceKind, SourceSpec};
+use super::{dto::AmStatus, redact_url, PeerInfo, SourceKind, SourceSpec};
 
 /// Members are indices into the list of source specs, in the order to try.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,11 +87,30 @@ pub fn group(names: &[String], chosen: impl IntoIterator<Item = usize>) -> Vec<C
     out
 }
 
+/// What `discover` found: the clusters, and the Alertmanagers whose cluster
+/// is a guess (no configured `cluster:`, no answer, nothing remembered), each
+/// alone in a cluster of its own.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Discovery {
+    pub clusters: Vec<Cluster>,
+    pub unknown: Vec<usize>,
+}
+
+/// The file, in the state directory, where `discover` remembers each
+/// Alertmanager's gossip name and peers.
+pub const PEER_CACHE: &str = "clusters.json";
+
 /// For one-shot commands: the Alertmanager clusters among `specs`, from the
-/// configured names and each member's `/api/v2/status`. A member that does
-/// not answer stays in its configured cluster, or alone.
-pub async fn discover(specs: &[SourceSpec], timeout: Duration) -> Vec<Cluster> {
-    let mut peers: Vec<Option<PeerInfo>> = vec![None; specs.len()];
+/// configured names and each member's `/api/v2/status`. What members say is
+/// remembered in `cache_dir` (see `PEER_CACHE`), so a member that does not
+/// answer stays in the cluster it was last seen in; without that it stays in
+/// its configured cluster, or alone (and is listed in `unknown`).
+pub async fn discover(
+    specs: &[SourceSpec],
+    timeout: Duration,
+    cache_dir: Option<&Path>,
+) -> Discovery {
+    let mut live: Vec<Option<PeerInfo>> = vec![None; specs.len()];
     let mut tasks = tokio::task::JoinSet::new();
     for (i, spec) in specs.iter().enumerate() {
         if spec.kind != SourceKind::Alertmanager {
@@ -101,6 +125,7 @@ pub async fn discover(specs: &[SourceSpec], timeout: Duration) -> Vec<Cluster> {
             let c = status.cluster?;
             let mut peers: Vec<String> = c.peers.into_iter().map(|p| p.name).collect();
             peers.retain(|p| *p != c.name);
+            peers.sort();
             Some((
                 i,
                 PeerInfo {
@@ -112,7 +137,27 @@ pub async fn discover(specs: &[SourceSpec], timeout: Duration) -> Vec<Cluster> {
     }
     while let Some(done) = tasks.join_next().await {
         if let Ok(Some((i, p))) = done {
-            peers[i] = Some(p);
+            live[i] = Some(p);
+        }
+    }
+    let keys: Vec<String> = specs.iter().map(|s| redact_url(&s.url)).collect();
+    let mut cache = cache_dir.map(load_peer_cache).unwrap_or_default();
+    let cached: Vec<Option<PeerInfo>> = keys.iter().map(|k| cache.get(k).cloned()).collect();
+    let peers = with_cache(&live, &cached);
+    if let Some(dir) = cache_dir {
+        let mut changed = false;
+        for (key, p) in keys.iter().zip(&live) {
+            if let Some(p) = p.as_ref().filter(|p| !p.name.is_empty()) {
+                if cache.get(key) != Some(p) {
+                    cache.insert(key.clone(), p.clone());
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            if let Err(e) = save_peer_cache(dir, &cache) {
+                tracing::warn!(dir = %dir.display(), error = %e, "cannot remember the cluster topology");
+            }
         }
     }
     let members: Vec<Member> = specs
@@ -125,8 +170,132 @@ pub async fn discover(specs: &[SourceSpec], timeout: Duration) -> Vec<Cluster> {
         })
         .collect();
     let names = cluster_names(&members);
-    let ams = (0..specs.len()).filter(|&i| specs[i].kind == SourceKind::Alertmanager);
-    group(&names, ams)
+    let ams: Vec<usize> = (0..specs.len())
+        .filter(|&i| specs[i].kind == SourceKind::Alertmanager)
+        .collect();
+    let unknown = ams
+        .iter()
+        .copied()
+        .filter(|&i| peers[i].is_none() && specs[i].cluster.is_none())
+        .collect();
+    Discovery {
+        clusters: group(&names, ams),
+        unknown,
+    }
+}
+
+/// The peer info to group by: what a member says now, else what it said
+/// last time. A remembered member is linked to the members it gossiped with
+/// then under the names they have now (a restarted Alertmanager takes a new
+/// gossip name).
+pub fn with_cache(live: &[Option<PeerInfo>], cached: &[Option<PeerInfo>]) -> Vec<Option<PeerInfo>> {
+    (0..live.len())
+        .map(|d| {
+            if live[d].is_some() {
+                return live[d].clone();
+            }
+            let mine = cached.get(d)?.as_ref()?;
+            let mut p = mine.clone();
+            for (j, theirs) in cached.iter().enumerate() {
+                let Some(theirs) = theirs.as_ref().filter(|_| j != d) else {
+                    continue;
+                };
+                if mine.peers.contains(&theirs.name) || theirs.peers.contains(&mine.name) {
+                    let now = live[j].as_ref().map_or(&theirs.name, |l| &l.name);
+                    if !p.peers.contains(now) {
+                        p.peers.push(now.clone());
+                    }
+                }
+            }
+            Some(p)
+        })
+        .collect()
+}
+
+/// On disk: redacted source URL → `{name, peers}`.
+#[derive(Serialize, Deserialize)]
+struct CachedPeer {
+    name: String,
+    #[serde(default)]
+    peers: Vec<String>,
+}
+
+/// What `discover` remembered in `dir` (keyed by `redact_url` of the source
+/// URL). A missing, unreadable or corrupt file is an empty cache.
+pub fn load_peer_cache(dir: &Path) -> HashMap<String, PeerInfo> {
+    let path = dir.join(PEER_CACHE);
+    let text = match std::fs::read(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(path = %path.display(), error = %e, "cluster cache unreadable; ignored");
+            }
+            return HashMap::new();
+        }
+    };
+    match serde_json::from_slice::<BTreeMap<String, CachedPeer>>(&text) {
+        Ok(map) => map
+            .into_iter()
+            .map(|(url, c)| {
+                (
+                    url,
+                    PeerInfo {
+                        name: c.name,
+                        peers: c.peers,
+                    },
+                )
+            })
+            .collect(),
+        Err(e) => {
+            tracing::warn!(path = %path.display(), error = %e, "cluster cache corrupt; ignored");
+            HashMap::new()
+        }
+    }
+}
+
+/// Writes the cache to `dir` (created if need be) atomically: a temporary
+/// file, only the user may read it, renamed over the old one.
+pub fn save_peer_cache(dir: &Path, cache: &HashMap<String, PeerInfo>) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    let on_disk: BTreeMap<&str, CachedPeer> = cache
+        .iter()
+        .map(|(url, p)| {
+            (
+                url.as_str(),
+                CachedPeer {
+                    name: p.name.clone(),
+                    peers: p.peers.clone(),
+                },
+            )
+        })
+        .collect();
+    let mut text = serde_json::to_vec_pretty(&on_disk).map_err(std::io::Error::other)?;
+    text.push(b'\n');
+    static SEQ: AtomicUsize = AtomicUsize::new(0);
+    let tmp = dir.join(format!(
+        ".{PEER_CACHE}.{}.{}.tmp",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        f.write_all(&text)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, dir.join(PEER_CACHE))
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 #[cfg(test)]
@@ -173,5 +342,65 @@ mod tests {
         assert_eq!(clusters.len(), 3);
         assert_eq!(clusters[0].members, [1, 0]);
         assert_eq!(clusters[1].name, "eu");
+    }
+
+    fn peer(name: &str, peers: &[&str]) -> Option<PeerInfo> {
+        Some(PeerInfo {
+            name: name.into(),
+            peers: peers.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    #[test]
+    fn a_silent_member_keeps_the_cluster_it_was_last_seen_in() {
+        // am0 is down; am1 answers (it no longer lists am0); am2 is a stranger.
+        let live = [None, peer("B", &[]), peer("C", &[])];
+        let cached = [peer("A", &["B"]), peer("B", &["A"]), None];
+        let peers = with_cache(&live, &cached);
+        assert_eq!(peers[0], peer("A", &["B"]));
+        assert_eq!(peers[1..], live[1..]);
+        let members: Vec<Member> = ["am0", "am1", "am2"]
+            .iter()
+            .zip(&peers)
+            .map(|(name, p)| Member {
+                name,
+                cluster: None,
+                peer: p.as_ref(),
+            })
+            .collect();
+        assert_eq!(cluster_names(&members), ["am0+am1", "am0+am1", "am2"]);
+
+        // am1 restarted since (new gossip name B2): still am0's peer.
+        let live = [None, peer("B2", &[])];
+        let cached = [peer("A", &["B"]), peer("B", &["A"])];
+        assert_eq!(with_cache(&live, &cached)[0], peer("A", &["B", "B2"]));
+        // Nothing remembered: nothing made up.
+        assert_eq!(with_cache(&[None, peer("B", &[])], &[None, None])[0], None);
+    }
+
+    #[test]
+    fn the_peer_cache_round_trips_privately_and_a_corrupt_one_is_empty() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("oncall-peer-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(load_peer_cache(&dir).is_empty(), "no file yet");
+        let mut cache = HashMap::new();
+        cache.insert("http://am1:9093".to_string(), peer("A", &["B"]).unwrap());
+        cache.insert("http://am2:9093".to_string(), peer("B", &[]).unwrap());
+        save_peer_cache(&dir, &cache).unwrap();
+        assert_eq!(load_peer_cache(&dir), cache);
+        let path = dir.join(PEER_CACHE);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+        assert_eq!(names.len(), 1, "no temporary file left behind");
+        std::fs::write(&path, "{not json").unwrap();
+        assert!(load_peer_cache(&dir).is_empty());
+        std::fs::write(&path, "[1, 2]").unwrap();
+        assert!(load_peer_cache(&dir).is_empty());
+        // Saving over a corrupt file repairs it.
+        save_peer_cache(&dir, &cache).unwrap();
+        assert_eq!(load_peer_cache(&dir), cache);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -32,6 +32,11 @@ impl Home {
         c
     }
 
+    /// The state directory `oncall` uses under this HOME.
+    pub fn state_dir(&self) -> PathBuf {
+        self.0.join("state").join("oncall")
+    }
+
     /// Writes a config file and returns its path.
     pub fn config(&self, yaml: &str) -> String {
         let path = self.0.join("oncall.yaml");
@@ -189,4 +194,39 @@ pub async fn fire(ams: &Alertmanagers, labels: Value) {
         )
         .await;
     }
+}
+
+/// The lines of stdout.
+pub fn lines(o: &Output) -> Vec<String> {
+    stdout(o).lines().map(str::to_string).collect()
+}
+
+/// Creates silences (1h, on `alertname=Prefix{n}`) on the member at `url`
+/// until two ids share their first `chars` characters; returns those two.
+pub async fn silences_sharing_a_prefix(url: &str, chars: usize) -> (String, String) {
+    let client = reqwest::Client::new();
+    let mut seen: std::collections::HashMap<String, String> = Default::default();
+    for n in 0..5000 {
+        let now = Utc::now();
+        let body = serde_json::json!({
+            "matchers": [{"name": "alertname", "value": format!("Prefix{n}"), "isRegex": false, "isEqual": true}],
+            "startsAt": now.to_rfc3339(),
+            "endsAt": (now + chrono::Duration::hours(1)).to_rfc3339(),
+            "createdBy": "bulk",
+            "comment": "prefix test",
+        });
+        let resp = client
+            .post(format!("{url}/api/v2/silences"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "{}", resp.status());
+        let v: Value = resp.json().await.unwrap();
+        let id = v["silenceID"].as_str().unwrap().to_string();
+        if let Some(first) = seen.insert(id[..chars].to_string(), id.clone()) {
+            return (first, id);
+        }
+    }
+    panic!("5000 silences and no two share {chars} characters");
 }
