@@ -94,8 +94,9 @@ const ACK_EXAMPLES: &str = "Examples:\n  \
     oncall ack ModelServerDown\n  \
     oncall ack 'alertname=\"ModelServerDown\",instance=\"gpu-node-07\"' --comment 'on it'\n  \
     oncall ack alertname=ModelServerDown instance=gpu-node-07 --duration 30m\n\n\
-    Acking is idempotent: when an active ack with the same matchers exists, its id\n\
-    is printed and nothing is created. Prints the id of the ack that stands (with\n\
+    Acking is idempotent: when an active ack with the same matchers exists, or\n\
+    every alert the matchers select is already under an active ack, those ids are\n\
+    printed and nothing is created. Prints the id of the ack that stands (with\n\
     several clusters: CLUSTER ID, one line per cluster).";
 
 const UNACK_EXAMPLES: &str = "Examples:\n  \

@@ -37,6 +37,14 @@ pub async fn run(
     } else {
         state.stale_after = settings.stale_after;
     }
+    // What the one-shot commands learned of the HA pairs: a member that is
+    // down at start still joins its cluster for writes.
+    if let Some(dir) = &settings.state_dir {
+        let known = crate::source::cluster::load_peer_cache(dir);
+        for (src, spec) in state.sources.iter_mut().zip(&settings.sources) {
+            src.peer = known.get(&crate::source::redact_url(&spec.url)).cloned();
+        }
+    }
     if let Some(g) = &settings.group_by {
         state.group_by = g.clone();
     }
