@@ -16,7 +16,8 @@ fn tmux(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-struct Session(String);
+/// A tmux session, and the temporary home of the console in it (removed with it).
+struct Session(String, Option<std::path::PathBuf>);
 
 impl Session {
     fn screen(&self) -> String {
@@ -47,6 +48,9 @@ impl Session {
 impl Drop for Session {
     fn drop(&mut self) {
         tmux(&["kill-session", "-t", &self.0]);
+        if let Some(home) = &self.1 {
+            let _ = std::fs::remove_dir_all(home);
+        }
     }
 }
 
@@ -60,29 +64,11 @@ async fn filter_with_slash_against_a_real_alertmanager() {
          "annotations": {"summary": "PSI 0.31"}},
     ]))
     .await;
-    let home = common::temp_dir("e2e-home");
-    let name = format!("oncall-e2e-{}", std::process::id());
     // A second source that refuses connections: the console must keep
     // working and name it.
     let dead_port = common::free_port();
-    let cmd = format!(
-        "env -u ALERTMANAGER_URL HOME={h} XDG_CONFIG_HOME={h}/c XDG_STATE_HOME={h}/s TERM=xterm-256color {bin} --alertmanager {url} --alertmanager http://127.0.0.1:{dead_port} --refresh 2s; echo EXITED=$?; sleep 30",
-        h = home.display(),
-        bin = env!("CARGO_BIN_EXE_oncall"),
-        url = ams.urls[0],
-    );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &name,
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &cmd,
-    ]);
-    let s = Session(name);
+    let urls = [ams.urls[0].clone(), format!("http://127.0.0.1:{dead_port}")];
+    let s = console("filter", &urls, "");
 
     let screen = s.wait_for("both alerts on screen", |t| {
         t.contains("ModelLatencySLOBreach") && t.contains("FeatureDataDrift")
@@ -122,7 +108,6 @@ async fn filter_with_slash_against_a_real_alertmanager() {
     s.keys(&["q"]);
     let screen = s.wait_for("oncall to exit", |t| t.contains("EXITED="));
     assert!(screen.contains("EXITED=0"), "{screen}");
-    let _ = std::fs::remove_dir_all(home);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -146,7 +131,7 @@ async fn sigterm_and_sighup_restore_the_terminal() {
             "30",
             &cmd,
         ]);
-        let s = Session(name);
+        let s = Session(name, None);
         s.wait_for("the demo console", |t| t.contains("ModelLatencySLOBreach"));
         let pid = std::process::Command::new("pgrep")
             .args(["-f", "-n", "oncall --demo"])
@@ -195,7 +180,7 @@ fn console(tag: &str, urls: &[String], flags: &str) -> Session {
         "40",
         &cmd,
     ]);
-    Session(name)
+    Session(name, Some(home))
 }
 
 async fn server_silences(url: &str) -> Vec<serde_json::Value> {

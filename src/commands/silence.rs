@@ -7,13 +7,14 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::write::{self, or_exit, Clusters};
 use crate::app::Settings;
 use crate::cli::{Output, SilenceAddArgs, SilenceExpireArgs, SilenceExtendArgs, SilenceListArgs};
 use crate::model::duration::format_age;
+use crate::model::duration::parse_until;
 use crate::model::{parse_matchers, Labels, Silence, SilenceDraft, SilenceState};
 use crate::sanitize;
 use crate::source::write::WriteError;
@@ -76,20 +77,10 @@ pub async fn add(settings: &Settings, args: &SilenceAddArgs) -> ExitCode {
     write::exit_code(ok, failed)
 }
 
-/// `--end`: RFC3339, or `YYYY-MM-DD HH:MM[:SS]` in UTC; must be in the future.
+/// `--end`: what the console's form takes (RFC3339, `YYYY-MM-DD HH:MM` or
+/// `HH:MM` in UTC, or a duration), and it must be in the future.
 pub fn parse_end(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
-    let t = text.trim();
-    let end = DateTime::parse_from_rfc3339(t)
-        .map(|t| t.with_timezone(&Utc))
-        .or_else(|_| {
-            ["%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M"]
-                .iter()
-                .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-                .map(|n| n.and_utc())
-                .ok_or_else(|| {
-                    format!("cannot read {t:?} as a time; write RFC3339 (2026-12-01T09:00:00Z) or 'YYYY-MM-DD HH:MM' (UTC)")
-                })
-        })?;
+    let end = parse_until(text, now)?;
     if end <= now {
         return Err(format!("{} is in the past", write::utc(end)));
     }

@@ -17,13 +17,18 @@ pub(super) fn request(what: String, jobs: Vec<(Cluster, WriteOp)>) -> Vec<Effect
     })]
 }
 
+/// The targets of an action, or a word on the status line when there are none.
+fn targets_or_say(state: &mut State, hint: &str) -> Option<(String, Vec<usize>, Option<String>)> {
+    let t = targets(state);
+    if t.is_none() {
+        say(state, StatusLevel::Warn, hint.to_string());
+    }
+    t
+}
+
 pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
-    let Some((name, idx, group_key)) = targets(state) else {
-        say(
-            state,
-            StatusLevel::Warn,
-            "select an alert or a group to ack",
-        );
+    let Some((name, idx, group_key)) = targets_or_say(state, "select an alert or a group to ack")
+    else {
         return vec![];
     };
     let now = state.now;
@@ -113,12 +118,8 @@ pub fn time_left(end: chrono::DateTime<chrono::Utc>, now: chrono::DateTime<chron
 }
 
 pub fn unack(state: &mut State) -> Vec<Effect> {
-    let Some((name, idx, _)) = targets(state) else {
-        say(
-            state,
-            StatusLevel::Warn,
-            "select an acked alert or group to unack",
-        );
+    let Some((name, idx, _)) = targets_or_say(state, "select an acked alert or group to unack")
+    else {
         return vec![];
     };
     let now = state.now;
@@ -205,8 +206,7 @@ pub fn unack(state: &mut State) -> Vec<Effect> {
 
 /// `r`: asks first, and says plainly that Prometheus will send it again.
 pub fn resolve(state: &mut State) -> Vec<Effect> {
-    let Some((name, idx, _)) = targets(state) else {
-        say(state, StatusLevel::Warn, "select an alert to resolve");
+    let Some((name, idx, _)) = targets_or_say(state, "select an alert to resolve") else {
         return vec![];
     };
     let clusters = clusters_of_alerts(state, &idx);

@@ -132,7 +132,7 @@ pub fn parse_until(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Str
         });
     }
     Err(format!(
-        "{s:?} is neither a duration (30m, 2h, 1d) nor a UTC time (18:00, 2026-11-22 18:00)"
+        "{s:?} is neither a duration (30m, 2h, 1d) nor a UTC time (18:00, 2026-11-22 18:00, RFC3339)"
     ))
 }
 

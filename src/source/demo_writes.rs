@@ -160,25 +160,25 @@ mod tests {
         let r = apply(&mut store, &req(WriteOp::Ack(draft)), now);
         assert_eq!(r.results[0].1.as_ref().unwrap(), "already acked by alice");
 
-        let mut snap = demo::snapshot(0, started, now);
-        overlay(&mut snap, &store, "am-demo-1", now);
-        let a = snap
-            .alerts
-            .iter()
-            .find(|a| a.fingerprint == firing.fingerprint)
-            .unwrap();
+        // What a demo Alertmanager reports with the store laid over it.
+        let seen = |store: &[Silence]| {
+            let mut snap = demo::snapshot(0, started, now);
+            overlay(&mut snap, store, "am-demo-1", now);
+            let a = snap
+                .alerts
+                .iter()
+                .find(|a| a.fingerprint == firing.fingerprint)
+                .cloned()
+                .unwrap();
+            (snap, a)
+        };
+        let (snap, a) = seen(&store);
         assert_eq!(a.state, AlertState::Suppressed);
         let ack_id = a.silenced_by[0].clone();
         assert!(snap.silences.iter().any(|s| s.id == ack_id && s.is_ack()));
 
         apply(&mut store, &req(WriteOp::Expire(vec![ack_id])), now);
-        let mut snap = demo::snapshot(0, started, now);
-        overlay(&mut snap, &store, "am-demo-1", now);
-        let a = snap
-            .alerts
-            .iter()
-            .find(|a| a.fingerprint == firing.fingerprint)
-            .unwrap();
+        let (snap, a) = seen(&store);
         assert_eq!(a.state, AlertState::Firing);
         // The scenario's own silence still silences its alert.
         assert!(snap.alerts.iter().any(|a| !a.silenced_by.is_empty()));

@@ -1,8 +1,6 @@
 //! Runs the writes the console asks for (`Effect::Write`): each job on its
 //! cluster, clusters in parallel, and reports each cluster's answer.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -43,16 +41,38 @@ pub struct WriteReport {
     pub results: Vec<(String, Result<String, String>)>,
 }
 
-/// Runs every job of a request (clusters in parallel) and reports.
+/// Runs every job of a request (clusters in parallel) and reports, in job order.
 pub async fn execute(specs: &[SourceSpec], timeout: Duration, req: WriteRequest) -> WriteReport {
-    let runs = req.jobs.iter().map(|(cluster, op)| async move {
-        let members = Members::new(specs, &cluster.members, timeout);
-        (cluster.name.clone(), run(&members, op).await)
-    });
+    let specs = std::sync::Arc::new(specs.to_vec());
+    let mut tasks = tokio::task::JoinSet::new();
+    for (k, (cluster, op)) in req.jobs.iter().cloned().enumerate() {
+        let specs = specs.clone();
+        tasks.spawn(async move {
+            let members = Members::new(&specs, &cluster.members, timeout);
+            (k, run(&members, &op).await)
+        });
+    }
+    let mut answers: Vec<Option<Result<String, String>>> = vec![None; req.jobs.len()];
+    while let Some(done) = tasks.join_next().await {
+        if let Ok((k, r)) = done {
+            answers[k] = Some(r);
+        }
+    }
+    let results = req
+        .jobs
+        .iter()
+        .zip(answers)
+        .map(|((c, _), r)| {
+            (
+                c.name.clone(),
+                r.unwrap_or_else(|| Err("the write task failed".into())),
+            )
+        })
+        .collect();
     WriteReport {
-        what: req.what.clone(),
+        what: req.what,
         from_form: req.from_form,
-        results: futures_join_all(runs).await,
+        results,
     }
 }
 
@@ -127,30 +147,4 @@ async fn run(members: &Members<'_>, op: &WriteOp) -> Result<String, String> {
             })
         }
     }
-}
-
-/// Awaits futures concurrently, keeping their order.
-async fn futures_join_all<F: Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
-    let mut pinned: Vec<Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    let mut out: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (slot, f) in out.iter_mut().zip(pinned.iter_mut()) {
-            if slot.is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *slot = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    out.into_iter()
-        .map(|v| v.expect("every future finished"))
-        .collect()
 }
