@@ -1,14 +1,11 @@
 //! HA clusters: Alertmanagers that gossip alerts and silences to each other.
 //! A write goes to one member of each cluster (trying each in turn).
 
-use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 use super::http::{get_json, join, HttpClient};
+pub use super::peer_cache::{load_peer_cache, save_peer_cache, PEER_CACHE};
 use super::{dto::AmStatus, redact_url, PeerInfo, SourceKind, SourceSpec};
 
 /// Members are indices into the list of source specs, in the order to try.
@@ -95,10 +92,6 @@ pub struct Discovery {
     pub clusters: Vec<Cluster>,
     pub unknown: Vec<usize>,
 }
-
-/// The file, in the state directory, where `discover` remembers each
-/// Alertmanager's gossip name and peers.
-pub const PEER_CACHE: &str = "clusters.json";
 
 /// For one-shot commands: the Alertmanager clusters among `specs`, from the
 /// configured names and each member's `/api/v2/status`. What members say is
@@ -212,95 +205,10 @@ pub fn with_cache(live: &[Option<PeerInfo>], cached: &[Option<PeerInfo>]) -> Vec
         .collect()
 }
 
-/// On disk: redacted source URL → `{name, peers}`.
-#[derive(Serialize, Deserialize)]
-struct CachedPeer {
-    name: String,
-    #[serde(default)]
-    peers: Vec<String>,
-}
-
-/// What `discover` remembered in `dir` (keyed by `redact_url` of the source
-/// URL). A missing, unreadable or corrupt file is an empty cache.
-pub fn load_peer_cache(dir: &Path) -> HashMap<String, PeerInfo> {
-    let path = dir.join(PEER_CACHE);
-    let text = match std::fs::read(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            if e.kind() != std::io::ErrorKind::NotFound {
-                tracing::warn!(path = %path.display(), error = %e, "cluster cache unreadable; ignored");
-            }
-            return HashMap::new();
-        }
-    };
-    match serde_json::from_slice::<BTreeMap<String, CachedPeer>>(&text) {
-        Ok(map) => map
-            .into_iter()
-            .map(|(url, c)| {
-                (
-                    url,
-                    PeerInfo {
-                        name: c.name,
-                        peers: c.peers,
-                    },
-                )
-            })
-            .collect(),
-        Err(e) => {
-            tracing::warn!(path = %path.display(), error = %e, "cluster cache corrupt; ignored");
-            HashMap::new()
-        }
-    }
-}
-
-/// Writes the cache to `dir` (created if need be) atomically: a temporary
-/// file, only the user may read it, renamed over the old one.
-pub fn save_peer_cache(dir: &Path, cache: &HashMap<String, PeerInfo>) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)?;
-    let on_disk: BTreeMap<&str, CachedPeer> = cache
-        .iter()
-        .map(|(url, p)| {
-            (
-                url.as_str(),
-                CachedPeer {
-                    name: p.name.clone(),
-                    peers: p.peers.clone(),
-                },
-            )
-        })
-        .collect();
-    let mut text = serde_json::to_vec_pretty(&on_disk).map_err(std::io::Error::other)?;
-    text.push(b'\n');
-    static SEQ: AtomicUsize = AtomicUsize::new(0);
-    let tmp = dir.join(format!(
-        ".{PEER_CACHE}.{}.{}.tmp",
-        std::process::id(),
-        SEQ.fetch_add(1, Ordering::Relaxed)
-    ));
-    let written = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)?;
-        f.write_all(&text)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, dir.join(PEER_CACHE))
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
 
     #[test]
     fn gossip_peers_and_config_names_make_clusters() {

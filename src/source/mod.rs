@@ -9,6 +9,7 @@ pub mod dto;
 pub mod execute;
 pub mod http;
 pub mod merge;
+pub mod peer_cache;
 pub mod poll;
 pub mod prometheus;
 pub mod write;
