@@ -2,4 +2,5 @@
 pub mod ack;
 pub mod alerts;
 pub mod silence;
+mod silence_ids;
 pub mod write;
