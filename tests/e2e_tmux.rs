@@ -83,8 +83,9 @@ async fn filter_with_slash_against_a_real_alertmanager() {
     s.keys(&["/"]);
     s.keys(&["-l", "severity=\"critical\""]);
     s.keys(&["Enter"]);
+    // Filtering is as-you-type: wait for the whole filter, not its first letter.
     let screen = s.wait_for("the filter to hide the warning", |t| {
-        !t.contains("FeatureDataDrift")
+        t.contains("filter severity=\"critical\"") && !t.contains("FeatureDataDrift")
     });
     assert!(screen.contains("ModelLatencySLOBreach"), "{screen}");
 
