@@ -12,5 +12,6 @@ pub mod core;
 pub mod model;
 pub mod sanitize;
 pub mod source;
+pub mod store;
 pub mod ui;
 pub mod yaml;

@@ -2,9 +2,11 @@
 
 pub mod alert;
 pub mod duration;
+pub mod incident;
 pub mod matcher;
 pub mod rule;
 pub mod silence;
+pub mod timeline;
 
 pub use alert::{fingerprint, Alert, AlertState, Labels, Severity};
 pub use matcher::{parse_matchers, MatchOp, Matcher, MatcherError};
@@ -13,3 +15,5 @@ pub use silence::{
     ack_comment, active_ack, label_matchers, same_matchers, Silence, SilenceDraft, SilenceState,
     ACK_PREFIX,
 };
+pub use incident::{short_duration, Incident, Metrics, Milestone, PostmortemRecord, Sev, Status};
+pub use timeline::{Activity, ActivityKind, Event, EventData, EventKind};

@@ -1,0 +1,2 @@
+//! The incident journal (append-only JSON lines, fsync per event, replay on
+//! start) and the postmortem writer (atomic, never clobbers an edited draft).
