@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::cli::GlobalArgs;
 use crate::config::{self, SourceArgs};
 use crate::model::duration::parse_duration;
+use crate::model::{parse_matchers, Matcher, Sev};
 use crate::source::{demo, SourceSpec};
 
 #[derive(Debug, Clone)]
@@ -29,8 +30,81 @@ pub struct Settings {
     /// Defaults of the silence form.
     pub silence_duration: Duration,
     pub require_comment: bool,
+    /// Where postmortem drafts go (config `postmortems`, default `./postmortems`).
+    pub postmortems: PathBuf,
+    pub incidents: IncidentSettings,
     /// Things the user must hear about (shown in the console, printed by one-shot commands).
     pub warnings: Vec<String>,
+}
+
+/// The `incidents:` config, checked.
+#[derive(Debug, Clone)]
+pub struct IncidentSettings {
+    /// Alert severity label (lowercase) → incident severity.
+    pub severity_map: BTreeMap<String, Sev>,
+    /// Declare an incident by itself for alerts matching any of these.
+    pub auto_declare: Vec<(Vec<Matcher>, Option<Sev>)>,
+    pub postmortem_template: Option<PathBuf>,
+}
+
+impl Default for IncidentSettings {
+    fn default() -> IncidentSettings {
+        IncidentSettings {
+            severity_map: [
+                ("critical", Sev::Sev2),
+                ("error", Sev::Sev3),
+                ("warning", Sev::Sev3),
+                ("info", Sev::Sev4),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+            auto_declare: Vec::new(),
+            postmortem_template: None,
+        }
+    }
+}
+
+impl IncidentSettings {
+    /// The severity an incident for an alert with this `severity` label gets.
+    pub fn severity_for(&self, label: Option<&str>) -> Sev {
+        label
+            .and_then(|l| self.severity_map.get(&l.to_ascii_lowercase()))
+            .copied()
+            .unwrap_or(Sev::Sev3)
+    }
+}
+
+impl Settings {
+    /// `<state dir>/incidents`: one journal per incident.
+    pub fn incident_dir(&self) -> Option<PathBuf> {
+        self.state_dir.as_ref().map(|d| d.join("incidents"))
+    }
+}
+
+fn incident_settings(c: Option<&config::IncidentsConfig>) -> Result<IncidentSettings, String> {
+    let mut out = IncidentSettings::default();
+    let Some(c) = c else { return Ok(out) };
+    let sev = |text: &str, key: &str| {
+        Sev::parse(text)
+            .ok_or_else(|| format!("incidents.{key}: {text:?} is not a severity (SEV1..SEV4)"))
+    };
+    for (label, s) in &c.severity_map {
+        out.severity_map
+            .insert(label.to_ascii_lowercase(), sev(s, "severity_map")?);
+    }
+    for (i, d) in c.declare.iter().enumerate() {
+        let matchers = parse_matchers(&d.matchers)
+            .map_err(|e| format!("incidents.declare[{i}].match: {e}"))?;
+        let s = d
+            .severity
+            .as_deref()
+            .map(|s| sev(s, "declare"))
+            .transpose()?;
+        out.auto_declare.push((matchers, s));
+    }
+    out.postmortem_template = c.postmortem_template.clone();
+    Ok(out)
 }
 
 /// Reads config and flags; errors are one sentence for stderr.
@@ -89,8 +163,14 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
             )
         })
         .collect();
+    let incidents = incident_settings(config.incidents.as_ref())?;
     Ok(Settings {
         warnings,
+        postmortems: config
+            .postmortems
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("./postmortems")),
+        incidents,
         sources,
         demo: args.demo,
         refresh,

@@ -39,7 +39,28 @@ pub struct Config {
     pub notifiers: Option<yaml::Value>,
     pub time_intervals: Option<yaml::Value>,
     pub slos: Option<yaml::Value>,
-    pub incidents: Option<yaml::Value>,
+    pub incidents: Option<IncidentsConfig>,
+}
+
+/// `incidents: {severity_map: {critical: SEV2}, declare: [{match: '...', severity: SEV1}], postmortem_template: FILE}`
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentsConfig {
+    /// Alert `severity` label → incident severity (merged over the defaults).
+    #[serde(default)]
+    pub severity_map: BTreeMap<String, String>,
+    /// Alerts matching one of these are declared as incidents without a key press.
+    #[serde(default)]
+    pub declare: Vec<AutoDeclareConfig>,
+    pub postmortem_template: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AutoDeclareConfig {
+    #[serde(rename = "match")]
+    pub matchers: String,
+    pub severity: Option<String>,
 }
 
 /// `ack: {duration: 15m}`

@@ -241,7 +241,11 @@ impl Incident {
         }
         Some(Incident {
             id: id.to_string(),
-            title: first.data.title.clone().unwrap_or_else(|| first.text.clone()),
+            title: first
+                .data
+                .title
+                .clone()
+                .unwrap_or_else(|| first.text.clone()),
             severity: first.data.severity.unwrap_or(Sev::Sev3),
             status: first.data.status.unwrap_or(Status::Open),
             alerts: Vec::new(),
@@ -292,7 +296,10 @@ impl Incident {
                 }
                 self.seen.insert(fp, Seen::Resolved);
             }
-            EventKind::Ack | EventKind::Unack | EventKind::SilenceCreated | EventKind::SilenceExpired => {
+            EventKind::Ack
+            | EventKind::Unack
+            | EventKind::SilenceCreated
+            | EventKind::SilenceExpired => {
                 if let Some(id) = &d.silence_id {
                     if !self.silences_seen.insert((e.kind, id.clone())) {
                         return false;
@@ -332,7 +339,9 @@ impl Incident {
                 }
             }
             EventKind::Pin | EventKind::Unpin => {
-                let Some(target) = &d.target else { return false };
+                let Some(target) = &d.target else {
+                    return false;
+                };
                 if !self.events.iter().any(|x| &x.id == target) {
                     return false;
                 }

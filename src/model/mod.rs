@@ -9,11 +9,11 @@ pub mod silence;
 pub mod timeline;
 
 pub use alert::{fingerprint, Alert, AlertState, Labels, Severity};
+pub use incident::{short_duration, Incident, Metrics, Milestone, PostmortemRecord, Sev, Status};
 pub use matcher::{parse_matchers, MatchOp, Matcher, MatcherError};
 pub use rule::AlertRule;
 pub use silence::{
     ack_comment, active_ack, label_matchers, same_matchers, Silence, SilenceDraft, SilenceState,
     ACK_PREFIX,
 };
-pub use incident::{short_duration, Incident, Metrics, Milestone, PostmortemRecord, Sev, Status};
 pub use timeline::{Activity, ActivityKind, Event, EventData, EventKind};
