@@ -1,2 +1,7 @@
 //! The incident journal (append-only JSON lines, fsync per event, replay on
 //! start) and the postmortem writer (atomic, never clobbers an edited draft).
+
+pub mod journal;
+mod journal_read;
+
+pub use journal::{Declared, Journal, JournalError, Problem, Read};
