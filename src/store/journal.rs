@@ -13,10 +13,11 @@
 use std::collections::HashMap;
 use std::fs::{DirBuilder, File, OpenOptions};
 use std::io;
-use std::os::unix::fs::{DirBuilderExt, FileExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use super::journal_read::{read_tail, Tail};
+use super::journal_io::{append_locked, read_tail, Tail};
+pub use super::journal_io::{Problem, Read};
 use crate::model::{Activity, Event, EventKind, Incident};
 
 #[derive(Debug, thiserror::Error)]
@@ -38,35 +39,6 @@ pub enum JournalError {
     Invalid(String),
     #[error("cannot encode a journal line: {0}")]
     Encode(#[from] serde_json::Error),
-}
-
-/// A torn or malformed line found while reading: reported, skipped, never fatal.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Problem {
-    /// The incident id (`activity` for the activity log).
-    pub incident: String,
-    pub path: PathBuf,
-    /// 1-based; 0 when the whole file is concerned (it could not be read).
-    pub line: usize,
-    pub what: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "journal {}", self.path.display())?;
-        if self.line > 0 {
-            write!(f, " line {}", self.line)?;
-        }
-        write!(f, ": {}, skipped", self.what)
-    }
-}
-
-/// What `read_new` found: new events per incident (incidents sorted by id,
-/// events in file order) and the problems met on the way.
-#[derive(Clone, Debug, Default)]
-pub struct Read {
-    pub batches: Vec<(String, Vec<Event>)>,
-    pub problems: Vec<Problem>,
 }
 
 pub enum Declared {
@@ -95,7 +67,10 @@ pub fn valid_id(id: &str) -> bool {
     date.len() == 8 && digits(date) && n.len() >= 3 && digits(n)
 }
 
-fn io_err<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> JournalError + 'a {
+pub(crate) fn io_err<'a>(
+    what: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(io::Error) -> JournalError + 'a {
     move |source| JournalError::Io {
         what,
         path: path.to_path_buf(),
@@ -418,30 +393,4 @@ impl Journal {
             Err(e) => Err(io_err("read", &path)(e)),
         }
     }
-}
-
-/// Under an exclusive lock: a newline first if an earlier writer was killed
-/// mid-line (so its fragment stays a line of its own and ours parse), then
-/// every line in one write, then fsync.
-fn append_locked(file: &File, path: &Path, bytes: &[u8]) -> Result<(), JournalError> {
-    file.lock().map_err(io_err("lock", path))?;
-    let written = (|| {
-        let len = file.metadata()?.len();
-        let mut last = [b'\n'];
-        if len > 0 {
-            file.read_at(&mut last, len - 1)?;
-        }
-        let mut out = file;
-        if last[0] == b'\n' {
-            io::Write::write_all(&mut out, bytes)?;
-        } else {
-            let mut fixed = Vec::with_capacity(bytes.len() + 1);
-            fixed.push(b'\n');
-            fixed.extend_from_slice(bytes);
-            io::Write::write_all(&mut out, &fixed)?;
-        }
-        file.sync_data()
-    })();
-    let _ = file.unlock();
-    written.map_err(io_err("append to", path))
 }

@@ -2,6 +2,6 @@
 //! start) and the postmortem writer (atomic, never clobbers an edited draft).
 
 pub mod journal;
-mod journal_read;
+mod journal_io;
 
 pub use journal::{Declared, Journal, JournalError, Problem, Read};

@@ -1,13 +1,45 @@
-//! Reading journal files: from a remembered offset to the last complete
-//! line, under a shared lock, turning bad lines into `Problem`s.
+//! The file level of the journal: appends of whole lines under an
+//! exclusive lock, and reads from a remembered offset to the last complete
+//! line under a shared lock, turning bad lines into `Problem`s.
 
 use std::fs::File;
 use std::io::{self, Read as _, Seek, SeekFrom};
-use std::path::Path;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use super::journal::Problem;
+use super::journal::{io_err, JournalError};
+use crate::model::Event;
+
+/// A torn or malformed line found while reading: reported, skipped, never fatal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// The incident id (`activity` for the activity log).
+    pub incident: String,
+    pub path: PathBuf,
+    /// 1-based; 0 when the whole file is concerned (it could not be read).
+    pub line: usize,
+    pub what: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "journal {}", self.path.display())?;
+        if self.line > 0 {
+            write!(f, " line {}", self.line)?;
+        }
+        write!(f, ": {}, skipped", self.what)
+    }
+}
+
+/// What `read_new` found: new events per incident (incidents sorted by id,
+/// events in file order) and the problems met on the way.
+#[derive(Clone, Debug, Default)]
+pub struct Read {
+    pub batches: Vec<(String, Vec<Event>)>,
+    pub problems: Vec<Problem>,
+}
 
 /// How far one file has been read.
 #[derive(Clone, Debug, Default)]
@@ -111,4 +143,30 @@ fn read_from(path: &Path, offset: u64) -> io::Result<(Vec<u8>, u64)> {
     })();
     let _ = file.unlock();
     read
+}
+
+/// Under an exclusive lock: a newline first if an earlier writer was killed
+/// mid-line (so its fragment stays a line of its own and ours parse), then
+/// every line in one write, then fsync.
+pub(crate) fn append_locked(file: &File, path: &Path, bytes: &[u8]) -> Result<(), JournalError> {
+    file.lock().map_err(io_err("lock", path))?;
+    let written = (|| {
+        let len = file.metadata()?.len();
+        let mut last = [b'\n'];
+        if len > 0 {
+            file.read_at(&mut last, len - 1)?;
+        }
+        let mut out = file;
+        if last[0] == b'\n' {
+            io::Write::write_all(&mut out, bytes)?;
+        } else {
+            let mut fixed = Vec::with_capacity(bytes.len() + 1);
+            fixed.push(b'\n');
+            fixed.extend_from_slice(bytes);
+            io::Write::write_all(&mut out, &fixed)?;
+        }
+        file.sync_data()
+    })();
+    let _ = file.unlock();
+    written.map_err(io_err("append to", path))
 }
