@@ -161,7 +161,11 @@ async fn sigterm_and_sighup_restore_the_terminal() {
 
 /// Starts the console in tmux on these Alertmanagers, with extra flags.
 fn console(tag: &str, urls: &[String], flags: &str) -> Session {
-    let home = common::temp_dir("e2e-home");
+    console_in(tag, urls, flags, common::temp_dir("e2e-home"))
+}
+
+/// The same in a given home (a restart finds its state dir again).
+fn console_in(tag: &str, urls: &[String], flags: &str, home: std::path::PathBuf) -> Session {
     let name = format!("oncall-e2e-{tag}-{}", std::process::id());
     let sources: Vec<String> = urls.iter().map(|u| format!("--alertmanager {u}")).collect();
     let cmd = format!(
@@ -290,4 +294,75 @@ async fn read_only_refuses_writes_on_screen_and_sends_nothing() {
     assert!(server_silences(&ams.urls[0]).await.is_empty());
     s.keys(&["q"]);
     s.wait_for("a clean exit", |t| t.contains("EXITED=0"));
+}
+
+/// The process the session runs (the child of the pane's shell).
+fn console_pid(s: &Session) -> String {
+    let shell = tmux(&["list-panes", "-t", &s.0, "-F", "#{pane_pid}"]);
+    let out = Command::new("pgrep")
+        .args(["-P", shell.trim()])
+        .output()
+        .expect("pgrep (procps) is needed");
+    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    assert!(!pid.is_empty(), "no console process under the pane");
+    pid
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_incident_declared_by_key_survives_sigkill() {
+    let ams = Alertmanagers::start(1);
+    ams.post_alerts(json!([
+        {"labels": {"alertname": "ModelServerDown", "severity": "critical", "model": "fraud"},
+         "annotations": {"summary": "fraud-model has no ready replicas"}},
+    ]))
+    .await;
+    let home = common::temp_dir("e2e-home");
+    let mut first = console_in("incident-1", &ams.urls, "", home.clone());
+    first.1 = None; // the restart below needs the home
+    first.wait_for("the alert", |t| t.contains("ModelServerDown"));
+    first.keys(&["g", "i"]);
+    let form = first.wait_for("the declare form", |t| {
+        t.contains("Declare an incident for 1 alert")
+    });
+    assert!(form.contains("SEV2"), "{form}");
+    assert!(
+        form.contains("ModelServerDown: fraud-model has no ready replicas"),
+        "{form}"
+    );
+    first.keys(&["Enter"]);
+    let screen = first.wait_for("the timeline", |t| {
+        t.contains("INC-") && t.contains("declared")
+    });
+    let id = screen
+        .split_whitespace()
+        .find(|w| w.starts_with("INC-"))
+        .unwrap()
+        .to_string();
+    first.keys(&["n"]);
+    first.wait_for("the note line", |t| t.contains("note: "));
+    first.keys(&["-l", "restarted the fraud-model pods"]);
+    first.keys(&["Enter"]);
+    first.wait_for("the note on the timeline", |t| {
+        t.contains("note") && t.contains("restarted the fraud-model pods")
+    });
+
+    // No chance to flush anything more: what was shown must be on disk.
+    let pid = console_pid(&first);
+    Command::new("kill").args(["-KILL", &pid]).status().unwrap();
+    first.wait_for("the console killed", |t| t.contains("EXITED=137"));
+    drop(first);
+
+    let second = console_in("incident-2", &ams.urls, "", home);
+    second.wait_for("the alert", |t| t.contains("ModelServerDown"));
+    second.keys(&["I"]);
+    second.wait_for("the incidents list", |t| {
+        t.contains(&id) && t.contains("open")
+    });
+    second.keys(&["Enter"]);
+    let screen = second.wait_for("the timeline again", |t| {
+        t.contains("restarted the fraud-model pods") && t.contains("declared")
+    });
+    assert!(screen.contains("erin"), "the actor is shown: {screen}");
+    second.keys(&["q"]);
+    second.wait_for("a clean exit", |t| t.contains("EXITED=0"));
 }

@@ -6,10 +6,25 @@ use super::rows::Row;
 use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, InputLine, Pane, State, StatusLevel};
 use super::update::{rebuild, say, Effect};
-use super::{silence_actions, writes, Action};
+use super::{incidents, silence_actions, writes, Action};
 use crate::model::SilenceState;
 
+fn clamp_move(cursor: usize, len: usize, delta: isize) -> usize {
+    let last = len.saturating_sub(1) as isize;
+    let from = cursor.min(len.saturating_sub(1)) as isize;
+    (from + delta).clamp(0, last.max(0)) as usize
+}
+
 fn move_cursor(state: &mut State, delta: isize) {
+    if state.pane == Pane::Incidents {
+        state.incident_cursor = clamp_move(state.incident_cursor, state.incidents.len(), delta);
+        return;
+    }
+    if state.pane == Pane::Timeline {
+        let len = state.timeline_rows().len();
+        state.timeline_cursor = clamp_move(state.timeline_cursor, len, delta);
+        return;
+    }
     if state.pane == Pane::Silences {
         let last = state.silence_rows.len().saturating_sub(1) as isize;
         state.silence_cursor =
@@ -70,6 +85,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
                     rebuild_silence_rows(state);
                     Pane::Silences
                 }
+                Pane::Silences => Pane::Incidents,
                 _ => Pane::Alerts,
             };
             state.scroll = 0;
@@ -82,6 +98,13 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 state.pane = Pane::Help;
                 state.scroll = 0;
             }
+        }
+        Action::Filter if state.pane == Pane::Timeline => {
+            let words: Vec<&str> = state.timeline_filter.iter().map(|k| k.word()).collect();
+            state.input = Some(InputLine {
+                kind: InputKind::TimelineFilter,
+                text: words.join(" "),
+            });
         }
         Action::Filter if state.pane == Pane::Silences => {
             state.input = Some(InputLine {
@@ -134,6 +157,9 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Ack => return writes::ack(state, ""),
         Action::Unack => return writes::unack(state),
+        Action::Resolve if matches!(state.pane, Pane::Incidents | Pane::Timeline) => {
+            incidents::start_resolve(state)
+        }
         Action::Resolve => return writes::resolve(state),
         Action::Silence => silence_actions::open_form(state),
         Action::Expire => return silence_actions::expire(state),
@@ -162,7 +188,14 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
             StatusLevel::Info,
             "extend works on a silence in the silences pane (S)",
         ),
-        Action::Incident | Action::Runbook | Action::Note | Action::Postmortem => say(
+        Action::Incidents if state.pane == Pane::Incidents => state.pane = Pane::Alerts,
+        Action::Incidents => state.pane = Pane::Incidents,
+        Action::Incident => incidents::open_declare(state),
+        Action::Note => incidents::start_note(state),
+        Action::StatusUpdate => incidents::open_update(state),
+        Action::Pin => return incidents::toggle_pin(state),
+        Action::Postmortem => return incidents::postmortem(state),
+        Action::Runbook => say(
             state,
             StatusLevel::Warn,
             format!("{} is not available in this version yet", action.name()),
@@ -172,6 +205,14 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 fn open(state: &mut State) {
+    if state.pane == Pane::Incidents {
+        if let Some(id) = state.selected_incident().map(|i| i.id.clone()) {
+            state.timeline = Some(id);
+            state.timeline_cursor = usize::MAX;
+            state.pane = Pane::Timeline;
+        }
+        return;
+    }
     match state.rows.get(state.cursor).cloned() {
         Some(
             Row::Alert { index }
@@ -211,6 +252,12 @@ fn back(state: &mut State) {
             rebuild_silence_rows(state);
         }
         Pane::Silences => state.pane = Pane::Alerts,
+        Pane::Timeline if !state.timeline_filter.is_empty() => {
+            state.timeline_filter.clear();
+            say(state, StatusLevel::Info, "timeline filter cleared");
+        }
+        Pane::Timeline => state.pane = Pane::Incidents,
+        Pane::Incidents => state.pane = Pane::Alerts,
     }
 }
 

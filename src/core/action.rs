@@ -30,6 +30,9 @@ pub enum Action {
     Silences,
     Expire,
     Extend,
+    Incidents,
+    Pin,
+    StatusUpdate,
 }
 
 impl Action {
@@ -48,6 +51,8 @@ impl Action {
                 | Action::Postmortem
                 | Action::Expire
                 | Action::Extend
+                | Action::Pin
+                | Action::StatusUpdate
         )
     }
 
@@ -82,10 +87,13 @@ impl Action {
             Action::Silences => "silences",
             Action::Expire => "expire",
             Action::Extend => "extend",
+            Action::Incidents => "incidents",
+            Action::Pin => "pin",
+            Action::StatusUpdate => "status-update",
         }
     }
 
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 31] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -114,6 +122,9 @@ impl Action {
         Action::Silences,
         Action::Expire,
         Action::Extend,
+        Action::Incidents,
+        Action::Pin,
+        Action::StatusUpdate,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {

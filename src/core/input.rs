@@ -3,6 +3,7 @@
 
 use super::act::act;
 use super::filter::Filter;
+use super::incident_input;
 use super::silence_form::Field;
 use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, State, StatusLevel};
@@ -50,6 +51,10 @@ pub(super) fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
                     state.input = None;
                     return vec![];
                 }
+                InputKind::Note | InputKind::Resolution | InputKind::TimelineFilter => {
+                    state.input = None;
+                    return incident_input::submit_line(state, kind, &text);
+                }
                 InputKind::Extend => {
                     return match parse_duration(&text) {
                         Ok(by) if by.as_secs() > 0 => {
@@ -90,7 +95,8 @@ pub(super) fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
             rebuild_silence_rows(state);
         }
         InputKind::Extend => state.filter_error = None,
-        InputKind::Command => {}
+        InputKind::Command | InputKind::Note | InputKind::Resolution => {}
+        InputKind::TimelineFilter => {}
     }
     vec![]
 }
@@ -200,6 +206,9 @@ fn command(state: &mut State, text: &str) -> Vec<Effect> {
     let mut words = text.split_whitespace();
     let cmd = words.next().unwrap_or("");
     let arg = words.collect::<Vec<_>>().join(" ");
+    if let Some(effects) = incident_input::command(state, cmd, &arg) {
+        return effects;
+    }
     match cmd {
         "" => {}
         "q" | "quit" => return act(state, Action::Quit),
@@ -227,7 +236,7 @@ fn command(state: &mut State, text: &str) -> Vec<Effect> {
         other => say(
             state,
             StatusLevel::Error,
-            format!("unknown command :{other} (try :group-by LABEL, :filter M, :ack TEXT, :silences, :q)"),
+            format!("unknown command :{other} (try :group-by LABEL, :filter M, :ack TEXT, :silences, :incidents, :status S, :q)"),
         ),
     }
     vec![]

@@ -4,7 +4,11 @@
 pub mod act;
 pub mod action;
 pub mod filter;
+pub mod incident_form;
+pub mod incident_input;
+pub mod incidents;
 pub mod input;
+pub mod observe;
 pub mod rows;
 pub mod silence_actions;
 pub mod silence_form;

@@ -176,11 +176,12 @@ pub fn expire(state: &mut State) -> Vec<Effect> {
             format!("by {}: {}", s.created_by, s.comment),
             "The alerts it silences notify again at once.".into(),
         ],
-        request: WriteRequest {
+        yes: vec![Effect::Write(WriteRequest {
             what: format!("expiry of {kind} {}", short_id(&s.id)),
             from_form: false,
             jobs,
-        },
+        })],
+        no: None,
     });
     vec![]
 }

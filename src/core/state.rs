@@ -4,11 +4,14 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
+use super::incident_form::IncidentForm;
 use super::rows::Row;
 use super::silence_form::SilenceForm;
+use super::update::Effect;
+use crate::app::IncidentSettings;
 use crate::model::{active_ack, Alert, AlertRule, AlertState, Silence};
+use crate::model::{EventKind, Incident};
 use crate::source::cluster::{cluster_names, Member};
-use crate::source::write::WriteRequest;
 use crate::source::{PeerInfo, SourceKind, SourceSpec};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,6 +20,8 @@ pub enum Pane {
     Detail,
     Help,
     Silences,
+    Incidents,
+    Timeline,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +32,12 @@ pub enum InputKind {
     SilenceFilter,
     /// How long to extend the selected silence by.
     Extend,
+    /// A timeline note for the current incident.
+    Note,
+    /// The one-line resolution of the current incident.
+    Resolution,
+    /// Event types the timeline shows (`note status`; empty: all).
+    TimelineFilter,
 }
 
 /// A question the user answers with y or n before a write goes out.
@@ -34,7 +45,11 @@ pub enum InputKind {
 pub struct Confirm {
     pub title: String,
     pub lines: Vec<String>,
-    pub request: WriteRequest,
+    /// What `y` does.
+    pub yes: Vec<Effect>,
+    /// What `n` does when it is a choice of its own (Esc then cancels);
+    /// `None`: `n` and Esc cancel.
+    pub no: Option<Vec<Effect>>,
 }
 
 /// An alert's ack, as the list and the detail view show it.
@@ -187,6 +202,28 @@ pub struct State {
     pub acked: HashMap<String, (String, DateTime<Utc>)>,
     /// Acks removed from this console (no "ack ended" alarm for those).
     pub unacked_here: HashSet<String>,
+    /// Every incident of the journal, open ones first, newest first.
+    pub incidents: Vec<Incident>,
+    pub incident_cursor: usize,
+    /// The incident the timeline pane shows.
+    pub timeline: Option<String>,
+    pub timeline_cursor: usize,
+    /// Event types the timeline shows; empty: all.
+    pub timeline_filter: Vec<EventKind>,
+    /// The declare/attach form or the status-update composer.
+    pub iform: Option<IncidentForm>,
+    /// Set while the journal cannot be written: shown loudly until it works again.
+    pub journal_error: Option<String>,
+    /// The journal has been replayed once (observations wait for it).
+    pub journal_loaded: bool,
+    pub incident_settings: IncidentSettings,
+    /// What this console last saw of linked alerts and silences, so an
+    /// observation is journaled once (see `core::observe`).
+    pub observed: HashMap<String, String>,
+    /// Fingerprints with a declaration in flight (auto-declare).
+    pub declaring: HashSet<String>,
+    /// Activity-log keys already written (fires and acks).
+    pub activity_seen: HashSet<String>,
 }
 
 impl State {
@@ -230,6 +267,18 @@ impl State {
             writes_in_flight: 0,
             acked: HashMap::new(),
             unacked_here: HashSet::new(),
+            incidents: Vec::new(),
+            incident_cursor: 0,
+            timeline: None,
+            timeline_cursor: 0,
+            timeline_filter: Vec::new(),
+            iform: None,
+            journal_error: None,
+            journal_loaded: false,
+            incident_settings: IncidentSettings::default(),
+            observed: HashMap::new(),
+            declaring: HashSet::new(),
+            activity_seen: HashSet::new(),
         }
     }
 
@@ -322,5 +371,42 @@ impl State {
             })
             .collect();
         cluster_names(&members)
+    }
+}
+
+impl State {
+    pub fn incident(&self, id: &str) -> Option<&Incident> {
+        self.incidents.iter().find(|i| i.id == id)
+    }
+
+    pub fn selected_incident(&self) -> Option<&Incident> {
+        self.incidents.get(self.incident_cursor)
+    }
+
+    /// The open incident an alert belongs to (the newest, if several).
+    pub fn incident_of(&self, fingerprint: &str) -> Option<&Incident> {
+        self.incidents
+            .iter()
+            .find(|i| i.is_open() && i.links(fingerprint))
+    }
+
+    /// The timeline pane's incident.
+    pub fn timeline_incident(&self) -> Option<&Incident> {
+        self.incident(self.timeline.as_deref()?)
+    }
+
+    /// The timeline rows as shown: indices into the incident's events.
+    pub fn timeline_rows(&self) -> Vec<usize> {
+        let Some(inc) = self.timeline_incident() else {
+            return Vec::new();
+        };
+        inc.events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| {
+                self.timeline_filter.is_empty() || self.timeline_filter.contains(&e.kind)
+            })
+            .map(|(i, _)| i)
+            .collect()
     }
 }

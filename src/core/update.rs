@@ -2,10 +2,13 @@ use chrono::{DateTime, Utc};
 
 use super::act::act;
 use super::action::Action;
+use super::incident_input::{iform_edit, iform_key};
+use super::incidents::{journaled, JournalOp, JournalReply};
 use super::input::{form_edit, form_key, input};
+use super::observe::observe;
 use super::rows::{build_rows, Row};
 use super::silences::{rebuild_silence_rows, rebuild_silence_rows_keeping};
-use super::state::{AckState, Pane, State, StatusLevel};
+use super::state::{AckState, Confirm, Pane, State, StatusLevel};
 use super::writes;
 use crate::source::write::{WriteReport, WriteRequest};
 use crate::source::{merge_sources, Snapshot, SourceError};
@@ -36,6 +39,10 @@ pub enum Msg {
     Form(FormKey),
     /// The answer to a confirmation question.
     Confirm(bool),
+    /// Esc on a question whose `n` is an answer of its own: do nothing.
+    Dismiss,
+    /// The journal task answered.
+    Journal(JournalReply),
     /// Alertmanager answered a write.
     Wrote(WriteReport),
     /// Poll every source now, without a word (a follow-up after a write).
@@ -78,6 +85,8 @@ pub enum Effect {
     Copy(String),
     /// Send a write to Alertmanager; the answer comes back as `Msg::Wrote`.
     Write(WriteRequest),
+    /// Journal an incident event (answers come back as `Msg::Journal`).
+    Journal(JournalOp),
     Quit,
 }
 
@@ -115,7 +124,7 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Polled { source, at, result } => {
             polled(state, source, at, result);
-            vec![]
+            observe(state)
         }
         Msg::Resized { list_rows } => {
             state.page_rows = list_rows.max(1);
@@ -134,17 +143,30 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             form_edit(state, edit);
             vec![]
         }
+        Msg::Input(edit) if state.iform.as_ref().is_some_and(|f| f.editing.is_some()) => {
+            iform_edit(state, edit);
+            vec![]
+        }
+        Msg::Form(key) if state.iform.is_some() => iform_key(state, key),
         Msg::Input(edit) => input(state, edit),
         Msg::Action(action) => act(state, action),
         Msg::Form(key) => form_key(state, key),
         Msg::Confirm(yes) => match state.confirm.take() {
-            Some(c) if yes => vec![Effect::Write(c.request)],
+            Some(c) if yes => c.yes,
+            Some(Confirm { no: Some(no), .. }) => no,
             Some(_) => {
                 say(state, StatusLevel::Info, "cancelled; nothing was sent");
                 vec![]
             }
             None => vec![],
         },
+        Msg::Dismiss => {
+            if state.confirm.take().is_some() {
+                say(state, StatusLevel::Info, "cancelled; nothing was done");
+            }
+            vec![]
+        }
+        Msg::Journal(reply) => journaled(state, reply),
         Msg::Wrote(report) => writes::wrote(state, report),
         Msg::PollAgain => vec![Effect::RefreshNow],
     }

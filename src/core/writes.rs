@@ -188,11 +188,12 @@ pub fn unack(state: &mut State) -> Vec<Effect> {
         state.confirm = Some(Confirm {
             title: format!("Remove the ack of {name}?"),
             lines,
-            request: WriteRequest {
+            yes: vec![Effect::Write(WriteRequest {
                 what,
                 from_form: false,
                 jobs,
-            },
+            })],
+            no: None,
         });
         return vec![];
     }
@@ -230,11 +231,12 @@ pub fn resolve(state: &mut State) -> Vec<Effect> {
             "If its Prometheus rule still fires, Prometheus sends it again within a".into(),
             "minute and it comes back: fix the cause, or silence it instead (s).".into(),
         ],
-        request: WriteRequest {
+        yes: vec![Effect::Write(WriteRequest {
             what: format!("resolve of {name}"),
             from_form: false,
             jobs,
-        },
+        })],
+        no: None,
     });
     vec![]
 }

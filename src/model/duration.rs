@@ -136,6 +136,25 @@ pub fn parse_until(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Str
     ))
 }
 
+/// A moment in the past, for milestones: `20m` or `20m ago` (before `now`),
+/// or a UTC time as `parse_until` takes it, where `14:02` means the last 14:02.
+pub fn parse_since(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let s = input.trim();
+    let bare = s.strip_suffix("ago").unwrap_or(s).trim();
+    if let Ok(d) = parse_duration(bare) {
+        return Ok(now - chrono::Duration::from_std(d).map_err(|_| "too long".to_string())?);
+    }
+    let t = parse_until(s, now).map_err(|_| {
+        format!("{s:?} is neither a time ago (20m, 1h ago) nor a UTC time (14:02, 2026-11-22 14:02, RFC3339)")
+    })?;
+    // A bare HH:MM comes back as the next one; a milestone wants the last.
+    Ok(if t > now && s.len() <= 8 {
+        t - chrono::Duration::days(1)
+    } else {
+        t
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

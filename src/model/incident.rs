@@ -455,6 +455,11 @@ impl Incident {
         }
     }
 
+    /// True when an event of this kind about this silence is on the timeline.
+    pub fn recorded(&self, kind: EventKind, silence_id: &str) -> bool {
+        self.silences_seen.contains(&(kind, silence_id.to_string()))
+    }
+
     pub fn is_pinned(&self, event: &Event) -> bool {
         !event.id.is_empty() && self.pinned.contains(&event.id)
     }

@@ -9,7 +9,9 @@ pub mod silence;
 pub mod timeline;
 
 pub use alert::{fingerprint, Alert, AlertState, Labels, Severity};
-pub use incident::{short_duration, Incident, Metrics, Milestone, PostmortemRecord, Sev, Status};
+pub use incident::{
+    short_duration, Incident, Metrics, Milestone, PostmortemRecord, Sev, Status, OBSERVER,
+};
 pub use matcher::{parse_matchers, MatchOp, Matcher, MatcherError};
 pub use rule::AlertRule;
 pub use silence::{

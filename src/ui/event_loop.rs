@@ -14,6 +14,7 @@ use super::keymap::{input_edit, Keymap};
 use super::theme::Theme;
 use super::views;
 use crate::app::Settings;
+use crate::core::incidents::JournalReply;
 use crate::core::update::FormKey;
 use crate::core::{update, Action, Effect, Msg, State, StatusLevel};
 use crate::model::Silence;
@@ -31,6 +32,7 @@ pub async fn run(
     state.ack_duration = settings.ack_duration;
     state.silence_duration = settings.silence_duration;
     state.require_comment = settings.require_comment;
+    state.incident_settings = settings.incidents.clone();
     if settings.demo {
         state.refresh = demo::DEMO_REFRESH;
         state.stale_after = demo::DEMO_REFRESH * 5;
@@ -67,6 +69,7 @@ pub async fn run(
     };
     let (demo_tx, demo_rx) = watch::channel(seed);
     start_sources(&settings, &tx, &refresh_rx, &demo_rx, started);
+    let journal = super::journal_task::spawn(&settings, tx.clone());
     let mut keys = spawn_input_reader();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
@@ -144,6 +147,16 @@ pub async fn run(
                         let report = write::execute(&specs, timeout, req).await;
                         let _ = tx.send(Msg::Wrote(report));
                     });
+                }
+                Effect::Journal(op) => {
+                    if journal.send(op).is_err() {
+                        update(
+                            &mut state,
+                            Msg::Journal(JournalReply::Failed(
+                                "the journal thread has stopped".into(),
+                            )),
+                        );
+                    }
                 }
                 Effect::Quit => {}
             }
@@ -262,11 +275,21 @@ fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
     if state.confirm.is_some() {
         return match key.code {
             KeyCode::Char('y') | KeyCode::Char('Y') => Some(Msg::Confirm(true)),
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Msg::Confirm(false)),
+            KeyCode::Char('n') | KeyCode::Char('N') => Some(Msg::Confirm(false)),
+            KeyCode::Esc if state.confirm.as_ref().is_some_and(|c| c.no.is_some()) => {
+                Some(Msg::Dismiss)
+            }
+            KeyCode::Esc => Some(Msg::Confirm(false)),
             _ => None,
         };
     }
     if let Some(form) = &state.form {
+        if form.editing.is_some() {
+            return input_edit(&key).map(Msg::Input);
+        }
+        return form_key(&key).map(Msg::Form);
+    }
+    if let Some(form) = &state.iform {
         if form.editing.is_some() {
             return input_edit(&key).map(Msg::Input);
         }

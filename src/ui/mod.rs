@@ -1,6 +1,7 @@
 //! Terminal setup and restore, the event loop, keymap, theme and views.
 
 pub mod event_loop;
+pub mod journal_task;
 pub mod keymap;
 pub mod theme;
 pub mod views;

@@ -9,10 +9,13 @@ pub mod confirm;
 pub mod detail;
 pub mod header;
 pub mod help;
+pub mod incident_form;
+pub mod incidents;
 pub mod silence_form;
 pub mod silences;
 pub mod status;
 pub mod text;
+pub mod timeline;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -62,7 +65,7 @@ pub fn list_rows(area: Rect) -> usize {
 pub fn scroll_limit(state: &State, theme: &Theme, keymap: &Keymap, area: Rect) -> u16 {
     let body = areas(area).body;
     let lines = match state.pane {
-        Pane::Alerts | Pane::Silences => return 0,
+        Pane::Alerts | Pane::Silences | Pane::Incidents | Pane::Timeline => return 0,
         Pane::Detail => detail::doc(state, theme, body.width).lines.len(),
         Pane::Help => help::doc(state, theme, keymap, body.width).lines.len(),
     };
@@ -94,9 +97,14 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
         Pane::Detail => detail::render(state, theme, a.body, buf),
         Pane::Help => help::render(state, theme, keymap, a.body, buf),
         Pane::Silences => silences::render(state, theme, &silences_hint(keymap), a.body, buf),
+        Pane::Incidents => incidents::render(state, theme, &incidents_hint(keymap), a.body, buf),
+        Pane::Timeline => timeline::render(state, theme, &timeline_hint(keymap), a.body, buf),
     }
     if state.form.is_some() {
         silence_form::render(state, theme, a.body, buf);
+    }
+    if state.iform.is_some() {
+        incident_form::render(state, theme, a.body, buf);
     }
     status::render(state, theme, a.status, buf);
     confirm::render(state, theme, area, buf);
@@ -112,5 +120,31 @@ fn silences_hint(keymap: &Keymap) -> String {
         k(Action::Open),
         k(Action::Filter),
         k(Action::Back)
+    )
+}
+
+fn incidents_hint(keymap: &Keymap) -> String {
+    let k = |a| keymap.keys_for(a);
+    format!(
+        "{} timeline · {} note · {} update · {} resolve · {} postmortem · {} back",
+        k(Action::Open),
+        k(Action::Note),
+        k(Action::StatusUpdate),
+        k(Action::Resolve),
+        k(Action::Postmortem),
+        k(Action::Back)
+    )
+}
+
+fn timeline_hint(keymap: &Keymap) -> String {
+    let k = |a| keymap.keys_for(a);
+    format!(
+        "{} note · {} pin · {} update · {} types · :status · {} resolve · {} postmortem",
+        k(Action::Note),
+        k(Action::Pin),
+        k(Action::StatusUpdate),
+        k(Action::Filter),
+        k(Action::Resolve),
+        k(Action::Postmortem)
     )
 }

@@ -106,6 +106,9 @@ fn input_line(state: &State, theme: &Theme, w: usize) -> Option<Vec<Seg>> {
         InputKind::Filter | InputKind::SilenceFilter => "/",
         InputKind::Command => ":",
         InputKind::Extend => "extend by (30m, 2h, 1d): ",
+        InputKind::Note => "note: ",
+        InputKind::Resolution => "resolution (one line): ",
+        InputKind::TimelineFilter => "show types (note status alerts …; empty: all): ",
     };
     // Long input shows its end, where the cursor is; the error, when there
     // is one, keeps at least half of the row.

@@ -90,6 +90,14 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// Sanitizes multi-line outside text and wraps every line of it.
+pub fn wrap_lines(text: &str, width: usize) -> Vec<String> {
+    sanitize::lines(text)
+        .iter()
+        .flat_map(|l| wrap(l, width))
+        .collect()
+}
+
 /// A scrollable document of styled lines (detail and help views).
 pub struct Doc {
     pub width: usize,

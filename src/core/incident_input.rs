@@ -1,0 +1,163 @@
+//! Keys and typing for incidents: the declare/update form, the note and
+//! resolution lines, the timeline's type filter, and the `:` commands.
+
+use super::incident_form::Focus;
+use super::incidents;
+use super::state::{InputKind, Pane, State, StatusLevel};
+use super::update::{say, Effect, FormKey, InputEdit};
+use crate::model::EventKind;
+
+/// Form keys while no field is being edited.
+pub fn iform_key(state: &mut State, key: FormKey) -> Vec<Effect> {
+    let Some(form) = state.iform.as_mut() else {
+        return vec![];
+    };
+    form.error = None;
+    match key {
+        FormKey::Up => form.move_focus(-1),
+        FormKey::Down => form.move_focus(1),
+        FormKey::Toggle | FormKey::CycleOp => form.cycle(),
+        FormKey::Delete => {}
+        FormKey::Enter => match form.focused() {
+            Focus::Field(_) => form.start_edit(),
+            Focus::Submit | Focus::Attach(_) => return incidents::submit_form(state),
+        },
+        FormKey::Cancel => {
+            state.iform = None;
+            say(state, StatusLevel::Info, "closed; nothing was recorded");
+        }
+    }
+    vec![]
+}
+
+/// Typing into the form's focused field.
+pub fn iform_edit(state: &mut State, edit: InputEdit) {
+    let Some(form) = state.iform.as_mut() else {
+        return;
+    };
+    let Some(text) = form.editing.as_mut() else {
+        return;
+    };
+    match edit {
+        InputEdit::Char(c) => text.push(c),
+        InputEdit::Backspace => {
+            text.pop();
+        }
+        InputEdit::ClearLine => text.clear(),
+        InputEdit::Cancel => form.editing = None,
+        InputEdit::Submit => {
+            form.commit_edit();
+            form.move_focus(1);
+        }
+    }
+}
+
+/// Enter on the note, resolution or timeline-filter line.
+pub fn submit_line(state: &mut State, kind: InputKind, text: &str) -> Vec<Effect> {
+    match kind {
+        InputKind::Note => incidents::note(state, text),
+        InputKind::Resolution => incidents::resolve_with(state, text),
+        InputKind::TimelineFilter => {
+            filter_timeline(state, text);
+            vec![]
+        }
+        _ => vec![],
+    }
+}
+
+/// `note status` keeps those types; `alerts` stands for every observed
+/// type; empty shows everything.
+pub fn filter_timeline(state: &mut State, text: &str) {
+    let mut kinds = Vec::new();
+    for word in text.split([' ', ',']).filter(|w| !w.is_empty()) {
+        if word == "alerts" || word == "observed" {
+            kinds.extend(EventKind::SHOWN.into_iter().filter(|k| k.is_observed()));
+        } else if let Some(k) = EventKind::from_word(word) {
+            kinds.push(k);
+        } else {
+            let all: Vec<&str> = EventKind::SHOWN.iter().map(|k| k.word()).collect();
+            say(
+                state,
+                StatusLevel::Error,
+                format!("unknown event type {word:?} (alerts, {})", all.join(", ")),
+            );
+            return;
+        }
+    }
+    state.timeline_filter = kinds;
+    state.timeline_cursor = 0;
+    if text.trim().is_empty() {
+        say(state, StatusLevel::Info, "timeline shows every event");
+    } else {
+        say(
+            state,
+            StatusLevel::Info,
+            format!("timeline shows: {}", text.trim()),
+        );
+    }
+}
+
+/// The incident `:` commands; `None` when the word is not one of them.
+pub fn command(state: &mut State, cmd: &str, arg: &str) -> Option<Vec<Effect>> {
+    let writes = matches!(
+        cmd,
+        "status"
+            | "sev"
+            | "severity"
+            | "title"
+            | "impact"
+            | "milestone"
+            | "note"
+            | "resolve"
+            | "postmortem"
+            | "update"
+            | "declare"
+    );
+    if writes && state.read_only {
+        say(
+            state,
+            StatusLevel::Warn,
+            format!("read-only mode: :{cmd} refused"),
+        );
+        return Some(vec![]);
+    }
+    Some(match cmd {
+        "status" => incidents::set_status(state, arg),
+        "sev" | "severity" => incidents::set_severity(state, arg),
+        "title" => incidents::set_title(state, arg),
+        "impact" => incidents::set_milestone(state, &format!("impact_started {arg}")),
+        "milestone" => incidents::set_milestone(state, arg),
+        "note" => incidents::note(state, arg),
+        "resolve" => incidents::resolve_with(state, arg),
+        "postmortem" => incidents::postmortem(state),
+        "update" => {
+            incidents::open_update(state);
+            vec![]
+        }
+        "declare" => {
+            incidents::open_declare(state);
+            vec![]
+        }
+        "incidents" => {
+            state.pane = Pane::Incidents;
+            vec![]
+        }
+        "timeline" | "tl" if state.pane == Pane::Timeline => {
+            filter_timeline(state, arg);
+            vec![]
+        }
+        "timeline" | "tl" => {
+            match incidents::current(state) {
+                Some(id) => {
+                    state.timeline = Some(id);
+                    state.timeline_cursor = usize::MAX;
+                    state.pane = Pane::Timeline;
+                    filter_timeline(state, arg);
+                }
+                None => say(state, StatusLevel::Warn, "no incident to show"),
+            }
+            vec![]
+        }
+        _ => return None,
+    })
+}

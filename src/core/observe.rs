@@ -1,0 +1,288 @@
+//! After each poll: what changed for the open incidents' alerts (fired
+//! again, changed, resolved, acked, silenced), incidents the config
+//! declares by itself, and the activity log `oncall stats` reads.
+//! Every observation is journaled once by this console (`state.observed`);
+//! the incident fold drops the repeats of a second console.
+
+use std::collections::{BTreeMap, HashSet};
+
+use super::incident_form::Linked;
+use super::incidents::{alert_text, append, declaration, link_event, JournalOp};
+use super::state::{Health, State};
+use super::update::Effect;
+use crate::model::{
+    Activity, ActivityKind, Alert, AlertState, Event, EventKind, Incident, OBSERVER,
+};
+
+pub fn observe(state: &mut State) -> Vec<Effect> {
+    if !state.journal_loaded || state.read_only {
+        return vec![];
+    }
+    // An alert missing while a source is down has not resolved.
+    let all_healthy = (0..state.sources.len()).all(|i| matches!(state.health(i), Health::Ok));
+    let mut effects = Vec::new();
+    let open: Vec<Incident> = state
+        .incidents
+        .iter()
+        .filter(|i| i.is_open())
+        .cloned()
+        .collect();
+    for inc in &open {
+        let mut events = alert_events(state, inc, all_healthy);
+        events.extend(silence_events(state, inc));
+        if !events.is_empty() {
+            effects.extend(append(&inc.id, events));
+        }
+    }
+    effects.extend(auto_declare(state));
+    effects.extend(activity(state));
+    effects
+}
+
+fn observed_event(state: &State, kind: EventKind, text: String, fp: &str) -> Event {
+    let mut e = Event::new(state.now, OBSERVER, kind, text);
+    e.data.fingerprint = Some(fp.to_string());
+    e
+}
+
+fn alert_events(state: &mut State, inc: &Incident, all_healthy: bool) -> Vec<Event> {
+    let mut out = Vec::new();
+    for (fp, labels) in &inc.alerts {
+        let key = format!("{}/{fp}", inc.id);
+        let alert = state
+            .alerts
+            .iter()
+            .find(|a| &a.fingerprint == fp && a.state != AlertState::Pending);
+        let Some(a) = alert else {
+            if all_healthy
+                && inc.alert_firing(fp)
+                && state.observed.get(&key).map(String::as_str) != Some("")
+            {
+                let name = labels.get("alertname").cloned().unwrap_or_default();
+                out.push(observed_event(
+                    state,
+                    EventKind::AlertResolved,
+                    format!("{name} resolved"),
+                    fp,
+                ));
+                state.observed.insert(key, String::new());
+            }
+            continue;
+        };
+        // A change is a change of state (firing, silenced, inhibited), not
+        // of an annotation that carries the live value.
+        let now = a.state_word().to_string();
+        let before = state.observed.get(&key).cloned();
+        if !inc.alert_firing(fp) {
+            if before.as_deref() != Some(now.as_str()) {
+                let text = format!("fires again: {}", alert_text(a));
+                out.push(observed_event(state, EventKind::AlertFired, text, fp));
+            }
+        } else if before.as_deref().is_some_and(|b| !b.is_empty() && b != now) {
+            let text = format!("{} is now {now}", alert_text(a));
+            let mut e = observed_event(state, EventKind::AlertChanged, text, fp);
+            e.data
+                .extra
+                .insert("state".into(), serde_json::Value::String(now.clone()));
+            out.push(e);
+        }
+        state.observed.insert(key, now);
+    }
+    out
+}
+
+fn silence_events(state: &mut State, inc: &Incident) -> Vec<Event> {
+    let mut out = Vec::new();
+    for s in &state.silences {
+        if !inc.alerts.iter().any(|(_, labels)| s.covers(labels)) {
+            continue;
+        }
+        // Only silences alive while the incident was: not last week's.
+        if s.ends_at
+            < inc
+                .milestone(crate::model::Milestone::Declared)
+                .unwrap_or(state.now)
+        {
+            continue;
+        }
+        let active = s.is_active(state.now);
+        let key = format!("{}/silence/{}", inc.id, s.id);
+        let seen = state.observed.get(&key).map(String::as_str);
+        let (start, end) = if s.is_ack() {
+            (EventKind::Ack, EventKind::Unack)
+        } else {
+            (EventKind::SilenceCreated, EventKind::SilenceExpired)
+        };
+        let (kind, text) = if active && !inc.recorded(start, &s.id) && seen != Some("active") {
+            let what = if s.is_ack() { "acked" } else { "silenced" };
+            let comment = if s.is_ack() {
+                s.ack_text()
+            } else {
+                s.comment.as_str()
+            };
+            (
+                start,
+                format!(
+                    "{what} by {} until {} UTC: {comment}",
+                    s.created_by,
+                    s.ends_at.format("%H:%M")
+                ),
+            )
+        } else if !active
+            && inc.recorded(start, &s.id)
+            && !inc.recorded(end, &s.id)
+            && seen != Some("ended")
+        {
+            let what = if s.is_ack() { "ack" } else { "silence" };
+            (end, format!("{what} by {} ended", s.created_by))
+        } else {
+            continue;
+        };
+        state
+            .observed
+            .insert(key, if active { "active" } else { "ended" }.into());
+        let mut e = Event::new(
+            if active {
+                s.starts_at.max(state.now - chrono::Duration::hours(1))
+            } else {
+                state.now
+            },
+            if active {
+                s.created_by.as_str()
+            } else {
+                OBSERVER
+            },
+            kind,
+            text,
+        );
+        e.data.silence_id = Some(s.id.clone());
+        out.push(e);
+    }
+    out
+}
+
+/// Alerts matching `incidents.declare` get an incident of their own: one
+/// per alertname, later alerts of that name join it.
+fn auto_declare(state: &mut State) -> Vec<Effect> {
+    if state.incident_settings.auto_declare.is_empty() {
+        return vec![];
+    }
+    let mut by_name: BTreeMap<String, (Vec<Linked>, Option<crate::model::Sev>)> = BTreeMap::new();
+    for a in &state.alerts {
+        if a.state != AlertState::Firing
+            || state.declaring.contains(&a.fingerprint)
+            || state
+                .incidents
+                .iter()
+                .any(|i| i.links(&a.fingerprint) && i.is_open())
+        {
+            continue;
+        }
+        let Some((_, sev)) = state
+            .incident_settings
+            .auto_declare
+            .iter()
+            .find(|(m, _)| m.iter().all(|m| m.matches(&a.labels)))
+        else {
+            continue;
+        };
+        let entry = by_name
+            .entry(a.alertname().to_string())
+            .or_insert((Vec::new(), *sev));
+        entry.0.push(linked(a));
+    }
+    let mut effects = Vec::new();
+    for (name, (alerts, sev)) in by_name {
+        let fps: Vec<String> = alerts.iter().map(|a| a.fingerprint.clone()).collect();
+        state.declaring.extend(fps.iter().cloned());
+        let joined = state.incidents.iter().find(|i| {
+            i.is_open()
+                && i.alerts
+                    .iter()
+                    .any(|(_, l)| l.get("alertname") == Some(&name))
+        });
+        if let Some(inc) = joined {
+            let id = inc.id.clone();
+            let events = alerts.iter().map(|a| link_event(state, a)).collect();
+            effects.extend(append(&id, events));
+            continue;
+        }
+        let worst = alerts
+            .iter()
+            .filter_map(|a| a.labels.get("severity"))
+            .min_by_key(|s| crate::model::Severity::from_label(Some(s)));
+        let sev = sev.unwrap_or_else(|| {
+            state
+                .incident_settings
+                .severity_for(worst.map(String::as_str))
+        });
+        let title = format!("{name} (declared by rule)");
+        let (first, more) = declaration(state, &alerts, &title, sev);
+        effects.push(Effect::Journal(JournalOp::Declare {
+            first,
+            more,
+            unless_linked: fps,
+            show: false,
+        }));
+    }
+    effects
+}
+
+fn linked(a: &Alert) -> Linked {
+    Linked {
+        fingerprint: a.fingerprint.clone(),
+        labels: a.labels.clone(),
+        starts_at: a.starts_at,
+        text: alert_text(a),
+    }
+}
+
+/// Fires and acks for `oncall stats`, once per alert start and per ack.
+fn activity(state: &mut State) -> Vec<Effect> {
+    let mut out = Vec::new();
+    let mut current: HashSet<String> = HashSet::new();
+    for a in state
+        .alerts
+        .iter()
+        .filter(|a| a.state != AlertState::Pending)
+    {
+        let key = format!("{}@{}", a.fingerprint, a.starts_at.timestamp());
+        if state.activity_seen.insert(key.clone()) {
+            out.push(Activity {
+                time: a.starts_at,
+                kind: ActivityKind::Fired,
+                alertname: a.alertname().to_string(),
+                fingerprint: a.fingerprint.clone(),
+                key: key.clone(),
+                actor: String::new(),
+            });
+        }
+        current.insert(key);
+        for s in state.silences_of(a).filter(|s| s.is_ack()) {
+            let key = format!("{}/{}", s.id, a.fingerprint);
+            if state.activity_seen.contains(&key) {
+                current.insert(key);
+                continue;
+            }
+            out.push(Activity {
+                time: s.starts_at,
+                kind: ActivityKind::Acked,
+                alertname: a.alertname().to_string(),
+                fingerprint: a.fingerprint.clone(),
+                key: key.clone(),
+                actor: s.created_by.clone(),
+            });
+            current.insert(key);
+        }
+    }
+    for k in &current {
+        state.activity_seen.insert(k.clone());
+    }
+    // Forget what is gone, so the set stays as big as the alert list.
+    state.activity_seen.retain(|k| current.contains(k));
+    if out.is_empty() {
+        vec![]
+    } else {
+        vec![Effect::Journal(JournalOp::Activity(out))]
+    }
+}
