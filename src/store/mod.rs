@@ -5,3 +5,5 @@ pub mod journal;
 mod journal_io;
 
 pub use journal::{Declared, Journal, JournalError, Problem, Read};
+pub mod postmortem;
+pub mod postmortem_md;
