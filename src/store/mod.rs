@@ -1,2 +1,5 @@
 //! The incident journal (append-only JSON lines, fsync per event, replay on
 //! start) and the postmortem writer (atomic, never clobbers an edited draft).
+
+pub mod postmortem;
+pub mod postmortem_md;
