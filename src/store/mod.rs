@@ -3,7 +3,7 @@
 
 pub mod journal;
 mod journal_io;
-
-pub use journal::{Declared, Journal, JournalError, Problem, Read};
 pub mod postmortem;
 pub mod postmortem_md;
+
+pub use journal::{Declared, Journal, JournalError, Problem, Read};
