@@ -642,3 +642,114 @@ fn hostile_source_errors_and_secret_urls_stay_off_the_screen() {
     }
     assert!(screen(&st, 200, 50).contains("am.example:9093"));
 }
+
+// --- incidents ---
+
+use oncall::core::incidents::JournalReply;
+use oncall::model::{Event, EventData, EventKind, Sev, Status};
+
+/// An incident on the fixture's alerts: declared 12 minutes ago, a note
+/// (pinned, with a hostile string), an ack, a status change and an update.
+fn incident_state() -> State {
+    let mut st = state();
+    st.author = "erin".into();
+    let a = st.alerts[0].clone();
+    let at = |m: i64| now() - chrono::Duration::minutes(m);
+    let mut ev = |n: usize, m: i64, actor: &str, kind: EventKind, text: &str, data: EventData| {
+        let mut e = Event::new(at(m), actor, kind, text);
+        e.id = format!("e{n}");
+        e.data = data;
+        e
+    };
+    let events = vec![
+        ev(1, 12, "erin", EventKind::Declared, "Fraud scoring down", EventData {
+            title: Some("Fraud scoring down".into()),
+            severity: Some(Sev::Sev2),
+            fingerprint: Some(a.fingerprint.clone()),
+            labels: Some(a.labels.clone()),
+            starts_at: Some(a.starts_at),
+            ..EventData::default()
+        }),
+        ev(2, 10, "bob", EventKind::Ack, "acked by bob until 02:32 UTC: on it", EventData {
+            silence_id: Some("s1".into()),
+            ..EventData::default()
+        }),
+        ev(3, 8, "erin", EventKind::Note, &format!("restarted the pods {HOSTILE}"), EventData::default()),
+        ev(4, 7, "erin", EventKind::Pin, "", EventData { target: Some("e3".into()), ..EventData::default() }),
+        ev(5, 5, "erin", EventKind::Status, "open → investigating", EventData {
+            status: Some(Status::Investigating),
+            ..EventData::default()
+        }),
+        ev(6, 4, "erin", EventKind::StatusUpdate,
+           "Incident Update: INC-20261122-001 [SEV2] Fraud scoring down\nStatus: investigating\nImpact: 30% of scoring requests time out\nAffected: service=fraud-scoring\nNext update: 02:57 UTC",
+           EventData::default()),
+    ];
+    let resolved = vec![ev(1, 600, "carol", EventKind::Declared, "Feature store lag", EventData {
+        title: Some("Feature store lag".into()),
+        severity: Some(Sev::Sev3),
+        ..EventData::default()
+    }), ev(2, 560, "carol", EventKind::Status, "backfill finished", EventData {
+        status: Some(Status::Resolved),
+        ..EventData::default()
+    })];
+    update(&mut st, Msg::Journal(JournalReply::Read {
+        batches: vec![
+            ("INC-20261121-004".into(), resolved),
+            ("INC-20261122-001".into(), events),
+        ],
+        problems: vec![],
+    }));
+    st.status = None;
+    st
+}
+
+fn timeline_state() -> State {
+    let mut st = incident_state();
+    update(&mut st, Msg::Action(Action::Incidents));
+    update(&mut st, Msg::Action(Action::Open));
+    st
+}
+
+fn incidents_state() -> State {
+    let mut st = incident_state();
+    update(&mut st, Msg::Action(Action::Incidents));
+    st
+}
+
+fn declare_form_state() -> State {
+    let mut st = incident_state();
+    update(&mut st, Msg::Action(Action::Down));
+    update(&mut st, Msg::Action(Action::Incident));
+    st
+}
+
+fn update_form_state() -> State {
+    let mut st = timeline_state();
+    update(&mut st, Msg::Action(Action::StatusUpdate));
+    st
+}
+
+snap!(incidents_80x24, incidents_state(), 80, 24);
+snap!(timeline_80x24, timeline_state(), 80, 24);
+snap!(timeline_200x50, timeline_state(), 200, 50);
+snap!(timeline_30x8, timeline_state(), 30, 8);
+snap!(declare_form_80x24, declare_form_state(), 80, 24);
+snap!(update_form_80x24, update_form_state(), 80, 24);
+
+#[test]
+fn incident_panes_are_safe_at_every_size() {
+    for st in [timeline_state(), incidents_state(), declare_form_state(), update_form_state()] {
+        for w in (0..=42).chain([80, 200]) {
+            for h in 0..=18 {
+                let buf = render(&st, w, h);
+                for cell in &buf.content {
+                    assert!(!cell.symbol().chars().any(is_unsafe), "unsafe cell at {w}x{h}");
+                }
+            }
+        }
+    }
+    // Timeline: the pinned note carries a star and the hostile text is defused.
+    let s = screen(&timeline_state(), 200, 50);
+    assert!(s.contains("★"), "{s}");
+    assert!(s.contains("restarted the pods [2J]52;c;ZXZpbA=="), "{s}");
+}

@@ -103,6 +103,10 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         bad += &format!(" · value {v}");
     }
     doc.field(" How bad", KEY_W, k, &bad, theme.severity(sev));
+    if let Some(inc) = state.incident_of(&a.fingerprint) {
+        let text = format!("{} {} {}: {}", inc.id, inc.severity, inc.status, inc.title);
+        doc.field(" Incident", KEY_W, k, &text, theme.critical);
+    }
     let since = (state.now - a.starts_at).num_seconds();
     doc.field(
         " Since",

@@ -106,6 +106,11 @@ fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
         out.push(seg(format!(" {down} {noun} DOWN "), theme.down));
         out.push(seg(" ", theme.header));
     }
+    // Incidents are not being recorded: never quiet about that.
+    if state.journal_error.is_some() {
+        out.push(seg(" JOURNAL FAILING ", theme.down));
+        out.push(seg(" ", theme.header));
+    }
     if state.read_only {
         out.push(seg(" READ-ONLY ", theme.badge));
         out.push(seg(" ", theme.header));
