@@ -70,6 +70,9 @@ pub enum Command {
     /// Add, list, expire and extend silences (like `amtool silence`)
     #[command(subcommand)]
     Silence(SilenceCommand),
+    /// Declare, list, show and update incidents (the journal the console shares)
+    #[command(subcommand)]
+    Incident(IncidentCommand),
 }
 
 #[derive(Debug, Args)]
@@ -219,4 +222,128 @@ pub struct SilenceExtendArgs {
     /// How much longer, e.g. 1h
     #[arg(long, short = 'd', value_name = "DURATION")]
     pub duration: String,
+}
+
+const DECLARE_EXAMPLES: &str = "Examples:\n  \
+    oncall incident declare --title 'Checkout latency' --severity SEV2\n  \
+    oncall incident declare --alert 'alertname=\"ModelServerDown\"'\n\n\
+    With --alert, the current alerts the matchers select are fetched from the\n\
+    configured Alertmanagers and linked; the most urgent one gives the default\n\
+    title (`alertname: summary`) and severity (config incidents.severity_map).\n\
+    Prints the new incident's id (INC-YYYYMMDD-NNN).";
+
+const UPDATE_NOTE: &str = "Prints the id of the timeline event written.";
+
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// Declare an incident and print its id
+    #[command(after_help = DECLARE_EXAMPLES)]
+    Declare(IncidentDeclareArgs),
+    /// List incidents: id, severity, status, age, title (open ones unless --all)
+    #[command(
+        after_help = "Examples:\n  oncall incident list\n  oncall incident list --all --output json"
+    )]
+    List(IncidentListArgs),
+    /// Show an incident: milestones, linked alerts and the timeline (UTC)
+    #[command(after_help = "Examples:\n  oncall incident show INC-20261122-001\n  \
+        oncall incident show INC-20261122-001 --output json | jq '.timeline[].text'")]
+    Show(IncidentShowArgs),
+    /// Add a note to an incident's timeline
+    #[command(
+        after_help = "Examples:\n  oncall incident note INC-20261122-001 restarted the model server pods\n\n\
+        Prints the id of the timeline event written."
+    )]
+    Note(IncidentNoteArgs),
+    /// Move an incident along open, acknowledged, investigating, identified, monitoring
+    #[command(
+        after_help = "Examples:\n  oncall incident status INC-20261122-001 identified --note 'bad deploy 4711'\n  \
+        oncall incident status INC-20261122-001 mon\n\n\
+        A status may be shortened to any unambiguous prefix. To resolve, use\n\
+        `oncall incident resolve`, which asks for the resolution.\n\
+        Prints the id of the timeline event written."
+    )]
+    Status(IncidentStatusArgs),
+    /// Change an incident's severity (SEV1 is the worst)
+    #[command(after_help = UPDATE_NOTE)]
+    Severity(IncidentSeverityArgs),
+    /// Resolve an incident, saying how it ended
+    #[command(
+        after_help = "Examples:\n  oncall incident resolve INC-20261122-001 --resolution 'rolled back deploy 4711'\n\n\
+        Prints the id of the timeline event written."
+    )]
+    Resolve(IncidentResolveArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentDeclareArgs {
+    /// What is broken, in a few words [default with --alert: the first alert's `alertname: summary`]
+    #[arg(long, short = 't', value_name = "TEXT")]
+    pub title: Option<String>,
+    /// SEV1..SEV4 [default: from the first alert's severity label, else SEV3]
+    #[arg(long, short = 's', value_name = "SEV")]
+    pub severity: Option<String>,
+    /// Link the current alerts these matchers select, e.g. 'alertname="DiskFull"'
+    #[arg(long, value_name = "MATCHERS")]
+    pub alert: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentListArgs {
+    /// Resolved incidents too
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, short = 'o', value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentShowArgs {
+    /// Incident id, e.g. INC-20261122-001
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[arg(long, short = 'o', value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentNoteArgs {
+    /// Incident id, e.g. INC-20261122-001
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The note (several words are joined with spaces)
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentStatusArgs {
+    /// Incident id, e.g. INC-20261122-001
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// open, acknowledged, investigating, identified or monitoring
+    #[arg(value_name = "STATUS")]
+    pub status: String,
+    /// Why, or what was found (shown with the change on the timeline)
+    #[arg(long, short = 'n', value_name = "TEXT")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentSeverityArgs {
+    /// Incident id, e.g. INC-20261122-001
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// SEV1..SEV4 (or 1..4)
+    #[arg(value_name = "SEV")]
+    pub severity: String,
+}
+
+#[derive(Debug, Args)]
+pub struct IncidentResolveArgs {
+    /// Incident id, e.g. INC-20261122-001
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// How it ended: what fixed it, or why it needs nothing more
+    #[arg(long, short = 'r', value_name = "TEXT")]
+    pub resolution: String,
 }

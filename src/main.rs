@@ -52,6 +52,7 @@ fn main() -> ExitCode {
                 SilenceCommand::Extend(a) => silence::extend(&settings, &a).await,
             }
         }),
+        Some(Command::Incident(cmd)) => runtime.block_on(commands::incident::run(&settings, &cmd)),
         None => {
             if settings.sources.is_empty() && !offer_demo(&mut settings) {
                 return ExitCode::from(1);

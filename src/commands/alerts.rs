@@ -37,9 +37,38 @@ pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
         },
         None => Filter::default(),
     };
+    let (mut alerts, partial) = match fetch_merged(settings).await {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    alerts.retain(|a| {
+        filter.matches(a) && !(args.active_only && (a.is_silenced() || a.is_inhibited()))
+    });
+    urgent_first(&mut alerts);
+    let written = match args.output {
+        Output::Json => write_json(&alerts),
+        Output::Table => write_table(&alerts),
+    };
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("oncall: cannot write output: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    if partial {
+        ExitCode::from(PARTIAL)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Every configured source once, merged and deduplicated, with each failed
+/// source told on stderr. The bool: some sources failed (a partial answer).
+/// `Err` (the exit code) when there is no source or none answered.
+pub(crate) async fn fetch_merged(settings: &Settings) -> Result<(Vec<Alert>, bool), ExitCode> {
     if settings.sources.is_empty() {
         eprint!("{}", crate::app::no_source_help());
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
     let results = fetch_all(settings).await;
     let mut failed = 0;
@@ -57,18 +86,25 @@ pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
         }
     }
     if failed == results.len() {
-        return ExitCode::from(1);
+        return Err(ExitCode::from(1));
     }
-    let mut alerts = merge_sources(settings.sources.iter().zip(&results).filter_map(
-        |(spec, r)| {
-            r.as_ref()
-                .ok()
-                .map(|snap| (spec.name.as_str(), spec.kind, snap.alerts.as_slice()))
-        },
-    ));
-    alerts.retain(|a| {
-        filter.matches(a) && !(args.active_only && (a.is_silenced() || a.is_inhibited()))
-    });
+    let alerts = merge_sources(
+        settings
+            .sources
+            .iter()
+            .zip(&results)
+            .filter_map(|(spec, r)| {
+                r.as_ref()
+                    .ok()
+                    .map(|snap| (spec.name.as_str(), spec.kind, snap.alerts.as_slice()))
+            }),
+    );
+    Ok((alerts, failed > 0))
+}
+
+/// The order the snapshot prints in: firing before pending before
+/// suppressed, then by severity, oldest first.
+pub(crate) fn urgent_first(alerts: &mut [Alert]) {
     alerts.sort_by(|a, b| {
         (a.state as u8, a.severity(), a.starts_at, a.alertname()).cmp(&(
             b.state as u8,
@@ -77,21 +113,6 @@ pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
             b.alertname(),
         ))
     });
-    let written = match args.output {
-        Output::Json => write_json(&alerts),
-        Output::Table => write_table(&alerts),
-    };
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("oncall: cannot write output: {e}");
-            return ExitCode::from(1);
-        }
-    }
-    if failed > 0 {
-        ExitCode::from(PARTIAL)
-    } else {
-        ExitCode::SUCCESS
-    }
 }
 
 async fn fetch_all(settings: &Settings) -> Vec<Result<Snapshot, SourceError>> {

@@ -41,6 +41,7 @@ pub enum JournalError {
     Encode(#[from] serde_json::Error),
 }
 
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Declared {
     New(String),
     /// An open incident already links one of the fingerprints; nothing written.
