@@ -17,6 +17,7 @@ use crate::cli::{
 };
 use crate::model::{parse_matchers, Alert, Event, EventData, EventKind, Incident, Sev, Status};
 use crate::sanitize;
+use crate::store::drafts;
 use crate::store::journal::{Declared, Journal, Problem};
 
 pub async fn run(settings: &Settings, cmd: &IncidentCommand) -> ExitCode {
@@ -307,12 +308,15 @@ fn resolve(settings: &Settings, args: &IncidentResolveArgs) -> ExitCode {
     if code != ExitCode::SUCCESS {
         return code;
     }
-    // ─── POSTMORTEM DRAFT GOES HERE ─────────────────────────────────────
-    // `store::postmortem` is being built in parallel. Once it lands: replay
-    // the incident again (it now includes the resolution), write the draft
-    // to `settings.postmortems` (atomic, never clobbering an edited draft),
-    // append the `PostmortemWritten` event it returns, and print the path
-    // on stderr. A failure there is a warning: the resolution stands.
-    // ────────────────────────────────────────────────────────────────────
+    // The resolution stands even when the draft cannot be written.
+    let Ok(mut j) = journal(settings) else {
+        return code;
+    };
+    let id = normalize(&args.id);
+    let drafted = drafts::write_and_record(&mut j, &id, settings, &settings.postmortems, Utc::now());
+    match drafted {
+        Ok(d) => eprintln!("oncall: {}", sanitize::line(&d.said)),
+        Err(e) => eprintln!("oncall: warning: postmortem not written: {}", sanitize::line(&e)),
+    }
     code
 }

@@ -5,5 +5,6 @@ pub mod journal;
 mod journal_io;
 pub mod postmortem;
 pub mod postmortem_md;
+pub mod drafts;
 
 pub use journal::{Declared, Journal, JournalError, Problem, Read};

@@ -3,7 +3,7 @@
 //! lines and those of other consoles sharing the state dir) and sends it
 //! back, so the screen shows only what is already durable.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::time::Duration;
 
@@ -13,9 +13,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::app::Settings;
 use crate::core::incidents::{JournalOp, JournalReply};
 use crate::core::{Msg, StatusLevel};
-use crate::model::{Event, EventKind, Incident};
 use crate::store::journal::{Declared, Journal};
-use crate::store::{postmortem, postmortem_md};
+use crate::store::drafts;
 
 /// How often other consoles' events are looked for.
 const TAIL_EVERY: Duration = Duration::from_secs(1);
@@ -135,60 +134,18 @@ fn run(
     result.unwrap_or_else(JournalReply::Failed)
 }
 
-/// Renders the draft from the journal as it is on disk, writes it, and
-/// journals where it went.
 fn write_postmortem(
     journal: &mut Journal,
     id: &str,
     settings: &Settings,
-    drafts: &PathBuf,
+    drafts: &Path,
 ) -> Result<JournalReply, String> {
-    let (events, _) = journal.load(id).map_err(|e| e.to_string())?;
-    let inc =
-        Incident::replay(id, events).ok_or_else(|| format!("{id} is not an incident journal"))?;
-    let template = match postmortem::template(settings) {
-        Ok(t) => t,
-        Err(e) => {
-            return Ok(JournalReply::Said(
-                StatusLevel::Error,
-                format!("postmortem not written: {e}"),
-            ))
-        }
-    };
-    let rendered = postmortem_md::render(&inc, &template, Utc::now());
-    let written = match postmortem::write_draft(drafts, id, inc.postmortem.as_ref(), &rendered.text)
-    {
-        Ok(w) => w,
-        Err(e) => {
-            return Ok(JournalReply::Said(
-                StatusLevel::Error,
-                format!("postmortem not written: {e}"),
-            ))
-        }
-    };
-    let path = written.path.display().to_string();
-    let text = match &written.beside {
-        Some(edited) => format!(
-            "postmortem draft written to {path} (left your edited {} alone)",
-            edited.display()
+    Ok(match drafts::write_and_record(journal, id, settings, drafts, Utc::now()) {
+        Ok(d) if d.unknown_placeholders.is_empty() => JournalReply::Said(StatusLevel::Info, d.said),
+        Ok(d) => JournalReply::Said(
+            StatusLevel::Warn,
+            format!("{} · unknown template placeholders: {}", d.said, d.unknown_placeholders.join(", ")),
         ),
-        None => format!("postmortem draft written to {path}"),
-    };
-    let mut e = Event::new(
-        Utc::now(),
-        settings.author.clone(),
-        EventKind::PostmortemWritten,
-        text.clone(),
-    );
-    e.data.path = Some(path);
-    e.data.hash = Some(written.hash);
-    journal.append(id, &[e]).map_err(|e| e.to_string())?;
-    let mut said = text;
-    if !rendered.unknown_placeholders.is_empty() {
-        said += &format!(
-            " · unknown template placeholders: {}",
-            rendered.unknown_placeholders.join(", ")
-        );
-    }
-    Ok(JournalReply::Said(StatusLevel::Info, said))
+        Err(e) => JournalReply::Said(StatusLevel::Error, format!("postmortem not written: {e}")),
+    })
 }
