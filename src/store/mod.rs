@@ -3,3 +3,4 @@
 
 pub mod postmortem;
 pub mod postmortem_md;
+pub mod stats;
