@@ -52,6 +52,8 @@ fn main() -> ExitCode {
                 SilenceCommand::Extend(a) => silence::extend(&settings, &a).await,
             }
         }),
+        Some(Command::Postmortem(args)) => commands::postmortem::run(&settings, &args),
+        Some(Command::Stats(args)) => commands::stats::run(&settings, &args),
         None => {
             if settings.sources.is_empty() && !offer_demo(&mut settings) {
                 return ExitCode::from(1);
