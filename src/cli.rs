@@ -73,6 +73,42 @@ pub enum Command {
     /// Declare, list, show and update incidents (the journal the console shares)
     #[command(subcommand)]
     Incident(IncidentCommand),
+    /// Write (or rewrite) an incident's postmortem draft; prints its path
+    #[command(after_help = POSTMORTEM_HELP)]
+    Postmortem(PostmortemArgs),
+    /// Incidents by severity, time to acknowledge and resolve, noisiest alerts
+    #[command(after_help = STATS_HELP)]
+    Stats(StatsArgs),
+}
+
+const POSTMORTEM_HELP: &str = "Examples:\n  \
+    oncall postmortem INC-20261122-001\n  \
+    oncall --config team.yaml postmortem INC-20261122-001\n\n\
+    The draft goes to the config's `postmortems` directory (default ./postmortems)\n\
+    as ID.md, from the default template or `incidents: {postmortem_template: FILE}`,\n\
+    and the journal records its path and a hash of its content. Running it again\n\
+    replaces the draft, unless the file was edited since: then it is left as it is\n\
+    and the new draft is written beside it (ID-2.md, ID-3.md, ...).";
+
+const STATS_HELP: &str = "Examples:\n  \
+    oncall stats\n  \
+    oncall stats --output json | jq .time_to_acknowledge\n\n\
+    Reads the incident journals and the activity log in the state directory.\n\
+    Times are the median and mean over the incidents that have them; \"fired most\"\n\
+    counts each firing of an alert once, per alertname; \"acked without an\n\
+    incident\" counts acks of alerts no incident links.";
+
+#[derive(Debug, Args)]
+pub struct PostmortemArgs {
+    /// The incident, e.g. INC-20261122-001
+    #[arg(value_name = "INCIDENT_ID")]
+    pub incident_id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[arg(long, short = 'o', value_enum, default_value_t = Output::Table)]
+    pub output: Output,
 }
 
 #[derive(Debug, Args)]

@@ -53,6 +53,8 @@ fn main() -> ExitCode {
             }
         }),
         Some(Command::Incident(cmd)) => runtime.block_on(commands::incident::run(&settings, &cmd)),
+        Some(Command::Postmortem(args)) => commands::postmortem::run(&settings, &args),
+        Some(Command::Stats(args)) => commands::stats::run(&settings, &args),
         None => {
             if settings.sources.is_empty() && !offer_demo(&mut settings) {
                 return ExitCode::from(1);

@@ -339,7 +339,9 @@ async fn an_incident_declared_by_key_survives_sigkill() {
         .unwrap()
         .to_string();
     first.keys(&["n"]);
-    first.wait_for("the note line", |t| t.lines().any(|l| l.starts_with("note:")));
+    first.wait_for("the note line", |t| {
+        t.lines().any(|l| l.starts_with("note:"))
+    });
     first.keys(&["-l", "restarted the fraud-model pods"]);
     first.keys(&["Enter"]);
     first.wait_for("the note on the timeline", |t| {

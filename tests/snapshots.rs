@@ -684,21 +684,41 @@ fn incident_state() -> State {
            "Incident Update: INC-20261122-001 [SEV2] Fraud scoring down\nStatus: investigating\nImpact: 30% of scoring requests time out\nAffected: service=fraud-scoring\nNext update: 02:57 UTC",
            EventData::default()),
     ];
-    let resolved = vec![ev(1, 600, "carol", EventKind::Declared, "Feature store lag", EventData {
-        title: Some("Feature store lag".into()),
-        severity: Some(Sev::Sev3),
-        ..EventData::default()
-    }), ev(2, 560, "carol", EventKind::Status, "backfill finished", EventData {
-        status: Some(Status::Resolved),
-        ..EventData::default()
-    })];
-    update(&mut st, Msg::Journal(JournalReply::Read {
-        batches: vec![
-            ("INC-20261121-004".into(), resolved),
-            ("INC-20261122-001".into(), events),
-        ],
-        problems: vec![],
-    }));
+    let resolved = vec![
+        ev(
+            1,
+            600,
+            "carol",
+            EventKind::Declared,
+            "Feature store lag",
+            EventData {
+                title: Some("Feature store lag".into()),
+                severity: Some(Sev::Sev3),
+                ..EventData::default()
+            },
+        ),
+        ev(
+            2,
+            560,
+            "carol",
+            EventKind::Status,
+            "backfill finished",
+            EventData {
+                status: Some(Status::Resolved),
+                ..EventData::default()
+            },
+        ),
+    ];
+    update(
+        &mut st,
+        Msg::Journal(JournalReply::Read {
+            batches: vec![
+                ("INC-20261121-004".into(), resolved),
+                ("INC-20261122-001".into(), events),
+            ],
+            problems: vec![],
+        }),
+    );
     st.status = None;
     st
 }
@@ -738,12 +758,20 @@ snap!(update_form_80x24, update_form_state(), 80, 24);
 
 #[test]
 fn incident_panes_are_safe_at_every_size() {
-    for st in [timeline_state(), incidents_state(), declare_form_state(), update_form_state()] {
+    for st in [
+        timeline_state(),
+        incidents_state(),
+        declare_form_state(),
+        update_form_state(),
+    ] {
         for w in (0..=42).chain([80, 200]) {
             for h in 0..=18 {
                 let buf = render(&st, w, h);
                 for cell in &buf.content {
-                    assert!(!cell.symbol().chars().any(is_unsafe), "unsafe cell at {w}x{h}");
+                    assert!(
+                        !cell.symbol().chars().any(is_unsafe),
+                        "unsafe cell at {w}x{h}"
+                    );
                 }
             }
         }

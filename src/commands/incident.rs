@@ -313,10 +313,14 @@ fn resolve(settings: &Settings, args: &IncidentResolveArgs) -> ExitCode {
         return code;
     };
     let id = normalize(&args.id);
-    let drafted = drafts::write_and_record(&mut j, &id, settings, &settings.postmortems, Utc::now());
+    let drafted =
+        drafts::write_and_record(&mut j, &id, settings, &settings.postmortems, Utc::now());
     match drafted {
         Ok(d) => eprintln!("oncall: {}", sanitize::line(&d.said)),
-        Err(e) => eprintln!("oncall: warning: postmortem not written: {}", sanitize::line(&e)),
+        Err(e) => eprintln!(
+            "oncall: warning: postmortem not written: {}",
+            sanitize::line(&e)
+        ),
     }
     code
 }

@@ -1,8 +1,11 @@
-//! One-shot commands (`oncall alerts`, `ack`, `unack`, `silence ...`, `incident ...`).
+//! One-shot commands (`oncall alerts`, `ack`, `unack`, `silence ...`,
+//! `incident ...`, `postmortem`, `stats`).
 pub mod ack;
 pub mod alerts;
 pub mod incident;
 mod incident_view;
+pub mod postmortem;
 pub mod silence;
 mod silence_ids;
+pub mod stats;
 pub mod write;

@@ -1,10 +1,11 @@
 //! The incident journal (append-only JSON lines, fsync per event, replay on
 //! start) and the postmortem writer (atomic, never clobbers an edited draft).
 
+pub mod drafts;
 pub mod journal;
 mod journal_io;
 pub mod postmortem;
 pub mod postmortem_md;
-pub mod drafts;
+pub mod stats;
 
 pub use journal::{Declared, Journal, JournalError, Problem, Read};

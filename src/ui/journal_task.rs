@@ -13,8 +13,8 @@ use tokio::sync::mpsc::UnboundedSender;
 use crate::app::Settings;
 use crate::core::incidents::{JournalOp, JournalReply};
 use crate::core::{Msg, StatusLevel};
-use crate::store::journal::{Declared, Journal};
 use crate::store::drafts;
+use crate::store::journal::{Declared, Journal};
 
 /// How often other consoles' events are looked for.
 const TAIL_EVERY: Duration = Duration::from_secs(1);
@@ -140,12 +140,22 @@ fn write_postmortem(
     settings: &Settings,
     drafts: &Path,
 ) -> Result<JournalReply, String> {
-    Ok(match drafts::write_and_record(journal, id, settings, drafts, Utc::now()) {
-        Ok(d) if d.unknown_placeholders.is_empty() => JournalReply::Said(StatusLevel::Info, d.said),
-        Ok(d) => JournalReply::Said(
-            StatusLevel::Warn,
-            format!("{} · unknown template placeholders: {}", d.said, d.unknown_placeholders.join(", ")),
-        ),
-        Err(e) => JournalReply::Said(StatusLevel::Error, format!("postmortem not written: {e}")),
-    })
+    Ok(
+        match drafts::write_and_record(journal, id, settings, drafts, Utc::now()) {
+            Ok(d) if d.unknown_placeholders.is_empty() => {
+                JournalReply::Said(StatusLevel::Info, d.said)
+            }
+            Ok(d) => JournalReply::Said(
+                StatusLevel::Warn,
+                format!(
+                    "{} · unknown template placeholders: {}",
+                    d.said,
+                    d.unknown_placeholders.join(", ")
+                ),
+            ),
+            Err(e) => {
+                JournalReply::Said(StatusLevel::Error, format!("postmortem not written: {e}"))
+            }
+        },
+    )
 }
