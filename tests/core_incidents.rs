@@ -101,7 +101,7 @@ impl Disk {
                     first, more, show, ..
                 } => {
                     let id = format!("INC-20261122-{:03}", self.incidents.len() + 1);
-                    let events = self.number(std::iter::once(first).chain(more).collect());
+                    let events = self.number(std::iter::once(*first).chain(more).collect());
                     self.incidents.push((id.clone(), events.clone()));
                     batches.push((id.clone(), events));
                     replies.push(JournalReply::Declared {

@@ -655,7 +655,7 @@ fn incident_state() -> State {
     st.author = "erin".into();
     let a = st.alerts[0].clone();
     let at = |m: i64| now() - chrono::Duration::minutes(m);
-    let mut ev = |n: usize, m: i64, actor: &str, kind: EventKind, text: &str, data: EventData| {
+    let ev = |n: usize, m: i64, actor: &str, kind: EventKind, text: &str, data: EventData| {
         let mut e = Event::new(at(m), actor, kind, text);
         e.id = format!("e{n}");
         e.data = data;

@@ -20,7 +20,7 @@ pub enum JournalOp {
     /// A new incident whose journal starts with `first`; nothing is written
     /// when an open incident already links one of `unless_linked`.
     Declare {
-        first: Event,
+        first: Box<Event>,
         more: Vec<Event>,
         unless_linked: Vec<String>,
         /// Open its timeline once it exists (declared by key, not by rule).
@@ -544,7 +544,7 @@ pub fn submit_form(state: &mut State) -> Vec<Effect> {
             state.iform = None;
             say(state, StatusLevel::Info, "declaring…");
             vec![Effect::Journal(JournalOp::Declare {
-                first,
+                first: Box::new(first),
                 more,
                 unless_linked: Vec::new(),
                 show: true,

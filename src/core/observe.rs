@@ -219,7 +219,7 @@ fn auto_declare(state: &mut State) -> Vec<Effect> {
         let title = format!("{name} (declared by rule)");
         let (first, more) = declaration(state, &alerts, &title, sev);
         effects.push(Effect::Journal(JournalOp::Declare {
-            first,
+            first: Box::new(first),
             more,
             unless_linked: fps,
             show: false,

@@ -92,12 +92,7 @@ fn dirs(settings: &Settings) -> Option<(PathBuf, PathBuf)> {
     Some((state.join("incidents"), settings.postmortems.clone()))
 }
 
-fn run(
-    journal: &mut Journal,
-    op: JournalOp,
-    settings: &Settings,
-    drafts: &PathBuf,
-) -> JournalReply {
+fn run(journal: &mut Journal, op: JournalOp, settings: &Settings, drafts: &Path) -> JournalReply {
     let result = match op {
         JournalOp::Declare {
             first,
@@ -105,7 +100,7 @@ fn run(
             unless_linked,
             show,
         } => journal
-            .declare(first, &more, &unless_linked)
+            .declare(*first, &more, &unless_linked)
             .map(|d| match d {
                 Declared::New(id) => JournalReply::Declared {
                     id,
