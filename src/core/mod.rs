@@ -3,11 +3,13 @@
 
 pub mod act;
 pub mod action;
+pub mod declare;
 pub mod filter;
 pub mod incident_form;
 pub mod incident_input;
 pub mod incidents;
 pub mod input;
+pub mod journaled;
 pub mod observe;
 pub mod rows;
 pub mod silence_actions;

@@ -1,0 +1,115 @@
+//! What the console asks of the journal thread, what it answers, and how
+//! the answers fold into the state.
+
+use super::state::{Pane, State, StatusLevel};
+use super::update::{say, Effect};
+use crate::model::{Activity, Event, Incident};
+
+/// What the journal task is asked to do, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JournalOp {
+    /// A new incident whose journal starts with `first`; nothing is written
+    /// when an open incident already links one of `unless_linked`.
+    Declare {
+        first: Box<Event>,
+        more: Vec<Event>,
+        unless_linked: Vec<String>,
+        /// Open its timeline once it exists (declared by key, not by rule).
+        show: bool,
+    },
+    Append {
+        incident: String,
+        events: Vec<Event>,
+    },
+    /// Render and write the postmortem draft, and journal that it was.
+    Postmortem {
+        incident: String,
+    },
+    Activity(Vec<Activity>),
+}
+
+/// What the journal task answers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JournalReply {
+    /// Lines read from the journals (the first answer is the full replay).
+    Read {
+        batches: Vec<(String, Vec<Event>)>,
+        problems: Vec<String>,
+    },
+    Declared {
+        id: String,
+        existed: bool,
+        show: bool,
+    },
+    /// A write reached the disk (clears a journal failure).
+    Wrote,
+    /// A write did not reach the disk: said loudly until one does.
+    Failed(String),
+    /// A message for the status line (postmortem written, ...).
+    Said(StatusLevel, String),
+}
+
+pub fn journaled(state: &mut State, reply: JournalReply) -> Vec<Effect> {
+    match reply {
+        JournalReply::Read { batches, problems } => {
+            let keep = state.selected_incident().map(|i| i.id.clone());
+            for (id, events) in batches {
+                fold(state, &id, events);
+            }
+            state
+                .incidents
+                .sort_by(|a, b| b.is_open().cmp(&a.is_open()).then_with(|| b.id.cmp(&a.id)));
+            if let Some(id) = keep {
+                if let Some(pos) = state.incidents.iter().position(|i| i.id == id) {
+                    state.incident_cursor = pos;
+                }
+            }
+            state.incident_cursor = state
+                .incident_cursor
+                .min(state.incidents.len().saturating_sub(1));
+            if !problems.is_empty() {
+                say(state, StatusLevel::Warn, problems.join(" · "));
+            }
+            let first = !state.journal_loaded;
+            state.journal_loaded = true;
+            if first {
+                return super::observe::observe(state);
+            }
+        }
+        JournalReply::Declared { id, existed, show } => {
+            state.declaring.clear();
+            if existed {
+                say(
+                    state,
+                    StatusLevel::Info,
+                    format!("already part of open incident {id}"),
+                );
+            } else {
+                say(state, StatusLevel::Info, format!("declared {id}"));
+            }
+            if show {
+                state.timeline = Some(id);
+                state.timeline_cursor = usize::MAX;
+                state.pane = Pane::Timeline;
+            }
+        }
+        JournalReply::Wrote => state.journal_error = None,
+        JournalReply::Failed(e) => {
+            state.declaring.clear();
+            say(state, StatusLevel::Error, format!("JOURNAL FAILING: {e}"));
+            state.journal_error = Some(e);
+        }
+        JournalReply::Said(level, text) => say(state, level, text),
+    }
+    vec![]
+}
+
+fn fold(state: &mut State, id: &str, events: Vec<Event>) {
+    if let Some(inc) = state.incidents.iter_mut().find(|i| i.id == id) {
+        for e in events {
+            inc.apply(e);
+        }
+    } else if let Some(inc) = Incident::replay(id, events) {
+        state.incidents.push(inc);
+    }
+}
