@@ -78,7 +78,11 @@ fn alert_events(state: &mut State, inc: &Incident, all_healthy: bool) -> Vec<Eve
                 let text = format!("fires again: {}", alert_text(a));
                 out.push(observed_event(state, EventKind::AlertFired, text, fp));
             }
-        } else if before.as_deref().is_some_and(|b| !b.is_empty() && b != now) {
+        } else if before
+            .as_deref()
+            .is_some_and(|b| !b.is_empty() && b != now && b != "silenced" && now != "silenced")
+        {
+            // Silenced and unsilenced are told by the ack and silence events.
             let text = format!("{} is now {now}", alert_text(a));
             let mut e = observed_event(state, EventKind::AlertChanged, text, fp);
             e.data
