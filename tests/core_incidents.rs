@@ -215,7 +215,13 @@ fn declaring_by_key_journals_then_shows_the_timeline() {
         Some(t0() - min(10))
     );
     assert_eq!(inc.milestone(Milestone::Declared), Some(t0()));
-    assert_eq!(disk.events(&id)[0].kind, EventKind::Declared);
+    let first = &disk.events(&id)[0];
+    assert_eq!(first.kind, EventKind::Declared);
+    // The postmortem's links come from what the link stored.
+    assert_eq!(
+        first.data.extra["annotations"]["summary"],
+        "ModelServerDown on gpu-1"
+    );
 }
 
 #[test]

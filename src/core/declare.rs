@@ -26,12 +26,7 @@ pub fn open_declare(state: &mut State) {
         .iter()
         .map(|&i| {
             let a = &state.alerts[i];
-            Linked {
-                fingerprint: a.fingerprint.clone(),
-                labels: a.labels.clone(),
-                starts_at: a.starts_at,
-                text: alert_text(a),
-            }
+            Linked::of(a, alert_text(a))
         })
         .collect();
     let worst = idx
@@ -89,6 +84,7 @@ pub fn declaration(state: &State, alerts: &[Linked], title: &str, sev: Sev) -> (
         first.data.fingerprint = Some(a.fingerprint.clone());
         first.data.labels = Some(a.labels.clone());
         first.data.starts_at = Some(a.starts_at);
+        first.data.extra = a.extra();
     }
     let more = alerts
         .iter()
@@ -103,6 +99,7 @@ pub fn link_event(state: &State, a: &Linked) -> Event {
     e.data.fingerprint = Some(a.fingerprint.clone());
     e.data.labels = Some(a.labels.clone());
     e.data.starts_at = Some(a.starts_at);
+    e.data.extra = a.extra();
     e
 }
 

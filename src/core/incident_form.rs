@@ -13,6 +13,37 @@ pub struct Linked {
     pub labels: Labels,
     pub starts_at: DateTime<Utc>,
     pub text: String,
+    /// For the postmortem's supporting information (runbook and dashboard links).
+    pub annotations: Labels,
+    pub generator_url: String,
+}
+
+impl Linked {
+    pub fn of(a: &crate::model::Alert, text: String) -> Linked {
+        Linked {
+            fingerprint: a.fingerprint.clone(),
+            labels: a.labels.clone(),
+            starts_at: a.starts_at,
+            text,
+            annotations: a.annotations.clone(),
+            generator_url: a.generator_url.clone(),
+        }
+    }
+
+    /// Annotations and generatorURL, stored with the link in the journal.
+    pub fn extra(&self) -> std::collections::BTreeMap<String, serde_json::Value> {
+        let mut out = std::collections::BTreeMap::new();
+        if !self.annotations.is_empty() {
+            out.insert("annotations".into(), serde_json::json!(self.annotations));
+        }
+        if !self.generator_url.is_empty() {
+            out.insert(
+                "generator_url".into(),
+                serde_json::json!(self.generator_url),
+            );
+        }
+        out
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -233,12 +233,7 @@ fn auto_declare(state: &mut State) -> Vec<Effect> {
 }
 
 fn linked(a: &Alert) -> Linked {
-    Linked {
-        fingerprint: a.fingerprint.clone(),
-        labels: a.labels.clone(),
-        starts_at: a.starts_at,
-        text: alert_text(a),
-    }
+    Linked::of(a, alert_text(a))
 }
 
 /// Fires and acks for `oncall stats`, once per alert start and per ack.
