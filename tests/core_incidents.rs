@@ -329,16 +329,7 @@ fn an_ack_of_a_linked_alert_lands_on_the_timeline_once() {
     let a = alert("ModelServerDown", "gpu-1", "critical");
     let (mut s, mut disk) = loaded(vec![a.clone()]);
     let id = declare_first(&mut s, &mut disk);
-    let ack = Silence {
-        id: "ack-1".into(),
-        matchers: oncall::model::label_matchers(&a.labels),
-        starts_at: t0(),
-        ends_at: t0() + min(15),
-        created_by: "bob".into(),
-        comment: "ACK! on it".into(),
-        state: SilenceState::Active,
-        source: String::new(),
-    };
+    let ack = bobs_ack(&a);
     s.now = t0() + min(1);
     let fx = poll(&mut s, vec![a.clone()], vec![ack.clone()]);
     disk.run(&mut s, fx);
@@ -371,11 +362,9 @@ fn an_ack_of_a_linked_alert_lands_on_the_timeline_once() {
     );
 }
 
-fn resolve_setup() -> (State, Disk, String) {
-    let a = alert("ModelServerDown", "gpu-1", "critical");
-    let (mut s, mut disk) = loaded(vec![a.clone()]);
-    let id = declare_first(&mut s, &mut disk);
-    let ack = Silence {
+/// bob acks the alert for 15 minutes at t0.
+fn bobs_ack(a: &Alert) -> Silence {
+    Silence {
         id: "ack-1".into(),
         matchers: oncall::model::label_matchers(&a.labels),
         starts_at: t0(),
@@ -384,7 +373,14 @@ fn resolve_setup() -> (State, Disk, String) {
         comment: "ACK! on it".into(),
         state: SilenceState::Active,
         source: String::new(),
-    };
+    }
+}
+
+fn resolve_setup() -> (State, Disk, String) {
+    let a = alert("ModelServerDown", "gpu-1", "critical");
+    let (mut s, mut disk) = loaded(vec![a.clone()]);
+    let id = declare_first(&mut s, &mut disk);
+    let ack = bobs_ack(&a);
     let fx = poll(&mut s, vec![a], vec![ack]);
     disk.run(&mut s, fx);
     s.pane = Pane::Timeline;

@@ -3,6 +3,7 @@
 
 use super::incident_form::Focus;
 use super::incidents;
+use super::input::type_into;
 use super::state::{InputKind, Pane, State, StatusLevel};
 use super::update::{say, Effect, FormKey, InputEdit};
 use crate::model::EventKind;
@@ -38,12 +39,11 @@ pub fn iform_edit(state: &mut State, edit: InputEdit) {
     let Some(text) = form.editing.as_mut() else {
         return;
     };
+    if type_into(text, &edit) {
+        return;
+    }
     match edit {
-        InputEdit::Char(c) => text.push(c),
-        InputEdit::Backspace => {
-            text.pop();
-        }
-        InputEdit::ClearLine => text.clear(),
+        InputEdit::Char(_) | InputEdit::Backspace | InputEdit::ClearLine => {}
         InputEdit::Cancel => form.editing = None,
         InputEdit::Submit => {
             form.commit_edit();

@@ -147,6 +147,19 @@ pub(super) fn form_key(state: &mut State, key: FormKey) -> Vec<Effect> {
     vec![]
 }
 
+/// The keys every text field shares; true when `edit` was one of them.
+pub(super) fn type_into(text: &mut String, edit: &InputEdit) -> bool {
+    match edit {
+        InputEdit::Char(c) => text.push(*c),
+        InputEdit::Backspace => {
+            text.pop();
+        }
+        InputEdit::ClearLine => text.clear(),
+        InputEdit::Cancel | InputEdit::Submit => return false,
+    }
+    true
+}
+
 /// Typing into the form's focused field.
 pub(super) fn form_edit(state: &mut State, edit: InputEdit) {
     let Some(form) = state.form.as_mut() else {
@@ -155,12 +168,11 @@ pub(super) fn form_edit(state: &mut State, edit: InputEdit) {
     let Some(text) = form.editing.as_mut() else {
         return;
     };
+    if type_into(text, &edit) {
+        return;
+    }
     match edit {
-        InputEdit::Char(c) => text.push(c),
-        InputEdit::Backspace => {
-            text.pop();
-        }
-        InputEdit::ClearLine => text.clear(),
+        InputEdit::Char(_) | InputEdit::Backspace | InputEdit::ClearLine => {}
         InputEdit::Cancel => {
             form.editing = None;
             form.error = None;

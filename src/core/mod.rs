@@ -7,6 +7,7 @@ pub mod declare;
 pub mod filter;
 pub mod incident_form;
 pub mod incident_input;
+mod incident_queries;
 pub mod incidents;
 pub mod input;
 pub mod journaled;

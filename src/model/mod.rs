@@ -3,6 +3,7 @@
 pub mod alert;
 pub mod duration;
 pub mod incident;
+pub mod lifecycle;
 pub mod matcher;
 pub mod rule;
 pub mod silence;

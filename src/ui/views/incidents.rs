@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use super::text::{fill_row, put_segs, seg};
+use super::text::{fill_row, put_segs, seg, title_row};
 use crate::core::State;
 use crate::model::{short_duration, Incident, Sev, Status};
 use crate::sanitize::{fit, pad};
@@ -42,21 +42,7 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
     let w = area.width as usize;
     let open = state.incidents.iter().filter(|i| i.is_open()).count();
     let title = format!(" Incidents ({open} open, {} in all)", state.incidents.len());
-    put_segs(
-        buf,
-        area,
-        area.y,
-        &[
-            seg(title.clone(), theme.title),
-            seg(
-                fit(
-                    &format!("  {hint}"),
-                    w.saturating_sub(title.chars().count()),
-                ),
-                theme.dim,
-            ),
-        ],
-    );
+    title_row(buf, area, &title, hint, theme.title, theme.dim);
     if area.height < 3 {
         return;
     }

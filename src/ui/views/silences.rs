@@ -5,12 +5,12 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 
-use super::text::{fill_row, put_segs, seg, Seg};
+use super::text::{fill_row, put_segs, seg, title_row, Seg};
 use crate::core::writes::time_left;
 use crate::core::State;
 use crate::model::duration::format_age;
 use crate::model::{MatchOp, Matcher, Silence, SilenceState};
-use crate::sanitize::{fit, pad};
+use crate::sanitize::pad;
 use crate::ui::theme::Theme;
 
 const BAR: usize = 8;
@@ -137,21 +137,7 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
     if !state.silence_filter.is_empty() {
         title += &format!(" matching {:?}", state.silence_filter);
     }
-    put_segs(
-        buf,
-        area,
-        area.y,
-        &[
-            seg(title.clone(), theme.title),
-            seg(
-                fit(
-                    &format!("  {hint}"),
-                    w.saturating_sub(title.chars().count()),
-                ),
-                theme.dim,
-            ),
-        ],
-    );
+    title_row(buf, area, &title, hint, theme.title, theme.dim);
     if area.height < 3 {
         return;
     }

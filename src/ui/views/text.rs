@@ -43,6 +43,27 @@ pub fn put_right(buf: &mut Buffer, area: Rect, y: u16, text: &str, style: Style)
     put(buf, area, x, y, text, style);
 }
 
+/// A pane's first row: its title, then the key hint in what room is left.
+pub fn title_row(
+    buf: &mut Buffer,
+    area: Rect,
+    title: &str,
+    hint: &str,
+    title_style: Style,
+    hint_style: Style,
+) {
+    let room = (area.width as usize).saturating_sub(sanitize::width(title));
+    put_segs(
+        buf,
+        area,
+        area.y,
+        &[
+            seg(title, title_style),
+            seg(sanitize::fit(&format!("  {hint}"), room), hint_style),
+        ],
+    );
+}
+
 /// Paints a whole row with a style (for bars and the cursor row).
 pub fn fill_row(buf: &mut Buffer, area: Rect, y: u16, style: Style) {
     if y >= area.top() && y < area.bottom() {
