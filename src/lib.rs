@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod core;
 pub mod model;
+pub mod runbook;
 pub mod sanitize;
 pub mod source;
 pub mod store;

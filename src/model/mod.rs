@@ -6,6 +6,7 @@ pub mod incident;
 pub mod lifecycle;
 pub mod matcher;
 pub mod rule;
+pub mod runbook;
 pub mod silence;
 pub mod timeline;
 

@@ -1,0 +1,1 @@
+//! The stepper's state machine. (in progress)
