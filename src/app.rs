@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::cli::GlobalArgs;
 use crate::config::{self, SourceArgs};
+use crate::core::runbook_state::RunbookSettings;
 use crate::model::duration::parse_duration;
 use crate::model::{parse_matchers, Matcher, Sev};
 use crate::source::{demo, SourceSpec};
@@ -33,6 +34,9 @@ pub struct Settings {
     /// Where postmortem drafts go (config `postmortems`, default `./postmortems`).
     pub postmortems: PathBuf,
     pub incidents: IncidentSettings,
+    /// Where runbooks are looked for, in order: `./runbooks`, then the config's `runbooks:`.
+    pub runbook_dirs: Vec<PathBuf>,
+    pub stepper: RunbookSettings,
     /// Things the user must hear about (shown in the console, printed by one-shot commands).
     pub warnings: Vec<String>,
 }
@@ -164,7 +168,20 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
         })
         .collect();
     let incidents = incident_settings(config.incidents.as_ref())?;
+    let mut runbook_dirs = vec![PathBuf::from("runbooks")];
+    runbook_dirs.extend(config.runbooks.clone().unwrap_or_default());
+    let mut stepper = RunbookSettings::default();
+    if let Some(s) = &config.stepper {
+        if let Some(t) = s.timeout.as_deref().and_then(|t| parse_duration(t).ok()) {
+            stepper.timeout = t;
+        }
+        if let Some(c) = s.confirm_diagnosis {
+            stepper.confirm_diagnosis = c;
+        }
+    }
     Ok(Settings {
+        runbook_dirs,
+        stepper,
         warnings,
         postmortems: config
             .postmortems

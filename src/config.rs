@@ -30,6 +30,7 @@ pub struct Config {
     #[serde(default)]
     pub keys: BTreeMap<String, String>,
     pub runbooks: Option<Vec<PathBuf>>,
+    pub stepper: Option<StepperConfig>,
     pub postmortems: Option<PathBuf>,
     pub ack: Option<AckConfig>,
     pub silences: Option<SilencesConfig>,
@@ -61,6 +62,16 @@ pub struct AutoDeclareConfig {
     #[serde(rename = "match")]
     pub matchers: String,
     pub severity: Option<String>,
+}
+
+/// `stepper: {timeout: 2m, confirm_diagnosis: false}`: how runbook steps run.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepperConfig {
+    /// A step's timeout unless its runbook sets one (default 2m).
+    pub timeout: Option<String>,
+    /// `false` lets Diagnosis steps run without asking; Mitigation steps always ask.
+    pub confirm_diagnosis: Option<bool>,
 }
 
 /// `ack: {duration: 15m}`
@@ -177,6 +188,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         (
             "silences.duration",
             &config.silences.as_ref().and_then(|a| a.duration.clone()),
+        ),
+        (
+            "stepper.timeout",
+            &config.stepper.as_ref().and_then(|a| a.timeout.clone()),
         ),
     ] {
         if let Some(v) = value {

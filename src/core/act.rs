@@ -6,7 +6,8 @@ use super::rows::Row;
 use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, InputLine, Pane, State, StatusLevel};
 use super::update::{rebuild, say, Effect};
-use super::{incidents, silence_actions, writes, Action};
+use super::{incidents, runbook, silence_actions, writes, Action};
+use crate::runbook::stepper::StepStatus;
 use crate::model::SilenceState;
 
 fn clamp_move(cursor: usize, len: usize, delta: isize) -> usize {
@@ -43,6 +44,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
     // Enter on a silence edits it: a write like `s`.
     let action = match action {
         Action::Open if state.pane == Pane::Silences => Action::Silence,
+        Action::Open if state.pane == Pane::Runbook => Action::RunStep,
         a => a,
     };
     // The one place where read-only refuses every change to shared state.
@@ -55,6 +57,17 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         return vec![];
     }
     let page = state.page_rows as isize;
+    if state.pane == Pane::Runbook {
+        match action {
+            Action::Up => return rb_move(state, -1),
+            Action::Down => return rb_move(state, 1),
+            Action::Top => return rb_move(state, -(isize::MAX / 2)),
+            Action::Bottom => return rb_move(state, isize::MAX / 2),
+            Action::PageUp => return rb_scroll(state, -page),
+            Action::PageDown => return rb_scroll(state, page),
+            _ => {}
+        }
+    }
     match action {
         Action::Quit => {
             state.quit = true;
@@ -195,11 +208,15 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::StatusUpdate => incidents::open_update(state),
         Action::Pin => return incidents::toggle_pin(state),
         Action::Postmortem => return incidents::postmortem(state),
-        Action::Runbook => say(
-            state,
-            StatusLevel::Warn,
-            format!("{} is not available in this version yet", action.name()),
-        ),
+        Action::Runbook => runbook::open(state),
+        Action::RunStep => return runbook::run(state),
+        Action::StopStep => return runbook::stop(state),
+        Action::StepDone | Action::StepFailed | Action::StepSkip if state.pane != Pane::Runbook => {
+            say(state, StatusLevel::Info, "marking steps works in the runbook pane (b)")
+        }
+        Action::StepDone => return runbook::mark(state, StepStatus::Done),
+        Action::StepFailed => return runbook::mark(state, StepStatus::Failed),
+        Action::StepSkip => return runbook::mark(state, StepStatus::Skipped),
     }
     vec![]
 }
@@ -258,10 +275,37 @@ fn back(state: &mut State) {
         }
         Pane::Timeline => state.pane = Pane::Incidents,
         Pane::Incidents => state.pane = Pane::Alerts,
+        Pane::Runbook => state.pane = Pane::Alerts,
     }
 }
 
+fn rb_move(state: &mut State, delta: isize) -> Vec<Effect> {
+    runbook::move_cursor(state, delta);
+    vec![]
+}
+
+fn rb_scroll(state: &mut State, delta: isize) -> Vec<Effect> {
+    runbook::scroll_output(state, delta);
+    vec![]
+}
+
 fn copy_link(state: &mut State) -> Vec<Effect> {
+    if state.pane == Pane::Runbook {
+        return match state.rb.link.clone() {
+            Some(url) if is_plain_url(&url) => {
+                say(state, StatusLevel::Info, format!("copied {url}"));
+                vec![Effect::Copy(url)]
+            }
+            Some(_) => {
+                say(state, StatusLevel::Error, "not copied: the runbook_url is not a plain http(s) URL");
+                vec![]
+            }
+            None => {
+                say(state, StatusLevel::Warn, "this alert has no runbook_url to copy");
+                vec![]
+            }
+        };
+    }
     let alert = if state.pane == Pane::Detail {
         state.detail_alert()
     } else {

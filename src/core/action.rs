@@ -33,6 +33,13 @@ pub enum Action {
     Incidents,
     Pin,
     StatusUpdate,
+    /// In the runbook pane: run the shown step (Enter).
+    RunStep,
+    StepDone,
+    StepFailed,
+    StepSkip,
+    /// Stop the running step (Ctrl-c in the runbook pane).
+    StopStep,
 }
 
 impl Action {
@@ -46,13 +53,16 @@ impl Action {
                 | Action::Silence
                 | Action::Resolve
                 | Action::Incident
-                | Action::Runbook
                 | Action::Note
                 | Action::Postmortem
                 | Action::Expire
                 | Action::Extend
                 | Action::Pin
                 | Action::StatusUpdate
+                | Action::RunStep
+                | Action::StepDone
+                | Action::StepFailed
+                | Action::StepSkip
         )
     }
 
@@ -90,10 +100,15 @@ impl Action {
             Action::Incidents => "incidents",
             Action::Pin => "pin",
             Action::StatusUpdate => "status-update",
+            Action::RunStep => "run-step",
+            Action::StepDone => "step-done",
+            Action::StepFailed => "step-failed",
+            Action::StepSkip => "step-skip",
+            Action::StopStep => "stop-step",
         }
     }
 
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 36] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -125,6 +140,11 @@ impl Action {
         Action::Incidents,
         Action::Pin,
         Action::StatusUpdate,
+        Action::RunStep,
+        Action::StepDone,
+        Action::StepFailed,
+        Action::StepSkip,
+        Action::StopStep,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {

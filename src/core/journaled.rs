@@ -91,11 +91,14 @@ pub fn journaled(state: &mut State, reply: JournalReply) -> Vec<Effect> {
                 state.timeline = Some(id);
                 state.timeline_cursor = usize::MAX;
                 state.pane = Pane::Timeline;
+            } else {
+                return super::runbook::declared(state, &id);
             }
         }
         JournalReply::Wrote => state.journal_error = None,
         JournalReply::Failed(e) => {
             state.declaring.clear();
+            state.rb.awaiting_incident = None;
             say(state, StatusLevel::Error, format!("JOURNAL FAILING: {e}"));
             state.journal_error = Some(e);
         }

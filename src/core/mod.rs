@@ -13,6 +13,8 @@ pub mod input;
 pub mod journaled;
 pub mod observe;
 pub mod rows;
+pub mod runbook;
+pub mod runbook_state;
 pub mod silence_actions;
 pub mod silence_form;
 pub mod silences;

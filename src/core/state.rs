@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use super::filter::Filter;
 use super::incident_form::IncidentForm;
 use super::rows::Row;
+use super::runbook_state::RunbookState;
 use super::silence_form::SilenceForm;
 use super::update::Effect;
 use crate::app::IncidentSettings;
@@ -22,6 +23,8 @@ pub enum Pane {
     Silences,
     Incidents,
     Timeline,
+    /// The runbook stepper of one alert.
+    Runbook,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,6 +227,7 @@ pub struct State {
     pub declaring: HashSet<String>,
     /// Activity-log keys already written (fires and acks).
     pub activity_seen: HashSet<String>,
+    pub rb: RunbookState,
 }
 
 impl State {
@@ -279,6 +283,7 @@ impl State {
             observed: HashMap::new(),
             declaring: HashSet::new(),
             activity_seen: HashSet::new(),
+            rb: RunbookState::default(),
         }
     }
 

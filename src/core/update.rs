@@ -9,7 +9,9 @@ use super::observe::observe;
 use super::rows::{build_rows, Row};
 use super::silences::{rebuild_silence_rows, rebuild_silence_rows_keeping};
 use super::state::{AckState, Confirm, Pane, State, StatusLevel};
+use super::runbook::StepMsg;
 use super::writes;
+use crate::runbook::exec::ExecRequest;
 use crate::source::write::{WriteReport, WriteRequest};
 use crate::source::{merge_sources, Snapshot, SourceError};
 use std::collections::HashMap;
@@ -47,6 +49,10 @@ pub enum Msg {
     Wrote(WriteReport),
     /// Poll every source now, without a word (a follow-up after a write).
     PollAgain,
+    /// A running runbook step, or the stepper's own next move.
+    Step(StepMsg),
+    /// A numbered branch of the runbook stepper (0-based).
+    Choose(usize),
 }
 
 /// Keys of the silence form while no field is being edited.
@@ -87,6 +93,12 @@ pub enum Effect {
     Write(WriteRequest),
     /// Journal an incident event (answers come back as `Msg::Journal`).
     Journal(JournalOp),
+    /// Fed back as `Msg::Step` (what an answered question goes on with).
+    Step(StepMsg),
+    /// Start a runbook step's command; its output comes back as `Msg::Step`.
+    RunStep { run: u64, request: ExecRequest },
+    /// Stop that command's whole process group.
+    KillStep { run: u64 },
     Quit,
 }
 
@@ -161,6 +173,7 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             None => vec![],
         },
         Msg::Dismiss => {
+            state.rb.awaiting_incident = None;
             if state.confirm.take().is_some() {
                 say(state, StatusLevel::Info, "cancelled; nothing was done");
             }
@@ -169,6 +182,8 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Journal(reply) => journaled(state, reply),
         Msg::Wrote(report) => writes::wrote(state, report),
         Msg::PollAgain => vec![Effect::RefreshNow],
+        Msg::Step(m) => super::runbook::step_msg(state, m),
+        Msg::Choose(n) => super::runbook::choose(state, n),
     }
 }
 

@@ -161,6 +161,22 @@ pub struct EventData {
     pub duration_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
+    /// The runbook and step a runbook event is about, the step's status
+    /// after it (`running`, `done`, `failed`, `skipped`), where the run
+    /// goes next (a step id or `end`), the values captured so far and the
+    /// output's last lines: enough to resume the stepper after a restart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub goto: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured: Option<BTreeMap<String, String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
     /// Anything a newer version adds.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,

@@ -1,1 +1,344 @@
-//! The stepper's state machine. (in progress)
+//! The stepper's state machine: which step is current, what each step did,
+//! the values captured from output, and where a step leads. Pure: the
+//! console and `oncall runbook run` drive it with what the executor reports.
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+
+use super::expr;
+use crate::model::runbook::{BranchCond, Runbook, Step, StepKind, GOTO_END};
+use crate::model::Labels;
+
+/// Output lines a step keeps for the screen (older ones scroll away).
+pub const OUTPUT_KEEP: usize = 2000;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepStatus {
+    Pending,
+    Running,
+    Done,
+    Failed,
+    Skipped,
+}
+
+impl StepStatus {
+    pub fn word(self) -> &'static str {
+        match self {
+            StepStatus::Pending => "pending",
+            StepStatus::Running => "running",
+            StepStatus::Done => "done",
+            StepStatus::Failed => "failed",
+            StepStatus::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<StepStatus> {
+        [
+            StepStatus::Pending,
+            StepStatus::Running,
+            StepStatus::Done,
+            StepStatus::Failed,
+            StepStatus::Skipped,
+        ]
+        .into_iter()
+        .find(|s| s.word() == word)
+    }
+}
+
+/// What one step did in this run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StepRun {
+    pub status: Option<StepStatus>,
+    pub exit_code: Option<i32>,
+    pub duration_ms: Option<u64>,
+    /// Output lines as the process wrote them (raw: sanitized when drawn).
+    pub output: Vec<String>,
+    /// Lines dropped from the front to keep `OUTPUT_KEEP`.
+    pub dropped: usize,
+    /// One line saying how it ended (`exit 0 after 1.2s`, `timed out`).
+    pub summary: Option<String>,
+}
+
+impl StepRun {
+    pub fn status(&self) -> StepStatus {
+        self.status.unwrap_or(StepStatus::Pending)
+    }
+
+    pub fn push_line(&mut self, line: String) {
+        self.output.push(line);
+        if self.output.len() > OUTPUT_KEEP {
+            let extra = self.output.len() - OUTPUT_KEEP;
+            self.output.drain(..extra);
+            self.dropped += extra;
+        }
+    }
+}
+
+/// Where the runbook goes after a step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Next {
+    Step(usize),
+    End,
+    /// The engineer picks one of these labelled branches: (label, step index or None for end).
+    Choose(Vec<(String, Option<usize>)>),
+}
+
+/// Why the stepper went where it went, for the screen and the timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Taken {
+    /// `STAGE == "inference" → inference`, `chose: All stages normal → upstream`.
+    pub text: String,
+    pub goto: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stepper {
+    pub runbook: Runbook,
+    /// The alert it runs for: its labels become the steps' environment.
+    pub fingerprint: String,
+    pub alertname: String,
+    pub labels: Labels,
+    pub captured: BTreeMap<String, String>,
+    pub runs: Vec<StepRun>,
+    /// The step to run next; `None` once the runbook is finished.
+    pub current: Option<usize>,
+    /// Labelled branches offered after the current step, if any.
+    pub choice: Option<Vec<(String, Option<usize>)>>,
+    /// The last branch taken.
+    pub taken: Option<Taken>,
+}
+
+impl Stepper {
+    pub fn new(runbook: Runbook, fingerprint: &str, alertname: &str, labels: &Labels) -> Stepper {
+        let n = runbook.steps.len();
+        Stepper {
+            current: if n == 0 { None } else { Some(0) },
+            runbook,
+            fingerprint: fingerprint.to_string(),
+            alertname: alertname.to_string(),
+            labels: labels.clone(),
+            captured: BTreeMap::new(),
+            runs: vec![StepRun::default(); n],
+            choice: None,
+            taken: None,
+        }
+    }
+
+    pub fn step(&self, i: usize) -> Option<&Step> {
+        self.runbook.steps.get(i)
+    }
+
+    pub fn status(&self, i: usize) -> StepStatus {
+        self.runs.get(i).map_or(StepStatus::Pending, StepRun::status)
+    }
+
+    pub fn running(&self) -> Option<usize> {
+        (0..self.runs.len()).find(|&i| self.status(i) == StepStatus::Running)
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.current.is_none()
+    }
+
+    pub fn start(&mut self, i: usize) {
+        if let Some(run) = self.runs.get_mut(i) {
+            *run = StepRun {
+                status: Some(StepStatus::Running),
+                ..StepRun::default()
+            };
+            self.choice = None;
+        }
+    }
+
+    pub fn output(&mut self, i: usize, line: String) {
+        if let Some(run) = self.runs.get_mut(i) {
+            run.push_line(line);
+        }
+    }
+
+    /// A command ended: captures are read from its output; success moves on
+    /// (by the step's branches), failure stays on the step to retry or skip.
+    pub fn finish(
+        &mut self,
+        i: usize,
+        ok: bool,
+        exit_code: Option<i32>,
+        duration_ms: u64,
+        summary: String,
+    ) -> Option<Taken> {
+        let Some(run) = self.runs.get_mut(i) else {
+            return None;
+        };
+        run.status = Some(if ok {
+            StepStatus::Done
+        } else {
+            StepStatus::Failed
+        });
+        run.exit_code = exit_code;
+        run.duration_ms = Some(duration_ms);
+        run.summary = Some(summary);
+        let text = run.output.join("\n");
+        self.capture(i, &text);
+        if ok {
+            self.advance_from(i)
+        } else {
+            self.current = Some(i);
+            None
+        }
+    }
+
+    /// Marks a step by hand (a manual step, or skipping a command).
+    pub fn mark(&mut self, i: usize, status: StepStatus) -> Option<Taken> {
+        let run = self.runs.get_mut(i)?;
+        run.status = Some(status);
+        match status {
+            StepStatus::Done => self.advance_from(i),
+            StepStatus::Skipped => {
+                // A skipped step has nothing to branch on: go on in order.
+                self.choice = None;
+                self.current = self.fallthrough(i);
+                None
+            }
+            _ => {
+                self.current = Some(i);
+                None
+            }
+        }
+    }
+
+    /// The engineer picked branch `n` (0-based) of the offered choice.
+    pub fn choose(&mut self, n: usize) -> Option<Taken> {
+        let options = self.choice.as_ref()?;
+        let (label, goto) = options.get(n)?.clone();
+        self.choice = None;
+        self.current = goto;
+        let taken = Taken {
+            text: format!("chose: {label} → {}", self.target_name(goto)),
+            goto,
+        };
+        self.taken = Some(taken.clone());
+        Some(taken)
+    }
+
+    fn capture(&mut self, i: usize, output: &str) {
+        let Some(step) = self.runbook.steps.get(i) else {
+            return;
+        };
+        for c in &step.capture {
+            // A bad regex is reported by `oncall check`; here it captures nothing.
+            let Ok(re) = Regex::new(&c.regex) else {
+                continue;
+            };
+            if let Some(m) = re.captures(output) {
+                let value = m.get(1).or_else(|| m.get(0)).map_or("", |m| m.as_str());
+                self.captured.insert(c.var.clone(), value.trim().to_string());
+            }
+        }
+    }
+
+    fn advance_from(&mut self, i: usize) -> Option<Taken> {
+        let taken = match self.next_after(i) {
+            (Next::Step(n), why) => {
+                self.current = Some(n);
+                why.map(|text| Taken {
+                    text,
+                    goto: Some(n),
+                })
+            }
+            (Next::End, why) => {
+                self.current = None;
+                why.map(|text| Taken { text, goto: None })
+            }
+            (Next::Choose(options), _) => {
+                self.current = Some(i);
+                self.choice = Some(options);
+                None
+            }
+        };
+        if taken.is_some() {
+            self.taken = taken.clone();
+        }
+        taken
+    }
+
+    fn fallthrough(&self, i: usize) -> Option<usize> {
+        (i + 1 < self.runbook.steps.len()).then_some(i + 1)
+    }
+
+    fn resolve(&self, goto: &str) -> Option<Option<usize>> {
+        if goto.eq_ignore_ascii_case(GOTO_END) {
+            return Some(None);
+        }
+        self.runbook.step_index(goto).map(Some)
+    }
+
+    pub fn target_name(&self, goto: Option<usize>) -> String {
+        goto.and_then(|g| self.step(g))
+            .map_or_else(|| GOTO_END.to_string(), |s| s.id.clone())
+    }
+
+    /// Where step `i` leads now, and the reason when a branch decided it.
+    pub fn next_after(&self, i: usize) -> (Next, Option<String>) {
+        let Some(step) = self.step(i) else {
+            return (Next::End, None);
+        };
+        let mut labels = Vec::new();
+        for b in &step.next {
+            match &b.cond {
+                BranchCond::When(e) => {
+                    // An expression on a value that was never captured is false.
+                    if expr::eval(e, &self.captured).unwrap_or(false) {
+                        if let Some(target) = self.resolve(&b.goto) {
+                            let why = format!("{e} → {}", self.target_name(target));
+                            return (target.map_or(Next::End, Next::Step), Some(why));
+                        }
+                    }
+                }
+                BranchCond::Always => {
+                    if let Some(target) = self.resolve(&b.goto) {
+                        return (target.map_or(Next::End, Next::Step), None);
+                    }
+                }
+                BranchCond::Label(l) => {
+                    if let Some(target) = self.resolve(&b.goto) {
+                        labels.push((l.clone(), target));
+                    }
+                }
+            }
+        }
+        if !labels.is_empty() {
+            return (Next::Choose(labels), None);
+        }
+        match self.fallthrough(i) {
+            Some(n) => (Next::Step(n), None),
+            None => (Next::End, None),
+        }
+    }
+
+    /// Moves the current step by hand (running a step out of order is allowed).
+    pub fn select(&mut self, i: usize) {
+        if i < self.runs.len() {
+            self.current = Some(i);
+            self.choice = None;
+        }
+    }
+
+    pub fn counts(&self) -> (usize, usize) {
+        let done = (0..self.runs.len())
+            .filter(|&i| {
+                matches!(
+                    self.status(i),
+                    StepStatus::Done | StepStatus::Skipped | StepStatus::Failed
+                )
+            })
+            .count();
+        (done, self.runs.len())
+    }
+
+    /// Whether the step has a command to run (else it is marked by hand).
+    pub fn runnable(&self, i: usize) -> bool {
+        self.step(i)
+            .is_some_and(|s| s.kind != StepKind::Manual && s.command.is_some())
+    }
+}

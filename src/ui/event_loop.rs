@@ -33,6 +33,10 @@ pub async fn run(
     state.silence_duration = settings.silence_duration;
     state.require_comment = settings.require_comment;
     state.incident_settings = settings.incidents.clone();
+    state.rb.settings = settings.stepper.clone();
+    let loaded = crate::runbook::load_all(&settings.runbook_dirs);
+    state.rb.loaded = loaded.runbooks;
+    state.rb.errors = loaded.errors.iter().map(|e| e.to_string()).collect();
     if settings.demo {
         state.refresh = demo::DEMO_REFRESH;
         state.stale_after = demo::DEMO_REFRESH * 5;
@@ -49,6 +53,12 @@ pub async fn run(
     }
     if let Some(g) = &settings.group_by {
         state.group_by = g.clone();
+    }
+    let mut notices = notices;
+    if let Some(first) = state.rb.errors.first() {
+        let more = state.rb.errors.len() - 1;
+        let more = if more > 0 { format!(" (+{more} more; oncall check lists them)") } else { String::new() };
+        notices.push(format!("runbook not loaded: {first}{more}"));
     }
     // One line holds them all, so a second warning never hides the first.
     if !notices.is_empty() {
@@ -88,6 +98,7 @@ pub async fn run(
         },
     );
     let mut dirty = true;
+    let mut steps = std::collections::HashMap::new();
     let result: anyhow::Result<()> = loop {
         if dirty {
             match terminal.draw(|f| views::draw(f, &state, &theme, &keymap)) {
@@ -158,13 +169,31 @@ pub async fn run(
                         );
                     }
                 }
+                Effect::Step(m) => {
+                    let _ = tx.send(Msg::Step(m));
+                }
+                Effect::RunStep { run, request } => {
+                    steps.insert(run, super::step_task::spawn(run, request, tx.clone()));
+                }
+                Effect::KillStep { run } => {
+                    if let Some(h) = steps.get(&run) {
+                        h.kill();
+                    }
+                }
                 Effect::Quit => {}
             }
+        }
+        if state.rb.running.is_none() {
+            steps.clear();
         }
         if state.quit {
             break Ok(());
         }
     };
+    // A step still running when the console ends is stopped, group and all.
+    for h in steps.values() {
+        h.kill();
+    }
     result
 }
 
@@ -270,6 +299,10 @@ fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
         return None;
     }
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        // While a runbook step runs, Ctrl-c stops the step, not the console.
+        if state.rb.running.is_some() {
+            return Some(Msg::Action(Action::StopStep));
+        }
         return Some(Msg::Action(Action::Quit));
     }
     if state.confirm.is_some() {
@@ -297,6 +330,11 @@ fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
     }
     if state.input.is_some() {
         return input_edit(&key).map(Msg::Input);
+    }
+    let choosing = state.pane == crate::core::Pane::Runbook
+        && state.rb.stepper.as_ref().is_some_and(|s| s.choice.is_some());
+    if let (true, KeyCode::Char(c @ '1'..='9')) = (choosing, key.code) {
+        return Some(Msg::Choose(c as usize - '1' as usize));
     }
     keymap.action(&key).map(Msg::Action)
 }

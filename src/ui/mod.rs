@@ -3,5 +3,6 @@
 pub mod event_loop;
 pub mod journal_task;
 pub mod keymap;
+pub mod step_task;
 pub mod theme;
 pub mod views;

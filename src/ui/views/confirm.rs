@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Clear, Widget};
 
 use super::text::{put_segs, seg, wrap};
-use crate::core::State;
+use crate::core::{Effect, State};
 use crate::ui::theme::Theme;
 
 pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -43,11 +43,22 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         inner.bottom().saturating_sub(1),
         &[
             seg("y", theme.key),
-            seg(" yes, send it   ", theme.text),
+            seg(yes_word(&c.yes), theme.text),
             seg("n", theme.key),
             seg("/", theme.dim),
             seg("Esc", theme.key),
             seg(" no", theme.text),
         ],
     );
+}
+
+/// Says what `y` does: sends a write, runs a command, or records.
+fn yes_word(yes: &[Effect]) -> &'static str {
+    if yes.iter().any(|e| matches!(e, Effect::Step(_))) {
+        " yes, run it   "
+    } else if yes.iter().any(|e| matches!(e, Effect::Write(_))) {
+        " yes, send it   "
+    } else {
+        " yes   "
+    }
 }

@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod confirm;
+pub mod runbook;
 pub mod detail;
 pub mod header;
 pub mod help;
@@ -65,7 +66,9 @@ pub fn list_rows(area: Rect) -> usize {
 pub fn scroll_limit(state: &State, theme: &Theme, keymap: &Keymap, area: Rect) -> u16 {
     let body = areas(area).body;
     let lines = match state.pane {
-        Pane::Alerts | Pane::Silences | Pane::Incidents | Pane::Timeline => return 0,
+        Pane::Alerts | Pane::Silences | Pane::Incidents | Pane::Timeline | Pane::Runbook => {
+            return 0
+        }
         Pane::Detail => detail::doc(state, theme, body.width).lines.len(),
         Pane::Help => help::doc(state, theme, keymap, body.width).lines.len(),
     };
@@ -99,6 +102,7 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
         Pane::Silences => silences::render(state, theme, &silences_hint(keymap), a.body, buf),
         Pane::Incidents => incidents::render(state, theme, &incidents_hint(keymap), a.body, buf),
         Pane::Timeline => timeline::render(state, theme, &timeline_hint(keymap), a.body, buf),
+        Pane::Runbook => runbook::render(state, theme, &runbook_hint(keymap), a.body, buf),
     }
     if state.form.is_some() {
         silence_form::render(state, theme, a.body, buf);
@@ -132,6 +136,19 @@ fn incidents_hint(keymap: &Keymap) -> String {
         k(Action::StatusUpdate),
         k(Action::Resolve),
         k(Action::Postmortem),
+        k(Action::Back)
+    )
+}
+
+fn runbook_hint(keymap: &Keymap) -> String {
+    let k = |a| keymap.keys_for(a);
+    format!(
+        "{} run · {} done · {} failed · {} skip · 1-9 choose · {} stop · {} back",
+        k(Action::Open),
+        k(Action::StepDone),
+        k(Action::StepFailed),
+        k(Action::StepSkip),
+        k(Action::StopStep),
         k(Action::Back)
     )
 }

@@ -1,0 +1,30 @@
+//! The runbooks shipped in `runbooks/`, built into the binary so the demo
+//! and a fresh install have them wherever oncall runs from.
+
+use std::path::Path;
+
+use super::load::Loaded;
+use super::markdown::parse_markdown;
+use super::yaml_form::parse_yaml;
+
+/// (file name, text) of every shipped runbook.
+const SHIPPED: &[(&str, &str)] = &[];
+
+/// Adds the shipped runbooks whose ids no loaded runbook has.
+pub fn add_missing(loaded: &mut Loaded) {
+    for (name, text) in SHIPPED {
+        let path = Path::new("runbooks").join(name);
+        let parsed = if name.ends_with(".md") {
+            parse_markdown(&path, text)
+        } else {
+            parse_yaml(&path, text)
+        };
+        match parsed {
+            Ok(rb) if !loaded.runbooks.iter().any(|r| r.id.eq_ignore_ascii_case(&rb.id)) => {
+                loaded.runbooks.push(rb)
+            }
+            Ok(_) => {}
+            Err(e) => loaded.errors.push(e),
+        }
+    }
+}
