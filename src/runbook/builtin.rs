@@ -8,7 +8,16 @@ use super::markdown::parse_markdown;
 use super::yaml_form::parse_yaml;
 
 /// (file name, text) of every shipped runbook.
-const SHIPPED: &[(&str, &str)] = &[];
+const SHIPPED: &[(&str, &str)] = &[
+    ("approvalratedrift.yaml", include_str!("../../runbooks/approvalratedrift.yaml")),
+    ("featuredatadrift.yaml", include_str!("../../runbooks/featuredatadrift.yaml")),
+    ("featurestorestale.md", include_str!("../../runbooks/featurestorestale.md")),
+    ("gpumemorynearlyfull.yaml", include_str!("../../runbooks/gpumemorynearlyfull.yaml")),
+    ("lowconfidencesurge.md", include_str!("../../runbooks/lowconfidencesurge.md")),
+    ("modelerrorratehigh.md", include_str!("../../runbooks/modelerrorratehigh.md")),
+    ("modellatencyslobreach.yaml", include_str!("../../runbooks/modellatencyslobreach.yaml")),
+    ("modelserverdown.md", include_str!("../../runbooks/modelserverdown.md")),
+];
 
 /// Adds the shipped runbooks whose ids no loaded runbook has.
 pub fn add_missing(loaded: &mut Loaded) {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod disk;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -1,0 +1,386 @@
+//! Pure tests of the runbook stepper in `update()`: what `b`, Enter, the
+//! marks and the branch choice do, what the confirmation shows, what runs
+//! (the exact request), what reaches the journal, and resuming from it.
+//! The executor's events are fed in by hand; tests/runbook_exec.rs runs
+//! real processes.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use common::disk::Disk;
+use oncall::core::incidents::JournalReply;
+use oncall::core::runbook::StepMsg;
+use oncall::core::{update, Action, Effect, Msg, Pane, State, StatusLevel};
+use oncall::model::runbook::{
+    Branch, BranchCond, Capture, Format, Runbook, Step, StepKind, StepRole,
+};
+use oncall::model::{Alert, AlertState, EventKind, Labels};
+use oncall::runbook::exec::{ExecOutcome, ExecRequest};
+use oncall::runbook::stepper::StepStatus;
+use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap()
+}
+
+fn alert(instance: &str) -> Alert {
+    let labels: Labels = [
+        ("alertname", "GPUMemoryNearlyFull"),
+        ("severity", "warning"),
+        ("instance", instance),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let mut a = Alert::new(labels, AlertState::Firing, t0() - chrono::Duration::minutes(5));
+    a.annotations.insert(
+        "runbook_url".into(),
+        "https://runbooks.example/ml/gpumemorynearlyfull".into(),
+    );
+    a.sources = vec!["am".into()];
+    a
+}
+
+fn step(id: &str, role: StepRole, command: Option<&str>) -> Step {
+    Step {
+        id: id.into(),
+        title: format!("the {id} step"),
+        section: "Diagnosis".into(),
+        role,
+        kind: if command.is_some() { StepKind::Shell } else { StepKind::Manual },
+        description: format!("what {id} is for"),
+        command: command.map(str::to_string),
+        expected: None,
+        troubleshooting: None,
+        confirm: None,
+        timeout: None,
+        capture: vec![],
+        next: vec![],
+        line: 1,
+    }
+}
+
+const MEASURE: &str = "printf 'used=%s\\n' \"$INSTANCE\"";
+
+/// measure (captures USED; > 95 → restart, else a labelled choice) · trend (manual) · restart (mitigation)
+fn runbook() -> Runbook {
+    let mut measure = step("measure", StepRole::Diagnosis, Some(MEASURE));
+    measure.capture = vec![Capture { var: "USED".into(), regex: r"used=(\S+)".into() }];
+    measure.next = vec![
+        Branch { cond: BranchCond::When("USED > 95".into()), goto: "restart".into() },
+        Branch { cond: BranchCond::Label("memory is flat".into()), goto: "end".into() },
+        Branch { cond: BranchCond::Label("memory grows".into()), goto: "trend".into() },
+    ];
+    Runbook {
+        id: "gpumemorynearlyfull".into(),
+        title: "GPU memory nearly full".into(),
+        path: PathBuf::from("runbooks/gpumemorynearlyfull.yaml"),
+        format: Format::Yaml,
+        alerts: vec![],
+        vars: BTreeMap::new(),
+        context: vec![("Meaning".into(), "GPU memory is above 90%.".into())],
+        steps: vec![
+            measure,
+            step("trend", StepRole::Diagnosis, None),
+            step("restart", StepRole::Mitigation, Some("echo restarting \"$INSTANCE\"")),
+        ],
+    }
+}
+
+fn console(instance: &str) -> (State, Disk) {
+    let spec = SourceSpec {
+        name: "am".into(),
+        kind: SourceKind::Alertmanager,
+        url: "http://am".into(),
+        cluster: None,
+        auth: Auth::default(),
+        tls: Tls::default(),
+    };
+    let mut s = State::new(&[spec], t0(), Duration::from_secs(15));
+    s.author = "alice".into();
+    s.rb.loaded = vec![runbook()];
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 0,
+            at: t0(),
+            result: Ok(Snapshot { alerts: vec![alert(instance)], ..Snapshot::default() }),
+        },
+    );
+    let mut disk = Disk::default();
+    let fx = update(&mut s, Msg::Journal(JournalReply::Read { batches: vec![], problems: vec![] }));
+    disk.run(&mut s, fx);
+    (s, disk)
+}
+
+fn act(s: &mut State, disk: &mut Disk, a: Action) -> Vec<Effect> {
+    let fx = update(s, Msg::Action(a));
+    disk.run(s, fx)
+}
+
+fn answer(s: &mut State, disk: &mut Disk, yes: bool) -> Vec<Effect> {
+    let fx = update(s, Msg::Confirm(yes));
+    feed(s, disk, fx)
+}
+
+/// Runs journal effects and feeds `Effect::Step` back, as the event loop does.
+fn feed(s: &mut State, disk: &mut Disk, fx: Vec<Effect>) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for e in disk.run(s, fx) {
+        match e {
+            Effect::Step(m) => {
+                let more = update(s, Msg::Step(m));
+                out.extend(feed(s, disk, more));
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn run_request(fx: &[Effect]) -> (u64, ExecRequest) {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::RunStep { run, request } => Some((*run, request.clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no RunStep in {fx:?}"))
+}
+
+fn finish(s: &mut State, disk: &mut Disk, run: u64, lines: &[&str], code: i32) -> Vec<Effect> {
+    for l in lines {
+        update(s, Msg::Step(StepMsg::Output { run, line: l.to_string() }));
+    }
+    let outcome = ExecOutcome {
+        exit_code: Some(code),
+        signal: None,
+        timed_out: false,
+        killed: false,
+        duration: Duration::from_millis(1200),
+        error: None,
+    };
+    let fx = update(s, Msg::Step(StepMsg::Done { run, outcome }));
+    feed(s, disk, fx)
+}
+
+fn status(s: &State) -> String {
+    s.status.as_ref().map(|(_, t, _)| t.clone()).unwrap_or_default()
+}
+
+/// b, Enter, y (declare), y (run): the request that goes out.
+fn start_first_step(s: &mut State, disk: &mut Disk) -> (u64, ExecRequest) {
+    act(s, disk, Action::Runbook);
+    assert_eq!(s.pane, Pane::Runbook);
+    act(s, disk, Action::Open);
+    let ask = s.confirm.clone().expect("asks to declare an incident first");
+    assert!(ask.title.contains("incident"), "{ask:?}");
+    answer(s, disk, true);
+    assert_eq!(disk.incidents.len(), 1, "the incident was declared");
+    let dialog = s.confirm.clone().expect("then shows what will run");
+    let text = dialog.lines.join("\n");
+    assert!(dialog.title.contains("1/3"), "{}", dialog.title);
+    assert!(text.contains(MEASURE), "the exact command is shown: {text}");
+    assert!(text.contains("INSTANCE=gpu-node-07"), "its variables are shown: {text}");
+    let fx = answer(s, disk, true);
+    run_request(&fx)
+}
+
+#[test]
+fn a_step_runs_what_was_shown_and_its_result_and_branch_reach_the_timeline() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    let (run, req) = start_first_step(&mut s, &mut disk);
+    assert_eq!(req.command, MEASURE);
+    assert!(req.env.contains(&("INSTANCE".into(), "gpu-node-07".into())), "{:?}", req.env);
+    assert!(req.env.contains(&("ONCALL_LABEL_INSTANCE".into(), "gpu-node-07".into())));
+    assert_eq!(s.rb.stepper.as_ref().unwrap().status(0), StepStatus::Running);
+
+    finish(&mut s, &mut disk, run, &["used=97"], 0);
+    let st = s.rb.stepper.as_ref().unwrap();
+    assert_eq!(st.status(0), StepStatus::Done);
+    assert_eq!(st.captured.get("USED").map(String::as_str), Some("97"));
+    assert_eq!(st.current, Some(2), "USED > 95 leads to restart");
+    assert_eq!(s.rb.cursor, 2);
+
+    let events = disk.events(&disk.incidents[0].0).to_vec();
+    let steps: Vec<_> = events.iter().filter(|e| e.kind == EventKind::RunbookStep).collect();
+    assert_eq!(steps.len(), 2, "a start and a result: {steps:?}");
+    assert_eq!(steps[0].data.step_status.as_deref(), Some("running"));
+    let result = &steps[1].data;
+    assert_eq!(result.exit_code, Some(0));
+    assert_eq!(result.duration_ms, Some(1200));
+    assert_eq!(result.command.as_deref(), Some(MEASURE));
+    assert_eq!(result.goto.as_deref(), Some("restart"));
+    assert!(result.branch.as_deref().unwrap().contains("USED > 95"), "{result:?}");
+    assert_eq!(result.output.as_deref(), Some("used=97"));
+    assert!(steps[1].text.contains("exit 0"), "{}", steps[1].text);
+}
+
+#[test]
+fn a_labelled_choice_is_offered_and_the_pick_is_journaled() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    let (run, _) = start_first_step(&mut s, &mut disk);
+    finish(&mut s, &mut disk, run, &["used=60"], 0);
+    let choice = s.rb.stepper.as_ref().unwrap().choice.clone().expect("60 is not > 95: the engineer picks");
+    assert_eq!(choice.len(), 2);
+    assert!(status(&s).contains("1-2"), "{}", status(&s));
+    let fx = update(&mut s, Msg::Choose(1));
+    disk.run(&mut s, fx);
+    assert_eq!(s.rb.stepper.as_ref().unwrap().current, Some(1), "memory grows → trend");
+    let last = disk.events(&disk.incidents[0].0).last().unwrap().clone();
+    assert_eq!(last.data.goto.as_deref(), Some("trend"));
+    assert!(last.data.branch.as_deref().unwrap().contains("memory grows"));
+}
+
+#[test]
+fn a_failed_step_stays_and_marks_move_on() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    let (run, _) = start_first_step(&mut s, &mut disk);
+    finish(&mut s, &mut disk, run, &["error: pod not found"], 1);
+    let st = s.rb.stepper.as_ref().unwrap();
+    assert_eq!(st.status(0), StepStatus::Failed);
+    assert_eq!(st.current, Some(0), "a failure stays to be retried or skipped");
+    assert!(status(&s).contains("exit 1"), "{}", status(&s));
+    act(&mut s, &mut disk, Action::StepSkip);
+    assert_eq!(s.rb.stepper.as_ref().unwrap().status(0), StepStatus::Skipped);
+    assert_eq!(s.rb.cursor, 1);
+    // The manual step: Enter explains, d marks it done.
+    act(&mut s, &mut disk, Action::Open);
+    assert!(status(&s).contains("manual"), "{}", status(&s));
+    act(&mut s, &mut disk, Action::StepDone);
+    assert_eq!(s.rb.stepper.as_ref().unwrap().status(1), StepStatus::Done);
+    let marks: Vec<String> = disk.events(&disk.incidents[0].0)
+        .iter()
+        .filter_map(|e| e.data.step_status.clone())
+        .collect();
+    assert_eq!(marks, ["running", "failed", "skipped", "done"]);
+}
+
+#[test]
+fn mitigation_always_asks_and_diagnosis_may_not() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    s.rb.settings.confirm_diagnosis = false;
+    act(&mut s, &mut disk, Action::Runbook);
+    act(&mut s, &mut disk, Action::Open);
+    let fx = answer(&mut s, &mut disk, true); // declare
+    let (run, _) = run_request(&fx);
+    assert!(s.confirm.is_none(), "diagnosis ran without a second question");
+    finish(&mut s, &mut disk, run, &["used=99"], 0);
+    assert_eq!(s.rb.cursor, 2);
+    let fx = act(&mut s, &mut disk, Action::Open);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::RunStep { .. })));
+    let c = s.confirm.clone().expect("a mitigation step asks");
+    assert!(c.lines.join("\n").contains("mitigation"), "{c:?}");
+}
+
+#[test]
+fn read_only_runs_nothing_but_shows_the_runbook() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    s.read_only = true;
+    act(&mut s, &mut disk, Action::Runbook);
+    assert_eq!(s.pane, Pane::Runbook, "reading a runbook is fine");
+    let fx = act(&mut s, &mut disk, Action::Open);
+    assert!(fx.is_empty() && s.confirm.is_none());
+    assert!(status(&s).contains("read-only"), "{}", status(&s));
+    act(&mut s, &mut disk, Action::StepDone);
+    assert!(disk.incidents.is_empty());
+}
+
+#[test]
+fn a_label_value_that_may_not_reach_a_command_stops_the_step_naming_the_label() {
+    let (mut s, mut disk) = console("gpu-07;$(touch /tmp/pwned)");
+    act(&mut s, &mut disk, Action::Runbook);
+    act(&mut s, &mut disk, Action::Open);
+    let fx = answer(&mut s, &mut disk, true);
+    assert!(!fx.iter().any(|e| matches!(e, Effect::RunStep { .. })), "{fx:?}");
+    assert!(s.confirm.is_none());
+    let (level, text, _) = s.status.clone().unwrap();
+    assert_eq!(level, StatusLevel::Error);
+    assert!(text.contains("instance"), "names the label: {text}");
+}
+
+#[test]
+fn the_stepper_resumes_from_the_timeline_after_a_restart() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    let (run, _) = start_first_step(&mut s, &mut disk);
+    finish(&mut s, &mut disk, run, &["used=97"], 0);
+    // A new console on the same journal.
+    let (mut again, _) = console("gpu-node-07");
+    let batches = disk.incidents.clone();
+    let fx = update(&mut again, Msg::Journal(JournalReply::Read { batches, problems: vec![] }));
+    assert!(fx.iter().all(|e| !matches!(e, Effect::RunStep { .. })));
+    update(&mut again, Msg::Action(Action::Runbook));
+    let st = again.rb.stepper.as_ref().unwrap();
+    assert_eq!(st.status(0), StepStatus::Done);
+    assert_eq!(st.current, Some(2));
+    assert_eq!(st.captured.get("USED").map(String::as_str), Some("97"));
+    assert_eq!(st.runs[0].output, ["used=97"]);
+    assert_eq!(again.rb.incident.as_deref(), Some(disk.incidents[0].0.as_str()));
+    assert!(status(&again).contains("resumed"), "{}", status(&again));
+}
+
+#[test]
+fn a_step_running_when_oncall_stopped_is_shown_interrupted() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    start_first_step(&mut s, &mut disk);
+    let (mut again, _) = console("gpu-node-07");
+    let batches = disk.incidents.clone();
+    update(&mut again, Msg::Journal(JournalReply::Read { batches, problems: vec![] }));
+    update(&mut again, Msg::Action(Action::Runbook));
+    let st = again.rb.stepper.as_ref().unwrap();
+    assert_eq!(st.status(0), StepStatus::Failed);
+    assert!(st.runs[0].summary.as_deref().unwrap().contains("interrupted"));
+    assert!(again.rb.running.is_none());
+}
+
+#[test]
+fn ctrl_c_stops_the_running_step_and_its_end_is_reported() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    let (run, _) = start_first_step(&mut s, &mut disk);
+    let fx = update(&mut s, Msg::Action(Action::StopStep));
+    assert_eq!(fx, vec![Effect::KillStep { run }]);
+    let outcome = ExecOutcome {
+        exit_code: None,
+        signal: Some(15),
+        timed_out: false,
+        killed: true,
+        duration: Duration::from_secs(3),
+        error: None,
+    };
+    let fx = update(&mut s, Msg::Step(StepMsg::Done { run, outcome }));
+    disk.run(&mut s, fx);
+    assert_eq!(s.rb.stepper.as_ref().unwrap().status(0), StepStatus::Failed);
+    assert!(status(&s).contains("stopped by you"), "{}", status(&s));
+    assert!(s.rb.running.is_none());
+}
+
+#[test]
+fn answering_no_runs_unrecorded_and_esc_runs_nothing() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    act(&mut s, &mut disk, Action::Runbook);
+    act(&mut s, &mut disk, Action::Open);
+    update(&mut s, Msg::Dismiss);
+    assert!(s.confirm.is_none() && disk.incidents.is_empty());
+    act(&mut s, &mut disk, Action::Open);
+    answer(&mut s, &mut disk, false);
+    let c = s.confirm.clone().expect("the run question still comes");
+    assert!(c.lines.join("\n").contains("not recorded"), "{c:?}");
+    let fx = answer(&mut s, &mut disk, true);
+    run_request(&fx);
+    assert!(disk.incidents.is_empty(), "nothing was declared");
+}
+
+#[test]
+fn an_alert_without_a_runbook_says_so_and_y_copies_its_runbook_url() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    s.rb.loaded.clear();
+    act(&mut s, &mut disk, Action::Runbook);
+    assert_eq!(s.pane, Pane::Runbook);
+    let m = s.rb.missing.clone().expect("says there is none");
+    assert_eq!(m.alertname, "GPUMemoryNearlyFull");
+    let fx = act(&mut s, &mut disk, Action::CopyLink);
+    assert_eq!(fx, vec![Effect::Copy("https://runbooks.example/ml/gpumemorynearlyfull".into())]);
+}
