@@ -9,6 +9,8 @@ pub struct AlertRule {
     /// The rule's `for:`, in seconds.
     pub for_secs: u64,
     pub labels: Labels,
+    /// The rule's annotations (its `runbook_url`, for `oncall check`).
+    pub annotations: Labels,
     pub group: String,
     pub file: String,
 }

@@ -325,6 +325,7 @@ fn demo_rules() -> Vec<AlertRule> {
         expr: expr.into(),
         for_secs,
         labels: [("team".to_string(), team.to_string())].into(),
+        annotations: Default::default(),
         group: "ml-serving.rules".into(),
         file: "/etc/prometheus/rules/ml-serving.yml".into(),
     };

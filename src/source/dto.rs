@@ -149,6 +149,8 @@ pub struct PromRule {
     pub duration: f64,
     #[serde(default, deserialize_with = "nullable")]
     pub labels: Labels,
+    #[serde(default, deserialize_with = "nullable")]
+    pub annotations: Labels,
 }
 
 #[derive(Debug, Deserialize)]

@@ -45,7 +45,7 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
     })
 }
 
-async fn rules(client: &HttpClient, spec: &SourceSpec) -> Result<Vec<AlertRule>, SourceError> {
+pub async fn rules(client: &HttpClient, spec: &SourceSpec) -> Result<Vec<AlertRule>, SourceError> {
     let (status, body) = get(client, &join(&spec.url, "/api/v1/rules?type=alert")).await?;
     if !(200..300).contains(&status) {
         return Err(SourceError::Status {
@@ -67,6 +67,7 @@ async fn rules(client: &HttpClient, spec: &SourceSpec) -> Result<Vec<AlertRule>,
                     expr: r.query,
                     for_secs: r.duration.max(0.0) as u64,
                     labels: r.labels,
+                    annotations: r.annotations,
                     group: group.clone(),
                     file: file.clone(),
                 })
