@@ -171,6 +171,28 @@ async fn timeout_kills_the_group() {
 }
 
 #[tokio::test]
+async fn timeout_escalates_to_sigkill_when_term_is_ignored() {
+    let mut req = request("trap '' TERM; sleep 30; echo survived");
+    req.timeout = Duration::from_millis(300);
+    let began = Instant::now();
+    let (lines, outcome) = run(req).await;
+    // TERM is ignored, so only the KILL 2 s later ends it.
+    assert!(
+        began.elapsed() >= exec::KILL_GRACE,
+        "took {:?}",
+        began.elapsed()
+    );
+    assert!(
+        began.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        began.elapsed()
+    );
+    assert!(outcome.timed_out);
+    assert_eq!(outcome.signal, Some(libc::SIGKILL));
+    assert!(lines.is_empty(), "{lines:?}");
+}
+
+#[tokio::test]
 async fn kill_takes_grandchildren_too() {
     let dir = temp_dir("kill");
     let pidfile = dir.join("grandchild.pid");
