@@ -317,15 +317,3 @@ pub fn referenced(command: &str) -> Vec<String> {
     names.dedup();
     names
 }
-
-/// The environment of one command: every valid variable, and an error for
-/// a referenced one whose value may not reach it. STUB.
-pub fn command_env(
-    runbook: &Runbook,
-    labels: &Labels,
-    captured: &BTreeMap<String, String>,
-    command: &str,
-) -> Result<Vec<(String, String)>, VarError> {
-    let _ = command;
-    step_env(runbook, labels, captured)
-}
