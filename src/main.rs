@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use oncall::app::{self, Settings};
-use oncall::cli::{Cli, Command, SilenceCommand};
+use oncall::cli::{Cli, Command, RunbookCommand, SilenceCommand};
 use oncall::{commands, config, source, ui};
 
 fn main() -> ExitCode {
@@ -16,6 +16,16 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // `check` reports a broken config among its findings instead of stopping at it.
+    if let Some(Command::Check(args)) = &cli.command {
+        return match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(rt) => rt.block_on(commands::check::run(&cli.global, args)),
+            Err(e) => {
+                eprintln!("oncall: cannot start the async runtime: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
     let mut settings = match app::settings(&cli.global) {
         Ok(s) => s,
         Err(e) => {
@@ -55,6 +65,20 @@ fn main() -> ExitCode {
         Some(Command::Incident(cmd)) => runtime.block_on(commands::incident::run(&settings, &cmd)),
         Some(Command::Postmortem(args)) => commands::postmortem::run(&settings, &args),
         Some(Command::Stats(args)) => commands::stats::run(&settings, &args),
+        Some(Command::Runbook(cmd)) => match cmd {
+            RunbookCommand::List => commands::runbook::list(&settings),
+            RunbookCommand::Show(a) => commands::runbook::show(&settings, &a),
+            RunbookCommand::Run(a) if settings.read_only || settings.demo => {
+                let why = if settings.demo { "--demo" } else { "--read-only" };
+                if a.dry_run {
+                    return runtime.block_on(commands::runbook::run(&settings, &a));
+                }
+                eprintln!("oncall: {why} runs nothing (--dry-run shows what would run)");
+                ExitCode::from(1)
+            }
+            RunbookCommand::Run(a) => runtime.block_on(commands::runbook::run(&settings, &a)),
+        },
+        Some(Command::Check(a)) => runtime.block_on(commands::check::run(&cli.global, &a)),
         None => {
             if settings.sources.is_empty() && !offer_demo(&mut settings) {
                 return ExitCode::from(1);

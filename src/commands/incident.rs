@@ -146,7 +146,7 @@ async fn declare(settings: &Settings, args: &IncidentDeclareArgs) -> ExitCode {
 
 /// The current alerts `matchers` select, most urgent first (the first one
 /// names the incident). The bool: some sources did not answer.
-async fn matching_alerts(settings: &Settings, text: &str) -> Result<(Vec<Alert>, bool), ExitCode> {
+pub(super) async fn matching_alerts(settings: &Settings, text: &str) -> Result<(Vec<Alert>, bool), ExitCode> {
     let matchers = parse_matchers(text).map_err(|e| fail(format!("--alert {text:?}: {e}")))?;
     if matchers.is_empty() {
         return Err(fail(
@@ -177,7 +177,7 @@ fn default_title(a: &Alert) -> String {
 }
 
 /// `DiskFull instance=db2,job=node`: enough to tell linked alerts apart.
-fn alert_words(a: &Alert) -> String {
+pub(super) fn alert_words(a: &Alert) -> String {
     let labels: Vec<String> = a
         .labels
         .iter()

@@ -1,10 +1,12 @@
 //! One-shot commands (`oncall alerts`, `ack`, `unack`, `silence ...`,
 //! `incident ...`, `postmortem`, `stats`).
 pub mod ack;
+pub mod check;
 pub mod alerts;
 pub mod incident;
 mod incident_view;
 pub mod postmortem;
+pub mod runbook;
 pub mod silence;
 mod silence_ids;
 pub mod stats;

@@ -239,7 +239,8 @@ pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
     }
 }
 
-fn summary(o: &ExecOutcome) -> (bool, String) {
+/// Whether a command's end counts as success, and one line saying how it ended.
+pub fn outcome_summary(o: &ExecOutcome) -> (bool, String) {
     let took = took(o.duration);
     match o {
         ExecOutcome { error: Some(e), .. } => (false, format!("could not start: {e}")),
@@ -258,7 +259,7 @@ fn done(state: &mut State, run: u64, outcome: ExecOutcome) -> Vec<Effect> {
         return vec![];
     }
     state.rb.running = None;
-    let (ok, text) = summary(&outcome);
+    let (ok, text) = outcome_summary(&outcome);
     let Some(s) = state.rb.stepper.as_mut() else { return vec![] };
     let taken = s.finish(i, ok, outcome.exit_code, outcome.duration.as_millis() as u64, text.clone());
     let status = if ok { StepStatus::Done } else { StepStatus::Failed };

@@ -225,6 +225,11 @@ fn find(spec: &str, user_dir: Option<&Path>) -> Result<Theme, String> {
     })
 }
 
+/// Whether a theme (a name or a file) loads, for `oncall check`.
+pub fn check_theme(spec: &str, user_dir: Option<&Path>) -> Result<(), String> {
+    find(spec, user_dir).map(|_| ())
+}
+
 /// Loads the theme for `--theme NAME|FILE`. Never fails: a missing or broken
 /// theme falls back to dark, and the second value says why, for the status
 /// line. `no_color` (NO_COLOR) gives monochrome: modifiers only.

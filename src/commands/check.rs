@@ -1,0 +1,125 @@
+//! `oncall check`: the config, every theme and every runbook validated in
+//! one go, one line per problem, exit 1 on errors, so teams can run it in CI.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use crate::app;
+use crate::cli::{CheckArgs, GlobalArgs};
+use crate::model::{Alert, AlertState};
+use crate::runbook::{check, find_for, load_all, load_dirs};
+use crate::sanitize;
+use crate::source::{http::HttpClient, prometheus, SourceKind};
+use crate::ui::theme;
+
+#[derive(Default)]
+struct Report {
+    errors: usize,
+    warnings: usize,
+}
+
+impl Report {
+    fn error(&mut self, text: impl AsRef<str>) {
+        self.errors += 1;
+        println!("error: {}", sanitize::line(text.as_ref()));
+    }
+    fn warn(&mut self, text: impl AsRef<str>) {
+        self.warnings += 1;
+        println!("warning: {}", sanitize::line(text.as_ref()));
+    }
+}
+
+fn theme_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    out.sort();
+    out
+}
+
+pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
+    let mut r = Report::default();
+    // A config that does not load is reported, and the rest still checked.
+    let settings = match app::settings(global) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            r.error(e);
+            None
+        }
+    };
+    let user_themes = crate::config::config_dir().map(|d| d.join("themes"));
+    let mut themes: Vec<String> = theme::BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
+    for dir in [Some(PathBuf::from("themes")), user_themes.clone()].into_iter().flatten() {
+        themes.extend(theme_files(&dir).iter().map(|p| p.display().to_string()));
+    }
+    if let Some(t) = settings.as_ref().and_then(|s| s.theme.clone()) {
+        themes.push(t);
+    }
+    themes.dedup();
+    for t in &themes {
+        if let Err(e) = theme::check_theme(t, user_themes.as_deref()) {
+            r.error(format!("theme {t}: {e}"));
+        }
+    }
+    let loaded = if !args.runbooks.is_empty() {
+        load_dirs(&args.runbooks)
+    } else {
+        let dirs = settings.as_ref().map_or_else(|| vec![PathBuf::from("runbooks")], |s| s.runbook_dirs.clone());
+        load_all(&dirs)
+    };
+    for e in &loaded.errors {
+        r.error(e.to_string());
+    }
+    for book in &loaded.runbooks {
+        for problem in check::check(book) {
+            r.error(problem);
+        }
+    }
+    if let Some(s) = &settings {
+        rules_without_runbooks(s, &loaded.runbooks, &mut r).await;
+    }
+    println!(
+        "checked the config, {} themes and {} runbooks: {} errors, {} warnings",
+        themes.len(),
+        loaded.runbooks.len(),
+        r.errors,
+        r.warnings
+    );
+    if r.errors > 0 || (args.strict && r.warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Every alerting rule of the configured Prometheus servers should have a runbook.
+async fn rules_without_runbooks(s: &app::Settings, books: &[crate::model::runbook::Runbook], r: &mut Report) {
+    for spec in s.sources.iter().filter(|x| x.kind == SourceKind::Prometheus) {
+        let rules = match HttpClient::new(spec, s.timeout.max(Duration::from_secs(5))) {
+            Ok(client) => prometheus::rules(&client, spec).await,
+            Err(e) => Err(e),
+        };
+        let rules = match rules {
+            Ok(rules) => rules,
+            Err(e) => {
+                r.warn(format!("{}: rules not read, so alerts without a runbook are not known: {e}", spec.name));
+                continue;
+            }
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for rule in rules {
+            let mut labels = rule.labels.clone();
+            labels.insert("alertname".into(), rule.name.clone());
+            let mut alert = Alert::new(labels, AlertState::Firing, chrono::Utc::now());
+            alert.annotations = rule.annotations.clone();
+            if find_for(&alert, books).is_none() && seen.insert(rule.name.clone()) {
+                r.warn(format!("{}: alert {} ({}, group {}) has no runbook", spec.name, rule.name, rule.file, rule.group));
+            }
+        }
+    }
+}

@@ -1,0 +1,309 @@
+//! `oncall runbook list|show|run`: the runbooks the console finds, printed,
+//! and run step by step in a plain terminal with the console's stepper.
+
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+use super::incident::{fail, journal};
+use crate::app::Settings;
+use crate::cli::{RunbookRunArgs, RunbookShowArgs};
+use crate::model::runbook::{BranchCond, Runbook, StepKind};
+use crate::model::{Event, EventKind, Labels};
+use crate::runbook::exec::{self, ExecEvent, ExecOutcome, ExecRequest};
+use crate::runbook::matching::find_by_name;
+use crate::runbook::stepper::{StepStatus, Stepper, Taken};
+use crate::runbook::{load_all, record, vars};
+use crate::sanitize;
+use crate::store::journal::Journal;
+
+fn loaded(settings: &Settings) -> Vec<Runbook> {
+    let l = load_all(&settings.runbook_dirs);
+    for e in &l.errors {
+        eprintln!("oncall: warning: runbook not loaded: {}", sanitize::line(&e.to_string()));
+    }
+    l.runbooks
+}
+
+fn find(settings: &Settings, name: &str) -> Result<Runbook, ExitCode> {
+    let all = loaded(settings);
+    match find_by_name(name, &all) {
+        Some(r) => Ok(r.clone()),
+        None => {
+            let ids: Vec<&str> = all.iter().map(|r| r.id.as_str()).collect();
+            Err(fail(format!("no runbook {name:?}; known: {}", ids.join(", "))))
+        }
+    }
+}
+
+pub fn list(settings: &Settings) -> ExitCode {
+    let all = loaded(settings);
+    let w = all.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
+    println!("{:w$}  {:5}  ALERTS / TITLE", "ID", "STEPS");
+    for r in &all {
+        let about = if r.alerts.is_empty() { r.title.clone() } else { r.alerts.join(",") };
+        println!("{:w$}  {:>5}  {}", sanitize::line(&r.id), r.steps.len(), sanitize::line(&about));
+    }
+    ExitCode::SUCCESS
+}
+
+fn indented(text: &str, lead: &str) {
+    for l in sanitize::lines(text) {
+        println!("{lead}{l}");
+    }
+}
+
+pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
+    let r = match find(settings, &args.name) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    println!("{} ({})", sanitize::line(&r.title), r.path.display());
+    if !r.alerts.is_empty() {
+        println!("alerts: {}", sanitize::line(&r.alerts.join(", ")));
+    }
+    for (name, v) in &r.vars {
+        let from = v.label.clone().unwrap_or_else(|| name.to_ascii_lowercase());
+        let default = v.default.as_deref().map(|d| format!(", default {d:?}")).unwrap_or_default();
+        println!("var {name}: label {from}{}", sanitize::line(&default));
+    }
+    for (heading, text) in &r.context {
+        println!("\n## {}", sanitize::line(heading));
+        indented(text, "");
+    }
+    println!("\n## Steps");
+    for (i, s) in r.steps.iter().enumerate() {
+        println!("\n{}. [{}] {}: {}", i + 1, s.role.word(), s.id, sanitize::line(&s.title));
+        if !s.description.is_empty() {
+            indented(&s.description, "   ");
+        }
+        match (&s.command, s.kind) {
+            (Some(c), StepKind::Query) => indented(c, "   promql> "),
+            (Some(c), _) => indented(c, "   $ "),
+            (None, _) => println!("   (manual step)"),
+        }
+        if let Some(e) = &s.expected {
+            indented(e, "   expected: ");
+        }
+        if let Some(t) = &s.troubleshooting {
+            indented(t, "   if not: ");
+        }
+        for c in &s.capture {
+            println!("   capture {} from /{}/", c.var, sanitize::line(&c.regex));
+        }
+        for b in &s.next {
+            let cond = match &b.cond {
+                BranchCond::When(e) => format!("when {e}"),
+                BranchCond::Label(l) => format!("choice {l:?}"),
+                BranchCond::Always => "then".into(),
+            };
+            println!("   → {} goto {}", sanitize::line(&cond), b.goto);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Reads one answer from the terminal (None at end of input).
+fn ask(question: &str) -> Option<String> {
+    eprint!("{question} ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(line.trim().to_ascii_lowercase()),
+    }
+}
+
+struct Recorder {
+    journal: Option<(Journal, String)>,
+    author: String,
+}
+
+impl Recorder {
+    fn note(&mut self, s: &Stepper, i: usize, status: StepStatus, taken: Option<&Taken>, summary: Option<&str>) {
+        let Some((j, id)) = self.journal.as_mut() else { return };
+        let mut e = Event::new(chrono::Utc::now(), &self.author, EventKind::RunbookStep, record::step_text(s, i, status, summary));
+        e.data = record::step_data(s, i, status, taken);
+        if let Err(e) = j.append(id, &[e]) {
+            eprintln!("oncall: warning: not recorded on {id}: {}", sanitize::line(&e.to_string()));
+        }
+    }
+}
+
+pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
+    let book = match find(settings, &args.name) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let (labels, fingerprint, alertname) = match &args.alert {
+        Some(m) => match super::incident::matching_alerts(settings, m).await {
+            Ok((alerts, _)) => {
+                let a = &alerts[0];
+                eprintln!("oncall: variables from {}", sanitize::line(&super::incident::alert_words(a)));
+                (a.labels.clone(), a.fingerprint.clone(), a.alertname().to_string())
+            }
+            Err(code) => return code,
+        },
+        None => (Labels::new(), String::new(), String::new()),
+    };
+    let mut s = Stepper::new(book, &fingerprint, &alertname, &labels);
+    if args.dry_run {
+        return dry_run(&s);
+    }
+    let mut rec = Recorder { journal: None, author: settings.author.clone() };
+    if let Some(id) = &args.incident {
+        let j = match journal(settings) {
+            Ok(j) => j,
+            Err(code) => return code,
+        };
+        match j.load(id) {
+            Ok((events, _)) => {
+                if record::resume(&mut s, &events) {
+                    eprintln!("oncall: resuming the run recorded on {id}");
+                }
+            }
+            Err(e) => return fail(e),
+        }
+        rec.journal = Some((j, id.clone()));
+    }
+    while let Some(i) = s.current {
+        if let Some(options) = s.choice.clone() {
+            for (k, (label, goto)) in options.iter().enumerate() {
+                eprintln!("  {}  {} → {}", k + 1, sanitize::line(label), s.target_name(*goto));
+            }
+            if args.yes {
+                return fail("a choice is needed here and --yes cannot make it; run without --yes");
+            }
+            let Some(n) = ask("choose 1-9 (q quits):").and_then(|a| a.parse::<usize>().ok()) else {
+                return ExitCode::from(1);
+            };
+            if let Some(t) = s.choose(n.wrapping_sub(1)) {
+                rec.note(&s, i, StepStatus::Done, Some(&t), None);
+            }
+            continue;
+        }
+        step_lines(&s, i).iter().for_each(|l| eprintln!("{l}"));
+        if !s.runnable(i) || s.step(i).is_some_and(|st| st.kind == StepKind::Query) {
+            let answer = if args.yes { Some("s".into()) } else { ask("manual step: d done, f failed, s skip, q quit:") };
+            let status = match answer.as_deref() {
+                Some("d") => StepStatus::Done,
+                Some("f") => StepStatus::Failed,
+                Some("s") => StepStatus::Skipped,
+                _ => return ExitCode::from(1),
+            };
+            let taken = s.mark(i, status);
+            rec.note(&s, i, status, taken.as_ref(), None);
+            if status == StepStatus::Failed {
+                return ExitCode::from(1);
+            }
+            continue;
+        }
+        let command = s.step(i).and_then(|st| st.command.clone()).unwrap_or_default();
+        let env = match vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
+            Ok(env) => env,
+            Err(e) => return fail(format!("step {} not run: {e}", i + 1)),
+        };
+        var_lines(&command, &env).iter().for_each(|l| eprintln!("{l}"));
+        if !args.yes {
+            match ask("run it? y yes, s skip, q quit:").as_deref() {
+                Some("y") | Some("yes") => {}
+                Some("s") => {
+                    let taken = s.mark(i, StepStatus::Skipped);
+                    rec.note(&s, i, StepStatus::Skipped, taken.as_ref(), None);
+                    continue;
+                }
+                _ => return ExitCode::from(1),
+            }
+        }
+        let timeout = s.step(i).and_then(|st| st.timeout).unwrap_or(settings.stepper.timeout);
+        s.start(i);
+        rec.note(&s, i, StepStatus::Running, None, None);
+        let outcome = execute(&mut s, i, ExecRequest { command, env, timeout, workdir: None }).await;
+        let (ok, text) = crate::core::runbook::outcome_summary(&outcome);
+        eprintln!("── step {}: {text}", i + 1);
+        let taken = s.finish(i, ok, outcome.exit_code, outcome.duration.as_millis() as u64, text.clone());
+        let status = if ok { StepStatus::Done } else { StepStatus::Failed };
+        rec.note(&s, i, status, taken.as_ref(), Some(&text));
+        if let Some(t) = &taken {
+            eprintln!("── branch: {}", sanitize::line(&t.text));
+        }
+        if !ok {
+            return ExitCode::from(1);
+        }
+    }
+    eprintln!("oncall: runbook {} finished", s.runbook.id);
+    ExitCode::SUCCESS
+}
+
+/// Runs one command, printing its output as it comes; Ctrl-c stops its process group.
+async fn execute(s: &mut Stepper, i: usize, req: ExecRequest) -> ExecOutcome {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let handle = exec::spawn(req, tx);
+    loop {
+        tokio::select! {
+            ev = rx.recv() => match ev {
+                Some(ExecEvent::Output { line, .. }) => {
+                    println!("{}", sanitize::line(&line));
+                    s.output(i, line);
+                }
+                Some(ExecEvent::Done(o)) => return o,
+                None => return ExecOutcome { exit_code: None, signal: None, timed_out: false, killed: false, duration: Default::default(), error: Some("the executor stopped".into()) },
+            },
+            _ = tokio::signal::ctrl_c() => {
+                eprintln!("oncall: stopping step {} (SIGTERM to its process group)", i + 1);
+                handle.kill();
+            }
+        }
+    }
+}
+
+/// The step as the terminal shows it before it runs (sanitized).
+fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
+    let Some(st) = s.step(i) else { return vec![] };
+    let mut out = vec![format!(
+        "\n── Step {}/{} · {} · {}: {}",
+        i + 1,
+        s.runs.len(),
+        st.role.word(),
+        st.id,
+        sanitize::line(&st.title)
+    )];
+    out.extend(sanitize::lines(&st.description).into_iter().map(|l| format!("   {l}")));
+    if let Some(c) = &st.command {
+        out.extend(sanitize::lines(c).into_iter().map(|l| format!("   $ {l}")));
+    }
+    if let Some(e) = &st.expected {
+        out.push(format!("   expected: {}", sanitize::line(e)));
+    }
+    out
+}
+
+/// The variables a command names, with their values, and those unset.
+fn var_lines(command: &str, env: &[(String, String)]) -> Vec<String> {
+    let named = vars::referenced(command);
+    let mut out: Vec<String> = env
+        .iter()
+        .filter(|(k, _)| named.contains(k))
+        .map(|(k, v)| format!("   {k}={}", sanitize::line(v)))
+        .collect();
+    out.extend(
+        named
+            .iter()
+            .filter(|n| !env.iter().any(|(k, _)| k == *n))
+            .map(|n| format!("   {n} is not set")),
+    );
+    out
+}
+
+/// `--dry-run`: every step in file order, with what it would run and see.
+fn dry_run(s: &Stepper) -> ExitCode {
+    for i in 0..s.runs.len() {
+        step_lines(s, i).iter().for_each(|l| println!("{l}"));
+        let Some(command) = s.step(i).and_then(|st| st.command.clone()) else { continue };
+        match vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
+            Ok(env) => var_lines(&command, &env).iter().for_each(|l| println!("{l}")),
+            Err(e) => println!("   would not run: {}", sanitize::line(&e.to_string())),
+        }
+    }
+    println!("\ndry run: nothing was run");
+    ExitCode::SUCCESS
+}
