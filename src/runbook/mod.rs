@@ -5,12 +5,16 @@
 pub mod check;
 pub mod exec;
 pub mod expr;
+mod front_matter;
 pub mod load;
 pub mod markdown;
+mod md_fence;
+mod md_scan;
 pub mod matching;
+mod spec;
 pub mod stepper;
 pub mod vars;
 pub mod yaml_form;
 
 pub use load::{load_dirs, Loaded, RunbookError};
-pub use matching::find_for;
+pub use matching::{find_by_name, find_for, runbook_url_stem};
