@@ -38,17 +38,30 @@ fn goto_unknown_step_and_unreachable_steps() {
     let text = FLOW.replace("goto: db}", "goto: dbb}");
     let problems = check(&yaml(&text));
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert_eq!(problems[0], "rb/flow.yaml:4: step probe: goto \"dbb\" names no step of this runbook.");
+    assert_eq!(
+        problems[0],
+        "rb/flow.yaml:4: step probe: goto \"dbb\" names no step of this runbook."
+    );
     // app always goes to end, and nothing else reaches db now.
-    assert_eq!(problems[1], "rb/flow.yaml:13: step db: no path from the first step reaches it.");
+    assert_eq!(
+        problems[1],
+        "rb/flow.yaml:13: step db: no path from the first step reaches it."
+    );
 }
 
 #[test]
 fn labels_stop_the_fallthrough() {
-    let text = FLOW.replace("next: [{goto: end}]", "next: [{label: Done, goto: end}, {label: Again, goto: probe}]")
+    let text = FLOW
+        .replace(
+            "next: [{goto: end}]",
+            "next: [{label: Done, goto: end}, {label: Again, goto: probe}]",
+        )
         .replace("goto: db}", "goto: app}");
     let problems = check(&yaml(&text));
-    assert_eq!(problems, vec!["rb/flow.yaml:13: step db: no path from the first step reaches it."]);
+    assert_eq!(
+        problems,
+        vec!["rb/flow.yaml:13: step db: no path from the first step reaches it."]
+    );
 }
 
 #[test]
@@ -58,8 +71,14 @@ fn bad_regexes_and_expressions() {
         .replace(r#"'REGION == "us"'"#, r#"'ZONE == "a" &&'"#);
     let problems = check(&yaml(&text));
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].starts_with("rb/flow.yaml:4: step probe: the capture regex for STAGE does not compile"));
-    assert!(problems[1].starts_with("rb/flow.yaml:4: step probe: when \"ZONE == \\\"a\\\" &&\" is not valid"), "{}", problems[1]);
+    assert!(problems[0]
+        .starts_with("rb/flow.yaml:4: step probe: the capture regex for STAGE does not compile"));
+    assert!(
+        problems[1]
+            .starts_with("rb/flow.yaml:4: step probe: when \"ZONE == \\\"a\\\" &&\" is not valid"),
+        "{}",
+        problems[1]
+    );
 }
 
 #[test]
@@ -67,7 +86,9 @@ fn when_reading_an_uncaptured_variable() {
     let text = FLOW.replace(r#"'REGION == "us"'"#, r#"'ZONE == "us"'"#);
     assert_eq!(
         check(&yaml(&text)),
-        vec![r#"rb/flow.yaml:4: step probe: when "ZONE == \"us\"" reads ZONE, which no step captures."#]
+        vec![
+            r#"rb/flow.yaml:4: step probe: when "ZONE == \"us\"" reads ZONE, which no step captures."#
+        ]
     );
 }
 
@@ -77,10 +98,19 @@ fn duplicate_ids_built_by_hand() {
     let mut copy = rb.steps[1].clone();
     copy.id = "probe".into();
     copy.line = 20;
-    copy.next = vec![Branch { cond: BranchCond::Always, goto: "end".into() }];
+    copy.next = vec![Branch {
+        cond: BranchCond::Always,
+        goto: "end".into(),
+    }];
     rb.steps.push(copy);
     let problems = check(&rb);
-    assert!(problems.contains(&"rb/flow.yaml:20: step probe: the id is already used by the step at line 4.".to_string()), "{problems:?}");
+    assert!(
+        problems.contains(
+            &"rb/flow.yaml:20: step probe: the id is already used by the step at line 4."
+                .to_string()
+        ),
+        "{problems:?}"
+    );
 }
 
 #[test]
@@ -88,7 +118,10 @@ fn bad_var_patterns() {
     let rb = yaml("title: T\nvars: {NS: {pattern: '[a-'}}\nsteps: [{step_id: a}]\n");
     let problems = check(&rb);
     assert_eq!(problems.len(), 1);
-    assert!(problems[0].starts_with("rb/flow.yaml: var NS: the pattern does not compile"), "{problems:?}");
+    assert!(
+        problems[0].starts_with("rb/flow.yaml: var NS: the pattern does not compile"),
+        "{problems:?}"
+    );
 }
 
 /// xorshift: deterministic "random" edits without a crate.
@@ -103,7 +136,9 @@ impl Rng {
 }
 
 const MD: &str = "---\nalerts: [A]\nvars: {X: {label: x}}\n---\n# T\n## Diagnosis\n1. Run:\n   ```sh {name=a confirm=true}\n   $ echo {{.x}}\n   ```\n```console\n$ ls \\\n  -l\nout\n```\n## Mitigation\nDo it.\n";
-const PIECES: [&str; 14] = ["```", "~~~", "---", "\n", "{", "}", "$ ", "## ", "# ", "name=", "  ", "\\", "é", ": ["];
+const PIECES: [&str; 14] = [
+    "```", "~~~", "---", "\n", "{", "}", "$ ", "## ", "# ", "name=", "  ", "\\", "é", ": [",
+];
 
 fn mangle(rng: &mut Rng, base: &str) -> String {
     let mut chars: Vec<char> = base.chars().collect();

@@ -17,7 +17,10 @@ fn runbook(file: &str, front: &str) -> Runbook {
 fn set() -> Vec<Runbook> {
     vec![
         runbook("kubepodcrashlooping.md", "weight: 1"),
-        runbook("disk-pressure.md", "alerts: [NodeFilesystemAlmostOutOfSpace, NodeDiskFull]"),
+        runbook(
+            "disk-pressure.md",
+            "alerts: [NodeFilesystemAlmostOutOfSpace, NodeDiskFull]",
+        ),
         runbook("lower-alerts.md", "alerts: [nodeclockskew]"),
         runbook("etcdnoleader.md", "id: etcd-leader"),
         runbook("ModelLatency.md", "alerts: []"),
@@ -35,7 +38,8 @@ fn alert(name: &str, url: Option<&str>) -> Alert {
 
 fn found(name: &str, url: Option<&str>) -> Option<String> {
     let rbs = set();
-    find_for(&alert(name, url), &rbs).map(|r| r.path.file_name().unwrap().to_string_lossy().into_owned())
+    find_for(&alert(name, url), &rbs)
+        .map(|r| r.path.file_name().unwrap().to_string_lossy().into_owned())
 }
 
 const MIXIN: &str = "https://runbooks.prometheus-operator.dev/runbooks/kubernetes";
@@ -44,9 +48,15 @@ const MIXIN: &str = "https://runbooks.prometheus-operator.dev/runbooks/kubernete
 fn url_segment_ignores_case() {
     // The alertname does not match anything: the URL alone finds it.
     let url = format!("{MIXIN}/KubePodCrashLooping");
-    assert_eq!(found("Unrelated", Some(&url)).as_deref(), Some("kubepodcrashlooping.md"));
+    assert_eq!(
+        found("Unrelated", Some(&url)).as_deref(),
+        Some("kubepodcrashlooping.md")
+    );
     let url = format!("{MIXIN}/kubepodcrashlooping");
-    assert_eq!(found("Unrelated", Some(&url)).as_deref(), Some("kubepodcrashlooping.md"));
+    assert_eq!(
+        found("Unrelated", Some(&url)).as_deref(),
+        Some("kubepodcrashlooping.md")
+    );
 }
 
 #[test]
@@ -58,25 +68,50 @@ fn url_anchor_query_slash_and_extension() {
         format!("{MIXIN}/kubepodcrashlooping.md"),
         format!("{MIXIN}/KubePodCrashLooping.html?x=y#top"),
     ] {
-        assert_eq!(found("Unrelated", Some(&url)).as_deref(), Some("kubepodcrashlooping.md"), "{url}");
+        assert_eq!(
+            found("Unrelated", Some(&url)).as_deref(),
+            Some("kubepodcrashlooping.md"),
+            "{url}"
+        );
     }
-    assert_eq!(runbook_url_stem("https://wiki/x/Disk-Pressure.yaml").as_deref(), Some("Disk-Pressure"));
+    assert_eq!(
+        runbook_url_stem("https://wiki/x/Disk-Pressure.yaml").as_deref(),
+        Some("Disk-Pressure")
+    );
 }
 
 #[test]
 fn url_matches_a_yaml_style_id_too() {
-    assert_eq!(found("Unrelated", Some("https://wiki/etcd-leader")).as_deref(), Some("etcdnoleader.md"));
+    assert_eq!(
+        found("Unrelated", Some("https://wiki/etcd-leader")).as_deref(),
+        Some("etcdnoleader.md")
+    );
 }
 
 #[test]
 fn alerts_list_then_alertname() {
     // A URL naming no runbook falls back to the alertname.
     let url = Some("https://wiki.example/oncall/node-disk");
-    assert_eq!(found("NodeDiskFull", url).as_deref(), Some("disk-pressure.md"));
-    assert_eq!(found("NodeFilesystemAlmostOutOfSpace", None).as_deref(), Some("disk-pressure.md"));
-    assert_eq!(found("NodeClockSkew", None).as_deref(), Some("lower-alerts.md"));
-    assert_eq!(found("modellatency", None).as_deref(), Some("ModelLatency.md"));
-    assert_eq!(found("ETCDNOLEADER", None).as_deref(), Some("etcdnoleader.md"));
+    assert_eq!(
+        found("NodeDiskFull", url).as_deref(),
+        Some("disk-pressure.md")
+    );
+    assert_eq!(
+        found("NodeFilesystemAlmostOutOfSpace", None).as_deref(),
+        Some("disk-pressure.md")
+    );
+    assert_eq!(
+        found("NodeClockSkew", None).as_deref(),
+        Some("lower-alerts.md")
+    );
+    assert_eq!(
+        found("modellatency", None).as_deref(),
+        Some("ModelLatency.md")
+    );
+    assert_eq!(
+        found("ETCDNOLEADER", None).as_deref(),
+        Some("etcdnoleader.md")
+    );
 }
 
 #[test]
@@ -89,10 +124,16 @@ fn exact_alerts_entry_beats_a_case_insensitive_one() {
 
 #[test]
 fn no_match_is_none() {
-    assert_eq!(found("SomethingElse", Some("https://wiki.example/nothing")), None);
+    assert_eq!(
+        found("SomethingElse", Some("https://wiki.example/nothing")),
+        None
+    );
     assert_eq!(found("", None), None);
     let rbs = set();
     assert!(find_by_name("", &rbs).is_none());
     assert_eq!(find_by_name("ETCD-LEADER", &rbs).unwrap().id, "etcd-leader");
-    assert_eq!(find_by_name("EtcdNoLeader", &rbs).unwrap().id, "etcd-leader");
+    assert_eq!(
+        find_by_name("EtcdNoLeader", &rbs).unwrap().id,
+        "etcd-leader"
+    );
 }

@@ -44,7 +44,10 @@ pub fn check(runbook: &Runbook) -> Vec<String> {
         }
         for b in &s.next {
             if b.goto != GOTO_END && !first_line.contains_key(b.goto.as_str()) {
-                problems.push(format!("{at} goto {:?} names no step of this runbook.", b.goto));
+                problems.push(format!(
+                    "{at} goto {:?} names no step of this runbook.",
+                    b.goto
+                ));
             }
             let BranchCond::When(w) = &b.cond else {
                 continue;
@@ -106,5 +109,9 @@ fn unreachable(runbook: &Runbook) -> Vec<usize> {
 }
 
 fn last_line(s: &str) -> &str {
-    s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
+    s.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
 }

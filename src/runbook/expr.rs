@@ -77,16 +77,24 @@ fn tokenize(s: &str) -> Result<Vec<(Tok, usize)>, String> {
             }
             out.push((Tok::Str(text), col));
             i += 1;
-        } else if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+        } else if c.is_ascii_digit()
+            || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
             let start = i;
             i += 1;
-            while chars.get(i).is_some_and(|c| c.is_ascii_digit() || *c == '.') {
+            while chars
+                .get(i)
+                .is_some_and(|c| c.is_ascii_digit() || *c == '.')
+            {
                 i += 1;
             }
             out.push((Tok::Num(chars[start..i].iter().collect()), col));
         } else if c.is_alphabetic() || c == '_' {
             let start = i;
-            while chars.get(i).is_some_and(|c| c.is_alphanumeric() || *c == '_' || *c == '.') {
+            while chars
+                .get(i)
+                .is_some_and(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+            {
                 i += 1;
             }
             out.push((Tok::Ident(chars[start..i].iter().collect()), col));
@@ -139,7 +147,11 @@ fn parse(s: &str) -> Result<Expr, String> {
     if toks.is_empty() {
         return Err("empty expression".into());
     }
-    let mut p = Parser { toks, pos: 0, end_col: s.chars().count() + 1 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        end_col: s.chars().count() + 1,
+    };
     let e = p.or(0)?;
     match p.toks.get(p.pos) {
         None => Ok(e),
@@ -190,7 +202,10 @@ impl Parser {
 
     fn unary(&mut self, depth: usize) -> Result<Expr, String> {
         if depth > MAX_DEPTH {
-            return Err(format!("expression nested too deeply (column {})", self.col()));
+            return Err(format!(
+                "expression nested too deeply (column {})",
+                self.col()
+            ));
         }
         if self.eat_op("!") {
             return Ok(Expr::Not(Box::new(self.unary(depth + 1)?)));
@@ -226,8 +241,12 @@ impl Parser {
                 return Err(format!("=~ needs a quoted regex at column {col}"));
             };
             self.pos += 1;
-            let regex = Regex::new(&format!("^(?:{re})$"))
-                .map_err(|e| format!("invalid regex {re:?} at column {col}: {}", last_line(&e.to_string())))?;
+            let regex = Regex::new(&format!("^(?:{re})$")).map_err(|e| {
+                format!(
+                    "invalid regex {re:?} at column {col}: {}",
+                    last_line(&e.to_string())
+                )
+            })?;
             return Ok(Expr::Match(left, regex));
         }
         Ok(Expr::Cmp(left, op, self.operand()?))
@@ -239,8 +258,17 @@ impl Parser {
             Some(Tok::Ident(s)) if s == "true" || s == "false" => Operand::Lit(s),
             Some(Tok::Ident(s)) => Operand::Var(s),
             Some(Tok::Str(s)) | Some(Tok::Num(s)) => Operand::Lit(s),
-            Some(t) => return Err(format!("expected a variable or a value at column {col}, found {}", describe(&t))),
-            None => return Err(format!("expression ends where a variable or value is expected (column {col})")),
+            Some(t) => {
+                return Err(format!(
+                    "expected a variable or a value at column {col}, found {}",
+                    describe(&t)
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "expression ends where a variable or value is expected (column {col})"
+                ))
+            }
         };
         self.pos += 1;
         Ok(op)
@@ -248,7 +276,11 @@ impl Parser {
 }
 
 fn last_line(s: &str) -> &str {
-    s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(s).trim()
+    s.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim()
 }
 
 impl Operand {

@@ -3,7 +3,10 @@ use std::collections::BTreeMap;
 use super::{eval, validate, variables};
 
 fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
@@ -32,7 +35,9 @@ fn regex_matches_are_anchored() {
     assert_eq!(eval(r#"POD =~ "api-.*""#, &v), Ok(true));
     assert_eq!(eval(r#"POD =~ "7f9c""#, &v), Ok(false));
     assert_eq!(eval(r#"POD =~ "api-\w+""#, &v), Ok(true));
-    assert!(validate(r#"POD =~ "(unclosed""#).unwrap_err().contains("invalid regex"));
+    assert!(validate(r#"POD =~ "(unclosed""#)
+        .unwrap_err()
+        .contains("invalid regex"));
     assert!(validate("POD =~ api").is_err());
 }
 
@@ -61,7 +66,18 @@ fn unset_variables() {
 
 #[test]
 fn syntax_errors_name_the_column() {
-    for bad in ["", "A ==", "(A", "A B", "A = 1", "\"x", "A && && B", "42", "A == 1)", "@"] {
+    for bad in [
+        "",
+        "A ==",
+        "(A",
+        "A B",
+        "A = 1",
+        "\"x",
+        "A && && B",
+        "42",
+        "A == 1)",
+        "@",
+    ] {
         assert!(validate(bad).is_err(), "{bad:?} should not validate");
     }
     assert!(validate("A = 1").unwrap_err().contains("=="));

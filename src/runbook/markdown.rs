@@ -183,11 +183,10 @@ impl Builder {
         let s = &mut self.section;
         let description = s.pending.join("\n\n");
         s.pending.clear();
-        let title = s
-            .h3
-            .take()
-            .or_else(|| first_sentence(&description))
-            .unwrap_or_else(|| id.clone());
+        let title =
+            s.h3.take()
+                .or_else(|| first_sentence(&description))
+                .unwrap_or_else(|| id.clone());
         s.steps += 1;
         self.steps.push(Step {
             id,
@@ -242,7 +241,11 @@ impl Builder {
         }
         let is_task = s.steps_allowed && matches!(role, StepRole::Diagnosis | StepRole::Mitigation);
         if !is_task {
-            let heading = if s.steps_allowed { s.heading } else { PREAMBLE.into() };
+            let heading = if s.steps_allowed {
+                s.heading
+            } else {
+                PREAMBLE.into()
+            };
             self.context.push((heading, text));
             return;
         }
@@ -319,7 +322,10 @@ mod tests {
             first_sentence("1. Check the pods. Then more.").as_deref(),
             Some("Check the pods")
         );
-        assert_eq!(first_sentence("Look at\nthe logs:").as_deref(), Some("Look at the logs"));
+        assert_eq!(
+            first_sentence("Look at\nthe logs:").as_deref(),
+            Some("Look at the logs")
+        );
         let long = "a".repeat(100);
         assert_eq!(first_sentence(&long).unwrap().chars().count(), 60);
         assert_eq!(first_sentence(""), None);

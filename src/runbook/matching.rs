@@ -81,7 +81,10 @@ mod tests {
     #[test]
     fn url_stems() {
         let s = |u: &str| runbook_url_stem(u);
-        assert_eq!(s("https://x.dev/runbooks/kubernetes/kubepodcrashlooping").as_deref(), Some("kubepodcrashlooping"));
+        assert_eq!(
+            s("https://x.dev/runbooks/kubernetes/kubepodcrashlooping").as_deref(),
+            Some("kubepodcrashlooping")
+        );
         assert_eq!(s("https://x.dev/a/B.MD?ref=1#top").as_deref(), Some("B"));
         assert_eq!(s("https://x.dev/a/b/").as_deref(), Some("b"));
         assert_eq!(s("https://x.dev"), None);

@@ -47,8 +47,7 @@ pub fn attrs(info: &str) -> Result<Attrs, String> {
     for (key, value) in pairs(rest)? {
         match key.as_str() {
             "name" | "id" => {
-                if value.is_empty() || value.eq_ignore_ascii_case(crate::model::runbook::GOTO_END)
-                {
+                if value.is_empty() || value.eq_ignore_ascii_case(crate::model::runbook::GOTO_END) {
                     return Err(format!("{value:?} cannot be a step name"));
                 }
                 out.name = Some(value);
@@ -91,7 +90,9 @@ fn pairs(s: &str) -> Result<Vec<(String, String)>, String> {
             chars.next();
         }
         if chars.next() != Some('=') {
-            return Err(format!("code block attribute {key:?} needs a value (key=value)"));
+            return Err(format!(
+                "code block attribute {key:?} needs a value (key=value)"
+            ));
         }
         let mut value = String::new();
         if let Some(q) = chars.next_if(|c| *c == '"' || *c == '\'') {
@@ -183,7 +184,10 @@ mod tests {
         assert_eq!(a.name.as_deref(), Some("scale-out"));
         assert_eq!(a.confirm, Some(true));
         assert_eq!(a.timeout, Some(Duration::from_secs(120)));
-        assert_eq!(attrs("bash name=\"x y\"").unwrap().name.as_deref(), Some("x y"));
+        assert_eq!(
+            attrs("bash name=\"x y\"").unwrap().name.as_deref(),
+            Some("x y")
+        );
         assert_eq!(attrs("sh").unwrap(), Attrs::default());
         assert!(attrs("sh {colour=red}").unwrap_err().contains("colour"));
         assert!(attrs("sh {confirm=maybe}").is_err());

@@ -11,7 +11,10 @@ pub enum Block {
         line: usize,
     },
     /// Consecutive non-blank lines, each trimmed at the end.
-    Para { text: String, line: usize },
+    Para {
+        text: String,
+        line: usize,
+    },
     Fence(Fence),
     /// A blank line: separates paragraphs, and tells whether a block follows
     /// another "directly".
@@ -186,7 +189,14 @@ mod tests {
 
     #[test]
     fn fences_in_list_items_lose_their_indentation_only() {
-        let lines = ["1. Check:", "", "   ```sh", "   kubectl get pods", "     --watch", "   ```"];
+        let lines = [
+            "1. Check:",
+            "",
+            "   ```sh",
+            "   kubectl get pods",
+            "     --watch",
+            "   ```",
+        ];
         let blocks = scan(&lines, 10).unwrap();
         let Block::Fence(f) = &blocks[2] else {
             panic!("{blocks:?}")

@@ -120,10 +120,16 @@ pub fn parse_yaml(path: &Path, text: &str) -> Result<Runbook, RunbookError> {
         .map_err(|e| RunbookError::new(path, e.line, e.bare_message()))?;
     let top_line = |key: &str| key_line(text, key, 0);
     if file.steps.is_empty() {
-        return Err(RunbookError::new(path, top_line("steps"), "steps: a runbook needs at least one step"));
+        return Err(RunbookError::new(
+            path,
+            top_line("steps"),
+            "steps: a runbook needs at least one step",
+        ));
     }
     let default_timeout = match &file.timeout {
-        Some(t) => Some(duration(&t.0).map_err(|m| RunbookError::new(path, top_line("timeout"), m))?),
+        Some(t) => {
+            Some(duration(&t.0).map_err(|m| RunbookError::new(path, top_line("timeout"), m))?)
+        }
         None => None,
     };
     let step_lines = step_id_lines(text);
@@ -134,18 +140,26 @@ pub fn parse_yaml(path: &Path, text: &str) -> Result<Runbook, RunbookError> {
         let err = |m: String| RunbookError::new(path, Some(line), m);
         let id = raw.step_id.0.trim().to_string();
         if id.is_empty() || id.eq_ignore_ascii_case(GOTO_END) {
-            return Err(err(format!("step_id {id:?} is not usable (empty, or the reserved {GOTO_END:?})")));
+            return Err(err(format!(
+                "step_id {id:?} is not usable (empty, or the reserved {GOTO_END:?})"
+            )));
         }
         if let Some(first) = ids.insert(id.clone(), line) {
-            return Err(err(format!("step_id {id:?} is already used by the step at line {first}")));
+            return Err(err(format!(
+                "step_id {id:?} is already used by the step at line {first}"
+            )));
         }
         steps.push(step(raw, id, line, default_timeout).map_err(err)?);
     }
-    let context = [("Meaning", file.meaning), ("Impact", file.impact), ("Description", file.description)]
-        .into_iter()
-        .filter_map(|(h, t)| Some((h.to_string(), t?.trim().to_string())))
-        .filter(|(_, t)| !t.is_empty())
-        .collect();
+    let context = [
+        ("Meaning", file.meaning),
+        ("Impact", file.impact),
+        ("Description", file.description),
+    ]
+    .into_iter()
+    .filter_map(|(h, t)| Some((h.to_string(), t?.trim().to_string())))
+    .filter(|(_, t)| !t.is_empty())
+    .collect();
     Ok(Runbook {
         id: file.id.map(|t| t.0).unwrap_or_else(|| file_stem(path)),
         title: file.title.0,
@@ -158,16 +172,31 @@ pub fn parse_yaml(path: &Path, text: &str) -> Result<Runbook, RunbookError> {
     })
 }
 
-fn step(raw: YamlStep, id: String, line: usize, default_timeout: Option<Duration>) -> Result<Step, String> {
+fn step(
+    raw: YamlStep,
+    id: String,
+    line: usize,
+    default_timeout: Option<Duration>,
+) -> Result<Step, String> {
     let prefix = format!("step {id}");
     let (kind, command) = match (raw.automation_script, raw.query) {
-        (Some(_), Some(_)) => return Err(format!("{prefix}: has both automation_script and query; a step runs one")),
+        (Some(_), Some(_)) => {
+            return Err(format!(
+                "{prefix}: has both automation_script and query; a step runs one"
+            ))
+        }
         (Some(s), None) => (StepKind::Shell, Some(s)),
         (None, Some(q)) => (StepKind::Query, Some(q)),
         (None, None) => (StepKind::Manual, None),
     };
-    let command = command.map(|c| c.trim_end().to_string()).filter(|c| !c.trim().is_empty());
-    let kind = if command.is_none() { StepKind::Manual } else { kind };
+    let command = command
+        .map(|c| c.trim_end().to_string())
+        .filter(|c| !c.trim().is_empty());
+    let kind = if command.is_none() {
+        StepKind::Manual
+    } else {
+        kind
+    };
     let description = [raw.description, raw.action]
         .into_iter()
         .flatten()
@@ -182,12 +211,17 @@ fn step(raw: YamlStep, id: String, line: usize, default_timeout: Option<Duration
     let mut next = Vec::with_capacity(raw.next.len());
     for n in raw.next {
         let cond = match (n.when, n.label) {
-            (Some(_), Some(_)) => return Err(format!("{prefix}: a next entry has both when and label")),
+            (Some(_), Some(_)) => {
+                return Err(format!("{prefix}: a next entry has both when and label"))
+            }
             (Some(w), None) => BranchCond::When(w),
             (None, Some(l)) => BranchCond::Label(l),
             (None, None) => BranchCond::Always,
         };
-        next.push(Branch { cond, goto: n.goto.0.trim().to_string() });
+        next.push(Branch {
+            cond,
+            goto: n.goto.0.trim().to_string(),
+        });
     }
     let (role, section) = match raw.role {
         Role::Diagnosis => (StepRole::Diagnosis, "Diagnosis"),
@@ -242,7 +276,9 @@ fn key_line(text: &str, key: &str, indent: usize) -> Option<usize> {
             l.len() > indent
                 && l.is_char_boundary(indent)
                 && l[..indent].trim().is_empty()
-                && l[indent..].strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'))
+                && l[indent..]
+                    .strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
         })
         .map(|i| i + 1)
 }
