@@ -1,6 +1,6 @@
 //! Finding and loading runbooks: `runbooks/` then the configured dirs.
-//! STUB: replaced by the parser work.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::model::runbook::Runbook;
@@ -14,6 +14,16 @@ pub struct RunbookError {
     pub message: String,
 }
 
+impl RunbookError {
+    pub fn new(path: &Path, line: Option<usize>, message: impl Into<String>) -> RunbookError {
+        RunbookError {
+            path: path.to_path_buf(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
 /// Every runbook found, and every file that failed (the others still load).
 #[derive(Clone, Debug, Default)]
 pub struct Loaded {
@@ -24,15 +34,120 @@ pub struct Loaded {
 /// Loads `*.md`, `*.yaml` and `*.yml` of each dir in order (not recursive
 /// beyond one level of subdirectories). A runbook id seen in an earlier dir wins.
 pub fn load_dirs(dirs: &[PathBuf]) -> Loaded {
-    let _ = dirs;
-    Loaded::default()
+    let mut loaded = Loaded::default();
+    // Lowercased id -> the file that defined it; matching ignores case, so
+    // ids differing only in case would be ambiguous.
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    for dir in dirs {
+        let files = match runbook_files(dir) {
+            Ok(files) => files,
+            Err(e) => {
+                loaded.errors.push(RunbookError::new(
+                    dir,
+                    None,
+                    format!("cannot read runbook directory: {e}"),
+                ));
+                continue;
+            }
+        };
+        for file in files {
+            match load_file(&file) {
+                Ok(rb) => {
+                    let key = rb.id.to_lowercase();
+                    if let Some(first) = seen.get(&key) {
+                        loaded.errors.push(RunbookError::new(
+                            &file,
+                            None,
+                            format!(
+                                "runbook id {:?} is already defined by {}; this file is ignored",
+                                rb.id,
+                                first.display()
+                            ),
+                        ));
+                    } else {
+                        seen.insert(key, file.clone());
+                        loaded.runbooks.push(rb);
+                    }
+                }
+                Err(e) => loaded.errors.push(e),
+            }
+        }
+    }
+    loaded
+}
+
+/// The runbook files of a dir and of its direct subdirectories, sorted by
+/// path so the load order (and so which duplicate wins) is stable.
+pub fn runbook_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if is_hidden(&path) {
+            continue;
+        }
+        if path.is_dir() {
+            // A subdirectory that cannot be read is skipped, not fatal: the
+            // rest of the dir still loads.
+            if let Ok(sub) = std::fs::read_dir(&path) {
+                files.extend(
+                    sub.flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.is_file() && is_runbook_file(p)),
+                );
+            }
+        } else if is_runbook_file(&path) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'))
+}
+
+fn is_runbook_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    if name.starts_with('.') || name.eq_ignore_ascii_case("README.md") {
+        return false;
+    }
+    matches!(extension(path).as_deref(), Some("md" | "yaml" | "yml"))
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
 }
 
 /// Parses one file by its extension.
 pub fn load_file(path: &Path) -> Result<Runbook, RunbookError> {
-    Err(RunbookError {
-        path: path.to_path_buf(),
-        line: None,
-        message: "not implemented".into(),
-    })
+    let parse = match extension(path).as_deref() {
+        Some("md") => super::markdown::parse_markdown,
+        Some("yaml" | "yml") => super::yaml_form::parse_yaml,
+        _ => {
+            return Err(RunbookError::new(
+                path,
+                None,
+                "not a runbook file (expected .md, .yaml or .yml)",
+            ))
+        }
+    };
+    let bytes = std::fs::read(path)
+        .map_err(|e| RunbookError::new(path, None, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| RunbookError::new(path, None, "not valid UTF-8 text"))?;
+    parse(path, &text)
+}
+
+/// The file stem, the default runbook id.
+pub fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

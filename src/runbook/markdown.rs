@@ -1,11 +1,333 @@
-//! Markdown runbooks as teams already write them. STUB.
+//! Markdown runbooks as teams already write them: front matter, an H1
+//! title, H2 sections, and fenced shell / PromQL blocks as steps. Nothing is
+//! template-expanded: kubectl Go templates in commands pass through as is.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::time::Duration;
 
-use super::load::RunbookError;
-use crate::model::runbook::Runbook;
+use super::front_matter::{self, FrontMatter};
+use super::load::{file_stem, RunbookError};
+use super::md_fence::{self, Attrs};
+use super::md_scan::{self, Block, Fence, ScanError};
+use super::spec::var_specs;
+use crate::model::duration::parse_duration;
+use crate::model::runbook::{Format, Runbook, Step, StepKind, StepRole};
+
+/// The context heading of text above the first H2.
+pub const PREAMBLE: &str = "Overview";
 
 pub fn parse_markdown(path: &Path, text: &str) -> Result<Runbook, RunbookError> {
-    let _ = text;
-    Err(RunbookError { path: path.to_path_buf(), line: None, message: "not implemented".into() })
+    let at = |e: ScanError| RunbookError::new(path, Some(e.line), e.message);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<&str> = text.lines().collect();
+    let (fm, body_start) = front_matter::split(&lines).map_err(at)?;
+    let timeout = fm_timeout(&fm, &lines[..body_start]).map_err(at)?;
+    let blocks = md_scan::scan(&lines[body_start..], body_start + 1).map_err(at)?;
+
+    let mut b = Builder {
+        timeout,
+        ..Builder::default()
+    };
+    for block in blocks {
+        b.block(block).map_err(at)?;
+    }
+    b.end_section();
+
+    let stem = file_stem(path);
+    Ok(Runbook {
+        id: fm.id.map(|t| t.0).unwrap_or_else(|| stem.clone()),
+        title: b.title.or(fm.title.map(|t| t.0)).unwrap_or(stem),
+        path: path.to_path_buf(),
+        format: Format::Markdown,
+        alerts: fm.alerts.0,
+        vars: var_specs(fm.vars),
+        context: b.context,
+        steps: b.steps,
+    })
+}
+
+fn fm_timeout(fm: &FrontMatter, fm_lines: &[&str]) -> Result<Option<Duration>, ScanError> {
+    let Some(t) = &fm.timeout else {
+        return Ok(None);
+    };
+    parse_duration(&t.0).map(Some).map_err(|e| ScanError {
+        line: fm_lines
+            .iter()
+            .position(|l| l.starts_with("timeout:"))
+            .map_or(1, |i| i + 1),
+        message: format!("front matter: timeout: {e}"),
+    })
+}
+
+#[derive(Default)]
+struct Section {
+    heading: String,
+    line: usize,
+    /// False above the first H2, where code blocks are not steps.
+    steps_allowed: bool,
+    /// Everything written in it, for context or a manual step.
+    text: Vec<String>,
+    /// Paragraphs since the heading, the last H3 or the last step.
+    pending: Vec<String>,
+    h3: Option<String>,
+    steps: usize,
+    /// Prose cut off by an H3 before any step: belongs to no step.
+    orphan: Vec<String>,
+    /// The last non-blank block was a step's fence.
+    after_step: bool,
+}
+
+#[derive(Default)]
+struct Builder {
+    timeout: Option<Duration>,
+    title: Option<String>,
+    context: Vec<(String, String)>,
+    steps: Vec<Step>,
+    /// Step id -> line, for duplicates.
+    ids: HashMap<String, usize>,
+    section: Section,
+}
+
+impl Builder {
+    fn block(&mut self, block: Block) -> Result<(), ScanError> {
+        match block {
+            Block::Blank => {}
+            Block::Heading { level: 1, text, .. } if self.title.is_none() => {
+                self.title = Some(text);
+            }
+            Block::Heading { level, text, line } if level <= 2 => {
+                self.end_section();
+                self.section = Section {
+                    heading: text,
+                    line,
+                    steps_allowed: true,
+                    ..Section::default()
+                };
+            }
+            Block::Heading { level, text, .. } => {
+                let s = &mut self.section;
+                s.text.push(format!("{} {text}", "#".repeat(level)));
+                self.flush_pending();
+                self.section.h3 = Some(text);
+                self.section.after_step = false;
+            }
+            Block::Para { text, .. } => {
+                let s = &mut self.section;
+                s.text.push(text.clone());
+                s.pending.push(text);
+                s.after_step = false;
+            }
+            Block::Fence(fence) => self.fence(fence)?,
+        }
+        Ok(())
+    }
+
+    fn fence(&mut self, fence: Fence) -> Result<(), ScanError> {
+        let lang = md_fence::language(&fence.info);
+        let kind = md_fence::step_kind(&lang).filter(|_| self.section.steps_allowed);
+        let content = match kind {
+            Some(StepKind::Shell) => md_fence::shell_command(&lang, &fence.body),
+            Some(_) => md_fence::query_text(&fence.body).map(|q| (q, None)),
+            None => None,
+        };
+        match (kind, content) {
+            (Some(kind), Some((command, expected))) => {
+                let attrs = md_fence::attrs(&fence.info).map_err(|m| ScanError {
+                    line: fence.line,
+                    message: format!("code block attributes: {m}"),
+                })?;
+                self.section.text.push(fence.raw);
+                self.step(kind, command, expected, attrs, fence.line)?;
+                self.section.after_step = true;
+            }
+            _ if self.section.after_step => {
+                // Output shown right below a command is what it should print.
+                let out = fence.body.join("\n");
+                if let Some(step) = self.steps.last_mut() {
+                    step.expected = Some(match step.expected.take() {
+                        Some(e) => format!("{e}\n{out}"),
+                        None => out,
+                    });
+                }
+                self.section.text.push(fence.raw);
+                self.section.after_step = false;
+            }
+            _ => {
+                let s = &mut self.section;
+                s.text.push(fence.raw.clone());
+                s.pending.push(fence.raw);
+                s.after_step = false;
+            }
+        }
+        Ok(())
+    }
+
+    fn step(
+        &mut self,
+        kind: StepKind,
+        command: String,
+        expected: Option<String>,
+        attrs: Attrs,
+        line: usize,
+    ) -> Result<(), ScanError> {
+        let id = attrs
+            .name
+            .unwrap_or_else(|| format!("step-{}", self.steps.len() + 1));
+        if let Some(first) = self.ids.insert(id.clone(), line) {
+            return Err(ScanError {
+                line,
+                message: format!("step id {id:?} is already used by the step at line {first}"),
+            });
+        }
+        let s = &mut self.section;
+        let description = s.pending.join("\n\n");
+        s.pending.clear();
+        let title =
+            s.h3.take()
+                .or_else(|| first_sentence(&description))
+                .unwrap_or_else(|| id.clone());
+        s.steps += 1;
+        self.steps.push(Step {
+            id,
+            title,
+            section: s.heading.clone(),
+            role: StepRole::from_heading(&s.heading),
+            kind,
+            description,
+            command: Some(command),
+            expected,
+            troubleshooting: None,
+            confirm: attrs.confirm,
+            timeout: attrs.timeout.or(self.timeout),
+            capture: Vec::new(),
+            next: Vec::new(),
+            line,
+        });
+        Ok(())
+    }
+
+    /// Prose with no step after it: after a step it tells how to read that
+    /// step's result, so it joins that step; before any step it is context.
+    fn flush_pending(&mut self) {
+        let s = &mut self.section;
+        if s.pending.is_empty() {
+            return;
+        }
+        let text = s.pending.join("\n\n");
+        s.pending.clear();
+        let in_section = s.steps > 0;
+        match self.steps.last_mut().filter(|_| in_section) {
+            Some(step) if step.description.is_empty() => step.description = text,
+            Some(step) => step.description = format!("{}\n\n{text}", step.description),
+            None => s.orphan.push(text),
+        }
+    }
+
+    fn end_section(&mut self) {
+        let role = StepRole::from_heading(&self.section.heading);
+        if self.section.steps > 0 {
+            self.flush_pending();
+            let s = std::mem::take(&mut self.section);
+            if !s.orphan.is_empty() {
+                self.context.push((s.heading, s.orphan.join("\n\n")));
+            }
+            return;
+        }
+        let s = std::mem::take(&mut self.section);
+        let text = s.text.join("\n\n");
+        if text.is_empty() {
+            return;
+        }
+        let is_task = s.steps_allowed && matches!(role, StepRole::Diagnosis | StepRole::Mitigation);
+        if !is_task {
+            let heading = if s.steps_allowed {
+                s.heading
+            } else {
+                PREAMBLE.into()
+            };
+            self.context.push((heading, text));
+            return;
+        }
+        let id = format!("step-{}", self.steps.len() + 1);
+        if self.ids.insert(id.clone(), s.line).is_some() {
+            // A `{name=step-N}` took the number: a manual step still needs
+            // an id nobody uses.
+            return self.context.push((s.heading, text));
+        }
+        self.steps.push(Step {
+            title: first_sentence(&text).unwrap_or_else(|| s.heading.clone()),
+            id,
+            section: s.heading,
+            role,
+            kind: StepKind::Manual,
+            description: text,
+            command: None,
+            expected: None,
+            troubleshooting: None,
+            confirm: None,
+            timeout: self.timeout,
+            capture: Vec::new(),
+            next: Vec::new(),
+            line: s.line,
+        });
+    }
+}
+
+/// A step title from its description: the first sentence of the first
+/// paragraph, without a list marker, clipped.
+pub fn first_sentence(description: &str) -> Option<String> {
+    const MAX: usize = 60;
+    let para = description.split("\n\n").next()?.replace('\n', " ");
+    let para = strip_list_marker(para.trim());
+    let end = [". ", "? ", "! "]
+        .iter()
+        .filter_map(|p| para.find(p).map(|i| i + 1))
+        .min()
+        .unwrap_or(para.len());
+    let sentence = para[..end].trim().trim_end_matches([':', '.']).trim_end();
+    if sentence.is_empty() || sentence.starts_with("```") || sentence.starts_with("~~~") {
+        return None;
+    }
+    if sentence.chars().count() <= MAX {
+        return Some(sentence.to_string());
+    }
+    let clipped: String = sentence.chars().take(MAX - 1).collect();
+    Some(format!("{}…", clipped.trim_end()))
+}
+
+fn strip_list_marker(s: &str) -> &str {
+    for m in ["- ", "* ", "+ "] {
+        if let Some(rest) = s.strip_prefix(m) {
+            return rest.trim_start();
+        }
+    }
+    let digits = s.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 {
+        let rest = &s[digits..];
+        if let Some(r) = rest.strip_prefix(". ").or(rest.strip_prefix(") ")) {
+            return r.trim_start();
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_sentence;
+
+    #[test]
+    fn titles_are_first_sentences() {
+        assert_eq!(
+            first_sentence("1. Check the pods. Then more.").as_deref(),
+            Some("Check the pods")
+        );
+        assert_eq!(
+            first_sentence("Look at\nthe logs:").as_deref(),
+            Some("Look at the logs")
+        );
+        let long = "a".repeat(100);
+        assert_eq!(first_sentence(&long).unwrap().chars().count(), 60);
+        assert_eq!(first_sentence(""), None);
+    }
 }

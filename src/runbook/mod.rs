@@ -6,16 +6,20 @@ pub mod builtin;
 pub mod check;
 pub mod exec;
 pub mod expr;
+mod front_matter;
 pub mod load;
 pub mod markdown;
 pub mod matching;
+mod md_fence;
+mod md_scan;
 pub mod record;
+mod spec;
 pub mod stepper;
 pub mod vars;
 pub mod yaml_form;
 
 pub use load::{load_dirs, Loaded, RunbookError};
-pub use matching::find_for;
+pub use matching::{find_by_name, find_for, runbook_url_stem};
 
 /// The console's runbooks: `./runbooks` when it exists, then the configured
 /// dirs (a configured dir that is missing is an error), then the shipped

@@ -1,0 +1,84 @@
+//! Loading runbook dirs: the shipped `runbooks/`, missing dirs, duplicates.
+
+use std::path::PathBuf;
+
+use oncall::runbook::check::check;
+use oncall::runbook::load::load_file;
+use oncall::runbook::load_dirs;
+
+#[test]
+fn shipped_runbooks_load_and_check_clean() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("runbooks");
+    let loaded = load_dirs(std::slice::from_ref(&dir));
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    let files = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().to_lowercase();
+            (n.ends_with(".md") || n.ends_with(".yaml") || n.ends_with(".yml")) && n != "readme.md"
+        })
+        .count();
+    assert_eq!(loaded.runbooks.len(), files);
+    for rb in &loaded.runbooks {
+        assert_eq!(check(rb), Vec::<String>::new(), "{}", rb.path.display());
+        assert!(!rb.steps.is_empty(), "{} has no steps", rb.path.display());
+    }
+    let m = loaded
+        .runbooks
+        .iter()
+        .find(|r| r.id == "modellatencyslobreach")
+        .unwrap();
+    assert_eq!(m.alerts, vec!["ModelLatencySLOBreach"]);
+    assert_eq!(m.steps.last().unwrap().id, "scale-out");
+    // A console block with no output lines is still a step.
+    assert!(m.steps[1]
+        .command
+        .as_deref()
+        .unwrap()
+        .contains("{range .items[*]}"));
+}
+
+#[test]
+fn load_dirs_reports_missing_dirs_and_duplicates() {
+    let tmp = std::env::temp_dir().join(format!("oncall-rb-load-{}", std::process::id()));
+    let (a, b) = (tmp.join("a"), tmp.join("b"));
+    std::fs::create_dir_all(a.join("team")).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    std::fs::write(a.join("README.md"), "not a runbook\n```sh\n").unwrap();
+    std::fs::write(
+        a.join("disk.md"),
+        "# Disk\n## Diagnosis\n```sh\ndf -h\n```\n",
+    )
+    .unwrap();
+    std::fs::write(
+        a.join("team/net.yml"),
+        "title: Net\nsteps: [{step_id: s, action: look}]\n",
+    )
+    .unwrap();
+    std::fs::write(a.join("notes.txt"), "ignored").unwrap();
+    std::fs::write(
+        b.join("DISK.yaml"),
+        "title: Other disk\nsteps: [{step_id: s}]\n",
+    )
+    .unwrap();
+    std::fs::write(b.join("broken.md"), "# B\n## Mitigation\n```sh\nx\n").unwrap();
+    let loaded = load_dirs(&[a.clone(), tmp.join("missing"), b.clone()]);
+    let ids: Vec<&str> = loaded.runbooks.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, vec!["disk", "net"]);
+    let msgs: Vec<String> = loaded.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(msgs.len(), 3, "{msgs:?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("missing") && m.contains("directory")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("DISK.yaml") && m.contains("disk.md")),
+        "{msgs:?}"
+    );
+    assert!(msgs.iter().any(|m| m.contains("broken.md:3:")), "{msgs:?}");
+    assert!(load_file(&a.join("notes.txt")).is_err());
+    std::fs::remove_dir_all(&tmp).ok();
+}
