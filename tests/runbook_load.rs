@@ -30,13 +30,19 @@ fn shipped_runbooks_load_and_check_clean() {
         .find(|r| r.id == "modellatencyslobreach")
         .unwrap();
     assert_eq!(m.alerts, vec!["ModelLatencySLOBreach"]);
-    assert_eq!(m.steps.last().unwrap().id, "scale-out");
-    // A console block with no output lines is still a step.
-    assert!(m.steps[1]
-        .command
-        .as_deref()
-        .unwrap()
-        .contains("{range .items[*]}"));
+    // The latency runbook branches on the stage breakdown.
+    let stage = &m.steps[m.step_index("stage-breakdown").unwrap()];
+    let targets: Vec<&str> = stage.next.iter().map(|b| b.goto.as_str()).collect();
+    assert_eq!(targets, ["feature-fetch", "inference", "postprocess", "upstream"]);
+    // kubectl Go templates come through as written.
+    let down = loaded.runbooks.iter().find(|r| r.id == "modelserverdown").unwrap();
+    let text = std::fs::read_to_string(&down.path).unwrap();
+    let template = "{{range .items}}{{.metadata.name}}{{\"\\t\"}}{{.spec.nodeName}}";
+    assert!(text.contains(template));
+    assert!(down
+        .steps
+        .iter()
+        .any(|s| s.command.as_deref().is_some_and(|c| c.contains(template))));
 }
 
 #[test]
