@@ -33,7 +33,8 @@ pub enum Action {
     Incidents,
     Pin,
     StatusUpdate,
-    /// In the runbook pane: run the shown step (Enter).
+    /// In the runbook pane: run the shown step. Enter there means this, so
+    /// it has no key of its own and is not in `ALL`.
     RunStep,
     StepDone,
     StepFailed,
@@ -108,7 +109,7 @@ impl Action {
         }
     }
 
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 35] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -140,7 +141,6 @@ impl Action {
         Action::Incidents,
         Action::Pin,
         Action::StatusUpdate,
-        Action::RunStep,
         Action::StepDone,
         Action::StepFailed,
         Action::StepSkip,
