@@ -18,7 +18,10 @@ fn main() -> ExitCode {
     };
     // `check` reports a broken config among its findings instead of stopping at it.
     if let Some(Command::Check(args)) = &cli.command {
-        return match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        return match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
             Ok(rt) => rt.block_on(commands::check::run(&cli.global, args)),
             Err(e) => {
                 eprintln!("oncall: cannot start the async runtime: {e}");
@@ -69,7 +72,11 @@ fn main() -> ExitCode {
             RunbookCommand::List => commands::runbook::list(&settings),
             RunbookCommand::Show(a) => commands::runbook::show(&settings, &a),
             RunbookCommand::Run(a) if settings.read_only || settings.demo => {
-                let why = if settings.demo { "--demo" } else { "--read-only" };
+                let why = if settings.demo {
+                    "--demo"
+                } else {
+                    "--read-only"
+                };
                 if a.dry_run {
                     return runtime.block_on(commands::runbook::run(&settings, &a));
                 }

@@ -36,7 +36,11 @@ fn alert(instance: &str) -> Alert {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let mut a = Alert::new(labels, AlertState::Firing, t0() - chrono::Duration::minutes(5));
+    let mut a = Alert::new(
+        labels,
+        AlertState::Firing,
+        t0() - chrono::Duration::minutes(5),
+    );
     a.annotations.insert(
         "runbook_url".into(),
         "https://runbooks.example/ml/gpumemorynearlyfull".into(),
@@ -51,7 +55,11 @@ fn step(id: &str, role: StepRole, command: Option<&str>) -> Step {
         title: format!("the {id} step"),
         section: "Diagnosis".into(),
         role,
-        kind: if command.is_some() { StepKind::Shell } else { StepKind::Manual },
+        kind: if command.is_some() {
+            StepKind::Shell
+        } else {
+            StepKind::Manual
+        },
         description: format!("what {id} is for"),
         command: command.map(str::to_string),
         expected: None,
@@ -69,11 +77,23 @@ const MEASURE: &str = "printf 'used=%s\\n' \"$INSTANCE\"";
 /// measure (captures USED; > 95 → restart, else a labelled choice) · trend (manual) · restart (mitigation)
 fn runbook() -> Runbook {
     let mut measure = step("measure", StepRole::Diagnosis, Some(MEASURE));
-    measure.capture = vec![Capture { var: "USED".into(), regex: r"used=(\S+)".into() }];
+    measure.capture = vec![Capture {
+        var: "USED".into(),
+        regex: r"used=(\S+)".into(),
+    }];
     measure.next = vec![
-        Branch { cond: BranchCond::When("USED > 95".into()), goto: "restart".into() },
-        Branch { cond: BranchCond::Label("memory is flat".into()), goto: "end".into() },
-        Branch { cond: BranchCond::Label("memory grows".into()), goto: "trend".into() },
+        Branch {
+            cond: BranchCond::When("USED > 95".into()),
+            goto: "restart".into(),
+        },
+        Branch {
+            cond: BranchCond::Label("memory is flat".into()),
+            goto: "end".into(),
+        },
+        Branch {
+            cond: BranchCond::Label("memory grows".into()),
+            goto: "trend".into(),
+        },
     ];
     Runbook {
         id: "gpumemorynearlyfull".into(),
@@ -86,7 +106,11 @@ fn runbook() -> Runbook {
         steps: vec![
             measure,
             step("trend", StepRole::Diagnosis, None),
-            step("restart", StepRole::Mitigation, Some("echo restarting \"$INSTANCE\"")),
+            step(
+                "restart",
+                StepRole::Mitigation,
+                Some("echo restarting \"$INSTANCE\""),
+            ),
         ],
     }
 }
@@ -108,11 +132,20 @@ fn console(instance: &str) -> (State, Disk) {
         Msg::Polled {
             source: 0,
             at: t0(),
-            result: Ok(Snapshot { alerts: vec![alert(instance)], ..Snapshot::default() }),
+            result: Ok(Snapshot {
+                alerts: vec![alert(instance)],
+                ..Snapshot::default()
+            }),
         },
     );
     let mut disk = Disk::default();
-    let fx = update(&mut s, Msg::Journal(JournalReply::Read { batches: vec![], problems: vec![] }));
+    let fx = update(
+        &mut s,
+        Msg::Journal(JournalReply::Read {
+            batches: vec![],
+            problems: vec![],
+        }),
+    );
     disk.run(&mut s, fx);
     (s, disk)
 }
@@ -153,7 +186,13 @@ fn run_request(fx: &[Effect]) -> (u64, ExecRequest) {
 
 fn finish(s: &mut State, disk: &mut Disk, run: u64, lines: &[&str], code: i32) -> Vec<Effect> {
     for l in lines {
-        update(s, Msg::Step(StepMsg::Output { run, line: l.to_string() }));
+        update(
+            s,
+            Msg::Step(StepMsg::Output {
+                run,
+                line: l.to_string(),
+            }),
+        );
     }
     let outcome = ExecOutcome {
         exit_code: Some(code),
@@ -168,7 +207,10 @@ fn finish(s: &mut State, disk: &mut Disk, run: u64, lines: &[&str], code: i32) -
 }
 
 fn status(s: &State) -> String {
-    s.status.as_ref().map(|(_, t, _)| t.clone()).unwrap_or_default()
+    s.status
+        .as_ref()
+        .map(|(_, t, _)| t.clone())
+        .unwrap_or_default()
 }
 
 /// b, Enter, y (declare), y (run): the request that goes out.
@@ -176,7 +218,10 @@ fn start_first_step(s: &mut State, disk: &mut Disk) -> (u64, ExecRequest) {
     act(s, disk, Action::Runbook);
     assert_eq!(s.pane, Pane::Runbook);
     act(s, disk, Action::Open);
-    let ask = s.confirm.clone().expect("asks to declare an incident first");
+    let ask = s
+        .confirm
+        .clone()
+        .expect("asks to declare an incident first");
     assert!(ask.title.contains("incident"), "{ask:?}");
     answer(s, disk, true);
     assert_eq!(disk.incidents.len(), 1, "the incident was declared");
@@ -184,7 +229,10 @@ fn start_first_step(s: &mut State, disk: &mut Disk) -> (u64, ExecRequest) {
     let text = dialog.lines.join("\n");
     assert!(dialog.title.contains("1/3"), "{}", dialog.title);
     assert!(text.contains(MEASURE), "the exact command is shown: {text}");
-    assert!(text.contains("INSTANCE=gpu-node-07"), "its variables are shown: {text}");
+    assert!(
+        text.contains("INSTANCE=gpu-node-07"),
+        "its variables are shown: {text}"
+    );
     let fx = answer(s, disk, true);
     run_request(&fx)
 }
@@ -194,9 +242,18 @@ fn a_step_runs_what_was_shown_and_its_result_and_branch_reach_the_timeline() {
     let (mut s, mut disk) = console("gpu-node-07");
     let (run, req) = start_first_step(&mut s, &mut disk);
     assert_eq!(req.command, MEASURE);
-    assert!(req.env.contains(&("INSTANCE".into(), "gpu-node-07".into())), "{:?}", req.env);
-    assert!(req.env.contains(&("ONCALL_LABEL_INSTANCE".into(), "gpu-node-07".into())));
-    assert_eq!(s.rb.stepper.as_ref().unwrap().status(0), StepStatus::Running);
+    assert!(
+        req.env.contains(&("INSTANCE".into(), "gpu-node-07".into())),
+        "{:?}",
+        req.env
+    );
+    assert!(req
+        .env
+        .contains(&("ONCALL_LABEL_INSTANCE".into(), "gpu-node-07".into())));
+    assert_eq!(
+        s.rb.stepper.as_ref().unwrap().status(0),
+        StepStatus::Running
+    );
 
     finish(&mut s, &mut disk, run, &["used=97"], 0);
     let st = s.rb.stepper.as_ref().unwrap();
@@ -206,7 +263,10 @@ fn a_step_runs_what_was_shown_and_its_result_and_branch_reach_the_timeline() {
     assert_eq!(s.rb.cursor, 2);
 
     let events = disk.events(&disk.incidents[0].0).to_vec();
-    let steps: Vec<_> = events.iter().filter(|e| e.kind == EventKind::RunbookStep).collect();
+    let steps: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::RunbookStep)
+        .collect();
     assert_eq!(steps.len(), 2, "a start and a result: {steps:?}");
     assert_eq!(steps[0].data.step_status.as_deref(), Some("running"));
     let result = &steps[1].data;
@@ -214,7 +274,10 @@ fn a_step_runs_what_was_shown_and_its_result_and_branch_reach_the_timeline() {
     assert_eq!(result.duration_ms, Some(1200));
     assert_eq!(result.command.as_deref(), Some(MEASURE));
     assert_eq!(result.goto.as_deref(), Some("restart"));
-    assert!(result.branch.as_deref().unwrap().contains("USED > 95"), "{result:?}");
+    assert!(
+        result.branch.as_deref().unwrap().contains("USED > 95"),
+        "{result:?}"
+    );
     assert_eq!(result.output.as_deref(), Some("used=97"));
     assert!(steps[1].text.contains("exit 0"), "{}", steps[1].text);
 }
@@ -224,15 +287,30 @@ fn a_labelled_choice_is_offered_and_the_pick_is_journaled() {
     let (mut s, mut disk) = console("gpu-node-07");
     let (run, _) = start_first_step(&mut s, &mut disk);
     finish(&mut s, &mut disk, run, &["used=60"], 0);
-    let choice = s.rb.stepper.as_ref().unwrap().choice.clone().expect("60 is not > 95: the engineer picks");
+    let choice =
+        s.rb.stepper
+            .as_ref()
+            .unwrap()
+            .choice
+            .clone()
+            .expect("60 is not > 95: the engineer picks");
     assert_eq!(choice.len(), 2);
     assert!(status(&s).contains("1-2"), "{}", status(&s));
     let fx = update(&mut s, Msg::Choose(1));
     disk.run(&mut s, fx);
-    assert_eq!(s.rb.stepper.as_ref().unwrap().current, Some(1), "memory grows → trend");
+    assert_eq!(
+        s.rb.stepper.as_ref().unwrap().current,
+        Some(1),
+        "memory grows → trend"
+    );
     let last = disk.events(&disk.incidents[0].0).last().unwrap().clone();
     assert_eq!(last.data.goto.as_deref(), Some("trend"));
-    assert!(last.data.branch.as_deref().unwrap().contains("memory grows"));
+    assert!(last
+        .data
+        .branch
+        .as_deref()
+        .unwrap()
+        .contains("memory grows"));
 }
 
 #[test]
@@ -242,17 +320,25 @@ fn a_failed_step_stays_and_marks_move_on() {
     finish(&mut s, &mut disk, run, &["error: pod not found"], 1);
     let st = s.rb.stepper.as_ref().unwrap();
     assert_eq!(st.status(0), StepStatus::Failed);
-    assert_eq!(st.current, Some(0), "a failure stays to be retried or skipped");
+    assert_eq!(
+        st.current,
+        Some(0),
+        "a failure stays to be retried or skipped"
+    );
     assert!(status(&s).contains("exit 1"), "{}", status(&s));
     act(&mut s, &mut disk, Action::StepSkip);
-    assert_eq!(s.rb.stepper.as_ref().unwrap().status(0), StepStatus::Skipped);
+    assert_eq!(
+        s.rb.stepper.as_ref().unwrap().status(0),
+        StepStatus::Skipped
+    );
     assert_eq!(s.rb.cursor, 1);
     // The manual step: Enter explains, d marks it done.
     act(&mut s, &mut disk, Action::Open);
     assert!(status(&s).contains("manual"), "{}", status(&s));
     act(&mut s, &mut disk, Action::StepDone);
     assert_eq!(s.rb.stepper.as_ref().unwrap().status(1), StepStatus::Done);
-    let marks: Vec<String> = disk.events(&disk.incidents[0].0)
+    let marks: Vec<String> = disk
+        .events(&disk.incidents[0].0)
         .iter()
         .filter_map(|e| e.data.step_status.clone())
         .collect();
@@ -267,7 +353,10 @@ fn mitigation_always_asks_and_diagnosis_may_not() {
     act(&mut s, &mut disk, Action::Open);
     let fx = answer(&mut s, &mut disk, true); // declare
     let (run, _) = run_request(&fx);
-    assert!(s.confirm.is_none(), "diagnosis ran without a second question");
+    assert!(
+        s.confirm.is_none(),
+        "diagnosis ran without a second question"
+    );
     finish(&mut s, &mut disk, run, &["used=99"], 0);
     assert_eq!(s.rb.cursor, 2);
     let fx = act(&mut s, &mut disk, Action::Open);
@@ -295,7 +384,10 @@ fn a_label_value_that_may_not_reach_a_command_stops_the_step_naming_the_label() 
     act(&mut s, &mut disk, Action::Runbook);
     act(&mut s, &mut disk, Action::Open);
     let fx = answer(&mut s, &mut disk, true);
-    assert!(!fx.iter().any(|e| matches!(e, Effect::RunStep { .. })), "{fx:?}");
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::RunStep { .. })),
+        "{fx:?}"
+    );
     assert!(s.confirm.is_none());
     let (level, text, _) = s.status.clone().unwrap();
     assert_eq!(level, StatusLevel::Error);
@@ -310,7 +402,13 @@ fn the_stepper_resumes_from_the_timeline_after_a_restart() {
     // A new console on the same journal.
     let (mut again, _) = console("gpu-node-07");
     let batches = disk.incidents.clone();
-    let fx = update(&mut again, Msg::Journal(JournalReply::Read { batches, problems: vec![] }));
+    let fx = update(
+        &mut again,
+        Msg::Journal(JournalReply::Read {
+            batches,
+            problems: vec![],
+        }),
+    );
     assert!(fx.iter().all(|e| !matches!(e, Effect::RunStep { .. })));
     update(&mut again, Msg::Action(Action::Runbook));
     let st = again.rb.stepper.as_ref().unwrap();
@@ -318,7 +416,10 @@ fn the_stepper_resumes_from_the_timeline_after_a_restart() {
     assert_eq!(st.current, Some(2));
     assert_eq!(st.captured.get("USED").map(String::as_str), Some("97"));
     assert_eq!(st.runs[0].output, ["used=97"]);
-    assert_eq!(again.rb.incident.as_deref(), Some(disk.incidents[0].0.as_str()));
+    assert_eq!(
+        again.rb.incident.as_deref(),
+        Some(disk.incidents[0].0.as_str())
+    );
     assert!(status(&again).contains("resumed"), "{}", status(&again));
 }
 
@@ -328,11 +429,21 @@ fn a_step_running_when_oncall_stopped_is_shown_interrupted() {
     start_first_step(&mut s, &mut disk);
     let (mut again, _) = console("gpu-node-07");
     let batches = disk.incidents.clone();
-    update(&mut again, Msg::Journal(JournalReply::Read { batches, problems: vec![] }));
+    update(
+        &mut again,
+        Msg::Journal(JournalReply::Read {
+            batches,
+            problems: vec![],
+        }),
+    );
     update(&mut again, Msg::Action(Action::Runbook));
     let st = again.rb.stepper.as_ref().unwrap();
     assert_eq!(st.status(0), StepStatus::Failed);
-    assert!(st.runs[0].summary.as_deref().unwrap().contains("interrupted"));
+    assert!(st.runs[0]
+        .summary
+        .as_deref()
+        .unwrap()
+        .contains("interrupted"));
     assert!(again.rb.running.is_none());
 }
 
@@ -382,5 +493,10 @@ fn an_alert_without_a_runbook_says_so_and_y_copies_its_runbook_url() {
     let m = s.rb.missing.clone().expect("says there is none");
     assert_eq!(m.alertname, "GPUMemoryNearlyFull");
     let fx = act(&mut s, &mut disk, Action::CopyLink);
-    assert_eq!(fx, vec![Effect::Copy("https://runbooks.example/ml/gpumemorynearlyfull".into())]);
+    assert_eq!(
+        fx,
+        vec![Effect::Copy(
+            "https://runbooks.example/ml/gpumemorynearlyfull".into()
+        )]
+    );
 }

@@ -33,9 +33,16 @@ fn shipped_runbooks_load_and_check_clean() {
     // The latency runbook branches on the stage breakdown.
     let stage = &m.steps[m.step_index("stage-breakdown").unwrap()];
     let targets: Vec<&str> = stage.next.iter().map(|b| b.goto.as_str()).collect();
-    assert_eq!(targets, ["feature-fetch", "inference", "postprocess", "upstream"]);
+    assert_eq!(
+        targets,
+        ["feature-fetch", "inference", "postprocess", "upstream"]
+    );
     // kubectl Go templates come through as written.
-    let down = loaded.runbooks.iter().find(|r| r.id == "modelserverdown").unwrap();
+    let down = loaded
+        .runbooks
+        .iter()
+        .find(|r| r.id == "modelserverdown")
+        .unwrap();
     let text = std::fs::read_to_string(&down.path).unwrap();
     let template = "{{range .items}}{{.metadata.name}}{{\"\\t\"}}{{.spec.nodeName}}";
     assert!(text.contains(template));

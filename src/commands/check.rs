@@ -54,7 +54,10 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
     };
     let user_themes = crate::config::config_dir().map(|d| d.join("themes"));
     let mut themes: Vec<String> = theme::BUILTIN.iter().map(|(n, _)| n.to_string()).collect();
-    for dir in [Some(PathBuf::from("themes")), user_themes.clone()].into_iter().flatten() {
+    for dir in [Some(PathBuf::from("themes")), user_themes.clone()]
+        .into_iter()
+        .flatten()
+    {
         themes.extend(theme_files(&dir).iter().map(|p| p.display().to_string()));
     }
     if let Some(t) = settings.as_ref().and_then(|s| s.theme.clone()) {
@@ -69,7 +72,10 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
     let loaded = if !args.runbooks.is_empty() {
         load_dirs(&args.runbooks)
     } else {
-        let dirs = settings.as_ref().map_or_else(|| vec![PathBuf::from("runbooks")], |s| s.runbook_dirs.clone());
+        let dirs = settings.as_ref().map_or_else(
+            || vec![PathBuf::from("runbooks")],
+            |s| s.runbook_dirs.clone(),
+        );
         load_all(&dirs)
     };
     for e in &loaded.errors {
@@ -98,8 +104,16 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
 }
 
 /// Every alerting rule of the configured Prometheus servers should have a runbook.
-async fn rules_without_runbooks(s: &app::Settings, books: &[crate::model::runbook::Runbook], r: &mut Report) {
-    for spec in s.sources.iter().filter(|x| x.kind == SourceKind::Prometheus) {
+async fn rules_without_runbooks(
+    s: &app::Settings,
+    books: &[crate::model::runbook::Runbook],
+    r: &mut Report,
+) {
+    for spec in s
+        .sources
+        .iter()
+        .filter(|x| x.kind == SourceKind::Prometheus)
+    {
         let rules = match HttpClient::new(spec, s.timeout.max(Duration::from_secs(5))) {
             Ok(client) => prometheus::rules(&client, spec).await,
             Err(e) => Err(e),
@@ -107,7 +121,10 @@ async fn rules_without_runbooks(s: &app::Settings, books: &[crate::model::runboo
         let rules = match rules {
             Ok(rules) => rules,
             Err(e) => {
-                r.warn(format!("{}: rules not read, so alerts without a runbook are not known: {e}", spec.name));
+                r.warn(format!(
+                    "{}: rules not read, so alerts without a runbook are not known: {e}",
+                    spec.name
+                ));
                 continue;
             }
         };
@@ -118,7 +135,10 @@ async fn rules_without_runbooks(s: &app::Settings, books: &[crate::model::runboo
             let mut alert = Alert::new(labels, AlertState::Firing, chrono::Utc::now());
             alert.annotations = rule.annotations.clone();
             if find_for(&alert, books).is_none() && seen.insert(rule.name.clone()) {
-                r.warn(format!("{}: alert {} ({}, group {}) has no runbook", spec.name, rule.name, rule.file, rule.group));
+                r.warn(format!(
+                    "{}: alert {} ({}, group {}) has no runbook",
+                    spec.name, rule.name, rule.file, rule.group
+                ));
             }
         }
     }

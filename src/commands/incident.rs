@@ -146,7 +146,10 @@ async fn declare(settings: &Settings, args: &IncidentDeclareArgs) -> ExitCode {
 
 /// The current alerts `matchers` select, most urgent first (the first one
 /// names the incident). The bool: some sources did not answer.
-pub(super) async fn matching_alerts(settings: &Settings, text: &str) -> Result<(Vec<Alert>, bool), ExitCode> {
+pub(super) async fn matching_alerts(
+    settings: &Settings,
+    text: &str,
+) -> Result<(Vec<Alert>, bool), ExitCode> {
     let matchers = parse_matchers(text).map_err(|e| fail(format!("--alert {text:?}: {e}")))?;
     if matchers.is_empty() {
         return Err(fail(

@@ -1,8 +1,8 @@
 //! One-shot commands (`oncall alerts`, `ack`, `unack`, `silence ...`,
 //! `incident ...`, `postmortem`, `stats`).
 pub mod ack;
-pub mod check;
 pub mod alerts;
+pub mod check;
 pub mod incident;
 mod incident_view;
 pub mod postmortem;

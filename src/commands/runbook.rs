@@ -19,7 +19,10 @@ use crate::store::journal::Journal;
 fn loaded(settings: &Settings) -> Vec<Runbook> {
     let l = load_all(&settings.runbook_dirs);
     for e in &l.errors {
-        eprintln!("oncall: warning: runbook not loaded: {}", sanitize::line(&e.to_string()));
+        eprintln!(
+            "oncall: warning: runbook not loaded: {}",
+            sanitize::line(&e.to_string())
+        );
     }
     l.runbooks
 }
@@ -30,7 +33,10 @@ fn find(settings: &Settings, name: &str) -> Result<Runbook, ExitCode> {
         Some(r) => Ok(r.clone()),
         None => {
             let ids: Vec<&str> = all.iter().map(|r| r.id.as_str()).collect();
-            Err(fail(format!("no runbook {name:?}; known: {}", ids.join(", "))))
+            Err(fail(format!(
+                "no runbook {name:?}; known: {}",
+                ids.join(", ")
+            )))
         }
     }
 }
@@ -40,8 +46,17 @@ pub fn list(settings: &Settings) -> ExitCode {
     let w = all.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
     println!("{:w$}  {:5}  ALERTS / TITLE", "ID", "STEPS");
     for r in &all {
-        let about = if r.alerts.is_empty() { r.title.clone() } else { r.alerts.join(",") };
-        println!("{:w$}  {:>5}  {}", sanitize::line(&r.id), r.steps.len(), sanitize::line(&about));
+        let about = if r.alerts.is_empty() {
+            r.title.clone()
+        } else {
+            r.alerts.join(",")
+        };
+        println!(
+            "{:w$}  {:>5}  {}",
+            sanitize::line(&r.id),
+            r.steps.len(),
+            sanitize::line(&about)
+        );
     }
     ExitCode::SUCCESS
 }
@@ -63,7 +78,11 @@ pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
     }
     for (name, v) in &r.vars {
         let from = v.label.clone().unwrap_or_else(|| name.to_ascii_lowercase());
-        let default = v.default.as_deref().map(|d| format!(", default {d:?}")).unwrap_or_default();
+        let default = v
+            .default
+            .as_deref()
+            .map(|d| format!(", default {d:?}"))
+            .unwrap_or_default();
         println!("var {name}: label {from}{}", sanitize::line(&default));
     }
     for (heading, text) in &r.context {
@@ -72,7 +91,13 @@ pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
     }
     println!("\n## Steps");
     for (i, s) in r.steps.iter().enumerate() {
-        println!("\n{}. [{}] {}: {}", i + 1, s.role.word(), s.id, sanitize::line(&s.title));
+        println!(
+            "\n{}. [{}] {}: {}",
+            i + 1,
+            s.role.word(),
+            s.id,
+            sanitize::line(&s.title)
+        );
         if !s.description.is_empty() {
             indented(&s.description, "   ");
         }
@@ -119,12 +144,29 @@ struct Recorder {
 }
 
 impl Recorder {
-    fn note(&mut self, s: &Stepper, i: usize, status: StepStatus, taken: Option<&Taken>, summary: Option<&str>) {
-        let Some((j, id)) = self.journal.as_mut() else { return };
-        let mut e = Event::new(chrono::Utc::now(), &self.author, EventKind::RunbookStep, record::step_text(s, i, status, summary));
+    fn note(
+        &mut self,
+        s: &Stepper,
+        i: usize,
+        status: StepStatus,
+        taken: Option<&Taken>,
+        summary: Option<&str>,
+    ) {
+        let Some((j, id)) = self.journal.as_mut() else {
+            return;
+        };
+        let mut e = Event::new(
+            chrono::Utc::now(),
+            &self.author,
+            EventKind::RunbookStep,
+            record::step_text(s, i, status, summary, taken),
+        );
         e.data = record::step_data(s, i, status, taken);
         if let Err(e) = j.append(id, &[e]) {
-            eprintln!("oncall: warning: not recorded on {id}: {}", sanitize::line(&e.to_string()));
+            eprintln!(
+                "oncall: warning: not recorded on {id}: {}",
+                sanitize::line(&e.to_string())
+            );
         }
     }
 }
@@ -138,8 +180,15 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
         Some(m) => match super::incident::matching_alerts(settings, m).await {
             Ok((alerts, _)) => {
                 let a = &alerts[0];
-                eprintln!("oncall: variables from {}", sanitize::line(&super::incident::alert_words(a)));
-                (a.labels.clone(), a.fingerprint.clone(), a.alertname().to_string())
+                eprintln!(
+                    "oncall: variables from {}",
+                    sanitize::line(&super::incident::alert_words(a))
+                );
+                (
+                    a.labels.clone(),
+                    a.fingerprint.clone(),
+                    a.alertname().to_string(),
+                )
             }
             Err(code) => return code,
         },
@@ -149,7 +198,10 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
     if args.dry_run {
         return dry_run(&s);
     }
-    let mut rec = Recorder { journal: None, author: settings.author.clone() };
+    let mut rec = Recorder {
+        journal: None,
+        author: settings.author.clone(),
+    };
     if let Some(id) = &args.incident {
         let j = match journal(settings) {
             Ok(j) => j,
@@ -168,7 +220,12 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
     while let Some(i) = s.current {
         if let Some(options) = s.choice.clone() {
             for (k, (label, goto)) in options.iter().enumerate() {
-                eprintln!("  {}  {} → {}", k + 1, sanitize::line(label), s.target_name(*goto));
+                eprintln!(
+                    "  {}  {} → {}",
+                    k + 1,
+                    sanitize::line(label),
+                    s.target_name(*goto)
+                );
             }
             if args.yes {
                 return fail("a choice is needed here and --yes cannot make it; run without --yes");
@@ -183,7 +240,11 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
         }
         step_lines(&s, i).iter().for_each(|l| eprintln!("{l}"));
         if !s.runnable(i) || s.step(i).is_some_and(|st| st.kind == StepKind::Query) {
-            let answer = if args.yes { Some("s".into()) } else { ask("manual step: d done, f failed, s skip, q quit:") };
+            let answer = if args.yes {
+                Some("s".into())
+            } else {
+                ask("manual step: d done, f failed, s skip, q quit:")
+            };
             let status = match answer.as_deref() {
                 Some("d") => StepStatus::Done,
                 Some("f") => StepStatus::Failed,
@@ -197,12 +258,17 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
             }
             continue;
         }
-        let command = s.step(i).and_then(|st| st.command.clone()).unwrap_or_default();
+        let command = s
+            .step(i)
+            .and_then(|st| st.command.clone())
+            .unwrap_or_default();
         let env = match vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
             Ok(env) => env,
             Err(e) => return fail(format!("step {} not run: {e}", i + 1)),
         };
-        var_lines(&command, &env).iter().for_each(|l| eprintln!("{l}"));
+        var_lines(&command, &env)
+            .iter()
+            .for_each(|l| eprintln!("{l}"));
         if !args.yes {
             match ask("run it? y yes, s skip, q quit:").as_deref() {
                 Some("y") | Some("yes") => {}
@@ -214,14 +280,37 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
                 _ => return ExitCode::from(1),
             }
         }
-        let timeout = s.step(i).and_then(|st| st.timeout).unwrap_or(settings.stepper.timeout);
+        let timeout = s
+            .step(i)
+            .and_then(|st| st.timeout)
+            .unwrap_or(settings.stepper.timeout);
         s.start(i);
         rec.note(&s, i, StepStatus::Running, None, None);
-        let outcome = execute(&mut s, i, ExecRequest { command, env, timeout, workdir: None }).await;
+        let outcome = execute(
+            &mut s,
+            i,
+            ExecRequest {
+                command,
+                env,
+                timeout,
+                workdir: None,
+            },
+        )
+        .await;
         let (ok, text) = crate::core::runbook::outcome_summary(&outcome);
         eprintln!("── step {}: {text}", i + 1);
-        let taken = s.finish(i, ok, outcome.exit_code, outcome.duration.as_millis() as u64, text.clone());
-        let status = if ok { StepStatus::Done } else { StepStatus::Failed };
+        let taken = s.finish(
+            i,
+            ok,
+            outcome.exit_code,
+            outcome.duration.as_millis() as u64,
+            text.clone(),
+        );
+        let status = if ok {
+            StepStatus::Done
+        } else {
+            StepStatus::Failed
+        };
         rec.note(&s, i, status, taken.as_ref(), Some(&text));
         if let Some(t) = &taken {
             eprintln!("── branch: {}", sanitize::line(&t.text));
@@ -267,7 +356,11 @@ fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
         st.id,
         sanitize::line(&st.title)
     )];
-    out.extend(sanitize::lines(&st.description).into_iter().map(|l| format!("   {l}")));
+    out.extend(
+        sanitize::lines(&st.description)
+            .into_iter()
+            .map(|l| format!("   {l}")),
+    );
     if let Some(c) = &st.command {
         out.extend(sanitize::lines(c).into_iter().map(|l| format!("   $ {l}")));
     }
@@ -298,9 +391,13 @@ fn var_lines(command: &str, env: &[(String, String)]) -> Vec<String> {
 fn dry_run(s: &Stepper) -> ExitCode {
     for i in 0..s.runs.len() {
         step_lines(s, i).iter().for_each(|l| println!("{l}"));
-        let Some(command) = s.step(i).and_then(|st| st.command.clone()) else { continue };
+        let Some(command) = s.step(i).and_then(|st| st.command.clone()) else {
+            continue;
+        };
         match vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
-            Ok(env) => var_lines(&command, &env).iter().for_each(|l| println!("{l}")),
+            Ok(env) => var_lines(&command, &env)
+                .iter()
+                .for_each(|l| println!("{l}")),
             Err(e) => println!("   would not run: {}", sanitize::line(&e.to_string())),
         }
     }

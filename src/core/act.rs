@@ -7,8 +7,8 @@ use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, InputLine, Pane, State, StatusLevel};
 use super::update::{rebuild, say, Effect};
 use super::{incidents, runbook, silence_actions, writes, Action};
-use crate::runbook::stepper::StepStatus;
 use crate::model::SilenceState;
+use crate::runbook::stepper::StepStatus;
 
 fn clamp_move(cursor: usize, len: usize, delta: isize) -> usize {
     let last = len.saturating_sub(1) as isize;
@@ -212,7 +212,11 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::RunStep => return runbook::run(state),
         Action::StopStep => return runbook::stop(state),
         Action::StepDone | Action::StepFailed | Action::StepSkip if state.pane != Pane::Runbook => {
-            say(state, StatusLevel::Info, "marking steps works in the runbook pane (b)")
+            say(
+                state,
+                StatusLevel::Info,
+                "marking steps works in the runbook pane (b)",
+            )
         }
         Action::StepDone => return runbook::mark(state, StepStatus::Done),
         Action::StepFailed => return runbook::mark(state, StepStatus::Failed),
@@ -297,11 +301,19 @@ fn copy_link(state: &mut State) -> Vec<Effect> {
                 vec![Effect::Copy(url)]
             }
             Some(_) => {
-                say(state, StatusLevel::Error, "not copied: the runbook_url is not a plain http(s) URL");
+                say(
+                    state,
+                    StatusLevel::Error,
+                    "not copied: the runbook_url is not a plain http(s) URL",
+                );
                 vec![]
             }
             None => {
-                say(state, StatusLevel::Warn, "this alert has no runbook_url to copy");
+                say(
+                    state,
+                    StatusLevel::Warn,
+                    "this alert has no runbook_url to copy",
+                );
                 vec![]
             }
         };

@@ -17,12 +17,24 @@ use crate::runbook::{find_for, record, vars};
 /// once a question is answered.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StepMsg {
-    Output { run: u64, line: String },
-    Done { run: u64, outcome: ExecOutcome },
+    Output {
+        run: u64,
+        line: String,
+    },
+    Done {
+        run: u64,
+        outcome: ExecOutcome,
+    },
     /// Ask (or skip asking) to run step `step`; `recorded`: on an incident.
-    Confirm { step: usize, recorded: bool },
+    Confirm {
+        step: usize,
+        recorded: bool,
+    },
     /// Run it: exactly the command and environment that were shown.
-    Run { step: usize, request: ExecRequest },
+    Run {
+        step: usize,
+        request: ExecRequest,
+    },
 }
 
 fn the_alert(state: &State) -> Option<&Alert> {
@@ -43,25 +55,43 @@ pub fn open(state: &mut State) {
         if state.rb.stepper.is_some() || state.rb.missing.is_some() {
             state.pane = Pane::Runbook;
         } else {
-            say(state, StatusLevel::Info, "b opens the runbook of one alert: select an alert (Enter unfolds a group)");
+            say(
+                state,
+                StatusLevel::Info,
+                "b opens the runbook of one alert: select an alert (Enter unfolds a group)",
+            );
         }
         return;
     };
-    let same = state.rb.stepper.as_ref().is_some_and(|s| s.fingerprint == alert.fingerprint);
+    let same = state
+        .rb
+        .stepper
+        .as_ref()
+        .is_some_and(|s| s.fingerprint == alert.fingerprint);
     if same || state.rb.running.is_some() {
         if !same {
-            say(state, StatusLevel::Warn, "a step is still running: stop it with Ctrl-c before opening another runbook");
+            say(
+                state,
+                StatusLevel::Warn,
+                "a step is still running: stop it with Ctrl-c before opening another runbook",
+            );
         }
         state.pane = Pane::Runbook;
         return;
     }
-    let url = alert.annotation("runbook_url").filter(|u| !u.is_empty()).map(str::to_string);
+    let url = alert
+        .annotation("runbook_url")
+        .filter(|u| !u.is_empty())
+        .map(str::to_string);
     state.rb.link = url.clone();
     state.rb.scroll = 0;
     state.pane = Pane::Runbook;
     let Some(book) = find_for(&alert, &state.rb.loaded).cloned() else {
         state.rb.stepper = None;
-        state.rb.missing = Some(Missing { alertname: alert.alertname().to_string(), url });
+        state.rb.missing = Some(Missing {
+            alertname: alert.alertname().to_string(),
+            url,
+        });
         return;
     };
     state.rb.missing = None;
@@ -69,7 +99,11 @@ pub fn open(state: &mut State) {
     let incident = state.incident_of(&alert.fingerprint).map(|i| i.id.clone());
     if let Some(inc) = incident.as_deref().and_then(|id| state.incident(id)) {
         if record::resume(&mut stepper, &inc.events) {
-            say(state, StatusLevel::Info, format!("resumed from {}'s timeline", inc.id));
+            say(
+                state,
+                StatusLevel::Info,
+                format!("resumed from {}'s timeline", inc.id),
+            );
         }
     }
     state.rb.cursor = stepper.current.unwrap_or(0);
@@ -79,7 +113,9 @@ pub fn open(state: &mut State) {
 
 /// Enter: run the shown step (asks which incident records it first).
 pub fn run(state: &mut State) -> Vec<Effect> {
-    let Some(s) = &state.rb.stepper else { return vec![] };
+    let Some(s) = &state.rb.stepper else {
+        return vec![];
+    };
     let i = state.rb.cursor;
     if let Some((_, r)) = state.rb.running {
         let msg = format!("step {} is still running (Ctrl-c stops it)", r + 1);
@@ -88,11 +124,19 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     }
     let Some(step) = s.step(i) else { return vec![] };
     if step.kind == StepKind::Manual || step.command.is_none() {
-        say(state, StatusLevel::Info, "a manual step: do it, then mark it d done, f failed or > skipped");
+        say(
+            state,
+            StatusLevel::Info,
+            "a manual step: do it, then mark it d done, f failed or > skipped",
+        );
         return vec![];
     }
     if step.kind == StepKind::Query {
-        say(state, StatusLevel::Info, "a PromQL step: run the query in Prometheus, then mark it d done or > skipped");
+        say(
+            state,
+            StatusLevel::Info,
+            "a PromQL step: run the query in Prometheus, then mark it d done or > skipped",
+        );
         return vec![];
     }
     if state.rb.incident.is_some() {
@@ -106,7 +150,9 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     let Some(alert) = state.alerts.iter().find(|a| a.fingerprint == fp).cloned() else {
         return confirm(state, i, false);
     };
-    let sev = state.incident_settings.severity_for(alert.labels.get("severity").map(String::as_str));
+    let sev = state
+        .incident_settings
+        .severity_for(alert.labels.get("severity").map(String::as_str));
     let title = super::incidents::alert_text(&alert);
     let (first, more) = declaration(state, &[Linked::of(&alert, title.clone())], &title, sev);
     state.rb.awaiting_incident = Some(i);
@@ -124,20 +170,27 @@ pub fn run(state: &mut State) -> Vec<Effect> {
             unless_linked: vec![fp],
             show: false,
         })],
-        no: Some(vec![Effect::Step(StepMsg::Confirm { step: i, recorded: false })]),
+        no: Some(vec![Effect::Step(StepMsg::Confirm {
+            step: i,
+            recorded: false,
+        })]),
     });
     vec![]
 }
 
 /// The journal declared the incident a step was waiting for.
 pub fn declared(state: &mut State, id: &str) -> Vec<Effect> {
-    let Some(i) = state.rb.awaiting_incident.take() else { return vec![] };
+    let Some(i) = state.rb.awaiting_incident.take() else {
+        return vec![];
+    };
     state.rb.incident = Some(id.to_string());
     confirm(state, i, true)
 }
 
 fn needs_confirm(state: &State, i: usize) -> bool {
-    let Some(step) = state.rb.stepper.as_ref().and_then(|s| s.step(i)) else { return true };
+    let Some(step) = state.rb.stepper.as_ref().and_then(|s| s.step(i)) else {
+        return true;
+    };
     // The runbook file cannot waive the question; only the user's config can, and only for diagnosis.
     match step.role {
         StepRole::Mitigation | StepRole::Other => true,
@@ -152,24 +205,38 @@ fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect> {
     if !recorded {
         state.rb.incident = None;
     }
-    let Some(s) = &state.rb.stepper else { return vec![] };
+    let Some(s) = &state.rb.stepper else {
+        return vec![];
+    };
     let Some(step) = s.step(i) else { return vec![] };
     let command = step.command.clone().unwrap_or_default();
     let env = match vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
         Ok(env) => env,
         Err(e) => {
-            say(state, StatusLevel::Error, format!("step {} not run: {e}", i + 1));
+            say(
+                state,
+                StatusLevel::Error,
+                format!("step {} not run: {e}", i + 1),
+            );
             return vec![];
         }
     };
     let timeout = step.timeout.unwrap_or(state.rb.settings.timeout);
-    let request = ExecRequest { command: command.clone(), env, timeout, workdir: None };
-    let run = Effect::Step(StepMsg::Run { step: i, request: request.clone() });
+    let request = ExecRequest {
+        command: command.clone(),
+        env,
+        timeout,
+        workdir: None,
+    };
+    let run = Effect::Step(StepMsg::Run {
+        step: i,
+        request: request.clone(),
+    });
     if !needs_confirm(state, i) {
         return vec![run];
     }
     let mut lines = vec![format!("{} step · runs with /bin/sh -c:", step.role.word())];
-    lines.extend(command.lines().map(|l| format!("  {l}")));
+    lines.extend(command.lines().map(|l| format!("│ {l}")));
     lines.push(String::new());
     let named = vars::referenced(&command);
     let (used, rest): (Vec<_>, Vec<_>) = request.env.iter().partition(|(k, _)| named.contains(k));
@@ -179,7 +246,10 @@ fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect> {
         lines.push("Variables it names:".into());
         lines.extend(used.iter().map(|(k, v)| format!("  {k}={v}")));
     }
-    for missing in named.iter().filter(|n| !request.env.iter().any(|(k, _)| k == *n)) {
+    for missing in named
+        .iter()
+        .filter(|n| !request.env.iter().any(|(k, _)| k == *n))
+    {
         lines.push(format!("  {missing} is not set (no such label or var)"));
     }
     let more: Vec<&str> = rest.iter().map(|(k, _)| k.as_str()).collect();
@@ -189,7 +259,11 @@ fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect> {
     lines.push(format!(
         "Timeout {} · Ctrl-c stops it · {}",
         took(timeout),
-        state.rb.incident.as_deref().map_or("not recorded".to_string(), |id| format!("recorded on {id}"))
+        state
+            .rb
+            .incident
+            .as_deref()
+            .map_or("not recorded".to_string(), |id| format!("recorded on {id}"))
     ));
     state.confirm = Some(Confirm {
         title: format!("Run step {}/{}: {}?", i + 1, s.runs.len(), step.title),
@@ -200,9 +274,21 @@ fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect> {
     vec![]
 }
 
-fn journal(state: &State, i: usize, status: StepStatus, taken: Option<&Taken>, summary: Option<&str>) -> Vec<Effect> {
-    let (Some(id), Some(s)) = (&state.rb.incident, &state.rb.stepper) else { return vec![] };
-    let mut e = event(state, EventKind::RunbookStep, record::step_text(s, i, status, summary));
+fn journal(
+    state: &State,
+    i: usize,
+    status: StepStatus,
+    taken: Option<&Taken>,
+    summary: Option<&str>,
+) -> Vec<Effect> {
+    let (Some(id), Some(s)) = (&state.rb.incident, &state.rb.stepper) else {
+        return vec![];
+    };
+    let mut e = event(
+        state,
+        EventKind::RunbookStep,
+        record::step_text(s, i, status, summary, taken),
+    );
     e.data = record::step_data(s, i, status, taken);
     append(id, vec![e])
 }
@@ -215,7 +301,9 @@ pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
                 say(state, StatusLevel::Warn, "read-only mode: nothing runs");
                 return vec![];
             }
-            let Some(s) = state.rb.stepper.as_mut() else { return vec![] };
+            let Some(s) = state.rb.stepper.as_mut() else {
+                return vec![];
+            };
             if state.rb.running.is_some() {
                 return vec![];
             }
@@ -224,7 +312,10 @@ pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
             state.rb.running = Some((state.rb.seq, step));
             state.rb.scroll = 0;
             let mut out = journal(state, step, StepStatus::Running, None, None);
-            out.push(Effect::RunStep { run: state.rb.seq, request });
+            out.push(Effect::RunStep {
+                run: state.rb.seq,
+                request,
+            });
             out
         }
         StepMsg::Output { run, line } => {
@@ -244,27 +335,56 @@ pub fn outcome_summary(o: &ExecOutcome) -> (bool, String) {
     let took = took(o.duration);
     match o {
         ExecOutcome { error: Some(e), .. } => (false, format!("could not start: {e}")),
-        ExecOutcome { timed_out: true, .. } => (false, format!("timed out after {took}; its process group was killed")),
+        ExecOutcome {
+            timed_out: true, ..
+        } => (
+            false,
+            format!("timed out after {took}; its process group was killed"),
+        ),
         ExecOutcome { killed: true, .. } => (false, format!("stopped by you after {took}")),
-        ExecOutcome { exit_code: Some(0), .. } => (true, format!("exit 0 after {took}")),
-        ExecOutcome { exit_code: Some(c), .. } => (false, format!("exit {c} after {took}")),
-        ExecOutcome { signal: Some(sig), .. } => (false, format!("killed by signal {sig} after {took}")),
+        ExecOutcome {
+            exit_code: Some(0), ..
+        } => (true, format!("exit 0 after {took}")),
+        ExecOutcome {
+            exit_code: Some(c), ..
+        } => (false, format!("exit {c} after {took}")),
+        ExecOutcome {
+            signal: Some(sig), ..
+        } => (false, format!("killed by signal {sig} after {took}")),
         _ => (false, format!("ended after {took}")),
     }
 }
 
 fn done(state: &mut State, run: u64, outcome: ExecOutcome) -> Vec<Effect> {
-    let Some((r, i)) = state.rb.running else { return vec![] };
+    let Some((r, i)) = state.rb.running else {
+        return vec![];
+    };
     if r != run {
         return vec![];
     }
     state.rb.running = None;
     let (ok, text) = outcome_summary(&outcome);
-    let Some(s) = state.rb.stepper.as_mut() else { return vec![] };
-    let taken = s.finish(i, ok, outcome.exit_code, outcome.duration.as_millis() as u64, text.clone());
-    let status = if ok { StepStatus::Done } else { StepStatus::Failed };
+    let Some(s) = state.rb.stepper.as_mut() else {
+        return vec![];
+    };
+    let taken = s.finish(
+        i,
+        ok,
+        outcome.exit_code,
+        outcome.duration.as_millis() as u64,
+        text.clone(),
+    );
+    let status = if ok {
+        StepStatus::Done
+    } else {
+        StepStatus::Failed
+    };
     let mut effects = journal(state, i, status, taken.as_ref(), Some(&text));
-    let level = if ok { StatusLevel::Info } else { StatusLevel::Error };
+    let level = if ok {
+        StatusLevel::Info
+    } else {
+        StatusLevel::Error
+    };
     say(state, level, format!("step {}: {text}", i + 1));
     effects.extend(moved_on(state, taken.as_ref()));
     effects
@@ -273,8 +393,11 @@ fn done(state: &mut State, run: u64, outcome: ExecOutcome) -> Vec<Effect> {
 /// After a step ended or was marked: follow the current step, and say
 /// where the runbook went.
 fn moved_on(state: &mut State, taken: Option<&Taken>) -> Vec<Effect> {
-    let Some(s) = &state.rb.stepper else { return vec![] };
-    let (current, choices, finished) = (s.current, s.choice.as_ref().map(Vec::len), s.is_finished());
+    let Some(s) = &state.rb.stepper else {
+        return vec![];
+    };
+    let (current, choices, finished) =
+        (s.current, s.choice.as_ref().map(Vec::len), s.is_finished());
     let (done, all) = s.counts();
     let id = s.runbook.id.clone();
     state.rb.scroll = 0;
@@ -282,7 +405,16 @@ fn moved_on(state: &mut State, taken: Option<&Taken>) -> Vec<Effect> {
         state.rb.cursor = c;
     }
     if let Some(n) = choices {
-        say(state, StatusLevel::Info, format!("choose how to go on: 1-{n}"));
+        let keys = if n == 1 {
+            "1".to_string()
+        } else {
+            format!("1-{n}")
+        };
+        say(
+            state,
+            StatusLevel::Info,
+            format!("choose how to go on: {keys}"),
+        );
         return vec![];
     }
     if let Some(t) = taken {
@@ -293,7 +425,9 @@ fn moved_on(state: &mut State, taken: Option<&Taken>) -> Vec<Effect> {
     }
     let text = format!("{id}: runbook finished ({done} of {all} steps run or marked)");
     say(state, StatusLevel::Info, text.clone());
-    let Some(inc) = state.rb.incident.clone() else { return vec![] };
+    let Some(inc) = state.rb.incident.clone() else {
+        return vec![];
+    };
     let mut e = event(state, EventKind::RunbookStep, text);
     e.data.runbook = Some(id);
     e.data.step_status = Some("finished".into());
@@ -304,10 +438,16 @@ fn moved_on(state: &mut State, taken: Option<&Taken>) -> Vec<Effect> {
 pub fn mark(state: &mut State, status: StepStatus) -> Vec<Effect> {
     let i = state.rb.cursor;
     if state.rb.running.is_some_and(|(_, r)| r == i) {
-        say(state, StatusLevel::Warn, "that step is running: Ctrl-c stops it");
+        say(
+            state,
+            StatusLevel::Warn,
+            "that step is running: Ctrl-c stops it",
+        );
         return vec![];
     }
-    let Some(s) = state.rb.stepper.as_mut() else { return vec![] };
+    let Some(s) = state.rb.stepper.as_mut() else {
+        return vec![];
+    };
     if s.step(i).is_none() {
         return vec![];
     }
@@ -319,7 +459,9 @@ pub fn mark(state: &mut State, status: StepStatus) -> Vec<Effect> {
 
 /// `1`-`9`: take a labelled branch.
 pub fn choose(state: &mut State, n: usize) -> Vec<Effect> {
-    let Some(s) = state.rb.stepper.as_mut() else { return vec![] };
+    let Some(s) = state.rb.stepper.as_mut() else {
+        return vec![];
+    };
     let Some(from) = s.current else { return vec![] };
     let Some(taken) = s.choose(n) else {
         say(state, StatusLevel::Info, "no such choice");
@@ -334,7 +476,11 @@ pub fn choose(state: &mut State, n: usize) -> Vec<Effect> {
 pub fn stop(state: &mut State) -> Vec<Effect> {
     match state.rb.running {
         Some((run, i)) => {
-            say(state, StatusLevel::Warn, format!("stopping step {} (SIGTERM to its process group)", i + 1));
+            say(
+                state,
+                StatusLevel::Warn,
+                format!("stopping step {} (SIGTERM to its process group)", i + 1),
+            );
             vec![Effect::KillStep { run }]
         }
         None => vec![],
@@ -366,6 +512,7 @@ pub fn scroll_output(state: &mut State, delta: isize) {
 pub fn took(d: std::time::Duration) -> String {
     match d.as_millis() {
         ms @ 0..=999 => format!("{ms}ms"),
+        ms @ 1000..=59_999 if ms % 1000 == 0 => format!("{}s", ms / 1000),
         ms @ 1000..=59_999 => format!("{}.{}s", ms / 1000, ms % 1000 / 100),
         _ => crate::model::duration::format_duration(d.as_secs()),
     }

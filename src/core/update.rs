@@ -7,9 +7,9 @@ use super::incidents::{journaled, JournalOp, JournalReply};
 use super::input::{form_edit, form_key, input};
 use super::observe::observe;
 use super::rows::{build_rows, Row};
+use super::runbook::StepMsg;
 use super::silences::{rebuild_silence_rows, rebuild_silence_rows_keeping};
 use super::state::{AckState, Confirm, Pane, State, StatusLevel};
-use super::runbook::StepMsg;
 use super::writes;
 use crate::runbook::exec::ExecRequest;
 use crate::source::write::{WriteReport, WriteRequest};
@@ -96,9 +96,14 @@ pub enum Effect {
     /// Fed back as `Msg::Step` (what an answered question goes on with).
     Step(StepMsg),
     /// Start a runbook step's command; its output comes back as `Msg::Step`.
-    RunStep { run: u64, request: ExecRequest },
+    RunStep {
+        run: u64,
+        request: ExecRequest,
+    },
     /// Stop that command's whole process group.
-    KillStep { run: u64 },
+    KillStep {
+        run: u64,
+    },
     Quit,
 }
 
@@ -166,6 +171,10 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Confirm(yes) => match state.confirm.take() {
             Some(c) if yes => c.yes,
             Some(Confirm { no: Some(no), .. }) => no,
+            Some(c) if c.yes.iter().any(|e| matches!(e, Effect::Step(_))) => {
+                say(state, StatusLevel::Info, "cancelled; nothing was run");
+                vec![]
+            }
             Some(_) => {
                 say(state, StatusLevel::Info, "cancelled; nothing was sent");
                 vec![]

@@ -9,14 +9,38 @@ use super::yaml_form::parse_yaml;
 
 /// (file name, text) of every shipped runbook.
 const SHIPPED: &[(&str, &str)] = &[
-    ("approvalratedrift.yaml", include_str!("../../runbooks/approvalratedrift.yaml")),
-    ("featuredatadrift.yaml", include_str!("../../runbooks/featuredatadrift.yaml")),
-    ("featurestorestale.md", include_str!("../../runbooks/featurestorestale.md")),
-    ("gpumemorynearlyfull.yaml", include_str!("../../runbooks/gpumemorynearlyfull.yaml")),
-    ("lowconfidencesurge.md", include_str!("../../runbooks/lowconfidencesurge.md")),
-    ("modelerrorratehigh.md", include_str!("../../runbooks/modelerrorratehigh.md")),
-    ("modellatencyslobreach.yaml", include_str!("../../runbooks/modellatencyslobreach.yaml")),
-    ("modelserverdown.md", include_str!("../../runbooks/modelserverdown.md")),
+    (
+        "approvalratedrift.yaml",
+        include_str!("../../runbooks/approvalratedrift.yaml"),
+    ),
+    (
+        "featuredatadrift.yaml",
+        include_str!("../../runbooks/featuredatadrift.yaml"),
+    ),
+    (
+        "featurestorestale.md",
+        include_str!("../../runbooks/featurestorestale.md"),
+    ),
+    (
+        "gpumemorynearlyfull.yaml",
+        include_str!("../../runbooks/gpumemorynearlyfull.yaml"),
+    ),
+    (
+        "lowconfidencesurge.md",
+        include_str!("../../runbooks/lowconfidencesurge.md"),
+    ),
+    (
+        "modelerrorratehigh.md",
+        include_str!("../../runbooks/modelerrorratehigh.md"),
+    ),
+    (
+        "modellatencyslobreach.yaml",
+        include_str!("../../runbooks/modellatencyslobreach.yaml"),
+    ),
+    (
+        "modelserverdown.md",
+        include_str!("../../runbooks/modelserverdown.md"),
+    ),
 ];
 
 /// Adds the shipped runbooks whose ids no loaded runbook has.
@@ -29,7 +53,12 @@ pub fn add_missing(loaded: &mut Loaded) {
             parse_yaml(&path, text)
         };
         match parsed {
-            Ok(rb) if !loaded.runbooks.iter().any(|r| r.id.eq_ignore_ascii_case(&rb.id)) => {
+            Ok(rb)
+                if !loaded
+                    .runbooks
+                    .iter()
+                    .any(|r| r.id.eq_ignore_ascii_case(&rb.id)) =>
+            {
                 loaded.runbooks.push(rb)
             }
             Ok(_) => {}

@@ -54,16 +54,28 @@ pub fn step_data(s: &Stepper, i: usize, status: StepStatus, taken: Option<&Taken
 }
 
 /// The one-line text of a runbook event.
-pub fn step_text(s: &Stepper, i: usize, status: StepStatus, summary: Option<&str>) -> String {
+pub fn step_text(
+    s: &Stepper,
+    i: usize,
+    status: StepStatus,
+    summary: Option<&str>,
+    taken: Option<&Taken>,
+) -> String {
     let title = s.step(i).map_or("?", |st| st.title.as_str());
     let n = i + 1;
-    let what = match status {
-        StepStatus::Running => "started".to_string(),
-        StepStatus::Done | StepStatus::Failed if summary.is_some() => {
-            format!("{}: {}", status.word(), summary.unwrap_or_default())
-        }
-        other => format!("marked {}", other.word()),
+    let mut what = match (status, summary) {
+        (StepStatus::Running, _) => "started".to_string(),
+        (StepStatus::Done | StepStatus::Failed, Some(sum)) => format!("{}: {sum}", status.word()),
+        // A labelled choice after the step: the choice is the news.
+        (StepStatus::Done, None) if taken.is_some() => String::new(),
+        (other, _) => format!("marked {}", other.word()),
     };
+    if let Some(t) = taken {
+        if !what.is_empty() {
+            what.push_str(" · ");
+        }
+        what.push_str(&t.text);
+    }
     format!("{}: step {n} {title}: {what}", s.runbook.id)
 }
 

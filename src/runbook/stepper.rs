@@ -130,7 +130,9 @@ impl Stepper {
     }
 
     pub fn status(&self, i: usize) -> StepStatus {
-        self.runs.get(i).map_or(StepStatus::Pending, StepRun::status)
+        self.runs
+            .get(i)
+            .map_or(StepStatus::Pending, StepRun::status)
     }
 
     pub fn running(&self) -> Option<usize> {
@@ -232,7 +234,8 @@ impl Stepper {
             };
             if let Some(m) = re.captures(output) {
                 let value = m.get(1).or_else(|| m.get(0)).map_or("", |m| m.as_str());
-                self.captured.insert(c.var.clone(), value.trim().to_string());
+                self.captured
+                    .insert(c.var.clone(), value.trim().to_string());
             }
         }
     }

@@ -57,7 +57,11 @@ pub async fn run(
     let mut notices = notices;
     if let Some(first) = state.rb.errors.first() {
         let more = state.rb.errors.len() - 1;
-        let more = if more > 0 { format!(" (+{more} more; oncall check lists them)") } else { String::new() };
+        let more = if more > 0 {
+            format!(" (+{more} more; oncall check lists them)")
+        } else {
+            String::new()
+        };
         notices.push(format!("runbook not loaded: {first}{more}"));
     }
     // One line holds them all, so a second warning never hides the first.
@@ -332,7 +336,11 @@ fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
         return input_edit(&key).map(Msg::Input);
     }
     let choosing = state.pane == crate::core::Pane::Runbook
-        && state.rb.stepper.as_ref().is_some_and(|s| s.choice.is_some());
+        && state
+            .rb
+            .stepper
+            .as_ref()
+            .is_some_and(|s| s.choice.is_some());
     if let (true, KeyCode::Char(c @ '1'..='9')) = (choosing, key.code) {
         return Some(Msg::Choose(c as usize - '1' as usize));
     }

@@ -83,4 +83,3 @@ impl Disk {
         &self.incidents.iter().find(|(i, _)| i == id).unwrap().1
     }
 }
-

@@ -37,19 +37,26 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         }
         put_segs(buf, inner, row, &[seg(l.clone(), theme.text)]);
     }
-    put_segs(
-        buf,
-        inner,
-        inner.bottom().saturating_sub(1),
-        &[
-            seg("y", theme.key),
-            seg(yes_word(&c.yes), theme.text),
-            seg("n", theme.key),
+    let mut keys = vec![
+        seg("y", theme.key),
+        seg(yes_word(&c.yes), theme.text),
+        seg("n", theme.key),
+    ];
+    if c.no.is_some() {
+        // `n` is an answer of its own here; Esc is the way out.
+        keys.extend([
+            seg(" no   ", theme.text),
+            seg("Esc", theme.key),
+            seg(" cancel", theme.text),
+        ]);
+    } else {
+        keys.extend([
             seg("/", theme.dim),
             seg("Esc", theme.key),
             seg(" no", theme.text),
-        ],
-    );
+        ]);
+    }
+    put_segs(buf, inner, inner.bottom().saturating_sub(1), &keys);
 }
 
 /// Says what `y` does: sends a write, runs a command, or records.

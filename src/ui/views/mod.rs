@@ -6,12 +6,12 @@
 
 pub mod alerts;
 pub mod confirm;
-pub mod runbook;
 pub mod detail;
 pub mod header;
 pub mod help;
 pub mod incident_form;
 pub mod incidents;
+pub mod runbook;
 pub mod silence_form;
 pub mod silences;
 pub mod status;

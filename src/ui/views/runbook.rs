@@ -22,6 +22,33 @@ pub fn symbol(status: StepStatus) -> &'static str {
     }
 }
 
+/// Joins the hard-wrapped lines of each paragraph (YAML block scalars,
+/// Markdown prose) so the pane wraps them to its own width. Indented lines
+/// and list items stay lines of their own: they are examples and tables.
+fn reflow(text: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut joinable = false;
+    for line in text.lines() {
+        let own = line.starts_with([' ', '\t', '-', '*', '|']);
+        if line.trim().is_empty() {
+            out.push(String::new());
+            joinable = false;
+        } else if joinable && !own {
+            if let Some(last) = out.last_mut() {
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+        } else {
+            out.push(line.trim_end().to_string());
+            joinable = !own;
+        }
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    out.join("\n")
+}
+
 fn status_style(theme: &Theme, status: StepStatus) -> Style {
     match status {
         StepStatus::Pending => theme.dim,
@@ -41,17 +68,48 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
     };
     let (done, all) = s.counts();
     let recorded = state.rb.incident.as_deref().unwrap_or("not recorded");
-    let title = format!(" Runbook {} · {} · {recorded} · {done}/{all}", s.runbook.title, s.alertname);
-    title_row(buf, area, &fit(&title, area.width as usize), hint, theme.title, theme.dim);
+    let title = format!(
+        " Runbook {} · {} · {recorded} · {done}/{all}",
+        s.runbook.title, s.alertname
+    );
+    title_row(
+        buf,
+        area,
+        &fit(&title, area.width as usize),
+        hint,
+        theme.title,
+        theme.dim,
+    );
     let w = area.width as usize;
     let mut y = area.y + 1;
     // Context gets fewer lines on a small screen; the steps matter more.
-    let per = if area.height >= 30 { 3 } else if area.height >= 18 { 1 } else { 0 };
+    let per = if area.height >= 30 {
+        3
+    } else if area.height >= 18 {
+        1
+    } else {
+        0
+    };
     for heading in ["Meaning", "Impact"] {
-        let Some(text) = s.runbook.context_text(heading) else { continue };
-        for (k, l) in wrap_lines(&text.replace('\n', " "), w.saturating_sub(10)).iter().take(per).enumerate() {
-            let head = if k == 0 { format!(" {heading:<8} ") } else { " ".repeat(10) };
-            put_segs(buf, area, y, &[seg(head, theme.dim), seg(l.clone(), theme.text)]);
+        let Some(text) = s.runbook.context_text(heading) else {
+            continue;
+        };
+        for (k, l) in wrap_lines(&reflow(text), w.saturating_sub(10))
+            .iter()
+            .take(per)
+            .enumerate()
+        {
+            let head = if k == 0 {
+                format!(" {heading:<8} ")
+            } else {
+                " ".repeat(10)
+            };
+            put_segs(
+                buf,
+                area,
+                y,
+                &[seg(head, theme.dim), seg(l.clone(), theme.text)],
+            );
             y += 1;
         }
     }
@@ -63,15 +121,27 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
     let list = Rect::new(body.x, body.y, list_w, body.height);
     steps(state, s, theme, list, buf);
     if area.width > list_w + 2 {
-        let right = Rect::new(body.x + list_w + 1, body.y, area.width - list_w - 1, body.height);
+        let right = Rect::new(
+            body.x + list_w + 1,
+            body.y,
+            area.width - list_w - 1,
+            body.height,
+        );
         detail(state, s, theme, right, buf);
     }
 }
 
 fn missing(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let w = area.width as usize;
-    let name = state.rb.missing.as_ref().map_or("this alert", |m| m.alertname.as_str());
-    let mut lines: Vec<Seg> = vec![seg(format!(" No runbook for {name}"), theme.title), seg("", theme.text)];
+    let name = state
+        .rb
+        .missing
+        .as_ref()
+        .map_or("this alert", |m| m.alertname.as_str());
+    let mut lines: Vec<Seg> = vec![
+        seg(format!(" No runbook for {name}"), theme.title),
+        seg("", theme.text),
+    ];
     for l in wrap_lines(
         "Looked in runbooks/ and the config's runbooks: dirs, by the last segment of the alert's \
          runbook_url, then the runbooks' alerts: lists, then the alertname.",
@@ -82,7 +152,10 @@ fn missing(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     lines.push(seg("", theme.text));
     match state.rb.missing.as_ref().and_then(|m| m.url.as_deref()) {
         Some(url) => {
-            lines.push(seg(" Its runbook_url (y copies it through OSC 52):", theme.text));
+            lines.push(seg(
+                " Its runbook_url (y copies it through OSC 52):",
+                theme.text,
+            ));
             lines.push(seg(format!("   {url}"), theme.key));
         }
         None => lines.push(seg(" It has no runbook_url annotation either.", theme.text)),
@@ -110,7 +183,11 @@ fn steps(state: &State, s: &Stepper, theme: &Theme, area: Rect, buf: &mut Buffer
         let st = s.status(i);
         let step = &s.runbook.steps[i];
         let current = s.current == Some(i);
-        let text = if current { theme.text.add_modifier(Modifier::BOLD) } else { theme.text };
+        let text = if current {
+            theme.text.add_modifier(Modifier::BOLD)
+        } else {
+            theme.text
+        };
         let room = (area.width as usize).saturating_sub(6);
         let segs = [
             seg(if i == cursor { "›" } else { " " }, text),
@@ -132,39 +209,37 @@ fn detail(state: &State, s: &Stepper, theme: &Theme, area: Rect, buf: &mut Buffe
     let w = area.width as usize;
     let mut doc: Vec<Seg> = Vec::new();
     let status = run.status();
-    let mut head = format!("Step {}/{} · {} · {} · {}", i + 1, s.runs.len(), step.role.word(), step.id, status.word());
+    let mut head = format!(
+        "Step {}/{} · {} · {} · {}",
+        i + 1,
+        s.runs.len(),
+        step.role.word(),
+        step.id,
+        status.word()
+    );
     if s.current == Some(i) && state.rb.running.is_none() {
         head.push_str(" · next");
     }
     doc.push(seg(head, theme.title));
-    for l in wrap_lines(&step.description, w) {
-        doc.push(seg(l, theme.text));
-    }
-    if let Some(cmd) = &step.command {
-        let prompt = if step.kind == StepKind::Query { "promql> " } else { "$ " };
-        for (k, l) in wrap_lines(cmd, w.saturating_sub(2)).into_iter().enumerate() {
-            doc.push(seg(format!("{}{l}", if k == 0 { prompt } else { "  " }), theme.key));
-        }
-    } else {
-        doc.push(seg("(manual: d done · f failed · > skipped)", theme.dim));
-    }
-    for (label, text) in [("Expected: ", &step.expected), ("If not: ", &step.troubleshooting)] {
-        if let Some(t) = text {
-            for (k, l) in wrap_lines(t, w.saturating_sub(label.len())).into_iter().enumerate() {
-                let lead = if k == 0 { label.to_string() } else { " ".repeat(label.len()) };
-                doc.push(seg(format!("{lead}{l}"), theme.dim));
-            }
-        }
-    }
     if s.current == Some(i) {
         if let Some(options) = &s.choice {
-            doc.push(seg("Choose how to go on:", theme.warning.add_modifier(Modifier::BOLD)));
+            doc.push(seg(
+                "Choose how to go on:",
+                theme.warning.add_modifier(Modifier::BOLD),
+            ));
             for (k, (label, goto)) in options.iter().enumerate() {
-                doc.push(seg(format!(" {}  {label} → {}", k + 1, s.target_name(*goto)), theme.text));
+                doc.push(seg(
+                    format!(" {}  {label} → {}", k + 1, s.target_name(*goto)),
+                    theme.text,
+                ));
             }
         }
     }
-    if let Some(t) = s.taken.as_ref().filter(|t| t.goto == Some(i) || s.current == Some(i)) {
+    if let Some(t) = s
+        .taken
+        .as_ref()
+        .filter(|t| t.goto == Some(i) || s.current == Some(i))
+    {
         doc.push(seg(format!("↳ came here by: {}", t.text), theme.info));
     }
     if !s.captured.is_empty() && !step.capture.is_empty() {
@@ -177,9 +252,50 @@ fn detail(state: &State, s: &Stepper, theme: &Theme, area: Rect, buf: &mut Buffe
             doc.push(seg(format!("captured: {}", vals.join(" ")), theme.info));
         }
     }
-    let has_output = !run.output.is_empty() || run.summary.is_some() || status == StepStatus::Running;
+    for l in wrap_lines(&reflow(&step.description), w) {
+        doc.push(seg(l, theme.text));
+    }
+    if let Some(cmd) = &step.command {
+        let prompt = if step.kind == StepKind::Query {
+            "promql> "
+        } else {
+            "$ "
+        };
+        for (k, l) in wrap_lines(cmd, w.saturating_sub(2)).into_iter().enumerate() {
+            doc.push(seg(
+                format!("{}{l}", if k == 0 { prompt } else { "  " }),
+                theme.key,
+            ));
+        }
+    } else {
+        doc.push(seg("(manual: d done · f failed · > skipped)", theme.dim));
+    }
+    for (label, text) in [
+        ("Expected: ", &step.expected),
+        ("If not: ", &step.troubleshooting),
+    ] {
+        if let Some(t) = text {
+            for (k, l) in wrap_lines(&reflow(t), w.saturating_sub(label.len()))
+                .into_iter()
+                .enumerate()
+            {
+                let lead = if k == 0 {
+                    label.to_string()
+                } else {
+                    " ".repeat(label.len())
+                };
+                doc.push(seg(format!("{lead}{l}"), theme.dim));
+            }
+        }
+    }
+    let has_output =
+        !run.output.is_empty() || run.summary.is_some() || status == StepStatus::Running;
     // The output keeps at least half of the column once there is any.
-    let doc_h = if has_output { (area.height as usize / 2).max(1) } else { area.height as usize };
+    let doc_h = if has_output {
+        (area.height as usize / 2).max(1)
+    } else {
+        area.height as usize
+    };
     for (k, l) in doc.iter().take(doc_h).enumerate() {
         put_segs(buf, area, area.y + k as u16, &[seg(fit(&l.0, w), l.1)]);
     }
@@ -203,14 +319,23 @@ fn output(state: &State, s: &Stepper, i: usize, theme: &Theme, area: Rect, buf: 
         (Some(sm), _) => sm.clone(),
         (None, _) => status.word().to_string(),
     };
-    let dropped = if run.dropped > 0 { format!(" · {} earlier lines dropped", run.dropped) } else { String::new() };
+    let dropped = if run.dropped > 0 {
+        format!(" · {} earlier lines dropped", run.dropped)
+    } else {
+        String::new()
+    };
     let rule = format!("── output · {end}{dropped} ");
     let rule_style = match status {
         StepStatus::Done => theme.ok,
         StepStatus::Failed => theme.error_text,
         _ => theme.dim,
     };
-    put_segs(buf, area, area.y, &[seg(fit(&format!("{rule}{}", "─".repeat(w)), w), rule_style)]);
+    put_segs(
+        buf,
+        area,
+        area.y,
+        &[seg(fit(&format!("{rule}{}", "─".repeat(w)), w), rule_style)],
+    );
     let h = area.height.saturating_sub(1) as usize;
     if h == 0 {
         return;
@@ -219,6 +344,11 @@ fn output(state: &State, s: &Stepper, i: usize, theme: &Theme, area: Rect, buf: 
     let last = lines.len().saturating_sub(state.rb.scroll.min(lines.len()));
     let first = last.saturating_sub(h);
     for (k, l) in lines[first..last].iter().enumerate() {
-        put_segs(buf, area, area.y + 1 + k as u16, &[seg(l.clone(), theme.text)]);
+        put_segs(
+            buf,
+            area,
+            area.y + 1 + k as u16,
+            &[seg(l.clone(), theme.text)],
+        );
     }
 }
