@@ -362,10 +362,12 @@ fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
             .map(|l| format!("   {l}")),
     );
     if let Some(c) = &st.command {
-        out.extend(sanitize::lines(c).into_iter().map(|l| format!("   $ {l}")));
+        let lines = sanitize::lines(c).into_iter().enumerate();
+        out.extend(lines.map(|(k, l)| format!("   {} {l}", if k == 0 { "$" } else { " " })));
     }
     if let Some(e) = &st.expected {
-        out.push(format!("   expected: {}", sanitize::line(e)));
+        let lines = sanitize::lines(e).into_iter().enumerate();
+        out.extend(lines.map(|(k, l)| format!("   {} {l}", if k == 0 { "expected:" } else { "         " })));
     }
     out
 }
