@@ -4,11 +4,10 @@
 
 use std::time::Duration;
 
+mod common;
+
 use chrono::{DateTime, TimeZone, Utc};
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::Terminal;
-use unicode_width::UnicodeWidthStr;
+use common::screen::{render, screen, text};
 
 use oncall::core::update::InputEdit;
 use oncall::core::{update, Action, Msg, Pane, State};
@@ -16,9 +15,6 @@ use oncall::model::{
     fingerprint, Alert, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState,
 };
 use oncall::source::{Auth, Snapshot, SourceError, SourceKind, SourceSpec, Tls};
-use oncall::ui::keymap::Keymap;
-use oncall::ui::theme::Theme;
-use oncall::ui::views::draw;
 
 const HOSTILE: &str = "\x1b[2J\x1b]52;c;ZXZpbA==\x07\u{202e}";
 
@@ -280,40 +276,6 @@ fn help_state() -> State {
     let mut st = state();
     update(&mut st, Msg::Action(Action::Help));
     st
-}
-
-fn render(st: &State, w: u16, h: u16) -> Buffer {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let theme = Theme::dark();
-    let keymap = Keymap::default();
-    term.draw(|f| draw(f, st, &theme, &keymap)).unwrap();
-    term.backend().buffer().clone()
-}
-
-/// The screen as text: one line per row, wide characters once, trailing
-/// blanks trimmed (the snapshot ignores colors).
-fn text(buf: &Buffer) -> String {
-    let w = buf.area.width as usize;
-    let mut out = String::new();
-    for row in buf.content.chunks(w.max(1)) {
-        let mut line = String::new();
-        let mut skip = 0;
-        for cell in row {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            line.push_str(cell.symbol());
-            skip = UnicodeWidthStr::width(cell.symbol()).saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn screen(st: &State, w: u16, h: u16) -> String {
-    text(&render(st, w, h))
 }
 
 macro_rules! snap {

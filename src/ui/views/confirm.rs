@@ -19,6 +19,15 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     for l in &c.lines {
         lines.extend(wrap(&crate::sanitize::line(l), inner_w.max(1)));
     }
+    // Too tall for the screen: the start and the end (what will run, with
+    // what) stay; the middle gives way.
+    let room = area.height.saturating_sub(4) as usize;
+    if lines.len() > room && room >= 3 {
+        let head = room / 3;
+        let tail = room - head - 1;
+        let cut = lines.len() - head - tail;
+        lines.splice(head..head + cut, [format!("… {cut} more lines (the runbook pane shows them all)")]);
+    }
     let h = (lines.len() as u16 + 4).min(area.height);
     let x = area.x + (area.width - w) / 2;
     let y = area.y + (area.height - h) / 2;
