@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::disk::Disk;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -19,7 +17,7 @@ use oncall::model::{
     Sev, Silence, SilenceState, Status,
 };
 use oncall::source::write::WriteOp;
-use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
+use oncall::source::Snapshot;
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap()
@@ -46,16 +44,7 @@ fn alert(name: &str, instance: &str, severity: &str) -> Alert {
 }
 
 fn state(alerts: Vec<Alert>) -> State {
-    let spec = SourceSpec {
-        name: "am".into(),
-        kind: SourceKind::Alertmanager,
-        url: "http://am".into(),
-        cluster: None,
-        auth: Auth::default(),
-        tls: Tls::default(),
-    };
-    let mut s = State::new(&[spec], t0(), Duration::from_secs(15));
-    s.author = "alice".into();
+    let mut s = common::fixtures::one_source("am", t0());
     poll(&mut s, alerts, vec![]);
     s
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::disk::Disk;
+use common::fixtures::{one_source, poll_alerts};
 use oncall::core::incidents::JournalReply;
 use oncall::core::runbook::StepMsg;
 use oncall::core::{update, Action, Effect, Msg, Pane, State, StatusLevel};
@@ -21,7 +22,6 @@ use oncall::model::runbook::{
 use oncall::model::{Alert, AlertState, EventKind, Labels};
 use oncall::runbook::exec::{ExecOutcome, ExecRequest};
 use oncall::runbook::stepper::StepStatus;
-use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap()
@@ -116,28 +116,9 @@ fn runbook() -> Runbook {
 }
 
 fn console(instance: &str) -> (State, Disk) {
-    let spec = SourceSpec {
-        name: "am".into(),
-        kind: SourceKind::Alertmanager,
-        url: "http://am".into(),
-        cluster: None,
-        auth: Auth::default(),
-        tls: Tls::default(),
-    };
-    let mut s = State::new(&[spec], t0(), Duration::from_secs(15));
-    s.author = "alice".into();
+    let mut s = one_source("am", t0());
     s.rb.loaded = vec![runbook()];
-    update(
-        &mut s,
-        Msg::Polled {
-            source: 0,
-            at: t0(),
-            result: Ok(Snapshot {
-                alerts: vec![alert(instance)],
-                ..Snapshot::default()
-            }),
-        },
-    );
+    poll_alerts(&mut s, vec![alert(instance)]);
     let mut disk = Disk::default();
     let fx = update(
         &mut s,

@@ -2,12 +2,14 @@
 //! timeouts and kills of whole process groups, and alert labels that reach
 //! a command only as environment variables.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use oncall::model::runbook::{Format, Runbook, VarSpec};
+use oncall::model::runbook::{Runbook, VarSpec};
 use oncall::model::Labels;
 use oncall::runbook::exec::{self, ExecEvent, ExecHandle, ExecOutcome, ExecRequest, Stream};
 use oncall::runbook::vars::command_env;
@@ -262,19 +264,7 @@ async fn workdir_and_env_are_applied() {
 }
 
 fn runbook(vars: &[(&str, VarSpec)]) -> Runbook {
-    Runbook {
-        id: "test".into(),
-        title: "Test".into(),
-        path: PathBuf::from("test.md"),
-        format: Format::Markdown,
-        alerts: Vec::new(),
-        vars: vars
-            .iter()
-            .map(|(n, s)| (n.to_string(), s.clone()))
-            .collect(),
-        context: Vec::new(),
-        steps: Vec::new(),
-    }
+    common::fixtures::vars_runbook(vars)
 }
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {

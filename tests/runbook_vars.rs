@@ -2,27 +2,16 @@
 //! names, precedence, the denylist, validation and `referenced()`.
 //! (The end-to-end injection test with a real shell is in runbook_exec.rs.)
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+mod common;
 
-use oncall::model::runbook::{Format, Runbook, VarSpec};
+use std::collections::BTreeMap;
+
+use oncall::model::runbook::{Runbook, VarSpec};
 use oncall::model::Labels;
 use oncall::runbook::vars::{command_env, env_name, referenced, step_env, validate, VarError};
 
 fn runbook(vars: &[(&str, VarSpec)]) -> Runbook {
-    Runbook {
-        id: "test".into(),
-        title: "Test".into(),
-        path: PathBuf::from("test.md"),
-        format: Format::Markdown,
-        alerts: Vec::new(),
-        vars: vars
-            .iter()
-            .map(|(n, s)| (n.to_string(), s.clone()))
-            .collect(),
-        context: Vec::new(),
-        steps: Vec::new(),
-    }
+    common::fixtures::vars_runbook(vars)
 }
 
 fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

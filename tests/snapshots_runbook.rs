@@ -15,23 +15,14 @@ use oncall::core::{update, Action, Msg, State};
 use oncall::model::{Alert, AlertState, Labels};
 use oncall::runbook::exec::ExecOutcome;
 use oncall::runbook::load_dirs;
-use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
+use oncall::source::Snapshot;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap()
 }
 
 fn console(with_runbooks: bool) -> State {
-    let spec = SourceSpec {
-        name: "am-eu-1".into(),
-        kind: SourceKind::Alertmanager,
-        url: "http://am".into(),
-        cluster: None,
-        auth: Auth::default(),
-        tls: Tls::default(),
-    };
-    let mut st = State::new(&[spec], now(), Duration::from_secs(15));
-    st.author = "alice".into();
+    let mut st = common::fixtures::one_source("am-eu-1", now());
     if with_runbooks {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks");
         st.rb.loaded = load_dirs(&[dir]).runbooks;
@@ -45,15 +36,36 @@ fn console(with_runbooks: bool) -> State {
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
-    let mut a = Alert::new(labels, AlertState::Firing, now() - chrono::Duration::minutes(25));
-    a.annotations.insert("summary".into(), "fraud-scoring p99 latency 870ms".into());
+    let mut a = Alert::new(
+        labels,
+        AlertState::Firing,
+        now() - chrono::Duration::minutes(25),
+    );
+    a.annotations
+        .insert("summary".into(), "fraud-scoring p99 latency 870ms".into());
     a.annotations.insert(
         "runbook_url".into(),
         "https://runbooks.example.com/ml/ModelLatencySLOBreach".into(),
     );
     a.sources = vec!["am-eu-1".into()];
-    update(&mut st, Msg::Polled { source: 0, at: now(), result: Ok(Snapshot { alerts: vec![a], ..Snapshot::default() }) });
-    update(&mut st, Msg::Journal(JournalReply::Read { batches: vec![], problems: vec![] }));
+    update(
+        &mut st,
+        Msg::Polled {
+            source: 0,
+            at: now(),
+            result: Ok(Snapshot {
+                alerts: vec![a],
+                ..Snapshot::default()
+            }),
+        },
+    );
+    update(
+        &mut st,
+        Msg::Journal(JournalReply::Read {
+            batches: vec![],
+            problems: vec![],
+        }),
+    );
     update(&mut st, Msg::Action(Action::Runbook));
     st
 }
@@ -79,7 +91,13 @@ fn stepped() -> State {
         "postprocess    p99    22 ms   budget   40 ms \u{202e}gnp.exe",
         "slowest_stage=none",
     ] {
-        update(&mut st, Msg::Step(StepMsg::Output { run, line: line.into() }));
+        update(
+            &mut st,
+            Msg::Step(StepMsg::Output {
+                run,
+                line: line.into(),
+            }),
+        );
     }
     let outcome = ExecOutcome {
         exit_code: Some(0),
@@ -124,7 +142,10 @@ fn no_control_characters_from_step_output_reach_the_buffer() {
         let buf = render(&stepped(), w, h);
         for cell in buf.content.iter() {
             assert!(
-                !cell.symbol().chars().any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+                !cell
+                    .symbol()
+                    .chars()
+                    .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
                 "{w}x{h}: {:?}",
                 cell.symbol()
             );

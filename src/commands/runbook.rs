@@ -297,20 +297,9 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
             },
         )
         .await;
-        let (ok, text) = crate::core::runbook::outcome_summary(&outcome);
+        let (status, text, taken) = s.finish_with(i, &outcome);
+        let ok = status == StepStatus::Done;
         eprintln!("── step {}: {text}", i + 1);
-        let taken = s.finish(
-            i,
-            ok,
-            outcome.exit_code,
-            outcome.duration.as_millis() as u64,
-            text.clone(),
-        );
-        let status = if ok {
-            StepStatus::Done
-        } else {
-            StepStatus::Failed
-        };
         rec.note(&s, i, status, taken.as_ref(), Some(&text));
         if let Some(t) = &taken {
             eprintln!("── branch: {}", sanitize::line(&t.text));
@@ -367,7 +356,10 @@ fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
     }
     if let Some(e) = &st.expected {
         let lines = sanitize::lines(e).into_iter().enumerate();
-        out.extend(lines.map(|(k, l)| format!("   {} {l}", if k == 0 { "expected:" } else { "         " })));
+        out.extend(
+            lines
+                .map(|(k, l)| format!("   {} {l}", if k == 0 { "expected:" } else { "         " })),
+        );
     }
     out
 }

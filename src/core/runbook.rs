@@ -10,6 +10,7 @@ use super::update::{say, Effect};
 use crate::model::runbook::{StepKind, StepRole};
 use crate::model::{Alert, EventKind};
 use crate::runbook::exec::{ExecOutcome, ExecRequest};
+pub use crate::runbook::stepper::{outcome_summary, took};
 use crate::runbook::stepper::{StepStatus, Stepper, Taken};
 use crate::runbook::{find_for, record, vars};
 
@@ -330,31 +331,6 @@ pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
     }
 }
 
-/// Whether a command's end counts as success, and one line saying how it ended.
-pub fn outcome_summary(o: &ExecOutcome) -> (bool, String) {
-    let took = took(o.duration);
-    match o {
-        ExecOutcome { error: Some(e), .. } => (false, format!("could not start: {e}")),
-        ExecOutcome {
-            timed_out: true, ..
-        } => (
-            false,
-            format!("timed out after {took}; its process group was killed"),
-        ),
-        ExecOutcome { killed: true, .. } => (false, format!("stopped by you after {took}")),
-        ExecOutcome {
-            exit_code: Some(0), ..
-        } => (true, format!("exit 0 after {took}")),
-        ExecOutcome {
-            exit_code: Some(c), ..
-        } => (false, format!("exit {c} after {took}")),
-        ExecOutcome {
-            signal: Some(sig), ..
-        } => (false, format!("killed by signal {sig} after {took}")),
-        _ => (false, format!("ended after {took}")),
-    }
-}
-
 fn done(state: &mut State, run: u64, outcome: ExecOutcome) -> Vec<Effect> {
     let Some((r, i)) = state.rb.running else {
         return vec![];
@@ -363,22 +339,11 @@ fn done(state: &mut State, run: u64, outcome: ExecOutcome) -> Vec<Effect> {
         return vec![];
     }
     state.rb.running = None;
-    let (ok, text) = outcome_summary(&outcome);
     let Some(s) = state.rb.stepper.as_mut() else {
         return vec![];
     };
-    let taken = s.finish(
-        i,
-        ok,
-        outcome.exit_code,
-        outcome.duration.as_millis() as u64,
-        text.clone(),
-    );
-    let status = if ok {
-        StepStatus::Done
-    } else {
-        StepStatus::Failed
-    };
+    let (status, text, taken) = s.finish_with(i, &outcome);
+    let ok = status == StepStatus::Done;
     let mut effects = journal(state, i, status, taken.as_ref(), Some(&text));
     let level = if ok {
         StatusLevel::Info
@@ -506,14 +471,4 @@ pub fn scroll_output(state: &mut State, delta: isize) {
         .and_then(|s| s.runs.get(state.rb.cursor))
         .map_or(0, |r| r.output.len());
     state.rb.scroll = (state.rb.scroll as isize - delta).clamp(0, lines as isize) as usize;
-}
-
-/// `340ms`, `1.2s`, `2m`: how long a step took or may take.
-pub fn took(d: std::time::Duration) -> String {
-    match d.as_millis() {
-        ms @ 0..=999 => format!("{ms}ms"),
-        ms @ 1000..=59_999 if ms % 1000 == 0 => format!("{}s", ms / 1000),
-        ms @ 1000..=59_999 => format!("{}.{}s", ms / 1000, ms % 1000 / 100),
-        _ => crate::model::duration::format_duration(d.as_secs()),
-    }
 }

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod disk;
+pub mod fixtures;
 pub mod screen;
 
 use std::io::{Read, Write};

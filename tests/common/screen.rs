@@ -43,4 +43,3 @@ pub fn text(buf: &Buffer) -> String {
 pub fn screen(st: &State, w: u16, h: u16) -> String {
     text(&render(st, w, h))
 }
-

@@ -26,7 +26,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         let head = room / 3;
         let tail = room - head - 1;
         let cut = lines.len() - head - tail;
-        lines.splice(head..head + cut, [format!("… {cut} more lines (the runbook pane shows them all)")]);
+        lines.splice(
+            head..head + cut,
+            [format!(
+                "… {cut} more lines (the runbook pane shows them all)"
+            )],
+        );
     }
     let h = (lines.len() as u16 + 4).min(area.height);
     let x = area.x + (area.width - w) / 2;
