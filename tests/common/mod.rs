@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod disk;
+pub mod tmux;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
