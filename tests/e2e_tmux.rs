@@ -4,55 +4,10 @@
 mod common;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
+use common::tmux::{tmux, Session};
 use common::Alertmanagers;
 use serde_json::json;
-
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").args(args).output().unwrap_or_else(|e| {
-        panic!("tmux is needed for the end-to-end tests ({e}); install it with: apt-get install tmux")
-    });
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// A tmux session, and the temporary home of the console in it (removed with it).
-struct Session(String, Option<std::path::PathBuf>);
-
-impl Session {
-    fn screen(&self) -> String {
-        tmux(&["capture-pane", "-p", "-t", &self.0])
-    }
-
-    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
-            if Instant::now() > deadline {
-                panic!("timed out waiting for {what}; the screen was:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", &self.0];
-        args.extend_from_slice(keys);
-        tmux(&args);
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        tmux(&["kill-session", "-t", &self.0]);
-        if let Some(home) = &self.1 {
-            let _ = std::fs::remove_dir_all(home);
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filter_with_slash_against_a_real_alertmanager() {
@@ -132,7 +87,7 @@ async fn sigterm_and_sighup_restore_the_terminal() {
             "30",
             &cmd,
         ]);
-        let s = Session(name, None);
+        let s = Session { name, home: None };
         s.wait_for("the demo console", |t| t.contains("ModelLatencySLOBreach"));
         let pid = std::process::Command::new("pgrep")
             .args(["-f", "-n", "oncall --demo"])
@@ -185,7 +140,10 @@ fn console_in(tag: &str, urls: &[String], flags: &str, home: std::path::PathBuf)
         "40",
         &cmd,
     ]);
-    Session(name, Some(home))
+    Session {
+        name,
+        home: Some(home),
+    }
 }
 
 async fn server_silences(url: &str) -> Vec<serde_json::Value> {
@@ -296,18 +254,6 @@ async fn read_only_refuses_writes_on_screen_and_sends_nothing() {
     s.wait_for("a clean exit", |t| t.contains("EXITED=0"));
 }
 
-/// The process the session runs (the child of the pane's shell).
-fn console_pid(s: &Session) -> String {
-    let shell = tmux(&["list-panes", "-t", &s.0, "-F", "#{pane_pid}"]);
-    let out = Command::new("pgrep")
-        .args(["-P", shell.trim()])
-        .output()
-        .expect("pgrep (procps) is needed");
-    let pid = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(!pid.is_empty(), "no console process under the pane");
-    pid
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_incident_declared_by_key_survives_sigkill() {
     let ams = Alertmanagers::start(1);
@@ -318,7 +264,7 @@ async fn an_incident_declared_by_key_survives_sigkill() {
     .await;
     let home = common::temp_dir("e2e-home");
     let mut first = console_in("incident-1", &ams.urls, "", home.clone());
-    first.1 = None; // the restart below needs the home
+    first.home = None; // the restart below needs the home
     first.wait_for("the alert", |t| t.contains("ModelServerDown"));
     first.keys(&["g", "i"]);
     let form = first.wait_for("the declare form", |t| {
@@ -349,7 +295,7 @@ async fn an_incident_declared_by_key_survives_sigkill() {
     });
 
     // No chance to flush anything more: what was shown must be on disk.
-    let pid = console_pid(&first);
+    let pid = first.console_pid();
     Command::new("kill").args(["-KILL", &pid]).status().unwrap();
     first.wait_for("the console killed", |t| t.contains("EXITED=137"));
     drop(first);

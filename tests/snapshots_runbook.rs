@@ -107,7 +107,14 @@ fn stepped() -> State {
         duration: Duration::from_millis(1840),
         error: None,
     };
-    update(&mut st, Msg::Step(StepMsg::Done { run, outcome }));
+    update(
+        &mut st,
+        Msg::Step(StepMsg::Done {
+            run,
+            outcome,
+            at: now(),
+        }),
+    );
     st
 }
 

@@ -345,11 +345,10 @@ fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
         st.id,
         sanitize::line(&st.title)
     )];
-    out.extend(
-        sanitize::lines(&st.description)
-            .into_iter()
-            .map(|l| format!("   {l}")),
-    );
+    if !st.description.trim().is_empty() {
+        let lines = sanitize::lines(&st.description).into_iter();
+        out.extend(lines.map(|l| format!("   {l}")));
+    }
     if let Some(c) = &st.command {
         let lines = sanitize::lines(c).into_iter().enumerate();
         out.extend(lines.map(|(k, l)| format!("   {} {l}", if k == 0 { "$" } else { " " })));

@@ -22,9 +22,12 @@ pub enum StepMsg {
         run: u64,
         line: String,
     },
+    /// `at`: when it ended (the executor's clock, so the journal orders a
+    /// step's start and end even within one tick).
     Done {
         run: u64,
         outcome: ExecOutcome,
+        at: chrono::DateTime<chrono::Utc>,
     },
     /// Ask (or skip asking) to run step `step`; `recorded`: on an incident.
     Confirm {
@@ -140,6 +143,16 @@ pub fn run(state: &mut State) -> Vec<Effect> {
         );
         return vec![];
     }
+    // A label that may not reach the command stops it before any question.
+    let command = step.command.clone().unwrap_or_default();
+    if let Err(e) = vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
+        say(
+            state,
+            StatusLevel::Error,
+            format!("step {} not run: {e}", i + 1),
+        );
+        return vec![];
+    }
     if state.rb.incident.is_some() {
         return confirm(state, i, true);
     }
@@ -245,13 +258,13 @@ fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect> {
         lines.push("It names no variables.".into());
     } else {
         lines.push("Variables it names:".into());
-        lines.extend(used.iter().map(|(k, v)| format!("  {k}={v}")));
+        lines.extend(used.iter().map(|(k, v)| format!("• {k}={v}")));
     }
     for missing in named
         .iter()
         .filter(|n| !request.env.iter().any(|(k, _)| k == *n))
     {
-        lines.push(format!("  {missing} is not set (no such label or var)"));
+        lines.push(format!("• {missing} is not set (no such label or var)"));
     }
     let more: Vec<&str> = rest.iter().map(|(k, _)| k.as_str()).collect();
     if !more.is_empty() {
@@ -327,7 +340,10 @@ pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
             }
             vec![]
         }
-        StepMsg::Done { run, outcome } => done(state, run, outcome),
+        StepMsg::Done { run, outcome, at } => {
+            state.now = state.now.max(at);
+            done(state, run, outcome)
+        }
     }
 }
 

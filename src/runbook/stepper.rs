@@ -194,13 +194,9 @@ impl Stepper {
         let run = self.runs.get_mut(i)?;
         run.status = Some(status);
         match status {
-            StepStatus::Done => self.advance_from(i),
-            StepStatus::Skipped => {
-                // A skipped step has nothing to branch on: go on in order.
-                self.choice = None;
-                self.current = self.fallthrough(i);
-                None
-            }
+            // A skipped step still leads where the runbook says: its jump,
+            // or the engineer's choice (`when`s see only earlier captures).
+            StepStatus::Done | StepStatus::Skipped => self.advance_from(i),
             _ => {
                 self.current = Some(i);
                 None

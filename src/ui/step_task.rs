@@ -14,7 +14,11 @@ pub fn spawn(run: u64, request: ExecRequest, tx: UnboundedSender<Msg>) -> ExecHa
         while let Some(ev) = erx.recv().await {
             let msg = match ev {
                 ExecEvent::Output { line, .. } => StepMsg::Output { run, line },
-                ExecEvent::Done(outcome) => StepMsg::Done { run, outcome },
+                ExecEvent::Done(outcome) => StepMsg::Done {
+                    run,
+                    outcome,
+                    at: chrono::Utc::now(),
+                },
             };
             if tx.send(Msg::Step(msg)).is_err() {
                 break;

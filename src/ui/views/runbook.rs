@@ -76,10 +76,27 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
         buf,
         area,
         &fit(&title, area.width as usize),
-        hint,
+        "",
         theme.title,
         theme.dim,
     );
+    // The keys get a row of their own at the bottom: on the title row they
+    // were cut at 80 columns.
+    let area = if area.height >= 10 {
+        let last = area.bottom() - 1;
+        put_segs(
+            buf,
+            area,
+            last,
+            &[seg(
+                fit(&format!(" {hint}"), area.width as usize),
+                theme.dim,
+            )],
+        );
+        Rect::new(area.x, area.y, area.width, area.height - 1)
+    } else {
+        area
+    };
     let w = area.width as usize;
     let mut y = area.y + 1;
     // Context gets fewer lines on a small screen; the steps matter more.
