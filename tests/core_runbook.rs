@@ -499,3 +499,28 @@ fn an_alert_without_a_runbook_says_so_and_y_copies_its_runbook_url() {
         )]
     );
 }
+
+#[test]
+fn a_promql_step_runs_at_once_with_its_variables_filled_in() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    let mut q = step(
+        "query",
+        StepRole::Diagnosis,
+        Some(r#"DCGM_FI_DEV_FB_USED{instance="$INSTANCE"}"#),
+    );
+    q.kind = StepKind::Query;
+    s.rb.loaded[0].steps.insert(0, q);
+    act(&mut s, &mut disk, Action::Runbook);
+    act(&mut s, &mut disk, Action::Open);
+    let fx = answer(&mut s, &mut disk, false); // unrecorded
+    let query = fx.iter().find_map(|e| match e {
+        Effect::RunQuery { query, .. } => Some(query.clone()),
+        _ => None,
+    });
+    assert_eq!(
+        query.as_deref(),
+        Some(r#"DCGM_FI_DEV_FB_USED{instance="gpu-node-07"}"#),
+        "{fx:?}"
+    );
+    assert!(s.confirm.is_none(), "a query asks nothing");
+}

@@ -193,14 +193,12 @@ async fn runbook_stepper_runs_branches_stops_and_resumes() {
             && t.contains("Find the slow stage")
     });
     s.press(&["Enter"]);
-    s.wait_for("the incident question", |t| {
-        t.contains("Record this runbook run on an incident?")
-    });
-    s.press(&["n"]);
+    // Refused before any question: no incident is declared for a step that cannot run.
     let screen = s.wait_for("the refusal naming the label", |t| {
         t.contains("step 1 not run") && t.contains("label pod")
     });
     assert!(!screen.contains("Run step 1/3"), "{screen}");
+    assert!(!screen.contains("Record this runbook run"), "{screen}");
     assert!(!screen.contains("output ·"), "nothing ran: {screen}");
     assert!(!marker.exists(), "the label's $(touch) ran");
     s.press(&["Escape"]);

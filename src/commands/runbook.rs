@@ -1,131 +1,22 @@
-//! `oncall runbook list|show|run`: the runbooks the console finds, printed,
-//! and run step by step in a plain terminal with the console's stepper.
+//! `oncall runbook run`: a runbook run step by step in a plain terminal,
+//! with the console's stepper (list and show are in runbook_show.rs).
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use super::incident::{fail, journal};
+use super::runbook_show::find;
+pub use super::runbook_show::{list, show};
 use crate::app::Settings;
-use crate::cli::{RunbookRunArgs, RunbookShowArgs};
-use crate::model::runbook::{BranchCond, Runbook, StepKind};
+use crate::cli::RunbookRunArgs;
+use crate::model::runbook::StepKind;
 use crate::model::{Event, EventKind, Labels};
 use crate::runbook::exec::{self, ExecEvent, ExecOutcome, ExecRequest};
-use crate::runbook::matching::find_by_name;
 use crate::runbook::stepper::{StepStatus, Stepper, Taken};
-use crate::runbook::{load_all, record, vars};
+use crate::runbook::{record, vars};
 use crate::sanitize;
+use crate::source::{prom_query, SourceKind, SourceSpec};
 use crate::store::journal::Journal;
-
-fn loaded(settings: &Settings) -> Vec<Runbook> {
-    let l = load_all(&settings.runbook_dirs);
-    for e in &l.errors {
-        eprintln!(
-            "oncall: warning: runbook not loaded: {}",
-            sanitize::line(&e.to_string())
-        );
-    }
-    l.runbooks
-}
-
-fn find(settings: &Settings, name: &str) -> Result<Runbook, ExitCode> {
-    let all = loaded(settings);
-    match find_by_name(name, &all) {
-        Some(r) => Ok(r.clone()),
-        None => {
-            let ids: Vec<&str> = all.iter().map(|r| r.id.as_str()).collect();
-            Err(fail(format!(
-                "no runbook {name:?}; known: {}",
-                ids.join(", ")
-            )))
-        }
-    }
-}
-
-pub fn list(settings: &Settings) -> ExitCode {
-    let all = loaded(settings);
-    let w = all.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    println!("{:w$}  {:5}  ALERTS / TITLE", "ID", "STEPS");
-    for r in &all {
-        let about = if r.alerts.is_empty() {
-            r.title.clone()
-        } else {
-            r.alerts.join(",")
-        };
-        println!(
-            "{:w$}  {:>5}  {}",
-            sanitize::line(&r.id),
-            r.steps.len(),
-            sanitize::line(&about)
-        );
-    }
-    ExitCode::SUCCESS
-}
-
-fn indented(text: &str, lead: &str) {
-    for l in sanitize::lines(text) {
-        println!("{lead}{l}");
-    }
-}
-
-pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
-    let r = match find(settings, &args.name) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    println!("{} ({})", sanitize::line(&r.title), r.path.display());
-    if !r.alerts.is_empty() {
-        println!("alerts: {}", sanitize::line(&r.alerts.join(", ")));
-    }
-    for (name, v) in &r.vars {
-        let from = v.label.clone().unwrap_or_else(|| name.to_ascii_lowercase());
-        let default = v
-            .default
-            .as_deref()
-            .map(|d| format!(", default {d:?}"))
-            .unwrap_or_default();
-        println!("var {name}: label {from}{}", sanitize::line(&default));
-    }
-    for (heading, text) in &r.context {
-        println!("\n## {}", sanitize::line(heading));
-        indented(text, "");
-    }
-    println!("\n## Steps");
-    for (i, s) in r.steps.iter().enumerate() {
-        println!(
-            "\n{}. [{}] {}: {}",
-            i + 1,
-            s.role.word(),
-            s.id,
-            sanitize::line(&s.title)
-        );
-        if !s.description.is_empty() {
-            indented(&s.description, "   ");
-        }
-        match (&s.command, s.kind) {
-            (Some(c), StepKind::Query) => indented(c, "   promql> "),
-            (Some(c), _) => indented(c, "   $ "),
-            (None, _) => println!("   (manual step)"),
-        }
-        if let Some(e) = &s.expected {
-            indented(e, "   expected: ");
-        }
-        if let Some(t) = &s.troubleshooting {
-            indented(t, "   if not: ");
-        }
-        for c in &s.capture {
-            println!("   capture {} from /{}/", c.var, sanitize::line(&c.regex));
-        }
-        for b in &s.next {
-            let cond = match &b.cond {
-                BranchCond::When(e) => format!("when {e}"),
-                BranchCond::Label(l) => format!("choice {l:?}"),
-                BranchCond::Always => "then".into(),
-            };
-            println!("   → {} goto {}", sanitize::line(&cond), b.goto);
-        }
-    }
-    ExitCode::SUCCESS
-}
 
 /// Reads one answer from the terminal (None at end of input).
 fn ask(question: &str) -> Option<String> {
@@ -239,7 +130,12 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
             continue;
         }
         step_lines(&s, i).iter().for_each(|l| eprintln!("{l}"));
-        if !s.runnable(i) || s.step(i).is_some_and(|st| st.kind == StepKind::Query) {
+        let query = s.step(i).is_some_and(|st| st.kind == StepKind::Query);
+        let prometheus = settings
+            .sources
+            .iter()
+            .find(|x| x.kind == SourceKind::Prometheus);
+        if !s.runnable(i) || (query && prometheus.is_none()) {
             let answer = if args.yes {
                 Some("s".into())
             } else {
@@ -286,17 +182,31 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
             .unwrap_or(settings.stepper.timeout);
         s.start(i);
         rec.note(&s, i, StepStatus::Running, None, None);
-        let outcome = execute(
-            &mut s,
-            i,
-            ExecRequest {
-                command,
-                env,
-                timeout,
-                workdir: None,
-            },
-        )
-        .await;
+        let outcome = match prometheus.filter(|_| query) {
+            Some(spec) => {
+                run_query(
+                    &mut s,
+                    i,
+                    spec,
+                    &vars::expand_query(&command, &env),
+                    timeout,
+                )
+                .await
+            }
+            None => {
+                execute(
+                    &mut s,
+                    i,
+                    ExecRequest {
+                        command,
+                        env,
+                        timeout,
+                        workdir: None,
+                    },
+                )
+                .await
+            }
+        };
         let (status, text, taken) = s.finish_with(i, &outcome);
         let ok = status == StepStatus::Done;
         eprintln!("── step {}: {text}", i + 1);
@@ -310,6 +220,36 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
     }
     eprintln!("oncall: runbook {} finished", s.runbook.id);
     ExitCode::SUCCESS
+}
+
+/// A `promql` step: its series printed, as the console shows them.
+async fn run_query(
+    s: &mut Stepper,
+    i: usize,
+    spec: &SourceSpec,
+    query: &str,
+    timeout: std::time::Duration,
+) -> ExecOutcome {
+    let started = std::time::Instant::now();
+    let result = prom_query::instant(spec, timeout, query).await;
+    let error = match result {
+        Ok(lines) => {
+            for line in lines {
+                println!("{}", sanitize::line(&line));
+                s.output(i, line);
+            }
+            None
+        }
+        Err(e) => Some(format!("{}: {e}", spec.name)),
+    };
+    ExecOutcome {
+        exit_code: error.is_none().then_some(0),
+        signal: None,
+        timed_out: false,
+        killed: false,
+        duration: started.elapsed(),
+        error,
+    }
 }
 
 /// Runs one command, printing its output as it comes; Ctrl-c stops its process group.

@@ -14,6 +14,7 @@ pub mod journaled;
 pub mod observe;
 pub mod rows;
 pub mod runbook;
+mod runbook_run;
 pub mod runbook_state;
 pub mod silence_actions;
 pub mod silence_form;

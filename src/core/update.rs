@@ -100,6 +100,12 @@ pub enum Effect {
         run: u64,
         request: ExecRequest,
     },
+    /// Run a runbook's PromQL step against the first configured Prometheus.
+    RunQuery {
+        run: u64,
+        query: String,
+        timeout: std::time::Duration,
+    },
     /// Stop that command's whole process group.
     KillStep {
         run: u64,

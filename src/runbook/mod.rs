@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod matching;
 mod md_fence;
 mod md_scan;
+pub mod outcome;
 pub mod record;
 mod spec;
 pub mod stepper;

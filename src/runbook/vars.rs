@@ -317,3 +317,57 @@ pub fn referenced(command: &str) -> Vec<String> {
     names.dedup();
     names
 }
+
+/// A `promql` step's query with `$NAME` / `${NAME}` replaced by the values
+/// of `env` (already validated: no quotes or backslashes, so a value cannot
+/// leave the PromQL string it sits in). Names not in `env` stay as written.
+pub fn expand_query(query: &str, env: &[(String, String)]) -> String {
+    let value = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let mut out = String::with_capacity(query.len());
+    let mut rest = query;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let (name, used) = match after.strip_prefix('{') {
+            Some(inner) => match inner.find('}') {
+                Some(end) => (&inner[..end], end + 2),
+                None => ("", 0),
+            },
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        match value(name).filter(|_| !name.is_empty()) {
+            Some(v) => {
+                out.push_str(v);
+                rest = &after[used..];
+            }
+            None => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod expand_tests {
+    use super::expand_query;
+
+    #[test]
+    fn named_values_replace_their_names_only() {
+        let env = vec![
+            ("POD".to_string(), "ranker-a".to_string()),
+            ("NS".to_string(), "ml".to_string()),
+        ];
+        assert_eq!(
+            expand_query(r#"up{pod="$POD",namespace="${NS}",x="$OTHER"} > $"#, &env),
+            r#"up{pod="ranker-a",namespace="ml",x="$OTHER"} > $"#
+        );
+    }
+}

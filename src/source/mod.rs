@@ -11,6 +11,7 @@ pub mod http;
 pub mod merge;
 pub mod peer_cache;
 pub mod poll;
+pub mod prom_query;
 pub mod prometheus;
 pub mod write;
 

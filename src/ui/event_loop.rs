@@ -179,6 +179,18 @@ pub async fn run(
                 Effect::RunStep { run, request } => {
                     steps.insert(run, super::step_task::spawn(run, request, tx.clone()));
                 }
+                Effect::RunQuery {
+                    run,
+                    query,
+                    timeout,
+                } => {
+                    let prometheus = settings
+                        .sources
+                        .iter()
+                        .find(|s| s.kind == SourceKind::Prometheus && !settings.demo)
+                        .cloned();
+                    super::step_task::spawn_query(run, query, timeout, prometheus, tx.clone());
+                }
                 Effect::KillStep { run } => {
                     if let Some(h) = steps.get(&run) {
                         h.kill();

@@ -27,3 +27,43 @@ pub fn spawn(run: u64, request: ExecRequest, tx: UnboundedSender<Msg>) -> ExecHa
     });
     handle
 }
+
+/// Runs a `promql` step against the first configured Prometheus: each
+/// series is a line of output; a failure ends the step with the reason.
+pub fn spawn_query(
+    run: u64,
+    query: String,
+    timeout: std::time::Duration,
+    prometheus: Option<crate::source::SourceSpec>,
+    tx: UnboundedSender<Msg>,
+) {
+    tokio::spawn(async move {
+        let started = std::time::Instant::now();
+        let result = match &prometheus {
+            Some(spec) => crate::source::prom_query::instant(spec, timeout, &query)
+                .await
+                .map_err(|e| format!("{}: {e}", spec.name)),
+            None => Err("no Prometheus is configured to run the query (--prometheus URL)".into()),
+        };
+        let (lines, error) = match result {
+            Ok(lines) => (lines, None),
+            Err(e) => (Vec::new(), Some(e)),
+        };
+        for line in lines {
+            let _ = tx.send(Msg::Step(StepMsg::Output { run, line }));
+        }
+        let outcome = exec::ExecOutcome {
+            exit_code: error.is_none().then_some(0),
+            signal: None,
+            timed_out: false,
+            killed: false,
+            duration: started.elapsed(),
+            error,
+        };
+        let _ = tx.send(Msg::Step(StepMsg::Done {
+            run,
+            outcome,
+            at: chrono::Utc::now(),
+        }));
+    });
+}

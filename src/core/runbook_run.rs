@@ -1,0 +1,189 @@
+//! Enter in the runbook pane: the questions before a step runs. Which
+//! incident records it (declaring one, after asking), then exactly what
+//! will run and with which variables.
+
+use super::incident_form::Linked;
+use super::incidents::{declaration, JournalOp};
+use super::runbook::StepMsg;
+use super::state::{Confirm, State, StatusLevel};
+use super::update::{say, Effect};
+use crate::model::runbook::{StepKind, StepRole};
+use crate::runbook::exec::ExecRequest;
+use crate::runbook::stepper::took;
+use crate::runbook::vars;
+
+/// Enter: run the shown step (asks which incident records it first).
+pub fn run(state: &mut State) -> Vec<Effect> {
+    let Some(s) = &state.rb.stepper else {
+        return vec![];
+    };
+    let i = state.rb.cursor;
+    if let Some((_, r)) = state.rb.running {
+        let msg = format!("step {} is still running (Ctrl-c stops it)", r + 1);
+        say(state, StatusLevel::Warn, msg);
+        return vec![];
+    }
+    let Some(step) = s.step(i) else { return vec![] };
+    if step.kind == StepKind::Manual || step.command.is_none() {
+        say(
+            state,
+            StatusLevel::Info,
+            "a manual step: do it, then mark it d done, f failed or > skipped",
+        );
+        return vec![];
+    }
+    // A label that may not reach the command stops it before any question.
+    let command = step.command.clone().unwrap_or_default();
+    if let Err(e) = vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
+        say(
+            state,
+            StatusLevel::Error,
+            format!("step {} not run: {e}", i + 1),
+        );
+        return vec![];
+    }
+    if state.rb.incident.is_some() {
+        return confirm(state, i, true);
+    }
+    let fp = s.fingerprint.clone();
+    if let Some(id) = state.incident_of(&fp).map(|i| i.id.clone()) {
+        state.rb.incident = Some(id);
+        return confirm(state, i, true);
+    }
+    let Some(alert) = state.alerts.iter().find(|a| a.fingerprint == fp).cloned() else {
+        return confirm(state, i, false);
+    };
+    let sev = state
+        .incident_settings
+        .severity_for(alert.labels.get("severity").map(String::as_str));
+    let title = super::incidents::alert_text(&alert);
+    let (first, more) = declaration(state, &[Linked::of(&alert, title.clone())], &title, sev);
+    state.rb.awaiting_incident = Some(i);
+    state.confirm = Some(Confirm {
+        title: "Record this runbook run on an incident?".into(),
+        lines: vec![
+            format!("No incident is open for {}.", alert.alertname()),
+            format!("y  declare {sev} \"{title}\" and record every step on its timeline"),
+            "n  run without recording (nothing to resume from after a restart)".into(),
+            "Esc  do not run".into(),
+        ],
+        yes: vec![Effect::Journal(JournalOp::Declare {
+            first: Box::new(first),
+            more,
+            unless_linked: vec![fp],
+            show: false,
+        })],
+        no: Some(vec![Effect::Step(StepMsg::Confirm {
+            step: i,
+            recorded: false,
+        })]),
+    });
+    vec![]
+}
+
+/// The journal declared the incident a step was waiting for.
+pub fn declared(state: &mut State, id: &str) -> Vec<Effect> {
+    let Some(i) = state.rb.awaiting_incident.take() else {
+        return vec![];
+    };
+    state.rb.incident = Some(id.to_string());
+    confirm(state, i, true)
+}
+
+fn needs_confirm(state: &State, i: usize) -> bool {
+    let Some(step) = state.rb.stepper.as_ref().and_then(|s| s.step(i)) else {
+        return true;
+    };
+    // The runbook file cannot waive the question; only the user's config can, and only for diagnosis.
+    match step.role {
+        StepRole::Mitigation | StepRole::Other => true,
+        StepRole::Diagnosis => step.confirm == Some(true) || state.rb.settings.confirm_diagnosis,
+    }
+}
+
+/// Shows the exact command and the variables it receives, or runs it when
+/// the config lets diagnosis steps run without asking.
+pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect> {
+    state.rb.awaiting_incident = None;
+    if !recorded {
+        state.rb.incident = None;
+    }
+    let Some(s) = &state.rb.stepper else {
+        return vec![];
+    };
+    let Some(step) = s.step(i) else { return vec![] };
+    let command = step.command.clone().unwrap_or_default();
+    let env = match vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
+        Ok(env) => env,
+        Err(e) => {
+            say(
+                state,
+                StatusLevel::Error,
+                format!("step {} not run: {e}", i + 1),
+            );
+            return vec![];
+        }
+    };
+    let timeout = step.timeout.unwrap_or(state.rb.settings.timeout);
+    // A query changes nothing: it runs at once, its variables filled in.
+    if step.kind == StepKind::Query {
+        let query = vars::expand_query(&command, &env);
+        let request = ExecRequest {
+            command: query,
+            env: vec![],
+            timeout,
+            workdir: None,
+        };
+        return vec![Effect::Step(StepMsg::Run { step: i, request })];
+    }
+    let request = ExecRequest {
+        command: command.clone(),
+        env,
+        timeout,
+        workdir: None,
+    };
+    let run = Effect::Step(StepMsg::Run {
+        step: i,
+        request: request.clone(),
+    });
+    if !needs_confirm(state, i) {
+        return vec![run];
+    }
+    let mut lines = vec![format!("{} step · runs with /bin/sh -c:", step.role.word())];
+    lines.extend(command.lines().map(|l| format!("│ {l}")));
+    lines.push(String::new());
+    let named = vars::referenced(&command);
+    let (used, rest): (Vec<_>, Vec<_>) = request.env.iter().partition(|(k, _)| named.contains(k));
+    if used.is_empty() {
+        lines.push("It names no variables.".into());
+    } else {
+        lines.push("Variables it names:".into());
+        lines.extend(used.iter().map(|(k, v)| format!("• {k}={v}")));
+    }
+    for missing in named
+        .iter()
+        .filter(|n| !request.env.iter().any(|(k, _)| k == *n))
+    {
+        lines.push(format!("• {missing} is not set (no such label or var)"));
+    }
+    let more: Vec<&str> = rest.iter().map(|(k, _)| k.as_str()).collect();
+    if !more.is_empty() {
+        lines.push(format!("Also in its environment: {}", more.join(" ")));
+    }
+    lines.push(format!(
+        "Timeout {} · Ctrl-c stops it · {}",
+        took(timeout),
+        state
+            .rb
+            .incident
+            .as_deref()
+            .map_or("not recorded".to_string(), |id| format!("recorded on {id}"))
+    ));
+    state.confirm = Some(Confirm {
+        title: format!("Run step {}/{}: {}?", i + 1, s.runs.len(), step.title),
+        lines,
+        yes: vec![run],
+        no: None,
+    });
+    vec![]
+}

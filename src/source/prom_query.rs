@@ -1,0 +1,111 @@
+//! One PromQL instant query (`/api/v1/query`), for the runbook's `promql`
+//! steps: each series becomes one line of output, as a console would show it.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::http::{decode, get, join, snippet, HttpClient};
+use super::prometheus::envelope;
+use super::{SourceError, SourceSpec};
+use crate::source::dto::PromResponse;
+
+/// The query's result as lines: `{job="api",instance="a"} 0.93` per series.
+pub async fn instant(
+    spec: &SourceSpec,
+    timeout: Duration,
+    query: &str,
+) -> Result<Vec<String>, SourceError> {
+    let client = HttpClient::new(spec, timeout)?;
+    let mut url = reqwest::Url::parse(&join(&spec.url, "/api/v1/query"))
+        .map_err(|e| SourceError::Decode(e.to_string()))?;
+    url.query_pairs_mut().append_pair("query", query);
+    let (status, body) = get(&client, url.as_str()).await?;
+    let body = body.as_ref();
+    let resp: PromResponse<Value> = match decode(body) {
+        Ok(r) => r,
+        Err(_) if !(200..300).contains(&status) => {
+            return Err(SourceError::Status {
+                status,
+                snippet: snippet(body),
+            })
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(lines(&envelope(resp)?))
+}
+
+fn series(metric: &Value) -> String {
+    let Some(map) = metric.as_object() else {
+        return "{}".into();
+    };
+    let name = map.get("__name__").and_then(Value::as_str).unwrap_or("");
+    let labels: Vec<String> = map
+        .iter()
+        .filter(|(k, _)| *k != "__name__")
+        .map(|(k, v)| format!("{k}={}", v))
+        .collect();
+    format!("{name}{{{}}}", labels.join(","))
+}
+
+fn sample(v: &Value) -> String {
+    v.get(1).and_then(Value::as_str).unwrap_or("?").to_string()
+}
+
+/// Formats `{resultType, result}` of vector, scalar, string and matrix answers.
+pub fn lines(data: &Value) -> Vec<String> {
+    let result = &data["result"];
+    match data["resultType"].as_str() {
+        Some("vector") => {
+            let rows: Vec<String> = result
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|s| format!("{} {}", series(&s["metric"]), sample(&s["value"])))
+                .collect();
+            if rows.is_empty() {
+                vec!["(no series: the query matched nothing)".into()]
+            } else {
+                rows
+            }
+        }
+        Some("scalar") | Some("string") => vec![sample(result)],
+        Some("matrix") => result
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                let last = s["values"]
+                    .as_array()
+                    .and_then(|v| v.last())
+                    .map(sample)
+                    .unwrap_or_default();
+                format!(
+                    "{} {last} (last of {} samples)",
+                    series(&s["metric"]),
+                    s["values"].as_array().map_or(0, Vec::len)
+                )
+            })
+            .collect(),
+        _ => vec![data.to_string()],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vectors_scalars_and_empty_answers() {
+        let v: Value = serde_json::from_str(
+            r#"{"resultType":"vector","result":[{"metric":{"__name__":"up","job":"api"},"value":[1,"1"]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(lines(&v), [r#"up{job="api"} 1"#]);
+        let s: Value =
+            serde_json::from_str(r#"{"resultType":"scalar","result":[1,"0.25"]}"#).unwrap();
+        assert_eq!(lines(&s), ["0.25"]);
+        let e: Value = serde_json::from_str(r#"{"resultType":"vector","result":[]}"#).unwrap();
+        assert!(lines(&e)[0].contains("no series"));
+    }
+}
