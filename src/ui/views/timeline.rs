@@ -147,8 +147,9 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
     // The selected event in full when its row cannot hold it (updates are
     // several lines).
     let selected = &inc.events[rows[cursor]];
-    let full = super::text::wrap_lines(&selected.text, w.saturating_sub(4));
-    if (full.len() > 1 || selected.text.contains('\n')) && list.height >= 8 {
+    let full_text = event_in_full(selected);
+    let full = super::text::wrap_lines(&full_text, w.saturating_sub(4));
+    if (full.len() > 1 || full_text.contains('\n')) && list.height >= 8 {
         let n = (full.len() as u16).min(list.height / 2 - 1);
         let top = list.bottom() - n - 1;
         put_segs(
@@ -180,4 +181,21 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
             fill_row(buf, list, y, theme.selected);
         }
     }
+}
+
+/// What the selected event shows below the list: a runbook step also shows
+/// its command and the output kept in the journal.
+fn event_in_full(e: &crate::model::Event) -> String {
+    let mut text = e.text.clone();
+    if e.kind != crate::model::EventKind::RunbookStep {
+        return text;
+    }
+    if let Some(c) = e.data.command.as_deref().filter(|_| e.data.output.is_some()) {
+        text.push_str(&format!("\n$ {c}"));
+    }
+    if let Some(o) = &e.data.output {
+        text.push('\n');
+        text.push_str(o);
+    }
+    text
 }
