@@ -166,9 +166,21 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
     {
         lines.push(format!("• {missing} is not set (no such label or var)"));
     }
-    let more: Vec<&str> = rest.iter().map(|(k, _)| k.as_str()).collect();
+    // The rest of what it receives, with values; the ONCALL_LABEL_ copies
+    // repeat the labels, so they are named once.
+    let (long, short): (Vec<&(String, String)>, Vec<&(String, String)>) = rest
+        .into_iter()
+        .partition(|(k, _)| k.starts_with(vars::LABEL_PREFIX));
+    let mut more: Vec<String> = short.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if !long.is_empty() {
+        more.push(format!(
+            "and {}<NAME> for each of the {} labels",
+            vars::LABEL_PREFIX,
+            long.len()
+        ));
+    }
     if !more.is_empty() {
-        lines.push(format!("Also in its environment: {}", more.join(" ")));
+        lines.push(format!("Also in its environment: {}", more.join("  ")));
     }
     lines.push(format!(
         "Timeout {} · Ctrl-c stops it · {}",

@@ -190,7 +190,12 @@ fn event_in_full(e: &crate::model::Event) -> String {
     if e.kind != crate::model::EventKind::RunbookStep {
         return text;
     }
-    if let Some(c) = e.data.command.as_deref().filter(|_| e.data.output.is_some()) {
+    if let Some(c) = e
+        .data
+        .command
+        .as_deref()
+        .filter(|_| e.data.output.is_some())
+    {
         text.push_str(&format!("\n$ {c}"));
     }
     if let Some(o) = &e.data.output {
