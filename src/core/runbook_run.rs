@@ -168,7 +168,8 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
     }
     // The rest of what it receives, with values; the ONCALL_LABEL_ copies
     // repeat the labels, so they are named once.
-    let (long, short): (Vec<&(String, String)>, Vec<&(String, String)>) = rest
+    type Vars<'a> = Vec<&'a (String, String)>;
+    let (long, short): (Vars, Vars) = rest
         .into_iter()
         .partition(|(k, _)| k.starts_with(vars::LABEL_PREFIX));
     let mut more: Vec<String> = short.iter().map(|(k, v)| format!("{k}={v}")).collect();
