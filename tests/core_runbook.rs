@@ -166,15 +166,8 @@ fn run_request(fx: &[Effect]) -> (u64, ExecRequest) {
 }
 
 fn finish(s: &mut State, disk: &mut Disk, run: u64, lines: &[&str], code: i32) -> Vec<Effect> {
-    for l in lines {
-        update(
-            s,
-            Msg::Step(StepMsg::Output {
-                run,
-                line: l.to_string(),
-            }),
-        );
-    }
+    let lines = lines.iter().map(|l| l.to_string()).collect();
+    update(s, Msg::Step(StepMsg::Output { run, lines }));
     let outcome = ExecOutcome {
         exit_code: Some(code),
         signal: None,

@@ -33,15 +33,13 @@ fn request(command: &str) -> ExecRequest {
     }
 }
 
-fn start(req: ExecRequest) -> (ExecHandle, mpsc::UnboundedReceiver<ExecEvent>) {
-    let (tx, rx) = mpsc::unbounded_channel();
+fn start(req: ExecRequest) -> (ExecHandle, mpsc::Receiver<ExecEvent>) {
+    let (tx, rx) = mpsc::channel(1024);
     (exec::spawn(req, tx), rx)
 }
 
 /// All events up to `Done`, checking `Done` comes once and is the last.
-async fn collect(
-    mut rx: mpsc::UnboundedReceiver<ExecEvent>,
-) -> (Vec<(Stream, String)>, ExecOutcome) {
+async fn collect(mut rx: mpsc::Receiver<ExecEvent>) -> (Vec<(Stream, String)>, ExecOutcome) {
     let wait = async {
         let mut lines = Vec::new();
         loop {
@@ -309,4 +307,36 @@ async fn hostile_label_reaches_the_command_only_as_data() {
     assert_eq!(outcome.exit_code, Some(0));
     assert_eq!(lines_of(&lines, Stream::Stdout), [value.as_str()]);
     assert!(!marker.exists(), "the label value was executed");
+}
+
+#[tokio::test]
+async fn a_command_that_floods_waits_for_its_reader() {
+    let (tx, mut rx) = mpsc::channel(16);
+    let _h = exec::spawn(request("seq 1 200000"), tx);
+    // Nobody reads for a while: the command must be held at its pipe, not
+    // have its 200,000 lines buffered in memory.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let mut n = 0;
+    let mut early_done = false;
+    while let Ok(ev) = rx.try_recv() {
+        n += 1;
+        early_done |= matches!(ev, ExecEvent::Done(_));
+    }
+    assert!(!early_done && n <= 16, "{n} events queued unread");
+    let (lines, outcome) = collect(rx).await;
+    assert_eq!(outcome.exit_code, Some(0));
+    assert_eq!(n + lines.len(), 200_000);
+    assert_eq!(lines.last().map(|(_, l)| l.as_str()), Some("200000"));
+}
+
+#[tokio::test]
+async fn a_step_leads_a_session_of_its_own_so_it_has_no_terminal() {
+    // Field 6 of /proc/PID/stat is the session id: a session leader's is its pid.
+    let (lines, outcome) = run(request("echo \"$$ $(cut -d' ' -f6 /proc/$$/stat)\"")).await;
+    assert_eq!(outcome.exit_code, Some(0));
+    let line = &lines[0].1;
+    let (pid, sid) = line.split_once(' ').unwrap();
+    assert_eq!(pid, sid, "the shell leads its own session: {line}");
+    let ours = std::fs::read_to_string("/proc/self/stat").unwrap();
+    assert_ne!(ours.split(' ').nth(5), Some(sid), "not our session");
 }

@@ -40,7 +40,7 @@ async fn queries_return_series_lines_and_errors_in_prometheus_words() {
     let mut out = Vec::new();
     loop {
         match tokio::time::timeout(T, rx.recv()).await.unwrap().unwrap() {
-            Msg::Step(StepMsg::Output { run: 7, line }) => out.push(line),
+            Msg::Step(StepMsg::Output { run: 7, lines }) => out.extend(lines),
             Msg::Step(StepMsg::Done {
                 run: 7, outcome, ..
             }) => {

@@ -268,3 +268,22 @@ fn referenced_cases() {
     assert_eq!(referenced("echo costs $ and ${"), Vec::<String>::new());
     assert_eq!(referenced("grep -E 'a$' file; echo é$X"), ["X"]);
 }
+
+#[test]
+fn a_label_short_name_reaches_only_a_command_that_names_it() {
+    let labels: Labels = map(&[("aws_profile", "prod-admin"), ("pod", "api-7")]);
+    let rb = runbook(&[]);
+    let env = command_env(&rb, &labels, &BTreeMap::new(), "aws s3 ls; echo $POD").unwrap();
+    let names: Vec<&str> = env.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(
+        !names.contains(&"AWS_PROFILE"),
+        "a label must not steer aws: {names:?}"
+    );
+    assert!(names.contains(&"ONCALL_LABEL_AWS_PROFILE"), "{names:?}");
+    assert!(names.contains(&"POD"), "{names:?}");
+    let env = command_env(&rb, &labels, &BTreeMap::new(), "echo \"$AWS_PROFILE\"").unwrap();
+    assert!(
+        env.contains(&("AWS_PROFILE".into(), "prod-admin".into())),
+        "named: {env:?}"
+    );
+}

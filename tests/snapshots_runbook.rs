@@ -91,13 +91,8 @@ fn stepped() -> State {
         "postprocess    p99    22 ms   budget   40 ms \u{202e}gnp.exe",
         "slowest_stage=none",
     ] {
-        update(
-            &mut st,
-            Msg::Step(StepMsg::Output {
-                run,
-                line: line.into(),
-            }),
-        );
+        let lines = vec![line.to_string()];
+        update(&mut st, Msg::Step(StepMsg::Output { run, lines }));
     }
     let outcome = ExecOutcome {
         exit_code: Some(0),

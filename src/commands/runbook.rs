@@ -254,7 +254,7 @@ async fn run_query(
 
 /// Runs one command, printing its output as it comes; Ctrl-c stops its process group.
 async fn execute(s: &mut Stepper, i: usize, req: ExecRequest) -> ExecOutcome {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
     let handle = exec::spawn(req, tx);
     loop {
         tokio::select! {

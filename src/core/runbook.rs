@@ -18,10 +18,8 @@ use crate::runbook::{find_for, record};
 /// once a question is answered.
 #[derive(Clone, Debug, PartialEq)]
 pub enum StepMsg {
-    Output {
-        run: u64,
-        line: String,
-    },
+    /// Lines a running step printed, in order.
+    Output { run: u64, lines: Vec<String> },
     /// `at`: when it ended (the executor's clock, so the journal orders a
     /// step's start and end even within one tick).
     Done {
@@ -30,15 +28,9 @@ pub enum StepMsg {
         at: chrono::DateTime<chrono::Utc>,
     },
     /// Ask (or skip asking) to run step `step`; `recorded`: on an incident.
-    Confirm {
-        step: usize,
-        recorded: bool,
-    },
+    Confirm { step: usize, recorded: bool },
     /// Run it: exactly the command and environment that were shown.
-    Run {
-        step: usize,
-        request: ExecRequest,
-    },
+    Run { step: usize, request: ExecRequest },
 }
 
 fn the_alert(state: &State) -> Option<&Alert> {
@@ -166,10 +158,10 @@ pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
             });
             out
         }
-        StepMsg::Output { run, line } => {
+        StepMsg::Output { run, lines } => {
             if let (Some((r, i)), Some(s)) = (state.rb.running, state.rb.stepper.as_mut()) {
                 if r == run {
-                    s.output(i, line);
+                    lines.into_iter().for_each(|l| s.output(i, l));
                 }
             }
             vec![]

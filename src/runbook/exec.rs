@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::Child;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::Sender;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
@@ -77,6 +77,18 @@ impl ExecHandle {
         self.kill.notify_one();
     }
 
+    /// Ends the group now, from a thread that will not wait for the
+    /// runtime (the console quitting): SIGTERM, up to `grace` for it to go,
+    /// then SIGKILL.
+    pub fn kill_now(&self, grace: Duration) {
+        signal_group(self.pgid, libc::SIGTERM);
+        let until = Instant::now() + grace;
+        while group_alive(self.pgid) && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        signal_group(self.pgid, libc::SIGKILL);
+    }
+
     /// The process group id (the shell's pid), or 0 if the spawn failed.
     pub fn pgid(&self) -> i32 {
         self.pgid
@@ -86,7 +98,7 @@ impl ExecHandle {
 /// Starts `req`. Must be called inside a tokio runtime. Events arrive in
 /// order; `Done` is always the last one, exactly once (also when the spawn
 /// fails). Send errors (a dropped receiver) are ignored.
-pub fn spawn(req: ExecRequest, events: UnboundedSender<ExecEvent>) -> ExecHandle {
+pub fn spawn(req: ExecRequest, events: Sender<ExecEvent>) -> ExecHandle {
     let kill = Arc::new(Notify::new());
     let start = Instant::now();
     let mut cmd = tokio::process::Command::new("/bin/sh");
@@ -96,9 +108,21 @@ pub fn spawn(req: ExecRequest, events: UnboundedSender<ExecEvent>) -> ExecHandle
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .process_group(0)
         // If our task is dropped (runtime shutdown), the shell dies with it.
         .kill_on_drop(true);
+    // A session of its own: its own process group (pgid = the shell's pid,
+    // so the group can be signalled), and no controlling terminal, so a
+    // step can neither write to our screen past the sanitizer nor hang on
+    // a password prompt at /dev/tty.
+    // SAFETY: setsid is async-signal-safe and touches no memory of ours.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
     if let Some(dir) = &req.workdir {
         cmd.current_dir(dir);
     }
@@ -110,11 +134,13 @@ pub fn spawn(req: ExecRequest, events: UnboundedSender<ExecEvent>) -> ExecHandle
     let (mut child, pgid) = match spawned {
         Ok(c) => c,
         Err(e) => {
-            let _ = events.send(ExecEvent::Done(ExecOutcome {
+            let done = ExecEvent::Done(ExecOutcome {
                 duration: start.elapsed(),
                 error: Some(format!("could not start /bin/sh: {e}")),
                 ..ExecOutcome::default()
-            }));
+            });
+            // A fresh channel has room; a full one means nobody reads it.
+            let _ = events.try_send(done);
             return ExecHandle { pgid: 0, kill };
         }
     };
@@ -135,7 +161,7 @@ pub fn spawn(req: ExecRequest, events: UnboundedSender<ExecEvent>) -> ExecHandle
     tokio::spawn(async move {
         let outcome = supervise(&mut child, pgid, req.timeout, &kill, start).await;
         drain(readers, pgid).await;
-        let _ = events.send(ExecEvent::Done(outcome));
+        let _ = events.send(ExecEvent::Done(outcome)).await;
     });
     handle
 }
@@ -148,6 +174,12 @@ fn signal_group(pgid: i32, sig: i32) {
             libc::killpg(pgid, sig);
         }
     }
+}
+
+/// Whether any process of the group is left.
+fn group_alive(pgid: i32) -> bool {
+    // SAFETY: signal 0 only checks for existence.
+    pgid > 1 && unsafe { libc::killpg(pgid, 0) } == 0
 }
 
 /// Waits for the shell, enforcing the timeout and kill; always reaps it.
@@ -235,15 +267,16 @@ async fn join_within(readers: &mut [Option<JoinHandle<()>>; 2], limit: Duration)
 }
 
 /// Sends each line of `pipe` as an `Output`; see [`split_point`] for long lines.
-async fn read_lines<R: AsyncRead + Unpin>(
-    pipe: R,
-    stream: Stream,
-    events: UnboundedSender<ExecEvent>,
-) {
+async fn read_lines<R: AsyncRead + Unpin>(pipe: R, stream: Stream, events: Sender<ExecEvent>) {
+    // A bounded channel: a command that prints faster than the screen
+    // takes it waits on its pipe instead of filling our memory.
     let emit = |bytes: &[u8]| {
         let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
         let line = String::from_utf8_lossy(bytes).into_owned();
-        let _ = events.send(ExecEvent::Output { stream, line });
+        let events = events.clone();
+        async move {
+            let _ = events.send(ExecEvent::Output { stream, line }).await;
+        }
     };
     let mut reader = BufReader::new(pipe);
     let mut line: Vec<u8> = Vec::with_capacity(256);
@@ -257,11 +290,11 @@ async fn read_lines<R: AsyncRead + Unpin>(
             // Full: a newline right here ends it; otherwise split it.
             if buf[0] == b'\n' {
                 reader.consume(1);
-                emit(&line);
+                emit(&line).await;
                 line.clear();
             } else {
                 let rest = line.split_off(split_point(&line));
-                emit(&line);
+                emit(&line).await;
                 line = rest;
             }
             continue;
@@ -271,7 +304,7 @@ async fn read_lines<R: AsyncRead + Unpin>(
         let used = match window.iter().position(|&b| b == b'\n') {
             Some(nl) => {
                 line.extend_from_slice(&window[..nl]);
-                emit(&line);
+                emit(&line).await;
                 line.clear();
                 nl + 1
             }
@@ -283,7 +316,7 @@ async fn read_lines<R: AsyncRead + Unpin>(
         reader.consume(used);
     }
     if !line.is_empty() {
-        emit(&line);
+        emit(&line).await;
     }
 }
 

@@ -69,7 +69,8 @@ impl StepRun {
 
     pub fn push_line(&mut self, line: String) {
         self.output.push(line);
-        if self.output.len() > OUTPUT_KEEP {
+        // Trimmed in chunks: one shift per few hundred lines, not per line.
+        if self.output.len() > OUTPUT_KEEP + OUTPUT_KEEP / 4 {
             let extra = self.output.len() - OUTPUT_KEEP;
             self.output.drain(..extra);
             self.dropped += extra;

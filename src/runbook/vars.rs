@@ -169,6 +169,8 @@ struct Candidate {
     value: String,
     source: String,
     pattern: Option<String>,
+    /// The short name of a label (`POD` for `pod`), not a declared var.
+    short_label: bool,
 }
 
 /// Every variable a step could receive, by name, before validation.
@@ -178,20 +180,21 @@ fn candidates(
     captured: &BTreeMap<String, String>,
 ) -> BTreeMap<String, Candidate> {
     let mut out: BTreeMap<String, Candidate> = BTreeMap::new();
-    let label_candidate = |label: &str, value: &str| Candidate {
+    let label_candidate = |label: &str, value: &str, short_label: bool| Candidate {
         value: value.to_string(),
         source: label.to_string(),
         pattern: None,
+        short_label,
     };
     // Labels in sorted order; when two labels map to one name the first
     // keeps it (`entry().or_insert`), so the outcome is deterministic.
     for (label, value) in labels {
         let name = env_name(label);
         out.entry(format!("{LABEL_PREFIX}{name}"))
-            .or_insert_with(|| label_candidate(label, value));
+            .or_insert_with(|| label_candidate(label, value, false));
         if is_identifier(&name) && !is_reserved(&name) {
             out.entry(name)
-                .or_insert_with(|| label_candidate(label, value));
+                .or_insert_with(|| label_candidate(label, value, true));
         }
     }
     for (name, spec) in &runbook.vars {
@@ -208,6 +211,7 @@ fn candidates(
                         value: value.clone(),
                         source: label,
                         pattern: spec.pattern.clone(),
+                        short_label: false,
                     },
                 );
             }
@@ -228,6 +232,7 @@ fn candidates(
                 value: value.clone(),
                 source: name.clone(),
                 pattern,
+                short_label: false,
             },
         );
     }
@@ -257,6 +262,10 @@ pub fn step_env(
 /// value is left out of the environment instead of failing the step: the
 /// command does not need it, and leaving it out also keeps it from `env`,
 /// `eval` or a child that reads the environment wholesale.
+///
+/// A label's short name (`$POD`) is given only to a command that names it:
+/// a label called `aws_profile` or `docker_host` must not steer the tools a
+/// command runs. `ONCALL_LABEL_<NAME>` always carries every valid label.
 pub fn command_env(
     runbook: &Runbook,
     labels: &Labels,
@@ -266,9 +275,13 @@ pub fn command_env(
     let wanted = referenced(command);
     let mut env = Vec::new();
     for (name, c) in candidates(runbook, labels, captured) {
+        let named = wanted.binary_search(&name).is_ok();
+        if c.short_label && !named {
+            continue;
+        }
         match validate(&c.value, c.pattern.as_deref()) {
             Ok(()) => env.push((name, c.value)),
-            Err(reason) if wanted.binary_search(&name).is_ok() => {
+            Err(reason) if named => {
                 return Err(VarError {
                     label: c.source,
                     value: c.value,

@@ -130,8 +130,10 @@ pub async fn run(
         };
         let Some(msg) = msg else { continue };
         let mut effects = update(&mut state, msg);
-        // Take whatever else is queued before drawing once.
-        while let Ok(m) = rx.try_recv() {
+        // Take what else is queued before drawing once, but not forever: a
+        // flood of messages must not keep keys and the screen waiting.
+        for _ in 0..256 {
+            let Ok(m) = rx.try_recv() else { break };
             effects.extend(update(&mut state, m));
         }
         dirty = true;
@@ -206,9 +208,10 @@ pub async fn run(
             break Ok(());
         }
     };
-    // A step still running when the console ends is stopped, group and all.
+    // A step still running when the console ends is stopped, group and
+    // all, before the runtime (and the executor's own escalation) goes.
     for h in steps.values() {
-        h.kill();
+        h.kill_now(Duration::from_millis(500));
     }
     result
 }

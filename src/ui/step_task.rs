@@ -1,32 +1,52 @@
 //! Runs one runbook step for the console: the executor's events become
 //! `Msg::Step`s, so the stepper state changes only in `update`.
 
-use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::mpsc::{channel, UnboundedSender};
 
 use crate::core::runbook::StepMsg;
 use crate::core::Msg;
 use crate::runbook::exec::{self, ExecEvent, ExecHandle, ExecRequest};
 
 pub fn spawn(run: u64, request: ExecRequest, tx: UnboundedSender<Msg>) -> ExecHandle {
-    let (etx, mut erx) = unbounded_channel();
+    let (etx, mut erx) = channel(1024);
     let handle = exec::spawn(request, etx);
     tokio::spawn(async move {
-        while let Some(ev) = erx.recv().await {
-            let msg = match ev {
-                ExecEvent::Output { line, .. } => StepMsg::Output { run, line },
-                ExecEvent::Done(outcome) => StepMsg::Done {
-                    run,
-                    outcome,
-                    at: chrono::Utc::now(),
-                },
-            };
-            if tx.send(Msg::Step(msg)).is_err() {
+        while let Some(first) = erx.recv().await {
+            // What is queued goes as one message, a screenful at a time at
+            // most: a command that floods its output costs one redraw per
+            // batch, and the executor's bounded channel makes it wait.
+            let mut lines = Vec::new();
+            let mut done = None;
+            let mut next = Some(first);
+            while let Some(ev) = next.take() {
+                match ev {
+                    ExecEvent::Output { line, .. } => lines.push(line),
+                    ExecEvent::Done(outcome) => done = Some(outcome),
+                }
+                if done.is_none() && lines.len() < BATCH {
+                    next = erx.try_recv().ok();
+                }
+            }
+            let full = lines.len() == BATCH;
+            if !lines.is_empty() && tx.send(Msg::Step(StepMsg::Output { run, lines })).is_err() {
                 break;
+            }
+            if let Some(outcome) = done {
+                let at = chrono::Utc::now();
+                let _ = tx.send(Msg::Step(StepMsg::Done { run, outcome, at }));
+                break;
+            }
+            // Give the screen a moment between batches of a flood.
+            if full {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
             }
         }
     });
     handle
 }
+
+/// Output lines sent to the console in one message at most.
+const BATCH: usize = 500;
 
 /// Runs a `promql` step against the first configured Prometheus: each
 /// series is a line of output; a failure ends the step with the reason.
@@ -49,9 +69,7 @@ pub fn spawn_query(
             Ok(lines) => (lines, None),
             Err(e) => (Vec::new(), Some(e)),
         };
-        for line in lines {
-            let _ = tx.send(Msg::Step(StepMsg::Output { run, line }));
-        }
+        let _ = tx.send(Msg::Step(StepMsg::Output { run, lines }));
         let outcome = exec::ExecOutcome {
             exit_code: error.is_none().then_some(0),
             signal: None,
