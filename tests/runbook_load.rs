@@ -95,3 +95,23 @@ fn load_dirs_reports_missing_dirs_and_duplicates() {
     assert!(load_file(&a.join("notes.txt")).is_err());
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+#[test]
+fn step_ids_and_variable_names_must_be_plain_words() {
+    let tmp = std::env::temp_dir().join(format!("oncall-rb-names-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let file = tmp.join("sneaky.yaml");
+    std::fs::write(
+        &file,
+        "title: Sneaky\nsteps:\n  - step_id: ok\n    action: look\n  - step_id: \"a\\e]0;PWNED\\a\"\n    action: look\n",
+    )
+    .unwrap();
+    let err = load_file(&file).unwrap_err();
+    assert_eq!(err.line, Some(5), "{err}");
+    assert!(err.message.contains("plain word"), "{err}");
+    assert!(
+        !err.to_string().contains('\u{1b}'),
+        "the error itself is clean: {err:?}"
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+}

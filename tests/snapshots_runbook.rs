@@ -137,6 +137,16 @@ snap!(runbook_stepped_80x24, stepped(), 80, 24);
 snap!(runbook_stepped_200x50, stepped(), 200, 50);
 snap!(runbook_run_question_80x24, asking(), 80, 24);
 snap!(runbook_missing_80x24, console(false), 80, 24);
+snap!(runbook_run_question_scrolled_80x24, scrolled(), 80, 24);
+
+/// The run question scrolled to its end with j: the last lines show.
+fn scrolled() -> State {
+    let mut st = asking();
+    for _ in 0..5 {
+        update(&mut st, Msg::ConfirmScroll(1));
+    }
+    st
+}
 
 #[test]
 fn no_control_characters_from_step_output_reach_the_buffer() {

@@ -163,7 +163,7 @@ pub(super) async fn matching_alerts(
     alerts.retain(|a| matchers.iter().all(|m| m.matches(&a.labels)));
     if alerts.is_empty() {
         return Err(fail(format!(
-            "no current alert matches --alert {}; nothing declared",
+            "no current alert matches --alert {}",
             sanitize::line(text)
         )));
     }

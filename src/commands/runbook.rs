@@ -17,15 +17,30 @@ use crate::runbook::{record, vars};
 use crate::sanitize;
 use crate::source::{prom_query, SourceKind, SourceSpec};
 use crate::store::journal::Journal;
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 /// Reads one answer from the terminal (None at end of input).
-fn ask(question: &str) -> Option<String> {
+/// Reads one answer from the terminal; end of input or Ctrl-c is None.
+/// The read runs on a thread of its own so Ctrl-c can end the wait (once
+/// the executor has taken SIGINT, the signal no longer ends the process).
+async fn ask(question: &str, sigint: &mut Signal) -> Option<String> {
     eprint!("{question} ");
     let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    match std::io::stdin().lock().read_line(&mut line) {
-        Ok(0) | Err(_) => None,
-        Ok(_) => Some(line.trim().to_ascii_lowercase()),
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let answer = match std::io::stdin().lock().read_line(&mut line) {
+            Ok(0) | Err(_) => None,
+            Ok(_) => Some(line.trim().to_ascii_lowercase()),
+        };
+        let _ = tx.send(answer);
+    });
+    tokio::select! {
+        answer = rx => answer.ok().flatten(),
+        _ = sigint.recv() => {
+            eprintln!();
+            None
+        }
     }
 }
 
@@ -52,7 +67,7 @@ impl Recorder {
             EventKind::RunbookStep,
             record::step_text(s, i, status, summary, taken),
         );
-        e.data = record::step_data(s, i, status, taken);
+        e.data = record::step_data(s, i, status, taken, summary);
         if let Err(e) = j.append(id, &[e]) {
             eprintln!(
                 "oncall: warning: not recorded on {id}: {}",
@@ -69,6 +84,19 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
     };
     let (labels, fingerprint, alertname) = match &args.alert {
         Some(m) => match super::incident::matching_alerts(settings, m).await {
+            // Several alerts would be a guess at whose labels run: refuse.
+            Ok((alerts, _)) if alerts.len() > 1 => {
+                let names: Vec<String> = alerts
+                    .iter()
+                    .take(10)
+                    .map(|a| format!("  {}", sanitize::line(&super::incident::alert_words(a))))
+                    .collect();
+                eprintln!("{}", names.join("\n"));
+                return fail(format!(
+                    "--alert {m:?} selects {} alerts; narrow it to one (add a label such as instance= or pod=)",
+                    alerts.len()
+                ));
+            }
             Ok((alerts, _)) => {
                 let a = &alerts[0];
                 eprintln!(
@@ -89,6 +117,11 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
     if args.dry_run {
         return dry_run(&s);
     }
+    // One handler for the whole run: Ctrl-c stops a step, or quits at a question.
+    let mut sigint = match signal(SignalKind::interrupt()) {
+        Ok(s) => s,
+        Err(e) => return fail(format!("cannot take Ctrl-c: {e}")),
+    };
     let mut rec = Recorder {
         journal: None,
         author: settings.author.clone(),
@@ -101,7 +134,10 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
         match j.load(id) {
             Ok((events, _)) => {
                 if record::resume(&mut s, &events) {
-                    eprintln!("oncall: resuming the run recorded on {id}");
+                    eprintln!(
+                        "oncall: resuming the run recorded on {}",
+                        sanitize::line(id)
+                    );
                 }
             }
             Err(e) => return fail(e),
@@ -121,11 +157,15 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
             if args.yes {
                 return fail("a choice is needed here and --yes cannot make it; run without --yes");
             }
-            let Some(n) = ask("choose 1-9 (q quits):").and_then(|a| a.parse::<usize>().ok()) else {
+            let Some(n) = ask("choose 1-9 (q quits):", &mut sigint)
+                .await
+                .and_then(|a| a.parse::<usize>().ok())
+            else {
                 return ExitCode::from(1);
             };
             if let Some(t) = s.choose(n.wrapping_sub(1)) {
-                rec.note(&s, i, StepStatus::Done, Some(&t), None);
+                let was = s.status(i);
+                rec.note(&s, i, was, Some(&t), None);
             }
             continue;
         }
@@ -139,7 +179,11 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
             let answer = if args.yes {
                 Some("s".into())
             } else {
-                ask("manual step: d done, f failed, s skip, q quit:")
+                ask(
+                    "manual step: d done, f failed, s skip, q quit:",
+                    &mut sigint,
+                )
+                .await
             };
             let status = match answer.as_deref() {
                 Some("d") => StepStatus::Done,
@@ -165,8 +209,18 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
         var_lines(&command, &env)
             .iter()
             .for_each(|l| eprintln!("{l}"));
+        let expanded = match query {
+            true => match vars::expand_query(&command, &env) {
+                Ok(q) => q,
+                Err(e) => return fail(format!("step {} not run: {e}", i + 1)),
+            },
+            false => String::new(),
+        };
         if !args.yes {
-            match ask("run it? y yes, s skip, q quit:").as_deref() {
+            match ask("run it? y yes, s skip, q quit:", &mut sigint)
+                .await
+                .as_deref()
+            {
                 Some("y") | Some("yes") => {}
                 Some("s") => {
                     let taken = s.mark(i, StepStatus::Skipped);
@@ -183,16 +237,7 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
         s.start(i);
         rec.note(&s, i, StepStatus::Running, None, None);
         let outcome = match prometheus.filter(|_| query) {
-            Some(spec) => {
-                run_query(
-                    &mut s,
-                    i,
-                    spec,
-                    &vars::expand_query(&command, &env),
-                    timeout,
-                )
-                .await
-            }
+            Some(spec) => run_query(&mut s, i, spec, &expanded, timeout).await,
             None => {
                 execute(
                     &mut s,
@@ -203,13 +248,14 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
                         timeout,
                         workdir: None,
                     },
+                    &mut sigint,
                 )
                 .await
             }
         };
         let (status, text, taken) = s.finish_with(i, &outcome);
         let ok = status == StepStatus::Done;
-        eprintln!("── step {}: {text}", i + 1);
+        eprintln!("── step {}: {}", i + 1, sanitize::line(&text));
         rec.note(&s, i, status, taken.as_ref(), Some(&text));
         if let Some(t) = &taken {
             eprintln!("── branch: {}", sanitize::line(&t.text));
@@ -218,7 +264,7 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    eprintln!("oncall: runbook {} finished", s.runbook.id);
+    eprintln!("oncall: runbook {} finished", sanitize::line(&s.runbook.id));
     ExitCode::SUCCESS
 }
 
@@ -253,7 +299,7 @@ async fn run_query(
 }
 
 /// Runs one command, printing its output as it comes; Ctrl-c stops its process group.
-async fn execute(s: &mut Stepper, i: usize, req: ExecRequest) -> ExecOutcome {
+async fn execute(s: &mut Stepper, i: usize, req: ExecRequest, sigint: &mut Signal) -> ExecOutcome {
     let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
     let handle = exec::spawn(req, tx);
     loop {
@@ -266,7 +312,7 @@ async fn execute(s: &mut Stepper, i: usize, req: ExecRequest) -> ExecOutcome {
                 Some(ExecEvent::Done(o)) => return o,
                 None => return ExecOutcome { exit_code: None, signal: None, timed_out: false, killed: false, duration: Default::default(), error: Some("the executor stopped".into()) },
             },
-            _ = tokio::signal::ctrl_c() => {
+            _ = sigint.recv() => {
                 eprintln!("oncall: stopping step {} (SIGTERM to its process group)", i + 1);
                 handle.kill();
             }

@@ -66,7 +66,8 @@ pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
         Ok(r) => r,
         Err(code) => return code,
     };
-    println!("{} ({})", sanitize::line(&r.title), r.path.display());
+    let path = r.path.display().to_string();
+    println!("{} ({})", sanitize::line(&r.title), sanitize::line(&path));
     if !r.alerts.is_empty() {
         println!("alerts: {}", sanitize::line(&r.alerts.join(", ")));
     }
@@ -77,7 +78,11 @@ pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
             .as_deref()
             .map(|d| format!(", default {d:?}"))
             .unwrap_or_default();
-        println!("var {name}: label {from}{}", sanitize::line(&default));
+        println!(
+            "var {name}: label {}{}",
+            sanitize::line(&from),
+            sanitize::line(&default)
+        );
     }
     for (heading, text) in &r.context {
         println!("\n## {}", sanitize::line(heading));

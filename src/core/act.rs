@@ -40,6 +40,19 @@ fn move_cursor(state: &mut State, delta: isize) {
     state.cursor = (state.cursor as isize + delta).clamp(0, last.max(0)) as usize;
 }
 
+/// The one place where read-only refuses every change to shared state
+/// (actions, and the stepper's numbered choice, which has no action).
+pub(super) fn refused(state: &mut State, what: &str) -> bool {
+    if state.read_only {
+        say(
+            state,
+            StatusLevel::Warn,
+            format!("read-only mode: {what} refused"),
+        );
+    }
+    state.read_only
+}
+
 pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
     // Enter on a silence edits it: a write like `s`.
     let action = match action {
@@ -47,13 +60,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Open if state.pane == Pane::Runbook => Action::RunStep,
         a => a,
     };
-    // The one place where read-only refuses every change to shared state.
-    if action.is_mutating() && state.read_only {
-        say(
-            state,
-            StatusLevel::Warn,
-            format!("read-only mode: {} refused", action.name()),
-        );
+    if action.is_mutating() && refused(state, action.name()) {
         return vec![];
     }
     let page = state.page_rows as isize;

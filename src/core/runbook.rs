@@ -91,6 +91,7 @@ pub fn open(state: &mut State) {
         return;
     };
     state.rb.missing = None;
+    state.rb.unrecorded = false;
     let mut stepper = Stepper::new(book, &alert.fingerprint, alert.alertname(), &alert.labels);
     let incident = state.incident_of(&alert.fingerprint).map(|i| i.id.clone());
     if let Some(inc) = incident.as_deref().and_then(|id| state.incident(id)) {
@@ -122,7 +123,7 @@ fn journal(
         EventKind::RunbookStep,
         record::step_text(s, i, status, summary, taken),
     );
-    e.data = record::step_data(s, i, status, taken);
+    e.data = record::step_data(s, i, status, taken, summary);
     append(id, vec![e])
 }
 
@@ -130,8 +131,7 @@ pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
     match msg {
         StepMsg::Confirm { step, recorded } => super::runbook_run::confirm(state, step, recorded),
         StepMsg::Run { step, request } => {
-            if state.read_only {
-                say(state, StatusLevel::Warn, "read-only mode: nothing runs");
+            if super::act::refused(state, "running a step") {
                 return vec![];
             }
             let Some(s) = state.rb.stepper.as_mut() else {
@@ -266,15 +266,19 @@ pub fn mark(state: &mut State, status: StepStatus) -> Vec<Effect> {
 
 /// `1`-`9`: take a labelled branch.
 pub fn choose(state: &mut State, n: usize) -> Vec<Effect> {
+    if super::act::refused(state, "choosing a branch") {
+        return vec![];
+    }
     let Some(s) = state.rb.stepper.as_mut() else {
         return vec![];
     };
     let Some(from) = s.current else { return vec![] };
+    let was = s.status(from);
     let Some(taken) = s.choose(n) else {
         say(state, StatusLevel::Info, "no such choice");
         return vec![];
     };
-    let mut effects = journal(state, from, StepStatus::Done, Some(&taken), None);
+    let mut effects = journal(state, from, was, Some(&taken), None);
     effects.extend(moved_on(state, Some(&taken)));
     effects
 }
@@ -283,10 +287,15 @@ pub fn choose(state: &mut State, n: usize) -> Vec<Effect> {
 pub fn stop(state: &mut State) -> Vec<Effect> {
     match state.rb.running {
         Some((run, i)) => {
+            let how = if s_kind(state, i) == Some(StepKind::Query) {
+                "dropping its query"
+            } else {
+                "SIGTERM to its process group"
+            };
             say(
                 state,
                 StatusLevel::Warn,
-                format!("stopping step {} (SIGTERM to its process group)", i + 1),
+                format!("stopping step {} ({how})", i + 1),
             );
             vec![Effect::KillStep { run }]
         }

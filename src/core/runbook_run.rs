@@ -50,6 +50,9 @@ pub fn run(state: &mut State) -> Vec<Effect> {
         state.rb.incident = Some(id);
         return confirm(state, i, true);
     }
+    if state.rb.unrecorded {
+        return confirm(state, i, false);
+    }
     let Some(alert) = state.alerts.iter().find(|a| a.fingerprint == fp).cloned() else {
         return confirm(state, i, false);
     };
@@ -107,6 +110,7 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
     state.rb.awaiting_incident = None;
     if !recorded {
         state.rb.incident = None;
+        state.rb.unrecorded = true;
     }
     let Some(s) = &state.rb.stepper else {
         return vec![];
@@ -127,7 +131,17 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
     let timeout = step.timeout.unwrap_or(state.rb.settings.timeout);
     // A query changes nothing: it runs at once, its variables filled in.
     if step.kind == StepKind::Query {
-        let query = vars::expand_query(&command, &env);
+        let query = match vars::expand_query(&command, &env) {
+            Ok(q) => q,
+            Err(e) => {
+                say(
+                    state,
+                    StatusLevel::Error,
+                    format!("step {} not run: {e}", i + 1),
+                );
+                return vec![];
+            }
+        };
         let request = ExecRequest {
             command: query,
             env: vec![],

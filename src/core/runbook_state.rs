@@ -50,6 +50,8 @@ pub struct RunbookState {
     /// The run in flight: its id and step.
     pub running: Option<(u64, usize)>,
     pub seq: u64,
+    /// The user chose to run this runbook without an incident (asked once).
+    pub unrecorded: bool,
     /// A step waiting for the incident being declared for it.
     pub awaiting_incident: Option<usize>,
 }

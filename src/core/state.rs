@@ -195,6 +195,8 @@ pub struct State {
     pub require_comment: bool,
     pub form: Option<SilenceForm>,
     pub confirm: Option<Confirm>,
+    /// Lines the open question is scrolled by (j/k), when it is taller than the screen.
+    pub confirm_scroll: usize,
     /// The silences pane: indices into `silences`, its cursor and filter.
     pub silence_rows: Vec<usize>,
     pub silence_cursor: usize,
@@ -265,6 +267,7 @@ impl State {
             require_comment: true,
             form: None,
             confirm: None,
+            confirm_scroll: 0,
             silence_rows: Vec::new(),
             silence_cursor: 0,
             silence_filter: String::new(),

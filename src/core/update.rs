@@ -43,6 +43,8 @@ pub enum Msg {
     Confirm(bool),
     /// Esc on a question whose `n` is an answer of its own: do nothing.
     Dismiss,
+    /// j/k on a question taller than the screen.
+    ConfirmScroll(isize),
     /// The journal task answered.
     Journal(JournalReply),
     /// Alertmanager answered a write.
@@ -174,20 +176,15 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Input(edit) => input(state, edit),
         Msg::Action(action) => act(state, action),
         Msg::Form(key) => form_key(state, key),
-        Msg::Confirm(yes) => match state.confirm.take() {
-            Some(c) if yes => c.yes,
-            Some(Confirm { no: Some(no), .. }) => no,
-            Some(c) if c.yes.iter().any(|e| matches!(e, Effect::Step(_))) => {
-                say(state, StatusLevel::Info, "cancelled; nothing was run");
-                vec![]
-            }
-            Some(_) => {
-                say(state, StatusLevel::Info, "cancelled; nothing was sent");
-                vec![]
-            }
-            None => vec![],
-        },
+        Msg::ConfirmScroll(delta) => {
+            let len = state.confirm.as_ref().map_or(0, |c| c.lines.len());
+            state.confirm_scroll =
+                (state.confirm_scroll as isize + delta).clamp(0, len as isize) as usize;
+            vec![]
+        }
+        Msg::Confirm(yes) => answered(state, yes),
         Msg::Dismiss => {
+            state.confirm_scroll = 0;
             state.rb.awaiting_incident = None;
             if state.confirm.take().is_some() {
                 say(state, StatusLevel::Info, "cancelled; nothing was done");
@@ -199,6 +196,24 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::PollAgain => vec![Effect::RefreshNow],
         Msg::Step(m) => super::runbook::step_msg(state, m),
         Msg::Choose(n) => super::runbook::choose(state, n),
+    }
+}
+
+/// `y` or `n` on the open question.
+fn answered(state: &mut State, yes: bool) -> Vec<Effect> {
+    state.confirm_scroll = 0;
+    match state.confirm.take() {
+        Some(c) if yes => c.yes,
+        Some(Confirm { no: Some(no), .. }) => no,
+        Some(c) if c.yes.iter().any(|e| matches!(e, Effect::Step(_))) => {
+            say(state, StatusLevel::Info, "cancelled; nothing was run");
+            vec![]
+        }
+        Some(_) => {
+            say(state, StatusLevel::Info, "cancelled; nothing was sent");
+            vec![]
+        }
+        None => vec![],
     }
 }
 

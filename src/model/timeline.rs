@@ -177,6 +177,9 @@ pub struct EventData {
     pub captured: Option<BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// How a step's command ended (`exit 0 after 1.2s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
     /// Anything a newer version adds.
     #[serde(flatten)]
     pub extra: BTreeMap<String, serde_json::Value>,

@@ -52,7 +52,7 @@ pub fn add_missing(loaded: &mut Loaded) {
         } else {
             parse_yaml(&path, text)
         };
-        match parsed {
+        match parsed.and_then(super::load::plain_names) {
             Ok(rb)
                 if !loaded
                     .runbooks

@@ -43,7 +43,7 @@ pub fn check(runbook: &Runbook) -> Vec<String> {
             }
         }
         for b in &s.next {
-            if b.goto != GOTO_END && !first_line.contains_key(b.goto.as_str()) {
+            if !b.goto.eq_ignore_ascii_case(GOTO_END) && !first_line.contains_key(b.goto.as_str()) {
                 problems.push(format!(
                     "{at} goto {:?} names no step of this runbook.",
                     b.goto

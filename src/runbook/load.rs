@@ -142,7 +142,58 @@ pub fn load_file(path: &Path) -> Result<Runbook, RunbookError> {
         .map_err(|e| RunbookError::new(path, None, format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|_| RunbookError::new(path, None, "not valid UTF-8 text"))?;
-    parse(path, &text)
+    parse(path, &text).and_then(plain_names)
+}
+
+/// Step ids, gotos and captured or declared variable names are printed
+/// and matched as they are: they must be plain words (letters, digits,
+/// `_`, `-`, `.`), never escape sequences or spaces.
+pub fn plain_names(rb: Runbook) -> Result<Runbook, RunbookError> {
+    let plain = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    };
+    let bad = |line: Option<usize>, what: &str, name: &str| {
+        Err(RunbookError::new(
+            &rb.path,
+            line,
+            format!(
+                "{what} {:?} must be a plain word (letters, digits, _ - .)",
+                crate::sanitize::line(name)
+            ),
+        ))
+    };
+    // A file stem may hold spaces; it must not hold control characters.
+    if rb.id.is_empty()
+        || rb
+            .id
+            .chars()
+            .any(|c| c.is_control() || crate::sanitize::is_format_control(c))
+    {
+        return bad(None, "the runbook id", &rb.id);
+    }
+    for name in rb.vars.keys() {
+        if !plain(name) {
+            return bad(None, "the variable", name);
+        }
+    }
+    for s in &rb.steps {
+        if !plain(&s.id) {
+            return bad(Some(s.line), "the step id", &s.id);
+        }
+        for c in &s.capture {
+            if !plain(&c.var) {
+                return bad(Some(s.line), "the captured variable", &c.var);
+            }
+        }
+        for b in &s.next {
+            if !plain(&b.goto) {
+                return bad(Some(s.line), "the goto", &b.goto);
+            }
+        }
+    }
+    Ok(rb)
 }
 
 /// The file stem, the default runbook id.

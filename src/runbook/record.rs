@@ -25,7 +25,13 @@ pub fn excerpt(lines: &[String]) -> String {
 }
 
 /// The data of an event about step `i` of the stepper's runbook.
-pub fn step_data(s: &Stepper, i: usize, status: StepStatus, taken: Option<&Taken>) -> EventData {
+pub fn step_data(
+    s: &Stepper,
+    i: usize,
+    status: StepStatus,
+    taken: Option<&Taken>,
+    summary: Option<&str>,
+) -> EventData {
     let step = s.step(i);
     let run = s.runs.get(i);
     let goto = match (status, taken) {
@@ -38,6 +44,8 @@ pub fn step_data(s: &Stepper, i: usize, status: StepStatus, taken: Option<&Taken
     let finished = matches!(status, StepStatus::Done | StepStatus::Failed);
     EventData {
         runbook: Some(s.runbook.id.clone()),
+        fingerprint: (!s.fingerprint.is_empty()).then(|| s.fingerprint.clone()),
+        summary: summary.map(str::to_string),
         step: step.map(|st| st.id.clone()),
         step_status: Some(status.word().to_string()),
         command: step.and_then(|st| st.command.clone()),
@@ -79,15 +87,22 @@ pub fn step_text(
     format!("{}: step {n} {title}: {what}", s.runbook.id)
 }
 
-pub fn is_about(e: &Event, runbook: &str) -> bool {
-    e.kind == EventKind::RunbookStep && e.data.runbook.as_deref() == Some(runbook)
+/// An event of this runbook's run for this alert (two alerts of one
+/// incident may each run the same runbook; their runs stay apart).
+pub fn is_about(e: &Event, runbook: &str, fingerprint: &str) -> bool {
+    e.kind == EventKind::RunbookStep
+        && e.data.runbook.as_deref() == Some(runbook)
+        && e.data
+            .fingerprint
+            .as_deref()
+            .is_none_or(|f| f == fingerprint)
 }
 
 /// Replays the incident's events of this runbook onto a fresh stepper.
 pub fn resume<'a>(s: &mut Stepper, events: impl IntoIterator<Item = &'a Event>) -> bool {
     let mut any = false;
-    let id = s.runbook.id.clone();
-    for e in events.into_iter().filter(|e| is_about(e, &id)) {
+    let (id, fp) = (s.runbook.id.clone(), s.fingerprint.clone());
+    for e in events.into_iter().filter(|e| is_about(e, &id, &fp)) {
         any = true;
         let d = &e.data;
         if let Some(c) = &d.captured {
@@ -109,7 +124,7 @@ pub fn resume<'a>(s: &mut Stepper, events: impl IntoIterator<Item = &'a Event>) 
                 .as_deref()
                 .map(|o| o.lines().map(str::to_string).collect())
                 .unwrap_or_default();
-            run.summary = Some(e.text.rsplit(": ").next().unwrap_or_default().to_string());
+            run.summary = d.summary.clone();
         }
         s.choice = None;
         s.current = Some(i);
@@ -124,7 +139,7 @@ pub fn resume<'a>(s: &mut Stepper, events: impl IntoIterator<Item = &'a Event>) 
                 }
             }
             // Done with no recorded way on: a choice was being offered.
-            (None, Some(StepStatus::Done)) => {
+            (None, Some(StepStatus::Done | StepStatus::Skipped)) => {
                 if let (super::stepper::Next::Choose(options), _) = s.next_after(i) {
                     s.choice = Some(options);
                 }

@@ -153,6 +153,12 @@ impl Stepper {
                 ..StepRun::default()
             };
             self.choice = None;
+            // A rerun decides afresh: what an earlier run captured goes.
+            if let Some(step) = self.runbook.steps.get(i) {
+                for c in &step.capture {
+                    self.captured.remove(&c.var);
+                }
+            }
         }
     }
 
@@ -182,8 +188,9 @@ impl Stepper {
         run.duration_ms = Some(duration_ms);
         run.summary = Some(summary);
         let text = run.output.join("\n");
-        self.capture(i, &text);
         if ok {
+            // Only a run that worked says something the branches may trust.
+            self.capture(i, &text);
             self.advance_from(i)
         } else {
             self.current = Some(i);
@@ -288,7 +295,7 @@ impl Stepper {
             match &b.cond {
                 BranchCond::When(e) => {
                     // An expression on a value that was never captured is false.
-                    if expr::eval(e, &self.captured).unwrap_or(false) {
+                    if expr::eval(e, &self.when_vars()).unwrap_or(false) {
                         if let Some(target) = self.resolve(&b.goto) {
                             let why = format!("{e} → {}", self.target_name(target));
                             return (target.map_or(Next::End, Next::Step), Some(why));
@@ -314,6 +321,23 @@ impl Stepper {
             Some(n) => (Next::Step(n), None),
             None => (Next::End, None),
         }
+    }
+
+    /// What `when` expressions see: the runbook's `vars:` as the alert
+    /// gives them (label, else default), overlaid by captured values.
+    pub fn when_vars(&self) -> BTreeMap<String, String> {
+        let mut out: BTreeMap<String, String> = self
+            .runbook
+            .vars
+            .iter()
+            .filter_map(|(name, spec)| {
+                let label = spec.label.clone().unwrap_or_else(|| name.to_lowercase());
+                let value = self.labels.get(&label).or(spec.default.as_ref())?;
+                Some((name.clone(), value.clone()))
+            })
+            .collect();
+        out.extend(self.captured.clone());
+        out
     }
 
     /// Moves the current step by hand (running a step out of order is allowed).

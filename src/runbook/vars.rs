@@ -332,9 +332,17 @@ pub fn referenced(command: &str) -> Vec<String> {
 }
 
 /// A `promql` step's query with `$NAME` / `${NAME}` replaced by the values
-/// of `env` (already validated: no quotes or backslashes, so a value cannot
-/// leave the PromQL string it sits in). Names not in `env` stay as written.
-pub fn expand_query(query: &str, env: &[(String, String)]) -> String {
+/// of `env`. A value with a quote, backtick, backslash or line break is
+/// refused whatever its var's `pattern:` allows: it could leave the PromQL
+/// string it sits in. Names not in `env` stay as written.
+pub fn expand_query(query: &str, env: &[(String, String)]) -> Result<String, String> {
+    for name in referenced(query) {
+        if let Some((_, v)) = env.iter().find(|(k, _)| *k == name) {
+            if v.contains(['"', '\'', '`', '\\', '\n', '\r']) {
+                return Err(format!("${name} has a quote, backslash or line break, which may not go into a query: {v:?}"));
+            }
+        }
+    }
     let value = |name: &str| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let mut out = String::with_capacity(query.len());
     let mut rest = query;
@@ -365,7 +373,7 @@ pub fn expand_query(query: &str, env: &[(String, String)]) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -379,8 +387,12 @@ mod expand_tests {
             ("NS".to_string(), "ml".to_string()),
         ];
         assert_eq!(
-            expand_query(r#"up{pod="$POD",namespace="${NS}",x="$OTHER"} > $"#, &env),
+            expand_query(r#"up{pod="$POD",namespace="${NS}",x="$OTHER"} > $"#, &env).unwrap(),
             r#"up{pod="ranker-a",namespace="ml",x="$OTHER"} > $"#
         );
+        let quoted = vec![("POD".to_string(), "a\",x=\"b".to_string())];
+        assert!(expand_query(r#"up{pod="$POD"}"#, &quoted)
+            .unwrap_err()
+            .contains("$POD"));
     }
 }

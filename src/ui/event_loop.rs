@@ -103,6 +103,7 @@ pub async fn run(
     );
     let mut dirty = true;
     let mut steps = std::collections::HashMap::new();
+    let mut queries = std::collections::HashMap::new();
     let result: anyhow::Result<()> = loop {
         if dirty {
             match terminal.draw(|f| views::draw(f, &state, &theme, &keymap)) {
@@ -191,11 +192,16 @@ pub async fn run(
                         .iter()
                         .find(|s| s.kind == SourceKind::Prometheus && !settings.demo)
                         .cloned();
-                    super::step_task::spawn_query(run, query, timeout, prometheus, tx.clone());
+                    let q =
+                        super::step_task::spawn_query(run, query, timeout, prometheus, tx.clone());
+                    queries.insert(run, q);
                 }
                 Effect::KillStep { run } => {
                     if let Some(h) = steps.get(&run) {
                         h.kill();
+                    }
+                    if let Some(q) = queries.remove(&run) {
+                        super::step_task::stop_query(run, &q, &tx);
                     }
                 }
                 Effect::Quit => {}
@@ -203,6 +209,7 @@ pub async fn run(
         }
         if state.rb.running.is_none() {
             steps.clear();
+            queries.clear();
         }
         if state.quit {
             break Ok(());
@@ -332,6 +339,8 @@ fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
                 Some(Msg::Dismiss)
             }
             KeyCode::Esc => Some(Msg::Confirm(false)),
+            KeyCode::Char('j') | KeyCode::Down => Some(Msg::ConfirmScroll(1)),
+            KeyCode::Char('k') | KeyCode::Up => Some(Msg::ConfirmScroll(-1)),
             _ => None,
         };
     }

@@ -56,7 +56,7 @@ pub fn spawn_query(
     timeout: std::time::Duration,
     prometheus: Option<crate::source::SourceSpec>,
     tx: UnboundedSender<Msg>,
-) {
+) -> tokio::task::AbortHandle {
     tokio::spawn(async move {
         let started = std::time::Instant::now();
         let result = match &prometheus {
@@ -83,5 +83,17 @@ pub fn spawn_query(
             outcome,
             at: chrono::Utc::now(),
         }));
-    });
+    })
+    .abort_handle()
+}
+
+/// Ctrl-c on a query step: the request is dropped and the step ends stopped.
+pub fn stop_query(run: u64, query: &tokio::task::AbortHandle, tx: &UnboundedSender<Msg>) {
+    query.abort();
+    let outcome = exec::ExecOutcome {
+        killed: true,
+        ..exec::ExecOutcome::default()
+    };
+    let at = chrono::Utc::now();
+    let _ = tx.send(Msg::Step(StepMsg::Done { run, outcome, at }));
 }

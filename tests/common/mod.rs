@@ -6,6 +6,7 @@ pub mod cli;
 pub mod disk;
 pub mod fixtures;
 pub mod screen;
+pub mod stepper;
 pub mod tmux;
 
 use std::io::{Read, Write};

@@ -19,19 +19,18 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     for l in &c.lines {
         lines.extend(wrap(&crate::sanitize::line(l), inner_w.max(1)));
     }
-    // Too tall for the screen: the start and the end (what will run, with
-    // what) stay; the middle gives way.
+    // Too tall for the screen: it scrolls (j/k), and says what is out of
+    // sight, so nothing of what will run is hidden without a word.
     let room = area.height.saturating_sub(4) as usize;
-    if lines.len() > room && room >= 3 {
-        let head = room / 3;
-        let tail = room - head - 1;
-        let cut = lines.len() - head - tail;
-        lines.splice(
-            head..head + cut,
-            [format!(
-                "… {cut} more lines (the runbook pane shows them all)"
-            )],
-        );
+    if lines.len() > room && room >= 2 {
+        let shown = room - 1;
+        let from = state.confirm_scroll.min(lines.len() - shown);
+        let (above, below) = (from, lines.len() - from - shown);
+        lines = lines.split_off(from);
+        lines.truncate(shown);
+        lines.push(format!(
+            "── {above} lines above, {below} below · j/k scroll"
+        ));
     }
     let h = (lines.len() as u16 + 4).min(area.height);
     let x = area.x + (area.width - w) / 2;
