@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod runbook_args;
-pub use runbook_args::{CheckArgs, RunbookCommand, RunbookRunArgs, RunbookShowArgs};
 use runbook_args::CHECK_HELP;
+pub use runbook_args::{CheckArgs, RunbookCommand, RunbookRunArgs, RunbookShowArgs};
 
 #[derive(Debug, Parser)]
 #[command(

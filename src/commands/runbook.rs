@@ -276,26 +276,12 @@ async fn run_query(
     query: &str,
     timeout: std::time::Duration,
 ) -> ExecOutcome {
-    let started = std::time::Instant::now();
-    let result = prom_query::instant(spec, timeout, query).await;
-    let error = match result {
-        Ok(lines) => {
-            for line in lines {
-                println!("{}", sanitize::line(&line));
-                s.output(i, line);
-            }
-            None
-        }
-        Err(e) => Some(format!("{}: {e}", spec.name)),
-    };
-    ExecOutcome {
-        exit_code: error.is_none().then_some(0),
-        signal: None,
-        timed_out: false,
-        killed: false,
-        duration: started.elapsed(),
-        error,
+    let (lines, outcome) = prom_query::run_step(Some(spec), timeout, query).await;
+    for line in lines {
+        println!("{}", sanitize::line(&line));
+        s.output(i, line);
     }
+    outcome
 }
 
 /// Runs one command, printing its output as it comes; Ctrl-c stops its process group.

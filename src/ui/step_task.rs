@@ -58,26 +58,9 @@ pub fn spawn_query(
     tx: UnboundedSender<Msg>,
 ) -> tokio::task::AbortHandle {
     tokio::spawn(async move {
-        let started = std::time::Instant::now();
-        let result = match &prometheus {
-            Some(spec) => crate::source::prom_query::instant(spec, timeout, &query)
-                .await
-                .map_err(|e| format!("{}: {e}", spec.name)),
-            None => Err("no Prometheus is configured to run the query (--prometheus URL)".into()),
-        };
-        let (lines, error) = match result {
-            Ok(lines) => (lines, None),
-            Err(e) => (Vec::new(), Some(e)),
-        };
+        let (lines, outcome) =
+            crate::source::prom_query::run_step(prometheus.as_ref(), timeout, &query).await;
         let _ = tx.send(Msg::Step(StepMsg::Output { run, lines }));
-        let outcome = exec::ExecOutcome {
-            exit_code: error.is_none().then_some(0),
-            signal: None,
-            timed_out: false,
-            killed: false,
-            duration: started.elapsed(),
-            error,
-        };
         let _ = tx.send(Msg::Step(StepMsg::Done {
             run,
             outcome,
