@@ -60,7 +60,9 @@ pub fn spawn_query(
     tokio::spawn(async move {
         let (lines, outcome) =
             crate::source::prom_query::run_step(prometheus.as_ref(), timeout, &query).await;
-        let _ = tx.send(Msg::Step(StepMsg::Output { run, lines }));
+        if !lines.is_empty() {
+            let _ = tx.send(Msg::Step(StepMsg::Output { run, lines }));
+        }
         let _ = tx.send(Msg::Step(StepMsg::Done {
             run,
             outcome,
