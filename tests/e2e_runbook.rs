@@ -275,7 +275,7 @@ async fn runbook_stepper_runs_branches_stops_and_resumes() {
     assert!(screen.contains("sleep 30; echo never"), "{screen}");
     s.press(&["y"]);
     s.wait_for("step 3 running", |t| {
-        t.contains("running · Ctrl-c stops it")
+        t.contains("· running ") && t.contains("Ctrl-c stops it")
     });
     let console = s.console_pid();
     let pgid = children(&console)
@@ -301,6 +301,15 @@ async fn runbook_stepper_runs_branches_stops_and_resumes() {
             .ok_or(format!("still there: {g:?}"))
     });
     group.0 = None;
+    // A second Ctrl-c out of habit, with nothing running: the console stays.
+    s.press(&["C-c"]);
+    let screen = s.wait_for("the second Ctrl-c answered", |t| {
+        t.contains("no step is running")
+    });
+    assert!(
+        !screen.contains("EXITED="),
+        "a second Ctrl-c quit the console: {screen}"
+    );
     assert!(
         children(&console).is_empty(),
         "a child of the console is left"

@@ -23,7 +23,7 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 /// Reads one answer from the terminal; end of input or Ctrl-c is None.
 /// The read runs on a thread of its own so Ctrl-c can end the wait (once
 /// the executor has taken SIGINT, the signal no longer ends the process).
-async fn ask(question: &str, sigint: &mut Signal) -> Option<String> {
+async fn ask(question: &str, sigint: &mut Signals) -> Option<String> {
     eprint!("{question} ");
     let _ = std::io::stderr().flush();
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -37,7 +37,7 @@ async fn ask(question: &str, sigint: &mut Signal) -> Option<String> {
     });
     tokio::select! {
         answer = rx => answer.ok().flatten(),
-        _ = sigint.recv() => {
+        _ = sigint.any() => {
             eprintln!();
             None
         }
@@ -117,8 +117,10 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
     if args.dry_run {
         return dry_run(&s);
     }
-    // One handler for the whole run: Ctrl-c stops a step, or quits at a question.
-    let mut sigint = match signal(SignalKind::interrupt()) {
+    // One handler for the whole run: Ctrl-c stops a step, or quits at a
+    // question; SIGTERM and SIGHUP (the SSH session dropped) stop the step's
+    // group before oncall goes, so nothing runs on unwatched.
+    let mut sigint = match Signals::new() {
         Ok(s) => s,
         Err(e) => return fail(format!("cannot take Ctrl-c: {e}")),
     };
@@ -203,7 +205,10 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
             .and_then(|st| st.command.clone())
             .unwrap_or_default();
         let env = match vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
-            Ok(env) => env,
+            Ok(env) => crate::core::runbook::with_prometheus(
+                env,
+                prometheus.map(|p| crate::source::redact_url(&p.url)),
+            ),
             Err(e) => return fail(format!("step {} not run: {e}", i + 1)),
         };
         var_lines(&command, &env)
@@ -285,7 +290,7 @@ async fn run_query(
 }
 
 /// Runs one command, printing its output as it comes; Ctrl-c stops its process group.
-async fn execute(s: &mut Stepper, i: usize, req: ExecRequest, sigint: &mut Signal) -> ExecOutcome {
+async fn execute(s: &mut Stepper, i: usize, req: ExecRequest, sigint: &mut Signals) -> ExecOutcome {
     let (tx, mut rx) = tokio::sync::mpsc::channel(1024);
     let handle = exec::spawn(req, tx);
     loop {
@@ -298,10 +303,41 @@ async fn execute(s: &mut Stepper, i: usize, req: ExecRequest, sigint: &mut Signa
                 Some(ExecEvent::Done(o)) => return o,
                 None => return ExecOutcome { exit_code: None, signal: None, timed_out: false, killed: false, duration: Default::default(), error: Some("the executor stopped".into()) },
             },
-            _ = sigint.recv() => {
+            kind = sigint.any() => {
                 eprintln!("oncall: stopping step {} (SIGTERM to its process group)", i + 1);
-                handle.kill();
+                if kind == SignalKind::interrupt() {
+                    handle.kill();
+                } else {
+                    // oncall itself is being ended: the group goes first.
+                    handle.kill_now(std::time::Duration::from_secs(2));
+                    handle.kill();
+                }
             }
+        }
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP, taken once for the whole run.
+struct Signals {
+    int: Signal,
+    term: Signal,
+    hup: Signal,
+}
+
+impl Signals {
+    fn new() -> std::io::Result<Signals> {
+        Ok(Signals {
+            int: signal(SignalKind::interrupt())?,
+            term: signal(SignalKind::terminate())?,
+            hup: signal(SignalKind::hangup())?,
+        })
+    }
+
+    async fn any(&mut self) -> SignalKind {
+        tokio::select! {
+            _ = self.int.recv() => SignalKind::interrupt(),
+            _ = self.term.recv() => SignalKind::terminate(),
+            _ = self.hup.recv() => SignalKind::hangup(),
         }
     }
 }

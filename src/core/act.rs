@@ -76,6 +76,18 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         }
     }
     match action {
+        // Quitting would stop a running step: ask first.
+        Action::Quit if state.rb.running.is_some() => {
+            let step = state.rb.running.map_or(0, |(_, i)| i + 1);
+            state.confirm = Some(super::state::Confirm {
+                title: format!("Step {step} is still running. Quit?"),
+                lines: vec![
+                    "Quitting stops it: SIGTERM to its process group, then SIGKILL.".into(),
+                ],
+                yes: vec![Effect::Quit],
+                no: None,
+            });
+        }
         Action::Quit => {
             state.quit = true;
             return vec![Effect::Quit];

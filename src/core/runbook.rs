@@ -3,7 +3,7 @@
 //! result and branch goes onto the incident's timeline.
 
 use super::incidents::{append, event};
-pub use super::runbook_run::{declared, run};
+pub use super::runbook_run::{declared, run, with_prometheus};
 use super::runbook_state::Missing;
 use super::state::{Pane, State, StatusLevel};
 use super::update::{say, Effect};
@@ -141,6 +141,9 @@ pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
                 return vec![];
             }
             s.start(step);
+            if let Some(r) = s.runs.get_mut(step) {
+                r.started = Some(state.now);
+            }
             state.rb.seq += 1;
             state.rb.running = Some((state.rb.seq, step));
             state.rb.scroll = 0;
@@ -205,7 +208,7 @@ fn moved_on(state: &mut State, taken: Option<&Taken>) -> Vec<Effect> {
     };
     let (current, choices, finished) =
         (s.current, s.choice.as_ref().map(Vec::len), s.is_finished());
-    let (done, all) = s.counts();
+    let tally = s.tally();
     let id = s.runbook.id.clone();
     state.rb.scroll = 0;
     if let Some(c) = current {
@@ -230,7 +233,7 @@ fn moved_on(state: &mut State, taken: Option<&Taken>) -> Vec<Effect> {
     if !finished {
         return vec![];
     }
-    let text = format!("{id}: runbook finished ({done} of {all} steps run or marked)");
+    let text = format!("{id}: runbook finished: {tally}");
     say(state, StatusLevel::Info, text.clone());
     let Some(inc) = state.rb.incident.clone() else {
         return vec![];
@@ -299,7 +302,10 @@ pub fn stop(state: &mut State) -> Vec<Effect> {
             );
             vec![Effect::KillStep { run }]
         }
-        None => vec![],
+        None => {
+            say(state, StatusLevel::Info, "no step is running (q quits)");
+            vec![]
+        }
     }
 }
 

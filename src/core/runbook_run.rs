@@ -93,6 +93,42 @@ pub fn declared(state: &mut State, id: &str) -> Vec<Effect> {
     confirm(state, i, true)
 }
 
+/// The demo runs no runbook command: the user's kube context is real. It
+/// prints what would run instead, so the whole flow can still be tried.
+fn demo_stand_in(mut request: ExecRequest) -> ExecRequest {
+    request
+        .env
+        .push(("ONCALL_STEP_COMMAND".into(), request.command.clone()));
+    request.command =
+        "printf 'demo: nothing ran. Outside the demo this step runs:\\n%s\\n' \"$ONCALL_STEP_COMMAND\"".into();
+    request
+}
+
+/// The configured Prometheus a step may query (none in the demo).
+fn prometheus_url(state: &State) -> Option<String> {
+    if state.demo {
+        return None;
+    }
+    state
+        .sources
+        .iter()
+        .find(|s| s.kind == crate::source::SourceKind::Prometheus)
+        .map(|s| s.url.clone())
+}
+
+/// Steps learn the configured Prometheus as `ONCALL_PROMETHEUS_URL`.
+pub fn with_prometheus(
+    mut env: Vec<(String, String)>,
+    url: Option<String>,
+) -> Vec<(String, String)> {
+    if let Some(url) = url {
+        env.retain(|(k, _)| k != vars::PROMETHEUS_VAR);
+        env.push((vars::PROMETHEUS_VAR.to_string(), url));
+        env.sort();
+    }
+    env
+}
+
 fn needs_confirm(state: &State, i: usize) -> bool {
     let Some(step) = state.rb.stepper.as_ref().and_then(|s| s.step(i)) else {
         return true;
@@ -118,7 +154,7 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
     let Some(step) = s.step(i) else { return vec![] };
     let command = step.command.clone().unwrap_or_default();
     let env = match vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
-        Ok(env) => env,
+        Ok(env) => with_prometheus(env, prometheus_url(state)),
         Err(e) => {
             say(
                 state,
@@ -158,12 +194,23 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
     };
     let run = Effect::Step(StepMsg::Run {
         step: i,
-        request: request.clone(),
+        request: if state.demo {
+            demo_stand_in(request.clone())
+        } else {
+            request.clone()
+        },
     });
     if !needs_confirm(state, i) {
         return vec![run];
     }
-    let mut lines = vec![format!("{} step · runs with /bin/sh -c:", step.role.word())];
+    let mut lines = vec![if state.demo {
+        format!(
+            "{} step · the demo only shows it (nothing runs):",
+            step.role.word()
+        )
+    } else {
+        format!("{} step · runs with /bin/sh -c:", step.role.word())
+    }];
     lines.extend(command.lines().map(|l| format!("│ {l}")));
     lines.push(String::new());
     let named = vars::referenced(&command);

@@ -60,6 +60,8 @@ pub struct StepRun {
     pub dropped: usize,
     /// One line saying how it ended (`exit 0 after 1.2s`, `timed out`).
     pub summary: Option<String>,
+    /// When it started running (for the elapsed time while it runs).
+    pub started: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl StepRun {
@@ -346,6 +348,27 @@ impl Stepper {
             self.current = Some(i);
             self.choice = None;
         }
+    }
+
+    /// `5 done, 3 failed, 1 skipped, 1 not run`: how a run ended, honestly.
+    pub fn tally(&self) -> String {
+        let count = |st: StepStatus| {
+            (0..self.runs.len())
+                .filter(|&i| self.status(i) == st)
+                .count()
+        };
+        let parts = [
+            (count(StepStatus::Done), "done"),
+            (count(StepStatus::Failed), "failed"),
+            (count(StepStatus::Skipped), "skipped"),
+            (count(StepStatus::Pending), "not run"),
+        ];
+        let words: Vec<String> = parts
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, w)| format!("{n} {w}"))
+            .collect();
+        words.join(", ")
     }
 
     pub fn counts(&self) -> (usize, usize) {

@@ -23,10 +23,20 @@ use crate::model::Labels;
 
 /// The prefix every label gets as a variable, whatever its name.
 pub const LABEL_PREFIX: &str = "ONCALL_LABEL_";
+/// Set to the configured Prometheus's URL for every step when there is one.
+pub const PROMETHEUS_VAR: &str = "ONCALL_PROMETHEUS_URL";
+
+fn describe(label: &str, value: &str, reason: &str) -> String {
+    if value.is_empty() && reason.contains("no such label") {
+        format!("label {label} is missing: {reason}")
+    } else {
+        format!("label {label} has a value that may not reach a command ({reason}): {value:?}")
+    }
+}
 
 /// A value that may not reach a command.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("label {label} has a value that may not reach a command ({reason}): {value:?}")]
+#[error("{}", describe(.label, .value, .reason))]
 pub struct VarError {
     pub label: String,
     pub value: String,
@@ -273,6 +283,25 @@ pub fn command_env(
     command: &str,
 ) -> Result<Vec<(String, String)>, VarError> {
     let wanted = referenced(command);
+    // A declared var the command needs, with no label and no default, would
+    // run `kubectl describe node ""`: refuse, naming what is missing.
+    for name in &wanted {
+        if let Some(spec) = runbook.vars.get(name) {
+            let label = spec.label.clone().unwrap_or_else(|| name.to_lowercase());
+            if !labels.contains_key(&label)
+                && spec.default.is_none()
+                && !captured.contains_key(name)
+            {
+                return Err(VarError {
+                    label,
+                    value: String::new(),
+                    reason: format!(
+                        "the alert has no such label and the runbook gives ${name} no default"
+                    ),
+                });
+            }
+        }
+    }
     let mut env = Vec::new();
     for (name, c) in candidates(runbook, labels, captured) {
         let named = wanted.binary_search(&name).is_ok();

@@ -130,6 +130,7 @@ pub async fn run(
             _ = sighup.recv() => break Ok(()),
         };
         let Some(msg) = msg else { continue };
+        let mut quit = false;
         let mut effects = update(&mut state, msg);
         // Take what else is queued before drawing once, but not forever: a
         // flood of messages must not keep keys and the screen waiting.
@@ -204,14 +205,15 @@ pub async fn run(
                         super::step_task::stop_query(run, &q, &tx);
                     }
                 }
-                Effect::Quit => {}
+                // A quit confirmed in a question (a step was running).
+                Effect::Quit => quit = true,
             }
         }
         if state.rb.running.is_none() {
             steps.clear();
             queries.clear();
         }
-        if state.quit {
+        if state.quit || quit {
             break Ok(());
         }
     };
@@ -325,8 +327,10 @@ fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
         return None;
     }
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-        // While a runbook step runs, Ctrl-c stops the step, not the console.
-        if state.rb.running.is_some() {
+        // While a runbook step runs, Ctrl-c stops the step, not the
+        // console; in the stepper it never quits (a second Ctrl-c out of
+        // habit must not throw the console away mid-incident).
+        if state.rb.running.is_some() || state.pane == crate::core::Pane::Runbook {
             return Some(Msg::Action(Action::StopStep));
         }
         return Some(Msg::Action(Action::Quit));

@@ -111,6 +111,19 @@ fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
         out.push(seg(" JOURNAL FAILING ", theme.down));
         out.push(seg(" ", theme.header));
     }
+    // A command is running: visible from every pane, with how long.
+    if let Some((_, i)) = state.rb.running {
+        let took = state
+            .rb
+            .stepper
+            .as_ref()
+            .and_then(|s| s.runs.get(i))
+            .and_then(|r| r.started)
+            .map(|t| crate::model::duration::format_age_long((state.now - t).num_seconds()))
+            .unwrap_or_default();
+        out.push(seg(format!(" ▶ STEP {} {took} ", i + 1), theme.warning));
+        out.push(seg(" ", theme.header));
+    }
     if state.read_only {
         out.push(seg(" READ-ONLY ", theme.badge));
         out.push(seg(" ", theme.header));

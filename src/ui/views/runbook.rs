@@ -252,11 +252,7 @@ fn detail(state: &State, s: &Stepper, theme: &Theme, area: Rect, buf: &mut Buffe
             }
         }
     }
-    if let Some(t) = s
-        .taken
-        .as_ref()
-        .filter(|t| t.goto == Some(i) || s.current == Some(i))
-    {
+    if let Some(t) = s.taken.as_ref().filter(|t| t.goto == Some(i)) {
         doc.push(seg(format!("↳ came here by: {}", t.text), theme.info));
     }
     if !s.captured.is_empty() && !step.capture.is_empty() {
@@ -332,7 +328,13 @@ fn output(state: &State, s: &Stepper, i: usize, theme: &Theme, area: Rect, buf: 
     let w = area.width as usize;
     let status = run.status();
     let end = match (&run.summary, status) {
-        (_, StepStatus::Running) => "running · Ctrl-c stops it".to_string(),
+        (_, StepStatus::Running) => {
+            let took = run
+                .started
+                .map(|t| crate::model::duration::format_age_long((state.now - t).num_seconds()))
+                .unwrap_or_default();
+            format!("running {took} · Ctrl-c stops it")
+        }
         (Some(sm), _) => sm.clone(),
         (None, _) => status.word().to_string(),
     };
