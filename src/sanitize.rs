@@ -28,7 +28,10 @@ fn is_unsafe(c: char) -> bool {
     c.is_control() || is_format_control(c)
 }
 
-/// One line of safe text: controls dropped, newlines shown as `⏎`, tabs as a space.
+/// One line of safe text: controls dropped, newlines shown as `⏎`, tabs as
+/// a space. Escape sequences (CSI `ESC [ … m`, OSC `ESC ] … BEL`, and the
+/// like) go whole, so colored command output reads as plain text instead of
+/// leaving `[31m` behind.
 pub fn line(s: &str) -> Cow<'_, str> {
     if !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
@@ -40,11 +43,61 @@ pub fn line(s: &str) -> Cow<'_, str> {
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => out.push(NEWLINE_MARK),
             '\t' => out.push(' '),
+            '\u{1b}' => skip_escape(&mut chars),
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{9d}' => skip_osc(&mut chars),
             c if is_unsafe(c) => {}
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// After ESC: a CSI or OSC sequence, or ESC and one character.
+fn skip_escape(chars: &mut Chars) {
+    match chars.peek() {
+        Some('[') => {
+            chars.next();
+            skip_csi(chars);
+        }
+        Some(']' | 'P' | '_' | '^') => {
+            chars.next();
+            skip_osc(chars);
+        }
+        Some(c) if ('\u{20}'..='\u{7e}').contains(c) => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// Parameters and intermediates, up to the final byte (`@`..`~`).
+fn skip_csi(chars: &mut Chars) {
+    for (n, c) in chars.by_ref().enumerate() {
+        // A sequence this long is not one: stop eating text.
+        if ('\u{40}'..='\u{7e}').contains(&c) || !('\u{20}'..='\u{3f}').contains(&c) || n > 32 {
+            return;
+        }
+    }
+}
+
+/// A string sequence, up to BEL or ST (`ESC \`), at most 4 KiB of it.
+fn skip_osc(chars: &mut Chars) {
+    let mut n = 0;
+    while let Some(c) = chars.next() {
+        n += 1;
+        if c == '\u{7}' || c == '\u{9c}' || n > 4096 {
+            return;
+        }
+        if c == '\u{1b}' {
+            if chars.peek() == Some(&'\\') {
+                chars.next();
+            }
+            return;
+        }
+    }
 }
 
 /// Safe multi-line text for detail views: like `line` but keeps line breaks.
@@ -109,7 +162,11 @@ mod tests {
             "{clean:?}"
         );
         assert_eq!(line("a\u{2028}b\u{200B}c\u{FEFF}"), "abc");
-        assert!(clean.starts_with("ok[2J]52;c;ZXZpbA=="));
+        assert_eq!(clean, "okgnp.exe", "sequences go whole");
+        assert_eq!(
+            line("\u{1b}[1;31mred\u{1b}[0m \u{1b}]0;title\u{1b}\\x"),
+            "red x"
+        );
     }
 
     #[test]

@@ -2,6 +2,15 @@
 
 use std::process::ExitCode;
 
+/// Prints a line; a closed pipe (`oncall runbook show X | head`) ends the
+/// output quietly instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 use super::incident::fail;
 use crate::app::Settings;
 use crate::cli::RunbookShowArgs;
@@ -38,14 +47,14 @@ pub(super) fn find(settings: &Settings, name: &str) -> Result<Runbook, ExitCode>
 pub fn list(settings: &Settings) -> ExitCode {
     let all = loaded(settings);
     let w = all.iter().map(|r| r.id.len()).max().unwrap_or(2).max(2);
-    println!("{:w$}  {:5}  ALERTS / TITLE", "ID", "STEPS");
+    out!("{:w$}  {:5}  ALERTS / TITLE", "ID", "STEPS");
     for r in &all {
         let about = if r.alerts.is_empty() {
             r.title.clone()
         } else {
             r.alerts.join(",")
         };
-        println!(
+        out!(
             "{:w$}  {:>5}  {}",
             sanitize::line(&r.id),
             r.steps.len(),
@@ -56,8 +65,10 @@ pub fn list(settings: &Settings) -> ExitCode {
 }
 
 fn indented(text: &str, lead: &str) {
-    for l in sanitize::lines(text) {
-        println!("{lead}{l}");
+    // Continuation lines line up under the first, without its prompt.
+    let rest = " ".repeat(lead.chars().count());
+    for (k, l) in sanitize::lines(text).into_iter().enumerate() {
+        out!("{}{l}", if k == 0 { lead } else { &rest });
     }
 }
 
@@ -67,9 +78,9 @@ pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
         Err(code) => return code,
     };
     let path = r.path.display().to_string();
-    println!("{} ({})", sanitize::line(&r.title), sanitize::line(&path));
+    out!("{} ({})", sanitize::line(&r.title), sanitize::line(&path));
     if !r.alerts.is_empty() {
-        println!("alerts: {}", sanitize::line(&r.alerts.join(", ")));
+        out!("alerts: {}", sanitize::line(&r.alerts.join(", ")));
     }
     for (name, v) in &r.vars {
         let from = v.label.clone().unwrap_or_else(|| name.to_ascii_lowercase());
@@ -78,19 +89,19 @@ pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
             .as_deref()
             .map(|d| format!(", default {d:?}"))
             .unwrap_or_default();
-        println!(
+        out!(
             "var {name}: label {}{}",
             sanitize::line(&from),
             sanitize::line(&default)
         );
     }
     for (heading, text) in &r.context {
-        println!("\n## {}", sanitize::line(heading));
+        out!("\n## {}", sanitize::line(heading));
         indented(text, "");
     }
-    println!("\n## Steps");
+    out!("\n## Steps");
     for (i, s) in r.steps.iter().enumerate() {
-        println!(
+        out!(
             "\n{}. [{}] {}: {}",
             i + 1,
             s.role.word(),
@@ -103,7 +114,7 @@ pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
         match (&s.command, s.kind) {
             (Some(c), StepKind::Query) => indented(c, "   promql> "),
             (Some(c), _) => indented(c, "   $ "),
-            (None, _) => println!("   (manual step)"),
+            (None, _) => out!("   (manual step)"),
         }
         if let Some(e) = &s.expected {
             indented(e, "   expected: ");
@@ -112,7 +123,7 @@ pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
             indented(t, "   if not: ");
         }
         for c in &s.capture {
-            println!("   capture {} from /{}/", c.var, sanitize::line(&c.regex));
+            out!("   capture {} from /{}/", c.var, sanitize::line(&c.regex));
         }
         for b in &s.next {
             let cond = match &b.cond {
@@ -120,7 +131,7 @@ pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
                 BranchCond::Label(l) => format!("choice {l:?}"),
                 BranchCond::Always => "then".into(),
             };
-            println!("   → {} goto {}", sanitize::line(&cond), b.goto);
+            out!("   → {} goto {}", sanitize::line(&cond), b.goto);
         }
     }
     ExitCode::SUCCESS

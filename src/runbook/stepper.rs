@@ -70,6 +70,12 @@ impl StepRun {
     }
 
     pub fn push_line(&mut self, line: String) {
+        // A progress bar rewrites its line with `\r`: what shows is what
+        // a terminal would show, the text after the last one.
+        let line = match line.rfind('\r') {
+            Some(at) if at + 1 < line.len() => line[at + 1..].to_string(),
+            _ => line,
+        };
         self.output.push(line);
         // Trimmed in chunks: one shift per few hundred lines, not per line.
         if self.output.len() > OUTPUT_KEEP + OUTPUT_KEEP / 4 {
