@@ -314,8 +314,26 @@ async fn runbook_stepper_runs_branches_stops_and_resumes() {
         children(&console).is_empty(),
         "a child of the console is left"
     );
+    // Quitting while the step runs again asks, then stops it and says so
+    // on the timeline.
+    s.press(&["Enter"]);
+    s.wait_for("the run question again", |t| {
+        t.contains("Run step 3/3: Wait it out?")
+    });
+    s.press(&["y"]);
+    s.wait_for("step 3 running again", |t| {
+        t.contains("· running ") && t.contains("▶ STEP 3")
+    });
     s.press(&["q"]);
+    s.wait_for("the quit question", |t| {
+        t.contains("Step 3 is still running. Quit?")
+    });
+    s.press(&["y"]);
     s.wait_for("a clean exit", |t| t.contains("EXITED=0"));
+    assert!(
+        children(&console).is_empty(),
+        "the step outlived the console"
+    );
     drop(s);
 
     // A restart on the same state dir resumes from the incident's timeline.
@@ -337,6 +355,10 @@ async fn runbook_stepper_runs_branches_stops_and_resumes() {
     );
     assert!(line_with(&screen, "Wait it out").contains('✗'), "{screen}");
     assert!(screen.contains(&incident), "{screen}");
+    s.press(&["G"]);
+    s.wait_for("why step 3 ended", |t| {
+        t.contains("stopped: oncall quit while it ran")
+    });
 
     // The same pane at 80x24 stays inside the window and keeps the steps.
     s.resize(80, 24);

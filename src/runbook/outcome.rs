@@ -8,7 +8,12 @@ use super::stepper::{StepStatus, Stepper, Taken};
 pub fn outcome_summary(o: &ExecOutcome) -> (bool, String) {
     let took = took(o.duration);
     match o {
-        ExecOutcome { error: Some(e), .. } => (false, format!("could not start: {e}")),
+        ExecOutcome {
+            killed: true,
+            error: Some(e),
+            ..
+        } => (false, format!("stopped: {e}")),
+        ExecOutcome { error: Some(e), .. } => (false, format!("failed: {e}")),
         ExecOutcome {
             timed_out: true, ..
         } => (

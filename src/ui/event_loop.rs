@@ -222,7 +222,50 @@ pub async fn run(
     for h in steps.values() {
         h.kill_now(Duration::from_millis(500));
     }
+    record_interrupted(&mut state, &journal, &mut rx).await;
     result
+}
+
+/// The step that was running when the console ended gets its result on
+/// the timeline (the postmortem then says it was stopped, not nothing),
+/// with a moment for the journal to have it on disk.
+async fn record_interrupted(
+    state: &mut State,
+    journal: &std::sync::mpsc::Sender<crate::core::incidents::JournalOp>,
+    rx: &mut mpsc::UnboundedReceiver<Msg>,
+) {
+    let Some((run, _)) = state.rb.running else {
+        return;
+    };
+    let outcome = crate::runbook::exec::ExecOutcome {
+        killed: true,
+        error: Some("oncall quit while it ran".into()),
+        ..Default::default()
+    };
+    let done = crate::core::runbook::StepMsg::Done {
+        run,
+        outcome,
+        at: Utc::now(),
+    };
+    let mut sent = false;
+    for effect in update(state, Msg::Step(done)) {
+        if let Effect::Journal(op) = effect {
+            sent |= journal.send(op).is_ok();
+        }
+    }
+    if sent {
+        let written = async {
+            while let Some(m) = rx.recv().await {
+                if matches!(
+                    m,
+                    Msg::Journal(JournalReply::Wrote | JournalReply::Failed(_))
+                ) {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), written).await;
+    }
 }
 
 /// ratatui's hook restores the terminal on any panic. A panic in a
