@@ -346,7 +346,7 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(cell("a | b\nc\u{1b}[2J"), "a \\| b<br>c[2J");
+        assert_eq!(cell("a | b\nc\u{1b}[2J"), "a \\| b<br>c");
         assert_eq!(code("kubectl get"), "`kubectl get`");
         assert_eq!(code("echo `x`"), "`` echo `x` ``");
         assert_eq!(cell_code("a|b"), "`a\\|b`");
