@@ -248,7 +248,10 @@ fn hostile_text_is_sanitized_and_torn_lines_are_warnings() {
             .any(|c| c == '\u{1b}' || c == '\u{7}' || c == '\u{202e}'),
         "{text:?}"
     );
-    assert!(text.contains("eviltxt⏎next"), "escape sequences go whole: {text}");
+    assert!(
+        text.contains("eviltxt⏎next"),
+        "escape sequences go whole: {text}"
+    );
     let warning = stderr(&out);
     assert!(
         warning.starts_with("oncall: warning: journal ")

@@ -26,7 +26,7 @@ fn quitting_while_a_step_runs_asks_first() {
 fn the_demo_shows_a_step_and_runs_none_of_it() {
     let (mut s, mut disk) = console("gpu-node-07");
     s.demo = true;
-    let (_, req) = start_first_step(&mut s, &mut disk);
+    let (run, req) = start_first_step(&mut s, &mut disk);
     assert!(
         req.command.starts_with("printf 'demo: nothing ran"),
         "{}",
@@ -38,6 +38,11 @@ fn the_demo_shows_a_step_and_runs_none_of_it() {
         Some(MEASURE),
         "it prints the real command"
     );
+    // What the stand-in prints is the command's text: no branch is read from it.
+    finish(&mut s, &mut disk, run, &["demo: nothing ran", "used=97"], 0);
+    let st = s.rb.stepper.as_ref().unwrap();
+    assert!(st.captured.is_empty(), "{:?}", st.captured);
+    assert!(st.choice.is_some(), "the engineer picks the way on");
 }
 
 #[test]

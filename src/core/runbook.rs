@@ -93,6 +93,7 @@ pub fn open(state: &mut State) {
     state.rb.missing = None;
     state.rb.unrecorded = false;
     let mut stepper = Stepper::new(book, &alert.fingerprint, alert.alertname(), &alert.labels);
+    stepper.capture_output = !state.demo;
     let incident = state.incident_of(&alert.fingerprint).map(|i| i.id.clone());
     if let Some(inc) = incident.as_deref().and_then(|id| state.incident(id)) {
         if record::resume(&mut stepper, &inc.events) {

@@ -28,6 +28,9 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let mut state = State::new(&settings.sources, Utc::now(), settings.refresh);
     state.read_only = settings.read_only;
+    // The demo's sources are ordinary Alertmanager/Prometheus specs with
+    // demo:// URLs: the flag, not their kind, says it is the demo.
+    state.demo |= settings.demo;
     state.author = settings.author.clone();
     state.ack_duration = settings.ack_duration;
     state.silence_duration = settings.silence_duration;
