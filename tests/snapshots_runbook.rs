@@ -142,7 +142,7 @@ snap!(runbook_run_question_scrolled_80x24, scrolled(), 80, 24);
 /// The run question scrolled to its end with j: the last lines show.
 fn scrolled() -> State {
     let mut st = asking();
-    for _ in 0..5 {
+    for _ in 0..60 {
         update(&mut st, Msg::ConfirmScroll(1));
     }
     st

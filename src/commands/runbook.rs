@@ -379,10 +379,11 @@ fn var_lines(command: &str, env: &[(String, String)]) -> Vec<String> {
         .filter(|(k, _)| named.contains(k))
         .map(|(k, v)| format!("   {k}={}", sanitize::line(v)))
         .collect();
+    let own = vars::self_provided(command);
     out.extend(
         named
             .iter()
-            .filter(|n| !env.iter().any(|(k, _)| k == *n))
+            .filter(|n| !env.iter().any(|(k, _)| k == *n) && !own.contains(n))
             .map(|n| format!("   {n} is not set")),
     );
     out

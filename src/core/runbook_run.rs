@@ -221,9 +221,10 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
         lines.push("Variables it names:".into());
         lines.extend(used.iter().map(|(k, v)| format!("• {k}={v}")));
     }
+    let own = vars::self_provided(&command);
     for missing in named
         .iter()
-        .filter(|n| !request.env.iter().any(|(k, _)| k == *n))
+        .filter(|n| !request.env.iter().any(|(k, _)| k == *n) && !own.contains(n))
     {
         lines.push(format!("• {missing} is not set (no such label or var)"));
     }

@@ -425,3 +425,50 @@ mod expand_tests {
             .contains("$POD"));
     }
 }
+
+/// Names a command gives a value itself (`out=$(...)`, `for x in`, `read -r x`)
+/// or uses with a fallback (`${X:-default}`): not missing when unset.
+pub fn self_provided(command: &str) -> Vec<String> {
+    let word = r"[A-Za-z_][A-Za-z0-9_]*";
+    let patterns = [
+        format!(r"(?:^|[\s;&|(`]|\$\()({word})="),
+        format!(r"\bfor\s+({word})\s+in\b"),
+        format!(r"\bread\s+(?:-r\s+)?({word})"),
+        format!(r"\$\{{({word}):?[-=+]"),
+    ];
+    let mut out: Vec<String> = patterns
+        .iter()
+        .filter_map(|p| regex::Regex::new(p).ok())
+        .flat_map(|re| {
+            re.captures_iter(command)
+                .filter_map(|c| c.get(1).map(|m| m.as_str().to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod provided_tests {
+    use super::self_provided;
+
+    #[test]
+    fn assignments_loops_reads_and_fallbacks() {
+        let cmd = r#"PROM="${ONCALL_PROMETHEUS_URL:-$PROMETHEUS_URL}"; out=$(curl "$PROM") || exit 2
+for pod in $PODS; do read -r line; echo "$pod $line"; done; x=1 echo "${Y-none}" "$REAL""#;
+        assert_eq!(
+            self_provided(cmd),
+            [
+                "ONCALL_PROMETHEUS_URL",
+                "PROM",
+                "Y",
+                "line",
+                "out",
+                "pod",
+                "x"
+            ]
+        );
+    }
+}
