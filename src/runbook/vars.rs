@@ -285,7 +285,8 @@ pub fn command_env(
     let wanted = referenced(command);
     // A declared var the command needs, with no label and no default, would
     // run `kubectl describe node ""`: refuse, naming what is missing.
-    for name in &wanted {
+    let own = self_provided(command);
+    for name in wanted.iter().filter(|n| !own.contains(n)) {
         if let Some(spec) = runbook.vars.get(name) {
             let label = spec.label.clone().unwrap_or_else(|| name.to_lowercase());
             if !labels.contains_key(&label)
