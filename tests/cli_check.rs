@@ -367,3 +367,27 @@ async fn alerting_rules_without_a_runbook_are_warnings_and_errors_with_strict() 
         stdout(&out)
     );
 }
+
+#[test]
+fn a_variable_neither_declared_nor_captured_is_a_warning_with_its_step() {
+    let env = Env::new();
+    let book = "title: Loose\nvars:\n  NAMESPACE: {label: namespace, default: ml}\nsteps:\n  - step_id: look\n    automation_script: |\n      out=$(kubectl -n \"$NAMESPACE\" get pod \"$POD\") || exit 1\n      printf '%s\\n' \"$out\" \"${EXTRA:-none}\"\n";
+    let dir = env.dir("loose", &[("loose.yaml", book)]);
+    let out = env.run(&["check", "--runbooks", &dir]);
+    assert_eq!(out.status.code(), Some(0), "a warning, not an error");
+    let text = stdout(&out);
+    let warning = text
+        .lines()
+        .find(|l| l.starts_with("warning:"))
+        .unwrap_or_default();
+    assert!(
+        warning.contains("loose.yaml:5: step look: $POD not declared"),
+        "{text}"
+    );
+    assert!(
+        !warning.contains("NAMESPACE") && !warning.contains("out") && !warning.contains("EXTRA"),
+        "{warning}"
+    );
+    let strict = env.run(&["check", "--runbooks", &dir, "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+}

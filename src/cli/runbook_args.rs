@@ -63,4 +63,5 @@ pub(super) const CHECK_HELP: &str = "Examples:\n  \
     Prints one line per problem (file:line: what) and exits 1 when there are errors:\n\
     a config or theme that does not load, a runbook that does not parse, a goto to an\n\
     unknown step, an unreachable step, a bad capture regex or when expression.\n\
-    With Prometheus configured, alerting rules without a runbook are warnings.";
+    Warnings (errors with --strict): variables a command uses that the runbook neither\n\
+    declares nor captures, and with Prometheus configured, alerting rules without a runbook.";

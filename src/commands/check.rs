@@ -8,7 +8,7 @@ use std::time::Duration;
 use crate::app;
 use crate::cli::{CheckArgs, GlobalArgs};
 use crate::model::{Alert, AlertState};
-use crate::runbook::{check, find_for, load_all, load_dirs};
+use crate::runbook::{check, find_for, load_all, load_dirs, vars};
 use crate::sanitize;
 use crate::source::{http::HttpClient, prometheus, SourceKind};
 use crate::ui::theme;
@@ -85,6 +85,9 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
         for problem in check::check(book) {
             r.error(problem);
         }
+        for w in undeclared(book) {
+            r.warn(w);
+        }
     }
     if let Some(s) = &settings {
         rules_without_runbooks(s, &loaded.runbooks, &mut r).await;
@@ -101,6 +104,43 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Variables the runbook's commands use that it neither declares nor
+/// captures: they come from a label of that name if the alert has one, or
+/// from oncall's own environment, and are unset otherwise.
+fn undeclared(book: &crate::model::runbook::Runbook) -> Vec<String> {
+    const INHERITED: [&str; 6] = ["HOME", "PATH", "USER", "KUBECONFIG", "PWD", "TMPDIR"];
+    let captured: Vec<&str> = book
+        .steps
+        .iter()
+        .flat_map(|s| s.capture.iter().map(|c| c.var.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    for s in &book.steps {
+        let Some(command) = &s.command else { continue };
+        let own = vars::self_provided(command);
+        let unknown: Vec<String> = vars::referenced(command)
+            .into_iter()
+            .filter(|n| {
+                !book.vars.contains_key(n)
+                    && !captured.contains(&n.as_str())
+                    && !own.contains(n)
+                    && !INHERITED.contains(&n.as_str())
+                    && !n.starts_with("ONCALL_")
+            })
+            .collect();
+        if !unknown.is_empty() {
+            out.push(format!(
+                "{}:{}: step {}: ${} not declared in vars: (set only if the alert has a label of that name)",
+                book.path.display(),
+                s.line,
+                s.id,
+                unknown.join(", $")
+            ));
+        }
+    }
+    out
 }
 
 /// Every alerting rule of the configured Prometheus servers should have a runbook.
