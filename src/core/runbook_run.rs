@@ -35,12 +35,7 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     // A label that may not reach the command stops it before any question.
     let command = step.command.clone().unwrap_or_default();
     if let Err(e) = vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
-        say(
-            state,
-            StatusLevel::Error,
-            format!("step {} not run: {e}", i + 1),
-        );
-        return vec![];
+        return not_run(state, i, &e.to_string());
     }
     if state.rb.incident.is_some() {
         return confirm(state, i, true);
@@ -91,6 +86,16 @@ pub fn declared(state: &mut State, id: &str) -> Vec<Effect> {
     };
     state.rb.incident = Some(id.to_string());
     confirm(state, i, true)
+}
+
+/// Says why step `i` does not run; nothing is sent.
+fn not_run(state: &mut State, i: usize, why: &str) -> Vec<Effect> {
+    say(
+        state,
+        StatusLevel::Error,
+        format!("step {} not run: {why}", i + 1),
+    );
+    vec![]
 }
 
 /// The demo runs no runbook command: the user's kube context is real. It
@@ -153,30 +158,19 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
     };
     let Some(step) = s.step(i) else { return vec![] };
     let command = step.command.clone().unwrap_or_default();
-    let env = match vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
-        Ok(env) => with_prometheus(env, prometheus_url(state)),
-        Err(e) => {
-            say(
-                state,
-                StatusLevel::Error,
-                format!("step {} not run: {e}", i + 1),
-            );
-            return vec![];
-        }
+    let env = vars::command_env(&s.runbook, &s.labels, &s.captured, &command)
+        .map(|env| with_prometheus(env, prometheus_url(state)))
+        .map_err(|e| e.to_string());
+    let env = match env {
+        Ok(env) => env,
+        Err(e) => return not_run(state, i, &e),
     };
     let timeout = step.timeout.unwrap_or(state.rb.settings.timeout);
     // A query changes nothing: it runs at once, its variables filled in.
     if step.kind == StepKind::Query {
         let query = match vars::expand_query(&command, &env) {
             Ok(q) => q,
-            Err(e) => {
-                say(
-                    state,
-                    StatusLevel::Error,
-                    format!("step {} not run: {e}", i + 1),
-                );
-                return vec![];
-            }
+            Err(e) => return not_run(state, i, &e),
         };
         let request = ExecRequest {
             command: query,

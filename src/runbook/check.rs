@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use regex::Regex;
 
 use super::expr;
+use super::expr::last_line;
 use crate::model::runbook::{BranchCond, Runbook, GOTO_END};
 
 /// Problems `oncall check` reports: `goto` to an unknown step, unreachable
@@ -106,12 +107,4 @@ fn unreachable(runbook: &Runbook) -> Vec<usize> {
         todo.extend(s.next.iter().filter_map(|b| runbook.step_index(&b.goto)));
     }
     (0..steps.len()).filter(|i| !seen[*i]).collect()
-}
-
-fn last_line(s: &str) -> &str {
-    s.lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or(s)
-        .trim()
 }

@@ -275,7 +275,8 @@ impl Parser {
     }
 }
 
-fn last_line(s: &str) -> &str {
+/// The last non-blank line of a message (serde and regex errors end with the point).
+pub(super) fn last_line(s: &str) -> &str {
     s.lines()
         .rev()
         .find(|l| !l.trim().is_empty())
