@@ -37,6 +37,8 @@ pub struct Settings {
     /// Where runbooks are looked for, in order: `./runbooks`, then the config's `runbooks:`.
     pub runbook_dirs: Vec<PathBuf>,
     pub stepper: RunbookSettings,
+    /// On-call rotations (`schedules:`).
+    pub schedules: Vec<crate::model::schedule::Schedule>,
     /// Things the user must hear about (shown in the console, printed by one-shot commands).
     pub warnings: Vec<String>,
 }
@@ -179,7 +181,9 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
             stepper.confirm_diagnosis = c;
         }
     }
+    let schedules = config::schedules(&config.schedules)?;
     Ok(Settings {
+        schedules,
         runbook_dirs,
         stepper,
         warnings,

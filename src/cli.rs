@@ -5,8 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod runbook_args;
+mod schedule_args;
 use runbook_args::CHECK_HELP;
 pub use runbook_args::{CheckArgs, RunbookCommand, RunbookRunArgs, RunbookShowArgs};
+pub use schedule_args::ScheduleArgs;
+use schedule_args::SCHEDULE_HELP;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -89,6 +92,9 @@ pub enum Command {
     /// Validate the config, themes and every runbook; exit 1 on errors (for CI)
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// Who is on call now (or --at a time), until when, and who is next
+    #[command(after_help = SCHEDULE_HELP)]
+    Schedule(ScheduleArgs),
 }
 
 const POSTMORTEM_HELP: &str = "Examples:\n  \

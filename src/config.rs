@@ -11,6 +11,9 @@ use crate::model::duration::parse_duration;
 use crate::source::{Auth, Secret, SourceKind, SourceSpec, Tls};
 use crate::yaml;
 
+mod schedules;
+pub use schedules::{local_time, schedules, ScheduleConfig};
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -36,7 +39,8 @@ pub struct Config {
     pub silences: Option<SilencesConfig>,
     // Read by later features; accepted here so a full config validates.
     pub escalation: Option<yaml::Value>,
-    pub schedules: Option<yaml::Value>,
+    #[serde(default)]
+    pub schedules: Vec<ScheduleConfig>,
     pub notifiers: Option<yaml::Value>,
     pub time_intervals: Option<yaml::Value>,
     pub slos: Option<yaml::Value>,

@@ -85,6 +85,7 @@ fn main() -> ExitCode {
             }
             RunbookCommand::Run(a) => runtime.block_on(commands::runbook::run(&settings, &a)),
         },
+        Some(Command::Schedule(a)) => commands::schedule::run(&settings, &a),
         Some(Command::Check(a)) => runtime.block_on(commands::check::run(&cli.global, &a)),
         None => {
             if settings.sources.is_empty() && !offer_demo(&mut settings) {

@@ -8,6 +8,7 @@ mod incident_view;
 pub mod postmortem;
 pub mod runbook;
 mod runbook_show;
+pub mod schedule;
 pub mod silence;
 mod silence_ids;
 pub mod stats;

@@ -7,6 +7,7 @@ pub mod lifecycle;
 pub mod matcher;
 pub mod rule;
 pub mod runbook;
+pub mod schedule;
 pub mod silence;
 pub mod timeline;
 
