@@ -102,3 +102,14 @@ fn a_handover_in_a_dst_gap_happens_at_the_first_time_that_exists() {
 fn nobody_is_on_call_before_the_rotation_starts() {
     assert_eq!(weekly().at(utc(2026, 10, 1, 0, 0)), None);
 }
+
+mod common;
+
+#[test]
+fn the_status_bar_names_who_holds_the_pager() {
+    let mut st = common::fixtures::one_source("am", utc(2026, 10, 29, 12, 0));
+    st.schedules = vec![weekly()];
+    common::fixtures::poll_alerts(&mut st, vec![]);
+    let text = common::screen::screen(&st, 120, 24);
+    assert!(text.contains("on call: alice until Mon 09:00"), "{text}");
+}

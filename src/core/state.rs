@@ -230,6 +230,8 @@ pub struct State {
     /// Activity-log keys already written (fires and acks).
     pub activity_seen: HashSet<String>,
     pub rb: RunbookState,
+    /// On-call rotations, for "on call: bob until Mon 09:00".
+    pub schedules: Vec<crate::model::schedule::Schedule>,
 }
 
 impl State {
@@ -287,6 +289,7 @@ impl State {
             declaring: HashSet::new(),
             activity_seen: HashSet::new(),
             rb: RunbookState::default(),
+            schedules: Vec::new(),
         }
     }
 

@@ -37,6 +37,7 @@ pub async fn run(
     state.require_comment = settings.require_comment;
     state.incident_settings = settings.incidents.clone();
     state.rb.settings = settings.stepper.clone();
+    state.schedules = settings.schedules.clone();
     let loaded = crate::runbook::load_all(&settings.runbook_dirs);
     state.rb.loaded = loaded.runbooks;
     state.rb.errors = loaded.errors.iter().map(|e| e.to_string()).collect();

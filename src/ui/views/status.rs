@@ -150,8 +150,18 @@ fn freshness_line(state: &State, theme: &Theme) -> Vec<Seg> {
         ),
         None => "waiting for the first answer".to_string(),
     };
+    // Who holds the pager, from the first configured rotation.
+    let on_call = state
+        .schedules
+        .first()
+        .and_then(|s| {
+            let on = s.at(state.now)?;
+            let until = on.until.with_timezone(&s.time_zone).format("%a %H:%M");
+            Some(format!(" · on call: {} until {until}", on.user))
+        })
+        .unwrap_or_default();
     let text = format!(
-        " {when} · every {}s · {} alerts from {} source(s) · {}",
+        " {when}{on_call} · every {}s · {} alerts from {} source(s) · {}",
         state.refresh.as_secs(),
         state.alerts.len(),
         state.sources.len(),
