@@ -11,6 +11,8 @@ use crate::model::duration::parse_duration;
 use crate::source::{Auth, Secret, SourceKind, SourceSpec, Tls};
 use crate::yaml;
 
+mod escalation;
+pub use escalation::{policies, PolicyConfig};
 mod schedules;
 pub use schedules::{local_time, schedules, ScheduleConfig};
 
@@ -38,7 +40,8 @@ pub struct Config {
     pub ack: Option<AckConfig>,
     pub silences: Option<SilencesConfig>,
     // Read by later features; accepted here so a full config validates.
-    pub escalation: Option<yaml::Value>,
+    #[serde(default)]
+    pub escalation: Vec<PolicyConfig>,
     #[serde(default)]
     pub schedules: Vec<ScheduleConfig>,
     pub notifiers: Option<yaml::Value>,

@@ -21,6 +21,11 @@ fn move_cursor(state: &mut State, delta: isize) {
         state.incident_cursor = clamp_move(state.incident_cursor, state.incidents.len(), delta);
         return;
     }
+    if state.pane == Pane::Escalations {
+        let len = super::escalations::escalation_rows(state).len();
+        state.escalation_cursor = clamp_move(state.escalation_cursor, len, delta);
+        return;
+    }
     if state.pane == Pane::Timeline {
         let len = state.timeline_rows().len();
         state.timeline_cursor = clamp_move(state.timeline_cursor, len, delta);
@@ -118,6 +123,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
                     Pane::Silences
                 }
                 Pane::Silences => Pane::Incidents,
+                Pane::Incidents => Pane::Escalations,
                 _ => Pane::Alerts,
             };
             state.scroll = 0;
@@ -220,6 +226,8 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
             StatusLevel::Info,
             "extend works on a silence in the silences pane (S)",
         ),
+        Action::Escalations if state.pane == Pane::Escalations => state.pane = Pane::Alerts,
+        Action::Escalations => state.pane = Pane::Escalations,
         Action::Incidents if state.pane == Pane::Incidents => state.pane = Pane::Alerts,
         Action::Incidents => state.pane = Pane::Incidents,
         Action::Incident => incidents::open_declare(state),
@@ -298,7 +306,7 @@ fn back(state: &mut State) {
         }
         Pane::Timeline => state.pane = Pane::Incidents,
         Pane::Incidents => state.pane = Pane::Alerts,
-        Pane::Runbook => state.pane = Pane::Alerts,
+        Pane::Runbook | Pane::Escalations => state.pane = Pane::Alerts,
     }
 }
 

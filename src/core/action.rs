@@ -41,6 +41,8 @@ pub enum Action {
     StepSkip,
     /// Stop the running step (Ctrl-c in the runbook pane).
     StopStep,
+    /// The escalation pane.
+    Escalations,
 }
 
 impl Action {
@@ -106,10 +108,11 @@ impl Action {
             Action::StepFailed => "step-failed",
             Action::StepSkip => "step-skip",
             Action::StopStep => "stop-step",
+            Action::Escalations => "escalations",
         }
     }
 
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 36] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -145,6 +148,7 @@ impl Action {
         Action::StepFailed,
         Action::StepSkip,
         Action::StopStep,
+        Action::Escalations,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {

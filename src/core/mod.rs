@@ -4,6 +4,7 @@
 pub mod act;
 pub mod action;
 pub mod declare;
+pub mod escalations;
 pub mod filter;
 pub mod incident_form;
 pub mod incident_input;

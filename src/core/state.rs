@@ -25,6 +25,8 @@ pub enum Pane {
     Timeline,
     /// The runbook stepper of one alert.
     Runbook,
+    /// Every escalating group with its countdown.
+    Escalations,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,6 +234,10 @@ pub struct State {
     pub rb: RunbookState,
     /// On-call rotations, for "on call: bob until Mon 09:00".
     pub schedules: Vec<crate::model::schedule::Schedule>,
+    /// Escalation policies and the time intervals they are active in.
+    pub policies: Vec<crate::model::escalation::Policy>,
+    pub intervals: Vec<crate::model::time_interval::TimeInterval>,
+    pub escalation_cursor: usize,
 }
 
 impl State {
@@ -290,6 +296,9 @@ impl State {
             activity_seen: HashSet::new(),
             rb: RunbookState::default(),
             schedules: Vec::new(),
+            policies: Vec::new(),
+            intervals: Vec::new(),
+            escalation_cursor: 0,
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod alert;
 pub mod duration;
+pub mod escalation;
 pub mod incident;
 pub mod lifecycle;
 pub mod matcher;
@@ -9,6 +10,7 @@ pub mod rule;
 pub mod runbook;
 pub mod schedule;
 pub mod silence;
+pub mod time_interval;
 pub mod timeline;
 
 pub use alert::{fingerprint, Alert, AlertState, Labels, Severity};

@@ -47,6 +47,7 @@ pub const DEFAULT_KEYS: &[(&str, Action, &str)] = &[
     (">", Action::StepSkip, "runbook: skip step"),
     ("ctrl-c", Action::StopStep, "runbook: stop the step"),
     ("S", Action::Silences, "silences pane"),
+    ("E", Action::Escalations, "escalations pane"),
     ("e", Action::Expire, "expire a silence (in S)"),
     ("x", Action::Extend, "extend a silence (in S)"),
     ("y", Action::CopyLink, "copy link (OSC 52)"),

@@ -7,6 +7,7 @@
 pub mod alerts;
 pub mod confirm;
 pub mod detail;
+pub mod escalations;
 pub mod header;
 pub mod help;
 pub mod incident_form;
@@ -66,9 +67,12 @@ pub fn list_rows(area: Rect) -> usize {
 pub fn scroll_limit(state: &State, theme: &Theme, keymap: &Keymap, area: Rect) -> u16 {
     let body = areas(area).body;
     let lines = match state.pane {
-        Pane::Alerts | Pane::Silences | Pane::Incidents | Pane::Timeline | Pane::Runbook => {
-            return 0
-        }
+        Pane::Alerts
+        | Pane::Silences
+        | Pane::Incidents
+        | Pane::Timeline
+        | Pane::Runbook
+        | Pane::Escalations => return 0,
         Pane::Detail => detail::doc(state, theme, body.width).lines.len(),
         Pane::Help => help::doc(state, theme, keymap, body.width).lines.len(),
     };
@@ -103,6 +107,10 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
         Pane::Incidents => incidents::render(state, theme, &incidents_hint(keymap), a.body, buf),
         Pane::Timeline => timeline::render(state, theme, &timeline_hint(keymap), a.body, buf),
         Pane::Runbook => runbook::render(state, theme, &runbook_hint(keymap), a.body, buf),
+        Pane::Escalations => {
+            let hint = format!("{} back", keymap.keys_for(Action::Back));
+            escalations::render(state, theme, &hint, a.body, buf)
+        }
     }
     if state.form.is_some() {
         silence_form::render(state, theme, a.body, buf);

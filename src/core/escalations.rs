@@ -1,0 +1,82 @@
+//! The escalation pane's rows: the console's alerts grouped by policy and
+//! alertname, each with where it stands (`model::escalation::standing`).
+
+use super::state::State;
+use crate::model::escalation::{policy_for, standing, Policy, Standing};
+use crate::model::{Alert, AlertState};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EscalationRow {
+    pub policy: String,
+    /// The group: the alertname its alerts share.
+    pub group: String,
+    pub alerts: usize,
+    pub standing: Standing,
+}
+
+impl EscalationRow {
+    /// Seconds to the next level in escalation time; held and finished rows last.
+    fn sort_key(&self) -> (u8, i64) {
+        match (&self.standing.held_by, self.standing.next) {
+            (None, Some((_, _, left))) => (0, left.num_seconds()),
+            (Some(_), Some((_, _, left))) => (1, left.num_seconds()),
+            (_, None) => (2, 0),
+        }
+    }
+}
+
+/// Every escalating group, the soonest next escalation first.
+pub fn escalation_rows(state: &State) -> Vec<EscalationRow> {
+    let mut groups: Vec<(&Policy, String, Vec<&Alert>)> = Vec::new();
+    for a in &state.alerts {
+        // Pending alerts have not fired; inhibited ones are another's symptom.
+        if a.state == AlertState::Pending || a.is_inhibited() {
+            continue;
+        }
+        let Some(p) = policy_for(a, &state.policies, &state.intervals, state.now) else {
+            continue;
+        };
+        let name = a.alertname().to_string();
+        match groups
+            .iter_mut()
+            .find(|(gp, g, _)| gp.name == p.name && *g == name)
+        {
+            Some((_, _, alerts)) => alerts.push(a),
+            None => groups.push((p, name, vec![a])),
+        }
+    }
+    let mut rows: Vec<EscalationRow> = groups
+        .into_iter()
+        .filter_map(|(p, group, alerts)| {
+            let standing = standing(p, &alerts, &state.silences, state.now)?;
+            Some(EscalationRow {
+                policy: p.name.clone(),
+                group,
+                alerts: alerts.len(),
+                standing,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| r.sort_key());
+    rows
+}
+
+/// A level's targets, schedules resolved to who is on call now:
+/// `fraud-model-oncall (bob)`.
+pub fn targets_now(state: &State, targets: &[String]) -> String {
+    let named: Vec<String> = targets
+        .iter()
+        .map(|t| {
+            match state
+                .schedules
+                .iter()
+                .find(|s| &s.name == t)
+                .and_then(|s| s.at(state.now))
+            {
+                Some(on) => format!("{t} ({})", on.user),
+                None => t.clone(),
+            }
+        })
+        .collect();
+    named.join(", ")
+}

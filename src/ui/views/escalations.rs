@@ -1,0 +1,135 @@
+//! The escalation pane: one row per escalating group, the soonest next
+//! escalation first, with its level, targets (schedules resolved to who is
+//! on call), a live countdown, and who holds it.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+
+use super::text::{fill_row, put_segs, seg, title_row};
+use crate::core::escalations::{escalation_rows, targets_now, EscalationRow};
+use crate::core::State;
+use crate::sanitize::{fit, pad};
+use crate::ui::theme::Theme;
+
+/// `mm:ss`, or `h:mm:ss` past an hour.
+pub fn countdown(secs: i64) -> String {
+    let s = secs.max(0);
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+    } else {
+        format!("{:02}:{:02}", s / 60, s % 60)
+    }
+}
+
+/// What the row says about where the group stands.
+fn standing_text(state: &State, r: &EscalationRow) -> (String, String) {
+    let policy = state.policies.iter().find(|p| p.name == r.policy);
+    let level = r.standing.reached.last().map_or_else(
+        || "not yet paged".to_string(),
+        |d| {
+            let targets = policy
+                .and_then(|p| p.levels.get(d.level))
+                .map(|l| targets_now(state, &l.targets))
+                .unwrap_or_default();
+            format!("L{} {targets}", d.level + 1)
+        },
+    );
+    let next = match (&r.standing.held_by, r.standing.next) {
+        (Some(s), _) => {
+            let left = crate::model::duration::format_age((s.ends_at - state.now).num_seconds());
+            let what = if s.is_ack() { "acked" } else { "silenced" };
+            format!("held: {what} by {}, {left} left", s.created_by)
+        }
+        (None, Some((pass, level, left))) => {
+            let targets = policy
+                .and_then(|p| p.levels.get(level))
+                .map(|l| targets_now(state, &l.targets))
+                .unwrap_or_default();
+            let again = if pass > 0 {
+                format!(" (repeat {pass})")
+            } else {
+                String::new()
+            };
+            format!(
+                "L{} in {}{again} → {targets}",
+                level + 1,
+                countdown(left.num_seconds())
+            )
+        }
+        (None, None) => "every level paged".to_string(),
+    };
+    (level, next)
+}
+
+pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Buffer) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let rows = escalation_rows(state);
+    let title = format!(" Escalations ({})", rows.len());
+    title_row(buf, area, &title, hint, theme.title, theme.dim);
+    if area.height < 3 {
+        return;
+    }
+    let w = area.width as usize;
+    let (pw, gw) = (w / 5, w / 4);
+    let lw = w.saturating_sub(pw + gw + 2) / 2;
+    put_segs(
+        buf,
+        area,
+        area.y + 1,
+        &[seg(
+            format!(
+                " {}{}{}NEXT",
+                pad("POLICY", pw),
+                pad("GROUP", gw),
+                pad("LEVEL", lw)
+            ),
+            theme.dim.add_modifier(Modifier::BOLD),
+        )],
+    );
+    let list = Rect::new(area.x, area.y + 2, area.width, area.height - 2);
+    if rows.is_empty() {
+        let msg = if state.policies.is_empty() {
+            " No escalation policies: see `escalation:` in the README."
+        } else {
+            " Nothing is escalating."
+        };
+        put_segs(buf, list, list.y, &[seg(msg, theme.dim)]);
+        return;
+    }
+    let cursor = state.escalation_cursor.min(rows.len() - 1);
+    let h = list.height as usize;
+    let first = cursor.saturating_sub(h.saturating_sub(1));
+    for (k, r) in rows.iter().enumerate().skip(first).take(h) {
+        let y = list.y + (k - first) as u16;
+        let (level, next) = standing_text(state, r);
+        let group = if r.alerts > 1 {
+            format!("{} ({})", r.group, r.alerts)
+        } else {
+            r.group.clone()
+        };
+        let next_style = match (&r.standing.held_by, r.standing.next) {
+            (Some(_), _) => theme.silenced,
+            (None, Some(_)) => theme.warning,
+            (None, None) => theme.critical,
+        };
+        let rest = w.saturating_sub(1 + pw + gw + lw);
+        put_segs(
+            buf,
+            list,
+            y,
+            &[
+                seg(if k == cursor { "›" } else { " " }, theme.text),
+                seg(pad(&r.policy, pw), theme.dim),
+                seg(pad(&group, gw), theme.text),
+                seg(pad(&level, lw), theme.text),
+                seg(fit(&next, rest), next_style),
+            ],
+        );
+        if k == cursor {
+            fill_row(buf, list, y, theme.selected);
+        }
+    }
+}

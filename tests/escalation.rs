@@ -1,0 +1,131 @@
+//! Escalation with a fake clock: levels fall due on time, an ack holds the
+//! clock and its end lets it go on, repeat stops after its count, and the
+//! first matching policy applies.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use oncall::model::escalation::{policy_for, standing, Level, Policy};
+use oncall::model::{parse_matchers, Alert, AlertState, Labels, Silence, SilenceState};
+
+fn t(min: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap() + Duration::minutes(min)
+}
+
+fn alert(name: &str) -> Alert {
+    let labels: Labels = [
+        ("alertname", name),
+        ("team", "ml-platform"),
+        ("severity", "critical"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    Alert::new(labels, AlertState::Firing, t(0))
+}
+
+fn policy(repeat: u32) -> Policy {
+    Policy {
+        name: "ml-model-serving".into(),
+        matchers: parse_matchers(r#"team="ml-platform",severity="critical""#).unwrap(),
+        levels: vec![
+            Level {
+                after: Duration::minutes(5),
+                targets: vec!["fraud-model-oncall".into()],
+                notify: vec!["pager".into()],
+            },
+            Level {
+                after: Duration::minutes(15),
+                targets: vec!["ml-platform-lead".into()],
+                notify: vec!["pager".into(), "terminal".into()],
+            },
+        ],
+        repeat,
+        active_time_intervals: vec![],
+    }
+}
+
+fn ack(from: i64, to: i64) -> Silence {
+    Silence {
+        id: "ack-1".into(),
+        matchers: parse_matchers(r#"alertname="ModelServerDown""#).unwrap(),
+        starts_at: t(from),
+        ends_at: t(to),
+        created_by: "bob".into(),
+        comment: "ACK! on it".into(),
+        state: SilenceState::Active,
+        source: "am".into(),
+    }
+}
+
+#[test]
+fn levels_fall_due_on_time() {
+    let a = alert("ModelServerDown");
+    let p = policy(0);
+    let at4 = standing(&p, &[&a], &[], t(4)).unwrap();
+    assert!(at4.reached.is_empty());
+    assert_eq!(at4.next, Some((0, 0, Duration::minutes(1))));
+    let at5 = standing(&p, &[&a], &[], t(5)).unwrap();
+    assert_eq!(at5.reached.len(), 1);
+    assert_eq!(at5.reached[0].at, t(5));
+    assert_eq!(at5.next, Some((0, 1, Duration::minutes(10))));
+    let at20 = standing(&p, &[&a], &[], t(20)).unwrap();
+    assert_eq!(at20.reached.len(), 2);
+    assert_eq!(at20.next, None, "no repeat: done after the last level");
+}
+
+#[test]
+fn an_ack_holds_the_clock_and_its_end_lets_it_go_on() {
+    let a = alert("ModelServerDown");
+    let p = policy(0);
+    // Acked from minute 3 to minute 13: the 5-minute level waits.
+    let held = standing(&p, &[&a], &[ack(3, 13)], t(10)).unwrap();
+    assert!(held.reached.is_empty(), "{held:?}");
+    assert_eq!(
+        held.held_by.as_ref().map(|s| s.created_by.as_str()),
+        Some("bob")
+    );
+    assert_eq!(held.elapsed, Duration::minutes(3));
+    // The ack ran out at 13 while it still fires: 2 more minutes to level 1.
+    let after = standing(&p, &[&a], &[ack(3, 13)], t(14)).unwrap();
+    assert!(after.held_by.is_none());
+    assert_eq!(after.next, Some((0, 0, Duration::minutes(1))));
+    let due = standing(&p, &[&a], &[ack(3, 13)], t(15)).unwrap();
+    assert_eq!(due.reached[0].at, t(15), "5 minutes of escalation time");
+}
+
+#[test]
+fn repeat_runs_the_levels_again_and_then_stops() {
+    let a = alert("ModelServerDown");
+    let p = policy(1);
+    // Loop length 15m: pass 1's levels at 20m and 30m.
+    let s = standing(&p, &[&a], &[], t(21)).unwrap();
+    let keys: Vec<(u32, usize)> = s.reached.iter().map(|d| (d.pass, d.level)).collect();
+    assert_eq!(keys, [(0, 0), (0, 1), (1, 0)]);
+    assert_eq!(s.next, Some((1, 1, Duration::minutes(9))));
+    let end = standing(&p, &[&a], &[], t(600)).unwrap();
+    assert_eq!(end.reached.len(), 4, "two passes, then nothing more");
+    assert_eq!(end.next, None);
+}
+
+#[test]
+fn the_first_matching_policy_applies_and_keys_are_per_pass_and_level() {
+    let a = alert("ModelServerDown");
+    let mut catch_all = policy(0);
+    catch_all.name = "everything".into();
+    catch_all.matchers = vec![];
+    let policies = [policy(0), catch_all];
+    assert_eq!(
+        policy_for(&a, &policies, &[], t(0)).unwrap().name,
+        "ml-model-serving"
+    );
+    let mut other = alert("Other");
+    other.labels.insert("team".into(), "search".into());
+    assert_eq!(
+        policy_for(&other, &policies, &[], t(0)).unwrap().name,
+        "everything"
+    );
+    let s = standing(&policies[0], &[&a], &[], t(16)).unwrap();
+    let k0 = s.reached[0].key("ml-model-serving", "ModelServerDown", s.started);
+    let k1 = s.reached[1].key("ml-model-serving", "ModelServerDown", s.started);
+    assert_ne!(k0, k1);
+    assert!(k0.ends_with("/0/0") && k1.ends_with("/0/1"), "{k0} {k1}");
+}
