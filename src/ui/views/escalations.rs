@@ -73,8 +73,8 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
         return;
     }
     let w = area.width as usize;
-    let (pw, gw) = (w / 5, w / 4);
-    let lw = w.saturating_sub(pw + gw + 2) / 2;
+    // NEXT (the countdown and who comes next) gets what the others leave.
+    let (pw, gw, lw) = ((w / 6).min(22), (w / 5).min(28), (w / 4).min(32));
     put_segs(
         buf,
         area,
