@@ -9,6 +9,7 @@ pub mod rule;
 pub mod runbook;
 pub mod schedule;
 pub mod silence;
+pub mod time_interval;
 pub mod timeline;
 
 pub use alert::{fingerprint, Alert, AlertState, Labels, Severity};
