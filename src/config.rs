@@ -15,6 +15,8 @@ mod escalation;
 pub use escalation::{policies, PolicyConfig};
 mod schedules;
 pub use schedules::{local_time, schedules, ScheduleConfig};
+mod time_intervals;
+pub use time_intervals::{time_intervals, time_intervals_value, TimeIntervalConfig};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
