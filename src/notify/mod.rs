@@ -1,0 +1,184 @@
+//! Escalation notifiers: the ways a page leaves the console. A webhook
+//! (generic JSON or Slack-compatible), a local command (the notification in
+//! environment variables, never on a command line or through a shell), or
+//! the terminal itself (the console rings the bell; nothing to deliver).
+//!
+//! [`deliver`] makes one attempt and retries failures that may pass
+//! (5xx, 429, no connection, timeouts, a command that failed) with
+//! exponential backoff. Errors are one sentence naming the notifier and
+//! never the webhook URL: it is a credential (a Slack hook's path is its
+//! key), so it lives in an environment variable or file ([`Secret`]).
+
+mod command;
+mod webhook;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+/// Where a webhook URL comes from: an environment variable or a file,
+/// never the config text itself. Its `Debug` shows the origin, not the value.
+pub use crate::source::Secret;
+
+pub use command::command_env;
+pub use webhook::{generic_payload, slack_payload, slack_text};
+
+/// The longest pause between two attempts, whatever the backoff says.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// One page: who is paged (a level of an escalation policy) and for what.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Notification {
+    pub policy: String,
+    pub level: usize,
+    pub targets: Vec<String>,
+    pub alertname: String,
+    pub group: String,
+    pub labels: BTreeMap<String, String>,
+    pub summary: String,
+    /// Which console sent it (host or user), so a receiver can tell.
+    pub console: String,
+    pub time: DateTime<Utc>,
+    pub incident: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NotifierKind {
+    /// POST JSON to the URL: the [`Notification`] itself, or with `slack`
+    /// a Slack-compatible `{"text": …}`.
+    Webhook { url: Secret, slack: bool },
+    /// Runs `program args…` directly (no shell); the notification is in
+    /// `ONCALL_*` environment variables (see [`command_env`]).
+    Command { program: String, args: Vec<String> },
+    /// The console's own bell; nothing leaves the process.
+    Terminal,
+}
+
+impl NotifierKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            NotifierKind::Webhook { .. } => "webhook",
+            NotifierKind::Command { .. } => "command",
+            NotifierKind::Terminal => "terminal",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notifier {
+    pub name: String,
+    pub kind: NotifierKind,
+    /// For one attempt: the whole HTTP exchange, or the command's run.
+    pub timeout: Duration,
+    /// Attempts after the first; 0 means one attempt only.
+    pub retries: u32,
+    /// The pause after the first failure; it doubles after each one
+    /// (capped at [`MAX_BACKOFF`]).
+    pub backoff_base: Duration,
+}
+
+impl Notifier {
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+    pub const DEFAULT_RETRIES: u32 = 3;
+    pub const DEFAULT_BACKOFF: Duration = Duration::from_secs(1);
+
+    /// A notifier with the default timeout (10 s), retries (3) and backoff
+    /// (1 s, 2 s, 4 s).
+    pub fn new(name: impl Into<String>, kind: NotifierKind) -> Notifier {
+        Notifier {
+            name: name.into(),
+            kind,
+            timeout: Notifier::DEFAULT_TIMEOUT,
+            retries: Notifier::DEFAULT_RETRIES,
+            backoff_base: Notifier::DEFAULT_BACKOFF,
+        }
+    }
+
+    /// `webhook pager`: how errors name it.
+    pub fn label(&self) -> String {
+        format!("{} {}", self.kind.name(), self.name)
+    }
+}
+
+/// Why one attempt failed, and whether another one may do better.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub reason: String,
+    pub retry: bool,
+}
+
+impl Failure {
+    pub fn retry(reason: impl Into<String>) -> Failure {
+        Failure {
+            reason: reason.into(),
+            retry: true,
+        }
+    }
+
+    pub fn fatal(reason: impl Into<String>) -> Failure {
+        Failure {
+            reason: reason.into(),
+            retry: false,
+        }
+    }
+}
+
+/// The pause before attempt `attempt + 1`, after `attempt` (1-based) failed.
+pub fn backoff(base: Duration, attempt: u32) -> Duration {
+    let factor = 1u32
+        .checked_shl(attempt.saturating_sub(1))
+        .unwrap_or(u32::MAX);
+    base.checked_mul(factor)
+        .unwrap_or(MAX_BACKOFF)
+        .min(MAX_BACKOFF)
+}
+
+/// Delivers `note` through `n`: one attempt, then up to `n.retries` more
+/// for failures that may pass, with exponential backoff between them.
+/// Ok(attempts made), or Err(one sentence naming the notifier, never the
+/// webhook URL).
+pub async fn deliver(n: &Notifier, note: &Notification) -> Result<u32, String> {
+    match &n.kind {
+        NotifierKind::Terminal => Ok(1),
+        NotifierKind::Webhook { url, slack } => {
+            let target = webhook::Target::new(url, n.timeout)
+                .map_err(|f| format!("{}: {}", n.label(), f.reason))?;
+            let payload = if *slack {
+                slack_payload(note)
+            } else {
+                generic_payload(note)
+            };
+            with_retries(n, || target.post(&payload)).await
+        }
+        NotifierKind::Command { program, args } => {
+            let env = command_env(note);
+            with_retries(n, || command::run(program, args, &env, n.timeout)).await
+        }
+    }
+}
+
+async fn with_retries<F, Fut>(n: &Notifier, mut attempt: F) -> Result<u32, String>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), Failure>>,
+{
+    let mut made = 0u32;
+    loop {
+        made += 1;
+        let failure = match attempt().await {
+            Ok(()) => return Ok(made),
+            Err(f) => f,
+        };
+        if !failure.retry || made > n.retries {
+            let tries = if made == 1 {
+                String::new()
+            } else {
+                format!(" (gave up after {made} attempts)")
+            };
+            return Err(format!("{}: {}{tries}", n.label(), failure.reason));
+        }
+        tracing::debug!(notifier = %n.label(), attempt = made, reason = %failure.reason, "delivery failed; retrying");
+        tokio::time::sleep(backoff(n.backoff_base, made)).await;
+    }
+}
