@@ -39,6 +39,10 @@ pub struct Settings {
     pub stepper: RunbookSettings,
     /// On-call rotations (`schedules:`).
     pub schedules: Vec<crate::model::schedule::Schedule>,
+    /// Escalation policies, the time intervals they use, and their notifiers.
+    pub policies: Vec<crate::model::escalation::Policy>,
+    pub intervals: Vec<crate::model::time_interval::TimeInterval>,
+    pub notifiers: Vec<crate::notify::Notifier>,
     /// Things the user must hear about (shown in the console, printed by one-shot commands).
     pub warnings: Vec<String>,
 }
@@ -182,8 +186,29 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
         }
     }
     let schedules = config::schedules(&config.schedules)?;
+    let intervals = config::time_intervals_value(config.time_intervals.as_ref())?;
+    let names: Vec<&str> = intervals.iter().map(|i| i.name.as_str()).collect();
+    let policies = config::policies(&config.escalation, &names)?;
+    let notifiers = config::notifiers(&config.notifiers)?;
+    for p in &policies {
+        for (i, l) in p.levels.iter().enumerate() {
+            if let Some(n) = l
+                .notify
+                .iter()
+                .find(|n| !notifiers.iter().any(|x| &&x.name == n))
+            {
+                return Err(format!(
+                    "escalation.{}.levels[{i}].notify: {n:?} is not in notifiers:",
+                    p.name
+                ));
+            }
+        }
+    }
     Ok(Settings {
         schedules,
+        policies,
+        intervals,
+        notifiers,
         runbook_dirs,
         stepper,
         warnings,

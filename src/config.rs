@@ -12,7 +12,9 @@ use crate::source::{Auth, Secret, SourceKind, SourceSpec, Tls};
 use crate::yaml;
 
 mod escalation;
+mod notifiers;
 pub use escalation::{policies, PolicyConfig};
+pub use notifiers::{notifiers, NotifierConfig};
 mod schedules;
 pub use schedules::{local_time, schedules, ScheduleConfig};
 mod time_intervals;
@@ -46,7 +48,8 @@ pub struct Config {
     pub escalation: Vec<PolicyConfig>,
     #[serde(default)]
     pub schedules: Vec<ScheduleConfig>,
-    pub notifiers: Option<yaml::Value>,
+    #[serde(default)]
+    pub notifiers: Vec<NotifierConfig>,
     pub time_intervals: Option<yaml::Value>,
     pub slos: Option<yaml::Value>,
     pub incidents: Option<IncidentsConfig>,

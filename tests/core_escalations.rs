@@ -120,3 +120,120 @@ fn groups_are_sorted_by_the_next_escalation_and_held_ones_come_last() {
     poll_alerts(&mut s, vec![]);
     assert!(escalation_rows(&s).is_empty());
 }
+
+fn pages_of(fx: Vec<oncall::core::Effect>) -> Vec<oncall::core::escalations::Page> {
+    fx.into_iter()
+        .filter_map(|e| match e {
+            oncall::core::Effect::Page(p) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
+fn paging_console(now: DateTime<Utc>) -> oncall::core::State {
+    let mut s = one_source("am", now);
+    let mut p = policy();
+    p.levels[0].notify = vec!["pager".into(), "bell".into()];
+    s.policies = vec![p];
+    s.terminal_notifiers = vec!["bell".into()];
+    s
+}
+
+#[test]
+fn a_level_that_falls_due_pages_once_and_levels_due_together_page_once() {
+    let mut s = paging_console(t(4));
+    poll_alerts(&mut s, vec![alert("Old", 0)]);
+    assert!(
+        oncall::core::escalations::pages_due(&mut s).is_empty(),
+        "not due at 4m"
+    );
+    // The next poll, a minute later: level 1 is due.
+    s.now = t(5);
+    let fx = poll_alerts(&mut s, vec![alert("Old", 0)]);
+    let pages: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            oncall::core::Effect::Page(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pages.len(), 1, "{fx:?}");
+    assert_eq!(pages[0].note.level, 1);
+    assert_eq!(pages[0].notifiers, ["pager", "bell"]);
+    assert!(
+        update(&mut s, Msg::Tick(t(5) + Duration::seconds(10)))
+            .iter()
+            .all(|e| !matches!(e, oncall::core::Effect::Page(_))),
+        "once"
+    );
+    // Data gone stale pages nobody: the alert may be long resolved.
+    let mut stale = paging_console(t(4));
+    poll_alerts(&mut stale, vec![alert("Old", 0)]);
+    assert!(pages_of(update(&mut stale, Msg::Tick(t(6)))).is_empty());
+
+    // A console started late finds two levels due: one page, for level 2.
+    let mut late = paging_console(t(30));
+    let due = pages_of(poll_alerts(&mut late, vec![alert("Old", 0)]));
+    assert_eq!(due.len(), 1);
+    assert_eq!((due[0].note.level, due[0].keys.len()), (2, 2));
+}
+
+#[test]
+fn read_only_consoles_and_the_demo_page_nobody() {
+    for setup in [
+        |s: &mut oncall::core::State| s.read_only = true,
+        |s: &mut oncall::core::State| s.demo = true,
+    ] {
+        let mut s = paging_console(t(10));
+        setup(&mut s);
+        assert!(pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).is_empty());
+    }
+    // The same console, writable: it pages.
+    let mut s = paging_console(t(10));
+    assert_eq!(
+        pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).len(),
+        1
+    );
+    {}
+}
+
+#[test]
+fn a_delivered_page_is_said_rings_the_bell_and_a_lost_claim_is_quiet() {
+    let mut s = paging_console(t(5));
+    let page = pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).remove(0);
+    let results = vec![
+        (
+            "pager".to_string(),
+            Err("webhook pager: HTTP 503 (gave up after 4 attempts)".to_string()),
+        ),
+        ("bell".to_string(), Ok(1)),
+    ];
+    let fx = update(
+        &mut s,
+        Msg::Paged {
+            page: page.clone(),
+            claimed: true,
+            results,
+        },
+    );
+    assert!(fx.contains(&oncall::core::Effect::Bell), "{fx:?}");
+    let (level, text, _) = s.status.clone().unwrap();
+    assert_eq!(level, oncall::core::StatusLevel::Error);
+    assert!(
+        text.contains("escalated Old to level 1") && text.contains("HTTP 503"),
+        "{text}"
+    );
+    s.status = None;
+    let fx = update(
+        &mut s,
+        Msg::Paged {
+            page,
+            claimed: false,
+            results: vec![],
+        },
+    );
+    assert!(
+        fx.is_empty() && s.status.is_none(),
+        "another console paged it"
+    );
+}

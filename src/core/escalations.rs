@@ -80,3 +80,81 @@ pub fn targets_now(state: &State, targets: &[String]) -> String {
         .collect();
     named.join(", ")
 }
+
+/// What a level's page asks the outside world to do.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page {
+    /// Every level key this page settles (levels that fell due together
+    /// page once, for the highest).
+    pub keys: Vec<String>,
+    pub notifiers: Vec<String>,
+    pub note: crate::notify::Notification,
+}
+
+/// Levels that fell due and that this console has not yet tried to page.
+/// Nothing pages from read-only consoles (a wall display), the demo, or
+/// data that is stale.
+pub fn pages_due(state: &mut State) -> Vec<Page> {
+    if state.read_only || state.demo {
+        return Vec::new();
+    }
+    let mut pages = Vec::new();
+    for row in escalation_rows(state) {
+        if row.standing.held_by.is_some() {
+            continue;
+        }
+        let keys: Vec<String> = row
+            .standing
+            .reached
+            .iter()
+            .map(|d| d.key(&row.policy, &row.group, row.standing.started))
+            .filter(|k| !state.paged.contains(k))
+            .collect();
+        let Some(last) = row.standing.reached.last() else {
+            continue;
+        };
+        if keys.is_empty() {
+            continue;
+        }
+        let alerts: Vec<&Alert> = state
+            .alerts
+            .iter()
+            .filter(|a| a.alertname() == row.group)
+            .collect();
+        if alerts.iter().all(|a| state.is_stale(a)) {
+            continue;
+        }
+        let Some(policy) = state.policies.iter().find(|p| p.name == row.policy) else {
+            continue;
+        };
+        let Some(level) = policy.levels.get(last.level) else {
+            continue;
+        };
+        let first = alerts.first();
+        let note = crate::notify::Notification {
+            policy: row.policy.clone(),
+            level: last.level + 1,
+            targets: level
+                .targets
+                .iter()
+                .map(|t| targets_now(state, std::slice::from_ref(t)))
+                .collect(),
+            alertname: row.group.clone(),
+            group: row.group.clone(),
+            labels: first.map(|a| a.labels.clone()).unwrap_or_default(),
+            summary: first.map(|a| a.summary().to_string()).unwrap_or_default(),
+            console: state.author.clone(),
+            time: state.now,
+            incident: first
+                .and_then(|a| state.incident_of(&a.fingerprint))
+                .map(|i| i.id.clone()),
+        };
+        state.paged.extend(keys.iter().cloned());
+        pages.push(Page {
+            keys,
+            notifiers: level.notify.clone(),
+            note,
+        });
+    }
+    pages
+}

@@ -13,6 +13,7 @@ pub mod incidents;
 pub mod input;
 pub mod journaled;
 pub mod observe;
+pub mod paging;
 pub mod rows;
 pub mod runbook;
 mod runbook_run;

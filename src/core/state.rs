@@ -238,6 +238,11 @@ pub struct State {
     pub policies: Vec<crate::model::escalation::Policy>,
     pub intervals: Vec<crate::model::time_interval::TimeInterval>,
     pub escalation_cursor: usize,
+    /// Level keys this console already tried to page (the shared record
+    /// in the state dir decides who really does).
+    pub paged: HashSet<String>,
+    /// Names of the `terminal` notifiers (they ring the bell here).
+    pub terminal_notifiers: Vec<String>,
 }
 
 impl State {
@@ -299,6 +304,8 @@ impl State {
             policies: Vec::new(),
             intervals: Vec::new(),
             escalation_cursor: 0,
+            paged: HashSet::new(),
+            terminal_notifiers: Vec::new(),
         }
     }
 

@@ -55,6 +55,12 @@ pub enum Msg {
     Step(StepMsg),
     /// A numbered branch of the runbook stepper (0-based).
     Choose(usize),
+    /// A page went out (or did not): per notifier, attempts or the reason.
+    Paged {
+        page: super::escalations::Page,
+        claimed: bool,
+        results: Vec<(String, Result<u32, String>)>,
+    },
 }
 
 /// Keys of the silence form while no field is being edited.
@@ -108,6 +114,10 @@ pub enum Effect {
         query: String,
         timeout: std::time::Duration,
     },
+    /// Page a level: claim it in the state dir, then deliver to its notifiers.
+    Page(super::escalations::Page),
+    /// Ring the terminal's bell (the `terminal` notifier).
+    Bell,
     /// Stop that command's whole process group.
     KillStep {
         run: u64,
@@ -145,12 +155,19 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.pane == Pane::Silences {
                 rebuild_silence_rows(state);
             }
-            vec![]
+            pages(state)
         }
         Msg::Polled { source, at, result } => {
             polled(state, source, at, result);
-            observe(state)
+            let mut effects = observe(state);
+            effects.extend(pages(state));
+            effects
         }
+        Msg::Paged {
+            page,
+            claimed,
+            results,
+        } => super::paging::paged(state, page, claimed, results),
         Msg::Resized { list_rows } => {
             state.page_rows = list_rows.max(1);
             vec![]
@@ -197,6 +214,14 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Step(m) => super::runbook::step_msg(state, m),
         Msg::Choose(n) => super::runbook::choose(state, n),
     }
+}
+
+/// Levels that fell due, to be paged (escalation).
+fn pages(state: &mut State) -> Vec<Effect> {
+    super::escalations::pages_due(state)
+        .into_iter()
+        .map(Effect::Page)
+        .collect()
 }
 
 /// `y` or `n` on the open question.

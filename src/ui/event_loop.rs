@@ -38,6 +38,14 @@ pub async fn run(
     state.incident_settings = settings.incidents.clone();
     state.rb.settings = settings.stepper.clone();
     state.schedules = settings.schedules.clone();
+    state.policies = settings.policies.clone();
+    state.intervals = settings.intervals.clone();
+    state.terminal_notifiers = settings
+        .notifiers
+        .iter()
+        .filter(|n| n.kind == crate::notify::NotifierKind::Terminal)
+        .map(|n| n.name.clone())
+        .collect();
     let loaded = crate::runbook::load_all(&settings.runbook_dirs);
     state.rb.loaded = loaded.runbooks;
     state.rb.errors = loaded.errors.iter().map(|e| e.to_string()).collect();
@@ -208,6 +216,14 @@ pub async fn run(
                     if let Some(q) = queries.remove(&run) {
                         super::step_task::stop_query(run, &q, &tx);
                     }
+                }
+                Effect::Page(page) => {
+                    super::page_task::spawn(page, &settings, tx.clone());
+                }
+                Effect::Bell => {
+                    let mut out = std::io::stdout();
+                    let _ = out.write_all(b"\x07");
+                    let _ = out.flush();
                 }
                 // A quit confirmed in a question (a step was running).
                 Effect::Quit => quit = true,

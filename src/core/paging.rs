@@ -1,0 +1,63 @@
+//! What a page's outcome does to the console: the status line says who was
+//! paged (or why not), the incident's timeline records it, and the
+//! `terminal` notifier rings the bell.
+
+use super::escalations::Page;
+use super::incidents::{append, event};
+use super::state::{State, StatusLevel};
+use super::update::{say, Effect};
+use crate::model::EventKind;
+
+pub fn paged(
+    state: &mut State,
+    page: Page,
+    claimed: bool,
+    results: Vec<(String, Result<u32, String>)>,
+) -> Vec<Effect> {
+    if !claimed {
+        // Another console (or this one before a restart) paged it.
+        return vec![];
+    }
+    let n = &page.note;
+    let who = n.targets.join(", ");
+    let failed: Vec<String> = results
+        .iter()
+        .filter_map(|(name, r)| r.as_ref().err().map(|e| format!("{name}: {e}")))
+        .collect();
+    let mut effects = Vec::new();
+    if results
+        .iter()
+        .any(|(name, r)| r.is_ok() && is_terminal(state, name))
+    {
+        effects.push(Effect::Bell);
+    }
+    let text = format!(
+        "escalated {} to level {}: {who} ({})",
+        n.alertname, n.level, n.policy
+    );
+    if failed.is_empty() {
+        say(state, StatusLevel::Warn, text.clone());
+    } else {
+        say(
+            state,
+            StatusLevel::Error,
+            format!("{text}; not delivered: {}", failed.join("; ")),
+        );
+    }
+    if let Some(id) = &n.incident {
+        let mut events = vec![event(state, EventKind::Escalation, text)];
+        for (name, r) in &results {
+            let what = match r {
+                Ok(tries) => format!("{name}: delivered (attempt {tries})"),
+                Err(e) => format!("{name}: failed: {e}"),
+            };
+            events.push(event(state, EventKind::Notification, what));
+        }
+        effects.extend(append(id, events));
+    }
+    effects
+}
+
+fn is_terminal(state: &State, name: &str) -> bool {
+    state.terminal_notifiers.iter().any(|t| t == name)
+}
