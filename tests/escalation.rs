@@ -129,3 +129,28 @@ fn the_first_matching_policy_applies_and_keys_are_per_pass_and_level() {
     assert_ne!(k0, k1);
     assert!(k0.ends_with("/0/0") && k1.ends_with("/0/1"), "{k0} {k1}");
 }
+
+#[test]
+fn a_policy_applies_only_inside_its_time_intervals() {
+    let yaml = "- name: business_hours\n  time_intervals:\n    - {times: [{start_time: \"09:00\", end_time: \"17:00\"}], weekdays: [\"monday:friday\"], location: Europe/Berlin}\n";
+    let value: serde_yaml::Value = serde_yaml::from_str(yaml).unwrap();
+    let intervals = oncall::config::time_intervals_value(Some(&value)).unwrap();
+    let mut office = policy(0);
+    office.name = "page-in-office-hours".into();
+    office.active_time_intervals = vec!["business_hours".into()];
+    let mut channel = policy(0);
+    channel.name = "channel-otherwise".into();
+    let policies = [office, channel];
+    let a = alert("ModelServerDown");
+    // Monday 2026-11-23 10:00 Berlin (09:00 UTC) vs Sunday 2026-11-22 10:00.
+    let monday = Utc.with_ymd_and_hms(2026, 11, 23, 9, 0, 0).unwrap();
+    let sunday = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+    assert_eq!(
+        policy_for(&a, &policies, &intervals, monday).unwrap().name,
+        "page-in-office-hours"
+    );
+    assert_eq!(
+        policy_for(&a, &policies, &intervals, sunday).unwrap().name,
+        "channel-otherwise"
+    );
+}

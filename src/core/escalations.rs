@@ -61,6 +61,31 @@ pub fn escalation_rows(state: &State) -> Vec<EscalationRow> {
     rows
 }
 
+/// One line for the detail view: the alert's policy, level and countdown.
+pub fn escalation_of(state: &State, alert: &Alert) -> Option<String> {
+    let p = policy_for(alert, &state.policies, &state.intervals, state.now)?;
+    let row = escalation_rows(state)
+        .into_iter()
+        .find(|r| r.policy == p.name && r.group == alert.alertname());
+    let Some(r) = row else {
+        return Some(format!("{} (not escalating)", p.name));
+    };
+    let at = match (&r.standing.held_by, r.standing.next) {
+        (Some(s), _) => format!(
+            "held by {}'s {}",
+            s.created_by,
+            if s.is_ack() { "ack" } else { "silence" }
+        ),
+        (None, Some((_, level, left))) => {
+            let secs = left.num_seconds().max(0);
+            format!("level {} in {:02}:{:02}", level + 1, secs / 60, secs % 60)
+        }
+        (None, None) => "every level paged".into(),
+    };
+    let reached = r.standing.reached.len();
+    Some(format!("{} · {reached} level(s) paged · {at}", p.name))
+}
+
 /// A level's targets, schedules resolved to who is on call now:
 /// `fraud-model-oncall (bob)`.
 pub fn targets_now(state: &State, targets: &[String]) -> String {

@@ -107,6 +107,11 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         let text = format!("{} {} {}: {}", inc.id, inc.severity, inc.status, inc.title);
         doc.field(" Incident", KEY_W, k, &text, theme.critical);
     }
+    if !state.policies.is_empty() {
+        let text = crate::core::escalations::escalation_of(state, a)
+            .unwrap_or_else(|| "no escalation policy".to_string());
+        doc.field(" Escalation", KEY_W, k, &text, theme.text);
+    }
     let since = (state.now - a.starts_at).num_seconds();
     doc.field(
         " Since",
