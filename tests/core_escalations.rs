@@ -9,7 +9,7 @@ use common::fixtures::{one_source, poll_alerts};
 use oncall::config::local_time;
 use oncall::core::escalations::escalation_rows;
 use oncall::core::{update, Action, Msg, Pane};
-use oncall::model::escalation::{Level, Policy};
+use oncall::model::escalation::{ClockStart, Level, Policy};
 use oncall::model::schedule::Schedule;
 use oncall::model::{parse_matchers, Alert, AlertState, Labels, Silence, SilenceState};
 use oncall::source::Snapshot;
@@ -55,6 +55,7 @@ fn policy() -> Policy {
         ],
         repeat: 0,
         active_time_intervals: vec![],
+        clock: ClockStart::AlertStart,
     }
 }
 

@@ -3,7 +3,7 @@
 //! first matching policy applies.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use oncall::model::escalation::{policy_for, standing, Level, Policy};
+use oncall::model::escalation::{policy_for, standing, ClockStart, Level, Policy};
 use oncall::model::{parse_matchers, Alert, AlertState, Labels, Silence, SilenceState};
 
 fn t(min: i64) -> DateTime<Utc> {
@@ -40,6 +40,7 @@ fn policy(repeat: u32) -> Policy {
         ],
         repeat,
         active_time_intervals: vec![],
+        clock: ClockStart::AlertStart,
     }
 }
 
@@ -60,14 +61,14 @@ fn ack(from: i64, to: i64) -> Silence {
 fn levels_fall_due_on_time() {
     let a = alert("ModelServerDown");
     let p = policy(0);
-    let at4 = standing(&p, &[&a], &[], t(4)).unwrap();
+    let at4 = standing(&p, &[&a], &[], None, t(4)).unwrap();
     assert!(at4.reached.is_empty());
     assert_eq!(at4.next, Some((0, 0, Duration::minutes(1))));
-    let at5 = standing(&p, &[&a], &[], t(5)).unwrap();
+    let at5 = standing(&p, &[&a], &[], None, t(5)).unwrap();
     assert_eq!(at5.reached.len(), 1);
     assert_eq!(at5.reached[0].at, t(5));
     assert_eq!(at5.next, Some((0, 1, Duration::minutes(10))));
-    let at20 = standing(&p, &[&a], &[], t(20)).unwrap();
+    let at20 = standing(&p, &[&a], &[], None, t(20)).unwrap();
     assert_eq!(at20.reached.len(), 2);
     assert_eq!(at20.next, None, "no repeat: done after the last level");
 }
@@ -77,7 +78,7 @@ fn an_ack_holds_the_clock_and_its_end_lets_it_go_on() {
     let a = alert("ModelServerDown");
     let p = policy(0);
     // Acked from minute 3 to minute 13: the 5-minute level waits.
-    let held = standing(&p, &[&a], &[ack(3, 13)], t(10)).unwrap();
+    let held = standing(&p, &[&a], &[ack(3, 13)], None, t(10)).unwrap();
     assert!(held.reached.is_empty(), "{held:?}");
     assert_eq!(
         held.held_by.as_ref().map(|s| s.created_by.as_str()),
@@ -85,10 +86,10 @@ fn an_ack_holds_the_clock_and_its_end_lets_it_go_on() {
     );
     assert_eq!(held.elapsed, Duration::minutes(3));
     // The ack ran out at 13 while it still fires: 2 more minutes to level 1.
-    let after = standing(&p, &[&a], &[ack(3, 13)], t(14)).unwrap();
+    let after = standing(&p, &[&a], &[ack(3, 13)], None, t(14)).unwrap();
     assert!(after.held_by.is_none());
     assert_eq!(after.next, Some((0, 0, Duration::minutes(1))));
-    let due = standing(&p, &[&a], &[ack(3, 13)], t(15)).unwrap();
+    let due = standing(&p, &[&a], &[ack(3, 13)], None, t(15)).unwrap();
     assert_eq!(due.reached[0].at, t(15), "5 minutes of escalation time");
 }
 
@@ -97,11 +98,11 @@ fn repeat_runs_the_levels_again_and_then_stops() {
     let a = alert("ModelServerDown");
     let p = policy(1);
     // Loop length 15m: pass 1's levels at 20m and 30m.
-    let s = standing(&p, &[&a], &[], t(21)).unwrap();
+    let s = standing(&p, &[&a], &[], None, t(21)).unwrap();
     let keys: Vec<(u32, usize)> = s.reached.iter().map(|d| (d.pass, d.level)).collect();
     assert_eq!(keys, [(0, 0), (0, 1), (1, 0)]);
     assert_eq!(s.next, Some((1, 1, Duration::minutes(9))));
-    let end = standing(&p, &[&a], &[], t(600)).unwrap();
+    let end = standing(&p, &[&a], &[], None, t(600)).unwrap();
     assert_eq!(end.reached.len(), 4, "two passes, then nothing more");
     assert_eq!(end.next, None);
 }
@@ -123,7 +124,7 @@ fn the_first_matching_policy_applies_and_keys_are_per_pass_and_level() {
         policy_for(&other, &policies, &[], t(0)).unwrap().name,
         "everything"
     );
-    let s = standing(&policies[0], &[&a], &[], t(16)).unwrap();
+    let s = standing(&policies[0], &[&a], &[], None, t(16)).unwrap();
     let k0 = s.reached[0].key("ml-model-serving", "ModelServerDown", s.started);
     let k1 = s.reached[1].key("ml-model-serving", "ModelServerDown", s.started);
     assert_ne!(k0, k1);
@@ -153,4 +154,20 @@ fn a_policy_applies_only_inside_its_time_intervals() {
         policy_for(&a, &policies, &intervals, sunday).unwrap().name,
         "channel-otherwise"
     );
+}
+
+#[test]
+fn a_clock_started_by_the_declaration_waits_for_an_incident() {
+    let a = alert("ModelServerDown");
+    let mut p = policy(0);
+    p.clock = ClockStart::IncidentDeclared;
+    assert_eq!(
+        standing(&p, &[&a], &[], None, t(30)),
+        None,
+        "no incident: no escalation"
+    );
+    // Declared at minute 20: level 1 is due at 25, not at 5.
+    let s = standing(&p, &[&a], &[], Some(t(20)), t(24)).unwrap();
+    assert!(s.reached.is_empty());
+    assert_eq!(s.next, Some((0, 0, Duration::minutes(1))));
 }

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::model::duration::parse_duration;
-use crate::model::escalation::{Level, Policy};
+use crate::model::escalation::{ClockStart, Level, Policy};
 use crate::model::parse_matchers;
 
 #[derive(Debug, Default, Deserialize)]
@@ -18,6 +18,8 @@ pub struct PolicyConfig {
     pub repeat: u32,
     #[serde(default)]
     pub active_time_intervals: Vec<String>,
+    /// `alert` (default: the first alert's start) or `incident` (its declaration).
+    pub clock: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,7 +75,13 @@ pub fn policies(configs: &[PolicyConfig], known_intervals: &[&str]) -> Result<Ve
                 ));
             }
         }
+        let clock = match c.clock.as_deref() {
+            None | Some("alert") => ClockStart::AlertStart,
+            Some("incident") => ClockStart::IncidentDeclared,
+            Some(other) => return Err(at("clock", format!("{other:?} is not alert or incident"))),
+        };
         out.push(Policy {
+            clock,
             name: c.name.clone(),
             matchers,
             levels,

@@ -48,7 +48,11 @@ pub fn escalation_rows(state: &State) -> Vec<EscalationRow> {
     let mut rows: Vec<EscalationRow> = groups
         .into_iter()
         .filter_map(|(p, group, alerts)| {
-            let standing = standing(p, &alerts, &state.silences, state.now)?;
+            let declared = alerts
+                .iter()
+                .find_map(|a| state.incident_of(&a.fingerprint))
+                .and_then(|i| i.milestone(crate::model::Milestone::Declared));
+            let standing = standing(p, &alerts, &state.silences, declared, state.now)?;
             Some(EscalationRow {
                 policy: p.name.clone(),
                 group,

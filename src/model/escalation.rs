@@ -30,6 +30,17 @@ pub struct Policy {
     pub repeat: u32,
     /// The policy applies only inside one of these (empty: always).
     pub active_time_intervals: Vec<String>,
+    /// The clock starts when the group's first alert fired, or when an
+    /// incident was declared for it (then a group without one does not
+    /// escalate).
+    pub clock: ClockStart,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ClockStart {
+    #[default]
+    AlertStart,
+    IncidentDeclared,
 }
 
 impl Policy {
@@ -135,9 +146,14 @@ pub fn standing(
     policy: &Policy,
     alerts: &[&Alert],
     silences: &[Silence],
+    declared: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Option<Standing> {
-    let started = alerts.iter().map(|a| a.starts_at).min()?;
+    let first = alerts.iter().map(|a| a.starts_at).min()?;
+    let started = match policy.clock {
+        ClockStart::AlertStart => first,
+        ClockStart::IncidentDeclared => declared?,
+    };
     let holds: Vec<&Silence> = silences
         .iter()
         .filter(|s| alerts.iter().all(|a| s.covers(&a.labels)))

@@ -59,6 +59,18 @@ fn standing_text(state: &State, r: &EscalationRow) -> (String, String) {
         }
         (None, None) => "every level paged".to_string(),
     };
+    // The history, when the row has room for it: when each level fell due.
+    let history: Vec<String> = r
+        .standing
+        .reached
+        .iter()
+        .map(|d| format!("L{} {}", d.level + 1, d.at.format("%H:%M")))
+        .collect();
+    let next = if history.is_empty() {
+        next
+    } else {
+        format!("{next} · paged {}", history.join(", "))
+    };
     (level, next)
 }
 
