@@ -243,3 +243,43 @@ fn a_delivered_page_is_said_rings_the_bell_and_a_lost_claim_is_quiet() {
         "another console paged it"
     );
 }
+
+#[test]
+fn an_ack_that_runs_out_while_it_fires_resumes_the_escalation_out_loud() {
+    let mut s = one_source("am", t(10));
+    s.policies = vec![policy()];
+    let ack = Silence {
+        id: "a1".into(),
+        matchers: parse_matchers(r#"alertname="Acked""#).unwrap(),
+        starts_at: t(0),
+        ends_at: t(12),
+        created_by: "carol".into(),
+        comment: "ACK! looking".into(),
+        state: SilenceState::Active,
+        source: "am".into(),
+    };
+    let snap = |silences: Vec<Silence>| Snapshot {
+        alerts: vec![alert("Acked", 0)],
+        silences,
+        ..Snapshot::default()
+    };
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 0,
+            at: t(10),
+            result: Ok(snap(vec![ack.clone()])),
+        },
+    );
+    assert!(s.status.is_none());
+    update(&mut s, Msg::Tick(t(13)));
+    let (_, text, _) = s.status.clone().expect("said");
+    assert!(
+        text.contains("escalation of Acked resumed: carol's hold ended"),
+        "{text}"
+    );
+    // Said once.
+    s.status = None;
+    update(&mut s, Msg::Tick(t(13) + Duration::seconds(1)));
+    assert!(s.status.is_none());
+}

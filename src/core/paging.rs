@@ -61,3 +61,34 @@ pub fn paged(
 fn is_terminal(state: &State, name: &str) -> bool {
     state.terminal_notifiers.iter().any(|t| t == name)
 }
+
+/// A group whose ack or silence ended while it still fires escalates again:
+/// said on the status line and on its incident's timeline, once.
+pub fn holds_changed(state: &mut State) -> Vec<Effect> {
+    let rows = super::escalations::escalation_rows(state);
+    let mut effects = Vec::new();
+    let mut now_held = std::collections::HashMap::new();
+    for r in &rows {
+        let key = format!("{}/{}", r.policy, r.group);
+        let holder = r.standing.held_by.as_ref().map(|s| s.created_by.clone());
+        if let (Some(Some(was)), None) = (state.held.get(&key), &holder) {
+            let text = format!(
+                "escalation of {} resumed: {was}'s hold ended while it still fires",
+                r.group
+            );
+            say(state, StatusLevel::Warn, text.clone());
+            let incident = state
+                .alerts
+                .iter()
+                .filter(|a| a.alertname() == r.group)
+                .find_map(|a| state.incident_of(&a.fingerprint))
+                .map(|i| i.id.clone());
+            if let (Some(id), false) = (incident, state.read_only) {
+                effects.extend(append(&id, vec![event(state, EventKind::Escalation, text)]));
+            }
+        }
+        now_held.insert(key, holder);
+    }
+    state.held = now_held;
+    effects
+}

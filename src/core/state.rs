@@ -241,6 +241,9 @@ pub struct State {
     /// Level keys this console already tried to page (the shared record
     /// in the state dir decides who really does).
     pub paged: HashSet<String>,
+    /// Policy/group → who holds its escalation (None: running), to tell
+    /// when a hold ends.
+    pub held: HashMap<String, Option<String>>,
     /// Names of the `terminal` notifiers (they ring the bell here).
     pub terminal_notifiers: Vec<String>,
 }
@@ -306,6 +309,7 @@ impl State {
             escalation_cursor: 0,
             paged: HashSet::new(),
             terminal_notifiers: Vec::new(),
+            held: HashMap::new(),
         }
     }
 

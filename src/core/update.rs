@@ -218,10 +218,16 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
 
 /// Levels that fell due, to be paged (escalation).
 fn pages(state: &mut State) -> Vec<Effect> {
-    super::escalations::pages_due(state)
-        .into_iter()
-        .map(Effect::Page)
-        .collect()
+    if state.policies.is_empty() {
+        return vec![];
+    }
+    let mut effects = super::paging::holds_changed(state);
+    effects.extend(
+        super::escalations::pages_due(state)
+            .into_iter()
+            .map(Effect::Page),
+    );
+    effects
 }
 
 /// `y` or `n` on the open question.
