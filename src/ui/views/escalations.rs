@@ -134,9 +134,10 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
             y,
             &[
                 seg(if k == cursor { "›" } else { " " }, theme.text),
-                seg(pad(&r.policy, pw), theme.dim),
-                seg(pad(&group, gw), theme.text),
-                seg(pad(&level, lw), theme.text),
+                // One blank column between cells, also when one is cut.
+                seg(pad(&r.policy, pw.saturating_sub(1)) + " ", theme.dim),
+                seg(pad(&group, gw.saturating_sub(1)) + " ", theme.text),
+                seg(pad(&level, lw.saturating_sub(1)) + " ", theme.text),
                 seg(fit(&next, rest), next_style),
             ],
         );
