@@ -7,6 +7,7 @@ pub mod incident;
 mod incident_view;
 pub mod postmortem;
 pub mod runbook;
+mod runbook_prompt;
 mod runbook_show;
 pub mod schedule;
 pub mod silence;

@@ -1,10 +1,10 @@
 //! `oncall runbook run`: a runbook run step by step in a plain terminal,
 //! with the console's stepper (list and show are in runbook_show.rs).
 
-use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
 use super::incident::{fail, journal};
+use super::runbook_prompt::{ask, Signals};
 use super::runbook_show::find;
 pub use super::runbook_show::{list, show};
 use crate::app::Settings;
@@ -17,33 +17,9 @@ use crate::runbook::{record, vars};
 use crate::sanitize;
 use crate::source::{prom_query, SourceKind, SourceSpec};
 use crate::store::journal::Journal;
-use tokio::signal::unix::{signal, Signal, SignalKind};
+use tokio::signal::unix::SignalKind;
 
 /// Reads one answer from the terminal (None at end of input).
-/// Reads one answer from the terminal; end of input or Ctrl-c is None.
-/// The read runs on a thread of its own so Ctrl-c can end the wait (once
-/// the executor has taken SIGINT, the signal no longer ends the process).
-async fn ask(question: &str, sigint: &mut Signals) -> Option<String> {
-    eprint!("{question} ");
-    let _ = std::io::stderr().flush();
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    std::thread::spawn(move || {
-        let mut line = String::new();
-        let answer = match std::io::stdin().lock().read_line(&mut line) {
-            Ok(0) | Err(_) => None,
-            Ok(_) => Some(line.trim().to_ascii_lowercase()),
-        };
-        let _ = tx.send(answer);
-    });
-    tokio::select! {
-        answer = rx => answer.ok().flatten(),
-        _ = sigint.any() => {
-            eprintln!();
-            None
-        }
-    }
-}
-
 struct Recorder {
     journal: Option<(Journal, String)>,
     author: String,
@@ -313,31 +289,6 @@ async fn execute(s: &mut Stepper, i: usize, req: ExecRequest, sigint: &mut Signa
                     handle.kill();
                 }
             }
-        }
-    }
-}
-
-/// SIGINT, SIGTERM and SIGHUP, taken once for the whole run.
-struct Signals {
-    int: Signal,
-    term: Signal,
-    hup: Signal,
-}
-
-impl Signals {
-    fn new() -> std::io::Result<Signals> {
-        Ok(Signals {
-            int: signal(SignalKind::interrupt())?,
-            term: signal(SignalKind::terminate())?,
-            hup: signal(SignalKind::hangup())?,
-        })
-    }
-
-    async fn any(&mut self) -> SignalKind {
-        tokio::select! {
-            _ = self.int.recv() => SignalKind::interrupt(),
-            _ = self.term.recv() => SignalKind::terminate(),
-            _ = self.hup.recv() => SignalKind::hangup(),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod builtin;
 pub mod check;
+pub mod command_text;
 pub mod exec;
 pub mod expr;
 mod front_matter;
