@@ -9,7 +9,6 @@ mod common;
 use std::time::Duration;
 
 use common::stepper::*;
-use oncall::core::incidents::JournalReply;
 use oncall::core::runbook::StepMsg;
 use oncall::core::{update, Action, Effect, Msg, Pane, StatusLevel};
 use oncall::model::runbook::{StepKind, StepRole};
@@ -184,17 +183,7 @@ fn the_stepper_resumes_from_the_timeline_after_a_restart() {
     let (run, _) = start_first_step(&mut s, &mut disk);
     finish(&mut s, &mut disk, run, &["used=97"], 0);
     // A new console on the same journal.
-    let (mut again, _) = console("gpu-node-07");
-    let batches = disk.incidents.clone();
-    let fx = update(
-        &mut again,
-        Msg::Journal(JournalReply::Read {
-            batches,
-            problems: vec![],
-        }),
-    );
-    assert!(fx.iter().all(|e| !matches!(e, Effect::RunStep { .. })));
-    update(&mut again, Msg::Action(Action::Runbook));
+    let again = restarted(&disk, "gpu-node-07");
     let st = again.rb.stepper.as_ref().unwrap();
     assert_eq!(st.status(0), StepStatus::Done);
     assert_eq!(st.current, Some(2));
@@ -211,16 +200,7 @@ fn the_stepper_resumes_from_the_timeline_after_a_restart() {
 fn a_step_running_when_oncall_stopped_is_shown_interrupted() {
     let (mut s, mut disk) = console("gpu-node-07");
     start_first_step(&mut s, &mut disk);
-    let (mut again, _) = console("gpu-node-07");
-    let batches = disk.incidents.clone();
-    update(
-        &mut again,
-        Msg::Journal(JournalReply::Read {
-            batches,
-            problems: vec![],
-        }),
-    );
-    update(&mut again, Msg::Action(Action::Runbook));
+    let again = restarted(&disk, "gpu-node-07");
     let st = again.rb.stepper.as_ref().unwrap();
     assert_eq!(st.status(0), StepStatus::Failed);
     assert!(st.runs[0]

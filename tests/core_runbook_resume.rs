@@ -6,23 +6,8 @@ mod common;
 
 use common::stepper::*;
 use oncall::core::incidents::JournalReply;
-use oncall::core::{update, Action, Msg, State};
+use oncall::core::{update, Action, Msg};
 use oncall::runbook::stepper::StepStatus;
-
-/// A second console reading the same journal, its stepper opened on the alert.
-fn restarted(disk: &common::disk::Disk, instance: &str) -> State {
-    let (mut again, _) = console(instance);
-    let batches = disk.incidents.clone();
-    update(
-        &mut again,
-        Msg::Journal(JournalReply::Read {
-            batches,
-            problems: vec![],
-        }),
-    );
-    update(&mut again, Msg::Action(Action::Runbook));
-    again
-}
 
 #[test]
 fn a_choice_offered_after_a_skip_is_offered_again_after_a_restart() {

@@ -213,3 +213,21 @@ pub fn start_first_step(s: &mut State, disk: &mut Disk) -> (u64, ExecRequest) {
     let fx = answer(s, disk, true);
     run_request(&fx)
 }
+
+/// A second console reading the same journal, its stepper opened on the
+/// alert (replaying the record must run nothing).
+pub fn restarted(disk: &Disk, instance: &str) -> State {
+    let (mut again, _) = console(instance);
+    let batches = disk.incidents.clone();
+    let fx = update(
+        &mut again,
+        Msg::Journal(JournalReply::Read {
+            batches,
+            problems: vec![],
+        }),
+    );
+    // Replaying a run's record runs nothing.
+    assert!(fx.iter().all(|e| !matches!(e, Effect::RunStep { .. })));
+    update(&mut again, Msg::Action(Action::Runbook));
+    again
+}
