@@ -43,6 +43,8 @@ pub struct Settings {
     pub policies: Vec<crate::model::escalation::Policy>,
     pub intervals: Vec<crate::model::time_interval::TimeInterval>,
     pub notifiers: Vec<crate::notify::Notifier>,
+    /// Labels that make alerts related in the detail view (`context:`).
+    pub related_labels: Option<Vec<String>>,
     /// Things the user must hear about (shown in the console, printed by one-shot commands).
     pub warnings: Vec<String>,
 }
@@ -205,6 +207,10 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
         }
     }
     Ok(Settings {
+        related_labels: config
+            .context
+            .as_ref()
+            .and_then(|c| c.related_labels.clone()),
         schedules,
         policies,
         intervals,

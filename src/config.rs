@@ -53,6 +53,15 @@ pub struct Config {
     pub time_intervals: Option<yaml::Value>,
     pub slos: Option<yaml::Value>,
     pub incidents: Option<IncidentsConfig>,
+    pub context: Option<ContextConfig>,
+}
+
+/// `context: {related_labels: [service, instance, cluster]}`: the detail
+/// view lists other alerts sharing these labels' values.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContextConfig {
+    pub related_labels: Option<Vec<String>>,
 }
 
 /// `incidents: {severity_map: {critical: SEV2}, declare: [{match: '...', severity: SEV1}], postmortem_template: FILE}`

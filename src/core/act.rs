@@ -104,6 +104,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Top => move_cursor(state, -(isize::MAX / 2)),
         Action::Bottom => move_cursor(state, isize::MAX / 2),
         Action::Refresh => {
+            super::context::expire(state);
             say(state, StatusLevel::Info, "refreshing all sources");
             return vec![Effect::RefreshNow];
         }
@@ -228,6 +229,8 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         ),
         Action::Escalations if state.pane == Pane::Escalations => state.pane = Pane::Alerts,
         Action::Escalations => state.pane = Pane::Escalations,
+        Action::HistoryWindow if state.pane == Pane::Detail => super::context::next_window(state),
+        Action::HistoryWindow => {}
         Action::Incidents if state.pane == Pane::Incidents => state.pane = Pane::Alerts,
         Action::Incidents => state.pane = Pane::Incidents,
         Action::Incident => incidents::open_declare(state),

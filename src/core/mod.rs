@@ -3,6 +3,7 @@
 
 pub mod act;
 pub mod action;
+pub mod context;
 pub mod declare;
 pub mod escalations;
 pub mod filter;
@@ -14,6 +15,7 @@ pub mod input;
 pub mod journaled;
 pub mod observe;
 pub mod paging;
+pub mod related;
 pub mod rows;
 pub mod runbook;
 mod runbook_run;

@@ -246,6 +246,10 @@ pub struct State {
     pub held: HashMap<String, Option<String>>,
     /// Names of the `terminal` notifiers (they ring the bell here).
     pub terminal_notifiers: Vec<String>,
+    /// Prometheus's picture of the alert in the detail view.
+    pub context: Option<super::context::ContextState>,
+    /// Labels whose shared values make other alerts "related" (detail view).
+    pub related_labels: Vec<String>,
 }
 
 impl State {
@@ -310,6 +314,11 @@ impl State {
             paged: HashSet::new(),
             terminal_notifiers: Vec::new(),
             held: HashMap::new(),
+            context: None,
+            related_labels: super::related::DEFAULT_LABELS
+                .iter()
+                .map(|l| l.to_string())
+                .collect(),
         }
     }
 

@@ -61,6 +61,8 @@ pub enum Msg {
         claimed: bool,
         results: Vec<(String, Result<u32, String>)>,
     },
+    /// Prometheus answered the detail view's questions.
+    Context(super::context::ContextReply),
 }
 
 /// Keys of the silence form while no field is being edited.
@@ -114,6 +116,8 @@ pub enum Effect {
         query: String,
         timeout: std::time::Duration,
     },
+    /// Ask Prometheus for the detail view's history and fire counts.
+    QueryContext(super::context::ContextQuery),
     /// Page a level: claim it in the state dir, then deliver to its notifiers.
     Page(super::escalations::Page),
     /// Ring the terminal's bell (the `terminal` notifier).
@@ -129,7 +133,8 @@ pub enum Effect {
 const STATUS_SECS: i64 = 8;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
-    let effects = step(state, msg);
+    let mut effects = step(state, msg);
+    effects.extend(super::context::wanted(state));
     state.writes_in_flight += effects
         .iter()
         .filter(|e| matches!(e, Effect::Write(_)))
@@ -213,6 +218,10 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::PollAgain => vec![Effect::RefreshNow],
         Msg::Step(m) => super::runbook::step_msg(state, m),
         Msg::Choose(n) => super::runbook::choose(state, n),
+        Msg::Context(reply) => {
+            super::context::answered(state, reply);
+            vec![]
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 pub mod alert;
 pub mod duration;
 pub mod escalation;
+pub mod history;
 pub mod incident;
 pub mod lifecycle;
 pub mod matcher;

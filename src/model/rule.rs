@@ -13,6 +13,8 @@ pub struct AlertRule {
     pub annotations: Labels,
     pub group: String,
     pub file: String,
+    /// How often its group is evaluated (0: not known).
+    pub interval_secs: u64,
 }
 
 impl AlertRule {

@@ -328,6 +328,7 @@ fn demo_rules() -> Vec<AlertRule> {
         annotations: Default::default(),
         group: "ml-serving.rules".into(),
         file: "/etc/prometheus/rules/ml-serving.yml".into(),
+        interval_secs: 30,
     };
     vec![
         rule(

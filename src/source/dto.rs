@@ -133,6 +133,9 @@ pub struct PromRuleGroup {
     pub name: String,
     #[serde(default)]
     pub file: String,
+    /// Seconds between evaluations.
+    #[serde(default)]
+    pub interval: f64,
     #[serde(deserialize_with = "nullable")]
     pub rules: Vec<PromRule>,
 }

@@ -4,6 +4,7 @@
 pub mod alertmanager;
 pub mod cluster;
 pub mod demo;
+pub mod demo_history;
 pub mod demo_writes;
 pub mod dto;
 pub mod execute;
@@ -12,6 +13,7 @@ pub mod merge;
 pub mod peer_cache;
 pub mod poll;
 pub mod prom_query;
+pub mod prom_range;
 pub mod prometheus;
 pub mod write;
 

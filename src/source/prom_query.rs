@@ -16,10 +16,23 @@ pub async fn instant(
     timeout: Duration,
     query: &str,
 ) -> Result<Vec<String>, SourceError> {
+    Ok(lines(
+        &api_get(spec, timeout, "/api/v1/query", &[("query", query)]).await?,
+    ))
+}
+
+/// One call of Prometheus's query API: its `data`, or Prometheus's own
+/// words for what went wrong (a bad query is a 400 with a JSON error).
+pub async fn api_get(
+    spec: &SourceSpec,
+    timeout: Duration,
+    path: &str,
+    params: &[(&str, &str)],
+) -> Result<Value, SourceError> {
     let client = HttpClient::new(spec, timeout)?;
-    let mut url = reqwest::Url::parse(&join(&spec.url, "/api/v1/query"))
+    let mut url = reqwest::Url::parse(&join(&spec.url, path))
         .map_err(|e| SourceError::Decode(e.to_string()))?;
-    url.query_pairs_mut().append_pair("query", query);
+    url.query_pairs_mut().extend_pairs(params);
     let (status, body) = get(&client, url.as_str()).await?;
     let body = body.as_ref();
     let resp: PromResponse<Value> = match decode(body) {
@@ -32,7 +45,7 @@ pub async fn instant(
         }
         Err(e) => return Err(e),
     };
-    Ok(lines(&envelope(resp)?))
+    envelope(resp)
 }
 
 /// A runbook's query step run to its end: the lines it printed and how it

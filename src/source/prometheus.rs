@@ -58,7 +58,7 @@ pub async fn rules(client: &HttpClient, spec: &SourceSpec) -> Result<Vec<AlertRu
         .groups
         .into_iter()
         .flat_map(|g| {
-            let (group, file) = (g.name, g.file);
+            let (group, file, every) = (g.name, g.file, g.interval.max(0.0) as u64);
             g.rules
                 .into_iter()
                 .filter(|r| r.kind == "alerting")
@@ -70,6 +70,7 @@ pub async fn rules(client: &HttpClient, spec: &SourceSpec) -> Result<Vec<AlertRu
                     annotations: r.annotations,
                     group: group.clone(),
                     file: file.clone(),
+                    interval_secs: every,
                 })
         })
         .collect())

@@ -39,6 +39,9 @@ pub async fn run(
     state.rb.settings = settings.stepper.clone();
     state.schedules = settings.schedules.clone();
     state.policies = settings.policies.clone();
+    if let Some(labels) = &settings.related_labels {
+        state.related_labels = labels.clone();
+    }
     state.intervals = settings.intervals.clone();
     state.terminal_notifiers = settings
         .notifiers
@@ -220,6 +223,7 @@ pub async fn run(
                 Effect::Page(page) => {
                     super::page_task::spawn(page, &settings, tx.clone());
                 }
+                Effect::QueryContext(q) => super::context_task::spawn(q, &settings, tx.clone()),
                 Effect::Bell => {
                     let mut out = std::io::stdout();
                     let _ = out.write_all(b"\x07");

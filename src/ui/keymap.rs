@@ -48,6 +48,11 @@ pub const DEFAULT_KEYS: &[(&str, Action, &str)] = &[
     ("ctrl-c", Action::StopStep, "runbook: stop the step"),
     ("S", Action::Silences, "silences pane"),
     ("E", Action::Escalations, "escalations pane"),
+    (
+        "w",
+        Action::HistoryWindow,
+        "history window 15m/1h/6h/24h (detail)",
+    ),
     ("e", Action::Expire, "expire a silence (in S)"),
     ("x", Action::Extend, "extend a silence (in S)"),
     ("y", Action::CopyLink, "copy link (OSC 52)"),
@@ -307,7 +312,7 @@ mod tests {
         release.kind = KeyEventKind::Release;
         assert_eq!(km.action(&release), None);
         assert_eq!(
-            km.action(&press(KeyCode::Char('w'), KeyModifiers::NONE)),
+            km.action(&press(KeyCode::Char('Q'), KeyModifiers::SHIFT)),
             None
         );
     }

@@ -1,5 +1,6 @@
 //! Terminal setup and restore, the event loop, keymap, theme and views.
 
+pub mod context_task;
 pub mod event_loop;
 pub mod journal_task;
 pub mod keymap;

@@ -316,6 +316,11 @@ groups:
 
 impl Prometheus {
     pub fn start(alertmanager_urls: &[String]) -> Prometheus {
+        Prometheus::with_rules(alertmanager_urls, RULES)
+    }
+
+    /// A Prometheus evaluating these rules (a rules file's YAML) every second.
+    pub fn with_rules(alertmanager_urls: &[String], rules: &str) -> Prometheus {
         let bin = find_binary(&["prometheus"]);
         let dir = temp_dir("prom");
         let targets: Vec<String> = alertmanager_urls
@@ -328,7 +333,7 @@ impl Prometheus {
             dir.join("rules.yml").display(),
             targets.join(", ")
         );
-        std::fs::write(dir.join("rules.yml"), RULES).unwrap();
+        std::fs::write(dir.join("rules.yml"), rules).unwrap();
         std::fs::write(dir.join("prometheus.yml"), config).unwrap();
         let port = free_port();
         let args = vec![

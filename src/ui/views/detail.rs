@@ -146,6 +146,15 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
             };
             doc.field("", KEY_W, k, &when, theme.pending);
         }
+    } else if let Some(expr) = crate::model::history::generator_expr(&a.generator_url) {
+        doc.field(" Rule", KEY_W, k, &expr, theme.text);
+        doc.field(
+            "",
+            KEY_W,
+            k,
+            "from the generatorURL (no configured Prometheus has the rule)",
+            theme.dim,
+        );
     }
     let runbook = a.annotation("runbook_url").filter(|u| !u.is_empty());
     match runbook {
@@ -263,6 +272,8 @@ pub fn doc(state: &State, theme: &Theme, width: u16) -> Doc {
         return doc;
     };
     questions(&mut doc, state, theme, a);
+    super::context::prometheus(&mut doc, state, theme, a);
+    super::context::nearby(&mut doc, state, theme, a);
     pairs(&mut doc, theme, "Labels", a.labels.iter());
     pairs(&mut doc, theme, "Annotations", a.annotations.iter());
     doc.blank();

@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod confirm;
+pub mod context;
 pub mod detail;
 pub mod escalations;
 pub mod header;
