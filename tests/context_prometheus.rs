@@ -9,6 +9,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use chrono::Utc;
+use common::fixtures::poll;
 use common::screen::screen;
 use common::{eventually, spec, Prometheus};
 use oncall::core::context::{ContextQuery, Load};
@@ -64,14 +65,7 @@ async fn the_rule_its_history_and_how_often_it_fired() {
             if !snap.alerts.iter().any(|a| a.state == AlertState::Firing) {
                 return Err("not firing right now".to_string());
             }
-            update(
-                &mut st,
-                Msg::Polled {
-                    source: 0,
-                    at: Utc::now(),
-                    result: Ok(snap),
-                },
-            );
+            poll(&mut st, 0, snap);
             let q = the_query(&open_detail(&mut st));
             let reply = ask(Some(spec.clone()), T, q.clone()).await;
             update(&mut st, Msg::Context(reply));
@@ -157,14 +151,7 @@ fn console_with(prom_url: Option<&str>, alert: Alert) -> State {
         alerts: vec![alert],
         ..Default::default()
     };
-    update(
-        &mut st,
-        Msg::Polled {
-            source: 0,
-            at: Utc::now(),
-            result: Ok(snap),
-        },
-    );
+    poll(&mut st, 0, snap);
     st
 }
 

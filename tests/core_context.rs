@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use common::fixtures::am_spec;
+use common::fixtures::{am_spec, poll};
 use common::screen::screen;
 use oncall::core::context::{ContextReply, Load};
 use oncall::core::{update, Action, Effect, Msg, State};
@@ -99,14 +99,7 @@ fn console() -> State {
         silences: vec![ack],
         ..Default::default()
     };
-    update(
-        &mut st,
-        Msg::Polled {
-            source: 0,
-            at: now(),
-            result: Ok(snap),
-        },
-    );
+    poll(&mut st, 0, snap);
     let rule = AlertRule {
         name: "LatencyHigh".into(),
         expr: format!("{EXPR} > 0.3"),
@@ -120,14 +113,7 @@ fn console() -> State {
         rules: vec![rule],
         ..Default::default()
     };
-    update(
-        &mut st,
-        Msg::Polled {
-            source: 1,
-            at: now(),
-            result: Ok(snap),
-        },
-    );
+    poll(&mut st, 1, snap);
     st
 }
 
@@ -303,14 +289,7 @@ fn no_prometheus_says_so_and_asks_nothing() {
         alerts: vec![latency()],
         ..Default::default()
     };
-    update(
-        &mut st,
-        Msg::Polled {
-            source: 0,
-            at: now(),
-            result: Ok(snap),
-        },
-    );
+    poll(&mut st, 0, snap);
     assert!(queries(&open_latency(&mut st)).is_empty());
     let text = screen(&st, 80, 40);
     assert!(text.contains("no Prometheus is configured"), "{text}");

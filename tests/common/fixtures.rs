@@ -30,16 +30,25 @@ pub fn one_source(source: &str, now: DateTime<Utc>) -> State {
 
 /// The source answers with these alerts, now.
 pub fn poll_alerts(s: &mut State, alerts: Vec<Alert>) -> Vec<Effect> {
+    poll(
+        s,
+        0,
+        Snapshot {
+            alerts,
+            ..Snapshot::default()
+        },
+    )
+}
+
+/// Source number `source` answers with `snap`, now.
+pub fn poll(s: &mut State, source: usize, snap: Snapshot) -> Vec<Effect> {
     let at = s.now;
     update(
         s,
         Msg::Polled {
-            source: 0,
+            source,
             at,
-            result: Ok(Snapshot {
-                alerts,
-                ..Snapshot::default()
-            }),
+            result: Ok(snap),
         },
     )
 }
