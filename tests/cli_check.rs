@@ -391,3 +391,23 @@ fn a_variable_neither_declared_nor_captured_is_a_warning_with_its_step() {
     let strict = env.run(&["check", "--runbooks", &dir, "--strict"]);
     assert_eq!(strict.status.code(), Some(1));
 }
+
+#[test]
+fn the_context_key_is_checked_like_every_other() {
+    let env = Env::new();
+    let good = env
+        .home
+        .config("context: {related_labels: [service, cluster, team]}\n");
+    let out = env.run(&["check", "--config", &good]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let typo = env
+        .home
+        .config("refresh: 15s\ncontext: {related_label: [team]}\n");
+    let out = env.run(&["check", "--config", &typo]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("related_label") && text.contains("line 2"),
+        "{text}"
+    );
+}

@@ -294,3 +294,16 @@ fn no_prometheus_says_so_and_asks_nothing() {
     let text = screen(&st, 80, 40);
     assert!(text.contains("no Prometheus is configured"), "{text}");
 }
+
+#[test]
+fn the_related_labels_are_the_configured_ones() {
+    let mut st = answered_console();
+    st.related_labels = vec!["severity".into()];
+    let text = screen(&st, 100, 60);
+    // The only critical one: nothing shares it, and service is not asked.
+    assert!(
+        text.contains("no other alert shares severity=\"critical\""),
+        "{text}"
+    );
+    assert!(!text.contains("service=\"checkout\""), "{text}");
+}
