@@ -165,29 +165,47 @@ fn axis(doc: &mut Doc, theme: &Theme, a: &Alert, h: &History, n: usize) {
     line.extend((0..n).map(|i| if Some(i) == at { '▲' } else { '─' }));
     doc.line(vec![seg(line, theme.dim)]);
     let left = format!("-{}", format_age(span));
-    let started = match at {
-        Some(_) => format!("▲ started {}", a.starts_at.format("%H:%M UTC")),
-        None => format!(
-            "started {} ago, before the window",
-            format_age_long((h.to - start).max(0))
-        ),
+    let total = AXIS_W + n;
+    let mut under: Vec<char> = vec![' '; total];
+    let mut place = |from: usize, text: &str| {
+        for (i, c) in text.chars().enumerate() {
+            if let Some(cell) = under.get_mut(from + i) {
+                *cell = c;
+            }
+        }
     };
-    let pad = " ".repeat(AXIS_W);
-    let mut under = format!("{pad}{left}");
-    // The start label sits under its mark when there is room, else after `-1h`.
-    let want = AXIS_W + at.unwrap_or(0);
-    let mut gap = want.saturating_sub(under.chars().count()).max(2);
-    if want + started.chars().count() + 5 > AXIS_W + n {
-        gap = 2;
+    place(AXIS_W, &left);
+    let free_from = AXIS_W + left.chars().count() + 2;
+    let free_to = total.saturating_sub(5);
+    let mut label_end = 0;
+    match at.map(|col| AXIS_W + col) {
+        // Under its mark: after it when it fits, else ending at it.
+        Some(col) => {
+            let after = format!("▲ started {}", a.starts_at.format("%H:%M UTC"));
+            let before = format!("started {} ▲", a.starts_at.format("%H:%M UTC"));
+            let len = after.chars().count();
+            if col >= free_from && col + len <= free_to {
+                place(col, &after);
+            } else if col + 1 >= free_from + len && col < total {
+                place(col + 1 - len, &before);
+                label_end = col + 1;
+            } else {
+                place(free_from.min(total), &after);
+            }
+        }
+        None => {
+            let text = format!(
+                "started {} ago, before the window",
+                format_age_long((h.to - start).max(0))
+            );
+            place(free_from.min(total), &text);
+        }
     }
-    under += &" ".repeat(gap);
-    under += &started;
-    let room = (AXIS_W + n).saturating_sub(under.chars().count());
-    if room >= 5 {
-        under += &" ".repeat(room - 3);
-        under += "now";
+    if label_end + 1 < total.saturating_sub(3) {
+        place(total.saturating_sub(3), "now");
     }
-    doc.line(vec![seg(under, theme.dim)]);
+    let line: String = under.into_iter().collect();
+    doc.line(vec![seg(line.trim_end().to_string(), theme.dim)]);
 }
 
 /// Now vs at the start, in the alert's units.
