@@ -43,6 +43,8 @@ pub struct Settings {
     pub policies: Vec<crate::model::escalation::Policy>,
     pub intervals: Vec<crate::model::time_interval::TimeInterval>,
     pub notifiers: Vec<crate::notify::Notifier>,
+    /// Service level objectives (`slos:`), for the SLO pane.
+    pub slos: Vec<crate::model::slo::Slo>,
     /// Things the user must hear about (shown in the console, printed by one-shot commands).
     pub warnings: Vec<String>,
 }
@@ -190,6 +192,7 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
     let names: Vec<&str> = intervals.iter().map(|i| i.name.as_str()).collect();
     let policies = config::policies(&config.escalation, &names)?;
     let notifiers = config::notifiers(&config.notifiers)?;
+    let slos = config::slos(&config.slos)?;
     for p in &policies {
         for (i, l) in p.levels.iter().enumerate() {
             if let Some(n) = l
@@ -205,6 +208,7 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
         }
     }
     Ok(Settings {
+        slos,
         schedules,
         policies,
         intervals,

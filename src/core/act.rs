@@ -26,6 +26,11 @@ fn move_cursor(state: &mut State, delta: isize) {
         state.escalation_cursor = clamp_move(state.escalation_cursor, len, delta);
         return;
     }
+    if state.pane == Pane::Slos {
+        let len = state.slo.defs.len();
+        state.slo.cursor = clamp_move(state.slo.cursor, len, delta);
+        return;
+    }
     if state.pane == Pane::Timeline {
         let len = state.timeline_rows().len();
         state.timeline_cursor = clamp_move(state.timeline_cursor, len, delta);
@@ -124,6 +129,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 }
                 Pane::Silences => Pane::Incidents,
                 Pane::Incidents => Pane::Escalations,
+                Pane::Escalations => Pane::Slos,
                 _ => Pane::Alerts,
             };
             state.scroll = 0;
@@ -228,6 +234,8 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         ),
         Action::Escalations if state.pane == Pane::Escalations => state.pane = Pane::Alerts,
         Action::Escalations => state.pane = Pane::Escalations,
+        Action::Slos if state.pane == Pane::Slos => state.pane = Pane::Alerts,
+        Action::Slos => state.pane = Pane::Slos,
         Action::Incidents if state.pane == Pane::Incidents => state.pane = Pane::Alerts,
         Action::Incidents => state.pane = Pane::Incidents,
         Action::Incident => incidents::open_declare(state),
@@ -306,7 +314,7 @@ fn back(state: &mut State) {
         }
         Pane::Timeline => state.pane = Pane::Incidents,
         Pane::Incidents => state.pane = Pane::Alerts,
-        Pane::Runbook | Pane::Escalations => state.pane = Pane::Alerts,
+        Pane::Runbook | Pane::Escalations | Pane::Slos => state.pane = Pane::Alerts,
     }
 }
 

@@ -43,6 +43,8 @@ pub enum Action {
     StopStep,
     /// The escalation pane.
     Escalations,
+    /// The SLO pane.
+    Slos,
 }
 
 impl Action {
@@ -109,10 +111,11 @@ impl Action {
             Action::StepSkip => "step-skip",
             Action::StopStep => "stop-step",
             Action::Escalations => "escalations",
+            Action::Slos => "slos",
         }
     }
 
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -149,6 +152,7 @@ impl Action {
         Action::StepSkip,
         Action::StopStep,
         Action::Escalations,
+        Action::Slos,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {

@@ -27,6 +27,8 @@ pub enum Pane {
     Runbook,
     /// Every escalating group with its countdown.
     Escalations,
+    /// Service level objectives: SLI, error budget, burn rates.
+    Slos,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,6 +248,8 @@ pub struct State {
     pub held: HashMap<String, Option<String>>,
     /// Names of the `terminal` notifiers (they ring the bell here).
     pub terminal_notifiers: Vec<String>,
+    /// The SLOs and their last readings.
+    pub slo: super::slo::SloState,
 }
 
 impl State {
@@ -310,6 +314,7 @@ impl State {
             paged: HashSet::new(),
             terminal_notifiers: Vec::new(),
             held: HashMap::new(),
+            slo: super::slo::SloState::default(),
         }
     }
 

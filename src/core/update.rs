@@ -61,6 +61,8 @@ pub enum Msg {
         claimed: bool,
         results: Vec<(String, Result<u32, String>)>,
     },
+    /// An SLO window's SLI was read (or could not be).
+    SloRead(super::slo::SloRead),
 }
 
 /// Keys of the silence form while no field is being edited.
@@ -213,6 +215,10 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::PollAgain => vec![Effect::RefreshNow],
         Msg::Step(m) => super::runbook::step_msg(state, m),
         Msg::Choose(n) => super::runbook::choose(state, n),
+        Msg::SloRead(r) => {
+            state.slo.read(r);
+            vec![]
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod alertmanager;
 pub mod cluster;
 pub mod demo;
+pub mod demo_slo;
 pub mod demo_writes;
 pub mod dto;
 pub mod execute;
@@ -13,6 +14,7 @@ pub mod peer_cache;
 pub mod poll;
 pub mod prom_query;
 pub mod prometheus;
+pub mod slo_query;
 pub mod write;
 
 use std::path::PathBuf;

@@ -16,6 +16,16 @@ pub async fn instant(
     timeout: Duration,
     query: &str,
 ) -> Result<Vec<String>, SourceError> {
+    Ok(lines(&instant_data(spec, timeout, query).await?))
+}
+
+/// The query's `data` (`{resultType, result}`), or the reason in
+/// Prometheus's own words.
+pub async fn instant_data(
+    spec: &SourceSpec,
+    timeout: Duration,
+    query: &str,
+) -> Result<Value, SourceError> {
     let client = HttpClient::new(spec, timeout)?;
     let mut url = reqwest::Url::parse(&join(&spec.url, "/api/v1/query"))
         .map_err(|e| SourceError::Decode(e.to_string()))?;
@@ -32,7 +42,7 @@ pub async fn instant(
         }
         Err(e) => return Err(e),
     };
-    Ok(lines(&envelope(resp)?))
+    envelope(resp)
 }
 
 /// A runbook's query step run to its end: the lines it printed and how it
