@@ -6,6 +6,7 @@ pub mod cli;
 pub mod disk;
 pub mod fixtures;
 pub mod screen;
+pub mod slos;
 pub mod stepper;
 pub mod tmux;
 
@@ -316,6 +317,11 @@ groups:
 
 impl Prometheus {
     pub fn start(alertmanager_urls: &[String]) -> Prometheus {
+        Prometheus::start_with_rules(alertmanager_urls, RULES)
+    }
+
+    /// A Prometheus evaluating `rules` (a rule file's YAML) every second.
+    pub fn start_with_rules(alertmanager_urls: &[String], rules: &str) -> Prometheus {
         let bin = find_binary(&["prometheus"]);
         let dir = temp_dir("prom");
         let targets: Vec<String> = alertmanager_urls
@@ -328,7 +334,7 @@ impl Prometheus {
             dir.join("rules.yml").display(),
             targets.join(", ")
         );
-        std::fs::write(dir.join("rules.yml"), RULES).unwrap();
+        std::fs::write(dir.join("rules.yml"), rules).unwrap();
         std::fs::write(dir.join("prometheus.yml"), config).unwrap();
         let port = free_port();
         let args = vec![

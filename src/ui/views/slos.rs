@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style};
 use super::text::{fill_row, put_segs, seg, title_row, Seg};
 use crate::core::slo::{slo_rows, BurnRow, SloRow, SloSource, SloStatus, WindowBurn};
 use crate::core::State;
-use crate::sanitize::pad;
+use crate::sanitize::{pad, width};
 use crate::ui::theme::Theme;
 
 /// `99.87 %`: one decimal more than the objective has, at least two.
@@ -28,10 +28,23 @@ pub fn rate_text(rate: f64) -> String {
     }
 }
 
-/// `▕████░░░░▏`-style bar of `width` cells for a budget fraction.
-fn gauge(budget: f64, width: usize) -> String {
-    let filled = ((budget.clamp(0.0, 1.0) * width as f64).round() as usize).min(width);
-    "█".repeat(filled) + &"░".repeat(width - filled)
+/// A configured factor as written: `14.4×`, `6×`.
+fn factor_text(factor: f64) -> String {
+    format!("{factor}×")
+}
+
+/// A bar of `cells` for a budget fraction; a spent budget says so inside it.
+fn gauge(budget: f64, cells: usize) -> String {
+    if budget <= 0.0 {
+        let word = " exhausted ";
+        if cells < word.len() + 2 {
+            return "░".repeat(cells);
+        }
+        let left = (cells - word.len()) / 2;
+        return "░".repeat(left) + word + &"░".repeat(cells - word.len() - left);
+    }
+    let filled = ((budget.min(1.0) * cells as f64).round() as usize).min(cells);
+    "█".repeat(filled) + &"░".repeat(cells - filled)
 }
 
 fn budget_style(theme: &Theme, budget: f64) -> Style {
@@ -62,26 +75,28 @@ fn burn_segs(theme: &Theme, b: &BurnRow, failed: bool) -> Vec<Seg> {
     ];
     if b.burning {
         segs.push(seg(
-            format!(" BURNING >{}", rate_text(b.factor)),
+            format!(" BURNING >{}", factor_text(b.factor)),
             theme.critical.add_modifier(Modifier::BOLD),
         ));
         for s in segs.iter_mut().take(3) {
             s.1 = theme.critical;
         }
     } else {
-        segs.push(seg(format!(" (>{})", rate_text(b.factor)), theme.dim));
+        segs.push(seg(format!(" (>{})", factor_text(b.factor)), theme.dim));
     }
     segs
 }
 
-/// Column widths: name, objective, SLI; the gauge gets the rest.
-fn columns(w: usize) -> (usize, usize, usize) {
-    ((w / 4).min(24), 13, 11)
+/// Column widths: name (the longest, within a third of the width),
+/// objective, SLI; the gauge gets the rest.
+fn columns(rows: &[SloRow], w: usize) -> (usize, usize, usize) {
+    let longest = rows.iter().map(|r| width(&r.name)).max().unwrap_or(0);
+    ((longest + 2).clamp(6, (w / 3).max(6)), 12, 10)
 }
 
 /// The block of one SLO: its first line, then burns or the reason.
-fn block(theme: &Theme, r: &SloRow, w: usize, selected: bool) -> Vec<Vec<Seg>> {
-    let (nw, ow, sw) = columns(w);
+fn block(theme: &Theme, r: &SloRow, cols: (usize, usize, usize), w: usize, selected: bool) -> Vec<Vec<Seg>> {
+    let (nw, ow, sw) = cols;
     let objective = format!("{} % {}", r.objective, r.window);
     let sli = r
         .sli
@@ -96,12 +111,9 @@ fn block(theme: &Theme, r: &SloRow, w: usize, selected: bool) -> Vec<Vec<Seg>> {
     match (&r.status, r.budget) {
         (SloStatus::Unavailable(_), _) => first.push(seg("not measured", theme.dim)),
         (_, Some(b)) => {
-            let label = if b <= 0.0 {
-                format!(" {:.1} % exhausted", b * 100.0)
-            } else {
-                format!(" {:.1} %", b * 100.0)
-            };
-            let bar = rest.saturating_sub(label.chars().count()).min(40);
+            let label = format!(" {:.1} %", b * 100.0);
+            // The same bar length on every row, so the percentages line up.
+            let bar = rest.saturating_sub(9).min(40);
             let style = budget_style(theme, b);
             first.push(seg(gauge(b, bar), style));
             first.push(seg(label, style.add_modifier(Modifier::BOLD)));
@@ -157,7 +169,8 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
         y += 1;
     }
     let w = area.width as usize;
-    let (nw, ow, sw) = columns(w);
+    let cols = columns(&rows, w);
+    let (nw, ow, sw) = cols;
     put_segs(
         buf,
         area,
@@ -186,7 +199,7 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
     let blocks: Vec<Vec<Vec<Seg>>> = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| block(theme, r, w, i == cursor))
+        .map(|(i, r)| block(theme, r, cols, w, i == cursor))
         .collect();
     // Scroll so the cursor's whole block is on screen.
     let h = list.height as usize;
