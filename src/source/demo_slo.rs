@@ -23,7 +23,7 @@ pub fn slos() -> Vec<Slo> {
     let q = |text: &str| text.to_string();
     vec![
         slo(
-            "fraud-scoring-availability",
+            "fraud-availability",
             99.9,
             30,
             Sli::GoodTotal {
@@ -32,13 +32,13 @@ pub fn slos() -> Vec<Slo> {
             },
         ),
         slo(
-            "recsys-ranker-latency",
+            "ranker-latency",
             99.0,
             7,
             Sli::Ratio(q(r#"avg_over_time(ranker:requests_under_250ms:ratio[{{window}}])"#)),
         ),
         slo(
-            "feature-store-freshness",
+            "feature-freshness",
             99.5,
             30,
             Sli::Ratio(q(r#"avg_over_time(feature_view_fresh:ratio[{{window}}])"#)),
@@ -51,11 +51,11 @@ pub fn slos() -> Vec<Slo> {
 pub fn sli(name: &str, window: Duration) -> Result<f64, String> {
     let errors: [f64; 5] = match name {
         // 35 % of the budget left; 1h/5m burn at 16.2×/18.1×: pages.
-        "fraud-scoring-availability" => [0.00065, 0.0162, 0.0181, 0.0049, 0.011],
+        "fraud-availability" => [0.00065, 0.0162, 0.0181, 0.0049, 0.011],
         // Healthy: 62 % left, burning well under 1×.
-        "recsys-ranker-latency" => [0.0038, 0.004, 0.002, 0.008, 0.005],
+        "ranker-latency" => [0.0038, 0.004, 0.002, 0.008, 0.005],
         // Over-spent by 18 %; quiet right now.
-        "feature-store-freshness" => [0.0059, 0.004, 0.0015, 0.0045, 0.003],
+        "feature-freshness" => [0.0059, 0.004, 0.0015, 0.0045, 0.003],
         _ => return Err(format!("the demo has no SLO {name:?}")),
     };
     let hours = window.as_secs() / 3600;

@@ -48,7 +48,7 @@ pub const DEFAULT_KEYS: &[(&str, Action, &str)] = &[
     ("ctrl-c", Action::StopStep, "runbook: stop the step"),
     ("S", Action::Silences, "silences pane"),
     ("E", Action::Escalations, "escalations pane"),
-    ("O", Action::Slos, "SLO pane (objectives, budgets)"),
+    ("O", Action::Slos, "SLO pane (error budgets)"),
     ("e", Action::Expire, "expire a silence (in S)"),
     ("x", Action::Extend, "extend a silence (in S)"),
     ("y", Action::CopyLink, "copy link (OSC 52)"),

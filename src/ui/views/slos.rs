@@ -6,10 +6,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use super::text::{fill_row, put_segs, seg, title_row, Seg};
+use super::text::{fill_row, put_segs, seg, title_row, wrap, Seg};
 use crate::core::slo::{slo_rows, BurnRow, SloRow, SloSource, SloStatus, WindowBurn};
 use crate::core::State;
-use crate::sanitize::{pad, width};
+use crate::sanitize::{fit, pad, width};
 use crate::ui::theme::Theme;
 
 /// `99.87 %`: one decimal more than the objective has, at least two.
@@ -67,82 +67,124 @@ fn window_seg(theme: &Theme, w: &WindowBurn, factor: f64, failed: bool) -> Seg {
     }
 }
 
-fn burn_segs(theme: &Theme, b: &BurnRow, failed: bool) -> Vec<Seg> {
+fn burn_segs(theme: &Theme, b: &BurnRow, failed: bool, narrow: bool) -> Vec<Seg> {
     let mut segs = vec![
         window_seg(theme, &b.long, b.factor, failed),
         seg(" · ", theme.dim),
         window_seg(theme, &b.short, b.factor, failed),
     ];
+    let factor = factor_text(b.factor);
     if b.burning {
-        segs.push(seg(
-            format!(" BURNING >{}", factor_text(b.factor)),
-            theme.critical.add_modifier(Modifier::BOLD),
-        ));
+        let word = if narrow {
+            " BURNING".to_string()
+        } else {
+            format!(" BURNING >{factor}")
+        };
+        segs.push(seg(word, theme.critical.add_modifier(Modifier::BOLD)));
         for s in segs.iter_mut().take(3) {
             s.1 = theme.critical;
         }
-    } else {
-        segs.push(seg(format!(" (>{})", factor_text(b.factor)), theme.dim));
+    } else if !narrow {
+        segs.push(seg(format!(" (>{factor})"), theme.dim));
     }
     segs
 }
 
+/// Below this width the objective column and the gauge give way.
+const NARROW: usize = 60;
+
 /// Column widths: name (the longest, within a third of the width),
 /// objective, SLI; the gauge gets the rest.
-fn columns(rows: &[SloRow], w: usize) -> (usize, usize, usize) {
-    let longest = rows.iter().map(|r| width(&r.name)).max().unwrap_or(0);
-    ((longest + 2).clamp(6, (w / 3).max(6)), 12, 10)
+#[derive(Clone, Copy)]
+struct Cols {
+    name: usize,
+    objective: usize,
+    sli: usize,
+    narrow: bool,
 }
 
-/// The block of one SLO: its first line, then burns or the reason.
-fn block(theme: &Theme, r: &SloRow, cols: (usize, usize, usize), w: usize, selected: bool) -> Vec<Vec<Seg>> {
-    let (nw, ow, sw) = cols;
+fn columns(rows: &[SloRow], w: usize) -> Cols {
+    let longest = rows.iter().map(|r| width(&r.name)).max().unwrap_or(0);
+    let narrow = w < NARROW;
+    Cols {
+        name: (longest + 2).clamp(6, (w / 3).max(6)),
+        objective: if narrow { 0 } else { 12 },
+        sli: 10,
+        narrow,
+    }
+}
+
+/// The first line's last cell: the budget gauge, or what stands instead.
+fn budget_segs(theme: &Theme, r: &SloRow, rest: usize, nothing: bool) -> Vec<Seg> {
+    match (&r.status, r.budget) {
+        (SloStatus::Unavailable(_), _) => vec![seg("not measured", theme.dim)],
+        (_, Some(b)) => {
+            // The same bar length on every row, so the percentages line up.
+            let bar = rest.saturating_sub(9).min(40);
+            let bar = if bar < 5 { 0 } else { bar };
+            let style = budget_style(theme, b);
+            vec![
+                seg(gauge(b, bar), style),
+                seg(format!(" {:.1} %", b * 100.0), style.add_modifier(Modifier::BOLD)),
+            ]
+        }
+        (SloStatus::Failed, None) => vec![seg("failed", theme.error_text)],
+        (SloStatus::Loading, None) if nothing => {
+            vec![seg(format!("loading… ({} windows)", r.loading), theme.dim)]
+        }
+        (_, None) => vec![seg("loading…", theme.dim)],
+    }
+}
+
+/// The block of one SLO: its first line, then burns and the reason a
+/// window failed.
+fn block(theme: &Theme, r: &SloRow, c: Cols, w: usize, selected: bool) -> Vec<Vec<Seg>> {
     let objective = format!("{} % {}", r.objective, r.window);
     let sli = r
         .sli
         .map_or_else(|| "—".to_string(), |v| percent(v, r.objective));
+    let nothing = r
+        .burns
+        .iter()
+        .all(|b| b.long.rate.is_none() && b.short.rate.is_none());
     let mut first = vec![
         seg(if selected { "›" } else { " " }, theme.text),
-        seg(pad(&r.name, nw.saturating_sub(1)) + " ", theme.text.add_modifier(Modifier::BOLD)),
-        seg(pad(&objective, ow), theme.dim),
-        seg(pad(&sli, sw), theme.text),
+        seg(
+            pad(&r.name, c.name.saturating_sub(1)) + " ",
+            theme.text.add_modifier(Modifier::BOLD),
+        ),
+        seg(pad(&objective, c.objective), theme.dim),
+        seg(pad(&sli, c.sli), theme.text),
     ];
-    let rest = w.saturating_sub(1 + nw + ow + sw);
-    match (&r.status, r.budget) {
-        (SloStatus::Unavailable(_), _) => first.push(seg("not measured", theme.dim)),
-        (_, Some(b)) => {
-            let label = format!(" {:.1} %", b * 100.0);
-            // The same bar length on every row, so the percentages line up.
-            let bar = rest.saturating_sub(9).min(40);
-            let style = budget_style(theme, b);
-            first.push(seg(gauge(b, bar), style));
-            first.push(seg(label, style.add_modifier(Modifier::BOLD)));
-        }
-        (_, None) => {}
-    }
+    let rest = w.saturating_sub(1 + c.name + c.objective + c.sli);
+    first.extend(budget_segs(theme, r, rest, nothing));
     let mut lines = vec![first];
     let indent = || seg("   ", theme.text);
-    let failed = r.error.is_some();
-    match &r.status {
-        SloStatus::Unavailable(_) => {}
-        SloStatus::Loading if r.burns.iter().all(|b| b.long.rate.is_none()) => lines.push(vec![
-            indent(),
-            seg(format!("loading… ({} windows)", r.loading), theme.dim),
-        ]),
-        _ if !r.burns.is_empty() => {
-            let mut segs = vec![indent(), seg("burn ", theme.dim)];
-            for (i, b) in r.burns.iter().enumerate() {
-                if i > 0 {
-                    segs.push(seg("   ", theme.text));
-                }
-                segs.extend(burn_segs(theme, b, failed));
-            }
-            lines.push(segs);
+    let shown = !matches!(r.status, SloStatus::Unavailable(_)) && !nothing;
+    if shown && !r.burns.is_empty() {
+        let mut segs = vec![indent()];
+        if !c.narrow {
+            segs.push(seg("burn ", theme.dim));
         }
-        _ => {}
+        for (i, b) in r.burns.iter().enumerate() {
+            if i > 0 {
+                segs.push(seg("   ", theme.text));
+            }
+            segs.extend(burn_segs(theme, b, r.error.is_some(), c.narrow));
+        }
+        lines.push(segs);
     }
     if let Some(e) = &r.error {
-        lines.push(vec![indent(), seg(format!("✗ {e}"), theme.error_text)]);
+        // Prometheus's reasons are long: two lines of it, then cut.
+        let room = w.saturating_sub(4);
+        let mut parts = wrap(&crate::sanitize::line(&format!("✗ {e}")), room);
+        if parts.len() > 2 {
+            parts.truncate(2);
+            parts[1] = fit(&format!("{}…", parts[1]), room);
+        }
+        for p in parts {
+            lines.push(vec![indent(), seg(p, theme.error_text)]);
+        }
     }
     lines
 }
@@ -169,32 +211,30 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
         y += 1;
     }
     let w = area.width as usize;
+    if rows.is_empty() {
+        let msg = " No SLOs configured: see `slos:` in the README.";
+        put_segs(buf, area, y, &[seg(msg, theme.dim)]);
+        return;
+    }
     let cols = columns(&rows, w);
-    let (nw, ow, sw) = cols;
+    let heading = format!(
+        " {}{}{}{}",
+        pad("SLO", cols.name),
+        pad("OBJECTIVE", cols.objective),
+        pad("SLI", cols.sli),
+        if cols.narrow { "BUDGET" } else { "ERROR BUDGET LEFT" }
+    );
     put_segs(
         buf,
         area,
         y,
-        &[seg(
-            format!(
-                " {}{}{}ERROR BUDGET LEFT",
-                pad("SLO", nw),
-                pad("OBJECTIVE", ow),
-                pad("SLI", sw)
-            ),
-            theme.dim.add_modifier(Modifier::BOLD),
-        )],
+        &[seg(heading, theme.dim.add_modifier(Modifier::BOLD))],
     );
     y += 1;
     if y >= area.bottom() {
         return;
     }
     let list = Rect::new(area.x, y, area.width, area.bottom() - y);
-    if rows.is_empty() {
-        let msg = " No SLOs configured: see `slos:` in the README.";
-        put_segs(buf, list, list.y, &[seg(msg, theme.dim)]);
-        return;
-    }
     let cursor = state.slo.cursor.min(rows.len() - 1);
     let blocks: Vec<Vec<Vec<Seg>>> = rows
         .iter()
