@@ -59,13 +59,22 @@ fn budget_and_burn_match_the_hand_computed_values() {
     // checkout, 99.9 % over 30d: 50 errors in 100,000 spend half the budget;
     // 2 % errors in the last hour burn 20×, 1.5 % in 5m 15×: both over 14.4.
     let c = &rows[0];
-    assert_eq!((c.name.as_str(), c.objective, c.window.as_str()), ("checkout", 99.9, "30d"));
+    assert_eq!(
+        (c.name.as_str(), c.objective, c.window.as_str()),
+        ("checkout", 99.9, "30d")
+    );
     assert!(close(c.sli, 0.9995) && close(c.budget, 0.5), "{c:?}");
     let r = rates(c);
-    assert_eq!((r[0].0.as_str(), r[0].2.as_str(), r[0].4), ("1h", "5m", true));
+    assert_eq!(
+        (r[0].0.as_str(), r[0].2.as_str(), r[0].4),
+        ("1h", "5m", true)
+    );
     assert!(close(r[0].1, 20.0) && close(r[0].3, 15.0), "{r:?}");
     // 6h at 4× and 30m at 10×: the short window alone does not burn.
-    assert_eq!((r[1].0.as_str(), r[1].2.as_str(), r[1].4), ("6h", "30m", false));
+    assert_eq!(
+        (r[1].0.as_str(), r[1].2.as_str(), r[1].4),
+        ("6h", "30m", false)
+    );
     assert!(close(r[1].1, 4.0) && close(r[1].3, 10.0), "{r:?}");
     assert_eq!(c.status, SloStatus::Burning);
     assert_eq!((c.loading, c.error.as_deref()), (0, None));
@@ -101,7 +110,10 @@ fn a_failed_burn_window_is_named_and_burns_nothing() {
     // The next answer replaces the failure.
     read(&mut st, 0, H1, Ok(0.9));
     let c = &slo_rows(&st, st.now)[0];
-    assert_eq!((c.error.as_deref(), c.status.clone()), (None, SloStatus::Burning));
+    assert_eq!(
+        (c.error.as_deref(), c.status.clone()),
+        (None, SloStatus::Burning)
+    );
 }
 
 #[test]
@@ -117,7 +129,11 @@ fn readings_age_and_unknown_ones_are_dropped() {
     assert_eq!(rows[0].age, Some(90), "the oldest reading shown");
     assert_eq!(rows[1].sli, None);
     assert_eq!(rows[1].status, SloStatus::Loading);
-    assert!(close(rows[0].budget, 0.0), "exactly spent: {:?}", rows[0].budget);
+    assert!(
+        close(rows[0].budget, 0.0),
+        "exactly spent: {:?}",
+        rows[0].budget
+    );
     assert_eq!(rows[0].status, SloStatus::Exhausted);
 }
 
@@ -126,7 +142,9 @@ fn without_prometheus_every_slo_says_why() {
     let st = state_with(slos(), SloSource::None, t0());
     for r in slo_rows(&st, st.now) {
         match &r.status {
-            SloStatus::Unavailable(why) => assert!(why.contains("no Prometheus configured"), "{why}"),
+            SloStatus::Unavailable(why) => {
+                assert!(why.contains("no Prometheus configured"), "{why}")
+            }
             other => panic!("{}: {other:?}", r.name),
         }
     }

@@ -20,7 +20,11 @@ const T: Duration = Duration::from_secs(10);
 
 /// Reads every SLO once from `source` into a fresh state.
 async fn read_into(source: SliSource, name: &str) -> State {
-    let mut st = state_with(slos(), SloSource::Prometheus(name.into()), chrono::Utc::now());
+    let mut st = state_with(
+        slos(),
+        SloSource::Prometheus(name.into()),
+        chrono::Utc::now(),
+    );
     let (tx, mut rx) = mpsc::unbounded_channel();
     read_all(&source, &st.slo.defs.clone(), T, &tx).await;
     drop(tx);
@@ -40,8 +44,12 @@ async fn slis_budgets_and_burn_rates_come_from_prometheus() {
     let spec = prom.spec();
     // The rules evaluate every second; wait until every series exists.
     eventually("the recording rules have run", T * 3, || async {
-        let good = instant(&spec, T, "count(slo_good)").await.map_err(|e| e.to_string())?;
-        let ratio = instant(&spec, T, "count(slo_ratio)").await.map_err(|e| e.to_string())?;
+        let good = instant(&spec, T, "count(slo_good)")
+            .await
+            .map_err(|e| e.to_string())?;
+        let ratio = instant(&spec, T, "count(slo_ratio)")
+            .await
+            .map_err(|e| e.to_string())?;
         (good == ["{} 5"] && ratio == ["{} 3"])
             .then_some(())
             .ok_or(format!("{good:?} {ratio:?}"))
@@ -52,10 +60,19 @@ async fn slis_budgets_and_burn_rates_come_from_prometheus() {
     let rows = slo_rows(&st, st.now);
     let c = &rows[0];
     assert!(close(c.sli, 0.9995) && close(c.budget, 0.5), "{c:?}");
-    assert!(close(c.burns[0].long.rate, 20.0) && close(c.burns[0].short.rate, 15.0), "{c:?}");
-    assert!(close(c.burns[1].long.rate, 4.0) && close(c.burns[1].short.rate, 10.0), "{c:?}");
+    assert!(
+        close(c.burns[0].long.rate, 20.0) && close(c.burns[0].short.rate, 15.0),
+        "{c:?}"
+    );
+    assert!(
+        close(c.burns[1].long.rate, 4.0) && close(c.burns[1].short.rate, 10.0),
+        "{c:?}"
+    );
     assert!(c.burns[0].burning && !c.burns[1].burning);
-    assert_eq!((c.status.clone(), c.loading, c.error.clone()), (SloStatus::Burning, 0, None));
+    assert_eq!(
+        (c.status.clone(), c.loading, c.error.clone()),
+        (SloStatus::Burning, 0, None)
+    );
     let s = &rows[1];
     assert!(close(s.sli, 0.985) && close(s.budget, -0.5), "{s:?}");
     assert_eq!(s.status, SloStatus::Exhausted);
@@ -121,7 +138,10 @@ async fn the_reader_reads_again_when_asked() {
     for round in 0..2 {
         for _ in 0..windows {
             let m = tokio::time::timeout(T * 2, rx.recv()).await;
-            assert!(matches!(m, Ok(Some(Msg::SloRead(_)))), "round {round}: {m:?}");
+            assert!(
+                matches!(m, Ok(Some(Msg::SloRead(_)))),
+                "round {round}: {m:?}"
+            );
         }
         refresh_tx.send_modify(|n| *n += 1);
     }

@@ -33,10 +33,21 @@ fn loaded() -> State {
 /// hostile text in its error.
 fn mixed() -> State {
     let mut st = state_with(slos(), SloSource::Prometheus("prom-eu".into()), t0());
-    for (w, sli) in [(D30, 0.9995), (H1, 0.98), (M5, 0.985), (H6, 0.996), (M30, 0.99)] {
+    for (w, sli) in [
+        (D30, 0.9995),
+        (H1, 0.98),
+        (M5, 0.985),
+        (H6, 0.996),
+        (M30, 0.99),
+    ] {
         read(&mut st, 0, w, Ok(sli));
     }
-    read(&mut st, 2, common::slos::D1, Err("no answer within 10s\x1b[2J\u{202e}"));
+    read(
+        &mut st,
+        2,
+        common::slos::D1,
+        Err("no answer within 10s\x1b[2J\u{202e}"),
+    );
     open(st)
 }
 
@@ -50,14 +61,23 @@ fn demo() -> State {
     for (i, slo) in defs.iter().enumerate() {
         for w in slo.windows() {
             let sli = demo_slo::sli(&slo.name, w);
-            read(&mut st, i, w, sli.as_ref().map(|v| *v).map_err(String::as_str));
+            read(
+                &mut st,
+                i,
+                w,
+                sli.as_ref().map(|v| *v).map_err(String::as_str),
+            );
         }
     }
     open(st)
 }
 
 fn empty() -> State {
-    open(state_with(vec![], SloSource::Prometheus("prom-eu".into()), t0()))
+    open(state_with(
+        vec![],
+        SloSource::Prometheus("prom-eu".into()),
+        t0(),
+    ))
 }
 
 macro_rules! snap {
@@ -84,7 +104,10 @@ fn no_size_panics_and_outside_text_is_clean() {
     for st in [loaded(), mixed(), unavailable(), demo()] {
         for (w, h) in [(0, 0), (1, 1), (5, 2), (12, 4), (40, 6), (81, 25), (300, 3)] {
             let text = screen(&st, w, h);
-            assert!(!text.contains('\x1b') && !text.contains('\u{202e}'), "{text}");
+            assert!(
+                !text.contains('\x1b') && !text.contains('\u{202e}'),
+                "{text}"
+            );
         }
     }
     let text = screen(&mixed(), 80, 24);

@@ -164,7 +164,9 @@ mod tests {
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].window, Duration::from_secs(30 * 86_400));
         assert_eq!(s[0].burn, DEFAULT_BURN.to_vec());
-        assert!(matches!(&s[0].sli, Sli::GoodTotal { good, .. } if good == "sum(rate(ok[{{window}}]))"));
+        assert!(
+            matches!(&s[0].sli, Sli::GoodTotal { good, .. } if good == "sum(rate(ok[{{window}}]))")
+        );
     }
 
     #[test]

@@ -169,7 +169,10 @@ mod tests {
     #[test]
     fn windows_are_filled_in_prometheus_syntax_once_each() {
         assert_eq!(
-            fill("sum(rate(x[{{window}}])) / sum(rate(y[{{window}}]))", mins(90)),
+            fill(
+                "sum(rate(x[{{window}}])) / sum(rate(y[{{window}}]))",
+                mins(90)
+            ),
             "sum(rate(x[1h30m])) / sum(rate(y[1h30m]))"
         );
         let slo = Slo {

@@ -27,7 +27,9 @@ pub fn slos() -> Vec<Slo> {
             99.9,
             30,
             Sli::GoodTotal {
-                good: q(r#"sum(rate(model_requests_total{service="fraud-scoring",status!="error"}[{{window}}]))"#),
+                good: q(
+                    r#"sum(rate(model_requests_total{service="fraud-scoring",status!="error"}[{{window}}]))"#,
+                ),
                 total: q(r#"sum(rate(model_requests_total{service="fraud-scoring"}[{{window}}]))"#),
             },
         ),
@@ -35,7 +37,9 @@ pub fn slos() -> Vec<Slo> {
             "ranker-latency",
             99.0,
             7,
-            Sli::Ratio(q(r#"avg_over_time(ranker:requests_under_250ms:ratio[{{window}}])"#)),
+            Sli::Ratio(q(
+                r#"avg_over_time(ranker:requests_under_250ms:ratio[{{window}}])"#,
+            )),
         ),
         slo(
             "feature-freshness",

@@ -65,10 +65,7 @@ pub async fn sli(
         Sli::Ratio(q) => check_sli(number(spec, timeout, &fill(q, window)).await?),
         Sli::GoodTotal { good, total } => {
             let (good, total) = (fill(good, window), fill(total, window));
-            let (g, t) = tokio::join!(
-                number(spec, timeout, &good),
-                number(spec, timeout, &total),
-            );
+            let (g, t) = tokio::join!(number(spec, timeout, &good), number(spec, timeout, &total),);
             ratio(
                 g.map_err(|e| format!("good: {e}"))?,
                 t.map_err(|e| format!("total: {e}"))?,

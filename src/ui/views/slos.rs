@@ -59,7 +59,11 @@ fn budget_style(theme: &Theme, budget: f64) -> Style {
 fn window_seg(theme: &Theme, w: &WindowBurn, factor: f64, failed: bool) -> Seg {
     match w.rate {
         Some(r) => {
-            let style = if r > factor { theme.warning } else { theme.text };
+            let style = if r > factor {
+                theme.warning
+            } else {
+                theme.text
+            };
             seg(format!("{} {}", w.label, rate_text(r)), style)
         }
         None if failed => seg(format!("{} ?", w.label), theme.dim),
@@ -125,7 +129,10 @@ fn budget_segs(theme: &Theme, r: &SloRow, rest: usize, nothing: bool) -> Vec<Seg
             let style = budget_style(theme, b);
             vec![
                 seg(gauge(b, bar), style),
-                seg(format!(" {:.1} %", b * 100.0), style.add_modifier(Modifier::BOLD)),
+                seg(
+                    format!(" {:.1} %", b * 100.0),
+                    style.add_modifier(Modifier::BOLD),
+                ),
             ]
         }
         (SloStatus::Failed, None) => vec![seg("failed", theme.error_text)],
@@ -222,7 +229,11 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
         pad("SLO", cols.name),
         pad("OBJECTIVE", cols.objective),
         pad("SLI", cols.sli),
-        if cols.narrow { "BUDGET" } else { "ERROR BUDGET LEFT" }
+        if cols.narrow {
+            "BUDGET"
+        } else {
+            "ERROR BUDGET LEFT"
+        }
     );
     put_segs(
         buf,
