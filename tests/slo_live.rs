@@ -56,7 +56,7 @@ async fn slis_budgets_and_burn_rates_come_from_prometheus() {
     })
     .await;
 
-    let st = read_into(SliSource::Prometheus(spec.clone()), "prom").await;
+    let st = read_into(SliSource::Prometheus(Box::new(spec.clone())), "prom").await;
     let rows = slo_rows(&st, st.now);
     let c = &rows[0];
     assert!(close(c.sli, 0.9995) && close(c.budget, 0.5), "{c:?}");
@@ -111,7 +111,7 @@ async fn a_dead_prometheus_is_a_reason_on_every_slo() {
         &format!("http://127.0.0.1:{}", common::free_port()),
         None,
     );
-    let st = read_into(SliSource::Prometheus(dead), "prom-dead").await;
+    let st = read_into(SliSource::Prometheus(Box::new(dead)), "prom-dead").await;
     for r in slo_rows(&st, st.now) {
         assert_eq!(r.status, SloStatus::Failed, "{}", r.name);
         let e = r.error.unwrap();
@@ -128,7 +128,7 @@ async fn the_reader_reads_again_when_asked() {
     let windows: usize = defs.iter().map(|s| s.windows().len()).sum();
     // An hour between rounds: only a refresh request can start the second.
     spawn_slo_poller(
-        SliSource::Prometheus(prom.spec()),
+        SliSource::Prometheus(Box::new(prom.spec())),
         defs,
         Duration::from_secs(3600),
         T,

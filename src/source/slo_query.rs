@@ -77,7 +77,7 @@ pub async fn sli(
 /// Where a round of readings comes from.
 #[derive(Clone, Debug)]
 pub enum SliSource {
-    Prometheus(SourceSpec),
+    Prometheus(Box<SourceSpec>),
     /// The demo's numbers (`source::demo_slo`), no network.
     Demo,
 }

@@ -25,7 +25,7 @@ pub fn start(
         Some(p) => (
             settings.slos.clone(),
             SloSource::Prometheus(p.name.clone()),
-            Some(SliSource::Prometheus(p.clone())),
+            Some(SliSource::Prometheus(Box::new(p.clone()))),
         ),
         None => (settings.slos.clone(), SloSource::None, None),
     };
