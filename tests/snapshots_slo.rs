@@ -6,7 +6,7 @@ mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::screen::screen;
-use common::slos::{feed_all, read, slos, state_with, D30, H1, H6, M30, M5};
+use common::slos::{feed_all, feed_checkout, read, slos, state_with, D1};
 use oncall::core::slo::SloSource;
 use oncall::core::{update, Action, Msg, State};
 use oncall::source::demo_slo;
@@ -33,21 +33,8 @@ fn loaded() -> State {
 /// hostile text in its error.
 fn mixed() -> State {
     let mut st = state_with(slos(), SloSource::Prometheus("prom-eu".into()), t0());
-    for (w, sli) in [
-        (D30, 0.9995),
-        (H1, 0.98),
-        (M5, 0.985),
-        (H6, 0.996),
-        (M30, 0.99),
-    ] {
-        read(&mut st, 0, w, Ok(sli));
-    }
-    read(
-        &mut st,
-        2,
-        common::slos::D1,
-        Err("no answer within 10s\x1b[2J\u{202e}"),
-    );
+    feed_checkout(&mut st);
+    read(&mut st, 2, D1, Err("no answer within 10s\x1b[2J\u{202e}"));
     open(st)
 }
 
