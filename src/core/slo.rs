@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::state::State;
-use crate::model::slo::{budget_remaining, burn_rate, burning, window_text, Slo};
+use crate::model::slo::{budget_remaining, burn_rate, burning, fill, window_text, Sli, Slo};
 
 /// Where the SLIs come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,6 +134,8 @@ pub struct SloRow {
     pub loading: usize,
     /// Seconds since the oldest reading shown.
     pub age: Option<i64>,
+    /// The SLI's queries over the SLO window, as sent: `good: sum(…[30d])`.
+    pub queries: Vec<String>,
 }
 
 /// Every configured SLO, in config order.
@@ -202,5 +204,12 @@ fn row(s: &SloState, i: usize, slo: &Slo, now: DateTime<Utc>) -> SloRow {
         error,
         loading: windows.iter().filter(|w| reading(**w).is_none()).count(),
         age,
+        queries: match &slo.sli {
+            Sli::GoodTotal { good, total } => vec![
+                format!("good: {}", fill(good, slo.window)),
+                format!("total: {}", fill(total, slo.window)),
+            ],
+            Sli::Ratio(q) => vec![format!("ratio: {}", fill(q, slo.window))],
+        },
     }
 }
