@@ -414,7 +414,7 @@ async fn slo_readings_fail_with_the_reason() {
             None,
         );
         let started = std::time::Instant::now();
-        let e = oncall::source::slo_query::sli(&prom, TIMEOUT, &slo, slo.window)
+        let e = oncall::source::slo_query::sli(&prom, TIMEOUT, &slo, slo.window, Utc::now())
             .await
             .unwrap_err();
         assert!(e.contains(want), "{fault}: {e}");

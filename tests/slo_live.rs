@@ -1,10 +1,12 @@
 //! SLOs read from a real Prometheus started here, whose recording rules
-//! hold the series the SLO queries select: the SLI, budget and burn rates
-//! oncall computes (and shows) match the data fed in; a bad query fails in
-//! Prometheus's own words; a dead Prometheus says it cannot connect.
+//! hold the series the SLO queries select, or which scrapes counters the
+//! test serves: the SLI, budget and burn rates oncall computes (and shows)
+//! match the data fed in; a bad query fails in Prometheus's own words; a
+//! dead Prometheus says it cannot connect.
 
 mod common;
 
+use std::io::{Read, Write};
 use std::time::Duration;
 
 use common::screen::screen;
@@ -17,6 +19,33 @@ use oncall::source::slo_query::{read_all, spawn_slo_poller, SliSource};
 use tokio::sync::{mpsc, watch};
 
 const T: Duration = Duration::from_secs(10);
+
+/// A metrics endpoint whose counters grow by 999 good and 1 failed request
+/// per scrape, so any window's SLI is exactly 99.9 %.
+fn counters() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for (k, conn) in (1u64..).zip(listener.incoming().flatten()) {
+            let mut conn = conn;
+            let mut head = [0u8; 1024];
+            let _ = conn.read(&mut head);
+            let body = format!(
+                "# TYPE app_requests_total counter\n\
+                 app_requests_total{{status=\"ok\"}} {}\n\
+                 app_requests_total{{status=\"error\"}} {k}\n",
+                999 * k
+            );
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\n\
+                 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    port
+}
 
 /// Reads every SLO once from `source` into a fresh state.
 async fn read_into(source: SliSource, name: &str) -> State {
@@ -145,4 +174,54 @@ async fn the_reader_reads_again_when_asked() {
         }
         refresh_tx.send_modify(|n| *n += 1);
     }
+}
+
+#[tokio::test]
+async fn rates_of_scraped_counters_give_the_sli_over_every_window() {
+    let prom = Prometheus::scraping(&format!("127.0.0.1:{}", counters()));
+    let spec = prom.spec();
+    // rate() needs two samples; a third makes sure of it.
+    eventually("three scrapes", T * 3, || async {
+        let n = instant(
+            &spec,
+            T,
+            r#"count_over_time(app_requests_total{status="ok"}[1h])"#,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let k: f64 = n[0].rsplit(' ').next().unwrap_or("").parse().unwrap_or(0.0);
+        (k >= 3.0).then_some(()).ok_or(format!("{n:?}"))
+    })
+    .await;
+    let config = r#"
+slos:
+  - name: app
+    objective: 99
+    window: 30d
+    good: 'sum(rate(app_requests_total{status!="error"}[{{window}}]))'
+    total: 'sum(rate(app_requests_total[{{window}}]))'
+"#;
+    let c = oncall::config::parse(config, std::path::Path::new("c.yaml")).unwrap();
+    let defs = oncall::config::slos(&c.slos).unwrap();
+    let mut st = state_with(
+        defs.clone(),
+        SloSource::Prometheus("prom".into()),
+        chrono::Utc::now(),
+    );
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    read_all(&SliSource::Prometheus(Box::new(spec)), &defs, T, &tx).await;
+    drop(tx);
+    while let Some(m) = rx.recv().await {
+        update(&mut st, m);
+    }
+    // 0.1 % errors against a 1 % budget: 90 % left, burning 0.1× everywhere.
+    let r = &slo_rows(&st, st.now)[0];
+    assert!(close(r.sli, 0.999) && close(r.budget, 0.9), "{r:?}");
+    for b in &r.burns {
+        assert!(
+            close(b.long.rate, 0.1) && close(b.short.rate, 0.1) && !b.burning,
+            "{b:?}"
+        );
+    }
+    assert_eq!((r.status.clone(), r.error.clone()), (SloStatus::Ok, None));
 }

@@ -16,20 +16,25 @@ pub async fn instant(
     timeout: Duration,
     query: &str,
 ) -> Result<Vec<String>, SourceError> {
-    Ok(lines(&instant_data(spec, timeout, query).await?))
+    Ok(lines(&instant_data(spec, timeout, query, None).await?))
 }
 
-/// The query's `data` (`{resultType, result}`), or the reason in
-/// Prometheus's own words.
+/// The query's `data` (`{resultType, result}`) at `time` (default: now),
+/// or the reason in Prometheus's own words.
 pub async fn instant_data(
     spec: &SourceSpec,
     timeout: Duration,
     query: &str,
+    time: Option<chrono::DateTime<chrono::Utc>>,
 ) -> Result<Value, SourceError> {
     let client = HttpClient::new(spec, timeout)?;
     let mut url = reqwest::Url::parse(&join(&spec.url, "/api/v1/query"))
         .map_err(|e| SourceError::Decode(e.to_string()))?;
     url.query_pairs_mut().append_pair("query", query);
+    if let Some(t) = time {
+        let secs = format!("{:.3}", t.timestamp_millis() as f64 / 1000.0);
+        url.query_pairs_mut().append_pair("time", &secs);
+    }
     let (status, body) = get(&client, url.as_str()).await?;
     let body = body.as_ref();
     let resp: PromResponse<Value> = match decode(body) {

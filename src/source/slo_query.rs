@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tokio::sync::{mpsc::UnboundedSender, watch, Semaphore};
 use tokio::task::JoinSet;
@@ -47,25 +47,36 @@ pub fn one_number(data: &Value) -> Result<f64, String> {
     }
 }
 
-async fn number(spec: &SourceSpec, timeout: Duration, query: &str) -> Result<f64, String> {
-    let data = instant_data(spec, timeout, query)
+async fn number(
+    spec: &SourceSpec,
+    timeout: Duration,
+    query: &str,
+    at: DateTime<Utc>,
+) -> Result<f64, String> {
+    let data = instant_data(spec, timeout, query, Some(at))
         .await
         .map_err(|e| e.to_string())?;
     one_number(&data)
 }
 
-/// The SLI of `slo` over `window`, as Prometheus measures it now.
+/// The SLI of `slo` over the `window` that ends at `at`. Every query of a
+/// round is evaluated at the same instant, so good and total count the
+/// same samples even when a scrape lands between the two requests.
 pub async fn sli(
     spec: &SourceSpec,
     timeout: Duration,
     slo: &Slo,
     window: Duration,
+    at: DateTime<Utc>,
 ) -> Result<f64, String> {
     match &slo.sli {
-        Sli::Ratio(q) => check_sli(number(spec, timeout, &fill(q, window)).await?),
+        Sli::Ratio(q) => check_sli(number(spec, timeout, &fill(q, window), at).await?),
         Sli::GoodTotal { good, total } => {
             let (good, total) = (fill(good, window), fill(total, window));
-            let (g, t) = tokio::join!(number(spec, timeout, &good), number(spec, timeout, &total),);
+            let (g, t) = tokio::join!(
+                number(spec, timeout, &good, at),
+                number(spec, timeout, &total, at)
+            );
             ratio(
                 g.map_err(|e| format!("good: {e}"))?,
                 t.map_err(|e| format!("total: {e}"))?,
@@ -91,6 +102,7 @@ pub async fn read_all(
     tx: &UnboundedSender<Msg>,
 ) {
     let gate = Arc::new(Semaphore::new(PARALLEL));
+    let at = Utc::now();
     let mut set = JoinSet::new();
     for (i, slo) in slos.iter().enumerate() {
         for window in slo.windows() {
@@ -98,13 +110,13 @@ pub async fn read_all(
             set.spawn(async move {
                 let _permit = gate.acquire().await;
                 let value = match &source {
-                    SliSource::Prometheus(spec) => sli(spec, timeout, &slo, window).await,
+                    SliSource::Prometheus(spec) => sli(spec, timeout, &slo, window, at).await,
                     SliSource::Demo => super::demo_slo::sli(&slo.name, window),
                 };
                 let _ = tx.send(Msg::SloRead(SloRead {
                     slo: i,
                     window,
-                    at: Utc::now(),
+                    at,
                     sli: value,
                 }));
             });
