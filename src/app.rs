@@ -45,6 +45,8 @@ pub struct Settings {
     pub notifiers: Vec<crate::notify::Notifier>,
     /// Labels that make alerts related in the detail view (`context:`).
     pub related_labels: Option<Vec<String>>,
+    /// Service level objectives (`slos:`), for the SLO pane.
+    pub slos: Vec<crate::model::slo::Slo>,
     /// Things the user must hear about (shown in the console, printed by one-shot commands).
     pub warnings: Vec<String>,
 }
@@ -192,6 +194,7 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
     let names: Vec<&str> = intervals.iter().map(|i| i.name.as_str()).collect();
     let policies = config::policies(&config.escalation, &names)?;
     let notifiers = config::notifiers(&config.notifiers)?;
+    let slos = config::slos(&config.slos)?;
     for p in &policies {
         for (i, l) in p.levels.iter().enumerate() {
             if let Some(n) = l
@@ -211,6 +214,7 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
             .context
             .as_ref()
             .and_then(|c| c.related_labels.clone()),
+        slos,
         schedules,
         policies,
         intervals,

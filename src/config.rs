@@ -17,6 +17,8 @@ pub use escalation::{policies, PolicyConfig};
 pub use notifiers::{notifiers, NotifierConfig};
 mod schedules;
 pub use schedules::{local_time, schedules, ScheduleConfig};
+mod slos;
+pub use slos::{slos, SloConfig};
 mod time_intervals;
 pub use time_intervals::{time_intervals, time_intervals_value, TimeIntervalConfig};
 
@@ -51,7 +53,8 @@ pub struct Config {
     #[serde(default)]
     pub notifiers: Vec<NotifierConfig>,
     pub time_intervals: Option<yaml::Value>,
-    pub slos: Option<yaml::Value>,
+    #[serde(default)]
+    pub slos: Vec<SloConfig>,
     pub incidents: Option<IncidentsConfig>,
     pub context: Option<ContextConfig>,
 }
@@ -385,7 +388,8 @@ escalation:
     levels:
       - {after: 5m, targets: [fraud-model-oncall], notify: [pager]}
 slos:
-  - {name: fraud-availability, objective: 99.9, window: 30d}
+  - {name: fraud-availability, objective: 99.9, window: 30d,
+     good: 'sum(rate(model_requests_total{status!="error"}[{{window}}]))', total: 'sum(rate(model_requests_total[{{window}}]))'}
 "#;
 
     #[test]
@@ -400,6 +404,7 @@ slos:
         );
         assert_eq!(specs[2].kind, SourceKind::Prometheus);
         assert_eq!(c.refresh(), Duration::from_secs(15));
+        assert_eq!(slos(&c.slos).unwrap()[0].name, "fraud-availability");
     }
 
     #[test]

@@ -411,3 +411,21 @@ fn the_context_key_is_checked_like_every_other() {
         "{text}"
     );
 }
+
+#[test]
+fn slos_are_checked_and_a_bad_one_is_named() {
+    let env = Env::new();
+    let good = env.home.config(common::slos::CONFIG);
+    let out = env.run(&["check", "--config", &good]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let bad = env
+        .home
+        .config("slos:\n  - {name: checkout, objective: 99.9, window: 30d, ratio: 'sum(r[5m])'}\n");
+    let out = env.run(&["check", "--config", &bad]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("error: slos.checkout.ratio: the query does not use {{window}}"),
+        "{text}"
+    );
+}

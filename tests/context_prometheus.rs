@@ -50,7 +50,7 @@ fn the_query(effects: &[Effect]) -> ContextQuery {
 
 #[tokio::test]
 async fn the_rule_its_history_and_how_often_it_fired() {
-    let prom = Prometheus::with_rules(&[], SAW);
+    let prom = Prometheus::start_with_rules(&[], SAW);
     let spec = prom.spec();
     // While it fires, and once two firing episodes (one every 24 s) passed.
     let (query, state) = eventually("CtxSaw fired twice", Duration::from_secs(100), || {
@@ -169,7 +169,7 @@ async fn answered(st: &mut State, prom: Option<oncall::source::SourceSpec>, time
 
 #[tokio::test]
 async fn generator_url_fallback_and_the_failure_paths() {
-    let prom = Prometheus::with_rules(&[], "groups: []\n");
+    let prom = Prometheus::start_with_rules(&[], "groups: []\n");
     let url = |expr: &str| format!("{}/graph?g0.expr={expr}&g0.tab=1", prom.url);
 
     // No rule: the generatorURL's expression is the rule, and it is drawn.

@@ -395,3 +395,29 @@ async fn poller_backs_off_refreshes_on_demand_and_stops() {
         .expect("poller stops when the channel closes")
         .unwrap();
 }
+
+/// An SLO reading from a Prometheus that answers slowly, with its own
+/// error, or with a login page: each is the reason the SLO pane shows.
+#[tokio::test]
+async fn slo_readings_fail_with_the_reason() {
+    let port = fault_server();
+    let slo = common::slos::slos().remove(0);
+    for (fault, want) in [
+        ("slow", "good: no answer within 0.4s"),
+        ("prom-error", "Prometheus unavailable: TSDB not ready"),
+        ("html", "HTML page"),
+    ] {
+        let prom = spec(
+            "prom-faulty",
+            SourceKind::Prometheus,
+            &format!("http://127.0.0.1:{port}/{fault}"),
+            None,
+        );
+        let started = std::time::Instant::now();
+        let e = oncall::source::slo_query::sli(&prom, TIMEOUT, &slo, slo.window, Utc::now())
+            .await
+            .unwrap_err();
+        assert!(e.contains(want), "{fault}: {e}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{fault} waited");
+    }
+}

@@ -26,6 +26,11 @@ fn move_cursor(state: &mut State, delta: isize) {
         state.escalation_cursor = clamp_move(state.escalation_cursor, len, delta);
         return;
     }
+    if state.pane == Pane::Slos {
+        let len = state.slo.defs.len();
+        state.slo.cursor = clamp_move(state.slo.cursor, len, delta);
+        return;
+    }
     if state.pane == Pane::Timeline {
         let len = state.timeline_rows().len();
         state.timeline_cursor = clamp_move(state.timeline_cursor, len, delta);
@@ -125,6 +130,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 }
                 Pane::Silences => Pane::Incidents,
                 Pane::Incidents => Pane::Escalations,
+                Pane::Escalations => Pane::Slos,
                 _ => Pane::Alerts,
             };
             state.scroll = 0;
@@ -231,6 +237,8 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Escalations => state.pane = Pane::Escalations,
         Action::HistoryWindow if state.pane == Pane::Detail => super::context::next_window(state),
         Action::HistoryWindow => {}
+        Action::Slos if state.pane == Pane::Slos => state.pane = Pane::Alerts,
+        Action::Slos => state.pane = Pane::Slos,
         Action::Incidents if state.pane == Pane::Incidents => state.pane = Pane::Alerts,
         Action::Incidents => state.pane = Pane::Incidents,
         Action::Incident => incidents::open_declare(state),
@@ -309,7 +317,7 @@ fn back(state: &mut State) {
         }
         Pane::Timeline => state.pane = Pane::Incidents,
         Pane::Incidents => state.pane = Pane::Alerts,
-        Pane::Runbook | Pane::Escalations => state.pane = Pane::Alerts,
+        Pane::Runbook | Pane::Escalations | Pane::Slos => state.pane = Pane::Alerts,
     }
 }
 

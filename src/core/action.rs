@@ -45,6 +45,8 @@ pub enum Action {
     Escalations,
     /// The detail view's history chart: the next time window.
     HistoryWindow,
+    /// The SLO pane.
+    Slos,
 }
 
 impl Action {
@@ -112,10 +114,11 @@ impl Action {
             Action::StopStep => "stop-step",
             Action::Escalations => "escalations",
             Action::HistoryWindow => "history-window",
+            Action::Slos => "slos",
         }
     }
 
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 38] = [
         Action::Up,
         Action::Down,
         Action::Top,
@@ -153,6 +156,7 @@ impl Action {
         Action::StopStep,
         Action::Escalations,
         Action::HistoryWindow,
+        Action::Slos,
     ];
 
     pub fn from_name(name: &str) -> Option<Action> {

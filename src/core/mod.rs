@@ -23,6 +23,7 @@ pub mod runbook_state;
 pub mod silence_actions;
 pub mod silence_form;
 pub mod silences;
+pub mod slo;
 pub mod state;
 pub mod targets;
 pub mod update;

@@ -27,6 +27,8 @@ pub enum Pane {
     Runbook,
     /// Every escalating group with its countdown.
     Escalations,
+    /// Service level objectives: SLI, error budget, burn rates.
+    Slos,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -250,6 +252,8 @@ pub struct State {
     pub context: Option<super::context::ContextState>,
     /// Labels whose shared values make other alerts "related" (detail view).
     pub related_labels: Vec<String>,
+    /// The SLOs and their last readings.
+    pub slo: super::slo::SloState,
 }
 
 impl State {
@@ -319,6 +323,7 @@ impl State {
                 .iter()
                 .map(|l| l.to_string())
                 .collect(),
+            slo: super::slo::SloState::default(),
         }
     }
 

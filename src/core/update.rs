@@ -63,6 +63,8 @@ pub enum Msg {
     },
     /// Prometheus answered the detail view's questions.
     Context(super::context::ContextReply),
+    /// An SLO window's SLI was read (or could not be).
+    SloRead(super::slo::SloRead),
 }
 
 /// Keys of the silence form while no field is being edited.
@@ -220,6 +222,10 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Choose(n) => super::runbook::choose(state, n),
         Msg::Context(reply) => {
             super::context::answered(state, reply);
+            vec![]
+        }
+        Msg::SloRead(r) => {
+            state.slo.read(r);
             vec![]
         }
     }

@@ -11,6 +11,7 @@ pub mod rule;
 pub mod runbook;
 pub mod schedule;
 pub mod silence;
+pub mod slo;
 pub mod time_interval;
 pub mod timeline;
 

@@ -5,6 +5,7 @@ pub mod alertmanager;
 pub mod cluster;
 pub mod demo;
 pub mod demo_history;
+pub mod demo_slo;
 pub mod demo_writes;
 pub mod dto;
 pub mod execute;
@@ -15,6 +16,7 @@ pub mod poll;
 pub mod prom_query;
 pub mod prom_range;
 pub mod prometheus;
+pub mod slo_query;
 pub mod write;
 
 use std::path::PathBuf;

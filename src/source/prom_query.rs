@@ -16,9 +16,23 @@ pub async fn instant(
     timeout: Duration,
     query: &str,
 ) -> Result<Vec<String>, SourceError> {
-    Ok(lines(
-        &api_get(spec, timeout, "/api/v1/query", &[("query", query)]).await?,
-    ))
+    Ok(lines(&instant_data(spec, timeout, query, None).await?))
+}
+
+/// The query's `data` (`{resultType, result}`) at `time` (default: now),
+/// or the reason in Prometheus's own words.
+pub async fn instant_data(
+    spec: &SourceSpec,
+    timeout: Duration,
+    query: &str,
+    time: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<Value, SourceError> {
+    let secs = time.map(|t| format!("{:.3}", t.timestamp_millis() as f64 / 1000.0));
+    let mut params = vec![("query", query)];
+    if let Some(secs) = &secs {
+        params.push(("time", secs));
+    }
+    api_get(spec, timeout, "/api/v1/query", &params).await
 }
 
 /// One call of Prometheus's query API: its `data`, or Prometheus's own

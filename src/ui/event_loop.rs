@@ -98,6 +98,7 @@ pub async fn run(
     };
     let (demo_tx, demo_rx) = watch::channel(seed);
     start_sources(&settings, &tx, &refresh_rx, &demo_rx, started);
+    super::slo_task::start(&settings, &mut state, &tx, &refresh_rx);
     let journal = super::journal_task::spawn(&settings, tx.clone());
     let mut keys = spawn_input_reader();
     let mut sigterm = signal(SignalKind::terminate())?;

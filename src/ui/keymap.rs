@@ -53,6 +53,7 @@ pub const DEFAULT_KEYS: &[(&str, Action, &str)] = &[
         Action::HistoryWindow,
         "history window 15m/1h/6h/24h (detail)",
     ),
+    ("O", Action::Slos, "SLO pane (error budgets)"),
     ("e", Action::Expire, "expire a silence (in S)"),
     ("x", Action::Extend, "extend a silence (in S)"),
     ("y", Action::CopyLink, "copy link (OSC 52)"),

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod disk;
 pub mod fixtures;
 pub mod screen;
+pub mod slos;
 pub mod stepper;
 pub mod tmux;
 
@@ -316,11 +317,25 @@ groups:
 
 impl Prometheus {
     pub fn start(alertmanager_urls: &[String]) -> Prometheus {
-        Prometheus::with_rules(alertmanager_urls, RULES)
+        Prometheus::start_with_rules(alertmanager_urls, RULES)
     }
 
-    /// A Prometheus evaluating these rules (a rules file's YAML) every second.
-    pub fn with_rules(alertmanager_urls: &[String], rules: &str) -> Prometheus {
+    /// A Prometheus evaluating `rules` (a rule file's YAML) every second.
+    pub fn start_with_rules(alertmanager_urls: &[String], rules: &str) -> Prometheus {
+        Prometheus::launch(alertmanager_urls, rules, "")
+    }
+
+    /// A Prometheus scraping `target` (`127.0.0.1:PORT`, path `/metrics`)
+    /// every second, as job `app`.
+    pub fn scraping(target: &str) -> Prometheus {
+        let scrape = format!(
+            "scrape_configs:\n  - job_name: app\n    scrape_interval: 1s\n    \
+             static_configs: [{{targets: ['{target}']}}]\n"
+        );
+        Prometheus::launch(&[], "groups: []\n", &scrape)
+    }
+
+    fn launch(alertmanager_urls: &[String], rules: &str, scrape: &str) -> Prometheus {
         let bin = find_binary(&["prometheus"]);
         let dir = temp_dir("prom");
         let targets: Vec<String> = alertmanager_urls
@@ -329,7 +344,7 @@ impl Prometheus {
             .collect();
         let config = format!(
             "global:\n  evaluation_interval: 1s\n  scrape_interval: 1m\nrule_files: ['{}']\n\
-             alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [{}]\n",
+             alerting:\n  alertmanagers:\n    - static_configs:\n        - targets: [{}]\n{scrape}",
             dir.join("rules.yml").display(),
             targets.join(", ")
         );

@@ -16,6 +16,7 @@ pub mod incidents;
 pub mod runbook;
 pub mod silence_form;
 pub mod silences;
+pub mod slos;
 pub mod status;
 pub mod text;
 pub mod timeline;
@@ -73,7 +74,8 @@ pub fn scroll_limit(state: &State, theme: &Theme, keymap: &Keymap, area: Rect) -
         | Pane::Incidents
         | Pane::Timeline
         | Pane::Runbook
-        | Pane::Escalations => return 0,
+        | Pane::Escalations
+        | Pane::Slos => return 0,
         Pane::Detail => detail::doc(state, theme, body.width).lines.len(),
         Pane::Help => help::doc(state, theme, keymap, body.width).lines.len(),
     };
@@ -111,6 +113,11 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
         Pane::Escalations => {
             let hint = format!("{} back", keymap.keys_for(Action::Back));
             escalations::render(state, theme, &hint, a.body, buf)
+        }
+        Pane::Slos => {
+            let k = |a| keymap.keys_for(a);
+            let hint = format!("{} move · {} back", k(Action::Down), k(Action::Back));
+            slos::render(state, theme, &hint, a.body, buf)
         }
     }
     if state.form.is_some() {
