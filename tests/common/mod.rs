@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod disk;
+pub mod faults;
 pub mod fixtures;
 pub mod screen;
 pub mod stepper;
