@@ -129,7 +129,14 @@ pub enum Effect {
 const STATUS_SECS: i64 = 8;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let by_user = matches!(
+        msg,
+        Msg::Action(_) | Msg::Form(_) | Msg::Confirm(_) | Msg::Input(_)
+    );
     let effects = step(state, msg);
+    if by_user {
+        super::journaled::say_if_unrecorded(state, &effects);
+    }
     state.writes_in_flight += effects
         .iter()
         .filter(|e| matches!(e, Effect::Write(_)))
