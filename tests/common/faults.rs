@@ -232,10 +232,15 @@ fn huge(mut conn: TcpStream, chunked: bool) {
     }
 }
 
-/// The bearer token and basic credentials the `auth` fault accepts.
+/// A bearer token the `auth` fault accepts, distinct enough to grep logs for.
+pub const TOKEN: &str = "t0ken-9f8e7d6c5b4a";
+
+/// The bearer tokens and basic credentials (alice:s3cret) the `auth` fault accepts.
 pub fn authorized(head: &str) -> bool {
     head.lines().any(|l| {
         let l = l.to_ascii_lowercase();
-        l == "authorization: bearer t0ken" || l == "authorization: basic ywxpy2u6cznjcmv0"
+        l == "authorization: bearer t0ken"
+            || l == format!("authorization: bearer {TOKEN}")
+            || l == "authorization: basic ywxpy2u6cznjcmv0"
     })
 }
