@@ -211,34 +211,44 @@ pub async fn get(client: &HttpClient, url: &str) -> Result<(u16, impl AsRef<[u8]
         .await
         .map_err(|e| send_error(&e, client.timeout))?;
     let status = resp.status().as_u16();
-    let html = resp
-        .headers()
+    let html = says_html(&resp);
+    let body = capped_body(resp, client.timeout).await?;
+    // An error page of a proxy is still an HTTP error; a 200 HTML page is a login wall.
+    if (200..300).contains(&status) && is_html(html, &body) {
+        return Err(SourceError::Html);
+    }
+    Ok((status, body))
+}
+
+fn says_html(resp: &Response) -> bool {
+    resp.headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| {
             ct.trim_start()
                 .to_ascii_lowercase()
                 .starts_with("text/html")
-        });
-    let body = capped_body(resp, client.timeout).await?;
-    // An error page of a proxy is still an HTTP error; a 200 HTML page is a login wall.
-    if (200..300).contains(&status)
-        && (html || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<'))
-    {
-        return Err(SourceError::Html);
-    }
-    Ok((status, body))
+        })
+}
+
+/// An HTML page (by its Content-Type, or by its first character) where JSON belongs.
+fn is_html(says_html: bool, body: &[u8]) -> bool {
+    says_html || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }
 
 /// Checks a write's answer (POST/DELETE) the same way reads are checked.
 pub async fn read_body(resp: Response, timeout: Duration) -> Result<impl AsRef<[u8]>, SourceError> {
     let status = resp.status();
+    let html = says_html(&resp);
     let body = capped_body(resp, timeout).await?;
     if !status.is_success() {
         return Err(SourceError::Status {
             status: status.as_u16(),
             snippet: snippet(&body),
         });
+    }
+    if is_html(html, &body) {
+        return Err(SourceError::Html);
     }
     Ok(body)
 }
