@@ -131,7 +131,9 @@ pub fn width(s: &str) -> usize {
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return s.len();
     }
-    s.chars().map(|c| UnicodeWidthChar::width(c).unwrap_or(0)).sum()
+    s.chars()
+        .map(|c| UnicodeWidthChar::width(c).unwrap_or(0))
+        .sum()
 }
 
 /// Sanitizes and cuts to at most `max` columns, ending with `…` when cut.
@@ -197,7 +199,10 @@ mod tests {
     /// text overflowed its column; lam-alef counted one column, drawn two.
     #[test]
     fn width_modifiers_go_and_widths_add_up() {
-        assert_eq!(line("#\u{fe0f}\u{20e3} 👩\u{200d}🚒 👍🏽"), "#\u{20e3} 👩🚒 👍");
+        assert_eq!(
+            line("#\u{fe0f}\u{20e3} 👩\u{200d}🚒 👍🏽"),
+            "#\u{20e3} 👩🚒 👍"
+        );
         assert_eq!(width(&fit("'; rm -rf / #\u{fe0f}$(reboot)", 14)), 14);
         assert_eq!(width("\u{644}\u{622}"), 2);
     }

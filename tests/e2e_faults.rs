@@ -52,6 +52,29 @@ impl Drop for Home {
     }
 }
 
+/// A real Alertmanager holding one alert, and the console arguments for a
+/// home whose config is `config` (state dir inside the home).
+async fn with_alert(
+    home: &Home,
+    alertname: &str,
+    summary: &str,
+    config: &str,
+) -> (Alertmanagers, String) {
+    let ams = Alertmanagers::start(1);
+    ams.post_alerts(
+        json!([{"labels": {"alertname": alertname, "severity": "critical"},
+                            "annotations": {"summary": summary}}]),
+    )
+    .await;
+    std::fs::write(home.dir.join("oncall.yaml"), config).unwrap();
+    let args = format!(
+        "--config {h}/oncall.yaml --state-dir {h}/state --alertmanager {url} --refresh 2s",
+        h = home.dir.display(),
+        url = ams.urls[0]
+    );
+    (ams, args)
+}
+
 fn pane(s: &Session, format: &str) -> String {
     tmux(&["display-message", "-p", "-t", &s.name, format])
         .trim()
@@ -61,10 +84,21 @@ fn pane(s: &Session, format: &str) -> String {
 /// The terminal as the shell needs it back: the main screen, a visible
 /// cursor, and a tty in cooked mode with echo.
 fn assert_restored(s: &Session, how: &str) {
-    assert_eq!(pane(s, "#{alternate_on}"), "0", "{how}: still on the alternate screen");
-    assert_eq!(pane(s, "#{cursor_flag}"), "1", "{how}: the cursor stays hidden");
+    assert_eq!(
+        pane(s, "#{alternate_on}"),
+        "0",
+        "{how}: still on the alternate screen"
+    );
+    assert_eq!(
+        pane(s, "#{cursor_flag}"),
+        "1",
+        "{how}: the cursor stays hidden"
+    );
     let tty = pane(s, "#{pane_tty}");
-    let out = Command::new("stty").args(["-F", &tty, "-a"]).output().unwrap();
+    let out = Command::new("stty")
+        .args(["-F", &tty, "-a"])
+        .output()
+        .unwrap();
     let modes = String::from_utf8_lossy(&out.stdout);
     let words: Vec<&str> = modes.split_whitespace().collect();
     assert!(
@@ -74,7 +108,11 @@ fn assert_restored(s: &Session, how: &str) {
 }
 
 fn signal(pid: &str, sig: &str) {
-    let ok = Command::new("kill").args([sig, pid]).status().unwrap().success();
+    let ok = Command::new("kill")
+        .args([sig, pid])
+        .status()
+        .unwrap()
+        .success();
     assert!(ok, "kill {sig} {pid}");
 }
 
@@ -84,7 +122,11 @@ fn sigterm_and_sighup_give_the_terminal_back() {
     for sig in ["-TERM", "-HUP"] {
         let s = home.console(&sig[1..], "--demo");
         s.wait_for("the demo", |t| t.contains("am-demo-1 ok"));
-        assert_eq!(pane(&s, "#{alternate_on}"), "1", "the console uses the alternate screen");
+        assert_eq!(
+            pane(&s, "#{alternate_on}"),
+            "1",
+            "the console uses the alternate screen"
+        );
         signal(&s.console_pid(), sig);
         s.wait_for("the console to end", |t| t.contains("EXITED="));
         assert_restored(&s, sig);
@@ -123,12 +165,18 @@ fn a_resize_storm_down_to_1x1_leaves_it_drawing() {
 fn an_unwritable_state_dir_is_said_loudly_and_the_console_keeps_working() {
     let home = Home::new("e2ef-journal");
     let state = home.unwritable("state");
-    let s = home.console("journal", &format!("--demo --state-dir {}", state.display()));
+    let s = home.console(
+        "journal",
+        &format!("--demo --state-dir {}", state.display()),
+    );
     let screen = s.wait_for("the journal failure", |t| {
         t.lines().next().unwrap_or("").contains("JOURNAL FAILING")
             && t.contains("JOURNAL FAILING: cannot create the journal directory")
     });
-    assert!(screen.contains("a-file/state"), "it names the path: {screen}");
+    assert!(
+        screen.contains("a-file/state"),
+        "it names the path: {screen}"
+    );
     // Still a console: it moves, filters, declares (the incident waits), helps.
     s.press(&["i"]);
     s.wait_for("the declare form", |t| t.contains("Declare an incident"));
@@ -145,21 +193,11 @@ fn an_unwritable_state_dir_is_said_loudly_and_the_console_keeps_working() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unwritable_postmortems_dir_is_one_clear_error() {
-    let ams = Alertmanagers::start(1);
-    ams.post_alerts(json!([{"labels": {"alertname": "E2EFaultPM", "severity": "critical"},
-                            "annotations": {"summary": "postmortem drill"}}]))
-        .await;
     let home = Home::new("e2ef-pm");
     let pm = home.unwritable("postmortems");
-    std::fs::write(home.dir.join("oncall.yaml"), format!("postmortems: {}\n", pm.display())).unwrap();
-    let s = home.console(
-        "pm",
-        &format!(
-            "--config {h}/oncall.yaml --state-dir {h}/state --alertmanager {url} --refresh 2s",
-            h = home.dir.display(),
-            url = ams.urls[0]
-        ),
-    );
+    let config = format!("postmortems: {}\n", pm.display());
+    let (_ams, args) = with_alert(&home, "E2EFaultPM", "postmortem drill", &config).await;
+    let s = home.console("pm", &args);
     s.wait_for("the alert", |t| t.contains("postmortem drill"));
     s.press(&["i"]);
     s.wait_for("the declare form", |t| t.contains("Declare an incident"));
@@ -190,44 +228,54 @@ steps:
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_during_a_step_loses_nothing_shown_and_marks_it_interrupted() {
-    let ams = Alertmanagers::start(1);
-    ams.post_alerts(json!([{"labels": {"alertname": "E2EKill", "severity": "warning"},
-                            "annotations": {"summary": "kill drill"}}]))
-        .await;
     let home = Home::new("e2ef-kill");
     let books = home.dir.join("books");
     std::fs::create_dir_all(&books).unwrap();
     std::fs::write(books.join("e2ekill.yaml"), STEP_RUNBOOK).unwrap();
-    std::fs::write(home.dir.join("oncall.yaml"), format!("runbooks: [{}]\n", books.display())).unwrap();
-    let args = format!(
-        "--config {h}/oncall.yaml --state-dir {h}/state --alertmanager {url} --refresh 2s",
-        h = home.dir.display(),
-        url = ams.urls[0]
-    );
+    let config = format!("runbooks: [{}]\n", books.display());
+    let (_ams, args) = with_alert(&home, "E2EKill", "kill drill", &config).await;
     let s = home.console("kill1", &args);
     s.wait_for("the alert", |t| t.contains("kill drill"));
     s.press(&["b"]);
     s.wait_for("the runbook", |t| t.contains("The long step"));
     s.press(&["Enter"]);
-    s.wait_for("the incident question", |t| t.contains("Record this runbook run"));
+    s.wait_for("the incident question", |t| {
+        t.contains("Record this runbook run")
+    });
     s.press(&["y"]);
     s.wait_for("the run question", |t| t.contains("Run step 1/1"));
     s.press(&["y"]);
-    s.wait_for("the step running", |t| t.contains("step-started") && t.contains("· running "));
+    s.wait_for("the step running", |t| {
+        t.contains("step-started") && t.contains("· running ")
+    });
     let console = s.console_pid();
-    let group = children(&console).into_iter().next().expect("the step's shell");
+    let group = children(&console)
+        .into_iter()
+        .next()
+        .expect("the step's shell");
     signal(&console, "-KILL");
     s.wait_for("the console killed", |t| t.contains("EXITED=137"));
     // The step's own process group outlives a SIGKILLed console; end it.
-    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{group}")]).status();
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{group}")])
+        .status();
 
     let journal = home.dir.join("state").join("incidents");
     let lines: Vec<String> = std::fs::read_dir(&journal)
         .unwrap()
-        .flat_map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default().lines().map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|e| {
+            std::fs::read_to_string(e.unwrap().path())
+                .unwrap_or_default()
+                .lines()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .collect();
     let all = lines.join("\n");
-    assert!(all.contains("\"declared\"") || all.contains("declare"), "{all}");
+    assert!(
+        all.contains("\"declared\"") || all.contains("declare"),
+        "{all}"
+    );
     assert!(all.contains("long"), "the step's start is on disk:\n{all}");
     drop(s);
 

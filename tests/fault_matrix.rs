@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use common::faults::FaultServer;
 use common::screen::screen;
-use common::{eventually, spec, Alertmanagers};
+use common::{spec, Alertmanagers};
 use oncall::core::{update, Health, Msg, State};
 use oncall::source::{fetch_once, Snapshot, SourceError, SourceKind, SourceSpec};
 use serde_json::json;
@@ -34,9 +34,15 @@ const MATRIX: &[(&str, &str)] = &[
         "html",
         "answered with an HTML page, not the API (a login proxy?)",
     ),
-    ("truncated", "bad answer: the answer ended early (truncated?)"),
+    (
+        "truncated",
+        "bad answer: the answer ended early (truncated?)",
+    ),
     ("malformed", "bad answer: invalid JSON at line 1 column"),
-    ("shape", "bad answer: unexpected JSON shape at line 1 column 1"),
+    (
+        "shape",
+        "bad answer: unexpected JSON shape at line 1 column 1",
+    ),
     ("shape-fields", "bad answer: unexpected JSON shape"),
     (
         "huge",
@@ -77,21 +83,7 @@ async fn rig() -> Rig {
         None,
     );
     let specs = vec![ams.spec(0), flaky];
-    let am = eventually(
-        "StillHere in Alertmanager",
-        Duration::from_secs(20),
-        || async {
-            let s = fetch_once(&specs[0], TIMEOUT)
-                .await
-                .map_err(|e| e.to_string())?;
-            if s.alerts.is_empty() {
-                Err("no alerts yet".to_string())
-            } else {
-                Ok(s)
-            }
-        },
-    )
-    .await;
+    let am = common::first_alerts(&specs[0], TIMEOUT).await;
     Rig {
         _ams: ams,
         server,
@@ -132,7 +124,11 @@ fn polled(st: &mut State, source: usize, at: DateTime<Utc>, result: Result<Snaps
 }
 
 fn names(st: &State) -> Vec<String> {
-    let mut n: Vec<String> = st.alerts.iter().map(|a| a.alertname().to_string()).collect();
+    let mut n: Vec<String> = st
+        .alerts
+        .iter()
+        .map(|a| a.alertname().to_string())
+        .collect();
     n.sort();
     n
 }
@@ -172,7 +168,11 @@ async fn every_fault_is_survived_shown_and_recovered_from() {
         );
 
         assert_eq!(names(&st), ["FromFlaky", "StillHere"], "{fault}: data kept");
-        assert_eq!(stale_names(&st), ["FromFlaky"], "{fault}: only its alert is stale");
+        assert_eq!(
+            stale_names(&st),
+            ["FromFlaky"],
+            "{fault}: only its alert is stale"
+        );
         assert_eq!(st.health(0), Health::Ok, "{fault}: the other source");
         assert!(
             matches!(st.health(1), Health::Stale { since, .. } if since == t0()),
@@ -223,7 +223,10 @@ async fn a_flapping_source_never_drops_its_alerts() {
         assert_eq!(st.health(0), Health::Ok);
         let bar = sources_bar(&st);
         if n % 2 == 1 {
-            assert!(r.is_err() && bar.contains("flaky stale 10s: HTTP 500"), "poll {n}: {bar}");
+            assert!(
+                r.is_err() && bar.contains("flaky stale 10s: HTTP 500"),
+                "poll {n}: {bar}"
+            );
         } else {
             assert!(r.is_ok() && bar.contains("flaky ok 0s"), "poll {n}: {bar}");
         }
@@ -263,7 +266,10 @@ async fn a_source_back_after_an_hour_replaces_its_old_data() {
     assert_eq!(st.health(1), Health::Ok);
     assert!(stale_names(&st).is_empty());
     let bar = sources_bar(&st);
-    assert!(bar.contains("am0 ok 0s") && bar.contains("flaky ok 0s"), "{bar}");
+    assert!(
+        bar.contains("am0 ok 0s") && bar.contains("flaky ok 0s"),
+        "{bar}"
+    );
 
     // Back with different data: what it no longer reports is gone.
     let mut gone = rig.am.clone();

@@ -21,10 +21,19 @@ const TIMEOUT: Duration = Duration::from_millis(800);
 /// The broken member's fault → what the report must say went wrong there
 /// when it is the only member.
 const MEMBER_FAULTS: &[(&str, &str)] = &[
-    ("500", "500 from broken: internal error: boom in the datastore"),
+    (
+        "500",
+        "500 from broken: internal error: boom in the datastore",
+    ),
     ("503", "503 from broken: upstream connect error"),
-    ("html", "broken: answered with an HTML page, not the API (a login proxy?)"),
-    ("reset", "broken: cannot connect: connection reset by the server"),
+    (
+        "html",
+        "broken: answered with an HTML page, not the API (a login proxy?)",
+    ),
+    (
+        "reset",
+        "broken: cannot connect: connection reset by the server",
+    ),
     ("late", "broken: no answer within 0.8s"),
     ("refused", "broken: cannot connect: connection refused"),
 ];
@@ -59,7 +68,12 @@ fn request(members: Vec<usize>, comment: &str) -> WriteRequest {
 async fn a_write_skips_a_broken_ha_member_and_lands_on_the_real_one() {
     let ams = Alertmanagers::start(1);
     let server = FaultServer::start();
-    let broken = spec("broken", SourceKind::Alertmanager, &server.switch_url(), Some("eu"));
+    let broken = spec(
+        "broken",
+        SourceKind::Alertmanager,
+        &server.switch_url(),
+        Some("eu"),
+    );
     let specs = vec![broken, ams.spec(0)];
     for (fault, reason) in MEMBER_FAULTS {
         server.set(fault);

@@ -8,7 +8,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use chrono::Utc;
-use common::{eventually, spec, Alertmanagers};
+use common::{spec, Alertmanagers};
 use oncall::core::{update, Health, Msg, State};
 use oncall::source::{fetch_once, SourceError, SourceKind};
 use serde_json::json;
@@ -215,21 +215,7 @@ async fn failing_sources_keep_the_last_good_data() {
     ];
     let mut state = State::new(&specs, Utc::now(), Duration::from_secs(10));
 
-    let good = eventually(
-        "StillHere in Alertmanager",
-        Duration::from_secs(20),
-        || async {
-            let s = fetch_once(&specs[0], TIMEOUT)
-                .await
-                .map_err(|e| e.to_string())?;
-            if s.alerts.is_empty() {
-                Err("no alerts yet".to_string())
-            } else {
-                Ok(s)
-            }
-        },
-    )
-    .await;
+    let good = common::first_alerts(&specs[0], TIMEOUT).await;
     let bad = fetch_once(&specs[1], TIMEOUT).await;
     update(
         &mut state,

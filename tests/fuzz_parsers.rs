@@ -10,21 +10,12 @@ mod common;
 
 use std::path::Path;
 
+use common::proptest_cases as cases;
 use oncall::model::matcher::{format_matchers, parse_matchers, parse_terms};
 use oncall::model::Labels;
 use oncall::source::dto::{AmAlert, AmSilence, PromAlerts, PromResponse, PromRules};
 use oncall::source::http::decode;
 use proptest::prelude::*;
-
-fn cases(n: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(n),
-        ..ProptestConfig::default()
-    }
-}
 
 /// Strings made of `pieces` and any char, `len` pieces long.
 fn made_of(pieces: &'static [&'static str], len: usize) -> impl Strategy<Value = String> {
@@ -44,24 +35,96 @@ fn lines_of(pieces: &'static [&'static str], len: usize) -> impl Strategy<Value 
 }
 
 const MATCHER: &[&str] = &[
-    "alertname", "severity", "a", "_x", "é", "=", "!=", "=~", "!~", "\"", "\\", "\\\"", ",", "{",
-    "}", " ", ".*", "(", ")", "[", "|", "crit", "\n", "'", "`",
+    "alertname",
+    "severity",
+    "a",
+    "_x",
+    "é",
+    "=",
+    "!=",
+    "=~",
+    "!~",
+    "\"",
+    "\\",
+    "\\\"",
+    ",",
+    "{",
+    "}",
+    " ",
+    ".*",
+    "(",
+    ")",
+    "[",
+    "|",
+    "crit",
+    "\n",
+    "'",
+    "`",
 ];
 
 const MARKDOWN: &[&str] = &[
-    "---", "alerts: [A, b]", "vars:", "  POD: {label: pod, pattern: '^[a-z]+$'}", "title: x",
-    "# ", "## ", "Meaning", "Diagnosis", "Mitigation", "```", "```sh", "```bash {name=fix confirm=true}",
-    "```console", "```promql", "~~~", "$ ", "kubectl get pods", "{{range .items}}{{.x}}{{end}}", "> ",
-    "echo $POD", "    ", "\t", "{", "}", "=", "text", "<!-- -->",
+    "---",
+    "alerts: [A, b]",
+    "vars:",
+    "  POD: {label: pod, pattern: '^[a-z]+$'}",
+    "title: x",
+    "# ",
+    "## ",
+    "Meaning",
+    "Diagnosis",
+    "Mitigation",
+    "```",
+    "```sh",
+    "```bash {name=fix confirm=true}",
+    "```console",
+    "```promql",
+    "~~~",
+    "$ ",
+    "kubectl get pods",
+    "{{range .items}}{{.x}}{{end}}",
+    "> ",
+    "echo $POD",
+    "    ",
+    "\t",
+    "{",
+    "}",
+    "=",
+    "text",
+    "<!-- -->",
 ];
 
 const YAML_RUNBOOK: &[&str] = &[
-    "id: x", "title: t", "alerts: [A]", "vars:", "  X: {label: x}", "steps:", "  - step_id: a",
-    "  - step_id: b", "    action: echo hi", "    automation_script: echo $X", "    query: up",
-    "    confirm: true", "    timeout: 5s", "    timeout: -1", "    capture: {X: '(\\w+)'}",
-    "    capture: {X: '(('}", "    next:", "      - {when: 'X == \"v\"', goto: b}",
-    "      - {when: '!(', goto: a}", "      - {label: L, goto: end}", "      - {goto: nowhere}",
-    "- ", ": ", "{", "[", "&a", "*a", "!!binary", "~", "'", "\"",
+    "id: x",
+    "title: t",
+    "alerts: [A]",
+    "vars:",
+    "  X: {label: x}",
+    "steps:",
+    "  - step_id: a",
+    "  - step_id: b",
+    "    action: echo hi",
+    "    automation_script: echo $X",
+    "    query: up",
+    "    confirm: true",
+    "    timeout: 5s",
+    "    timeout: -1",
+    "    capture: {X: '(\\w+)'}",
+    "    capture: {X: '(('}",
+    "    next:",
+    "      - {when: 'X == \"v\"', goto: b}",
+    "      - {when: '!(', goto: a}",
+    "      - {label: L, goto: end}",
+    "      - {goto: nowhere}",
+    "- ",
+    ": ",
+    "{",
+    "[",
+    "&a",
+    "*a",
+    "!!binary",
+    "~",
+    "'",
+    "\"",
 ];
 
 const CONFIG: &[&str] = &[
@@ -82,17 +145,52 @@ const CONFIG: &[&str] = &[
 ];
 
 const THEME: &[&str] = &[
-    "inherits: dark", "inherits: nope", "name: t", "critical: {fg: red, bg: black}",
-    "warning: {fg: '#ff00ff', modifiers: [bold, reversed]}", "text: {fg: '#zz'}",
-    "selected: {bg: 300}", "info: {modifiers: [blink]}", "stale: {fg: rgb(1,2)}", "- ", ": ", "{",
-    "'", "\"",
+    "inherits: dark",
+    "inherits: nope",
+    "name: t",
+    "critical: {fg: red, bg: black}",
+    "warning: {fg: '#ff00ff', modifiers: [bold, reversed]}",
+    "text: {fg: '#zz'}",
+    "selected: {bg: 300}",
+    "info: {modifiers: [blink]}",
+    "stale: {fg: rgb(1,2)}",
+    "- ",
+    ": ",
+    "{",
+    "'",
+    "\"",
 ];
 
 const ALERT_KEYS: &[&str] = &[
-    "fingerprint", "labels", "annotations", "startsAt", "endsAt", "updatedAt", "generatorURL",
-    "receivers", "name", "status", "state", "silencedBy", "inhibitedBy", "id", "matchers",
-    "value", "isRegex", "isEqual", "createdBy", "comment", "data", "alerts", "groups", "rules",
-    "activeAt", "health", "type", "query", "duration",
+    "fingerprint",
+    "labels",
+    "annotations",
+    "startsAt",
+    "endsAt",
+    "updatedAt",
+    "generatorURL",
+    "receivers",
+    "name",
+    "status",
+    "state",
+    "silencedBy",
+    "inhibitedBy",
+    "id",
+    "matchers",
+    "value",
+    "isRegex",
+    "isEqual",
+    "createdBy",
+    "comment",
+    "data",
+    "alerts",
+    "groups",
+    "rules",
+    "activeAt",
+    "health",
+    "type",
+    "query",
+    "duration",
 ];
 
 /// JSON trees using the API's own keys and plausible scalars (dates, nulls).
@@ -103,8 +201,16 @@ fn alert_json() -> impl Strategy<Value = serde_json::Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
         prop::sample::select(vec![
-            "2026-11-22T02:00:00Z", "2026-11-22T02:00:00.123456789+01:00", "0001-01-01T00:00:00Z",
-            "9999-12-31T23:59:59Z", "not a date", "active", "suppressed", "firing", "pending", "",
+            "2026-11-22T02:00:00Z",
+            "2026-11-22T02:00:00.123456789+01:00",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "not a date",
+            "active",
+            "suppressed",
+            "firing",
+            "pending",
+            "",
         ])
         .prop_map(Value::from),
         any::<String>().prop_map(Value::from),
@@ -113,7 +219,9 @@ fn alert_json() -> impl Strategy<Value = serde_json::Value> {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
             prop::collection::btree_map(prop::sample::select(ALERT_KEYS), inner, 0..8).prop_map(
-                |m| serde_json::Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+                |m| serde_json::Value::Object(
+                    m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+                )
             ),
         ]
     })

@@ -8,6 +8,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use common::proptest_cases as cases;
 use common::stepper::{self, MEASURE};
 use oncall::core::{update, Action, Effect, Msg};
 use oncall::sanitize::{fit, line, pad, width};
@@ -21,11 +22,54 @@ use ratatui::style::Style;
 /// characters, wide CJK and emoji, shell metacharacters, and any char.
 fn hostile() -> impl Strategy<Value = String> {
     let pieces = [
-        "\u{1b}[2J", "\u{1b}]52;c;ZXZpbA==\u{7}", "\u{1b}P+q\u{1b}\\", "\u{9b}31m", "\u{9d}0;t\u{9c}",
-        "\u{1b}", "\u{7}", "\0", "\r", "\n", "\r\n", "\t", "\u{7f}", "\u{85}", "\u{202e}", "\u{2066}",
-        "\u{200f}", "\u{200b}", "\u{feff}", "\u{2028}", "e\u{301}", "\u{301}", "漢字", "🔥", "👩‍🚒",
-        "\u{fe0f}", "#\u{fe0f}\u{20e3}", "👍🏽", "🇩🇪", "\u{644}\u{622}", "\u{1100}\u{1161}\u{11a8}", "ｱ", "$(reboot)", "`id`", "'; rm -rf / #", "\"$HOME\"", "*", "?", "[a]", "${X:-y}",
-        " ", "a", "=", ",", "{", "}", "~", "\\",
+        "\u{1b}[2J",
+        "\u{1b}]52;c;ZXZpbA==\u{7}",
+        "\u{1b}P+q\u{1b}\\",
+        "\u{9b}31m",
+        "\u{9d}0;t\u{9c}",
+        "\u{1b}",
+        "\u{7}",
+        "\0",
+        "\r",
+        "\n",
+        "\r\n",
+        "\t",
+        "\u{7f}",
+        "\u{85}",
+        "\u{202e}",
+        "\u{2066}",
+        "\u{200f}",
+        "\u{200b}",
+        "\u{feff}",
+        "\u{2028}",
+        "e\u{301}",
+        "\u{301}",
+        "漢字",
+        "🔥",
+        "👩‍🚒",
+        "\u{fe0f}",
+        "#\u{fe0f}\u{20e3}",
+        "👍🏽",
+        "🇩🇪",
+        "\u{644}\u{622}",
+        "\u{1100}\u{1161}\u{11a8}",
+        "ｱ",
+        "$(reboot)",
+        "`id`",
+        "'; rm -rf / #",
+        "\"$HOME\"",
+        "*",
+        "?",
+        "[a]",
+        "${X:-y}",
+        " ",
+        "a",
+        "=",
+        ",",
+        "{",
+        "}",
+        "~",
+        "\\",
     ];
     prop::collection::vec(
         prop_oneof![
@@ -39,16 +83,6 @@ fn hostile() -> impl Strategy<Value = String> {
 
 fn unsafe_char(c: char) -> bool {
     c.is_control() || oncall::sanitize::is_format_control(c)
-}
-
-fn cases(n: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(n),
-        ..ProptestConfig::default()
-    }
 }
 
 /// Every cell of a drawn buffer, as the terminal would receive it.
@@ -156,9 +190,10 @@ fn the_shell_never_reads_a_value_as_code() {
     use oncall::runbook::exec::{spawn, ExecEvent, ExecRequest};
     let mut runner = proptest::test_runner::TestRunner::new(cases(24));
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let values = hostile().prop_filter("env values hold no NUL; output is split at line ends", |v| {
-        !v.contains(['\0', '\n', '\r'])
-    });
+    let values = hostile().prop_filter(
+        "env values hold no NUL; output is split at line ends",
+        |v| !v.contains(['\0', '\n', '\r']),
+    );
     runner
         .run(&values, |value| {
             let (tx, mut rx) = tokio::sync::mpsc::channel(64);
@@ -182,7 +217,11 @@ fn the_shell_never_reads_a_value_as_code() {
                 }
                 out
             });
-            let expected: Vec<String> = if value.is_empty() { vec![] } else { vec![value.clone()] };
+            let expected: Vec<String> = if value.is_empty() {
+                vec![]
+            } else {
+                vec![value.clone()]
+            };
             prop_assert_eq!(out, expected);
             Ok(())
         })

@@ -91,7 +91,13 @@ fn tokens_and_passwords_never_reach_the_log_or_the_screen() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "partial: {stderr}");
-    assert!(stderr.contains("wrong") && stderr.contains("401"), "{stderr}");
+    assert!(
+        stderr.contains("wrong") && stderr.contains("401"),
+        "{stderr}"
+    );
     assert_clean("oncall alerts' stderr", &stderr);
-    assert_clean("oncall alerts' stdout", &String::from_utf8_lossy(&out.stdout));
+    assert_clean(
+        "oncall alerts' stdout",
+        &String::from_utf8_lossy(&out.stdout),
+    );
 }

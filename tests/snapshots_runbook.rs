@@ -150,7 +150,13 @@ fn scrolled() -> State {
 
 #[test]
 fn no_control_characters_from_step_output_reach_the_buffer() {
-    for st in [console(true), console(false), stepped(), asking(), scrolled()] {
+    for st in [
+        console(true),
+        console(false),
+        stepped(),
+        asking(),
+        scrolled(),
+    ] {
         common::screen::sweep(&st);
     }
     let text = screen(&stepped(), 200, 50);

@@ -370,6 +370,37 @@ pub fn spec(name: &str, kind: SourceKind, url: &str, cluster: Option<&str>) -> S
     }
 }
 
+/// The first answer of `spec` that holds alerts (a real server needs a
+/// moment after alerts are posted).
+pub async fn first_alerts(spec: &SourceSpec, timeout: Duration) -> oncall::source::Snapshot {
+    eventually(
+        &format!("alerts in {}", spec.name),
+        Duration::from_secs(20),
+        || async {
+            let s = oncall::source::fetch_once(spec, timeout)
+                .await
+                .map_err(|e| e.to_string())?;
+            if s.alerts.is_empty() {
+                Err("no alerts yet".to_string())
+            } else {
+                Ok(s)
+            }
+        },
+    )
+    .await
+}
+
+/// Property-test cases: `n`, or `PROPTEST_CASES` for a longer run.
+pub fn proptest_cases(n: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(n),
+        ..Default::default()
+    }
+}
+
 /// Retries `check` every 200 ms until it returns Ok or `within` passes;
 /// then panics with the last reason. Real servers need a moment.
 pub async fn eventually<T, F, Fut>(what: &str, within: Duration, mut check: F) -> T
