@@ -99,7 +99,12 @@ pub fn journaled(state: &mut State, reply: JournalReply) -> Vec<Effect> {
         JournalReply::Failed(e) => {
             state.declaring.clear();
             state.rb.awaiting_incident = None;
-            say(state, StatusLevel::Error, format!("JOURNAL FAILING: {e}"));
+            // The journal retries every few seconds; the same failure again
+            // must not overwrite what the status line says meanwhile (the
+            // header keeps saying JOURNAL FAILING).
+            if state.journal_error.as_ref() != Some(&e) {
+                say(state, StatusLevel::Error, format!("JOURNAL FAILING: {e}"));
+            }
             state.journal_error = Some(e);
         }
         JournalReply::Said(level, text) => say(state, level, text),
