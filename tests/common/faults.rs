@@ -101,6 +101,17 @@ fn answer(mut conn: TcpStream, shared: &Shared) {
         head.push(byte[0]);
     }
     let head = String::from_utf8_lossy(&head);
+    // Read a POST's body: closing with unread bytes makes the kernel send a
+    // reset, which the client may see before the answer.
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse::<u64>().ok())?
+        })
+        .unwrap_or(0);
+    let _ = std::io::copy(&mut (&conn).take(length), &mut std::io::sink());
     let path = head.split_whitespace().nth(1).unwrap_or("/");
     let mut segs = path.trim_start_matches('/').split('/');
     let mut fault = segs.next().unwrap_or("").to_string();
