@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthChar;
 
 /// Shown in place of a newline in one-line cells.
 pub const NEWLINE_MARK: char = '⏎';
@@ -24,8 +24,24 @@ pub fn is_format_control(c: char) -> bool {
         )
 }
 
+/// Characters that change the width of the character before them: the
+/// zero-width joiner (emoji sequences), variation selectors (text/emoji
+/// presentation), skin-tone modifiers and tag characters. unicode-width,
+/// ratatui's grapheme cells and each terminal disagree about such sequences,
+/// so columns would shift; without them every character has one width.
+fn is_width_modifier(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200D}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{1F3FB}'..='\u{1F3FF}'
+            | '\u{E0000}'..='\u{E007F}'
+            | '\u{E0100}'..='\u{E01EF}'
+    )
+}
+
 fn is_unsafe(c: char) -> bool {
-    c.is_control() || is_format_control(c)
+    c.is_control() || is_format_control(c) || is_width_modifier(c)
 }
 
 /// One line of safe text: controls dropped, newlines shown as `⏎`, tabs as
@@ -107,13 +123,17 @@ pub fn lines(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// Display width in terminal columns.
+/// Display width in terminal columns: the sum of each character's width, as
+/// `fit` cuts and ratatui lays out cells (not unicode-width's string width,
+/// which counts some pairs, like Arabic lam-alef, as one column).
 pub fn width(s: &str) -> usize {
     // Printable ASCII is one column a byte; the list measures every row each frame.
     if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return s.len();
     }
-    UnicodeWidthStr::width(s)
+    s.chars()
+        .map(|c| UnicodeWidthChar::width(c).unwrap_or(0))
+        .sum()
 }
 
 /// Sanitizes and cuts to at most `max` columns, ending with `…` when cut.
@@ -172,6 +192,19 @@ mod tests {
     #[test]
     fn newlines_become_marks() {
         assert_eq!(line("a\r\nb\nc\td"), "a⏎b⏎c d");
+    }
+
+    /// Found by tests/hostile_input.rs: a variation selector made `#` two
+    /// columns to unicode-width's string width but one to `fit`, so a cut
+    /// text overflowed its column; lam-alef counted one column, drawn two.
+    #[test]
+    fn width_modifiers_go_and_widths_add_up() {
+        assert_eq!(
+            line("#\u{fe0f}\u{20e3} 👩\u{200d}🚒 👍🏽"),
+            "#\u{20e3} 👩🚒 👍"
+        );
+        assert_eq!(width(&fit("'; rm -rf / #\u{fe0f}$(reboot)", 14)), 14);
+        assert_eq!(width("\u{644}\u{622}"), 2);
     }
 
     #[test]

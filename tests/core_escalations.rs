@@ -120,6 +120,7 @@ fn groups_are_sorted_by_the_next_escalation_and_held_ones_come_last() {
         wide.contains("paged L1 15:05"),
         "the history, where there is room: {wide}"
     );
+    common::screen::sweep(&s);
     // A second later the countdown moved.
     update(&mut s, Msg::Tick(t(10) + Duration::seconds(1)));
     assert!(common::screen::screen(&s, 120, 24).contains("L1 in 02:59"));

@@ -4,89 +4,21 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::time::Duration;
 
 use chrono::Utc;
-use common::{eventually, spec, Alertmanagers};
+use common::{spec, Alertmanagers};
 use oncall::core::{update, Health, Msg, State};
 use oncall::source::{fetch_once, SourceError, SourceKind};
 use serde_json::json;
 
 const TIMEOUT: Duration = Duration::from_millis(400);
 
-/// Starts the fault server; the first path segment picks the fault, so a
+/// The fault server's port; the first path segment picks the fault, so a
 /// source URL like `http://127.0.0.1:P/truncated` also exercises path prefixes.
 fn fault_server() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for conn in listener.incoming().flatten() {
-            std::thread::spawn(move || answer(conn));
-        }
-    });
-    port
-}
-
-fn answer(mut conn: TcpStream) {
-    let mut head = Vec::new();
-    let mut byte = [0u8; 1];
-    while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
-        head.push(byte[0]);
-    }
-    let head = String::from_utf8_lossy(&head);
-    let path = head.split_whitespace().nth(1).unwrap_or("/");
-    let fault = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    let json = "application/json";
-    let (status, ctype, body): (u16, &str, String) = match fault {
-        "500" => (
-            500,
-            "text/plain",
-            "internal error:\n  boom in the datastore\n".into(),
-        ),
-        "malformed" => (200, json, r#"[{"fingerprint": nope}]"#.into()),
-        "truncated" => (
-            200,
-            json,
-            r#"[{"fingerprint":"abc","labels":{"alertname":"Dis"#.into(),
-        ),
-        "shape" => (200, json, r#"{"alerts": []}"#.into()),
-        "html" => (
-            200,
-            "text/html; charset=utf-8",
-            "<!DOCTYPE html><html><body><form>Sign in</form></body></html>".into(),
-        ),
-        "html-no-type" => (
-            200,
-            "text/plain",
-            "\n  <html><body>Sign in</body></html>".into(),
-        ),
-        "prom-error" => (
-            503,
-            json,
-            r#"{"status":"error","errorType":"unavailable","error":"TSDB not ready"}"#.into(),
-        ),
-        "auth" if authorized(&head) => (200, json, "[]".into()),
-        "auth" => (401, "text/plain", "Unauthorized".into()),
-        "slow" => {
-            std::thread::sleep(Duration::from_secs(3));
-            (200, json, "[]".into())
-        }
-        _ => (404, "text/plain", "404 page not found".into()),
-    };
-    let _ = write!(
-        conn,
-        "HTTP/1.1 {status} X\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-}
-
-fn authorized(head: &str) -> bool {
-    head.lines().any(|l| {
-        let l = l.to_ascii_lowercase();
-        l == "authorization: bearer t0ken" || l == "authorization: basic ywxpy2u6cznjcmv0"
-    })
+    common::faults::FaultServer::start().port
 }
 
 async fn am_error(url: &str) -> SourceError {
@@ -283,21 +215,7 @@ async fn failing_sources_keep_the_last_good_data() {
     ];
     let mut state = State::new(&specs, Utc::now(), Duration::from_secs(10));
 
-    let good = eventually(
-        "StillHere in Alertmanager",
-        Duration::from_secs(20),
-        || async {
-            let s = fetch_once(&specs[0], TIMEOUT)
-                .await
-                .map_err(|e| e.to_string())?;
-            if s.alerts.is_empty() {
-                Err("no alerts yet".to_string())
-            } else {
-                Ok(s)
-            }
-        },
-    )
-    .await;
+    let good = common::first_alerts(&specs[0], TIMEOUT).await;
     let bad = fetch_once(&specs[1], TIMEOUT).await;
     update(
         &mut state,

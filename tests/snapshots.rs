@@ -548,15 +548,15 @@ fn never_panics_at_any_size() {
         stale_state(),
         filter_error_state(),
         connecting_state(),
+        acked_state(),
+        silence_form_state(),
+        silences_state(),
+        resolve_confirm_state(),
+        no_match_state(),
+        all_clear_state(),
     ];
     for st in &states {
-        for w in (0..=42).chain([80, 81, 200]) {
-            for h in 0..=18 {
-                render(st, w, h);
-            }
-        }
-        render(st, 1, 1);
-        render(st, 0, 0);
+        common::screen::sweep(st);
     }
 }
 
@@ -729,17 +729,7 @@ fn incident_panes_are_safe_at_every_size() {
         declare_form_state(),
         update_form_state(),
     ] {
-        for w in (0..=42).chain([80, 200]) {
-            for h in 0..=18 {
-                let buf = render(&st, w, h);
-                for cell in &buf.content {
-                    assert!(
-                        !cell.symbol().chars().any(is_unsafe),
-                        "unsafe cell at {w}x{h}"
-                    );
-                }
-            }
-        }
+        common::screen::sweep(&st);
     }
     // Timeline: the pinned note carries a star and the hostile text is defused.
     let s = screen(&timeline_state(), 200, 50);

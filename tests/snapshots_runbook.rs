@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use common::screen::{render, screen};
+use common::screen::screen;
 use oncall::core::incidents::JournalReply;
 use oncall::core::runbook::StepMsg;
 use oncall::core::{update, Action, Msg, State};
@@ -150,18 +150,14 @@ fn scrolled() -> State {
 
 #[test]
 fn no_control_characters_from_step_output_reach_the_buffer() {
-    for (w, h) in [(80, 24), (200, 50), (30, 8), (12, 3), (1, 1)] {
-        let buf = render(&stepped(), w, h);
-        for cell in buf.content.iter() {
-            assert!(
-                !cell
-                    .symbol()
-                    .chars()
-                    .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
-                "{w}x{h}: {:?}",
-                cell.symbol()
-            );
-        }
+    for st in [
+        console(true),
+        console(false),
+        stepped(),
+        asking(),
+        scrolled(),
+    ] {
+        common::screen::sweep(&st);
     }
     let text = screen(&stepped(), 200, 50);
     assert!(text.contains("slowest_stage=none"), "{text}");

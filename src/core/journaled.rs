@@ -99,7 +99,12 @@ pub fn journaled(state: &mut State, reply: JournalReply) -> Vec<Effect> {
         JournalReply::Failed(e) => {
             state.declaring.clear();
             state.rb.awaiting_incident = None;
-            say(state, StatusLevel::Error, format!("JOURNAL FAILING: {e}"));
+            // The journal retries every few seconds; the same failure again
+            // must not overwrite what the status line says meanwhile (the
+            // header keeps saying JOURNAL FAILING).
+            if state.journal_error.as_ref() != Some(&e) {
+                say(state, StatusLevel::Error, format!("JOURNAL FAILING: {e}"));
+            }
             state.journal_error = Some(e);
         }
         JournalReply::Said(level, text) => say(state, level, text),
@@ -114,5 +119,22 @@ fn fold(state: &mut State, id: &str, events: Vec<Event>) {
         }
     } else if let Some(inc) = Incident::replay(id, events) {
         state.incidents.push(inc);
+    }
+}
+
+/// A change the user made while the journal is failing is not on disk (it
+/// waits in the journal's queue, or its write fails again): say so at once,
+/// rather than let the closed form look like success.
+pub(super) fn say_if_unrecorded(state: &mut State, effects: &[Effect]) {
+    let Some(e) = &state.journal_error else {
+        return;
+    };
+    let records = effects
+        .iter()
+        .any(|f| matches!(f, Effect::Journal(op) if !matches!(op, JournalOp::Activity(_))));
+    if records {
+        // The news first: a long path in the reason is cut at the screen's edge.
+        let text = format!("JOURNAL FAILING, not recorded yet (it waits for the journal): {e}");
+        say(state, StatusLevel::Error, text);
     }
 }

@@ -135,7 +135,14 @@ pub enum Effect {
 const STATUS_SECS: i64 = 8;
 
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
+    let by_user = matches!(
+        msg,
+        Msg::Action(_) | Msg::Form(_) | Msg::Confirm(_) | Msg::Input(_)
+    );
     let mut effects = step(state, msg);
+    if by_user {
+        super::journaled::say_if_unrecorded(state, &effects);
+    }
     effects.extend(super::context::wanted(state));
     state.writes_in_flight += effects
         .iter()

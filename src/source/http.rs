@@ -211,39 +211,74 @@ pub async fn get(client: &HttpClient, url: &str) -> Result<(u16, impl AsRef<[u8]
         .await
         .map_err(|e| send_error(&e, client.timeout))?;
     let status = resp.status().as_u16();
-    let html = resp
-        .headers()
+    let html = says_html(&resp);
+    let body = capped_body(resp, client.timeout).await?;
+    // An error page of a proxy is still an HTTP error; a 200 HTML page is a login wall.
+    if (200..300).contains(&status) && is_html(html, &body) {
+        return Err(SourceError::Html);
+    }
+    Ok((status, body))
+}
+
+fn says_html(resp: &Response) -> bool {
+    resp.headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| {
             ct.trim_start()
                 .to_ascii_lowercase()
                 .starts_with("text/html")
-        });
-    let body = resp
-        .bytes()
-        .await
-        .map_err(|e| send_error(&e, client.timeout))?;
-    // An error page of a proxy is still an HTTP error; a 200 HTML page is a login wall.
-    if (200..300).contains(&status)
-        && (html || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<'))
-    {
-        return Err(SourceError::Html);
-    }
-    Ok((status, body))
+        })
+}
+
+/// An HTML page (by its Content-Type, or by its first character) where JSON belongs.
+fn is_html(says_html: bool, body: &[u8]) -> bool {
+    says_html || body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }
 
 /// Checks a write's answer (POST/DELETE) the same way reads are checked.
 pub async fn read_body(resp: Response, timeout: Duration) -> Result<impl AsRef<[u8]>, SourceError> {
     let status = resp.status();
-    let body = resp.bytes().await.map_err(|e| send_error(&e, timeout))?;
+    let html = says_html(&resp);
+    let body = capped_body(resp, timeout).await?;
     if !status.is_success() {
         return Err(SourceError::Status {
             status: status.as_u16(),
             snippet: snippet(&body),
         });
     }
+    if is_html(html, &body) {
+        return Err(SourceError::Html);
+    }
     Ok(body)
+}
+
+/// The most one answer may hold. 50,000 alerts are about 47 MB; a body
+/// past this is a misconfigured endpoint (or a hostile one), and reading it
+/// whole could take the console's memory with it.
+pub const MAX_BODY: usize = 64 << 20;
+
+/// Reads the body, chunk by chunk, refusing one over `MAX_BODY` as early as
+/// its Content-Length (or its running size) says so.
+async fn capped_body(mut resp: Response, timeout: Duration) -> Result<Vec<u8>, SourceError> {
+    let too_big = || {
+        SourceError::Decode(format!(
+            "the answer is larger than {} MiB; not read further",
+            MAX_BODY >> 20
+        ))
+    };
+    let announced = resp.content_length().unwrap_or(0);
+    if announced > MAX_BODY as u64 {
+        return Err(too_big());
+    }
+    let mut out = Vec::with_capacity(announced as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(|e| send_error(&e, timeout))? {
+        if out.len() + chunk.len() > MAX_BODY {
+            return Err(too_big());
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
 }
 
 /// Decodes JSON with a short, human message on failure.
@@ -365,15 +400,44 @@ fn without_url(s: &str) -> String {
     }
 }
 
-/// First ~120 characters of a body, on one line.
+/// First ~120 characters of a body, on one line; a proxy's HTML error page
+/// reads as its text ("502 Bad Gateway nginx"), not as markup.
 pub fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(2048)]);
+    let mut text = String::from_utf8_lossy(&body[..body.len().min(2048)]).into_owned();
+    if text.trim_start().starts_with('<') {
+        text = without_tags(&text);
+    }
     let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.is_empty() {
         "(empty body)".into()
     } else {
         clip(&one_line, 120)
     }
+}
+
+/// Markup dropped, each tag a space; `<head>` (title, styles) is dropped whole
+/// unless it is all there is.
+fn without_tags(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let body = match (lower.find("</head>"), lower.find("<body")) {
+        (Some(end), _) => &html[end..],
+        (None, Some(start)) => &html[start..],
+        _ => html,
+    };
+    let mut out = String::with_capacity(body.len());
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn clip(s: &str, max: usize) -> String {

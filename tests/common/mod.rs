@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod disk;
+pub mod faults;
 pub mod fixtures;
 pub mod screen;
 pub mod slos;
@@ -386,6 +387,37 @@ pub fn spec(name: &str, kind: SourceKind, url: &str, cluster: Option<&str>) -> S
         cluster: cluster.map(str::to_string),
         auth: Auth::default(),
         tls: Tls::default(),
+    }
+}
+
+/// The first answer of `spec` that holds alerts (a real server needs a
+/// moment after alerts are posted).
+pub async fn first_alerts(spec: &SourceSpec, timeout: Duration) -> oncall::source::Snapshot {
+    eventually(
+        &format!("alerts in {}", spec.name),
+        Duration::from_secs(20),
+        || async {
+            let s = oncall::source::fetch_once(spec, timeout)
+                .await
+                .map_err(|e| e.to_string())?;
+            if s.alerts.is_empty() {
+                Err("no alerts yet".to_string())
+            } else {
+                Ok(s)
+            }
+        },
+    )
+    .await
+}
+
+/// Property-test cases: `n`, or `PROPTEST_CASES` for a longer run.
+pub fn proptest_cases(n: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(n),
+        ..Default::default()
     }
 }
 

@@ -43,3 +43,19 @@ pub fn text(buf: &Buffer) -> String {
 pub fn screen(st: &State, w: u16, h: u16) -> String {
     text(&render(st, w, h))
 }
+
+/// Draws `st` at every size from 0x0 to 42x18, and 80 and 200 wide: no
+/// panic, and no control or bidi character in any cell.
+pub fn sweep(st: &State) {
+    for w in (0..=42).chain([80, 81, 200]) {
+        for h in 0..=18 {
+            let buf = render(st, w, h);
+            let bad = buf.content.iter().find(|c| {
+                c.symbol()
+                    .chars()
+                    .any(|ch| ch.is_control() || oncall::sanitize::is_format_control(ch))
+            });
+            assert!(bad.is_none(), "unsafe cell {bad:?} at {w}x{h}");
+        }
+    }
+}

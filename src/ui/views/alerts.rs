@@ -38,6 +38,8 @@ struct Cols {
 /// Cursor gutter + group indent + severity tag + space.
 const LEAD: usize = 1 + 2 + 4 + 1;
 const WIDE: usize = 120;
+/// Marks a row whose sources are not answering, in words (no color needed).
+const STALE: &str = "STALE ";
 
 fn columns(w: usize, show_name: bool, max: (usize, usize, usize)) -> Cols {
     let (max_name, max_labels, max_summary) = max;
@@ -206,7 +208,7 @@ fn alert_segs(
     // A stale alert is marked in words, so it reads the same without color;
     // the marker takes its room from the labels (or, without them, the summary).
     let stale = state.is_stale(alert);
-    let marker = if stale { 6 } else { 0 };
+    let marker = if stale { STALE.len() } else { 0 };
     let (mut labels_w, mut summary_w) = (c.labels, c.summary);
     if c.labels > 0 {
         labels_w = labels_w.saturating_sub(marker);
@@ -214,7 +216,7 @@ fn alert_segs(
         summary_w = summary_w.saturating_sub(marker);
     }
     if stale {
-        segs.push(seg("STALE ", theme.stale));
+        segs.push(seg(STALE, theme.stale));
     }
     if let Some(title) = title {
         // The title takes its room from the labels (or the shared column).
@@ -372,14 +374,17 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         .filter_map(|(r, d)| alert_of(r).map(|a| (r, a, d)))
         .map(|(r, a, d)| {
             write_label_text(&mut scratch, a, d, &common);
-            match r {
-                Row::Group {
-                    key,
-                    single: Some(_),
-                    ..
-                } => width(key) + 2 + width(&scratch),
-                _ => width(&scratch),
-            }
+            // The STALE marker takes its room from this column: count it.
+            let marker = if state.is_stale(a) { STALE.len() } else { 0 };
+            marker
+                + match r {
+                    Row::Group {
+                        key,
+                        single: Some(_),
+                        ..
+                    } => width(key) + 2 + width(&scratch),
+                    _ => width(&scratch),
+                }
         })
         .max()
         .unwrap_or(0);
