@@ -370,7 +370,7 @@ fn a_group_of_one_is_one_row_that_opens_its_alert() {
 #[test]
 fn only_plain_urls_reach_the_clipboard() {
     let mut a = alert("ModelDown", "critical", &[], 5);
-    a.annotations.insert(
+    std::sync::Arc::make_mut(&mut a.annotations).insert(
         "runbook_url".into(),
         "https://rb/x\n\u{1b}[201~rm -rf ~\n".into(),
     );

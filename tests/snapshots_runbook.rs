@@ -43,7 +43,7 @@ fn console(with_runbooks: bool) -> State {
     );
     a.annotations
         .insert("summary".into(), "fraud-scoring p99 latency 870ms".into());
-    a.annotations.insert(
+    std::sync::Arc::make_mut(&mut a.annotations).insert(
         "runbook_url".into(),
         "https://runbooks.example.com/ml/ModelLatencySLOBreach".into(),
     );
