@@ -17,7 +17,7 @@ use ratatui::layout::Rect;
 use ratatui::Terminal;
 
 use oncall::core::rows::build_rows;
-use oncall::core::{update, Filter, Msg, State};
+use oncall::core::{update, Action, Filter, Msg, State};
 use oncall::model::{fingerprint, Alert, Labels};
 use oncall::runbook::markdown::parse_markdown;
 use oncall::source::am_decode::{decode_alerts as decode_with, LabelCache};
@@ -317,6 +317,22 @@ fn measure<R>(
     budget: Option<Duration>,
     mut run: impl FnMut() -> R,
 ) -> Option<Measured> {
+    measure_timed(mode, case, budget, || {
+        let start = Instant::now();
+        let out = run();
+        let took = start.elapsed();
+        drop(black_box(out));
+        took
+    })
+}
+
+/// `measure` for a run that times itself (to leave its setup off the clock).
+fn measure_timed(
+    mode: &Mode,
+    case: String,
+    budget: Option<Duration>,
+    mut once: impl FnMut() -> Duration,
+) -> Option<Measured> {
     const TARGET: Duration = Duration::from_secs(2);
     if mode
         .only
@@ -325,13 +341,6 @@ fn measure<R>(
     {
         return None;
     }
-    let mut once = || {
-        let start = Instant::now();
-        let out = run();
-        let took = start.elapsed();
-        drop(black_box(out));
-        took
-    };
     let first = once();
     let runs = if mode.quick {
         1
@@ -471,7 +480,46 @@ fn main() {
             .area
     }));
 
-    // 5. A large Markdown runbook (no budget: loaded once at start).
+    // 5. The console's UI task at 50,000 alerts from an HA pair: what a
+    // poll landing costs it (merge, rows, column widths), and a key press
+    // (update + a frame). A key waits for at most one of the former.
+    let n = mode.size(50_000);
+    let (b1, b2) = (body(n, 0), body(n, 1));
+    let mut big = State::new(&specs, now(), Duration::from_secs(10));
+    let snaps: Vec<Vec<Alert>> = [&b1, &b2]
+        .iter()
+        .zip(["am1", "am2"])
+        .map(|(b, name)| decode_alerts(b, name))
+        .collect();
+    let polled = |source: usize| Msg::Polled {
+        source,
+        at: now(),
+        result: Ok(Snapshot {
+            alerts: snaps[source].clone(),
+            ..Snapshot::default()
+        }),
+    };
+    update(&mut big, polled(0));
+    update(&mut big, polled(1));
+    let case = format!("console: a poll of {n} alerts lands ({n}×2 HA pair)");
+    let mut next = 0;
+    results.extend(measure_timed(&mode, case, Some(Duration::from_millis(50)), || {
+        next = 1 - next;
+        // The snapshot is cloned outside the clock: it arrives built.
+        let msg = polled(next);
+        let start = Instant::now();
+        update(&mut big, msg);
+        start.elapsed()
+    }));
+    let case = format!("console: key press at {n}×2 alerts (update + frame)");
+    results.extend(measure(&mode, case, Some(Duration::from_millis(50)), || {
+        update(&mut big, Msg::Action(Action::Down));
+        term.draw(|f| views::draw(f, &big, &theme, &keymap))
+            .expect("drawing into TestBackend")
+            .area
+    }));
+
+    // 6. A large Markdown runbook (no budget: loaded once at start).
     let sections = mode.size(2_000);
     let md = runbook_md(sections);
     let path = std::path::Path::new("big.md");

@@ -34,7 +34,7 @@ fn alert(name: &str, severity: &str, extra: &[(&str, &str)], age_min: i64) -> Al
         AlertState::Firing,
         t0() - chrono::Duration::minutes(age_min),
     );
-    a.annotations
+    std::sync::Arc::make_mut(&mut a.annotations)
         .insert("summary".into(), format!("{name} is bad"));
     a
 }
@@ -294,7 +294,7 @@ fn mutating_actions_are_refused_in_read_only_mode() {
 #[test]
 fn refresh_quit_and_copy_are_effects() {
     let mut a = alert("ModelDown", "critical", &[], 5);
-    a.annotations
+    std::sync::Arc::make_mut(&mut a.annotations)
         .insert("runbook_url".into(), "https://runbooks/modeldown".into());
     let mut s = state_with(vec![a]);
     assert_eq!(

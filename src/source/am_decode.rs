@@ -98,7 +98,7 @@ impl<'de> DeserializeSeed<'de> for AlertsSeed<'_> {
 impl<'de> Visitor<'de> for AlertsSeed<'_> {
     type Value = Vec<Alert>;
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of alerts")
+        f.write_str("a sequence")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Alert>, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).max(self.prev.len()));
