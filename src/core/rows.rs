@@ -1,7 +1,9 @@
 //! Grouping and sorting of the alerts pane: pure functions of the alerts,
 //! the filter and the toggles.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -126,28 +128,60 @@ pub fn build_rows(
 /// one, every label but the grouping label and severity.
 fn distinct_labels(alerts: &[Alert], members: &[usize], group_by: &str) -> Vec<String> {
     let skip = |name: &str| name == group_by || name == "severity" || name == "alertname";
-    let mut seen: BTreeMap<&str, (Option<&str>, bool)> = BTreeMap::new();
-    for &i in members {
-        for (k, v) in alerts[i].labels.iter() {
-            let e = seen.entry(k.as_str()).or_insert((Some(v.as_str()), false));
-            if e.0 != Some(v.as_str()) {
-                e.1 = true;
+    let first = &alerts[members[0]].labels;
+    let mut differs: Vec<&str> = Vec::new();
+    if members.len() == 1 {
+        differs.extend(first.keys().map(String::as_str));
+    }
+    // Against the first member, walking both sorted sets at once: a label
+    // differs when a value differs or it is missing on one side (this ran
+    // per label and member through a map, most of a rebuild at 50,000).
+    for &i in &members[1..] {
+        let other = &alerts[i].labels;
+        if Arc::ptr_eq(first, other) {
+            continue;
+        }
+        let (mut a, mut b) = (first.iter().peekable(), other.iter().peekable());
+        loop {
+            match (a.peek(), b.peek()) {
+                (None, None) => break,
+                (Some((ka, _)), None) => {
+                    mark(&mut differs, ka);
+                    a.next();
+                }
+                (None, Some((kb, _))) => {
+                    mark(&mut differs, kb);
+                    b.next();
+                }
+                (Some((ka, va)), Some((kb, vb))) => match ka.cmp(kb) {
+                    Ordering::Less => {
+                        mark(&mut differs, ka);
+                        a.next();
+                    }
+                    Ordering::Greater => {
+                        mark(&mut differs, kb);
+                        b.next();
+                    }
+                    Ordering::Equal => {
+                        if va != vb {
+                            mark(&mut differs, ka);
+                        }
+                        a.next();
+                        b.next();
+                    }
+                },
             }
         }
     }
-    // A label missing from some members also distinguishes them.
-    for &i in members {
-        for (k, e) in seen.iter_mut() {
-            if !alerts[i].labels.contains_key(*k) {
-                e.1 = true;
-            }
-        }
+    differs.retain(|k| !skip(k));
+    differs.sort_unstable();
+    differs.into_iter().map(str::to_string).collect()
+}
+
+fn mark<'a>(differs: &mut Vec<&'a str>, k: &'a str) {
+    if !differs.contains(&k) {
+        differs.push(k);
     }
-    let single = members.len() == 1;
-    seen.into_iter()
-        .filter(|(k, (_, differs))| !skip(k) && (single || *differs))
-        .map(|(k, _)| k.to_string())
-        .collect()
 }
 
 /// What the alerts pane's columns need from every listed row, measured once
