@@ -384,6 +384,11 @@ fn main() {
         results.extend(measure(&mode, case, None, || {
             decode_alerts(black_box(&bytes), "am1")
         }));
+        // The floor: serde_json only scanning the body, building nothing.
+        let case = format!("scan only (serde_json, IgnoredAny) {n} alerts");
+        results.extend(measure(&mode, case, None, || {
+            serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&bytes)).expect("valid JSON")
+        }));
         let mut cache = LabelCache::default();
         decode_cached(&bytes, "am1", &mut cache);
         let case = format!("decode {n} alerts, next poll");

@@ -434,6 +434,18 @@ mod tests {
     }
 
     #[test]
+    fn agrees_with_the_serde_derived_dto() {
+        let dto: Vec<crate::source::dto::AmAlert> =
+            crate::source::http::decode(ONE.as_bytes()).unwrap();
+        let want: Vec<Alert> = dto
+            .into_iter()
+            .map(|a| crate::source::alertmanager::alert(a, "am1"))
+            .collect();
+        let got = decode_alerts(ONE.as_bytes(), "am1", &mut LabelCache::default()).unwrap();
+        assert_eq!(got, want);
+    }
+
+    #[test]
     fn an_unchanged_alert_shares_its_sets_with_the_last_poll_a_changed_one_does_not() {
         let mut cache = LabelCache::default();
         let first = decode_alerts(ONE.as_bytes(), "am1", &mut cache).unwrap();
