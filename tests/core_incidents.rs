@@ -37,7 +37,7 @@ fn alert(name: &str, instance: &str, severity: &str) -> Alert {
     .map(|(k, v)| (k.to_string(), v.to_string()))
     .collect();
     let mut a = Alert::new(labels, AlertState::Firing, t0() - min(10));
-    a.annotations
+    std::sync::Arc::make_mut(&mut a.annotations)
         .insert("summary".into(), format!("{name} on {instance}"));
     a.sources = vec!["am".into()];
     a

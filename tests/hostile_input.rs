@@ -130,11 +130,11 @@ proptest! {
         name in hostile(), value in hostile(), summary in hostile(), reason in hostile(),
     ) {
         let mut a = stepper::alert("gpu-node-07");
-        a.labels.insert("alertname".into(), name);
-        a.labels.insert("pod".into(), value.clone());
-        a.labels.insert(value, "x".into());
-        a.annotations.insert("summary".into(), summary.clone());
-        a.annotations.insert("description".into(), summary);
+        std::sync::Arc::make_mut(&mut a.labels).insert("alertname".into(), name);
+        std::sync::Arc::make_mut(&mut a.labels).insert("pod".into(), value.clone());
+        std::sync::Arc::make_mut(&mut a.labels).insert(value, "x".into());
+        std::sync::Arc::make_mut(&mut a.annotations).insert("summary".into(), summary.clone());
+        std::sync::Arc::make_mut(&mut a.annotations).insert("description".into(), summary);
         let (mut s, _) = stepper::console("gpu-node-07");
         common::fixtures::poll_alerts(&mut s, vec![a]);
         let at = s.now;

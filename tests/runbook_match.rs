@@ -31,7 +31,7 @@ fn alert(name: &str, url: Option<&str>) -> Alert {
     let labels: Labels = [("alertname".to_string(), name.to_string())].into();
     let mut a = Alert::new(labels, AlertState::Firing, Utc::now());
     if let Some(u) = url {
-        a.annotations.insert("runbook_url".into(), u.into());
+        std::sync::Arc::make_mut(&mut a.annotations).insert("runbook_url".into(), u.into());
     }
     a
 }

@@ -54,8 +54,8 @@ fn alert(
     labels.insert("team".into(), "ml-platform".into());
     Alert {
         fingerprint: fingerprint(&labels),
-        labels,
-        annotations: map(annotations),
+        labels: labels.into(),
+        annotations: map(annotations).into(),
         state,
         starts_at: starts,
         ends_at: None,
@@ -631,7 +631,7 @@ fn incident_state() -> State {
             title: Some("Fraud scoring down".into()),
             severity: Some(Sev::Sev2),
             fingerprint: Some(a.fingerprint.clone()),
-            labels: Some(a.labels.clone()),
+            labels: Some(a.labels.as_ref().clone()),
             starts_at: Some(a.starts_at),
             ..EventData::default()
         }),

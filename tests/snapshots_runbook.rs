@@ -41,9 +41,9 @@ fn console(with_runbooks: bool) -> State {
         AlertState::Firing,
         now() - chrono::Duration::minutes(25),
     );
-    a.annotations
+    std::sync::Arc::make_mut(&mut a.annotations)
         .insert("summary".into(), "fraud-scoring p99 latency 870ms".into());
-    a.annotations.insert(
+    std::sync::Arc::make_mut(&mut a.annotations).insert(
         "runbook_url".into(),
         "https://runbooks.example.com/ml/ModelLatencySLOBreach".into(),
     );

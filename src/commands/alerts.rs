@@ -105,13 +105,15 @@ pub(crate) async fn fetch_merged(settings: &Settings) -> Result<(Vec<Alert>, boo
 /// The order the snapshot prints in: firing before pending before
 /// suppressed, then by severity, oldest first.
 pub(crate) fn urgent_first(alerts: &mut [Alert]) {
-    alerts.sort_by(|a, b| {
-        (a.state as u8, a.severity(), a.starts_at, a.alertname()).cmp(&(
-            b.state as u8,
-            b.severity(),
-            b.starts_at,
-            b.alertname(),
-        ))
+    // Keys computed once per alert: severity() compares label aliases, and
+    // per comparison it was most of the sort at 10,000 alerts.
+    alerts.sort_by_cached_key(|a| {
+        (
+            a.state as u8,
+            a.severity(),
+            a.starts_at,
+            a.alertname().to_string(),
+        )
     });
 }
 

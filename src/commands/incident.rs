@@ -15,7 +15,9 @@ use crate::cli::{
     IncidentCommand, IncidentDeclareArgs, IncidentNoteArgs, IncidentResolveArgs,
     IncidentSeverityArgs, IncidentStatusArgs,
 };
-use crate::model::{parse_matchers, Alert, Event, EventData, EventKind, Incident, Sev, Status};
+use crate::model::{
+    parse_matchers, Alert, Event, EventData, EventKind, Incident, Labels, Sev, Status,
+};
 use crate::sanitize;
 use crate::store::drafts;
 use crate::store::journal::{Declared, Journal, Problem};
@@ -117,7 +119,7 @@ async fn declare(settings: &Settings, args: &IncidentDeclareArgs) -> ExitCode {
     let author = settings.author.as_str();
     let link = |a: &Alert| EventData {
         fingerprint: Some(a.fingerprint.clone()),
-        labels: Some(a.labels.clone()),
+        labels: Some(Labels::clone(&a.labels)),
         starts_at: Some(a.starts_at),
         ..EventData::default()
     };

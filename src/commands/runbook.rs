@@ -80,7 +80,7 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
                     sanitize::line(&super::incident::alert_words(a))
                 );
                 (
-                    a.labels.clone(),
+                    Labels::clone(&a.labels),
                     a.fingerprint.clone(),
                     a.alertname().to_string(),
                 )

@@ -13,7 +13,7 @@ use crate::model::history::{
     episode_starts, generator_expr, per_hour, pick_series, split_threshold, Series, Threshold,
     Window,
 };
-use crate::model::{Alert, Labels};
+use crate::model::Alert;
 use crate::source::SourceKind;
 
 /// How long an answer is shown before it is asked again.
@@ -259,7 +259,7 @@ pub fn answered(state: &mut State, reply: ContextReply) {
     let Some(alert) = state.detail_alert() else {
         return;
     };
-    let labels: Labels = alert.labels.clone();
+    let labels = alert.labels.clone();
     let Some(ctx) = state.context.as_mut() else {
         return;
     };

@@ -3,7 +3,7 @@
 
 use super::state::State;
 use crate::model::escalation::{policy_for, standing, Policy, Standing};
-use crate::model::{Alert, AlertState};
+use crate::model::{Alert, AlertState, Labels};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EscalationRow {
@@ -170,7 +170,7 @@ pub fn pages_due(state: &mut State) -> Vec<Page> {
                 .collect(),
             alertname: row.group.clone(),
             group: row.group.clone(),
-            labels: first.map(|a| a.labels.clone()).unwrap_or_default(),
+            labels: first.map(|a| Labels::clone(&a.labels)).unwrap_or_default(),
             summary: first.map(|a| a.summary().to_string()).unwrap_or_default(),
             console: state.author.clone(),
             time: state.now,

@@ -52,7 +52,7 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         let mut a = Alert::new(labels, AlertState::Firing, chrono::DateTime::UNIX_EPOCH);
-        a.annotations.insert("summary".into(), summary.into());
+        std::sync::Arc::make_mut(&mut a.annotations).insert("summary".into(), summary.into());
         a
     }
 

@@ -22,10 +22,10 @@ impl Linked {
     pub fn of(a: &crate::model::Alert, text: String) -> Linked {
         Linked {
             fingerprint: a.fingerprint.clone(),
-            labels: a.labels.clone(),
+            labels: Labels::clone(&a.labels),
             starts_at: a.starts_at,
             text,
-            annotations: a.annotations.clone(),
+            annotations: Labels::clone(&a.annotations),
             generator_url: a.generator_url.clone(),
         }
     }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
 use super::incident_form::IncidentForm;
-use super::rows::Row;
+use super::rows::{Row, RowWidths};
 use super::runbook_state::RunbookState;
 use super::silence_form::SilenceForm;
 use super::update::Effect;
@@ -170,6 +170,8 @@ pub struct State {
     pub silences: Vec<Silence>,
     /// What the alerts pane lists, after filter, grouping and sorting.
     pub rows: Vec<Row>,
+    /// The alerts pane's column widths over all `rows` (set with them).
+    pub row_widths: RowWidths,
     pub cursor: usize,
     pub pane: Pane,
     /// The previous pane, to return to from help.
@@ -268,6 +270,7 @@ impl State {
             alerts: Vec::new(),
             silences: Vec::new(),
             rows: Vec::new(),
+            row_widths: RowWidths::default(),
             cursor: 0,
             pane: Pane::Alerts,
             back_to: Pane::Alerts,

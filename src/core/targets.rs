@@ -62,7 +62,7 @@ pub fn matchers_for(alerts: &[&Alert]) -> Vec<Matcher> {
         return label_matchers(&first.labels);
     }
     let mut out = Vec::new();
-    for (name, value) in &first.labels {
+    for (name, value) in first.labels.iter() {
         let mut values: Vec<&str> = Vec::new();
         for a in alerts {
             match a.labels.get(name) {

@@ -407,6 +407,7 @@ fn rebuild_keeping(state: &mut State, before: Option<String>) {
         state.show_inhibited,
         &state.collapsed,
     );
+    state.row_widths = super::rows::measure(&state.alerts, &state.rows);
     if let Some(id) = before {
         if let Some(pos) = state.rows.iter().position(|r| match r {
             Row::Alert { index } => {

@@ -1,4 +1,5 @@
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -92,8 +93,10 @@ impl Severity {
 #[serde(rename_all = "camelCase")]
 pub struct Alert {
     pub fingerprint: String,
-    pub labels: Labels,
-    pub annotations: Labels,
+    /// Shared: HA copies, the merged list and the next poll of an unchanged
+    /// alert hold one set (`Arc::make_mut` to edit one).
+    pub labels: Arc<Labels>,
+    pub annotations: Arc<Labels>,
     pub state: AlertState,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
@@ -112,8 +115,8 @@ impl Alert {
     pub fn new(labels: Labels, state: AlertState, starts_at: DateTime<Utc>) -> Alert {
         Alert {
             fingerprint: fingerprint(&labels),
-            labels,
-            annotations: Labels::new(),
+            labels: Arc::new(labels),
+            annotations: Arc::default(),
             state,
             starts_at,
             ends_at: None,

@@ -1,7 +1,8 @@
 //! Alertmanager API v2: alerts, silences and the gossip cluster's status.
 
+use super::am_decode::{decode_alerts, LabelCache};
 use super::dto::{AmAlert, AmMatcher, AmSilence, AmStatus};
-use super::http::{get_json, join, HttpClient};
+use super::http::{decode_error, get_json, get_ok, join, HttpClient};
 use super::{PeerInfo, Snapshot, SourceError, SourceSpec};
 use crate::model::{Alert, AlertState, MatchOp, Matcher, Silence, SilenceState};
 
@@ -11,14 +12,19 @@ const ALERTS: &str = "/api/v2/alerts?active=true&silenced=true&inhibited=true&un
 
 /// One poll: alerts, silences and status, in parallel. A failing status call
 /// (some proxies only allow the alerts API) does not fail the poll.
-pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, SourceError> {
+/// `cache` holds the label sets of the last poll, shared with this one's.
+pub async fn fetch(
+    client: &HttpClient,
+    spec: &SourceSpec,
+    cache: &mut LabelCache,
+) -> Result<Snapshot, SourceError> {
     let urls = [ALERTS, "/api/v2/silences", "/api/v2/status"].map(|p| join(&spec.url, p));
     let (alerts, silences, status) = tokio::join!(
-        get_json::<Vec<AmAlert>>(client, &urls[0]),
+        get_ok(client, &urls[0]),
         get_json::<Vec<AmSilence>>(client, &urls[1]),
         get_json::<AmStatus>(client, &urls[2]),
     );
-    let alerts = alerts?.into_iter().map(|a| alert(a, &spec.name)).collect();
+    let alerts = decode_alerts(alerts?.as_ref(), &spec.name, cache).map_err(decode_error)?;
     let silences = silences?
         .into_iter()
         .map(|s| silence(s, &spec.name))
@@ -47,6 +53,7 @@ fn peer_info(name: String, mut peers: Vec<String>) -> PeerInfo {
     PeerInfo { name, peers }
 }
 
+/// The serde-derived path (kept for tests that compare against it).
 pub fn alert(a: AmAlert, source: &str) -> Alert {
     let state = match a.status.state.as_str() {
         "suppressed" => AlertState::Suppressed,
@@ -55,8 +62,8 @@ pub fn alert(a: AmAlert, source: &str) -> Alert {
     };
     Alert {
         fingerprint: a.fingerprint,
-        labels: a.labels,
-        annotations: a.annotations,
+        labels: a.labels.into(),
+        annotations: a.annotations.into(),
         state,
         starts_at: a.starts_at,
         ends_at: a.ends_at,

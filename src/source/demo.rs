@@ -310,8 +310,8 @@ fn to_alert(
             },
         ],
         sources: vec![source.to_string()],
-        labels,
-        annotations,
+        labels: labels.into(),
+        annotations: annotations.into(),
     }
 }
 

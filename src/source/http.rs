@@ -191,6 +191,11 @@ pub async fn get_json<T: DeserializeOwned>(
     client: &HttpClient,
     url: &str,
 ) -> Result<T, SourceError> {
+    decode(get_ok(client, url).await?.as_ref())
+}
+
+/// GETs `url`: the body of a 2xx answer, else the status as an error.
+pub async fn get_ok(client: &HttpClient, url: &str) -> Result<impl AsRef<[u8]>, SourceError> {
     let (status, body) = get(client, url).await?;
     if !(200..300).contains(&status) {
         return Err(SourceError::Status {
@@ -198,7 +203,7 @@ pub async fn get_json<T: DeserializeOwned>(
             snippet: snippet(body.as_ref()),
         });
     }
-    decode(body.as_ref())
+    Ok(body)
 }
 
 /// GETs `url`: the status and body of any answer that is not an HTML page.
@@ -283,7 +288,12 @@ async fn capped_body(mut resp: Response, timeout: Duration) -> Result<Vec<u8>, S
 
 /// Decodes JSON with a short, human message on failure.
 pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, SourceError> {
-    serde_json::from_slice(body).map_err(|e| {
+    serde_json::from_slice(body).map_err(decode_error)
+}
+
+/// The short, human message of a JSON decoding error.
+pub fn decode_error(e: serde_json::Error) -> SourceError {
+    {
         use serde_json::error::Category;
         let what = match e.classify() {
             Category::Eof => "the answer ended early (truncated?)".to_string(),
@@ -304,7 +314,7 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, SourceError> {
             ),
             160,
         ))
-    })
+    }
 }
 
 /// The error of a request that got no (complete) answer.

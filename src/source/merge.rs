@@ -2,6 +2,7 @@
 //! shown once, with every source that reported it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::SourceKind;
 use crate::model::{Alert, AlertState};
@@ -95,10 +96,17 @@ fn absorb(into: &mut Alert, other: &Alert, source: &str) {
     if other.updated_at > into.updated_at {
         into.updated_at = other.updated_at;
     }
-    for (k, v) in &other.annotations {
-        // HA copies nearly always carry the same annotations: clone only what is missing.
-        if !into.annotations.contains_key(k) {
-            into.annotations.insert(k.clone(), v.clone());
+    // HA copies nearly always share one set (see `am_decode`): edit (and
+    // so copy) only when the other copy has an annotation this one lacks.
+    if !Arc::ptr_eq(&into.annotations, &other.annotations)
+        && other
+            .annotations
+            .keys()
+            .any(|k| !into.annotations.contains_key(k))
+    {
+        let mine = Arc::make_mut(&mut into.annotations);
+        for (k, v) in other.annotations.iter() {
+            mine.entry(k.clone()).or_insert_with(|| v.clone());
         }
     }
     if into.generator_url.is_empty() {

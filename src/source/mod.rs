@@ -2,6 +2,7 @@
 //! demo source. Knows nothing of the UI.
 
 pub mod alertmanager;
+pub mod am_decode;
 pub mod cluster;
 pub mod demo;
 pub mod demo_history;

@@ -106,8 +106,8 @@ pub fn alert(a: PromAlert, source: &str) -> Option<Alert> {
     };
     Some(Alert {
         fingerprint: fingerprint(&a.labels),
-        labels: a.labels,
-        annotations: a.annotations,
+        labels: a.labels.into(),
+        annotations: a.annotations.into(),
         state,
         // activeAt is always set on pending/firing alerts; be safe anyway.
         starts_at: a.active_at.unwrap_or_else(Utc::now),

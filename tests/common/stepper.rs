@@ -37,7 +37,7 @@ pub fn alert(instance: &str) -> Alert {
         AlertState::Firing,
         t0() - chrono::Duration::minutes(5),
     );
-    a.annotations.insert(
+    std::sync::Arc::make_mut(&mut a.annotations).insert(
         "runbook_url".into(),
         "https://runbooks.example/ml/gpumemorynearlyfull".into(),
     );

@@ -7,6 +7,7 @@ use ratatui::style::{Modifier, Style};
 
 use super::header::severity_tag;
 use super::text::{fill_row, put, put_segs, seg, Seg};
+use crate::core::rows::{distinct_of, listed, write_label_text};
 use crate::core::writes::time_left;
 use crate::core::{AckState, Health, Row, State};
 use crate::model::duration::format_age;
@@ -78,71 +79,10 @@ fn columns(w: usize, show_name: bool, max: (usize, usize, usize)) -> Cols {
     }
 }
 
-/// The distinguishing labels of each row's group (`Row::Group.distinct`).
-fn group_distinct(rows: &[Row]) -> Vec<&[String]> {
-    let mut current: &[String] = &[];
-    rows.iter()
-        .map(|r| {
-            if let Row::Group { distinct, .. } = r {
-                current = distinct;
-            }
-            current
-        })
-        .collect()
-}
-
-/// Labels with the same value on every listed alert (`team=ml-platform`
-/// on a team's console): they tell nothing apart, so rows leave them out.
-fn common_labels(state: &State) -> Vec<(&str, &str)> {
-    let mut listed = state.rows.iter().filter_map(|r| match r {
-        Row::Alert { index }
-        | Row::Group {
-            single: Some(index),
-            ..
-        } => state.alerts.get(*index),
-        Row::Group { .. } => None,
-    });
-    let Some(first) = listed.next() else {
-        return vec![];
-    };
-    let mut common: Vec<(&str, &str)> = first
-        .labels
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let mut others = 0;
-    for a in listed {
-        others += 1;
-        common.retain(|(k, v)| a.labels.get(*k).map(String::as_str) == Some(*v));
-    }
-    if others == 0 {
-        common.clear();
-    }
-    common
-}
-
-fn label_text(alert: &Alert, names: &[String], common: &[(&str, &str)]) -> String {
+fn label_text(alert: &Alert, names: &[String], common: &[(String, String)]) -> String {
     let mut out = String::new();
     write_label_text(&mut out, alert, names, common);
     out
-}
-
-/// `name=value` pairs joined by spaces, written into `out` (cleared first)
-/// so measuring every row's width needs no allocation per row.
-fn write_label_text(out: &mut String, alert: &Alert, names: &[String], common: &[(&str, &str)]) {
-    out.clear();
-    let pairs = names
-        .iter()
-        .filter_map(|n| alert.labels.get(n).map(|v| (n, v)))
-        .filter(|(n, v)| !common.contains(&(n.as_str(), v.as_str())));
-    for (n, v) in pairs {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(n);
-        out.push('=');
-        out.push_str(v);
-    }
 }
 
 fn state_style(alert: &Alert, theme: &Theme) -> Style {
@@ -346,56 +286,15 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
     let (head, list) = split(area);
     let w = area.width as usize;
-    let distinct = group_distinct(&state.rows);
-    let alert_of = |r: &Row| match r {
-        Row::Alert { index }
-        | Row::Group {
-            single: Some(index),
-            ..
-        } => state.alerts.get(*index),
-        Row::Group { .. } => None,
-    };
     let show_name = state.group_by != "alertname";
-    let max_name = state
-        .rows
-        .iter()
-        .filter_map(alert_of)
-        .map(|a| width(a.alertname()))
-        .max()
-        .unwrap_or(0);
-    let common = common_labels(state);
-    // Column widths come from every row, so they do not jump while
-    // scrolling; only the rows on screen keep their label text.
-    let mut scratch = String::new();
-    let max_labels = state
-        .rows
-        .iter()
-        .zip(&distinct)
-        .filter_map(|(r, d)| alert_of(r).map(|a| (r, a, d)))
-        .map(|(r, a, d)| {
-            write_label_text(&mut scratch, a, d, &common);
-            // The STALE marker takes its room from this column: count it.
-            let marker = if state.is_stale(a) { STALE.len() } else { 0 };
-            marker
-                + match r {
-                    Row::Group {
-                        key,
-                        single: Some(_),
-                        ..
-                    } => width(key) + 2 + width(&scratch),
-                    _ => width(&scratch),
-                }
-        })
-        .max()
-        .unwrap_or(0);
-    let max_summary = state
-        .rows
-        .iter()
-        .filter_map(alert_of)
-        .map(|a| width(a.summary()))
-        .max()
-        .unwrap_or(0);
-    let c = columns(w, show_name, (max_name, max_labels, max_summary));
+    // Measured over every row once per rebuild (`core::rows::measure`), so
+    // columns do not jump while scrolling and a frame costs only its rows.
+    // The STALE marker takes its room from the labels column: while any
+    // source is not answering, the column keeps room for it.
+    let m = &state.row_widths;
+    let any_stale = (0..state.sources.len()).any(|i| !matches!(state.health(i), Health::Ok));
+    let marker = if any_stale { STALE.len() } else { 0 };
+    let c = columns(w, show_name, (m.name, m.labels + marker, m.summary));
     if let Some(h) = head {
         put_segs(buf, h, h.y, &heading(&c, theme));
     }
@@ -405,23 +304,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let offset = cursor.saturating_sub(h.saturating_sub(1));
     for (i, row) in state.rows.iter().enumerate().skip(offset).take(h) {
         let y = list.y + (i - offset) as u16;
-        let mut segs = match (row, alert_of(row)) {
-            (Row::Group { key, .. }, Some(a)) => alert_segs(
-                state,
-                theme,
-                a,
-                Some(key),
-                &label_text(a, distinct[i], &common),
-                &c,
-            ),
-            (_, Some(a)) => alert_segs(
-                state,
-                theme,
-                a,
-                None,
-                &label_text(a, distinct[i], &common),
-                &c,
-            ),
+        let labels = |a| label_text(a, distinct_of(&state.rows, i), &m.common);
+        let mut segs = match (row, listed(&state.alerts, row)) {
+            (Row::Group { key, .. }, Some(a)) => {
+                alert_segs(state, theme, a, Some(key), &labels(a), &c)
+            }
+            (_, Some(a)) => alert_segs(state, theme, a, None, &labels(a), &c),
             (_, None) => group_segs(row, state, theme, w),
         };
         // The cursor is also marked in text, for screens without color.
