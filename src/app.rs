@@ -43,6 +43,9 @@ pub struct Settings {
     pub policies: Vec<crate::model::escalation::Policy>,
     pub intervals: Vec<crate::model::time_interval::TimeInterval>,
     pub notifiers: Vec<crate::notify::Notifier>,
+    /// The `wall:` config, and whether this run is the wall board.
+    pub wall: crate::core::wall::WallSettings,
+    pub wall_mode: bool,
     /// Things the user must hear about (shown in the console, printed by one-shot commands).
     pub warnings: Vec<String>,
 }
@@ -190,6 +193,7 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
     let names: Vec<&str> = intervals.iter().map(|i| i.name.as_str()).collect();
     let policies = config::policies(&config.escalation, &names)?;
     let notifiers = config::notifiers(&config.notifiers)?;
+    let wall = config::wall_settings(config.wall.as_ref())?;
     for p in &policies {
         for (i, l) in p.levels.iter().enumerate() {
             if let Some(n) = l
@@ -205,6 +209,8 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
         }
     }
     Ok(Settings {
+        wall,
+        wall_mode: false,
         schedules,
         policies,
         intervals,

@@ -19,6 +19,8 @@ mod schedules;
 pub use schedules::{local_time, schedules, ScheduleConfig};
 mod time_intervals;
 pub use time_intervals::{time_intervals, time_intervals_value, TimeIntervalConfig};
+mod wall;
+pub use wall::{wall_settings, WallConfig};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,6 +55,8 @@ pub struct Config {
     pub time_intervals: Option<yaml::Value>,
     pub slos: Option<yaml::Value>,
     pub incidents: Option<IncidentsConfig>,
+    /// The status board of `oncall wall`.
+    pub wall: Option<WallConfig>,
 }
 
 /// `incidents: {severity_map: {critical: SEV2}, declare: [{match: '...', severity: SEV1}], postmortem_template: FILE}`

@@ -3,6 +3,7 @@
 
 pub mod act;
 pub mod action;
+pub mod board;
 pub mod declare;
 pub mod escalations;
 pub mod filter;
@@ -24,6 +25,7 @@ pub mod silences;
 pub mod state;
 pub mod targets;
 pub mod update;
+pub mod wall;
 pub mod writes;
 
 pub use action::Action;

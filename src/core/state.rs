@@ -246,6 +246,8 @@ pub struct State {
     pub held: HashMap<String, Option<String>>,
     /// Names of the `terminal` notifiers (they ring the bell here).
     pub terminal_notifiers: Vec<String>,
+    /// Wall mode (`oncall wall`): the status board's pages; `None` in the console.
+    pub wall: Option<super::wall::WallState>,
 }
 
 impl State {
@@ -310,6 +312,7 @@ impl State {
             paged: HashSet::new(),
             terminal_notifiers: Vec::new(),
             held: HashMap::new(),
+            wall: None,
         }
     }
 

@@ -8,6 +8,7 @@ pub mod fixtures;
 pub mod screen;
 pub mod stepper;
 pub mod tmux;
+pub mod wall;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
