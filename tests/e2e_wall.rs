@@ -90,8 +90,7 @@ async fn the_board_goes_stale_when_its_alertmanager_dies_and_recovers_when_it_re
     assert!(screen.contains("ModelServerDown"), "{screen}");
     assert!(!screen.contains("EXITED"), "{screen}");
     s.press(&["q"]);
-    let screen = s.wait_for("the board to exit", |t| t.contains("EXITED="));
-    assert!(screen.contains("EXITED=0"), "{screen}");
+    exits_cleanly(&s);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -127,19 +126,9 @@ async fn keys_that_would_write_do_nothing_on_the_wall() {
         "{screen}"
     );
     // Alertmanager holds no silence (an ack is one), and the alerts still fire.
-    let silences: Vec<serde_json::Value> = reqwest::get(format!("{}/api/v2/silences", ams.urls[0]))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let silences = get_list(&format!("{}/api/v2/silences", ams.urls[0])).await;
     assert!(silences.is_empty(), "{silences:?}");
-    let firing: Vec<serde_json::Value> = reqwest::get(format!("{}/api/v2/alerts", ams.urls[0]))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let firing = get_list(&format!("{}/api/v2/alerts", ams.urls[0])).await;
     assert_eq!(firing.len(), 2, "{firing:?}");
     // No incident was declared in the board's state dir.
     let home = s.home.clone().unwrap();
@@ -152,6 +141,14 @@ async fn keys_that_would_write_do_nothing_on_the_wall() {
     s.press(&["?"]);
     s.wait_for("the wall's help", |t| t.contains("read-only status board"));
     s.press(&["?", "q"]);
+    exits_cleanly(&s);
+}
+
+fn exits_cleanly(s: &Session) {
     let screen = s.wait_for("the board to exit", |t| t.contains("EXITED="));
     assert!(screen.contains("EXITED=0"), "{screen}");
+}
+
+async fn get_list(url: &str) -> Vec<serde_json::Value> {
+    reqwest::get(url).await.unwrap().json().await.unwrap()
 }

@@ -11,27 +11,19 @@ use oncall::ui::theme::Theme;
 use oncall::ui::views::wall::{banner_style, layout};
 use ratatui::layout::Rect;
 
-macro_rules! snap {
-    ($name:ident, $state:expr, $w:expr, $h:expr) => {
-        #[test]
-        fn $name() {
-            insta::assert_snapshot!(screen(&$state, $w, $h));
+#[test]
+fn every_board_at_every_size() {
+    for (name, st) in [
+        ("green", green()),
+        ("amber", amber()),
+        ("red", red()),
+        ("stale", stale()),
+    ] {
+        for (w, h) in [(80, 24), (160, 48), (300, 80)] {
+            insta::assert_snapshot!(format!("wall_{name}_{w}x{h}"), screen(&st, w, h));
         }
-    };
+    }
 }
-
-snap!(wall_green_80x24, green(), 80, 24);
-snap!(wall_green_160x48, green(), 160, 48);
-snap!(wall_green_300x80, green(), 300, 80);
-snap!(wall_amber_80x24, amber(), 80, 24);
-snap!(wall_amber_160x48, amber(), 160, 48);
-snap!(wall_amber_300x80, amber(), 300, 80);
-snap!(wall_red_80x24, red(), 80, 24);
-snap!(wall_red_160x48, red(), 160, 48);
-snap!(wall_red_300x80, red(), 300, 80);
-snap!(wall_stale_80x24, stale(), 80, 24);
-snap!(wall_stale_160x48, stale(), 160, 48);
-snap!(wall_stale_300x80, stale(), 300, 80);
 
 /// The banner's background at (w, h) of a board.
 fn banner_bg(st: &State, w: u16, h: u16) -> Option<ratatui::style::Color> {
@@ -43,27 +35,17 @@ fn banner_bg(st: &State, w: u16, h: u16) -> Option<ratatui::style::Color> {
 #[test]
 fn the_banner_is_painted_in_the_themes_colour_of_the_level() {
     let theme = Theme::dark();
+    let boards = [
+        ("green", green(), theme.ok),
+        ("amber", amber(), theme.warning),
+        ("red", red(), theme.critical),
+        ("stale", stale(), theme.stale),
+    ];
     for (w, h) in [(80, 24), (160, 48), (300, 80)] {
-        assert_eq!(
-            banner_bg(&green(), w, h),
-            banner_style(theme.ok).bg,
-            "green {w}x{h}"
-        );
-        assert_eq!(
-            banner_bg(&amber(), w, h),
-            banner_style(theme.warning).bg,
-            "amber {w}x{h}"
-        );
-        assert_eq!(
-            banner_bg(&red(), w, h),
-            banner_style(theme.critical).bg,
-            "red {w}x{h}"
-        );
-        assert_eq!(
-            banner_bg(&stale(), w, h),
-            banner_style(theme.stale).bg,
-            "stale {w}x{h}"
-        );
+        for (name, st, style) in &boards {
+            let want = banner_style(*style).bg;
+            assert_eq!(banner_bg(st, w, h), want, "{name} {w}x{h}");
+        }
     }
     // Four different colours: the board never looks green when it is not.
     let colours =
