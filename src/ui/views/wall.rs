@@ -431,20 +431,16 @@ fn render_footer(
         let top = message.unwrap_or(fresh);
         put(buf, area, area.x, bottom - 1, &top, bar.patch(theme.dim));
         put_segs(buf, area, bottom, &sources);
-    } else if let Some(m) = message {
-        put(
-            buf,
-            area,
-            area.x,
-            bottom,
-            &format!(" {m}"),
-            bar.patch(theme.warning),
-        );
     } else {
+        // One row: the sources keep their place; a message takes the rest.
         let x = put_segs(buf, area, bottom, &sources);
-        let hint = format!("{} help ", keys.help);
-        if area.right().saturating_sub(x) as usize > width(&hint) + 2 {
-            put_right(buf, area, bottom, &hint, bar.patch(theme.dim));
+        let room = (area.right().saturating_sub(x) as usize).saturating_sub(2);
+        let (text, style) = match message {
+            Some(m) => (format!("{m} "), bar.patch(theme.warning)),
+            None => (format!("{} help ", keys.help), bar.patch(theme.dim)),
+        };
+        if room >= 6 {
+            put_right(buf, area, bottom, &fit(&text, room), style);
         }
     }
 }
