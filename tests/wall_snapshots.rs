@@ -8,7 +8,8 @@ use common::screen::{render, screen};
 use common::wall::{amber, green, red, stale};
 use oncall::core::State;
 use oncall::ui::theme::Theme;
-use oncall::ui::views::wall::{banner_style, layout};
+use oncall::ui::views::wall::layout;
+use oncall::ui::views::wall_banner::banner_style;
 use ratatui::layout::Rect;
 
 #[test]

@@ -130,10 +130,7 @@ pub async fn run(
                 Err(e) => break Err(e.into()),
             }
             dirty = false;
-            drawn = state
-                .wall
-                .is_some()
-                .then(|| crate::core::wall::frame_key(&state));
+            drawn = wall_frame(&state);
         }
         let msg = tokio::select! {
             ev = keys.recv() => match ev {
@@ -158,13 +155,7 @@ pub async fn run(
             only_tick = false;
             effects.extend(update(&mut state, m));
         }
-        dirty = !only_tick
-            || drawn.is_none()
-            || drawn
-                != state
-                    .wall
-                    .as_ref()
-                    .map(|_| crate::core::wall::frame_key(&state));
+        dirty = !only_tick || drawn.is_none() || wall_frame(&state) != drawn;
         for effect in effects {
             match effect {
                 Effect::RefreshNow => refresh_tx.send_modify(|n| *n += 1),
@@ -376,6 +367,15 @@ fn start_sources(
             );
         }
     }
+}
+
+/// What the clock shows on the wall board (`None` in the console, which
+/// redraws on every tick).
+fn wall_frame(state: &State) -> Option<crate::core::wall::FrameKey> {
+    state
+        .wall
+        .as_ref()
+        .map(|_| crate::core::wall::frame_key(state))
 }
 
 /// The list's (or, on the wall, a page's) rows at this terminal size.

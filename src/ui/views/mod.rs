@@ -19,6 +19,7 @@ pub mod status;
 pub mod text;
 pub mod timeline;
 pub mod wall;
+pub mod wall_banner;
 pub mod wall_digits;
 pub mod wall_side;
 
