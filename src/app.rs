@@ -47,6 +47,9 @@ pub struct Settings {
     pub related_labels: Option<Vec<String>>,
     /// Service level objectives (`slos:`), for the SLO pane.
     pub slos: Vec<crate::model::slo::Slo>,
+    /// The `wall:` config, and whether this run is the wall board.
+    pub wall: crate::core::wall::WallSettings,
+    pub wall_mode: bool,
     /// Things the user must hear about (shown in the console, printed by one-shot commands).
     pub warnings: Vec<String>,
 }
@@ -195,6 +198,7 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
     let policies = config::policies(&config.escalation, &names)?;
     let notifiers = config::notifiers(&config.notifiers)?;
     let slos = config::slos(&config.slos)?;
+    let wall = config::wall_settings(config.wall.as_ref())?;
     for p in &policies {
         for (i, l) in p.levels.iter().enumerate() {
             if let Some(n) = l
@@ -215,6 +219,8 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
             .as_ref()
             .and_then(|c| c.related_labels.clone()),
         slos,
+        wall,
+        wall_mode: false,
         schedules,
         policies,
         intervals,

@@ -95,7 +95,17 @@ pub enum Command {
     /// Who is on call now (or --at a time), until when, and who is next
     #[command(after_help = SCHEDULE_HELP)]
     Schedule(ScheduleArgs),
+    /// A read-only status board for a wall display: green, amber or red, big counts
+    #[command(after_help = WALL_HELP)]
+    Wall,
 }
+
+const WALL_HELP: &str = "Examples:\n  \
+    oncall wall --alertmanager http://am1:9093 --refresh 10s\n  \
+    oncall wall --demo\n\n\
+    Refuses every write. Keys: q quit, ? help, PgDn/j and PgUp/k turn the pages\n\
+    of groups (they also turn by themselves). The config's `wall:` sets\n\
+    stale_after (default 3 refreshes), page_interval (10s) and threshold (warning).";
 
 const POSTMORTEM_HELP: &str = "Examples:\n  \
     oncall postmortem INC-20261122-001\n  \

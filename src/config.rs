@@ -21,6 +21,8 @@ mod slos;
 pub use slos::{slos, SloConfig};
 mod time_intervals;
 pub use time_intervals::{time_intervals, time_intervals_value, TimeIntervalConfig};
+mod wall;
+pub use wall::{wall_settings, WallConfig};
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +58,8 @@ pub struct Config {
     #[serde(default)]
     pub slos: Vec<SloConfig>,
     pub incidents: Option<IncidentsConfig>,
+    /// The status board of `oncall wall`.
+    pub wall: Option<WallConfig>,
     pub context: Option<ContextConfig>,
 }
 

@@ -87,6 +87,15 @@ fn main() -> ExitCode {
         },
         Some(Command::Schedule(a)) => commands::schedule::run(&settings, &a),
         Some(Command::Check(a)) => runtime.block_on(commands::check::run(&cli.global, &a)),
+        Some(Command::Wall) => {
+            if settings.sources.is_empty() && !offer_demo(&mut settings) {
+                return ExitCode::from(1);
+            }
+            // Read-only by construction: the same refusal as --read-only.
+            settings.read_only = true;
+            settings.wall_mode = true;
+            console(settings, runtime)
+        }
         None => {
             if settings.sources.is_empty() && !offer_demo(&mut settings) {
                 return ExitCode::from(1);

@@ -54,11 +54,12 @@ fn move_cursor(state: &mut State, delta: isize) {
 /// (actions, and the stepper's numbered choice, which has no action).
 pub(super) fn refused(state: &mut State, what: &str) -> bool {
     if state.read_only {
-        say(
-            state,
-            StatusLevel::Warn,
-            format!("read-only mode: {what} refused"),
-        );
+        let mode = if state.wall.is_some() {
+            "wall display (read-only)"
+        } else {
+            "read-only mode"
+        };
+        say(state, StatusLevel::Warn, format!("{mode}: {what} refused"));
     }
     state.read_only
 }
@@ -72,6 +73,10 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
     };
     if action.is_mutating() && refused(state, action.name()) {
         return vec![];
+    }
+    // The wall answers only quit, help and its pages.
+    if state.wall.is_some() {
+        return super::wall::act(state, action);
     }
     let page = state.page_rows as isize;
     if state.pane == Pane::Runbook {

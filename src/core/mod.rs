@@ -3,6 +3,7 @@
 
 pub mod act;
 pub mod action;
+pub mod board;
 pub mod context;
 pub mod declare;
 pub mod escalations;
@@ -27,6 +28,7 @@ pub mod slo;
 pub mod state;
 pub mod targets;
 pub mod update;
+pub mod wall;
 pub mod writes;
 
 pub use action::Action;

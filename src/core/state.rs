@@ -256,6 +256,8 @@ pub struct State {
     pub related_labels: Vec<String>,
     /// The SLOs and their last readings.
     pub slo: super::slo::SloState,
+    /// Wall mode (`oncall wall`): the status board's pages; `None` in the console.
+    pub wall: Option<super::wall::WallState>,
 }
 
 impl State {
@@ -327,6 +329,7 @@ impl State {
                 .map(|l| l.to_string())
                 .collect(),
             slo: super::slo::SloState::default(),
+            wall: None,
         }
     }
 

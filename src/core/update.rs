@@ -169,10 +169,12 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.pane == Pane::Silences {
                 rebuild_silence_rows(state);
             }
+            super::wall::tick(state);
             pages(state)
         }
         Msg::Polled { source, at, result } => {
             polled(state, source, at, result);
+            super::wall::repaginate(state);
             let mut effects = observe(state);
             effects.extend(pages(state));
             effects
@@ -184,6 +186,7 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         } => super::paging::paged(state, page, claimed, results),
         Msg::Resized { list_rows } => {
             state.page_rows = list_rows.max(1);
+            super::wall::repaginate(state);
             vec![]
         }
         Msg::ScrollLimit(max) => {

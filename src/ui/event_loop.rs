@@ -69,6 +69,9 @@ pub async fn run(
     if let Some(g) = &settings.group_by {
         state.group_by = g.clone();
     }
+    if settings.wall_mode {
+        crate::core::wall::enter(&mut state, &settings.wall);
+    }
     let mut notices = notices;
     if let Some(first) = state.rb.errors.first() {
         let more = state.rb.errors.len() - 1;
@@ -111,13 +114,12 @@ pub async fn run(
     let _restore = RestoreOnDrop;
     contain_task_panics();
     let size = terminal.size()?;
-    update(
-        &mut state,
-        Msg::Resized {
-            list_rows: views::list_rows(Rect::new(0, 0, size.width, size.height)),
-        },
-    );
+    let first = resized(&state, size.width, size.height);
+    update(&mut state, first);
     let mut dirty = true;
+    // What time shows on the wall at the last frame: a tick that leaves it
+    // alone draws nothing (an idle board wakes, but does not redraw).
+    let mut drawn = None;
     let mut steps = std::collections::HashMap::new();
     let mut queries = std::collections::HashMap::new();
     let result: anyhow::Result<()> = loop {
@@ -132,11 +134,12 @@ pub async fn run(
                 Err(e) => break Err(e.into()),
             }
             dirty = false;
+            drawn = wall_frame(&state);
         }
         let msg = tokio::select! {
             ev = keys.recv() => match ev {
                 Some(Event::Key(k)) => key_msg(&state, &keymap, k),
-                Some(Event::Resize(w, h)) => Some(Msg::Resized { list_rows: views::list_rows(Rect::new(0, 0, w, h)) }),
+                Some(Event::Resize(w, h)) => Some(resized(&state, w, h)),
                 Some(_) => None,
                 None => break Ok(()),
             },
@@ -147,14 +150,16 @@ pub async fn run(
         };
         let Some(msg) = msg else { continue };
         let mut quit = false;
+        let mut only_tick = matches!(msg, Msg::Tick(_));
         let mut effects = update(&mut state, msg);
         // Take what else is queued before drawing once, but not forever: a
         // flood of messages must not keep keys and the screen waiting.
         for _ in 0..256 {
             let Ok(m) = rx.try_recv() else { break };
+            only_tick = false;
             effects.extend(update(&mut state, m));
         }
-        dirty = true;
+        dirty = !only_tick || drawn.is_none() || wall_frame(&state) != drawn;
         for effect in effects {
             match effect {
                 Effect::RefreshNow => refresh_tx.send_modify(|n| *n += 1),
@@ -367,6 +372,26 @@ fn start_sources(
             );
         }
     }
+}
+
+/// What the clock shows on the wall board (`None` in the console, which
+/// redraws on every tick).
+fn wall_frame(state: &State) -> Option<crate::core::wall::FrameKey> {
+    state
+        .wall
+        .as_ref()
+        .map(|_| crate::core::wall::frame_key(state))
+}
+
+/// The list's (or, on the wall, a page's) rows at this terminal size.
+fn resized(state: &State, w: u16, h: u16) -> Msg {
+    let area = Rect::new(0, 0, w, h);
+    let list_rows = if state.wall.is_some() {
+        views::wall::page_rows(area)
+    } else {
+        views::list_rows(area)
+    };
+    Msg::Resized { list_rows }
 }
 
 /// Reads terminal events on a thread of its own: crossterm's read blocks.

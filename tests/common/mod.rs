@@ -10,6 +10,7 @@ pub mod screen;
 pub mod slos;
 pub mod stepper;
 pub mod tmux;
+pub mod wall;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -166,6 +167,9 @@ pub struct Alertmanagers {
     pub urls: Vec<String>,
     pub names: Vec<String>,
     procs: Vec<Option<Proc>>,
+    /// Each member's command line, to start it again after a kill.
+    args: Vec<Vec<String>>,
+    bin: PathBuf,
     dir: PathBuf,
 }
 
@@ -178,6 +182,7 @@ impl Alertmanagers {
         let web: Vec<u16> = (0..members).map(|_| free_port()).collect();
         let gossip: Vec<u16> = (0..members).map(|_| free_port()).collect();
         let mut procs = Vec::new();
+        let mut all_args = Vec::new();
         for i in 0..members {
             let storage = dir.join(format!("data{i}"));
             std::fs::create_dir_all(&storage).unwrap();
@@ -202,6 +207,7 @@ impl Alertmanagers {
                 &args,
                 dir.join(format!("{name}.log")),
             ));
+            all_args.push(args);
         }
         for (p, port) in procs.iter_mut().zip(&web) {
             p.wait_ready(*port, Duration::from_secs(30));
@@ -213,6 +219,8 @@ impl Alertmanagers {
                 .collect(),
             names: (0..members).map(|i| format!("am{i}")).collect(),
             procs: procs.into_iter().map(Some).collect(),
+            args: all_args,
+            bin,
             dir,
         }
     }
@@ -230,6 +238,18 @@ impl Alertmanagers {
     /// Kills member `i` now (to see a source fail).
     pub fn kill(&mut self, i: usize) {
         self.procs[i] = None;
+    }
+
+    /// Starts member `i` again, on the same port and storage (it keeps
+    /// its silences; alerts live in memory and must be posted again).
+    pub fn restart(&mut self, i: usize) {
+        self.procs[i] = None;
+        let name = &self.names[i];
+        let log = self.dir.join(format!("{name}-restarted.log"));
+        let mut p = Proc::spawn(name, &self.bin, &self.args[i], log);
+        let port: u16 = self.urls[i].rsplit(':').next().unwrap().parse().unwrap();
+        p.wait_ready(port, Duration::from_secs(30));
+        self.procs[i] = Some(p);
     }
 
     /// POSTs alerts (Alertmanager v2 JSON) to every member, as Prometheus does.

@@ -22,8 +22,8 @@ pub fn countdown(secs: i64) -> String {
     }
 }
 
-/// What the row says about where the group stands.
-fn standing_text(state: &State, r: &EscalationRow) -> (String, String) {
+/// What the row says about where the group stands (also on the wall board).
+pub fn standing_text(state: &State, r: &EscalationRow) -> (String, String) {
     let policy = state.policies.iter().find(|p| p.name == r.policy);
     let level = r.standing.reached.last().map_or_else(
         || "not yet paged".to_string(),

@@ -20,6 +20,10 @@ pub mod slos;
 pub mod status;
 pub mod text;
 pub mod timeline;
+pub mod wall;
+pub mod wall_banner;
+pub mod wall_digits;
+pub mod wall_side;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
@@ -89,6 +93,10 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
     let area = frame.area();
     let buf = frame.buffer_mut();
     buf.set_style(area, theme.text);
+    if state.wall.is_some() {
+        wall::render(state, theme, &wall_keys(keymap), area, buf);
+        return;
+    }
     let a = areas(area);
     header::render(state, theme, a.header, buf);
     // The help hint is drawn here because only `draw` knows the key map.
@@ -128,6 +136,16 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
     }
     status::render(state, theme, a.status, buf);
     confirm::render(state, theme, area, buf);
+}
+
+fn wall_keys(keymap: &Keymap) -> wall_side::WallKeys {
+    let k = |a| keymap.keys_for(a);
+    wall_side::WallKeys {
+        quit: k(Action::Quit),
+        help: k(Action::Help),
+        next: format!("{} {}", k(Action::PageDown), k(Action::Down)),
+        previous: format!("{} {}", k(Action::PageUp), k(Action::Up)),
+    }
 }
 
 /// The silences pane's keys, from the key map in force.

@@ -1,0 +1,172 @@
+//! Wall mode (`oncall wall`): the status board's own state, the few keys it
+//! answers (quit, help, pages), its page rotation, and what of the clock it
+//! shows, so the event loop redraws only when the picture changes.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::board::{board_groups, source_troubles};
+use super::state::{Pane, State};
+use super::update::Effect;
+use super::Action;
+use crate::model::Severity;
+
+/// The `wall:` config, checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WallSettings {
+    /// A source silent for longer than this turns the board stale
+    /// (`None`: the console's `stale_after`, by default 3 refreshes).
+    pub stale_after: Option<Duration>,
+    /// How long each page of groups stays before the next one.
+    pub page_interval: Duration,
+    /// Alerts of this severity or worse change the board's colour.
+    pub threshold: Severity,
+}
+
+impl Default for WallSettings {
+    fn default() -> WallSettings {
+        WallSettings {
+            stale_after: None,
+            page_interval: Duration::from_secs(10),
+            threshold: Severity::Warning,
+        }
+    }
+}
+
+/// The board's state inside `State` (present only in wall mode).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WallState {
+    pub page_interval: Duration,
+    pub threshold: Severity,
+    /// When the board started: how long a source that never answered has been away.
+    pub started: DateTime<Utc>,
+    /// The page of groups on screen (0-based) and since when.
+    pub page: usize,
+    pub page_since: DateTime<Utc>,
+    /// Pages the groups take at the current size (from the last poll or resize).
+    pub pages: usize,
+}
+
+impl WallState {
+    pub fn new(settings: &WallSettings, now: DateTime<Utc>) -> WallState {
+        WallState {
+            page_interval: settings.page_interval,
+            threshold: settings.threshold,
+            started: now,
+            page: 0,
+            page_since: now,
+            pages: 1,
+        }
+    }
+}
+
+/// Puts the state into wall mode: read-only by construction, so every
+/// mutating action meets the one refusal in `act`.
+pub fn enter(state: &mut State, settings: &WallSettings) {
+    state.read_only = true;
+    if let Some(limit) = settings.stale_after {
+        state.stale_after = limit;
+    }
+    state.wall = Some(WallState::new(settings, state.now));
+}
+
+/// What a key does on the wall. Mutating actions never get here (refused
+/// before); everything but quit, help and page switching does nothing.
+pub fn act(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Quit => {
+            state.quit = true;
+            return vec![Effect::Quit];
+        }
+        Action::Help if state.pane == Pane::Help => state.pane = Pane::Alerts,
+        Action::Help => state.pane = Pane::Help,
+        Action::Back if state.pane == Pane::Help => state.pane = Pane::Alerts,
+        Action::PageDown | Action::Down | Action::NextPane => turn(state, Turn::By(1)),
+        Action::PageUp | Action::Up => turn(state, Turn::By(-1)),
+        Action::Top => turn(state, Turn::First),
+        Action::Bottom => turn(state, Turn::Last),
+        _ => {}
+    }
+    vec![]
+}
+
+enum Turn {
+    By(isize),
+    First,
+    Last,
+}
+
+/// Pages by hand; the rotation then waits a whole interval again.
+fn turn(state: &mut State, to: Turn) {
+    let now = state.now;
+    let Some(w) = state.wall.as_mut() else { return };
+    let pages = w.pages.max(1);
+    w.page = match to {
+        // One step wraps around, as the rotation does.
+        Turn::By(d) => (w.page as isize + d).rem_euclid(pages as isize) as usize,
+        Turn::First => 0,
+        Turn::Last => pages - 1,
+    };
+    w.page_since = now;
+}
+
+/// The clock moved: rotate to the next page when its time is up.
+pub fn tick(state: &mut State) {
+    let now = state.now;
+    let Some(w) = state.wall.as_mut() else { return };
+    let every = chrono::Duration::from_std(w.page_interval).unwrap_or(chrono::Duration::MAX);
+    if w.pages > 1 && now - w.page_since >= every {
+        w.page = (w.page + 1) % w.pages;
+        w.page_since = now;
+    }
+}
+
+/// The data or the size changed: how many pages the groups take now.
+pub fn repaginate(state: &mut State) {
+    if state.wall.is_none() {
+        return;
+    }
+    let per_page = state.page_rows.max(1);
+    let groups = board_groups(state).len();
+    let pages = groups.div_ceil(per_page).max(1);
+    if let Some(w) = state.wall.as_mut() {
+        w.pages = pages;
+        w.page = w.page.min(pages - 1);
+    }
+}
+
+/// Everything time changes on the board, at the resolution the board shows
+/// it: equal keys draw the same picture, so a tick that leaves the key alone
+/// needs no redraw. Ages and durations show minutes; escalation countdowns
+/// and the banner of a failing source count seconds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameKey {
+    bucket: i64,
+    page: usize,
+    status: bool,
+    /// Per failing source: which, how (connecting, down, stale), past the limit.
+    troubles: Vec<(usize, u8, bool)>,
+}
+
+pub fn frame_key(state: &State) -> FrameKey {
+    let troubles = source_troubles(state)
+        .iter()
+        .map(|t| (t.source, t.kind as u8, t.over_limit))
+        .collect::<Vec<_>>();
+    let counting_down = !state.policies.is_empty()
+        && super::escalations::escalation_rows(state)
+            .iter()
+            .any(|r| r.standing.held_by.is_none() && r.standing.next.is_some());
+    let per = if counting_down || !troubles.is_empty() {
+        1
+    } else {
+        60
+    };
+    FrameKey {
+        bucket: state.now.timestamp().div_euclid(per),
+        page: state.wall.as_ref().map_or(0, |w| w.page),
+        status: state.status.is_some(),
+        troubles,
+    }
+}
