@@ -5,7 +5,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::slos::{feed_all, read, slos, state_with, D30, H1, M5};
+use common::slos::{feed_all, feed_checkout, read, slos, state_with, D1, D30, H1, M5};
 use oncall::core::slo::{slo_rows, SloRow, SloSource, SloStatus};
 use oncall::core::{update, Action, Msg, Pane, State};
 
@@ -170,4 +170,27 @@ fn the_pane_opens_with_o_and_in_the_tab_cycle() {
     assert_eq!(st.pane, Pane::Slos);
     update(&mut st, Msg::Action(Action::NextPane));
     assert_eq!(st.pane, Pane::Alerts);
+}
+
+#[test]
+fn a_window_that_fails_after_good_readings_keeps_them_marked_stale() {
+    let mut st = prom_state();
+    feed_checkout(&mut st);
+    st.now = t0() + chrono::Duration::minutes(3);
+    read(&mut st, 0, D30, Err("cannot connect: connection refused"));
+    let c = &slo_rows(&st, st.now)[0];
+    assert!(close(c.sli, 0.9995) && close(c.budget, 0.5), "{c:?}");
+    assert_eq!(c.status, SloStatus::Burning, "the burn windows still read");
+    let e = c.error.as_deref().unwrap();
+    assert!(
+        e.starts_with("30d: cannot connect") && e.contains("STALE: showing the reading of 3m ago"),
+        "{e}"
+    );
+    // A window that never read well has nothing to keep.
+    read(&mut st, 2, D1, Err("parse error"));
+    assert_eq!(slo_rows(&st, st.now)[2].status, SloStatus::Failed);
+    // The next good reading clears the mark.
+    read(&mut st, 0, D30, Ok(0.999));
+    let c = &slo_rows(&st, st.now)[0];
+    assert!(close(c.budget, 0.0) && c.error.is_none(), "{c:?}");
 }

@@ -27,6 +27,9 @@ pub struct Reading {
     pub at: DateTime<Utc>,
     /// The SLI over the window, or why there is none (in the source's words).
     pub sli: Result<f64, String>,
+    /// The last good SLI and when it was read, kept while the window fails:
+    /// a source that stops answering leaves its last data, marked.
+    pub last_good: Option<(f64, DateTime<Utc>)>,
 }
 
 /// A window's SLI, sent by the SLO task (`Msg::SloRead`).
@@ -70,11 +73,20 @@ impl SloState {
             .get(r.slo)
             .is_some_and(|s| s.windows().contains(&r.window));
         if known {
+            let old = self.readings.get(&(r.slo, r.window));
+            let last_good = match &r.sli {
+                Ok(v) => Some((*v, r.at)),
+                Err(_) => old.and_then(|o| match o.sli {
+                    Ok(v) => Some((v, o.at)),
+                    Err(_) => o.last_good,
+                }),
+            };
             self.readings.insert(
                 (r.slo, r.window),
                 Reading {
                     at: r.at,
                     sli: r.sli,
+                    last_good,
                 },
             );
         }
@@ -151,7 +163,9 @@ pub fn slo_rows(state: &State, now: DateTime<Utc>) -> Vec<SloRow> {
 fn row(s: &SloState, i: usize, slo: &Slo, now: DateTime<Utc>) -> SloRow {
     let target = slo.target();
     let reading = |w: Duration| s.readings.get(&(i, w));
-    let sli_of = |w: Duration| reading(w).and_then(|r| r.sli.as_ref().ok().copied());
+    let sli_of = |w: Duration| {
+        reading(w).and_then(|r| r.sli.as_ref().ok().copied().or(r.last_good.map(|g| g.0)))
+    };
     let burn_of = |w: Duration| WindowBurn {
         window: w,
         label: window_text(w),
@@ -173,8 +187,15 @@ fn row(s: &SloState, i: usize, slo: &Slo, now: DateTime<Utc>) -> SloRow {
         .collect();
     let windows = slo.windows();
     let error = windows.iter().find_map(|w| {
-        let e = reading(*w)?.sli.as_ref().err()?;
-        Some(format!("{}: {e}", window_text(*w)))
+        let r = reading(*w)?;
+        let e = r.sli.as_ref().err()?;
+        let kept = r.last_good.map_or(String::new(), |(_, at)| {
+            format!(
+                " (STALE: showing the reading of {} ago)",
+                crate::model::duration::format_age((now - at).num_seconds())
+            )
+        });
+        Some(format!("{}: {e}{kept}", window_text(*w)))
     });
     let sli = sli_of(slo.window);
     let budget = sli.map(|v| budget_remaining(v, target));
@@ -183,7 +204,14 @@ fn row(s: &SloState, i: usize, slo: &Slo, now: DateTime<Utc>) -> SloRow {
             "no Prometheus configured (--prometheus URL, or prometheus: in the config)".into(),
         ),
         (_, None) => SloStatus::Loading,
-        (_, Some(Reading { sli: Err(_), .. })) => SloStatus::Failed,
+        (
+            _,
+            Some(Reading {
+                sli: Err(_),
+                last_good: None,
+                ..
+            }),
+        ) => SloStatus::Failed,
         _ if burns.iter().any(|b| b.burning) => SloStatus::Burning,
         _ if budget.is_some_and(|b| b <= 0.0) => SloStatus::Exhausted,
         _ => SloStatus::Ok,
