@@ -11,6 +11,7 @@ pub mod demo_writes;
 pub mod dto;
 pub mod execute;
 pub mod http;
+mod http_errors;
 pub mod merge;
 pub mod peer_cache;
 pub mod poll;
