@@ -2,6 +2,7 @@
 
 pub mod context_task;
 pub mod event_loop;
+pub mod input;
 pub mod journal_task;
 pub mod keymap;
 pub mod page_task;
