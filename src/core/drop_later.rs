@@ -7,7 +7,7 @@ const BIG: usize = 5_000;
 
 pub fn drop_later<T: Send + 'static>(old: Vec<T>) {
     if old.len() < BIG {
-        return;
+        return; // freed here, on return
     }
     // If no thread can be started the list is freed here, as before.
     let _ = std::thread::Builder::new()

@@ -1,8 +1,8 @@
 use chrono::{DateTime, Utc};
 
 use super::act::act;
-use super::drop_later::drop_later;
 use super::action::Action;
+use super::drop_later::drop_later;
 use super::incident_input::{iform_edit, iform_key};
 use super::incidents::{journaled, JournalOp, JournalReply};
 use super::input::{form_edit, form_key, input};
