@@ -6,6 +6,7 @@ pub mod action;
 pub mod board;
 pub mod context;
 pub mod declare;
+mod drop_later;
 pub mod escalations;
 pub mod filter;
 pub mod incident_form;

@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::act::act;
 use super::action::Action;
+use super::drop_later::drop_later;
 use super::incident_input::{iform_edit, iform_key};
 use super::incidents::{journaled, JournalOp, JournalReply};
 use super::input::{form_edit, form_key, input};
@@ -288,7 +289,7 @@ fn polled(
     };
     match result {
         Ok(snap) => {
-            src.alerts = snap.alerts;
+            drop_later(std::mem::replace(&mut src.alerts, snap.alerts));
             src.silences = snap.silences;
             src.rules = snap.rules;
             if snap.peer.is_some() {
@@ -362,12 +363,13 @@ fn notice_ended_acks(state: &mut State) {
 pub fn remerge(state: &mut State) {
     let selected = selected_identity(state);
     let selected_silence = state.selected_silence().map(|s| s.id.clone());
-    state.alerts = merge_sources(
+    let merged = merge_sources(
         state
             .sources
             .iter()
             .map(|s| (s.name.as_str(), s.kind, s.alerts.as_slice())),
     );
+    drop_later(std::mem::replace(&mut state.alerts, merged));
     // Members of an HA cluster gossip silences: keep one copy of each id.
     let mut seen = std::collections::HashSet::new();
     state.silences = state
