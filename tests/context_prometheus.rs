@@ -15,7 +15,7 @@ use common::{eventually, spec, Prometheus};
 use oncall::core::context::{ContextQuery, Load};
 use oncall::core::{update, Action, Effect, Msg, State};
 use oncall::model::history::CmpOp;
-use oncall::model::{fingerprint, Alert, AlertState, Labels};
+use oncall::model::{fingerprint, Alert, AlertState};
 use oncall::source::{fetch_once, SourceKind};
 use oncall::ui::context_task::ask;
 
@@ -125,10 +125,7 @@ async fn the_rule_its_history_and_how_often_it_fired() {
 }
 
 fn hand_alert(generator_url: &str) -> Alert {
-    let labels: Labels = [("alertname", "HandMade"), ("severity", "critical")]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let labels = common::fixtures::labels(&[("alertname", "HandMade"), ("severity", "critical")]);
     let mut a = Alert::new(
         labels,
         AlertState::Firing,

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::fixtures::labels;
+
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -14,19 +16,12 @@ use oncall::core::context::{ContextReply, Load};
 use oncall::core::{update, Action, Effect, Msg, State};
 use oncall::model::history::{Series, Window};
 use oncall::model::{
-    fingerprint, Alert, AlertRule, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState,
+    fingerprint, Alert, AlertRule, AlertState, MatchOp, Matcher, Silence, SilenceState,
 };
 use oncall::source::{Snapshot, SourceKind};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 2, 27, 0).unwrap()
-}
-
-fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 fn alert(pairs: &[(&str, &str)], minutes_ago: i64) -> Alert {

@@ -4,13 +4,14 @@
 
 mod common;
 
+use common::fixtures::labels;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use oncall::model::runbook::{Runbook, VarSpec};
-use oncall::model::Labels;
 use oncall::runbook::exec::{self, ExecEvent, ExecHandle, ExecOutcome, ExecRequest, Stream};
 use oncall::runbook::vars::command_env;
 use tokio::sync::mpsc;
@@ -263,13 +264,6 @@ async fn workdir_and_env_are_applied() {
 
 fn runbook(vars: &[(&str, VarSpec)]) -> Runbook {
     common::fixtures::vars_runbook(vars)
-}
-
-fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 #[tokio::test]

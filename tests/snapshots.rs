@@ -6,14 +6,14 @@ use std::time::Duration;
 
 mod common;
 
+use common::fixtures::labels as map;
+
 use chrono::{DateTime, TimeZone, Utc};
 use common::screen::{render, screen, text};
 
 use oncall::core::update::InputEdit;
 use oncall::core::{update, Action, Msg, Pane, State};
-use oncall::model::{
-    fingerprint, Alert, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState,
-};
+use oncall::model::{fingerprint, Alert, AlertState, MatchOp, Matcher, Silence, SilenceState};
 use oncall::source::{Auth, Snapshot, SourceError, SourceKind, SourceSpec, Tls};
 
 const HOSTILE: &str = "\x1b[2J\x1b]52;c;ZXZpbA==\x07\u{202e}";
@@ -35,13 +35,6 @@ fn spec(name: &str, kind: SourceKind, url: &str) -> SourceSpec {
         auth: Auth::default(),
         tls: Tls::default(),
     }
-}
-
-fn map(pairs: &[(&str, &str)]) -> Labels {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
 }
 
 fn alert(

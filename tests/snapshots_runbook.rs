@@ -12,7 +12,7 @@ use common::screen::screen;
 use oncall::core::incidents::JournalReply;
 use oncall::core::runbook::StepMsg;
 use oncall::core::{update, Action, Msg, State};
-use oncall::model::{Alert, AlertState, Labels};
+use oncall::model::{Alert, AlertState};
 use oncall::runbook::exec::ExecOutcome;
 use oncall::runbook::load_dirs;
 use oncall::source::Snapshot;
@@ -27,15 +27,12 @@ fn console(with_runbooks: bool) -> State {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("runbooks");
         st.rb.loaded = load_dirs(&[dir]).runbooks;
     }
-    let labels: Labels = [
+    let labels = common::fixtures::labels(&[
         ("alertname", "ModelLatencySLOBreach"),
         ("severity", "critical"),
         ("namespace", "ml-serving"),
         ("service", "fraud-scoring"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    ]);
     let mut a = Alert::new(
         labels,
         AlertState::Firing,

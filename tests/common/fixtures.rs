@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use oncall::core::{update, Effect, Msg, State};
 use oncall::model::runbook::{Format, Runbook, VarSpec};
-use oncall::model::Alert;
+use oncall::model::{Alert, Labels};
 use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
 
 pub fn am_spec(name: &str) -> SourceSpec {
@@ -68,4 +68,12 @@ pub fn vars_runbook(vars: &[(&str, VarSpec)]) -> Runbook {
         context: Vec::new(),
         steps: Vec::new(),
     }
+}
+
+/// A label (or annotation) set from pairs.
+pub fn labels(pairs: &[(&str, &str)]) -> Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }

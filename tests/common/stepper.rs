@@ -13,7 +13,7 @@ use oncall::core::{update, Action, Effect, Msg, Pane, State};
 use oncall::model::runbook::{
     Branch, BranchCond, Capture, Format, Runbook, Step, StepKind, StepRole,
 };
-use oncall::model::{Alert, AlertState, Labels};
+use oncall::model::{Alert, AlertState};
 use oncall::runbook::exec::{ExecOutcome, ExecRequest};
 
 use super::disk::Disk;
@@ -24,14 +24,11 @@ pub fn t0() -> DateTime<Utc> {
 }
 
 pub fn alert(instance: &str) -> Alert {
-    let labels: Labels = [
+    let labels = crate::common::fixtures::labels(&[
         ("alertname", "GPUMemoryNearlyFull"),
         ("severity", "warning"),
         ("instance", instance),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    ]);
     let mut a = Alert::new(
         labels,
         AlertState::Firing,
