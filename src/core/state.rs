@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
 use super::incident_form::IncidentForm;
-use super::rows::{Row, RowWidths};
+use super::rows::{Counts, Row, RowWidths};
 use super::runbook_state::RunbookState;
 use super::silence_form::SilenceForm;
 use super::update::Effect;
@@ -172,6 +172,10 @@ pub struct State {
     pub rows: Vec<Row>,
     /// The alerts pane's column widths over all `rows` (set with them).
     pub row_widths: RowWidths,
+    /// Counts per severity of all `alerts` (set with the rows): the header
+    /// shows them on every frame, and counting 10,000 alerts' label maps
+    /// was most of a frame.
+    pub counts: Counts,
     pub cursor: usize,
     pub pane: Pane,
     /// The previous pane, to return to from help.
@@ -273,6 +277,7 @@ impl State {
             silences: Vec::new(),
             rows: Vec::new(),
             row_widths: RowWidths::default(),
+            counts: Counts::default(),
             cursor: 0,
             pane: Pane::Alerts,
             back_to: Pane::Alerts,

@@ -413,6 +413,7 @@ fn rebuild_keeping(state: &mut State, before: Option<String>) {
         &state.collapsed,
     );
     state.row_widths = super::rows::measure(&state.alerts, &state.rows);
+    state.counts = super::rows::counts(&state.alerts);
     if let Some(id) = before {
         if let Some(pos) = state.rows.iter().position(|r| match r {
             Row::Alert { index } => {

@@ -5,7 +5,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::text::{fill_row, put_segs, seg, segs_width, Seg};
-use crate::core::rows::counts;
 use crate::core::{Health, Row, State};
 use crate::model::Severity;
 use crate::ui::theme::Theme;
@@ -35,7 +34,7 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
         segs.push(seg(" waiting for the first answer…", dim));
         return segs;
     }
-    let c = counts(&state.alerts);
+    let c = &state.counts;
     for s in [
         Severity::Critical,
         Severity::Error,
