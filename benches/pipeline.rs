@@ -13,6 +13,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::collections::HashSet;
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -20,12 +21,12 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
 
-use oncall::core::rows::build_rows;
-use oncall::core::{update, Action, Filter, Msg, State};
+use oncall::core::merge_view::{compute, MergeJob, ViewInputs, BACKGROUND_FROM};
+use oncall::core::{update, Action, Effect, Filter, Msg, State};
 use oncall::model::{fingerprint, Alert, Labels};
 use oncall::runbook::markdown::parse_markdown;
 use oncall::source::am_decode::{decode_alerts as decode_with, LabelCache};
-use oncall::source::{merge_sources, Auth, Snapshot, SourceKind, SourceSpec, Tls};
+use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
 use oncall::ui::keymap::Keymap;
 use oncall::ui::theme::load_theme;
 use oncall::ui::views;
@@ -270,6 +271,24 @@ fn runbook_md(sections: usize) -> String {
     s
 }
 
+/// A merge of an HA pair's lists (named am1, am2), grouped by alertname.
+fn job(lists: &[Arc<Vec<Alert>>], filter: &Filter) -> MergeJob {
+    MergeJob {
+        sources: lists
+            .iter()
+            .zip(["am1", "am2"])
+            .map(|(a, name)| (name.to_string(), SourceKind::Alertmanager, a.clone()))
+            .collect(),
+        view: ViewInputs {
+            filter: filter.clone(),
+            group_by: "alertname".into(),
+            show_silenced: true,
+            show_inhibited: true,
+            collapsed: HashSet::new(),
+        },
+    }
+}
+
 fn spec(name: &str) -> SourceSpec {
     SourceSpec {
         name: name.into(),
@@ -279,6 +298,47 @@ fn spec(name: &str) -> SourceSpec {
         auth: Auth::default(),
         tls: Tls::default(),
     }
+}
+
+// ---- the console's message loop, as ui::event_loop runs it ----
+
+#[derive(Clone, Copy)]
+struct Landing {
+    /// The longest single `update()` call, the sum of them, and the merge.
+    longest: Duration,
+    ui: Duration,
+    worker: Duration,
+}
+
+/// Feeds a poll to `update()` and carries out the merge it asks for (on
+/// this thread, timed apart from the UI task's messages).
+fn land(state: &mut State, msg: Msg) -> Landing {
+    let mut l = Landing {
+        longest: Duration::ZERO,
+        ui: Duration::ZERO,
+        worker: Duration::ZERO,
+    };
+    let mut queue = vec![msg];
+    while let Some(msg) = queue.pop() {
+        let start = Instant::now();
+        let effects = update(state, msg);
+        let took = start.elapsed();
+        l.longest = l.longest.max(took);
+        l.ui += took;
+        for e in effects {
+            match e {
+                Effect::MergeSoon => queue.push(Msg::MergeNow),
+                Effect::Merge(job) => {
+                    let start = Instant::now();
+                    let merged = compute(*job);
+                    l.worker += start.elapsed();
+                    queue.push(Msg::Merged(Ok(Box::new(merged))));
+                }
+                _ => {}
+            }
+        }
+    }
+    l
 }
 
 // ---- timing ----
@@ -355,11 +415,29 @@ fn measure_timed(
     } else {
         (TARGET.as_nanos() / first.as_nanos().max(1)).clamp(5, 51) as usize
     };
-    let mut times: Vec<Duration> = (0..runs).map(|_| once()).collect();
+    let times: Vec<Duration> = (0..runs).map(|_| once()).collect();
+    measure_list(mode, case, budget, times)
+}
+
+/// Median and minimum of times taken elsewhere (none: the case was not run).
+fn measure_list(
+    mode: &Mode,
+    case: String,
+    budget: Option<Duration>,
+    mut times: Vec<Duration>,
+) -> Option<Measured> {
+    if times.is_empty()
+        || mode
+            .only
+            .as_ref()
+            .is_some_and(|o| !case.contains(o.as_str()))
+    {
+        return None;
+    }
     times.sort();
     let m = Measured {
         case,
-        runs,
+        runs: times.len(),
         median: times[times.len() / 2],
         min: times[0],
         budget,
@@ -407,27 +485,22 @@ fn main() {
 
     // 2. HA dedup + group + sort + filter of an already-decoded HA pair.
     let filter = Filter::parse(r#"severity=~"crit.*|warn.*""#).expect("the bench filter parses");
-    let collapsed = HashSet::new();
     for n in [10_000, 50_000].map(|n| mode.size(n)) {
         let a = decode_alerts(&body(n, 0), "am1");
         let b = decode_alerts(&body(n, 1), "am2");
         let case = format!("dedup+group+sort+filter {n}×2 (HA pair)");
-        results.extend(measure(&mode, case, None, || {
-            let merged = merge_sources([
-                ("am1", SourceKind::Alertmanager, &a[..]),
-                ("am2", SourceKind::Alertmanager, &b[..]),
-            ]);
-            let rows = build_rows(&merged, &filter, "alertname", true, true, &collapsed);
-            (merged, rows)
-        }));
+        let lists = [Arc::new(a), Arc::new(b)];
+        results.extend(measure(&mode, case, None, || compute(job(&lists, &filter))));
     }
 
     // 3. The §6 budget: decode + dedup + group + sort, 10k alerts from an
     // HA pair, at the first poll (each poller's cache empty) and at every
-    // poll after (each poller's cache holds its previous answer).
+    // poll after (each poller's cache holds its previous answer). Each
+    // member is decoded by its own poller task, and the runtime has a
+    // worker per core, so the two decodes run side by side here too; the
+    // merge and rows are `merge_view::compute`, as the console runs them.
     let n = mode.size(10_000);
     let (b1, b2) = (body(n, 0), body(n, 1));
-    let no_filter = Filter::default();
     let (mut c1, mut c2) = (LabelCache::default(), LabelCache::default());
     for (case, warm) in [("first poll", false), ("next poll", true)] {
         let case = format!("decode+dedup+group+sort {n}×2 (HA pair), {case}");
@@ -446,14 +519,12 @@ fn main() {
                 } else {
                     (&mut e1, &mut e2)
                 };
-                let a = decode_cached(black_box(&b1), "am1", k1);
-                let b = decode_cached(black_box(&b2), "am2", k2);
-                let merged = merge_sources([
-                    ("am1", SourceKind::Alertmanager, &a[..]),
-                    ("am2", SourceKind::Alertmanager, &b[..]),
-                ]);
-                let rows = build_rows(&merged, &no_filter, "alertname", true, true, &collapsed);
-                (merged, rows)
+                let (a, b) = std::thread::scope(|s| {
+                    let other = s.spawn(|| decode_cached(black_box(&b2), "am2", k2));
+                    let a = decode_cached(black_box(&b1), "am1", k1);
+                    (a, other.join().expect("the decoding thread"))
+                });
+                compute(job(&[Arc::new(a), Arc::new(b)], &Filter::default()))
             },
         ));
     }
@@ -494,11 +565,14 @@ fn main() {
     }));
 
     // 5. The console's UI task at 50,000 alerts from an HA pair: what a
-    // poll landing costs it (merge, rows, column widths), and a key press
-    // (update + a frame). A key waits for at most one of the former.
+    // poll landing costs it, and a key press (update + a frame). A landing
+    // is three messages for the UI task (the poll, the merge's send-off,
+    // the merge's answer) with the merge itself on a worker thread between
+    // them, as `ui::event_loop` runs it; a key waits for at most one message.
     let n = mode.size(50_000);
     let (b1, b2) = (body(n, 0), body(n, 1));
     let mut big = State::new(&specs, now(), Duration::from_secs(10));
+    big.merge.background_from = mode.size(BACKGROUND_FROM);
     let snaps: Vec<Vec<Alert>> = [&b1, &b2]
         .iter()
         .zip(["am1", "am2"])
@@ -512,10 +586,13 @@ fn main() {
             ..Snapshot::default()
         }),
     };
-    update(&mut big, polled(0));
-    update(&mut big, polled(1));
-    let case = format!("console: a poll of {n} alerts lands ({n}×2 HA pair)");
+    land(&mut big, polled(0));
+    land(&mut big, polled(1));
+    assert_eq!(big.alerts.len(), n, "the HA pair's alerts merged");
     let mut next = 0;
+    let mut landings = Vec::new();
+    let case =
+        format!("console: a poll of {n} alerts lands ({n}×2 HA pair), longest UI-task message");
     results.extend(measure_timed(
         &mode,
         case,
@@ -523,12 +600,23 @@ fn main() {
         || {
             next = 1 - next;
             // The snapshot is cloned outside the clock: it arrives built.
-            let msg = polled(next);
-            let start = Instant::now();
-            update(&mut big, msg);
-            start.elapsed()
+            let l = land(&mut big, polled(next));
+            landings.push(l);
+            l.longest
         },
     ));
+    for (what, pick) in [
+        (
+            "all UI-task messages",
+            (|l: &Landing| l.ui) as fn(&Landing) -> Duration,
+        ),
+        ("the merge on a worker thread", |l: &Landing| l.worker),
+    ] {
+        // The first landing was the warm-up.
+        let times: Vec<Duration> = landings.iter().skip(1).map(pick).collect();
+        let case = format!("console: a poll of {n} alerts lands, {what}");
+        results.extend(measure_list(&mode, case, None, times));
+    }
     let case = format!("console: key press at {n}×2 alerts (update + frame)");
     results.extend(measure(
         &mode,

@@ -15,6 +15,8 @@ mod incident_queries;
 pub mod incidents;
 pub mod input;
 pub mod journaled;
+mod landing;
+pub mod merge_view;
 pub mod observe;
 pub mod paging;
 pub mod related;

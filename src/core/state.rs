@@ -1,10 +1,12 @@
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
 use super::incident_form::IncidentForm;
+use super::merge_view::MergeState;
 use super::rows::{Counts, Row, RowWidths};
 use super::runbook_state::RunbookState;
 use super::silence_form::SilenceForm;
@@ -107,7 +109,8 @@ pub struct SourceState {
     pub last_ok: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub failures: u32,
-    pub alerts: Vec<Alert>,
+    /// Shared with a merge out on a worker thread.
+    pub alerts: Arc<Vec<Alert>>,
     pub silences: Vec<Silence>,
     pub peer: Option<PeerInfo>,
     pub rules: Vec<AlertRule>,
@@ -123,7 +126,7 @@ impl SourceState {
             last_ok: None,
             last_error: None,
             failures: 0,
-            alerts: Vec::new(),
+            alerts: Arc::default(),
             silences: Vec::new(),
             peer: None,
             rules: Vec::new(),
@@ -176,6 +179,7 @@ pub struct State {
     /// shows them on every frame, and counting 10,000 alerts' label maps
     /// was most of a frame.
     pub counts: Counts,
+    pub merge: MergeState,
     pub cursor: usize,
     pub pane: Pane,
     /// The previous pane, to return to from help.
@@ -278,6 +282,7 @@ impl State {
             rows: Vec::new(),
             row_widths: RowWidths::default(),
             counts: Counts::default(),
+            merge: MergeState::default(),
             cursor: 0,
             pane: Pane::Alerts,
             back_to: Pane::Alerts,

@@ -2,20 +2,18 @@ use chrono::{DateTime, Utc};
 
 use super::act::act;
 use super::action::Action;
-use super::drop_later::drop_later;
 use super::incident_input::{iform_edit, iform_key};
 use super::incidents::{journaled, JournalOp, JournalReply};
 use super::input::{form_edit, form_key, input};
-use super::observe::observe;
-use super::rows::{build_rows, Row};
+pub use super::landing::rebuild;
+use super::merge_view::{MergeJob, Merged};
 use super::runbook::StepMsg;
-use super::silences::{rebuild_silence_rows, rebuild_silence_rows_keeping};
-use super::state::{AckState, Confirm, Pane, State, StatusLevel};
+use super::silences::rebuild_silence_rows;
+use super::state::{Confirm, Pane, State, StatusLevel};
 use super::writes;
 use crate::runbook::exec::ExecRequest;
 use crate::source::write::{WriteReport, WriteRequest};
-use crate::source::{merge_sources, Snapshot, SourceError};
-use std::collections::HashMap;
+use crate::source::{Snapshot, SourceError};
 
 /// Everything that can happen to the state.
 #[derive(Clone, Debug)]
@@ -30,6 +28,10 @@ pub enum Msg {
         at: DateTime<Utc>,
         result: Result<Snapshot, SourceError>,
     },
+    /// Time to send out the merge a big poll asked for (`Effect::MergeSoon`).
+    MergeNow,
+    /// A merge run on a worker thread (`Effect::Merge`), or why it failed.
+    Merged(Result<Box<Merged>, String>),
     /// The alerts list can show this many rows.
     Resized {
         list_rows: usize,
@@ -98,6 +100,10 @@ pub enum InputEdit {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
     RefreshNow,
+    /// Fed back as `Msg::MergeNow`, after the messages already queued.
+    MergeSoon,
+    /// Merge on a worker thread; the result comes back as `Msg::Merged`.
+    Merge(Box<MergeJob>),
     /// Poll again shortly: gossip needs a moment to reach every member.
     RefreshSoon,
     /// Copy to the clipboard of the user's terminal (OSC 52).
@@ -173,13 +179,9 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             super::wall::tick(state);
             pages(state)
         }
-        Msg::Polled { source, at, result } => {
-            polled(state, source, at, result);
-            super::wall::repaginate(state);
-            let mut effects = observe(state);
-            effects.extend(pages(state));
-            effects
-        }
+        Msg::Polled { source, at, result } => super::landing::polled(state, source, at, result),
+        Msg::MergeNow => vec![Effect::Merge(Box::new(MergeJob::of(state)))],
+        Msg::Merged(result) => super::landing::merged(state, result),
         Msg::Paged {
             page,
             claimed,
@@ -243,7 +245,7 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
 }
 
 /// Levels that fell due, to be paged (escalation).
-fn pages(state: &mut State) -> Vec<Effect> {
+pub(super) fn pages(state: &mut State) -> Vec<Effect> {
     if state.policies.is_empty() {
         return vec![];
     }
@@ -276,153 +278,4 @@ fn answered(state: &mut State, yes: bool) -> Vec<Effect> {
 
 pub(super) fn say(state: &mut State, level: StatusLevel, text: impl Into<String>) {
     state.status = Some((level, text.into(), state.now));
-}
-
-fn polled(
-    state: &mut State,
-    source: usize,
-    at: DateTime<Utc>,
-    result: Result<Snapshot, SourceError>,
-) {
-    let Some(src) = state.sources.get_mut(source) else {
-        return;
-    };
-    match result {
-        Ok(snap) => {
-            drop_later(std::mem::replace(&mut src.alerts, snap.alerts));
-            src.silences = snap.silences;
-            src.rules = snap.rules;
-            if snap.peer.is_some() {
-                src.peer = snap.peer;
-            }
-            src.last_ok = Some(at);
-            src.last_error = None;
-            src.failures = 0;
-        }
-        Err(e) => {
-            // The last good data stays; health turns stale.
-            src.last_error = Some(e.to_string());
-            src.failures += 1;
-        }
-    }
-    remerge(state);
-    notice_ended_acks(state);
-}
-
-/// An ack that runs out while its alert still fires is said out loud.
-fn notice_ended_acks(state: &mut State) {
-    let mut acked = HashMap::new();
-    let mut news: Vec<String> = Vec::new();
-    for a in &state.alerts {
-        match state.ack_state(a) {
-            AckState::Acked(s) => {
-                acked.insert(a.fingerprint.clone(), (s.id.clone(), s.ends_at));
-            }
-            AckState::Ended(_) => {
-                // Only the ack that covered it at the last poll, and that was
-                // not removed from this console, is news.
-                let Some((id, planned_end)) = state.acked.get(&a.fingerprint) else {
-                    continue;
-                };
-                if state.unacked_here.contains(id) {
-                    continue;
-                }
-                let Some(s) = state.silences.iter().find(|s| &s.id == id) else {
-                    continue;
-                };
-                let name = a.alertname();
-                // Alertmanager ends an expired silence "now": well before its
-                // planned end means someone removed it.
-                news.push(if (*planned_end - s.ends_at).num_seconds() > 5 {
-                    format!(
-                        "ack removed: {name} fires unacked again ({}'s ack was expired)",
-                        s.created_by
-                    )
-                } else {
-                    format!(
-                        "ack ran out: {name} fires unacked again (was acked by {})",
-                        s.created_by
-                    )
-                });
-            }
-            AckState::None => {}
-        }
-    }
-    state.acked = acked;
-    if let Some(first) = news.first() {
-        let more = match news.len() {
-            1 => String::new(),
-            n => format!(" (+{} more)", n - 1),
-        };
-        let text = format!("{first}{more}");
-        say(state, StatusLevel::Warn, text);
-    }
-}
-
-/// Recomputes the merged alerts and the rows, keeping the cursor on the same item.
-pub fn remerge(state: &mut State) {
-    let selected = selected_identity(state);
-    let selected_silence = state.selected_silence().map(|s| s.id.clone());
-    let merged = merge_sources(
-        state
-            .sources
-            .iter()
-            .map(|s| (s.name.as_str(), s.kind, s.alerts.as_slice())),
-    );
-    drop_later(std::mem::replace(&mut state.alerts, merged));
-    // Members of an HA cluster gossip silences: keep one copy of each id.
-    let mut seen = std::collections::HashSet::new();
-    state.silences = state
-        .sources
-        .iter()
-        .flat_map(|s| s.silences.iter())
-        .filter(|s| seen.insert(s.id.as_str()))
-        .cloned()
-        .collect();
-    rebuild_keeping(state, selected);
-    rebuild_silence_rows_keeping(state, selected_silence);
-    if let Some(form) = state.form.as_mut() {
-        form.preview(&state.alerts);
-    }
-}
-
-fn selected_identity(state: &State) -> Option<String> {
-    match state.rows.get(state.cursor)? {
-        Row::Alert { index } => state
-            .alerts
-            .get(*index)
-            .map(|a| format!("a:{}", a.fingerprint)),
-        Row::Group { key, .. } => Some(format!("g:{key}")),
-    }
-}
-
-/// Rebuilds the rows after the alerts, filter or grouping changed.
-pub fn rebuild(state: &mut State) {
-    let selected = selected_identity(state);
-    rebuild_keeping(state, selected);
-}
-
-/// Rebuilds the rows and puts the cursor back on the item it was on.
-fn rebuild_keeping(state: &mut State, before: Option<String>) {
-    state.rows = build_rows(
-        &state.alerts,
-        &state.filter,
-        &state.group_by,
-        state.show_silenced,
-        state.show_inhibited,
-        &state.collapsed,
-    );
-    state.row_widths = super::rows::measure(&state.alerts, &state.rows);
-    state.counts = super::rows::counts(&state.alerts);
-    if let Some(id) = before {
-        if let Some(pos) = state.rows.iter().position(|r| match r {
-            Row::Alert { index } => {
-                id.strip_prefix("a:") == Some(state.alerts[*index].fingerprint.as_str())
-            }
-            Row::Group { key, .. } => id.strip_prefix("g:") == Some(key.as_str()),
-        }) {
-            state.cursor = pos;
-        }
-    }
-    state.cursor = state.cursor.min(state.rows.len().saturating_sub(1));
 }

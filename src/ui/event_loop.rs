@@ -163,6 +163,10 @@ pub async fn run(
         for effect in effects {
             match effect {
                 Effect::RefreshNow => refresh_tx.send_modify(|n| *n += 1),
+                Effect::MergeSoon => {
+                    let _ = tx.send(Msg::MergeNow);
+                }
+                Effect::Merge(job) => super::merge_task::spawn(*job, tx.clone()),
                 Effect::RefreshSoon => {
                     let tx = tx.clone();
                     tokio::spawn(async move {

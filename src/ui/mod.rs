@@ -5,6 +5,7 @@ pub mod event_loop;
 pub mod input;
 pub mod journal_task;
 pub mod keymap;
+pub mod merge_task;
 pub mod page_task;
 pub mod slo_task;
 pub mod step_task;

@@ -275,7 +275,7 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
     }
     // What the selected SLO asks Prometheus, where there is room for it.
     let queries = &rows[cursor].queries;
-    if (list.bottom() as usize) >= y as usize + queries.len() + 1 {
+    if (list.bottom() as usize) > y as usize + queries.len() {
         let top = list.bottom() - queries.len() as u16;
         for (k, q) in queries.iter().enumerate() {
             let text = fit(&format!(" {q}"), w);

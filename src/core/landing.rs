@@ -1,0 +1,235 @@
+//! A poll landing: storing what a source answered, merging it (here or,
+//! when it is big, on a worker thread: see `merge_view`), installing the
+//! merge with the cursor kept on its item, and what follows a merge (acks
+//! that ran out, the wall's pages, the incident observer, escalation).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::drop_later::drop_later;
+use super::merge_view::{compute, view_of, MergeJob, Merged, ViewInputs};
+use super::observe::observe;
+use super::rows::Row;
+use super::silences::rebuild_silence_rows_keeping;
+use super::state::{AckState, State, StatusLevel};
+use super::update::{pages, say, Effect};
+use crate::source::{Snapshot, SourceError};
+
+pub fn polled(
+    state: &mut State,
+    source: usize,
+    at: DateTime<Utc>,
+    result: Result<Snapshot, SourceError>,
+) -> Vec<Effect> {
+    let Some(src) = state.sources.get_mut(source) else {
+        return vec![];
+    };
+    let failed = result.is_err();
+    match result {
+        Ok(snap) => {
+            let old = std::mem::replace(&mut src.alerts, Arc::new(snap.alerts));
+            // The merge out on a worker may still hold the old list.
+            if let Ok(old) = Arc::try_unwrap(old) {
+                drop_later(old);
+            }
+            src.silences = snap.silences;
+            src.rules = snap.rules;
+            if snap.peer.is_some() {
+                src.peer = snap.peer;
+            }
+            src.last_ok = Some(at);
+            src.last_error = None;
+            src.failures = 0;
+        }
+        Err(e) => {
+            // The last good data stays; health turns stale.
+            src.last_error = Some(e.to_string());
+            src.failures += 1;
+        }
+    }
+    if failed && big(state) {
+        // Nothing to merge: the alerts are the ones merged last.
+        return landed(state);
+    }
+    merge_here_or_later(state)
+}
+
+/// The answer of a merge run on a worker thread.
+pub fn merged(state: &mut State, result: Result<Box<Merged>, String>) -> Vec<Effect> {
+    state.merge.in_flight = false;
+    let mut effects = match result {
+        Ok(m) => {
+            install(state, *m);
+            landed(state)
+        }
+        Err(e) => {
+            // The last merged alerts stay on screen.
+            say(
+                state,
+                StatusLevel::Error,
+                format!("merging the alerts failed: {e}"),
+            );
+            vec![]
+        }
+    };
+    if std::mem::take(&mut state.merge.again) {
+        effects.extend(merge_here_or_later(state));
+    }
+    effects
+}
+
+fn big(state: &State) -> bool {
+    let n: usize = state.sources.iter().map(|s| s.alerts.len()).sum();
+    n >= state.merge.background_from
+}
+
+/// Merges now, or asks for a merge on a worker thread when the alerts are
+/// many. The ask goes through the message queue (`Effect::MergeSoon` comes
+/// back as `Msg::MergeNow`), so polls that landed together are merged once.
+fn merge_here_or_later(state: &mut State) -> Vec<Effect> {
+    if state.merge.in_flight {
+        state.merge.again = true;
+        return vec![];
+    }
+    if big(state) {
+        state.merge.in_flight = true;
+        return vec![Effect::MergeSoon];
+    }
+    remerge(state);
+    landed(state)
+}
+
+/// What follows a merge.
+fn landed(state: &mut State) -> Vec<Effect> {
+    notice_ended_acks(state);
+    super::wall::repaginate(state);
+    let mut effects = observe(state);
+    effects.extend(pages(state));
+    effects
+}
+
+/// An ack that runs out while its alert still fires is said out loud.
+fn notice_ended_acks(state: &mut State) {
+    let mut acked = HashMap::new();
+    let mut news: Vec<String> = Vec::new();
+    for a in &state.alerts {
+        match state.ack_state(a) {
+            AckState::Acked(s) => {
+                acked.insert(a.fingerprint.clone(), (s.id.clone(), s.ends_at));
+            }
+            AckState::Ended(_) => {
+                // Only the ack that covered it at the last poll, and that was
+                // not removed from this console, is news.
+                let Some((id, planned_end)) = state.acked.get(&a.fingerprint) else {
+                    continue;
+                };
+                if state.unacked_here.contains(id) {
+                    continue;
+                }
+                let Some(s) = state.silences.iter().find(|s| &s.id == id) else {
+                    continue;
+                };
+                let name = a.alertname();
+                // Alertmanager ends an expired silence "now": well before its
+                // planned end means someone removed it.
+                news.push(if (*planned_end - s.ends_at).num_seconds() > 5 {
+                    format!(
+                        "ack removed: {name} fires unacked again ({}'s ack was expired)",
+                        s.created_by
+                    )
+                } else {
+                    format!(
+                        "ack ran out: {name} fires unacked again (was acked by {})",
+                        s.created_by
+                    )
+                });
+            }
+            AckState::None => {}
+        }
+    }
+    state.acked = acked;
+    if let Some(first) = news.first() {
+        let more = match news.len() {
+            1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        let text = format!("{first}{more}");
+        say(state, StatusLevel::Warn, text);
+    }
+}
+
+/// Recomputes the merged alerts and the rows here, keeping the cursor on the same item.
+pub fn remerge(state: &mut State) {
+    let merged = compute(MergeJob::of(state));
+    install(state, merged);
+}
+
+/// Puts a merge in place, keeping the cursor on the same item.
+fn install(state: &mut State, m: Merged) {
+    let selected = selected_identity(state);
+    let selected_silence = state.selected_silence().map(|s| s.id.clone());
+    drop_later(std::mem::replace(&mut state.alerts, m.alerts));
+    // Members of an HA cluster gossip silences: keep one copy of each id.
+    let mut seen = std::collections::HashSet::new();
+    state.silences = state
+        .sources
+        .iter()
+        .flat_map(|s| s.silences.iter())
+        .filter(|s| seen.insert(s.id.as_str()))
+        .cloned()
+        .collect();
+    if m.view == ViewInputs::of(state) {
+        state.rows = m.rows;
+        state.row_widths = m.widths;
+        state.counts = m.counts;
+        restore_cursor(state, selected);
+    } else {
+        // The filter or grouping changed while the merge was out.
+        rebuild_keeping(state, selected);
+    }
+    rebuild_silence_rows_keeping(state, selected_silence);
+    if let Some(form) = state.form.as_mut() {
+        form.preview(&state.alerts);
+    }
+}
+
+fn selected_identity(state: &State) -> Option<String> {
+    match state.rows.get(state.cursor)? {
+        Row::Alert { index } => state
+            .alerts
+            .get(*index)
+            .map(|a| format!("a:{}", a.fingerprint)),
+        Row::Group { key, .. } => Some(format!("g:{key}")),
+    }
+}
+
+/// Rebuilds the rows after the alerts, filter or grouping changed.
+pub fn rebuild(state: &mut State) {
+    let selected = selected_identity(state);
+    rebuild_keeping(state, selected);
+}
+
+/// Rebuilds the rows and puts the cursor back on the item it was on.
+fn rebuild_keeping(state: &mut State, before: Option<String>) {
+    let (rows, widths, counts) = view_of(&state.alerts, &ViewInputs::of(state));
+    state.rows = rows;
+    state.row_widths = widths;
+    state.counts = counts;
+    restore_cursor(state, before);
+}
+
+fn restore_cursor(state: &mut State, before: Option<String>) {
+    if let Some(id) = before {
+        if let Some(pos) = state.rows.iter().position(|r| match r {
+            Row::Alert { index } => {
+                id.strip_prefix("a:") == Some(state.alerts[*index].fingerprint.as_str())
+            }
+            Row::Group { key, .. } => id.strip_prefix("g:") == Some(key.as_str()),
+        }) {
+            state.cursor = pos;
+        }
+    }
+    state.cursor = state.cursor.min(state.rows.len().saturating_sub(1));
+}

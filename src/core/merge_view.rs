@@ -1,0 +1,128 @@
+//! What the alerts pane makes of the sources' alerts: the HA merge, the
+//! rows, their column widths and the counts, in one pure function.
+//!
+//! Why two places run it: at 50,000 alerts from an HA pair this is a
+//! quarter of a second, and a key pressed meanwhile would wait for it. So a
+//! poll that brings many alerts is merged on a worker thread: `update()`
+//! asks with `Effect::Merge`, keys and frames go on over the last merged
+//! list, and the answer comes back as `Msg::Merged` to be installed just as
+//! an in-place merge is. Smaller polls are merged in place (no thread, and
+//! the state is up to date when `update()` returns).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use super::filter::Filter;
+use super::rows::{build_rows, counts, measure, Counts, Row, RowWidths};
+use super::state::State;
+use crate::model::Alert;
+use crate::source::{merge_sources, SourceKind};
+
+/// From this many alerts over all sources a poll is merged off the UI task.
+pub const BACKGROUND_FROM: usize = 20_000;
+
+/// Whether a merge is out on a worker thread.
+#[derive(Clone, Debug)]
+pub struct MergeState {
+    pub in_flight: bool,
+    /// A poll landed while one was out: merge again when it is back.
+    pub again: bool,
+    /// `BACKGROUND_FROM`, settable so tests can take the background path.
+    pub background_from: usize,
+}
+
+impl Default for MergeState {
+    fn default() -> Self {
+        MergeState {
+            in_flight: false,
+            again: false,
+            background_from: BACKGROUND_FROM,
+        }
+    }
+}
+
+/// What the rows depend on besides the alerts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewInputs {
+    pub filter: Filter,
+    pub group_by: String,
+    pub show_silenced: bool,
+    pub show_inhibited: bool,
+    pub collapsed: HashSet<String>,
+}
+
+impl ViewInputs {
+    pub fn of(state: &State) -> ViewInputs {
+        ViewInputs {
+            filter: state.filter.clone(),
+            group_by: state.group_by.clone(),
+            show_silenced: state.show_silenced,
+            show_inhibited: state.show_inhibited,
+            collapsed: state.collapsed.clone(),
+        }
+    }
+}
+
+/// A merge to run: every source's last good alerts (shared, not copied).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MergeJob {
+    pub sources: Vec<(String, SourceKind, Arc<Vec<Alert>>)>,
+    pub view: ViewInputs,
+}
+
+impl MergeJob {
+    pub fn of(state: &State) -> MergeJob {
+        MergeJob {
+            sources: state
+                .sources
+                .iter()
+                .map(|s| (s.name.clone(), s.kind, s.alerts.clone()))
+                .collect(),
+            view: ViewInputs::of(state),
+        }
+    }
+
+    pub fn alerts(&self) -> usize {
+        self.sources.iter().map(|(_, _, a)| a.len()).sum()
+    }
+}
+
+/// A merge's result, with the view inputs its rows were built for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Merged {
+    pub alerts: Vec<Alert>,
+    pub view: ViewInputs,
+    pub rows: Vec<Row>,
+    pub widths: RowWidths,
+    pub counts: Counts,
+}
+
+pub fn compute(job: MergeJob) -> Merged {
+    let alerts = merge_sources(
+        job.sources
+            .iter()
+            .map(|(name, kind, alerts)| (name.as_str(), *kind, alerts.as_slice())),
+    );
+    let (rows, widths, counts) = view_of(&alerts, &job.view);
+    Merged {
+        alerts,
+        view: job.view,
+        rows,
+        widths,
+        counts,
+    }
+}
+
+/// Rows, widths and counts of merged alerts.
+pub fn view_of(alerts: &[Alert], v: &ViewInputs) -> (Vec<Row>, RowWidths, Counts) {
+    let rows = build_rows(
+        alerts,
+        &v.filter,
+        &v.group_by,
+        v.show_silenced,
+        v.show_inhibited,
+        &v.collapsed,
+    );
+    let widths = measure(alerts, &rows);
+    (rows, widths, counts(alerts))
+}
