@@ -279,7 +279,7 @@ proptest! {
         let dir = common::temp_dir("fuzz-rb");
         let _ = oncall::runbook::load::load_file(&temp_file(&dir, "r.md", &md));
         let _ = oncall::runbook::load::load_file(&temp_file(&dir, "r.yaml", &yaml));
-        let _ = oncall::runbook::load::load_dirs(&[dir.clone()]);
+        let _ = oncall::runbook::load::load_dirs(std::slice::from_ref(&dir));
         let _ = std::fs::remove_dir_all(dir);
     }
 
