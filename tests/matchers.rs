@@ -7,7 +7,7 @@ use oncall::model::{parse_matchers, Labels, MatchOp};
 fn labels(pairs: &[(&str, &str)]) -> Labels {
     pairs
         .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|&(k, v)| (k.into(), v.into()))
         .collect()
 }
 

@@ -4,8 +4,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+/// A label name or value. Up to 24 bytes are stored inline, so most need
+/// no allocation and map lookups compare bytes inside the B-tree node.
+pub type LabelText = compact_str::CompactString;
+
 /// Label or annotation set, sorted by name (as Alertmanager shows them).
-pub type Labels = BTreeMap<String, String>;
+pub type Labels = BTreeMap<LabelText, LabelText>;
 
 /// Where an alert stands. `Suppressed` covers silenced and inhibited; the
 /// `silenced_by` / `inhibited_by` lists tell which.
@@ -132,12 +136,12 @@ impl Alert {
     pub fn alertname(&self) -> &str {
         self.labels
             .get("alertname")
-            .map(String::as_str)
+            .map(LabelText::as_str)
             .unwrap_or("")
     }
 
     pub fn severity(&self) -> Severity {
-        Severity::from_label(self.labels.get("severity").map(String::as_str))
+        Severity::from_label(self.labels.get("severity").map(LabelText::as_str))
     }
 
     pub fn is_silenced(&self) -> bool {
@@ -160,7 +164,7 @@ impl Alert {
     }
 
     pub fn annotation(&self, name: &str) -> Option<&str> {
-        self.annotations.get(name).map(String::as_str)
+        self.annotations.get(name).map(LabelText::as_str)
     }
 
     /// The one-line summary: `summary`, else `message`, else `description`.

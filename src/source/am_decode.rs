@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserializer;
 
-use crate::model::{Alert, AlertState, Labels};
+use crate::model::{Alert, AlertState, LabelText, Labels};
 
 /// The label and annotation sets of the last poll, by fingerprint.
 #[derive(Debug, Default)]
@@ -235,11 +235,12 @@ fn reuse(set: &Arc<Labels>, pairs: &Pairs) -> Option<Arc<Labels>> {
 }
 
 fn build(pairs: &mut Pairs) -> Arc<Labels> {
-    // From sorted input the map is built in one pass, not by inserts.
+    // From sorted input the map is built in one pass, not by inserts; each
+    // text is made from the borrowed str (inline when short), no String.
     Arc::new(
         pairs
             .drain(..)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .map(|(k, v)| (LabelText::new(k), LabelText::new(v)))
             .collect(),
     )
 }

@@ -128,7 +128,7 @@ mod tests {
     use crate::model::Labels;
 
     fn alert(state: AlertState, silenced: &[&str]) -> Alert {
-        let labels: Labels = [("alertname".to_string(), "X".to_string())].into();
+        let labels = Labels::from([("alertname".into(), "X".into())]);
         let mut a = Alert::new(labels, state, chrono::DateTime::UNIX_EPOCH);
         a.silenced_by = silenced.iter().map(|s| s.to_string()).collect();
         a

@@ -24,13 +24,13 @@ pub fn alert(name: &str, severity: &str, extra: &[(&str, &str)], minutes: i64) -
     let mut labels: Labels = [("alertname", name), ("severity", severity)]
         .iter()
         .chain(extra)
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|&(k, v)| (k.into(), v.into()))
         .collect();
     labels.insert("team".into(), "ml-platform".into());
     let mut a = Alert::new(labels.clone(), AlertState::Firing, ago(minutes));
     a.fingerprint = fingerprint(&labels);
     std::sync::Arc::make_mut(&mut a.annotations)
-        .insert("summary".into(), format!("{name} summary\u{1b}[2J"));
+        .insert("summary".into(), format!("{name} summary\u{1b}[2J").into());
     a
 }
 
