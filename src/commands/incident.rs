@@ -120,7 +120,7 @@ async fn declare(settings: &Settings, args: &IncidentDeclareArgs) -> ExitCode {
     let now = Utc::now();
     let author = settings.author.as_str();
     let link = |a: &Alert| EventData {
-        fingerprint: Some(a.fingerprint.clone()),
+        fingerprint: Some(a.fingerprint.to_string()),
         labels: Some(Labels::clone(&a.labels)),
         starts_at: Some(a.starts_at),
         ..EventData::default()

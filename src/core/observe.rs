@@ -174,7 +174,7 @@ fn auto_declare(state: &mut State) -> Vec<Effect> {
     let mut by_name: BTreeMap<String, (Vec<Linked>, Option<crate::model::Sev>)> = BTreeMap::new();
     for a in &state.alerts {
         if a.state != AlertState::Firing
-            || state.declaring.contains(&a.fingerprint)
+            || state.declaring.contains(a.fingerprint.as_str())
             || state
                 .incidents
                 .iter()
@@ -251,7 +251,7 @@ fn activity(state: &mut State) -> Vec<Effect> {
                 time: a.starts_at,
                 kind: ActivityKind::Fired,
                 alertname: a.alertname().to_string(),
-                fingerprint: a.fingerprint.clone(),
+                fingerprint: a.fingerprint.to_string(),
                 key: key.clone(),
                 actor: String::new(),
             });
@@ -267,7 +267,7 @@ fn activity(state: &mut State) -> Vec<Effect> {
                 time: s.starts_at,
                 kind: ActivityKind::Acked,
                 alertname: a.alertname().to_string(),
-                fingerprint: a.fingerprint.clone(),
+                fingerprint: a.fingerprint.to_string(),
                 key: key.clone(),
                 actor: s.created_by.clone(),
             });

@@ -96,7 +96,7 @@ impl Severity {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Alert {
-    pub fingerprint: String,
+    pub fingerprint: LabelText,
     /// Shared: HA copies, the merged list and the next poll of an unchanged
     /// alert hold one set (`Arc::make_mut` to edit one).
     pub labels: Arc<Labels>,
@@ -179,7 +179,7 @@ impl Alert {
 /// Alertmanager's fingerprint of a label set (FNV-1a 64 over the sorted
 /// name/value pairs, each followed by 0xff), so alerts seen only by
 /// Prometheus line up with the same alert in Alertmanager.
-pub fn fingerprint(labels: &Labels) -> String {
+pub fn fingerprint(labels: &Labels) -> LabelText {
     const OFFSET: u64 = 14695981039346656037;
     const PRIME: u64 = 1099511628211;
     let mut hash = OFFSET;
@@ -195,7 +195,7 @@ pub fn fingerprint(labels: &Labels) -> String {
         add(value.as_bytes());
         add(&[0xff]);
     }
-    format!("{hash:016x}")
+    compact_str::format_compact!("{hash:016x}")
 }
 
 #[cfg(test)]

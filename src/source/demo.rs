@@ -297,7 +297,7 @@ fn to_alert(
         },
         inhibited_by: d
             .inhibited_by
-            .map(|l| vec![fingerprint(&labels_of(l))])
+            .map(|l| vec![fingerprint(&labels_of(l)).to_string()])
             .unwrap_or_default(),
         receivers: vec![
             if labels.get("severity").map(LabelText::as_str) == Some("critical") {

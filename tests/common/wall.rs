@@ -142,7 +142,7 @@ fn with_escalation_and_incident(st: &mut State) {
     declared.data = EventData {
         title: Some("Fraud scoring down".into()),
         severity: Some(Sev::Sev2),
-        fingerprint: Some(down.fingerprint.clone()),
+        fingerprint: Some(down.fingerprint.to_string()),
         labels: Some(down.labels.as_ref().clone()),
         starts_at: Some(down.starts_at),
         ..EventData::default()
