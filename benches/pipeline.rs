@@ -162,7 +162,7 @@ fn alert_json(i: usize, member: usize, out: &mut String) {
         ("team", r.pick(TEAMS).to_string()),
     ]
     .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
+    .map(|(k, v)| (k.into(), v.into()))
     .collect();
     let starts = t(-((r.below(7 * 24 * 3600) as i64) * 1000 + r.below(1000) as i64));
     let updated = t(-(r.below(60_000) as i64) - member as i64 * 1500);

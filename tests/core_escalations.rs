@@ -21,7 +21,7 @@ fn t(min: i64) -> DateTime<Utc> {
 fn alert(name: &str, started: i64) -> Alert {
     let labels: Labels = [("alertname", name), ("team", "ml-platform")]
         .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|&(k, v)| (k.into(), v.into()))
         .collect();
     let mut a = Alert::new(labels, AlertState::Firing, t(started));
     a.sources = vec!["am".into()];

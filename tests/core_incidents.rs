@@ -34,11 +34,11 @@ fn alert(name: &str, instance: &str, severity: &str) -> Alert {
         ("instance", instance),
     ]
     .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .map(|&(k, v)| (k.into(), v.into()))
     .collect();
     let mut a = Alert::new(labels, AlertState::Firing, t0() - min(10));
     std::sync::Arc::make_mut(&mut a.annotations)
-        .insert("summary".into(), format!("{name} on {instance}"));
+        .insert("summary".into(), format!("{name} on {instance}").into());
     a.sources = vec!["am".into()];
     a
 }

@@ -75,7 +75,7 @@ fn two_alerts_on_one_incident_keep_their_runs_of_a_runbook_apart() {
         "linked",
     );
     link.id = "link-9".into();
-    link.data.fingerprint = Some(other.fingerprint.clone());
+    link.data.fingerprint = Some(other.fingerprint.to_string());
     link.data.labels = Some(other.labels.as_ref().clone());
     update(
         &mut again,

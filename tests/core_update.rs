@@ -26,15 +26,16 @@ fn spec(name: &str, kind: SourceKind) -> SourceSpec {
 fn alert(name: &str, severity: &str, extra: &[(&str, &str)], age_min: i64) -> Alert {
     let mut labels: Labels = [("alertname", name), ("severity", severity)]
         .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|&(k, v)| (k.into(), v.into()))
         .collect();
-    labels.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    labels.extend(extra.iter().map(|&(k, v)| (k.into(), v.into())));
     let mut a = Alert::new(
         labels,
         AlertState::Firing,
         t0() - chrono::Duration::minutes(age_min),
     );
-    std::sync::Arc::make_mut(&mut a.annotations).insert("summary".into(), format!("{name} is bad"));
+    std::sync::Arc::make_mut(&mut a.annotations)
+        .insert("summary".into(), format!("{name} is bad").into());
     a
 }
 
@@ -74,7 +75,7 @@ fn names(s: &State) -> Vec<String> {
             Row::Alert { index } => s.alerts[*index]
                 .labels
                 .get("pod")
-                .cloned()
+                .map(ToString::to_string)
                 .unwrap_or_else(|| s.alerts[*index].alertname().into()),
         })
         .collect()

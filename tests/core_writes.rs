@@ -34,7 +34,7 @@ fn alert(name: &str, instance: &str) -> Alert {
         ("instance", instance),
     ]
     .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .map(|&(k, v)| (k.into(), v.into()))
     .collect();
     Alert::new(
         labels,

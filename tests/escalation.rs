@@ -17,7 +17,7 @@ fn alert(name: &str) -> Alert {
         ("severity", "critical"),
     ]
     .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .map(|&(k, v)| (k.into(), v.into()))
     .collect();
     Alert::new(labels, AlertState::Firing, t(0))
 }

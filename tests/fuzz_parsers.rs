@@ -243,7 +243,7 @@ proptest! {
             let printed = format_matchers(&ms);
             let again = parse_matchers(&printed);
             prop_assert_eq!(again.as_ref(), Ok(&ms), "{:?} printed as {:?}", input, printed);
-            let labels: Labels = [("alertname".to_string(), input.clone())].into_iter().collect();
+            let labels = Labels::from([("alertname".into(), input.as_str().into())]);
             for m in &ms {
                 let _ = m.matches(&labels);
             }

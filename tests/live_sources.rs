@@ -147,13 +147,11 @@ async fn silence_suppresses(ams: &Alertmanagers, members: &[SourceSpec]) {
 
 /// (d) A warning is inhibited by a critical alert of the same service.
 async fn inhibition_is_reported(ams: &Alertmanagers, members: &[SourceSpec]) {
-    let root: Labels = [
-        ("alertname", "DbDown"),
-        ("severity", "critical"),
-        ("service", "db"),
-    ]
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .into();
+    let root = Labels::from([
+        ("alertname".into(), "DbDown".into()),
+        ("severity".into(), "critical".into()),
+        ("service".into(), "db".into()),
+    ]);
     ams.post_alerts(json!([
         {"labels": root},
         {"labels": {"alertname": "DbSlow", "severity": "warning", "service": "db"}},

@@ -5,10 +5,7 @@ use oncall::model::matcher::{format_matchers, parse_terms, Term};
 use oncall::model::{parse_matchers, Labels, MatchOp};
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|&(k, v)| (k.into(), v.into())).collect()
 }
 
 fn ops(input: &str) -> Vec<(String, MatchOp, String)> {

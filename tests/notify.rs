@@ -17,9 +17,9 @@ use serde_json::Value;
 
 fn note() -> Notification {
     let mut labels = BTreeMap::new();
-    labels.insert("alertname".to_string(), "ModelServerDown".to_string());
-    labels.insert("severity".to_string(), "critical".to_string());
-    labels.insert("team".to_string(), "ml".to_string());
+    labels.insert("alertname".into(), "ModelServerDown".into());
+    labels.insert("severity".into(), "critical".into());
+    labels.insert("team".into(), "ml".into());
     Notification {
         policy: "ml-model-serving".into(),
         level: 2,
@@ -455,7 +455,7 @@ async fn a_command_gets_the_notification_in_its_environment_only() {
     let marker = dir.join("MARKER");
     let evil = format!("$(touch {})", marker.display());
     let mut note = note();
-    note.labels.insert("instance".into(), evil.clone());
+    note.labels.insert("instance".into(), evil.as_str().into());
     note.labels
         .insert("k8s.pod-name".into(), "`touch x`; rm -rf /nope".into());
     note.summary = format!("down; {evil}");

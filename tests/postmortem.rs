@@ -2,14 +2,14 @@
 //! incident (fixed times, no clock), the metrics against hand-computed
 //! values, and the writer's promises: atomic, never over an edited draft.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::json;
 
 use oncall::model::{
-    short_duration, Event, EventData, EventKind, Incident, Milestone, PostmortemRecord, Sev, Status,
+    short_duration, Event, EventData, EventKind, Incident, Labels, Milestone, PostmortemRecord,
+    Sev, Status,
 };
 use oncall::store::postmortem::{content_hash, template, write_draft, PostmortemError};
 use oncall::store::postmortem_md::{render, DEFAULT_TEMPLATE};
@@ -18,11 +18,8 @@ fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, h, m, s).unwrap()
 }
 
-fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+fn labels(pairs: &[(&str, &str)]) -> Labels {
+    pairs.iter().map(|&(k, v)| (k.into(), v.into())).collect()
 }
 
 fn ev(time: DateTime<Utc>, actor: &str, kind: EventKind, text: &str, data: EventData) -> Event {

@@ -33,7 +33,7 @@ const HOSTILE: &str = "a$(touch /tmp/x);`id`'\"";
 
 #[test]
 fn labels_get_long_and_short_names_sorted() {
-    let labels: Labels = map(&[
+    let labels = common::fixtures::labels(&[
         ("alertname", "HighLatency"),
         ("instance", "web-1:9100"),
         ("app.kubernetes.io/name", "api"),
@@ -58,7 +58,7 @@ fn labels_get_long_and_short_names_sorted() {
 
 #[test]
 fn reserved_names_only_get_the_long_form() {
-    let labels: Labels = map(&[
+    let labels = common::fixtures::labels(&[
         ("path", "/tmp/evil"),
         ("home", "/tmp"),
         ("ld_preload", "/tmp/evil.so"),
@@ -124,7 +124,8 @@ fn runbook_vars_and_captures_in_precedence() {
         ),
         ("STAGE", VarSpec::default()),
     ]);
-    let labels: Labels = map(&[("namespace", "prod"), ("pod", "api-7"), ("team", "sre")]);
+    let labels =
+        common::fixtures::labels(&[("namespace", "prod"), ("pod", "api-7"), ("team", "sre")]);
     let captured = map(&[("STAGE", "inference"), ("POD", "api-8")]);
     let env = step_env(&rb, &labels, &captured).expect("env");
     assert_eq!(get(&env, "NS"), Some("prod"));
@@ -191,7 +192,7 @@ fn default_rule() {
 
 #[test]
 fn referenced_bad_value_is_an_error_naming_the_label() {
-    let labels: Labels = map(&[("payload", HOSTILE), ("pod", "api-7")]);
+    let labels = common::fixtures::labels(&[("payload", HOSTILE), ("pod", "api-7")]);
     let rb = runbook(&[]);
     for command in [
         "echo \"$PAYLOAD\"",
@@ -210,7 +211,7 @@ fn referenced_bad_value_is_an_error_naming_the_label() {
 
 #[test]
 fn unreferenced_bad_value_is_left_out() {
-    let labels: Labels = map(&[("payload", HOSTILE), ("pod", "api-7")]);
+    let labels = common::fixtures::labels(&[("payload", HOSTILE), ("pod", "api-7")]);
     let env = command_env(
         &runbook(&[]),
         &labels,
@@ -234,7 +235,7 @@ fn pattern_failure_names_the_source_label() {
             ..VarSpec::default()
         },
     )]);
-    let labels: Labels = map(&[("namespace", "Prod1")]);
+    let labels = common::fixtures::labels(&[("namespace", "Prod1")]);
     let err = command_env(&rb, &labels, &BTreeMap::new(), "kubectl -n $NS get pods")
         .expect_err("does not match");
     assert_eq!(err.label, "namespace");
@@ -271,7 +272,7 @@ fn referenced_cases() {
 
 #[test]
 fn a_label_short_name_reaches_only_a_command_that_names_it() {
-    let labels: Labels = map(&[("aws_profile", "prod-admin"), ("pod", "api-7")]);
+    let labels = common::fixtures::labels(&[("aws_profile", "prod-admin"), ("pod", "api-7")]);
     let rb = runbook(&[]);
     let env = command_env(&rb, &labels, &BTreeMap::new(), "aws s3 ls; echo $POD").unwrap();
     let names: Vec<&str> = env.iter().map(|(k, _)| k.as_str()).collect();

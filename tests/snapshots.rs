@@ -145,7 +145,7 @@ fn fixture() -> (Vec<Alert>, Vec<Alert>, Vec<Silence>) {
         Suppressed,
         t(2, 0),
     );
-    backlog.inhibited_by = vec![errors.fingerprint.clone()];
+    backlog.inhibited_by = vec![errors.fingerprint.to_string()];
     let training = alert(
         &[
             ("alertname", "TrainingJobSlow"),
@@ -623,7 +623,7 @@ fn incident_state() -> State {
         ev(1, 12, "erin", EventKind::Declared, "Fraud scoring down", EventData {
             title: Some("Fraud scoring down".into()),
             severity: Some(Sev::Sev2),
-            fingerprint: Some(a.fingerprint.clone()),
+            fingerprint: Some(a.fingerprint.to_string()),
             labels: Some(a.labels.as_ref().clone()),
             starts_at: Some(a.starts_at),
             ..EventData::default()

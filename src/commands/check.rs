@@ -171,7 +171,7 @@ async fn rules_without_runbooks(
         let mut seen = std::collections::BTreeSet::new();
         for rule in rules {
             let mut labels = rule.labels.clone();
-            labels.insert("alertname".into(), rule.name.clone());
+            labels.insert("alertname".into(), rule.name.as_str().into());
             let mut alert = Alert::new(labels, AlertState::Firing, chrono::Utc::now());
             alert.annotations = rule.annotations.clone().into();
             if find_for(&alert, books).is_none() && seen.insert(rule.name.clone()) {

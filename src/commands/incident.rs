@@ -16,7 +16,7 @@ use crate::cli::{
     IncidentSeverityArgs, IncidentStatusArgs,
 };
 use crate::model::{
-    parse_matchers, Alert, Event, EventData, EventKind, Incident, Labels, Sev, Status,
+    parse_matchers, Alert, Event, EventData, EventKind, Incident, LabelText, Labels, Sev, Status,
 };
 use crate::sanitize;
 use crate::store::drafts;
@@ -113,12 +113,14 @@ async fn declare(settings: &Settings, args: &IncidentDeclareArgs) -> ExitCode {
     };
     let severity = given_sev.unwrap_or_else(|| {
         let label = alerts.first().and_then(|a| a.labels.get("severity"));
-        settings.incidents.severity_for(label.map(String::as_str))
+        settings
+            .incidents
+            .severity_for(label.map(LabelText::as_str))
     });
     let now = Utc::now();
     let author = settings.author.as_str();
     let link = |a: &Alert| EventData {
-        fingerprint: Some(a.fingerprint.clone()),
+        fingerprint: Some(a.fingerprint.to_string()),
         labels: Some(Labels::clone(&a.labels)),
         starts_at: Some(a.starts_at),
         ..EventData::default()

@@ -10,7 +10,6 @@
 //! Tables print every journal string through `sanitize` (a note can carry
 //! escape sequences); JSON is for programs and escapes control characters.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -21,7 +20,7 @@ use super::incident::{fail, journal, load, normalize, warn};
 use super::write::or_exit;
 use crate::cli::{IncidentListArgs, IncidentShowArgs, Output};
 use crate::model::duration::format_age;
-use crate::model::{Event, EventKind, Incident, Milestone};
+use crate::model::{Event, EventKind, Incident, LabelText, Labels, Milestone};
 use crate::sanitize;
 
 pub fn list(settings: &crate::app::Settings, args: &IncidentListArgs) -> ExitCode {
@@ -152,7 +151,7 @@ struct Milestones {
 #[derive(Serialize)]
 struct LinkedAlert<'a> {
     fingerprint: &'a str,
-    labels: &'a BTreeMap<String, String>,
+    labels: &'a Labels,
 }
 
 #[derive(Serialize)]
@@ -254,7 +253,7 @@ fn show_table(i: &Incident) -> std::io::Result<()> {
         writeln!(out, "  none")?;
     }
     for (fp, labels) in &i.alerts {
-        let name = labels.get("alertname").map_or("", String::as_str);
+        let name = labels.get("alertname").map_or("", LabelText::as_str);
         let rest: Vec<String> = labels
             .iter()
             .filter(|(k, _)| k.as_str() != "alertname")

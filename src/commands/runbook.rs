@@ -81,7 +81,7 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
                 );
                 (
                     Labels::clone(&a.labels),
-                    a.fingerprint.clone(),
+                    a.fingerprint.to_string(),
                     a.alertname().to_string(),
                 )
             }

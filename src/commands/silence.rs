@@ -125,7 +125,7 @@ pub async fn list(settings: &Settings, args: &SilenceListArgs) -> ExitCode {
                     let pairs: Labels = s
                         .matchers
                         .iter()
-                        .map(|m| (m.name.clone(), m.value.clone()))
+                        .map(|m| (m.name.as_str().into(), m.value.as_str().into()))
                         .collect();
                     let state = s.state_at(now);
                     if (args.expired || state != SilenceState::Expired)

@@ -126,7 +126,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
                     state.detail = state
                         .detail
                         .take()
-                        .or(state.selected_alert().map(|a| a.fingerprint.clone()));
+                        .or(state.selected_alert().map(|a| a.fingerprint.to_string()));
                     Pane::Detail
                 }
                 Pane::Alerts | Pane::Detail => {
@@ -285,7 +285,7 @@ fn open(state: &mut State) {
                 ..
             },
         ) if state.pane == Pane::Alerts => {
-            state.detail = Some(state.alerts[index].fingerprint.clone());
+            state.detail = Some(state.alerts[index].fingerprint.to_string());
             state.pane = Pane::Detail;
             state.scroll = 0;
         }

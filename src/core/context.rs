@@ -172,7 +172,7 @@ pub fn wanted(state: &mut State) -> Vec<Effect> {
     let keep =
         |old: Option<&ContextState>| old.filter(|c| c.fingerprint == alert.fingerprint).cloned();
     let mut ctx = ContextState {
-        fingerprint: alert.fingerprint.clone(),
+        fingerprint: alert.fingerprint.to_string(),
         window,
         asked_at: state.now,
         expr,
@@ -223,7 +223,7 @@ fn query_for(state: &State, alert: &Alert, window: Window) -> Result<ContextQuer
         step,
     };
     Ok(ContextQuery {
-        fingerprint: alert.fingerprint.clone(),
+        fingerprint: alert.fingerprint.to_string(),
         window,
         prometheus,
         history,

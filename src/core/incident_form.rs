@@ -21,7 +21,7 @@ pub struct Linked {
 impl Linked {
     pub fn of(a: &crate::model::Alert, text: String) -> Linked {
         Linked {
-            fingerprint: a.fingerprint.clone(),
+            fingerprint: a.fingerprint.to_string(),
             labels: Labels::clone(&a.labels),
             starts_at: a.starts_at,
             text,

@@ -117,12 +117,12 @@ fn notice_ended_acks(state: &mut State) {
     for a in &state.alerts {
         match state.ack_state(a) {
             AckState::Acked(s) => {
-                acked.insert(a.fingerprint.clone(), (s.id.clone(), s.ends_at));
+                acked.insert(a.fingerprint.to_string(), (s.id.clone(), s.ends_at));
             }
             AckState::Ended(_) => {
                 // Only the ack that covered it at the last poll, and that was
                 // not removed from this console, is news.
-                let Some((id, planned_end)) = state.acked.get(&a.fingerprint) else {
+                let Some((id, planned_end)) = state.acked.get(a.fingerprint.as_str()) else {
                     continue;
                 };
                 if state.unacked_here.contains(id) {

@@ -11,7 +11,7 @@ use super::incidents::{alert_text, append, declaration, link_event, JournalOp};
 use super::state::{Health, State};
 use super::update::Effect;
 use crate::model::{
-    Activity, ActivityKind, Alert, AlertState, Event, EventKind, Incident, OBSERVER,
+    Activity, ActivityKind, Alert, AlertState, Event, EventKind, Incident, LabelText, OBSERVER,
 };
 
 pub fn observe(state: &mut State) -> Vec<Effect> {
@@ -174,7 +174,7 @@ fn auto_declare(state: &mut State) -> Vec<Effect> {
     let mut by_name: BTreeMap<String, (Vec<Linked>, Option<crate::model::Sev>)> = BTreeMap::new();
     for a in &state.alerts {
         if a.state != AlertState::Firing
-            || state.declaring.contains(&a.fingerprint)
+            || state.declaring.contains(a.fingerprint.as_str())
             || state
                 .incidents
                 .iter()
@@ -203,7 +203,7 @@ fn auto_declare(state: &mut State) -> Vec<Effect> {
             i.is_open()
                 && i.alerts
                     .iter()
-                    .any(|(_, l)| l.get("alertname") == Some(&name))
+                    .any(|(_, l)| l.get("alertname").map(LabelText::as_str) == Some(&name))
         });
         if let Some(inc) = joined {
             let id = inc.id.clone();
@@ -218,7 +218,7 @@ fn auto_declare(state: &mut State) -> Vec<Effect> {
         let sev = sev.unwrap_or_else(|| {
             state
                 .incident_settings
-                .severity_for(worst.map(String::as_str))
+                .severity_for(worst.map(LabelText::as_str))
         });
         let title = format!("{name} (declared by rule)");
         let (first, more) = declaration(state, &alerts, &title, sev);
@@ -251,7 +251,7 @@ fn activity(state: &mut State) -> Vec<Effect> {
                 time: a.starts_at,
                 kind: ActivityKind::Fired,
                 alertname: a.alertname().to_string(),
-                fingerprint: a.fingerprint.clone(),
+                fingerprint: a.fingerprint.to_string(),
                 key: key.clone(),
                 actor: String::new(),
             });
@@ -267,7 +267,7 @@ fn activity(state: &mut State) -> Vec<Effect> {
                 time: s.starts_at,
                 kind: ActivityKind::Acked,
                 alertname: a.alertname().to_string(),
-                fingerprint: a.fingerprint.clone(),
+                fingerprint: a.fingerprint.to_string(),
                 key: key.clone(),
                 actor: s.created_by.clone(),
             });

@@ -25,12 +25,12 @@ pub fn related<'a>(state: &'a State, alert: &'a Alert) -> Vec<Related<'a>> {
         .related_labels
         .iter()
         .filter_map(|label| {
-            let value = alert.labels.get(label)?;
+            let value = alert.labels.get(label.as_str())?;
             let mut alerts: Vec<&Alert> = state
                 .alerts
                 .iter()
                 .filter(|a| a.fingerprint != alert.fingerprint)
-                .filter(|a| a.labels.get(label) == Some(value))
+                .filter(|a| a.labels.get(label.as_str()) == Some(value))
                 .collect();
             alerts.sort_by_key(|a| (a.severity(), a.starts_at));
             Some(Related {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
-use crate::model::{Alert, AlertState, Severity};
+use crate::model::{Alert, AlertState, LabelText, Severity};
 use crate::sanitize::width;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -88,7 +88,7 @@ pub fn build_rows(
     let mut groups: HashMap<&str, Keyed> = HashMap::new();
     for (i, a) in alerts.iter().enumerate() {
         if visible(a, filter, show_silenced, show_inhibited) {
-            let key = a.labels.get(group_by).map(String::as_str).unwrap_or("");
+            let key = a.labels.get(group_by).map(LabelText::as_str).unwrap_or("");
             groups.entry(key).or_default().push((alert_key(a), i));
         }
     }
@@ -131,7 +131,7 @@ fn distinct_labels(alerts: &[Alert], members: &[usize], group_by: &str) -> Vec<S
     let first = &alerts[members[0]].labels;
     let mut differs: Vec<&str> = Vec::new();
     if members.len() == 1 {
-        differs.extend(first.keys().map(String::as_str));
+        differs.extend(first.keys().map(LabelText::as_str));
     }
     // Against the first member, walking both sorted sets at once: a label
     // differs when a value differs or it is missing on one side (this ran
@@ -235,7 +235,7 @@ fn common_labels(alerts: &[Alert], rows: &[Row]) -> Vec<(String, String)> {
     let mut others = 0;
     for a in listed_alerts {
         others += 1;
-        common.retain(|(k, v)| a.labels.get(*k).map(String::as_str) == Some(*v));
+        common.retain(|(k, v)| a.labels.get(*k).map(LabelText::as_str) == Some(*v));
     }
     if others == 0 {
         common.clear();
@@ -257,7 +257,7 @@ pub fn write_label_text(
     out.clear();
     let pairs = names
         .iter()
-        .filter_map(|n| alert.labels.get(n).map(|v| (n, v)))
+        .filter_map(|n| alert.labels.get(n.as_str()).map(|v| (n, v)))
         .filter(|(n, v)| !common.iter().any(|(cn, cv)| cn == *n && cv == *v));
     for (n, v) in pairs {
         if !out.is_empty() {

@@ -338,7 +338,7 @@ mod tests {
         let labels = |v: &str| -> Labels {
             [("alertname", "X"), ("instance", v)]
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .map(|&(k, v)| (k.into(), v.into()))
                 .collect()
         };
         let alerts = vec![

@@ -5,7 +5,7 @@
 use super::rows::{visible, Row};
 use super::state::{Health, Pane, State};
 use crate::model::matcher::escape_regex;
-use crate::model::{label_matchers, Alert, MatchOp, Matcher};
+use crate::model::{label_matchers, Alert, LabelText, MatchOp, Matcher};
 use crate::source::cluster::{group, Cluster};
 use crate::source::SourceKind;
 
@@ -36,8 +36,8 @@ pub fn targets(state: &State) -> Option<(String, Vec<usize>, Option<String>)> {
                 .filter(|&i| {
                     let a = &state.alerts[i];
                     a.labels
-                        .get(&state.group_by)
-                        .map(String::as_str)
+                        .get(state.group_by.as_str())
+                        .map(LabelText::as_str)
                         .unwrap_or("")
                         == key
                         && visible(a, &state.filter, state.show_silenced, state.show_inhibited)

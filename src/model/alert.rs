@@ -4,8 +4,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+/// A label name or value. Up to 24 bytes are stored inline, so most need
+/// no allocation and map lookups compare bytes inside the B-tree node.
+pub type LabelText = compact_str::CompactString;
+
 /// Label or annotation set, sorted by name (as Alertmanager shows them).
-pub type Labels = BTreeMap<String, String>;
+pub type Labels = BTreeMap<LabelText, LabelText>;
 
 /// Where an alert stands. `Suppressed` covers silenced and inhibited; the
 /// `silenced_by` / `inhibited_by` lists tell which.
@@ -92,7 +96,7 @@ impl Severity {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Alert {
-    pub fingerprint: String,
+    pub fingerprint: LabelText,
     /// Shared: HA copies, the merged list and the next poll of an unchanged
     /// alert hold one set (`Arc::make_mut` to edit one).
     pub labels: Arc<Labels>,
@@ -132,12 +136,12 @@ impl Alert {
     pub fn alertname(&self) -> &str {
         self.labels
             .get("alertname")
-            .map(String::as_str)
+            .map(LabelText::as_str)
             .unwrap_or("")
     }
 
     pub fn severity(&self) -> Severity {
-        Severity::from_label(self.labels.get("severity").map(String::as_str))
+        Severity::from_label(self.labels.get("severity").map(LabelText::as_str))
     }
 
     pub fn is_silenced(&self) -> bool {
@@ -160,7 +164,7 @@ impl Alert {
     }
 
     pub fn annotation(&self, name: &str) -> Option<&str> {
-        self.annotations.get(name).map(String::as_str)
+        self.annotations.get(name).map(LabelText::as_str)
     }
 
     /// The one-line summary: `summary`, else `message`, else `description`.
@@ -175,7 +179,7 @@ impl Alert {
 /// Alertmanager's fingerprint of a label set (FNV-1a 64 over the sorted
 /// name/value pairs, each followed by 0xff), so alerts seen only by
 /// Prometheus line up with the same alert in Alertmanager.
-pub fn fingerprint(labels: &Labels) -> String {
+pub fn fingerprint(labels: &Labels) -> LabelText {
     const OFFSET: u64 = 14695981039346656037;
     const PRIME: u64 = 1099511628211;
     let mut hash = OFFSET;
@@ -191,7 +195,7 @@ pub fn fingerprint(labels: &Labels) -> String {
         add(value.as_bytes());
         add(&[0xff]);
     }
-    format!("{hash:016x}")
+    compact_str::format_compact!("{hash:016x}")
 }
 
 #[cfg(test)]

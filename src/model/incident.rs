@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::alert::Labels;
 use super::timeline::{Event, EventKind};
 
 pub use super::lifecycle::{Milestone, Sev, Status};
@@ -45,7 +46,7 @@ pub struct Incident {
     pub severity: Sev,
     pub status: Status,
     /// Linked alerts in the order they joined, with their labels.
-    pub alerts: Vec<(String, BTreeMap<String, String>)>,
+    pub alerts: Vec<(String, Labels)>,
     /// People who acted, in order of first action.
     pub responders: Vec<String>,
     /// The timeline as shown: every event except pins and repeats.
@@ -214,7 +215,7 @@ impl Incident {
         true
     }
 
-    fn link(&mut self, fp: &str, labels: BTreeMap<String, String>, starts: Option<DateTime<Utc>>) {
+    fn link(&mut self, fp: &str, labels: Labels, starts: Option<DateTime<Utc>>) {
         if !self.alerts.iter().any(|(f, _)| f == fp) {
             self.alerts.push((fp.to_string(), labels));
         }

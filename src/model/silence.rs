@@ -163,7 +163,7 @@ mod tests {
     fn an_ack_covers_its_labels_until_it_ends() {
         let labels: Labels = [("alertname", "X"), ("job", "j")]
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|&(k, v)| (k.into(), v.into()))
             .collect();
         let ack = sil("a", "ACK! on it", 100, 200, label_matchers(&labels));
         let other = sil("b", "maintenance", 100, 300, label_matchers(&labels));

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::alert::Labels;
 use super::incident::{Milestone, Sev, Status};
 
 /// What happened. Unknown kinds (written by a newer oncall) are kept as
@@ -138,7 +139,7 @@ pub struct EventData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub labels: Option<BTreeMap<String, String>>,
+    pub labels: Option<Labels>,
     /// The alert's startsAt, for the default impact start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starts_at: Option<DateTime<Utc>>,

@@ -45,7 +45,7 @@ pub fn command_env(note: &Notification) -> Vec<(String, String)> {
             })
             .collect();
         if !key.is_empty() {
-            env.push((format!("ONCALL_LABEL_{key}"), value.clone()));
+            env.push((format!("ONCALL_LABEL_{key}"), value.to_string()));
         }
     }
     for (_, v) in env.iter_mut() {

@@ -12,10 +12,11 @@
 mod command;
 mod webhook;
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+
+use crate::model::Labels;
 
 /// Where a webhook URL comes from: an environment variable or a file,
 /// never the config text itself. Its `Debug` shows the origin, not the value.
@@ -35,7 +36,7 @@ pub struct Notification {
     pub targets: Vec<String>,
     pub alertname: String,
     pub group: String,
-    pub labels: BTreeMap<String, String>,
+    pub labels: Labels,
     pub summary: String,
     /// Which console sent it (host or user), so a receiver can tell.
     pub console: String,

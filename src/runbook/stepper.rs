@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::expr;
 use crate::model::runbook::{BranchCond, Runbook, Step, StepKind, GOTO_END};
-use crate::model::Labels;
+use crate::model::{LabelText, Labels};
 
 pub use super::outcome::{outcome_summary, took};
 
@@ -346,8 +346,12 @@ impl Stepper {
             .iter()
             .filter_map(|(name, spec)| {
                 let label = spec.label.clone().unwrap_or_else(|| name.to_lowercase());
-                let value = self.labels.get(&label).or(spec.default.as_ref())?;
-                Some((name.clone(), value.clone()))
+                let value = self
+                    .labels
+                    .get(label.as_str())
+                    .map(LabelText::as_str)
+                    .or(spec.default.as_deref())?;
+                Some((name.clone(), value.to_string()))
             })
             .collect();
         out.extend(self.captured.clone());

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use crate::model::runbook::Runbook;
-use crate::model::Labels;
+use crate::model::{LabelText, Labels};
 
 pub use super::command_text::{expand_query, referenced, self_provided};
 
@@ -214,13 +214,16 @@ fn candidates(
             continue;
         }
         let label = spec.label.clone().unwrap_or_else(|| name.to_lowercase());
-        let value = labels.get(&label).or(spec.default.as_ref());
+        let value = labels
+            .get(label.as_str())
+            .map(LabelText::as_str)
+            .or(spec.default.as_deref());
         match value {
             Some(value) => {
                 out.insert(
                     name.clone(),
                     Candidate {
-                        value: value.clone(),
+                        value: value.to_string(),
                         source: label,
                         pattern: spec.pattern.clone(),
                         short_label: false,
@@ -291,7 +294,7 @@ pub fn command_env(
     for name in wanted.iter().filter(|n| !own.contains(n)) {
         if let Some(spec) = runbook.vars.get(name) {
             let label = spec.label.clone().unwrap_or_else(|| name.to_lowercase());
-            if !labels.contains_key(&label)
+            if !labels.contains_key(label.as_str())
                 && spec.default.is_none()
                 && !captured.contains_key(name)
             {

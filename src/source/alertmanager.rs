@@ -61,7 +61,7 @@ pub fn alert(a: AmAlert, source: &str) -> Alert {
         _ => AlertState::Firing,
     };
     Alert {
-        fingerprint: a.fingerprint,
+        fingerprint: a.fingerprint.into(),
         labels: a.labels.into(),
         annotations: a.annotations.into(),
         state,

@@ -17,12 +17,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserializer;
 
-use crate::model::{Alert, AlertState, Labels};
+use crate::model::{Alert, AlertState, LabelText, Labels};
 
 /// The label and annotation sets of the last poll, by fingerprint.
 #[derive(Debug, Default)]
 pub struct LabelCache {
-    sets: HashMap<String, (Arc<Labels>, Arc<Labels>)>,
+    sets: HashMap<LabelText, (Arc<Labels>, Arc<Labels>)>,
 }
 
 impl LabelCache {
@@ -85,7 +85,7 @@ type Maybe<T> = Option<T>;
 struct AlertsSeed<'c> {
     source: &'c str,
     prev: &'c LabelCache,
-    next: &'c mut HashMap<String, (Arc<Labels>, Arc<Labels>)>,
+    next: &'c mut HashMap<LabelText, (Arc<Labels>, Arc<Labels>)>,
 }
 
 impl<'de> DeserializeSeed<'de> for AlertsSeed<'_> {
@@ -126,7 +126,7 @@ struct Scratch<'de> {
 
 struct OneAlert<'s, 'c, 'de> {
     scratch: &'s mut Scratch<'de>,
-    ctx: &'c mut HashMap<String, (Arc<Labels>, Arc<Labels>)>,
+    ctx: &'c mut HashMap<LabelText, (Arc<Labels>, Arc<Labels>)>,
     prev: &'c LabelCache,
     source: &'c str,
 }
@@ -181,7 +181,7 @@ impl<'de> Visitor<'de> for OneAlert<'_, '_, 'de> {
         let fingerprint = fingerprint.ok_or_else(|| de::Error::missing_field("fingerprint"))?;
         let starts_at = starts_at.ok_or_else(|| de::Error::missing_field("startsAt"))?;
         let status = status.ok_or_else(|| de::Error::missing_field("status"))?;
-        let fingerprint = fingerprint.0.into_owned();
+        let fingerprint = LabelText::new(fingerprint.0);
         let (labels, annotations) = shared_sets(self.prev, &fingerprint, s);
         self.ctx
             .insert(fingerprint.clone(), (labels.clone(), annotations.clone()));
@@ -235,11 +235,12 @@ fn reuse(set: &Arc<Labels>, pairs: &Pairs) -> Option<Arc<Labels>> {
 }
 
 fn build(pairs: &mut Pairs) -> Arc<Labels> {
-    // From sorted input the map is built in one pass, not by inserts.
+    // From sorted input the map is built in one pass, not by inserts; each
+    // text is made from the borrowed str (inline when short), no String.
     Arc::new(
         pairs
             .drain(..)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .map(|(k, v)| (LabelText::new(k), LabelText::new(v)))
             .collect(),
     )
 }

@@ -9,7 +9,8 @@ use chrono::{DateTime, Utc};
 
 use super::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
 use crate::model::{
-    fingerprint, Alert, AlertRule, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState,
+    fingerprint, Alert, AlertRule, AlertState, LabelText, Labels, MatchOp, Matcher, Silence,
+    SilenceState,
 };
 
 /// The scenario repeats with this period.
@@ -218,10 +219,7 @@ fn scenario(t: i64) -> Vec<DemoAlert> {
 }
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|&(k, v)| (k.into(), v.into())).collect()
 }
 
 /// What the demo source at `index` (as in `specs()`) reports at `now`.
@@ -277,11 +275,10 @@ fn to_alert(
     } else {
         cycle_start + chrono::Duration::seconds(d.since)
     };
-    let mut annotations: Labels = [
-        ("summary".to_string(), d.summary),
-        ("description".to_string(), d.description.to_string()),
-    ]
-    .into();
+    let mut annotations = Labels::from([
+        ("summary".into(), d.summary.into()),
+        ("description".into(), d.description.into()),
+    ]);
     if let Some(url) = d.runbook {
         annotations.insert("runbook_url".into(), url.into());
     }
@@ -300,10 +297,10 @@ fn to_alert(
         },
         inhibited_by: d
             .inhibited_by
-            .map(|l| vec![fingerprint(&labels_of(l))])
+            .map(|l| vec![fingerprint(&labels_of(l)).to_string()])
             .unwrap_or_default(),
         receivers: vec![
-            if labels.get("severity").map(String::as_str) == Some("critical") {
+            if labels.get("severity").map(LabelText::as_str) == Some("critical") {
                 "pager".into()
             } else {
                 "slack-ml".into()
@@ -324,7 +321,7 @@ fn demo_rules() -> Vec<AlertRule> {
         name: name.into(),
         expr: expr.into(),
         for_secs,
-        labels: [("team".to_string(), team.to_string())].into(),
+        labels: Labels::from([("team".into(), team.into())]),
         annotations: Default::default(),
         group: "ml-serving.rules".into(),
         file: "/etc/prometheus/rules/ml-serving.yml".into(),

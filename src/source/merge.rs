@@ -29,7 +29,11 @@ pub fn merge_sources<'a>(
     let per_source: Vec<_> = per_source.into_iter().collect();
     // Sized for the largest list up front: at 50,000 alerts the growing
     // table and list were a tenth of the merge.
-    let most = per_source.iter().map(|(_, _, a)| a.len()).max().unwrap_or(0);
+    let most = per_source
+        .iter()
+        .map(|(_, _, a)| a.len())
+        .max()
+        .unwrap_or(0);
     let mut index: HashMap<&str, usize> = HashMap::with_capacity(most);
     let mut out: Vec<Alert> = Vec::with_capacity(most);
     let mut from_am: Vec<bool> = Vec::with_capacity(most);
@@ -135,7 +139,7 @@ mod tests {
     use crate::model::Labels;
 
     fn alert(state: AlertState, silenced: &[&str]) -> Alert {
-        let labels: Labels = [("alertname".to_string(), "X".to_string())].into();
+        let labels = Labels::from([("alertname".into(), "X".into())]);
         let mut a = Alert::new(labels, state, chrono::DateTime::UNIX_EPOCH);
         a.silenced_by = silenced.iter().map(|s| s.to_string()).collect();
         a

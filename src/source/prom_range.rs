@@ -53,7 +53,7 @@ fn series(s: &Value) -> Series {
         .as_object()
         .into_iter()
         .flatten()
-        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+        .filter_map(|(k, v)| Some((k.as_str().into(), v.as_str()?.into())))
         .collect();
     let points = s["values"]
         .as_array()

@@ -121,8 +121,11 @@ fn answer(mut conn: TcpStream, shared: &Shared) {
     let api = path.split("/api/").nth(1).unwrap_or("");
     if fault == "flap" {
         // Only the alert list flaps, so one poll is one good or bad answer.
-        let bad =
-            api.starts_with("v2/alerts") && shared.flaps.fetch_add(1, Ordering::SeqCst).is_multiple_of(2);
+        let bad = api.starts_with("v2/alerts")
+            && shared
+                .flaps
+                .fetch_add(1, Ordering::SeqCst)
+                .is_multiple_of(2);
         fault = if bad { "500" } else { "good" }.into();
     }
     let json = "application/json";

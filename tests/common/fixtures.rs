@@ -72,8 +72,5 @@ pub fn vars_runbook(vars: &[(&str, VarSpec)]) -> Runbook {
 
 /// A label (or annotation) set from pairs.
 pub fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    pairs.iter().map(|&(k, v)| (k.into(), v.into())).collect()
 }

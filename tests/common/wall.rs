@@ -24,13 +24,13 @@ pub fn alert(name: &str, severity: &str, extra: &[(&str, &str)], minutes: i64) -
     let mut labels: Labels = [("alertname", name), ("severity", severity)]
         .iter()
         .chain(extra)
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|&(k, v)| (k.into(), v.into()))
         .collect();
     labels.insert("team".into(), "ml-platform".into());
     let mut a = Alert::new(labels.clone(), AlertState::Firing, ago(minutes));
     a.fingerprint = fingerprint(&labels);
     std::sync::Arc::make_mut(&mut a.annotations)
-        .insert("summary".into(), format!("{name} summary\u{1b}[2J"));
+        .insert("summary".into(), format!("{name} summary\u{1b}[2J").into());
     a
 }
 
@@ -142,7 +142,7 @@ fn with_escalation_and_incident(st: &mut State) {
     declared.data = EventData {
         title: Some("Fraud scoring down".into()),
         severity: Some(Sev::Sev2),
-        fingerprint: Some(down.fingerprint.clone()),
+        fingerprint: Some(down.fingerprint.to_string()),
         labels: Some(down.labels.as_ref().clone()),
         starts_at: Some(down.starts_at),
         ..EventData::default()

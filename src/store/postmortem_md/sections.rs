@@ -8,7 +8,9 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::{code, one, quote, since, table_time};
-use crate::model::{short_duration, Event, EventKind, Incident, Milestone, Status};
+use crate::model::{
+    short_duration, Event, EventKind, Incident, LabelText, Labels, Milestone, Status,
+};
 
 /// Labels that say where the trouble was, in the order the impact lists them.
 const SCOPE_LABELS: [&str; 5] = ["cluster", "namespace", "service", "job", "instance"];
@@ -52,8 +54,8 @@ fn matcher(key: &str, value: &str) -> String {
     code(&format!("{key}=\"{v}\""))
 }
 
-fn alertname(fp: &str, labels: &std::collections::BTreeMap<String, String>) -> String {
-    code(labels.get("alertname").map_or(fp, String::as_str))
+fn alertname(fp: &str, labels: &Labels) -> String {
+    code(labels.get("alertname").map_or(fp, LabelText::as_str))
 }
 
 pub fn summary(inc: &Incident, now: DateTime<Utc>) -> String {
@@ -111,7 +113,8 @@ pub fn impact(inc: &Incident) -> String {
     };
     let mut scope = Vec::new();
     for key in SCOPE_LABELS {
-        let values: BTreeSet<&String> = inc.alerts.iter().filter_map(|(_, l)| l.get(key)).collect();
+        let values: BTreeSet<&LabelText> =
+            inc.alerts.iter().filter_map(|(_, l)| l.get(key)).collect();
         scope.extend(values.into_iter().map(|v| matcher(key, v)));
     }
     let mut out = window;
@@ -236,11 +239,7 @@ fn is_url(s: &str) -> bool {
 
 /// Links an alert carries: URL-valued labels, annotations and the
 /// generator URL recorded with its events, by name.
-fn links(
-    inc: &Incident,
-    fp: &str,
-    labels: &std::collections::BTreeMap<String, String>,
-) -> BTreeSet<(String, String)> {
+fn links(inc: &Incident, fp: &str, labels: &Labels) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
     let mut add = |k: &str, v: &str| {
         if is_url(v) {
