@@ -40,11 +40,12 @@ pub struct Counts {
     pub suppressed: usize,
 }
 
-pub fn counts<'a>(alerts: impl IntoIterator<Item = &'a Alert>) -> Counts {
+/// Counts of `alerts`, whose severities are `sev` (looked up once per merge).
+pub fn counts(alerts: &[Alert], sev: &[Severity]) -> Counts {
     let mut c = Counts::default();
-    for a in alerts {
+    for (a, s) in alerts.iter().zip(sev) {
         match a.state {
-            AlertState::Firing => c.by_severity[a.severity() as usize] += 1,
+            AlertState::Firing => c.by_severity[*s as usize] += 1,
             AlertState::Pending => c.pending += 1,
             AlertState::Suppressed => c.suppressed += 1,
         }
@@ -71,12 +72,19 @@ fn state_rank(a: &Alert) -> u8 {
 }
 
 /// Sort key inside a group: firing first, then severity, then oldest first.
-fn alert_key(a: &Alert) -> (u8, Severity, DateTime<Utc>) {
-    (state_rank(a), a.severity(), a.starts_at)
+fn alert_key(a: &Alert, sev: Severity) -> (u8, Severity, DateTime<Utc>) {
+    (state_rank(a), sev, a.starts_at)
+}
+
+/// The severity of every alert, in order: each label lookup is a walk into
+/// that alert's own memory, so the rows, counts and sorts share one.
+pub fn severities(alerts: &[Alert]) -> Vec<Severity> {
+    alerts.iter().map(Alert::severity).collect()
 }
 
 pub fn build_rows(
     alerts: &[Alert],
+    sev: &[Severity],
     filter: &Filter,
     group_by: &str,
     show_silenced: bool,
@@ -89,7 +97,10 @@ pub fn build_rows(
     for (i, a) in alerts.iter().enumerate() {
         if visible(a, filter, show_silenced, show_inhibited) {
             let key = a.labels.get(group_by).map(LabelText::as_str).unwrap_or("");
-            groups.entry(key).or_default().push((alert_key(a), i));
+            groups
+                .entry(key)
+                .or_default()
+                .push((alert_key(a, sev[i]), i));
         }
     }
     let mut groups: Vec<(&str, Keyed)> = groups.into_iter().collect();
@@ -112,7 +123,7 @@ pub fn build_rows(
             key: key.to_string(),
             count: members.len(),
             active,
-            severity: alerts[members[0]].severity(),
+            severity: sev[members[0]],
             collapsed: is_collapsed,
             distinct: distinct_labels(alerts, &members, group_by),
             single,
@@ -136,12 +147,15 @@ fn distinct_labels(alerts: &[Alert], members: &[usize], group_by: &str) -> Vec<S
     // Against the first member, walking both sorted sets at once: a label
     // differs when a value differs or it is missing on one side (this ran
     // per label and member through a map, most of a rebuild at 50,000).
+    // The first member's pairs once, as a plain list: walking a B-tree is
+    // dearer than walking a slice.
+    let mine: Vec<(&LabelText, &LabelText)> = first.iter().collect();
     for &i in &members[1..] {
         let other = &alerts[i].labels;
         if Arc::ptr_eq(first, other) {
             continue;
         }
-        let (mut a, mut b) = (first.iter().peekable(), other.iter().peekable());
+        let (mut a, mut b) = (mine.iter().copied().peekable(), other.iter().peekable());
         loop {
             match (a.peek(), b.peek()) {
                 (None, None) => break,
@@ -255,10 +269,17 @@ pub fn write_label_text(
     common: &[(String, String)],
 ) {
     out.clear();
-    let pairs = names
+    // One walk over the alert's (sorted) labels rather than a lookup per
+    // name; `names` come sorted from `distinct_labels`, so the order holds.
+    let pairs = alert
+        .labels
         .iter()
-        .filter_map(|n| alert.labels.get(n.as_str()).map(|v| (n, v)))
-        .filter(|(n, v)| !common.iter().any(|(cn, cv)| cn == *n && cv == *v));
+        .filter(|(n, _)| names.iter().any(|x| x == n.as_str()))
+        .filter(|(n, v)| {
+            !common
+                .iter()
+                .any(|(cn, cv)| cn == n.as_str() && cv == v.as_str())
+        });
     for (n, v) in pairs {
         if !out.is_empty() {
             out.push(' ');
@@ -269,17 +290,27 @@ pub fn write_label_text(
     }
 }
 
-pub fn measure(alerts: &[Alert], rows: &[Row]) -> RowWidths {
+pub fn measure(alerts: &[Alert], rows: &[Row], group_by: &str) -> RowWidths {
     let common = common_labels(alerts, rows);
     let mut w = RowWidths::default();
     let mut distinct: &[String] = &[];
     let mut scratch = String::new();
+    // Grouped by alertname, a group's key is its alerts' name: measured once.
+    let by_name = group_by == "alertname";
     for r in rows {
-        if let Row::Group { distinct: d, .. } = r {
+        if let Row::Group {
+            distinct: d, key, ..
+        } = r
+        {
             distinct = d;
+            if by_name {
+                w.name = w.name.max(width(key));
+            }
         }
         let Some(a) = listed(alerts, r) else { continue };
-        w.name = w.name.max(width(a.alertname()));
+        if !by_name {
+            w.name = w.name.max(width(a.alertname()));
+        }
         w.summary = w.summary.max(width(a.summary()));
         write_label_text(&mut scratch, a, distinct, &common);
         let title = match r {
