@@ -52,7 +52,7 @@ fn alert_events(state: &mut State, inc: &Incident, all_healthy: bool) -> Vec<Eve
         let alert = state
             .alerts
             .iter()
-            .find(|a| &a.fingerprint == fp && a.state != AlertState::Pending);
+            .find(|a| a.fingerprint == fp && a.state != AlertState::Pending);
         let Some(a) = alert else {
             if all_healthy
                 && inc.alert_firing(fp)

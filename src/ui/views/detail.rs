@@ -95,7 +95,7 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     } else if let Some(x) = a
         .inhibited_by
         .iter()
-        .find_map(|fp| state.alerts.iter().find(|x| &x.fingerprint == fp))
+        .find_map(|fp| state.alerts.iter().find(|x| x.fingerprint == fp))
     {
         bad += &format!(" by {}", x.alertname());
     }
@@ -242,7 +242,7 @@ fn suppression(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         }
     }
     for fp in &a.inhibited_by {
-        let by = state.alerts.iter().find(|x| &x.fingerprint == fp);
+        let by = state.alerts.iter().find(|x| x.fingerprint == fp);
         let text = match by {
             Some(x) => format!(
                 "alert {fp} ({} {}, {})",
