@@ -586,6 +586,8 @@ fn main() {
     let (b1, b2) = (body(n, 0), body(n, 1));
     let mut big = State::new(&specs, now(), Duration::from_secs(10));
     big.merge.background_from = mode.size(BACKGROUND_FROM);
+    // As in the console once its journal is read: the observer runs at every merge.
+    big.journal_loaded = true;
     let snaps: Vec<Vec<Alert>> = [&b1, &b2]
         .iter()
         .zip(["am1", "am2"])

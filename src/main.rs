@@ -44,6 +44,8 @@ fn main() -> ExitCode {
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // Decoding big polls runs here; keys and frames come first.
+        .on_thread_start(oncall::ui::priority::background)
         .enable_all()
         .build()
     {

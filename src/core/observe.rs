@@ -236,49 +236,53 @@ fn linked(a: &Alert) -> Linked {
     Linked::of(a, alert_text(a))
 }
 
+/// What `activity` has already recorded: an alert's start, or an ack of it.
+/// Kept as small keys, not strings: this runs over every alert at every
+/// merge, and formatting and hashing 50,000 strings took 50–100 ms there.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Seen {
+    Fired(LabelText, i64),
+    Acked(String, LabelText),
+}
+
 /// Fires and acks for `oncall stats`, once per alert start and per ack.
 fn activity(state: &mut State) -> Vec<Effect> {
     let mut out = Vec::new();
-    let mut current: HashSet<String> = HashSet::new();
+    let mut current: HashSet<Seen> = HashSet::with_capacity(state.activity_seen.len());
     for a in state
         .alerts
         .iter()
         .filter(|a| a.state != AlertState::Pending)
     {
-        let key = format!("{}@{}", a.fingerprint, a.starts_at.timestamp());
-        if state.activity_seen.insert(key.clone()) {
+        let fired = Seen::Fired(a.fingerprint.clone(), a.starts_at.timestamp());
+        if !state.activity_seen.contains(&fired) {
             out.push(Activity {
                 time: a.starts_at,
                 kind: ActivityKind::Fired,
                 alertname: a.alertname().to_string(),
                 fingerprint: a.fingerprint.to_string(),
-                key: key.clone(),
+                key: format!("{}@{}", a.fingerprint, a.starts_at.timestamp()),
                 actor: String::new(),
             });
         }
-        current.insert(key);
+        current.insert(fired);
         for s in state.silences_of(a).filter(|s| s.is_ack()) {
-            let key = format!("{}/{}", s.id, a.fingerprint);
-            if state.activity_seen.contains(&key) {
-                current.insert(key);
-                continue;
+            let acked = Seen::Acked(s.id.clone(), a.fingerprint.clone());
+            if !state.activity_seen.contains(&acked) {
+                out.push(Activity {
+                    time: s.starts_at,
+                    kind: ActivityKind::Acked,
+                    alertname: a.alertname().to_string(),
+                    fingerprint: a.fingerprint.to_string(),
+                    key: format!("{}/{}", s.id, a.fingerprint),
+                    actor: s.created_by.clone(),
+                });
             }
-            out.push(Activity {
-                time: s.starts_at,
-                kind: ActivityKind::Acked,
-                alertname: a.alertname().to_string(),
-                fingerprint: a.fingerprint.to_string(),
-                key: key.clone(),
-                actor: s.created_by.clone(),
-            });
-            current.insert(key);
+            current.insert(acked);
         }
     }
-    for k in &current {
-        state.activity_seen.insert(k.clone());
-    }
-    // Forget what is gone, so the set stays as big as the alert list.
-    state.activity_seen.retain(|k| current.contains(k));
+    // What is gone is forgotten, so the set stays as big as the alert list.
+    state.activity_seen = current;
     if out.is_empty() {
         vec![]
     } else {

@@ -242,7 +242,7 @@ pub struct State {
     /// Fingerprints with a declaration in flight (auto-declare).
     pub declaring: HashSet<String>,
     /// Activity-log keys already written (fires and acks).
-    pub activity_seen: HashSet<String>,
+    pub activity_seen: HashSet<super::observe::Seen>,
     pub rb: RunbookState,
     /// On-call rotations, for "on call: bob until Mon 09:00".
     pub schedules: Vec<crate::model::schedule::Schedule>,

@@ -122,8 +122,12 @@ pub async fn run(
     let mut drawn = None;
     let mut steps = std::collections::HashMap::new();
     let mut queries = std::collections::HashMap::new();
+    // When the last messages were taken, to log a loop turn slow enough to
+    // keep a key waiting (the budget is 50 ms from key to screen).
+    let mut turn: Option<(std::time::Instant, Duration, &str)> = None;
     let result: anyhow::Result<()> = loop {
         if dirty {
+            let drawing = std::time::Instant::now();
             match terminal.draw(|f| views::draw(f, &state, &theme, &keymap)) {
                 Ok(frame) => {
                     let limit = views::scroll_limit(&state, &theme, &keymap, frame.area);
@@ -135,6 +139,9 @@ pub async fn run(
             }
             dirty = false;
             drawn = wall_frame(&state);
+            if let Some((start, updating, first)) = turn.take() {
+                slow_turn(start.elapsed(), updating, drawing.elapsed(), first);
+            }
         }
         let msg = tokio::select! {
             ev = keys.recv() => match ev {
@@ -149,6 +156,8 @@ pub async fn run(
             _ = sighup.recv() => break Ok(()),
         };
         let Some(msg) = msg else { continue };
+        let start = std::time::Instant::now();
+        let first = kind(&msg);
         let mut quit = false;
         let mut only_tick = matches!(msg, Msg::Tick(_));
         let mut effects = update(&mut state, msg);
@@ -160,6 +169,7 @@ pub async fn run(
             effects.extend(update(&mut state, m));
         }
         dirty = !only_tick || drawn.is_none() || wall_frame(&state) != drawn;
+        turn = Some((start, start.elapsed(), first));
         for effect in effects {
             match effect {
                 Effect::RefreshNow => refresh_tx.send_modify(|n| *n += 1),
@@ -408,4 +418,29 @@ fn copy_osc52(text: &str) {
         crate::base64::encode(text.as_bytes())
     );
     let _ = out.flush();
+}
+
+/// Logs a loop turn (messages, effects, frame) that took over 30 ms.
+fn slow_turn(all: Duration, updating: Duration, drawing: Duration, first: &str) {
+    if all > Duration::from_millis(30) {
+        tracing::info!(
+            "slow turn: {} ms (update {} ms, frame {} ms; first message {first})",
+            all.as_millis(),
+            updating.as_millis(),
+            drawing.as_millis()
+        );
+    }
+}
+
+/// A message's name for the log (its Debug form can hold 50,000 alerts).
+fn kind(msg: &Msg) -> &'static str {
+    match msg {
+        Msg::Polled { result: Ok(_), .. } => "a poll",
+        Msg::Polled { .. } => "a failed poll",
+        Msg::MergeNow => "merge now",
+        Msg::Merged(_) => "a merge",
+        Msg::Tick(_) => "the tick",
+        Msg::Action(_) | Msg::Input(_) | Msg::Form(_) => "a key",
+        _ => "another",
+    }
 }

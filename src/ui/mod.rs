@@ -7,6 +7,7 @@ pub mod journal_task;
 pub mod keymap;
 pub mod merge_task;
 pub mod page_task;
+pub mod priority;
 pub mod slo_task;
 pub mod step_task;
 pub mod theme;
