@@ -7,10 +7,6 @@
 //!
 //! `ONCALL_BENCH_QUICK=1` also selects the quick run.
 
-// The binary's allocator (src/main.rs), so the figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::collections::HashSet;
 use std::hint::black_box;
 use std::sync::Arc;

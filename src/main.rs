@@ -6,12 +6,6 @@ use oncall::app::{self, Settings};
 use oncall::cli::{Cli, Command, RunbookCommand, SilenceCommand};
 use oncall::{commands, config, source, ui};
 
-// mimalloc: decoding and merging 10,000 alerts is mostly small allocations,
-// and glibc's malloc spent a third of that time consolidating freed chunks
-// (README "Performance").
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     // Usage errors exit 1 (the one-shot contract is 0 / 1 / 3), help and version 0.
     let cli = match Cli::try_parse() {
