@@ -254,29 +254,25 @@ fn activity(state: &mut State) -> Vec<Effect> {
         .iter()
         .filter(|a| a.state != AlertState::Pending)
     {
+        let record = |time, kind, key, actor: &str| Activity {
+            time,
+            kind,
+            alertname: a.alertname().to_string(),
+            fingerprint: a.fingerprint.to_string(),
+            key,
+            actor: actor.to_string(),
+        };
         let fired = Seen::Fired(a.fingerprint.clone(), a.starts_at.timestamp());
         if !state.activity_seen.contains(&fired) {
-            out.push(Activity {
-                time: a.starts_at,
-                kind: ActivityKind::Fired,
-                alertname: a.alertname().to_string(),
-                fingerprint: a.fingerprint.to_string(),
-                key: format!("{}@{}", a.fingerprint, a.starts_at.timestamp()),
-                actor: String::new(),
-            });
+            let key = format!("{}@{}", a.fingerprint, a.starts_at.timestamp());
+            out.push(record(a.starts_at, ActivityKind::Fired, key, ""));
         }
         current.insert(fired);
         for s in state.silences_of(a).filter(|s| s.is_ack()) {
             let acked = Seen::Acked(s.id.clone(), a.fingerprint.clone());
             if !state.activity_seen.contains(&acked) {
-                out.push(Activity {
-                    time: s.starts_at,
-                    kind: ActivityKind::Acked,
-                    alertname: a.alertname().to_string(),
-                    fingerprint: a.fingerprint.to_string(),
-                    key: format!("{}/{}", s.id, a.fingerprint),
-                    actor: s.created_by.clone(),
-                });
+                let key = format!("{}/{}", s.id, a.fingerprint);
+                out.push(record(s.starts_at, ActivityKind::Acked, key, &s.created_by));
             }
             current.insert(acked);
         }
