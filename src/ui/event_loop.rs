@@ -140,7 +140,7 @@ pub async fn run(
             dirty = false;
             drawn = wall_frame(&state);
             if let Some((start, updating, first)) = turn.take() {
-                slow_turn(start.elapsed(), updating, drawing.elapsed(), first);
+                super::turn_log::slow_turn(start.elapsed(), updating, drawing.elapsed(), first);
             }
         }
         let msg = tokio::select! {
@@ -157,7 +157,7 @@ pub async fn run(
         };
         let Some(msg) = msg else { continue };
         let start = std::time::Instant::now();
-        let first = kind(&msg);
+        let first = super::turn_log::kind(&msg);
         let mut quit = false;
         let mut only_tick = matches!(msg, Msg::Tick(_));
         let mut effects = update(&mut state, msg);
@@ -418,29 +418,4 @@ fn copy_osc52(text: &str) {
         crate::base64::encode(text.as_bytes())
     );
     let _ = out.flush();
-}
-
-/// Logs a loop turn (messages, effects, frame) that took over 30 ms.
-fn slow_turn(all: Duration, updating: Duration, drawing: Duration, first: &str) {
-    if all > Duration::from_millis(30) {
-        tracing::info!(
-            "slow turn: {} ms (update {} ms, frame {} ms; first message {first})",
-            all.as_millis(),
-            updating.as_millis(),
-            drawing.as_millis()
-        );
-    }
-}
-
-/// A message's name for the log (its Debug form can hold 50,000 alerts).
-fn kind(msg: &Msg) -> &'static str {
-    match msg {
-        Msg::Polled { result: Ok(_), .. } => "a poll",
-        Msg::Polled { .. } => "a failed poll",
-        Msg::MergeNow => "merge now",
-        Msg::Merged(_) => "a merge",
-        Msg::Tick(_) => "the tick",
-        Msg::Action(_) | Msg::Input(_) | Msg::Form(_) => "a key",
-        _ => "another",
-    }
 }

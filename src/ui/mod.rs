@@ -11,4 +11,5 @@ pub mod priority;
 pub mod slo_task;
 pub mod step_task;
 pub mod theme;
+pub mod turn_log;
 pub mod views;
