@@ -81,10 +81,6 @@ impl MergeJob {
             view: ViewInputs::of(state),
         }
     }
-
-    pub fn alerts(&self) -> usize {
-        self.sources.iter().map(|(_, _, a)| a.len()).sum()
-    }
 }
 
 /// A merge's result, with the view inputs its rows were built for.

@@ -169,7 +169,8 @@ pub async fn run(
             effects.extend(update(&mut state, m));
         }
         dirty = !only_tick || drawn.is_none() || wall_frame(&state) != drawn;
-        turn = Some((start, start.elapsed(), first));
+        // Timed to the frame it ends in; a turn that draws nothing is not logged.
+        turn = dirty.then(|| (start, start.elapsed(), first));
         for effect in effects {
             match effect {
                 Effect::RefreshNow => refresh_tx.send_modify(|n| *n += 1),
