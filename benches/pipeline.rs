@@ -511,8 +511,10 @@ fn main() {
         }
     });
     let mut c1 = LabelCache::default();
-    for (case, warm) in [("first poll", false), ("next poll", true)] {
-        let case = format!("decode+dedup+group+sort {n}×2 (HA pair), {case}");
+    for (when, warm) in [("first poll", false), ("next poll", true)] {
+        let case = format!("decode+dedup+group+sort {n}×2 (HA pair), {when}");
+        // Where the time goes: the two decodes side by side, then the merge.
+        let (mut decodes, mut merges) = (Vec::new(), Vec::new());
         // Timed: both decodes (the caches' previous sets are freed inside,
         // as in the pollers) and the merge; not timed: dropping the lists,
         // which the console does off the clock too (`drop_later`).
@@ -528,12 +530,21 @@ fn main() {
                 let a = decode_cached(black_box(&b1), "am1", k1);
                 let b = decoded.recv().expect("the poller thread");
                 let lists = [Arc::new(a), Arc::new(b)];
+                let decoded_at = start.elapsed();
                 let merged = compute(job(&lists, &Filter::default()));
                 let took = start.elapsed();
+                decodes.push(decoded_at);
+                merges.push(took - decoded_at);
                 drop(black_box((merged, lists, fresh)));
                 took
             },
         ));
+        for (what, times) in [("both decodes", decodes), ("merge + rows", merges)] {
+            // The first run was the warm-up.
+            let times = times.into_iter().skip(1).collect();
+            let case = format!("  {when}: {what}");
+            results.extend(measure_list(&mode, case, None, times));
+        }
     }
     drop(go);
     poller.join().expect("the poller thread");

@@ -16,7 +16,7 @@ use serde_json::Value;
 // ---------------------------------------------------------------- fixtures
 
 fn note() -> Notification {
-    let mut labels = BTreeMap::new();
+    let mut labels = oncall::model::Labels::new();
     labels.insert("alertname".into(), "ModelServerDown".into());
     labels.insert("severity".into(), "critical".into());
     labels.insert("team".into(), "ml".into());

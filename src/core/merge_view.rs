@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::filter::Filter;
-use super::rows::{build_rows, counts, measure, severities, Counts, Row, RowWidths};
+use super::rows::{view_rows, Counts, Row, RowWidths};
 use super::state::State;
 use crate::model::Alert;
 use crate::source::{merge_sources, SourceKind};
@@ -111,16 +111,12 @@ pub fn compute(job: MergeJob) -> Merged {
 
 /// Rows, widths and counts of merged alerts.
 pub fn view_of(alerts: &[Alert], v: &ViewInputs) -> (Vec<Row>, RowWidths, Counts) {
-    let sev = severities(alerts);
-    let rows = build_rows(
+    view_rows(
         alerts,
-        &sev,
         &v.filter,
         &v.group_by,
         v.show_silenced,
         v.show_inhibited,
         &v.collapsed,
-    );
-    let widths = measure(alerts, &rows, &v.group_by);
-    (rows, widths, counts(alerts, &sev))
+    )
 }

@@ -1,15 +1,9 @@
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// A label name or value. Up to 24 bytes are stored inline, so most need
-/// no allocation and map lookups compare bytes inside the B-tree node.
-pub type LabelText = compact_str::CompactString;
-
-/// Label or annotation set, sorted by name (as Alertmanager shows them).
-pub type Labels = BTreeMap<LabelText, LabelText>;
+pub use super::labels::{LabelText, Labels};
 
 /// Where an alert stands. `Suppressed` covers silenced and inhibited; the
 /// `silenced_by` / `inhibited_by` lists tell which.

@@ -5,6 +5,7 @@ pub mod duration;
 pub mod escalation;
 pub mod history;
 pub mod incident;
+pub mod labels;
 pub mod lifecycle;
 pub mod matcher;
 pub mod rule;

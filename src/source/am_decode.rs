@@ -235,14 +235,15 @@ fn reuse(set: &Arc<Labels>, pairs: &Pairs) -> Option<Arc<Labels>> {
 }
 
 fn build(pairs: &mut Pairs) -> Arc<Labels> {
-    // From sorted input the map is built in one pass, not by inserts; each
-    // text is made from the borrowed str (inline when short), no String.
-    Arc::new(
+    // The pairs are sorted: one exactly sized list; each text is made from
+    // the borrowed str (inline when short), no String.
+    let mut set = Vec::with_capacity(pairs.len());
+    set.extend(
         pairs
             .drain(..)
-            .map(|(k, v)| (LabelText::new(k), LabelText::new(v)))
-            .collect(),
-    )
+            .map(|(k, v)| (LabelText::new(k), LabelText::new(v))),
+    );
+    Arc::new(Labels::from_sorted(set))
 }
 
 struct PairsSeed<'s, 'de>(&'s mut Pairs<'de>);

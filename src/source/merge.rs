@@ -117,7 +117,9 @@ fn absorb(into: &mut Alert, other: &Alert, source: &str) {
     {
         let mine = Arc::make_mut(&mut into.annotations);
         for (k, v) in other.annotations.iter() {
-            mine.entry(k.clone()).or_insert_with(|| v.clone());
+            if !mine.contains_key(k) {
+                mine.insert(k.clone(), v.clone());
+            }
         }
     }
     if into.generator_url.is_empty() {
