@@ -35,8 +35,7 @@ fn alert(pairs: &[(&str, &str)], minutes_ago: i64) -> Alert {
     a.annotations = labels(&[
         ("summary", "p99 latency 412ms over the 300ms SLO"),
         ("unit", "s"),
-    ])
-    .into();
+    ]);
     a
 }
 

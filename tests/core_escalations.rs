@@ -30,7 +30,7 @@ fn alert(name: &str, started: i64) -> Alert {
 
 /// A `New` alert of one pod (two pods make a group of two).
 fn new_on(pod: &str, started: i64) -> Alert {
-    let mut labels = alert("New", started).labels.as_ref().clone();
+    let mut labels = alert("New", started).labels.clone();
     labels.insert("pod".into(), pod.into());
     let mut a = Alert::new(labels, AlertState::Firing, t(started));
     a.sources = vec!["am".into()];

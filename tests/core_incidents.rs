@@ -37,7 +37,7 @@ fn alert(name: &str, instance: &str, severity: &str) -> Alert {
     .map(|&(k, v)| (k.into(), v.into()))
     .collect();
     let mut a = Alert::new(labels, AlertState::Firing, t0() - min(10));
-    std::sync::Arc::make_mut(&mut a.annotations)
+    a.annotations
         .insert("summary".into(), format!("{name} on {instance}").into());
     a.sources = vec!["am".into()];
     a

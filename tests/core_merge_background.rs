@@ -152,7 +152,7 @@ fn the_cursor_stays_on_its_alert_across_a_background_merge() {
     // A new, older alert sorts first: the cursor follows its alert down.
     let mut more = alerts(&["A", "B", "C"]);
     let mut old = alerts(&["Z"]).remove(0);
-    std::sync::Arc::make_mut(&mut old.labels).insert("pod".into(), "pod-9".into());
+    old.labels.insert("pod".into(), "pod-9".into());
     old.fingerprint = "ffff".into();
     old.starts_at = t0() - chrono::Duration::hours(5);
     more.push(old);

@@ -40,7 +40,7 @@ fn alert_strategy() -> impl Strategy<Value = Alert> {
             a.inhibited_by = vec!["i".into()];
         }
         if let Some(s) = summary {
-            std::sync::Arc::make_mut(&mut a.annotations).insert("summary".into(), VALUES[s].into());
+            a.annotations.insert("summary".into(), VALUES[s].into());
         }
         a
     })
@@ -77,12 +77,12 @@ fn rank(a: &Alert) -> u8 {
 
 type Key = (u8, Severity, DateTime<Utc>);
 
+/// Widths of the name, labels and summary columns.
+type Widths = (usize, usize, usize);
+
 /// The rules, stated plainly: returns rows and (name, labels, summary) widths
 /// and the shared labels.
-fn plain(
-    alerts: &[Alert],
-    v: &ViewInputs,
-) -> (Vec<Row>, (usize, usize, usize), Vec<(String, String)>) {
+fn plain(alerts: &[Alert], v: &ViewInputs) -> (Vec<Row>, Widths, Vec<(String, String)>) {
     let key_of = |a: &Alert| -> Key { (rank(a), a.severity(), a.starts_at) };
     let shown = |a: &Alert| {
         (v.show_silenced || !a.is_silenced())

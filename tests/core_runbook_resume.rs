@@ -76,7 +76,7 @@ fn two_alerts_on_one_incident_keep_their_runs_of_a_runbook_apart() {
     );
     link.id = "link-9".into();
     link.data.fingerprint = Some(other.fingerprint.to_string());
-    link.data.labels = Some(other.labels.as_ref().clone());
+    link.data.labels = Some(other.labels.clone());
     update(
         &mut again,
         Msg::Journal(JournalReply::Read {

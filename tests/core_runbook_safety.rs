@@ -56,7 +56,7 @@ fn a_declared_variable_without_a_value_stops_the_step_that_needs_it() {
             pattern: None,
         },
     );
-    let labels = alert("gpu-node-07").labels.as_ref().clone();
+    let labels = alert("gpu-node-07").labels.clone();
     let err = command_env(&rb, &labels, &BTreeMap::new(), "kubectl logs \"$POD\"").unwrap_err();
     assert_eq!(err.label, "pod");
     assert!(err.to_string().contains("missing"), "{err}");

@@ -34,7 +34,7 @@ fn alert(name: &str, severity: &str, extra: &[(&str, &str)], age_min: i64) -> Al
         AlertState::Firing,
         t0() - chrono::Duration::minutes(age_min),
     );
-    std::sync::Arc::make_mut(&mut a.annotations)
+    a.annotations
         .insert("summary".into(), format!("{name} is bad").into());
     a
 }
@@ -294,7 +294,7 @@ fn mutating_actions_are_refused_in_read_only_mode() {
 #[test]
 fn refresh_quit_and_copy_are_effects() {
     let mut a = alert("ModelDown", "critical", &[], 5);
-    std::sync::Arc::make_mut(&mut a.annotations)
+    a.annotations
         .insert("runbook_url".into(), "https://runbooks/modeldown".into());
     let mut s = state_with(vec![a]);
     assert_eq!(
@@ -370,7 +370,7 @@ fn a_group_of_one_is_one_row_that_opens_its_alert() {
 #[test]
 fn only_plain_urls_reach_the_clipboard() {
     let mut a = alert("ModelDown", "critical", &[], 5);
-    std::sync::Arc::make_mut(&mut a.annotations).insert(
+    a.annotations.insert(
         "runbook_url".into(),
         "https://rb/x\n\u{1b}[201~rm -rf ~\n".into(),
     );

@@ -119,7 +119,7 @@ fn the_first_matching_policy_applies_and_keys_are_per_pass_and_level() {
         "ml-model-serving"
     );
     let mut other = alert("Other");
-    std::sync::Arc::make_mut(&mut other.labels).insert("team".into(), "search".into());
+    other.labels.insert("team".into(), "search".into());
     assert_eq!(
         policy_for(&other, &policies, &[], t(0)).unwrap().name,
         "everything"

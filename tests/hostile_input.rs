@@ -130,11 +130,11 @@ proptest! {
         name in hostile(), value in hostile(), summary in hostile(), reason in hostile(),
     ) {
         let mut a = stepper::alert("gpu-node-07");
-        std::sync::Arc::make_mut(&mut a.labels).insert("alertname".into(), name.into());
-        std::sync::Arc::make_mut(&mut a.labels).insert("pod".into(), value.as_str().into());
-        std::sync::Arc::make_mut(&mut a.labels).insert(value.into(), "x".into());
-        std::sync::Arc::make_mut(&mut a.annotations).insert("summary".into(), summary.as_str().into());
-        std::sync::Arc::make_mut(&mut a.annotations).insert("description".into(), summary.into());
+        a.labels.insert("alertname".into(), name.into());
+        a.labels.insert("pod".into(), value.as_str().into());
+        a.labels.insert(value.into(), "x".into());
+        a.annotations.insert("summary".into(), summary.as_str().into());
+        a.annotations.insert("description".into(), summary.into());
         let (mut s, _) = stepper::console("gpu-node-07");
         common::fixtures::poll_alerts(&mut s, vec![a]);
         let at = s.now;

@@ -85,7 +85,7 @@ async fn ha_duplicates_show_once(ams: &Alertmanagers, members: &[SourceSpec]) {
     assert_eq!(alert.summary(), "seen by both members");
     assert_eq!(alert.receivers, vec!["team"]);
     assert_eq!(
-        alert.generator_url,
+        &*alert.generator_url,
         "http://prometheus.example/graph?g0.expr=up"
     );
     assert_eq!(

@@ -31,7 +31,7 @@ fn alert(name: &str, url: Option<&str>) -> Alert {
     let labels = Labels::from([("alertname".into(), name.into())]);
     let mut a = Alert::new(labels, AlertState::Firing, Utc::now());
     if let Some(u) = url {
-        std::sync::Arc::make_mut(&mut a.annotations).insert("runbook_url".into(), u.into());
+        a.annotations.insert("runbook_url".into(), u.into());
     }
     a
 }

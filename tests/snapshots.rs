@@ -47,8 +47,8 @@ fn alert(
     labels.insert("team".into(), "ml-platform".into());
     Alert {
         fingerprint: fingerprint(&labels),
-        labels: labels.into(),
-        annotations: map(annotations).into(),
+        labels,
+        annotations: map(annotations),
         state,
         starts_at: starts,
         ends_at: None,
@@ -624,7 +624,7 @@ fn incident_state() -> State {
             title: Some("Fraud scoring down".into()),
             severity: Some(Sev::Sev2),
             fingerprint: Some(a.fingerprint.to_string()),
-            labels: Some(a.labels.as_ref().clone()),
+            labels: Some(a.labels.clone()),
             starts_at: Some(a.starts_at),
             ..EventData::default()
         }),

@@ -38,9 +38,9 @@ fn console(with_runbooks: bool) -> State {
         AlertState::Firing,
         now() - chrono::Duration::minutes(25),
     );
-    std::sync::Arc::make_mut(&mut a.annotations)
+    a.annotations
         .insert("summary".into(), "fraud-scoring p99 latency 870ms".into());
-    std::sync::Arc::make_mut(&mut a.annotations).insert(
+    a.annotations.insert(
         "runbook_url".into(),
         "https://runbooks.example.com/ml/ModelLatencySLOBreach".into(),
     );

@@ -173,7 +173,7 @@ async fn rules_without_runbooks(
             let mut labels = rule.labels.clone();
             labels.insert("alertname".into(), rule.name.as_str().into());
             let mut alert = Alert::new(labels, AlertState::Firing, chrono::Utc::now());
-            alert.annotations = rule.annotations.clone().into();
+            alert.annotations = rule.annotations.clone();
             if find_for(&alert, books).is_none() && seen.insert(rule.name.clone()) {
                 r.warn(format!(
                     "{}: alert {} ({}, group {}) has no runbook",

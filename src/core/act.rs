@@ -369,7 +369,7 @@ fn copy_link(state: &mut State) -> Vec<Effect> {
     let link = alert.and_then(|a| {
         a.annotation("runbook_url")
             .filter(|u| !u.is_empty())
-            .or(Some(a.generator_url.as_str()).filter(|u| !u.is_empty()))
+            .or(Some(&*a.generator_url).filter(|u| !u.is_empty()))
             .map(str::to_string)
     });
     match link {

@@ -49,7 +49,7 @@ mod tests {
     fn alert(labels: &[(&str, &str)], summary: &str) -> Alert {
         let labels: Labels = labels.iter().map(|&(k, v)| (k.into(), v.into())).collect();
         let mut a = Alert::new(labels, AlertState::Firing, chrono::DateTime::UNIX_EPOCH);
-        std::sync::Arc::make_mut(&mut a.annotations).insert("summary".into(), summary.into());
+        a.annotations.insert("summary".into(), summary.into());
         a
     }
 

@@ -26,7 +26,7 @@ impl Linked {
             starts_at: a.starts_at,
             text,
             annotations: Labels::clone(&a.annotations),
-            generator_url: a.generator_url.clone(),
+            generator_url: a.generator_url.to_string(),
         }
     }
 

@@ -174,7 +174,7 @@ pub fn view_rows(
 /// Marks the names whose values differ between two sorted sets, walking
 /// both at once (a missing name differs too).
 fn differences<'a>(reference: &'a Labels, other: &'a Labels, differs: &mut Vec<&'a str>) {
-    if std::ptr::eq(reference, other) {
+    if Labels::ptr_eq(reference, other) {
         return;
     }
     let (mut a, mut b) = (reference.iter().peekable(), other.iter().peekable());

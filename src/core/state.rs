@@ -352,7 +352,7 @@ impl State {
         alert.sources.iter().all(|name| {
             self.sources
                 .iter()
-                .position(|s| &s.name == name)
+                .position(|s| s.name == *name)
                 .is_some_and(|i| !matches!(self.health(i), Health::Ok))
         })
     }

@@ -94,7 +94,7 @@ pub fn matchers_for(alerts: &[&Alert]) -> Vec<Matcher> {
 pub fn clusters_of_alerts(state: &State, alerts: &[usize]) -> Vec<Cluster> {
     let reporters: Vec<&str> = alerts
         .iter()
-        .flat_map(|&i| state.alerts[i].sources.iter().map(String::as_str))
+        .flat_map(|&i| state.alerts[i].sources.iter().map(LabelText::as_str))
         .collect();
     clusters_where(state, |name| reporters.contains(&name))
 }

@@ -92,20 +92,24 @@ impl Severity {
 pub struct Alert {
     pub fingerprint: LabelText,
     /// Shared: HA copies, the merged list and the next poll of an unchanged
-    /// alert hold one set (`Arc::make_mut` to edit one).
-    pub labels: Arc<Labels>,
-    pub annotations: Arc<Labels>,
+    /// alert hold one set (see `Labels`).
+    pub labels: Labels,
+    pub annotations: Labels,
     pub state: AlertState,
     pub starts_at: DateTime<Utc>,
     pub ends_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
     #[serde(rename = "generatorURL")]
-    pub generator_url: String,
+    /// Shared, as the sets are: every merge copies every alert.
+    pub generator_url: Arc<str>,
     pub silenced_by: Vec<String>,
     pub inhibited_by: Vec<String>,
-    pub receivers: Vec<String>,
+    /// Receiver and source names are short: stored inline, so copying an
+    /// alert (the HA merge copies every one) allocates one list, not a
+    /// string per name.
+    pub receivers: Vec<LabelText>,
     /// Names of the sources that reported this alert.
-    pub sources: Vec<String>,
+    pub sources: Vec<LabelText>,
 }
 
 impl Alert {
@@ -113,13 +117,13 @@ impl Alert {
     pub fn new(labels: Labels, state: AlertState, starts_at: DateTime<Utc>) -> Alert {
         Alert {
             fingerprint: fingerprint(&labels),
-            labels: Arc::new(labels),
-            annotations: Arc::default(),
+            labels,
+            annotations: Labels::default(),
             state,
             starts_at,
             ends_at: None,
             updated_at: None,
-            generator_url: String::new(),
+            generator_url: Arc::from(""),
             silenced_by: vec![],
             inhibited_by: vec![],
             receivers: vec![],

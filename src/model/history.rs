@@ -217,7 +217,7 @@ pub fn pick_series<'a>(series: &'a [Series], alert: &Labels) -> Option<&'a Serie
         .max_by_key(|s| {
             s.labels
                 .iter()
-                .filter(|(k, v)| alert.get(*k) == Some(*v))
+                .filter(|(k, v)| alert.get(k) == Some(*v))
                 .count()
         })
 }

@@ -2,14 +2,17 @@
 //! contiguous list.
 //!
 //! Why not a `BTreeMap`: an alert has about ten labels, and the pane walks
-//! every alert's set several times per merge. A B-tree made each set two
-//! dependent allocations, a node sized for eleven pairs, and a tree walk per
-//! lookup; at 10,000 alerts from an HA pair building, walking and dropping
-//! those nodes was most of the decode and of the rows (README
-//! "Performance"). Here a set is one exactly sized list, built in one pass
-//! from the sorted pairs Alertmanager sends, looked up by a short scan.
+//! every alert's set several times per merge. A B-tree (in an `Arc`) made
+//! each set two dependent allocations, a node sized for eleven pairs, and a
+//! tree walk per lookup; at 10,000 alerts from an HA pair building, walking
+//! and dropping those nodes was most of the decode and of the rows (README
+//! "Performance"). Here a set is one exactly sized shared list (`Arc<[_]>`:
+//! cloning a set is a count, HA copies and the next poll share one), built
+//! in one pass from the sorted pairs Alertmanager sends, looked up by a
+//! short scan. Editing a set copies it; only builders and tests do.
 
 use std::fmt;
+use std::sync::{Arc, LazyLock};
 
 use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
@@ -22,22 +25,48 @@ pub type LabelText = compact_str::CompactString;
 type Pair = (LabelText, LabelText);
 
 /// Name/value pairs, sorted by name, names unique.
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Labels(Vec<Pair>);
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Labels(Arc<[Pair]>);
+
+/// Empty sets share one list, so an alert without annotations allocates none.
+static EMPTY: LazyLock<Arc<[Pair]>> = LazyLock::new(|| Arc::from([]));
+
+impl Default for Labels {
+    fn default() -> Labels {
+        Labels(EMPTY.clone())
+    }
+}
 
 /// Over this many pairs a lookup bisects instead of scanning.
 const SCAN_UP_TO: usize = 16;
 
 impl Labels {
-    pub const fn new() -> Labels {
-        Labels(Vec::new())
+    pub fn new() -> Labels {
+        Labels::default()
     }
 
     /// From pairs already sorted by name with no name twice (checked in
-    /// debug builds): one allocation, no sort.
-    pub fn from_sorted(pairs: Vec<Pair>) -> Labels {
-        debug_assert!(pairs.windows(2).all(|w| w[0].0 < w[1].0));
-        Labels(pairs)
+    /// debug builds): one allocation of the exact size, no sort.
+    pub fn from_sorted(pairs: impl ExactSizeIterator<Item = Pair>) -> Labels {
+        if pairs.len() == 0 {
+            return Labels::default();
+        }
+        let set: Arc<[Pair]> = pairs.collect();
+        debug_assert!(set.windows(2).all(|w| w[0].0 < w[1].0));
+        Labels(set)
+    }
+
+    /// Whether both are one shared list (then they are equal without a look).
+    pub fn ptr_eq(a: &Labels, b: &Labels) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// Runs `edit` on a copy of the pairs and keeps the copy.
+    fn edit<R>(&mut self, edit: impl FnOnce(&mut Vec<Pair>) -> R) -> R {
+        let mut pairs = self.0.to_vec();
+        let out = edit(&mut pairs);
+        self.0 = pairs.into();
+        out
     }
 
     fn find(&self, name: &str) -> Result<usize, usize> {
@@ -65,17 +94,19 @@ impl Labels {
 
     /// Sets `name` to `value`, returning the value it replaced.
     pub fn insert(&mut self, name: LabelText, value: LabelText) -> Option<LabelText> {
-        match self.find(&name) {
-            Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
+        let at = self.find(&name);
+        self.edit(|pairs| match at {
+            Ok(i) => Some(std::mem::replace(&mut pairs[i].1, value)),
             Err(i) => {
-                self.0.insert(i, (name, value));
+                pairs.insert(i, (name, value));
                 None
             }
-        }
+        })
     }
 
     pub fn remove(&mut self, name: &str) -> Option<LabelText> {
-        self.find(name).ok().map(|i| self.0.remove(i).1)
+        let at = self.find(name).ok()?;
+        Some(self.edit(|pairs| pairs.remove(at).1))
     }
 
     pub fn len(&self) -> usize {
@@ -134,14 +165,6 @@ impl<'a> IntoIterator for &'a Labels {
     }
 }
 
-impl IntoIterator for Labels {
-    type Item = Pair;
-    type IntoIter = std::vec::IntoIter<Pair>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
-    }
-}
-
 impl FromIterator<Pair> for Labels {
     /// Any order; when a name comes twice the last value wins, as in a map.
     fn from_iter<I: IntoIterator<Item = Pair>>(iter: I) -> Labels {
@@ -153,7 +176,7 @@ impl FromIterator<Pair> for Labels {
             pairs.sort_by(|a, b| a.0.cmp(&b.0));
             pairs.dedup_by(|a, b| a.0 == b.0);
         }
-        Labels(pairs)
+        Labels(pairs.into())
     }
 }
 
@@ -165,9 +188,9 @@ impl<const N: usize> From<[Pair; N]> for Labels {
 
 impl Extend<Pair> for Labels {
     fn extend<I: IntoIterator<Item = Pair>>(&mut self, iter: I) {
-        for (k, v) in iter {
-            self.insert(k, v);
-        }
+        // One copy for all the pairs; a later pair for a name wins.
+        let all: Labels = self.0.iter().cloned().chain(iter).collect();
+        *self = all;
     }
 }
 

@@ -62,17 +62,17 @@ pub fn alert(a: AmAlert, source: &str) -> Alert {
     };
     Alert {
         fingerprint: a.fingerprint.into(),
-        labels: a.labels.into(),
-        annotations: a.annotations.into(),
+        labels: a.labels,
+        annotations: a.annotations,
         state,
         starts_at: a.starts_at,
         ends_at: a.ends_at,
         updated_at: a.updated_at,
-        generator_url: a.generator_url,
+        generator_url: a.generator_url.into(),
         silenced_by: a.status.silenced_by,
         inhibited_by: a.status.inhibited_by,
-        receivers: a.receivers.into_iter().map(|r| r.name).collect(),
-        sources: vec![source.to_string()],
+        receivers: a.receivers.into_iter().map(|r| r.name.into()).collect(),
+        sources: vec![source.into()],
     }
 }
 

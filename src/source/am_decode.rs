@@ -22,7 +22,7 @@ use crate::model::{Alert, AlertState, LabelText, Labels};
 /// The label and annotation sets of the last poll, by fingerprint.
 #[derive(Debug, Default)]
 pub struct LabelCache {
-    sets: HashMap<LabelText, (Arc<Labels>, Arc<Labels>)>,
+    sets: HashMap<LabelText, (Labels, Labels)>,
 }
 
 impl LabelCache {
@@ -85,7 +85,7 @@ type Maybe<T> = Option<T>;
 struct AlertsSeed<'c> {
     source: &'c str,
     prev: &'c LabelCache,
-    next: &'c mut HashMap<LabelText, (Arc<Labels>, Arc<Labels>)>,
+    next: &'c mut HashMap<LabelText, (Labels, Labels)>,
 }
 
 impl<'de> DeserializeSeed<'de> for AlertsSeed<'_> {
@@ -126,7 +126,7 @@ struct Scratch<'de> {
 
 struct OneAlert<'s, 'c, 'de> {
     scratch: &'s mut Scratch<'de>,
-    ctx: &'c mut HashMap<LabelText, (Arc<Labels>, Arc<Labels>)>,
+    ctx: &'c mut HashMap<LabelText, (Labels, Labels)>,
     prev: &'c LabelCache,
     source: &'c str,
 }
@@ -155,7 +155,7 @@ impl<'de> Visitor<'de> for OneAlert<'_, '_, 'de> {
         s.annotations.clear();
         let mut fingerprint: Option<Text<'de>> = None;
         let (mut starts_at, mut ends_at, mut updated_at) = (None, None, None);
-        let mut generator_url = String::new();
+        let mut generator_url: Arc<str> = Arc::from("");
         let mut receivers = Vec::new();
         let mut status: Option<Status> = None;
         while let Some(key) = map.next_key::<Text<'de>>()? {
@@ -169,7 +169,7 @@ impl<'de> Visitor<'de> for OneAlert<'_, '_, 'de> {
                 "generatorURL" => {
                     generator_url = map
                         .next_value::<Maybe<Text>>()?
-                        .map_or_else(String::new, |t| t.0.into_owned())
+                        .map_or_else(|| Arc::from(""), |t| Arc::from(t.0.as_ref()))
                 }
                 "receivers" => receivers = map.next_value_seed(NamesSeed)?.unwrap_or_default(),
                 "status" => status = Some(map.next_value_seed(StatusSeed)?),
@@ -197,13 +197,13 @@ impl<'de> Visitor<'de> for OneAlert<'_, '_, 'de> {
             silenced_by: status.silenced_by,
             inhibited_by: status.inhibited_by,
             receivers,
-            sources: vec![self.source.to_string()],
+            sources: vec![self.source.into()],
         })
     }
 }
 
 /// The previous poll's sets when they hold the same pairs, else new ones.
-fn shared_sets(prev: &LabelCache, fp: &str, s: &mut Scratch) -> (Arc<Labels>, Arc<Labels>) {
+fn shared_sets(prev: &LabelCache, fp: &str, s: &mut Scratch) -> (Labels, Labels) {
     sort_pairs(&mut s.labels);
     sort_pairs(&mut s.annotations);
     match prev.sets.get(fp) {
@@ -225,7 +225,7 @@ fn sort_pairs(p: &mut Pairs) {
     }
 }
 
-fn reuse(set: &Arc<Labels>, pairs: &Pairs) -> Option<Arc<Labels>> {
+fn reuse(set: &Labels, pairs: &Pairs) -> Option<Labels> {
     let same = set.len() == pairs.len()
         && set
             .iter()
@@ -234,16 +234,14 @@ fn reuse(set: &Arc<Labels>, pairs: &Pairs) -> Option<Arc<Labels>> {
     same.then(|| set.clone())
 }
 
-fn build(pairs: &mut Pairs) -> Arc<Labels> {
+fn build(pairs: &mut Pairs) -> Labels {
     // The pairs are sorted: one exactly sized list; each text is made from
     // the borrowed str (inline when short), no String.
-    let mut set = Vec::with_capacity(pairs.len());
-    set.extend(
+    Labels::from_sorted(
         pairs
             .drain(..)
             .map(|(k, v)| (LabelText::new(k), LabelText::new(v))),
-    );
-    Arc::new(Labels::from_sorted(set))
+    )
 }
 
 struct PairsSeed<'s, 'de>(&'s mut Pairs<'de>);
@@ -281,7 +279,7 @@ impl<'de> Visitor<'de> for PairsSeed<'_, 'de> {
 struct NamesSeed;
 
 impl<'de> DeserializeSeed<'de> for NamesSeed {
-    type Value = Option<Vec<String>>;
+    type Value = Option<Vec<LabelText>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         #[derive(serde::Deserialize)]
         struct Named<'a> {
@@ -289,7 +287,7 @@ impl<'de> DeserializeSeed<'de> for NamesSeed {
             name: Cow<'a, str>,
         }
         let list = Option::<Vec<Named<'de>>>::deserialize(d)?;
-        Ok(list.map(|l| l.into_iter().map(|n| n.name.into_owned()).collect()))
+        Ok(list.map(|l| l.into_iter().map(|n| LabelText::new(n.name)).collect()))
     }
 }
 
@@ -458,11 +456,11 @@ mod tests {
         let mut cache = LabelCache::default();
         let first = decode_alerts(ONE.as_bytes(), "am1", &mut cache).unwrap();
         let again = decode_alerts(ONE.as_bytes(), "am1", &mut cache).unwrap();
-        assert!(Arc::ptr_eq(&first[0].labels, &again[0].labels));
-        assert!(Arc::ptr_eq(&first[0].annotations, &again[0].annotations));
+        assert!(Labels::ptr_eq(&first[0].labels, &again[0].labels));
+        assert!(Labels::ptr_eq(&first[0].annotations, &again[0].annotations));
         let edited = ONE.replace("disk \\\"full\\\"", "disk ok");
         let third = decode_alerts(edited.as_bytes(), "am1", &mut cache).unwrap();
-        assert!(Arc::ptr_eq(&first[0].labels, &third[0].labels));
+        assert!(Labels::ptr_eq(&first[0].labels, &third[0].labels));
         assert_eq!(third[0].summary(), "disk ok\n");
     }
 

@@ -289,7 +289,7 @@ fn to_alert(
         starts_at,
         ends_at: None,
         updated_at: None,
-        generator_url: format!("http://prometheus.demo:9090/graph?g0.expr={expr}&g0.tab=1"),
+        generator_url: format!("http://prometheus.demo:9090/graph?g0.expr={expr}&g0.tab=1").into(),
         silenced_by: if d.silenced {
             vec![SILENCE_ID.to_string()]
         } else {
@@ -306,9 +306,9 @@ fn to_alert(
                 "slack-ml".into()
             },
         ],
-        sources: vec![source.to_string()],
-        labels: labels.into(),
-        annotations: annotations.into(),
+        sources: vec![source.into()],
+        labels,
+        annotations,
     }
 }
 

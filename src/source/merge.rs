@@ -2,10 +2,9 @@
 //! shown once, with every source that reported it.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use super::SourceKind;
-use crate::model::{Alert, AlertState};
+use crate::model::{Alert, AlertState, LabelText, Labels};
 
 /// Merges per-source alert lists, all treated as Alertmanagers.
 pub fn merge_alerts<'a>(
@@ -34,14 +33,16 @@ pub fn merge_sources<'a>(
         .map(|(_, _, a)| a.len())
         .max()
         .unwrap_or(0);
-    let mut index: HashMap<&str, usize> = HashMap::with_capacity(most);
+    // Keyed by a copy of the fingerprint (inline, 16 bytes): a lookup then
+    // compares keys inside the table instead of reading the alert it came from.
+    let mut index: HashMap<LabelText, usize> = HashMap::with_capacity(most);
     let mut out: Vec<Alert> = Vec::with_capacity(most);
     let mut from_am: Vec<bool> = Vec::with_capacity(most);
     let per_source_count = per_source.len();
     for (source, kind, alerts) in per_source {
         let is_am = kind != SourceKind::Prometheus;
         for alert in alerts {
-            match index.get(alert.fingerprint.as_str()) {
+            match index.get(&alert.fingerprint) {
                 Some(&i) => {
                     if is_am && !from_am[i] {
                         // The first Alertmanager copy replaces Prometheus's view of the state.
@@ -58,12 +59,12 @@ pub fn merge_sources<'a>(
                     absorb(&mut out[i], alert, source)
                 }
                 None => {
-                    index.insert(alert.fingerprint.as_str(), out.len());
+                    index.insert(alert.fingerprint.clone(), out.len());
                     let mut a = alert.clone();
                     // Room for the other members' names without a move.
                     a.sources.reserve(per_source_count - 1);
                     if !a.sources.iter().any(|s| s == source) {
-                        a.sources.push(source.to_string());
+                        a.sources.push(source.into());
                     }
                     out.push(a);
                     from_am.push(is_am);
@@ -84,7 +85,7 @@ fn rank(state: AlertState) -> u8 {
 
 fn add_source(into: &mut Alert, source: &str) {
     if !into.sources.iter().any(|s| s == source) {
-        into.sources.push(source.to_string());
+        into.sources.push(source.into());
     }
 }
 
@@ -107,27 +108,34 @@ fn absorb(into: &mut Alert, other: &Alert, source: &str) {
     if other.updated_at > into.updated_at {
         into.updated_at = other.updated_at;
     }
-    // HA copies nearly always share one set (see `am_decode`): edit (and
-    // so copy) only when the other copy has an annotation this one lacks.
-    if !Arc::ptr_eq(&into.annotations, &other.annotations)
-        && other
-            .annotations
-            .keys()
-            .any(|k| !into.annotations.contains_key(k))
+    // HA copies nearly always carry the same names: edit (and so copy) the
+    // set only when the other copy has an annotation this one lacks.
+    if !Labels::ptr_eq(&into.annotations, &other.annotations)
+        && lacks_some(&into.annotations, &other.annotations)
     {
-        let mine = Arc::make_mut(&mut into.annotations);
-        for (k, v) in other.annotations.iter() {
-            if !mine.contains_key(k) {
-                mine.insert(k.clone(), v.clone());
-            }
-        }
+        let missing: Vec<_> = other
+            .annotations
+            .iter()
+            .filter(|(k, _)| !into.annotations.contains_key(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        into.annotations.extend(missing);
     }
     if into.generator_url.is_empty() {
         into.generator_url = other.generator_url.clone();
     }
 }
 
-fn union(into: &mut Vec<String>, more: &[String]) {
+/// Whether `other` has a name `mine` lacks: one walk over both sorted sets.
+fn lacks_some(mine: &Labels, other: &Labels) -> bool {
+    let mut names = mine.keys().peekable();
+    other.keys().any(|k| {
+        while names.next_if(|m| *m < k).is_some() {}
+        names.next_if_eq(&k).is_none()
+    })
+}
+
+fn union<T: PartialEq + Clone>(into: &mut Vec<T>, more: &[T]) {
     for m in more {
         if !into.contains(m) {
             into.push(m.clone());
@@ -138,7 +146,6 @@ fn union(into: &mut Vec<String>, more: &[String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Labels;
 
     fn alert(state: AlertState, silenced: &[&str]) -> Alert {
         let labels = Labels::from([("alertname".into(), "X".into())]);
@@ -177,5 +184,27 @@ mod tests {
         assert_eq!(merged[0].state, AlertState::Firing);
         assert!(merged[0].silenced_by.is_empty());
         assert_eq!(merged[0].sources, vec!["am1", "am2"]);
+    }
+
+    #[test]
+    fn lacks_some_finds_a_name_missing_from_the_first_set() {
+        let set = |names: &[&str]| -> Labels {
+            names.iter().map(|n| ((*n).into(), "v".into())).collect()
+        };
+        for (mine, other, lacks) in [
+            (&["a", "c"][..], &["a", "c"][..], false),
+            (&["a", "c"], &["a"], false),
+            (&["a", "c"], &[], false),
+            (&["a", "c"], &["b"], true),
+            (&["a", "c"], &["a", "c", "d"], true),
+            (&[], &["a"], true),
+            (&["b"], &["a", "b"], true),
+        ] {
+            assert_eq!(
+                lacks_some(&set(mine), &set(other)),
+                lacks,
+                "{mine:?} vs {other:?}"
+            );
+        }
     }
 }

@@ -106,18 +106,18 @@ pub fn alert(a: PromAlert, source: &str) -> Option<Alert> {
     };
     Some(Alert {
         fingerprint: fingerprint(&a.labels),
-        labels: a.labels.into(),
-        annotations: a.annotations.into(),
+        labels: a.labels,
+        annotations: a.annotations,
         state,
         // activeAt is always set on pending/firing alerts; be safe anyway.
         starts_at: a.active_at.unwrap_or_else(Utc::now),
         ends_at: None,
         updated_at: None,
-        generator_url: String::new(),
+        generator_url: "".into(),
         silenced_by: Vec::new(),
         inhibited_by: Vec::new(),
         receivers: Vec::new(),
-        sources: vec![source.to_string()],
+        sources: vec![source.into()],
     })
 }
 

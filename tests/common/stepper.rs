@@ -34,7 +34,7 @@ pub fn alert(instance: &str) -> Alert {
         AlertState::Firing,
         t0() - chrono::Duration::minutes(5),
     );
-    std::sync::Arc::make_mut(&mut a.annotations).insert(
+    a.annotations.insert(
         "runbook_url".into(),
         "https://runbooks.example/ml/gpumemorynearlyfull".into(),
     );

@@ -29,7 +29,7 @@ pub fn alert(name: &str, severity: &str, extra: &[(&str, &str)], minutes: i64) -
     labels.insert("team".into(), "ml-platform".into());
     let mut a = Alert::new(labels.clone(), AlertState::Firing, ago(minutes));
     a.fingerprint = fingerprint(&labels);
-    std::sync::Arc::make_mut(&mut a.annotations)
+    a.annotations
         .insert("summary".into(), format!("{name} summary\u{1b}[2J").into());
     a
 }
@@ -143,7 +143,7 @@ fn with_escalation_and_incident(st: &mut State) {
         title: Some("Fraud scoring down".into()),
         severity: Some(Sev::Sev2),
         fingerprint: Some(down.fingerprint.to_string()),
-        labels: Some(down.labels.as_ref().clone()),
+        labels: Some(down.labels.clone()),
         starts_at: Some(down.starts_at),
         ..EventData::default()
     };
