@@ -21,7 +21,7 @@ use oncall::core::merge_view::{compute, MergeJob, ViewInputs, BACKGROUND_FROM};
 use oncall::core::{update, Action, Effect, Filter, Msg, State};
 use oncall::model::{fingerprint, Alert, Labels};
 use oncall::runbook::markdown::parse_markdown;
-use oncall::source::am_decode::{decode_alerts as decode_with, LabelCache};
+use oncall::source::am_decode::decode_alerts as decode_with;
 use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
 use oncall::ui::keymap::Keymap;
 use oncall::ui::theme::load_theme;
@@ -231,14 +231,9 @@ fn body(n: usize, member: usize) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// The decoder the pollers use; `cache` holds the previous poll's label sets.
-fn decode_cached(bytes: &[u8], source: &str, cache: &mut LabelCache) -> Vec<Alert> {
-    decode_with(bytes, source, cache).expect("generated JSON decodes")
-}
-
-/// A first poll: nothing to share with.
+/// The decoder the pollers use.
 fn decode_alerts(bytes: &[u8], source: &str) -> Vec<Alert> {
-    decode_cached(bytes, source, &mut LabelCache::default())
+    decode_with(bytes, source).expect("generated JSON decodes")
 }
 
 /// A large Markdown runbook in the prometheus-operator shape: `sections`
@@ -458,8 +453,7 @@ fn main() {
         }
     );
 
-    // 1. Decode one Alertmanager's answer into the model: a first poll,
-    // and a next poll of the same alerts (label sets shared, not rebuilt).
+    // 1. Decode one Alertmanager's answer into the model.
     for n in [1_000, 10_000, 50_000].map(|n| mode.size(n)) {
         let bytes = body(n, 0);
         let case = format!("decode {n} alerts ({:.1} MB)", bytes.len() as f64 / 1e6);
@@ -470,12 +464,6 @@ fn main() {
         let case = format!("scan only (serde_json, IgnoredAny) {n} alerts");
         results.extend(measure(&mode, case, None, || {
             serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&bytes)).expect("valid JSON")
-        }));
-        let mut cache = LabelCache::default();
-        decode_cached(&bytes, "am1", &mut cache);
-        let case = format!("decode {n} alerts, next poll");
-        results.extend(measure(&mode, case, None, || {
-            decode_cached(black_box(&bytes), "am1", &mut cache)
         }));
     }
 
@@ -490,61 +478,51 @@ fn main() {
     }
 
     // 3. The §6 budget: decode + dedup + group + sort, 10k alerts from an
-    // HA pair, at the first poll (each poller's cache empty) and at every
-    // poll after (each poller's cache holds its previous answer). Each
-    // member is decoded by its own poller task, and the runtime has a
-    // worker per core, so the two decodes run side by side here too; the
-    // merge and rows are `merge_view::compute`, as the console runs them.
+    // HA pair. Each member is decoded by its own poller task, and the
+    // runtime has a worker per core, so the two decodes run side by side
+    // here too; the merge and rows are `merge_view::compute`, as the
+    // console runs them.
     let n = mode.size(10_000);
     let (b1, b2) = (body(n, 0), body(n, 1));
     // The second member's poller: a long-lived thread, as a runtime worker
     // is (a thread started per run would pay for a fresh allocator heap).
-    let (go, jobs) = std::sync::mpsc::channel::<bool>();
+    let (go, jobs) = std::sync::mpsc::channel::<()>();
     let (done, decoded) = std::sync::mpsc::channel::<Vec<Alert>>();
     let member2 = b2.clone();
     let poller = std::thread::spawn(move || {
-        let mut warm_cache = LabelCache::default();
-        for warm in jobs {
-            let mut fresh = LabelCache::default();
-            let cache = if warm { &mut warm_cache } else { &mut fresh };
-            let _ = done.send(decode_cached(black_box(&member2), "am2", cache));
+        for () in jobs {
+            let _ = done.send(decode_alerts(black_box(&member2), "am2"));
         }
     });
-    let mut c1 = LabelCache::default();
-    for (when, warm) in [("first poll", false), ("next poll", true)] {
-        let case = format!("decode+dedup+group+sort {n}×2 (HA pair), {when}");
-        // Where the time goes: the two decodes side by side, then the merge.
-        let (mut decodes, mut merges) = (Vec::new(), Vec::new());
-        // Timed: both decodes (the caches' previous sets are freed inside,
-        // as in the pollers) and the merge; not timed: dropping the lists,
-        // which the console does off the clock too (`drop_later`).
-        results.extend(measure_timed(
-            &mode,
-            case,
-            Some(Duration::from_millis(25)),
-            || {
-                let mut fresh = LabelCache::default();
-                let k1 = if warm { &mut c1 } else { &mut fresh };
-                let start = Instant::now();
-                go.send(warm).expect("the poller thread");
-                let a = decode_cached(black_box(&b1), "am1", k1);
-                let b = decoded.recv().expect("the poller thread");
-                let lists = [Arc::new(a), Arc::new(b)];
-                let decoded_at = start.elapsed();
-                let merged = compute(job(&lists, &Filter::default()));
-                let took = start.elapsed();
-                decodes.push(decoded_at);
-                merges.push(took - decoded_at);
-                drop(black_box((merged, lists, fresh)));
-                took
-            },
-        ));
-        for (what, times) in [("both decodes", decodes), ("merge + rows", merges)] {
-            // The first run was the warm-up.
-            let times = times.into_iter().skip(1).collect();
-            let case = format!("  {when}: {what}");
-            results.extend(measure_list(&mode, case, None, times));
-        }
+    let case = format!("decode+dedup+group+sort {n}×2 (HA pair)");
+    // Where the time goes: the two decodes side by side, then the merge.
+    let (mut decodes, mut merges) = (Vec::new(), Vec::new());
+    // Timed: both decodes and the merge; not timed: dropping the lists,
+    // which the console does off the clock too (`drop_later`).
+    results.extend(measure_timed(
+        &mode,
+        case,
+        Some(Duration::from_millis(25)),
+        || {
+            let start = Instant::now();
+            go.send(()).expect("the poller thread");
+            let a = decode_alerts(black_box(&b1), "am1");
+            let b = decoded.recv().expect("the poller thread");
+            let lists = [Arc::new(a), Arc::new(b)];
+            let decoded_at = start.elapsed();
+            let merged = compute(job(&lists, &Filter::default()));
+            let took = start.elapsed();
+            decodes.push(decoded_at);
+            merges.push(took - decoded_at);
+            drop(black_box((merged, lists)));
+            took
+        },
+    ));
+    for (what, times) in [("both decodes", decodes), ("merge + rows", merges)] {
+        // The first run was the warm-up.
+        let times = times.into_iter().skip(1).collect();
+        let case = format!("  of which {what} ({n}×2)");
+        results.extend(measure_list(&mode, case, None, times));
     }
     drop(go);
     poller.join().expect("the poller thread");

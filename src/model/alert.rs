@@ -91,8 +91,7 @@ impl Severity {
 #[serde(rename_all = "camelCase")]
 pub struct Alert {
     pub fingerprint: LabelText,
-    /// Shared: HA copies, the merged list and the next poll of an unchanged
-    /// alert hold one set (see `Labels`).
+    /// Shared: the source's list and the merged one hold one set (see `Labels`).
     pub labels: Labels,
     pub annotations: Labels,
     pub state: AlertState,

@@ -7,9 +7,9 @@
 //! tree walk per lookup; at 10,000 alerts from an HA pair building, walking
 //! and dropping those nodes was most of the decode and of the rows (README
 //! "Performance"). Here a set is one exactly sized shared list (`Arc<[_]>`:
-//! cloning a set is a count, HA copies and the next poll share one), built
-//! in one pass from the sorted pairs Alertmanager sends, looked up by a
-//! short scan. Editing a set copies it; only builders and tests do.
+//! cloning a set, as every merge does, is a count), built in one pass from
+//! the sorted pairs Alertmanager sends, looked up by a short scan. Editing
+//! a set copies it; only builders and tests do.
 
 use std::fmt;
 use std::sync::{Arc, LazyLock};

@@ -1,6 +1,6 @@
 //! Alertmanager API v2: alerts, silences and the gossip cluster's status.
 
-use super::am_decode::{decode_alerts, LabelCache};
+use super::am_decode::decode_alerts;
 use super::dto::{AmAlert, AmMatcher, AmSilence, AmStatus};
 use super::http::{decode_error, get_json, get_ok, join, HttpClient};
 use super::{PeerInfo, Snapshot, SourceError, SourceSpec};
@@ -12,19 +12,14 @@ const ALERTS: &str = "/api/v2/alerts?active=true&silenced=true&inhibited=true&un
 
 /// One poll: alerts, silences and status, in parallel. A failing status call
 /// (some proxies only allow the alerts API) does not fail the poll.
-/// `cache` holds the label sets of the last poll, shared with this one's.
-pub async fn fetch(
-    client: &HttpClient,
-    spec: &SourceSpec,
-    cache: &mut LabelCache,
-) -> Result<Snapshot, SourceError> {
+pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, SourceError> {
     let urls = [ALERTS, "/api/v2/silences", "/api/v2/status"].map(|p| join(&spec.url, p));
     let (alerts, silences, status) = tokio::join!(
         get_ok(client, &urls[0]),
         get_json::<Vec<AmSilence>>(client, &urls[1]),
         get_json::<AmStatus>(client, &urls[2]),
     );
-    let alerts = decode_alerts(alerts?.as_ref(), &spec.name, cache).map_err(decode_error)?;
+    let alerts = decode_alerts(alerts?.as_ref(), &spec.name).map_err(decode_error)?;
     let silences = silences?
         .into_iter()
         .map(|s| silence(s, &spec.name))

@@ -3,13 +3,16 @@
 //! Why not the serde-derived DTO: at 10,000 alerts the time went to
 //! allocating and freeing ~30 small strings per alert and to chrono's
 //! generic timestamp parser (callgrind, see README "Performance"). Here
-//! strings are borrowed from the body while an alert is read, timestamps
-//! take a fast path, and the label and annotation sets of an alert already
-//! seen at the previous poll (same fingerprint, same content) are shared
-//! (`Arc`) instead of rebuilt.
+//! strings are borrowed from the body while an alert is read, and
+//! timestamps take a fast path.
+//!
+//! Label sets are built anew at every poll. An earlier version looked each
+//! alert up in the previous poll's sets and shared them when unchanged;
+//! once a set became one list (`model::Labels`), comparing with the old
+//! set (memory long out of cache) cost more than building a new one: a
+//! next poll decoded 15–20 ms slower at 10,000×2 (README "Performance").
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -19,42 +22,14 @@ use serde::Deserializer;
 
 use crate::model::{Alert, AlertState, LabelText, Labels};
 
-/// The label and annotation sets of the last poll, by fingerprint.
-#[derive(Debug, Default)]
-pub struct LabelCache {
-    sets: HashMap<LabelText, (Labels, Labels)>,
-}
-
-impl LabelCache {
-    pub fn len(&self) -> usize {
-        self.sets.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.sets.is_empty()
-    }
-}
-
-/// Decodes a `/api/v2/alerts` body, reusing `cache` and leaving in it the
-/// sets of this answer (so it never grows past one poll's alerts).
-pub fn decode_alerts(
-    body: &[u8],
-    source: &str,
-    cache: &mut LabelCache,
-) -> Result<Vec<Alert>, serde_json::Error> {
-    let mut next = HashMap::with_capacity(cache.sets.len());
-    let seed = AlertsSeed {
-        source,
-        prev: cache,
-        next: &mut next,
-    };
+/// Decodes a `/api/v2/alerts` body; `source` names the reporting source.
+pub fn decode_alerts(body: &[u8], source: &str) -> Result<Vec<Alert>, serde_json::Error> {
+    let seed = AlertsSeed { source };
     // One UTF-8 check of the whole body is cheaper than one per string.
-    let alerts = match std::str::from_utf8(body) {
+    match std::str::from_utf8(body) {
         Ok(text) => seed.deserialize(&mut serde_json::Deserializer::from_str(text)),
         Err(_) => seed.deserialize(&mut serde_json::Deserializer::from_slice(body)),
-    }?;
-    cache.sets = next;
-    Ok(alerts)
+    }
 }
 
 /// A JSON string, borrowed from the body unless it holds escapes.
@@ -84,8 +59,6 @@ type Maybe<T> = Option<T>;
 
 struct AlertsSeed<'c> {
     source: &'c str,
-    prev: &'c LabelCache,
-    next: &'c mut HashMap<LabelText, (Labels, Labels)>,
 }
 
 impl<'de> DeserializeSeed<'de> for AlertsSeed<'_> {
@@ -101,13 +74,11 @@ impl<'de> Visitor<'de> for AlertsSeed<'_> {
         f.write_str("a sequence")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Alert>, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).max(self.prev.len()));
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         // Scratch lists reused for every alert: no allocation per alert.
         let mut scratch = Scratch::default();
         while let Some(a) = seq.next_element_seed(OneAlert {
             scratch: &mut scratch,
-            ctx: &mut *self.next,
-            prev: self.prev,
             source: self.source,
         })? {
             out.push(a);
@@ -126,8 +97,6 @@ struct Scratch<'de> {
 
 struct OneAlert<'s, 'c, 'de> {
     scratch: &'s mut Scratch<'de>,
-    ctx: &'c mut HashMap<LabelText, (Labels, Labels)>,
-    prev: &'c LabelCache,
     source: &'c str,
 }
 
@@ -182,9 +151,9 @@ impl<'de> Visitor<'de> for OneAlert<'_, '_, 'de> {
         let starts_at = starts_at.ok_or_else(|| de::Error::missing_field("startsAt"))?;
         let status = status.ok_or_else(|| de::Error::missing_field("status"))?;
         let fingerprint = LabelText::new(fingerprint.0);
-        let (labels, annotations) = shared_sets(self.prev, &fingerprint, s);
-        self.ctx
-            .insert(fingerprint.clone(), (labels.clone(), annotations.clone()));
+        sort_pairs(&mut s.labels);
+        sort_pairs(&mut s.annotations);
+        let (labels, annotations) = (build(&mut s.labels), build(&mut s.annotations));
         Ok(Alert {
             fingerprint,
             labels,
@@ -202,19 +171,6 @@ impl<'de> Visitor<'de> for OneAlert<'_, '_, 'de> {
     }
 }
 
-/// The previous poll's sets when they hold the same pairs, else new ones.
-fn shared_sets(prev: &LabelCache, fp: &str, s: &mut Scratch) -> (Labels, Labels) {
-    sort_pairs(&mut s.labels);
-    sort_pairs(&mut s.annotations);
-    match prev.sets.get(fp) {
-        Some((l, a)) => (
-            reuse(l, &s.labels).unwrap_or_else(|| build(&mut s.labels)),
-            reuse(a, &s.annotations).unwrap_or_else(|| build(&mut s.annotations)),
-        ),
-        None => (build(&mut s.labels), build(&mut s.annotations)),
-    }
-}
-
 /// Go writes map keys sorted, so this is one pass; a duplicate key keeps
 /// the last value, as a map would.
 fn sort_pairs(p: &mut Pairs) {
@@ -223,15 +179,6 @@ fn sort_pairs(p: &mut Pairs) {
         p.sort_by(|a, b| a.0.cmp(&b.0));
         p.dedup_by(|a, b| a.0 == b.0);
     }
-}
-
-fn reuse(set: &Labels, pairs: &Pairs) -> Option<Labels> {
-    let same = set.len() == pairs.len()
-        && set
-            .iter()
-            .zip(pairs)
-            .all(|((k, v), (pk, pv))| k == pk && v == pv);
-    same.then(|| set.clone())
 }
 
 fn build(pairs: &mut Pairs) -> Labels {
@@ -426,8 +373,7 @@ mod tests {
 
     #[test]
     fn decodes_escapes_nulls_unsorted_labels_and_unknown_fields() {
-        let mut cache = LabelCache::default();
-        let a = &decode_alerts(ONE.as_bytes(), "am1", &mut cache).unwrap()[0];
+        let a = &decode_alerts(ONE.as_bytes(), "am1").unwrap()[0];
         assert_eq!(a.state, AlertState::Suppressed);
         assert_eq!(a.silenced_by, vec!["s1"]);
         assert!(a.inhibited_by.is_empty());
@@ -436,7 +382,6 @@ mod tests {
         assert_eq!(a.summary(), "disk \"full\"\n");
         assert_eq!(a.alertname(), "DiskFull");
         assert_eq!(a.labels.keys().collect::<Vec<_>>(), ["alertname", "job"]);
-        assert_eq!(cache.len(), 1);
     }
 
     #[test]
@@ -447,36 +392,19 @@ mod tests {
             .into_iter()
             .map(|a| crate::source::alertmanager::alert(a, "am1"))
             .collect();
-        let got = decode_alerts(ONE.as_bytes(), "am1", &mut LabelCache::default()).unwrap();
+        let got = decode_alerts(ONE.as_bytes(), "am1").unwrap();
         assert_eq!(got, want);
     }
 
     #[test]
-    fn an_unchanged_alert_shares_its_sets_with_the_last_poll_a_changed_one_does_not() {
-        let mut cache = LabelCache::default();
-        let first = decode_alerts(ONE.as_bytes(), "am1", &mut cache).unwrap();
-        let again = decode_alerts(ONE.as_bytes(), "am1", &mut cache).unwrap();
-        assert!(Labels::ptr_eq(&first[0].labels, &again[0].labels));
-        assert!(Labels::ptr_eq(&first[0].annotations, &again[0].annotations));
-        let edited = ONE.replace("disk \\\"full\\\"", "disk ok");
-        let third = decode_alerts(edited.as_bytes(), "am1", &mut cache).unwrap();
-        assert!(Labels::ptr_eq(&first[0].labels, &third[0].labels));
-        assert_eq!(third[0].summary(), "disk ok\n");
-    }
-
-    #[test]
     fn missing_fields_and_bad_json_are_errors() {
-        let mut cache = LabelCache::default();
         for bad in [
             r#"[{"fingerprint":"x","status":{"state":"active"}}]"#,
             r#"[{"fingerprint":"x","startsAt":"2030-01-01T00:00:00Z"}]"#,
             r#"[{"fingerprint":"x","startsAt":"yesterday","status":{"state":"active"}}]"#,
             r#"[{"fingerprint":"x""#,
         ] {
-            assert!(
-                decode_alerts(bad.as_bytes(), "am1", &mut cache).is_err(),
-                "{bad}"
-            );
+            assert!(decode_alerts(bad.as_bytes(), "am1").is_err(), "{bad}");
         }
     }
 }

@@ -7,7 +7,6 @@ use chrono::Utc;
 use tokio::sync::{mpsc::UnboundedSender, watch};
 use tokio::task::JoinHandle;
 
-use super::am_decode::LabelCache;
 use super::http::HttpClient;
 use super::{alertmanager, prometheus, Snapshot, SourceError, SourceKind, SourceSpec};
 use crate::core::Msg;
@@ -18,17 +17,13 @@ pub async fn fetch_once(spec: &SourceSpec, timeout: Duration) -> Result<Snapshot
         return Err(demo());
     }
     let client = HttpClient::new(spec, timeout)?;
-    fetch_with(&client, spec, &mut LabelCache::default()).await
+    fetch_with(&client, spec).await
 }
 
-/// One poll with a client built before; `cache`: see `alertmanager::fetch`.
-pub async fn fetch_with(
-    client: &HttpClient,
-    spec: &SourceSpec,
-    cache: &mut LabelCache,
-) -> Result<Snapshot, SourceError> {
+/// One poll with a client built before.
+pub async fn fetch_with(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, SourceError> {
     match spec.kind {
-        SourceKind::Alertmanager => alertmanager::fetch(client, spec, cache).await,
+        SourceKind::Alertmanager => alertmanager::fetch(client, spec).await,
         SourceKind::Prometheus => prometheus::fetch(client, spec).await,
         SourceKind::Demo => Err(demo()),
     }
@@ -50,12 +45,11 @@ pub fn spawn_poller(
     tokio::spawn(async move {
         let mut rng = Jitter::seeded(index);
         let mut client: Option<HttpClient> = None;
-        let mut cache = LabelCache::default();
         let mut failures: u32 = 0;
         let mut watching = true;
         loop {
             let result = tokio::select! {
-                r = poll(&spec, timeout, &mut client, &mut cache) => r,
+                r = poll(&spec, timeout, &mut client) => r,
                 _ = tx.closed() => return,
             };
             let wait = match &result {
@@ -104,12 +98,11 @@ async fn poll(
     spec: &SourceSpec,
     timeout: Duration,
     client: &mut Option<HttpClient>,
-    cache: &mut LabelCache,
 ) -> Result<Snapshot, SourceError> {
     if client.is_none() {
         *client = Some(HttpClient::new(spec, timeout)?);
     }
-    let result = fetch_with(client.as_ref().expect("built above"), spec, cache).await;
+    let result = fetch_with(client.as_ref().expect("built above"), spec).await;
     if matches!(
         result,
         Err(SourceError::Status {
