@@ -17,6 +17,17 @@ pub fn tmux(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Runs `tmux ARGS`; whether it succeeded.
+fn tmux_ok(args: &[&str]) -> bool {
+    Command::new("tmux")
+        .args(args)
+        .status()
+        .unwrap_or_else(|e| {
+            panic!("tmux is needed for the end-to-end tests ({e}); install it with: apt-get install tmux")
+        })
+        .success()
+}
+
 /// A tmux session, and the temporary home of the console in it (removed with it).
 pub struct Session {
     pub name: String,
@@ -27,7 +38,16 @@ impl Session {
     /// Runs the shell command `cmd` in a new detached `width`x`height` session.
     pub fn start(name: &str, width: u16, height: u16, cmd: &str, home: Option<PathBuf>) -> Session {
         let (w, h) = (width.to_string(), height.to_string());
-        tmux(&["new-session", "-d", "-s", name, "-x", &w, "-y", &h, cmd]);
+        // Tests in one binary start sessions at once; when no tmux server
+        // runs yet, clients racing to start one can fail (then the session
+        // never exists and the screen reads empty). Try again, then say so.
+        let args = ["new-session", "-d", "-s", name, "-x", &w, "-y", &h, cmd];
+        let mut tries = 0;
+        while !tmux_ok(&args) {
+            tries += 1;
+            assert!(tries < 5, "tmux could not start the session {name}");
+            std::thread::sleep(Duration::from_millis(200 * tries));
+        }
         Session {
             name: name.to_string(),
             home,
