@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::drop_later::drop_later;
-use super::merge_view::{compute, view_of, MergeJob, Merged, ViewInputs};
+use super::merge_view::{compute, gossiped_silences, view_of, MergeJob, Merged, ViewInputs};
 use super::observe::observe;
 use super::rows::Row;
 use super::silences::rebuild_silence_rows_keeping;
@@ -171,15 +171,15 @@ fn install(state: &mut State, m: Merged) {
     let selected = selected_identity(state);
     let selected_silence = state.selected_silence().map(|s| s.id.clone());
     drop_later(std::mem::replace(&mut state.alerts, m.alerts));
-    // Members of an HA cluster gossip silences: keep one copy of each id.
-    let mut seen = std::collections::HashSet::new();
-    state.silences = state
-        .sources
-        .iter()
-        .flat_map(|s| s.silences.iter())
-        .filter(|s| seen.insert(s.id.as_str()))
-        .cloned()
-        .collect();
+    state.silences = gossiped_silences(state);
+    // Found against the keys written since: take it (else the observer
+    // looks again, here).
+    if let Some(found) = m.activity {
+        if Arc::ptr_eq(&found.before, &state.activity_seen) {
+            state.activity_seen = Arc::new(found.seen);
+            state.activity_found = Some(found.new);
+        }
+    }
     if m.view == ViewInputs::of(state) {
         state.rows = m.rows;
         state.row_widths = m.widths;

@@ -13,9 +13,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::filter::Filter;
+use super::observe::{activity_of, Seen};
 use super::rows::{view_rows, Counts, Row, RowWidths};
 use super::state::State;
-use crate::model::Alert;
+use crate::model::{Activity, Alert, Silence};
 use crate::source::{merge_sources, SourceKind};
 
 /// From this many alerts over all sources a poll is merged off the UI task.
@@ -68,10 +69,29 @@ impl ViewInputs {
 pub struct MergeJob {
     pub sources: Vec<(String, SourceKind, Arc<Vec<Alert>>)>,
     pub view: ViewInputs,
+    /// Set when the incident observer runs: find the new fires and acks
+    /// for the activity log here too (`observe::activity_of`).
+    pub activity: Option<ActivityJob>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityJob {
+    /// The keys already written when the job left.
+    pub seen: Arc<HashSet<Seen>>,
+    pub silences: Vec<Silence>,
+}
+
+/// What `observe::activity_of` found, and against which keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivityFound {
+    pub before: Arc<HashSet<Seen>>,
+    pub seen: HashSet<Seen>,
+    pub new: Vec<Activity>,
 }
 
 impl MergeJob {
     pub fn of(state: &State) -> MergeJob {
+        let observing = state.journal_loaded && !state.read_only;
         MergeJob {
             sources: state
                 .sources
@@ -79,8 +99,25 @@ impl MergeJob {
                 .map(|s| (s.name.clone(), s.kind, s.alerts.clone()))
                 .collect(),
             view: ViewInputs::of(state),
+            activity: observing.then(|| ActivityJob {
+                seen: state.activity_seen.clone(),
+                silences: gossiped_silences(state),
+            }),
         }
     }
+}
+
+/// Every source's silences, one copy of each id: the members of an HA
+/// cluster gossip them.
+pub fn gossiped_silences(state: &State) -> Vec<Silence> {
+    let mut seen = HashSet::new();
+    state
+        .sources
+        .iter()
+        .flat_map(|s| s.silences.iter())
+        .filter(|s| seen.insert(s.id.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// A merge's result, with the view inputs its rows were built for.
@@ -91,6 +128,7 @@ pub struct Merged {
     pub rows: Vec<Row>,
     pub widths: RowWidths,
     pub counts: Counts,
+    pub activity: Option<ActivityFound>,
 }
 
 pub fn compute(job: MergeJob) -> Merged {
@@ -100,12 +138,21 @@ pub fn compute(job: MergeJob) -> Merged {
             .map(|(name, kind, alerts)| (name.as_str(), *kind, alerts.as_slice())),
     );
     let (rows, widths, counts) = view_of(&alerts, &job.view);
+    let activity = job.activity.map(|j| {
+        let (seen, new) = activity_of(&alerts, &j.silences, &j.seen);
+        ActivityFound {
+            before: j.seen,
+            seen,
+            new,
+        }
+    });
     Merged {
         alerts,
         view: job.view,
         rows,
         widths,
         counts,
+        activity,
     }
 }
 

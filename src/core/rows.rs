@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
-use crate::model::{Alert, AlertState, LabelText, Labels, Severity};
+use crate::model::{prefetch, Alert, AlertState, LabelText, Labels, Severity};
 use crate::sanitize::width;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -92,6 +92,7 @@ pub fn view_rows(
     let mut slots: HashMap<&str, usize> = HashMap::new();
     let mut groups: Vec<Group> = Vec::new();
     for (i, a) in alerts.iter().enumerate() {
+        prefetch::alert_sets(alerts, i + prefetch::AHEAD);
         let sev = a.severity();
         match a.state {
             AlertState::Firing => counts.by_severity[sev as usize] += 1,
@@ -336,7 +337,8 @@ fn measure(
             }
         }
     }
-    for (a, &row) in alerts.iter().zip(listed_under) {
+    for (i, (a, &row)) in alerts.iter().zip(listed_under).enumerate() {
+        prefetch::alert_sets(alerts, i + prefetch::AHEAD);
         let Some(Row::Group {
             key,
             distinct,

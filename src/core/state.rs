@@ -241,8 +241,11 @@ pub struct State {
     pub observed: HashMap<String, String>,
     /// Fingerprints with a declaration in flight (auto-declare).
     pub declaring: HashSet<String>,
-    /// Activity-log keys already written (fires and acks).
-    pub activity_seen: HashSet<super::observe::Seen>,
+    /// Activity-log keys already written (fires and acks); shared with a
+    /// merge job, which finds the new ones against it.
+    pub activity_seen: Arc<HashSet<super::observe::Seen>>,
+    /// New activity the installed merge found, for the observer to journal.
+    pub activity_found: Option<Vec<crate::model::Activity>>,
     pub rb: RunbookState,
     /// On-call rotations, for "on call: bob until Mon 09:00".
     pub schedules: Vec<crate::model::schedule::Schedule>,
@@ -324,7 +327,8 @@ impl State {
             incident_settings: IncidentSettings::default(),
             observed: HashMap::new(),
             declaring: HashSet::new(),
-            activity_seen: HashSet::new(),
+            activity_seen: Arc::default(),
+            activity_found: None,
             rb: RunbookState::default(),
             schedules: Vec::new(),
             policies: Vec::new(),
@@ -375,10 +379,7 @@ impl State {
 
     /// Silences (by id) that suppress this alert.
     pub fn silences_of<'a>(&'a self, alert: &'a Alert) -> impl Iterator<Item = &'a Silence> + 'a {
-        alert
-            .silenced_by
-            .iter()
-            .filter_map(move |id| self.silences.iter().find(|s| &s.id == id))
+        silences_of(&self.silences, alert)
     }
 
     /// The Prometheus alerting rule behind an alert, when a configured Prometheus has it.
@@ -433,4 +434,15 @@ impl State {
             .collect();
         cluster_names(&members)
     }
+}
+
+/// The silences among `silences` (by id) that suppress `alert`.
+pub fn silences_of<'a>(
+    silences: &'a [Silence],
+    alert: &'a Alert,
+) -> impl Iterator<Item = &'a Silence> + 'a {
+    alert
+        .silenced_by
+        .iter()
+        .filter_map(move |id| silences.iter().find(|s| &s.id == id))
 }

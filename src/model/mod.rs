@@ -8,6 +8,7 @@ pub mod incident;
 pub mod labels;
 pub mod lifecycle;
 pub mod matcher;
+pub mod prefetch;
 pub mod rule;
 pub mod runbook;
 pub mod schedule;

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::SourceKind;
-use crate::model::{Alert, AlertState, LabelText, Labels};
+use crate::model::{prefetch, Alert, AlertState, LabelText, Labels};
 
 /// Merges per-source alert lists, all treated as Alertmanagers.
 pub fn merge_alerts<'a>(
@@ -41,7 +41,8 @@ pub fn merge_sources<'a>(
     let per_source_count = per_source.len();
     for (source, kind, alerts) in per_source {
         let is_am = kind != SourceKind::Prometheus;
-        for alert in alerts {
+        for (n, alert) in alerts.iter().enumerate() {
+            prefetch::alert_sets(alerts, n + prefetch::AHEAD);
             match index.get(&alert.fingerprint) {
                 Some(&i) => {
                     if is_am && !from_am[i] {
