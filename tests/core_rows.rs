@@ -2,7 +2,8 @@
 //! walks the alerts in merged order for speed) against the pane's rules
 //! stated the plain way, alert by alert in row order, on random alert sets:
 //! groups, their order and members' order, the labels that tell a group's
-//! alerts apart, the labels every listed alert shares, and column widths.
+//! alerts apart, the labels every listed alert shares, and column widths;
+//! and the same walked in two halves on two threads, as big lists are.
 
 mod common;
 
@@ -11,6 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{DateTime, TimeZone, Utc};
 use common::proptest_cases as cases;
 use oncall::core::merge_view::{view_of, ViewInputs};
+use oncall::core::rows::view_rows_split;
 use oncall::core::{Filter, Row};
 use oncall::model::{Alert, AlertState, Labels, Severity};
 use oncall::sanitize::width;
@@ -201,6 +203,17 @@ proptest! {
     ) {
         let (rows, widths, counts) = view_of(&alerts, &v);
         let (want_rows, (name, labels, summary), common) = plain(&alerts, &v);
+        // Walked in two halves, as from `SPLIT_FROM` alerts: the same.
+        let halves = view_rows_split(
+            &alerts,
+            &v.filter,
+            &v.group_by,
+            v.show_silenced,
+            v.show_inhibited,
+            &v.collapsed,
+            true,
+        );
+        prop_assert_eq!(&halves, &(rows.clone(), widths.clone(), counts.clone()));
         prop_assert_eq!(rows, want_rows);
         prop_assert_eq!((widths.name, widths.labels, widths.summary), (name, labels, summary));
         prop_assert_eq!(widths.common, common);

@@ -73,6 +73,10 @@ struct Group<'a> {
     differs: Vec<&'a str>,
 }
 
+/// From this many alerts the walks run on two threads: past the decodes,
+/// a merge has both cores to itself.
+pub const SPLIT_FROM: usize = 8_000;
+
 /// The rows, their widths and the counts of merged alerts.
 ///
 /// Why it walks the alerts in merged order (and never in row order): each
@@ -88,38 +92,43 @@ pub fn view_rows(
     show_inhibited: bool,
     collapsed: &HashSet<String>,
 ) -> (Vec<Row>, RowWidths, Counts) {
-    let mut counts = Counts::default();
-    let mut slots: HashMap<&str, usize> = HashMap::new();
-    let mut groups: Vec<Group> = Vec::new();
-    for (i, a) in alerts.iter().enumerate() {
-        prefetch::alert_sets(alerts, i + prefetch::AHEAD);
-        let sev = a.severity();
-        match a.state {
-            AlertState::Firing => counts.by_severity[sev as usize] += 1,
-            AlertState::Pending => counts.pending += 1,
-            AlertState::Suppressed => counts.suppressed += 1,
-        }
-        if !visible(a, filter, show_silenced, show_inhibited) {
-            continue;
-        }
-        let key = a.labels.get(group_by).map_or("", LabelText::as_str);
-        let slot = *slots.entry(key).or_insert_with(|| {
-            groups.push(Group {
-                key,
-                reference: i,
-                members: Vec::new(),
-                active: 0,
-                differs: Vec::new(),
-            });
-            groups.len() - 1
-        });
-        let g = &mut groups[slot];
-        if g.reference != i {
-            differences(&alerts[g.reference].labels, &a.labels, &mut g.differs);
-        }
-        g.active += usize::from(a.state == AlertState::Firing);
-        g.members.push(((state_rank(a), sev, a.starts_at), i));
-    }
+    let split = alerts.len() >= SPLIT_FROM;
+    view_rows_split(
+        alerts,
+        filter,
+        group_by,
+        show_silenced,
+        show_inhibited,
+        collapsed,
+        split,
+    )
+}
+
+/// `view_rows` with its two walks over the alerts split in halves, one
+/// on a thread of its own, or not (`split`; public for the tests, which
+/// split small lists).
+pub fn view_rows_split(
+    alerts: &[Alert],
+    filter: &Filter,
+    group_by: &str,
+    show_silenced: bool,
+    show_inhibited: bool,
+    collapsed: &HashSet<String>,
+    split: bool,
+) -> (Vec<Row>, RowWidths, Counts) {
+    let walk_part = |part: std::ops::Range<usize>| {
+        walk(
+            alerts,
+            part,
+            filter,
+            group_by,
+            show_silenced,
+            show_inhibited,
+        )
+    };
+    let Walk {
+        counts, mut groups, ..
+    } = in_halves(alerts.len(), split, walk_part, |a, b| join(alerts, a, b));
     for g in &mut groups {
         // Stable, so equal keys keep the merged order.
         g.members.sort_by_key(|m| m.0);
@@ -168,8 +177,125 @@ pub fn view_rows(
         }
     }
     let common = common_labels(alerts, &listed_groups);
-    let widths = measure(alerts, &rows, &listed_under, group_by, common);
+    let measure_part = |part: std::ops::Range<usize>| {
+        measure(alerts, part, &rows, &listed_under, group_by, &common)
+    };
+    let mut widths = in_halves(alerts.len(), split, measure_part, RowWidths::widest);
+    widths.common = common;
     (rows, widths, counts)
+}
+
+/// `part(0..n)`, or `part` over both halves of `0..n` (the second on a
+/// thread of its own) put together with `join`. Where no thread can be
+/// started, both halves run here.
+fn in_halves<T: Send>(
+    n: usize,
+    split: bool,
+    part: impl Fn(std::ops::Range<usize>) -> T + Sync,
+    join: impl FnOnce(T, T) -> T,
+) -> T {
+    if !split || n < 2 {
+        return part(0..n);
+    }
+    let mid = n / 2;
+    let (first, second) = std::thread::scope(|s| {
+        let other = std::thread::Builder::new().spawn_scoped(s, || part(mid..n));
+        let first = part(0..mid);
+        let second = match other {
+            Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            Err(_) => part(mid..n),
+        };
+        (first, second)
+    });
+    join(first, second)
+}
+
+/// The counts and groups of some alerts, in merged order.
+struct Walk<'a> {
+    counts: Counts,
+    slots: HashMap<&'a str, usize>,
+    groups: Vec<Group<'a>>,
+}
+
+fn walk<'a>(
+    alerts: &'a [Alert],
+    part: std::ops::Range<usize>,
+    filter: &Filter,
+    group_by: &str,
+    show_silenced: bool,
+    show_inhibited: bool,
+) -> Walk<'a> {
+    let mut w = Walk {
+        counts: Counts::default(),
+        slots: HashMap::new(),
+        groups: Vec::new(),
+    };
+    for i in part {
+        prefetch::alert_sets(alerts, i + prefetch::AHEAD);
+        let a = &alerts[i];
+        let sev = a.severity();
+        match a.state {
+            AlertState::Firing => w.counts.by_severity[sev as usize] += 1,
+            AlertState::Pending => w.counts.pending += 1,
+            AlertState::Suppressed => w.counts.suppressed += 1,
+        }
+        if !visible(a, filter, show_silenced, show_inhibited) {
+            continue;
+        }
+        let key = a.labels.get(group_by).map_or("", LabelText::as_str);
+        let groups = &mut w.groups;
+        let slot = *w.slots.entry(key).or_insert_with(|| {
+            groups.push(Group {
+                key,
+                reference: i,
+                members: Vec::new(),
+                active: 0,
+                differs: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[slot];
+        if g.reference != i {
+            differences(&alerts[g.reference].labels, &a.labels, &mut g.differs);
+        }
+        g.active += usize::from(a.state == AlertState::Firing);
+        g.members.push(((state_rank(a), sev, a.starts_at), i));
+    }
+    w
+}
+
+/// The walk of the first half with the second's after it. A group in both
+/// keeps the first half's reference alert: the names where the second
+/// half's reference differs from it, and the names its members differ in
+/// from that one, are the names they differ in from the first.
+fn join<'a>(alerts: &'a [Alert], mut a: Walk<'a>, b: Walk<'a>) -> Walk<'a> {
+    for (n, more) in a.counts.by_severity.iter_mut().zip(b.counts.by_severity) {
+        *n += more;
+    }
+    a.counts.pending += b.counts.pending;
+    a.counts.suppressed += b.counts.suppressed;
+    for g in b.groups {
+        match a.slots.get(g.key) {
+            Some(&slot) => {
+                let into = &mut a.groups[slot];
+                differences(
+                    &alerts[into.reference].labels,
+                    &alerts[g.reference].labels,
+                    &mut into.differs,
+                );
+                for d in g.differs {
+                    mark(&mut into.differs, d);
+                }
+                into.active += g.active;
+                into.members.extend(g.members);
+            }
+            None => {
+                a.slots.insert(g.key, a.groups.len());
+                a.groups.push(g);
+            }
+        }
+    }
+    a
 }
 
 /// Marks the names whose values differ between two sorted sets, walking
@@ -318,14 +444,15 @@ pub fn write_label_text(
     }
 }
 
-/// The widths of the listed rows, walking the alerts in merged order
-/// (`listed_under`: each alert's group row, MAX when not listed).
+/// The widths of the listed rows among the alerts `part`, walking them in
+/// merged order (`listed_under`: each alert's group row, MAX when not listed).
 fn measure(
     alerts: &[Alert],
+    part: std::ops::Range<usize>,
     rows: &[Row],
     listed_under: &[usize],
     group_by: &str,
-    common: Vec<(String, String)>,
+    common: &[(String, String)],
 ) -> RowWidths {
     let mut w = RowWidths::default();
     // Grouped by alertname, a group's key is its alerts' name: measured once.
@@ -337,14 +464,15 @@ fn measure(
             }
         }
     }
-    for (i, (a, &row)) in alerts.iter().zip(listed_under).enumerate() {
+    for i in part {
         prefetch::alert_sets(alerts, i + prefetch::AHEAD);
+        let a = &alerts[i];
         let Some(Row::Group {
             key,
             distinct,
             single,
             ..
-        }) = rows.get(row)
+        }) = rows.get(listed_under[i])
         else {
             continue;
         };
@@ -354,10 +482,21 @@ fn measure(
         w.summary = w.summary.max(width(a.summary()));
         // A group of one is one row: the group's name comes first.
         let title = if single.is_some() { width(key) + 2 } else { 0 };
-        w.labels = w.labels.max(title + label_text_width(a, distinct, &common));
+        w.labels = w.labels.max(title + label_text_width(a, distinct, common));
     }
-    w.common = common;
     w
+}
+
+impl RowWidths {
+    /// The wider of each column (the common labels are set apart).
+    fn widest(a: RowWidths, b: RowWidths) -> RowWidths {
+        RowWidths {
+            name: a.name.max(b.name),
+            labels: a.labels.max(b.labels),
+            summary: a.summary.max(b.summary),
+            common: a.common,
+        }
+    }
 }
 
 /// The width `write_label_text` would write, without writing it.
