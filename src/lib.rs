@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod core;
+pub mod halves;
 pub mod model;
 pub mod notify;
 pub mod runbook;

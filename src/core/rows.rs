@@ -185,9 +185,8 @@ pub fn view_rows_split(
     (rows, widths, counts)
 }
 
-/// `part(0..n)`, or `part` over both halves of `0..n` (the second on a
-/// thread of its own) put together with `join`. Where no thread can be
-/// started, both halves run here.
+/// `part(0..n)`, or `part` over both halves of `0..n` side by side
+/// (`halves::both`), put together with `join`.
 fn in_halves<T: Send>(
     n: usize,
     split: bool,
@@ -198,15 +197,7 @@ fn in_halves<T: Send>(
         return part(0..n);
     }
     let mid = n / 2;
-    let (first, second) = std::thread::scope(|s| {
-        let other = std::thread::Builder::new().spawn_scoped(s, || part(mid..n));
-        let first = part(0..mid);
-        let second = match other {
-            Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-            Err(_) => part(mid..n),
-        };
-        (first, second)
-    });
+    let (first, second) = crate::halves::both(|| part(0..mid), &|| part(mid..n));
     join(first, second)
 }
 

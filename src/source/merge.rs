@@ -17,15 +17,49 @@ pub fn merge_alerts<'a>(
     )
 }
 
+/// From this many alerts in all lists together the merge runs on two
+/// threads (`merge_split`).
+pub const SPLIT_FROM: usize = 16_000;
+
 /// Merges per-source alert lists. For an alert seen by several Alertmanagers
 /// the most urgent state wins (firing over pending over suppressed), so one
 /// member that has not yet heard of a silence never hides a firing alert.
 /// Prometheus knows nothing of silences and inhibitions, so its copy only
 /// decides the state of alerts no Alertmanager reports (pending ones).
+/// The merged list is in the order alerts were first seen.
 pub fn merge_sources<'a>(
     per_source: impl IntoIterator<Item = (&'a str, SourceKind, &'a [Alert])>,
 ) -> Vec<Alert> {
     let per_source: Vec<_> = per_source.into_iter().collect();
+    let total: usize = per_source.iter().map(|(_, _, a)| a.len()).sum();
+    merge_split(&per_source, total >= SPLIT_FROM)
+}
+
+/// `merge_sources`, on one thread or (`split`) on two: each merges the
+/// fingerprints of one half, told apart by their last byte (fingerprints
+/// are hex hashes, so the halves are even), and the two lists are then
+/// put back in first-seen order. Public for the tests, which split small
+/// lists.
+pub fn merge_split(per_source: &[(&str, SourceKind, &[Alert])], split: bool) -> Vec<Alert> {
+    if !split {
+        return merge_part(per_source, |_| true).0;
+    }
+    let odd = |fingerprint: &LabelText| fingerprint.as_bytes().last().is_some_and(|b| b & 1 == 1);
+    let (a, b) = crate::halves::both(|| merge_part(per_source, |f| !odd(f)), &|| {
+        merge_part(per_source, odd)
+    });
+    interleave(a, b)
+}
+
+/// Merged alerts, each with the place it was first seen at (counted over
+/// all lists in turn).
+type Part = (Vec<Alert>, Vec<usize>);
+
+/// The merge of the alerts whose fingerprint is `mine`.
+fn merge_part(
+    per_source: &[(&str, SourceKind, &[Alert])],
+    mine: impl Fn(&LabelText) -> bool,
+) -> Part {
     // Sized for the largest list up front: at 50,000 alerts the growing
     // table and list were a tenth of the merge.
     let most = per_source
@@ -37,12 +71,22 @@ pub fn merge_sources<'a>(
     // compares keys inside the table instead of reading the alert it came from.
     let mut index: HashMap<LabelText, usize> = HashMap::with_capacity(most);
     let mut out: Vec<Alert> = Vec::with_capacity(most);
+    let mut seen_at: Vec<usize> = Vec::with_capacity(most);
     let mut from_am: Vec<bool> = Vec::with_capacity(most);
-    let per_source_count = per_source.len();
-    for (source, kind, alerts) in per_source {
+    let mut place = 0;
+    for &(source, kind, alerts) in per_source {
         let is_am = kind != SourceKind::Prometheus;
         for (n, alert) in alerts.iter().enumerate() {
-            prefetch::alert_sets(alerts, n + prefetch::AHEAD);
+            place += 1;
+            if alerts
+                .get(n + prefetch::AHEAD)
+                .is_some_and(|a| mine(&a.fingerprint))
+            {
+                prefetch::alert_sets(alerts, n + prefetch::AHEAD);
+            }
+            if !mine(&alert.fingerprint) {
+                continue;
+            }
             match index.get(&alert.fingerprint) {
                 Some(&i) => {
                     if is_am && !from_am[i] {
@@ -63,16 +107,31 @@ pub fn merge_sources<'a>(
                     index.insert(alert.fingerprint.clone(), out.len());
                     let mut a = alert.clone();
                     // Room for the other members' names without a move.
-                    a.sources.reserve(per_source_count - 1);
+                    a.sources.reserve(per_source.len() - 1);
                     if !a.sources.iter().any(|s| s == source) {
                         a.sources.push(source.into());
                     }
                     out.push(a);
+                    seen_at.push(place);
                     from_am.push(is_am);
                 }
             }
         }
     }
+    (out, seen_at)
+}
+
+/// Two parts as one list, in first-seen order.
+fn interleave((a, a_at): Part, (b, b_at): Part) -> Vec<Alert> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut b = b.into_iter().zip(b_at).peekable();
+    for (alert, at) in a.into_iter().zip(a_at) {
+        while let Some((other, _)) = b.next_if(|(_, b_at)| *b_at < at) {
+            out.push(other);
+        }
+        out.push(alert);
+    }
+    out.extend(b.map(|(alert, _)| alert));
     out
 }
 
