@@ -103,7 +103,7 @@ async fn the_rule_its_history_and_how_often_it_fired() {
     };
     let text = screen(&state, 100, 60);
     for want in [
-        "Rule     label_replace(vector(time() % 24)",
+        "Rule        label_replace(vector(time() % 24)",
         "group ctx-saw",
         "History   last 1h",
         "> 12 s ┤",
@@ -173,7 +173,7 @@ async fn generator_url_fallback_and_the_failure_paths() {
     let mut st = console_with(Some(&prom.url), hand_alert(&url("vector(5)+%3E+3")));
     answered(&mut st, Some(prom.spec()), T).await;
     let text = screen(&st, 100, 40);
-    assert!(text.contains("Rule     vector(5) > 3"), "{text}");
+    assert!(text.contains("Rule        vector(5) > 3"), "{text}");
     assert!(text.contains("from the generatorURL"), "{text}");
     assert!(text.contains("now 5 · at start"), "{text}");
     assert!(

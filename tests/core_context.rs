@@ -249,7 +249,7 @@ fn the_screen_shows_history_fires_and_what_is_related() {
     let st = answered_console();
     let text = screen(&st, 100, 60);
     for want in [
-        "Rule     histogram_quantile(0.99, sum by (le, service) (rate(req_seconds_bucket[5m]))) > 0.3",
+        "Rule        histogram_quantile(0.99, sum by (le, service) (rate(req_seconds_bucket[5m]))) > 0.3",
         "> 0.3 s ┤",
         "▲ started 02:07 UTC",
         "now 0.45 s · at start 0.25 s · fires when > 0.3 s",

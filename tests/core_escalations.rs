@@ -117,8 +117,8 @@ fn groups_are_sorted_by_the_next_escalation_and_held_ones_come_last() {
     );
     let wide = common::screen::screen(&s, 200, 24);
     assert!(
-        wide.contains("paged L1 15:05"),
-        "the history, where there is room: {wide}"
+        wide.contains("due L1 15:05") && !wide.contains("paged L1"),
+        "the history, where there is room (this console paged nothing): {wide}"
     );
     common::screen::sweep(&s);
     // A second later the countdown moved.
@@ -242,6 +242,30 @@ fn a_delivered_page_is_said_rings_the_bell_and_a_lost_claim_is_quiet() {
     assert!(
         fx.is_empty() && s.status.is_none(),
         "another console paged it"
+    );
+}
+
+#[test]
+fn the_pane_says_when_a_level_was_paged_not_only_when_it_fell_due() {
+    // Started late: both levels fell due (15:05, 15:15) before 15:30.
+    let mut s = paging_console(t(30));
+    let page = pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).remove(0);
+    update(&mut s, Msg::Action(Action::Escalations));
+    let wide = common::screen::screen(&s, 200, 24);
+    assert!(wide.contains("due L1 15:05, L2 15:15"), "{wide}");
+    update(
+        &mut s,
+        Msg::Paged {
+            page,
+            claimed: true,
+            results: vec![],
+        },
+    );
+    update(&mut s, Msg::Tick(t(31)));
+    let wide = common::screen::screen(&s, 200, 24);
+    assert!(
+        wide.contains("paged L1 15:30, L2 15:30") && !wide.contains("due L"),
+        "{wide}"
     );
 }
 

@@ -102,7 +102,7 @@ fn plain(alerts: &[Alert], v: &ViewInputs) -> (Vec<Row>, Widths, Vec<(String, St
     }
     let mut groups: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
     for (_, m) in &mut groups {
-        m.sort_by_key(|&i| key_of(&alerts[i]));
+        m.sort_by_key(|&i| (key_of(&alerts[i]), alerts[i].labels.clone()));
     }
     groups.sort_by(|(ka, a), (kb, b)| {
         key_of(&alerts[a[0]])

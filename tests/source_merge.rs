@@ -18,13 +18,23 @@ const IDS: [&str; 3] = ["s1", "s2", "s3"];
 
 fn alert_strategy() -> impl Strategy<Value = Alert> {
     let ids = proptest::collection::vec(0..IDS.len(), 0..3);
-    (0..FINGERPRINTS.len(), 0..3u8, ids.clone(), ids, 0..4i64, any::<bool>()).prop_map(
-        |(f, state, silenced, receivers, start, summary)| {
+    (
+        0..FINGERPRINTS.len(),
+        0..3u8,
+        ids.clone(),
+        ids,
+        0..4i64,
+        any::<bool>(),
+    )
+        .prop_map(|(f, state, silenced, receivers, start, summary)| {
             let labels: Labels = [("alertname".into(), FINGERPRINTS[f].into())]
                 .into_iter()
                 .collect();
-            let state = [AlertState::Firing, AlertState::Pending, AlertState::Suppressed]
-                [state as usize];
+            let state = [
+                AlertState::Firing,
+                AlertState::Pending,
+                AlertState::Suppressed,
+            ][state as usize];
             let mut a = Alert::new(labels, state, Utc.timestamp_opt(start * 60, 0).unwrap());
             a.fingerprint = FINGERPRINTS[f].into();
             if state == AlertState::Suppressed {
@@ -37,8 +47,7 @@ fn alert_strategy() -> impl Strategy<Value = Alert> {
                 a.annotations.insert("description".into(), "d".into());
             }
             a
-        },
-    )
+        })
 }
 
 fn sources_strategy() -> impl Strategy<Value = Vec<(bool, Vec<Alert>)>> {

@@ -128,3 +128,28 @@ fn slo_tiles_show_each_budget_and_what_burns() {
     );
     assert!(line("broken").contains("no data"), "{text}");
 }
+
+#[test]
+fn escalations_that_do_not_fit_are_counted_not_dropped() {
+    // Three escalations: as the board grows from 24 lines, the section
+    // shows one row, then rows and how many more, then all three.
+    let st = red();
+    let mut counted = false;
+    for h in 24..48 {
+        let text = screen(&st, 120, h);
+        let rows = ["L2 in 03:00", "held: acked by bob", "last level reached"]
+            .iter()
+            .filter(|r| text.contains(*r))
+            .count();
+        let more = (1..=3).find(|n| text.contains(&format!(" +{n} more")));
+        assert!(
+            rows == 3 || more == Some(3 - rows) || (rows == 1 && more.is_none()),
+            "{h} lines: {rows} rows shown, {more:?} more:\n{text}"
+        );
+        counted |= more.is_some();
+        if h == 47 {
+            assert_eq!(rows, 3, "{text}");
+        }
+    }
+    assert!(counted, "no height between 24 and 47 lines cut the list");
+}

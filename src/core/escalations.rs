@@ -84,10 +84,15 @@ pub fn escalation_of(state: &State, alert: &Alert) -> Option<String> {
             let secs = left.num_seconds().max(0);
             format!("level {} in {:02}:{:02}", level + 1, secs / 60, secs % 60)
         }
-        (None, None) => "every level paged".into(),
+        (None, None) => "last level reached".into(),
     };
-    let reached = r.standing.reached.len();
-    Some(format!("{} · {reached} level(s) paged · {at}", p.name))
+    // The level reached in this pass (a policy can repeat its levels).
+    let reached = r.standing.reached.last().map_or(0, |d| d.level + 1);
+    let levels = p.levels.len();
+    Some(format!(
+        "{} · level {reached} of {levels} reached · {at}",
+        p.name
+    ))
 }
 
 /// A level's targets, schedules resolved to who is on call now:

@@ -18,6 +18,9 @@ pub fn paged(
         // Another console (or this one before a restart) paged it.
         return vec![];
     }
+    for key in &page.keys {
+        state.paged_at.insert(key.clone(), page.note.time);
+    }
     let n = &page.note;
     let who = n.targets.join(", ");
     let failed: Vec<String> = results

@@ -130,8 +130,12 @@ pub fn view_rows_split(
         counts, mut groups, ..
     } = in_halves(alerts.len(), split, walk_part, |a, b| join(alerts, a, b));
     for g in &mut groups {
-        // Stable, so equal keys keep the merged order.
-        g.members.sort_by_key(|m| m.0);
+        // Alerts of one rule often start at the same second: those are in
+        // label order (instance mq-0, mq-1, mq-2), not the order they came in.
+        g.members.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| alerts[a.1].labels.cmp(&alerts[b.1].labels))
+        });
     }
     // Groups: the most urgent first member, then name for a stable order.
     groups.sort_by(|a, b| {

@@ -231,8 +231,9 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
         .partition(|(k, _)| k.starts_with(vars::LABEL_PREFIX));
     let mut more: Vec<String> = short.iter().map(|(k, v)| format!("{k}={v}")).collect();
     if !long.is_empty() {
+        let and = if more.is_empty() { "" } else { "and " };
         more.push(format!(
-            "and {}<NAME> for each of the {} labels",
+            "{and}{}<NAME> for each of the {} labels",
             vars::LABEL_PREFIX,
             long.len()
         ));

@@ -256,6 +256,9 @@ pub struct State {
     /// Level keys this console already tried to page (the shared record
     /// in the state dir decides who really does).
     pub paged: HashSet<String>,
+    /// Level keys this console paged (it won the claim), and when: the
+    /// escalation pane says when a level was paged, not only when it fell due.
+    pub paged_at: HashMap<String, chrono::DateTime<chrono::Utc>>,
     /// Policy/group → who holds its escalation (None: running), to tell
     /// when a hold ends.
     pub held: HashMap<String, Option<String>>,
@@ -335,6 +338,7 @@ impl State {
             intervals: Vec::new(),
             escalation_cursor: 0,
             paged: HashSet::new(),
+            paged_at: HashMap::new(),
             terminal_notifiers: Vec::new(),
             held: HashMap::new(),
             context: None,

@@ -95,18 +95,20 @@ fn state_style(alert: &Alert, theme: &Theme) -> Style {
 }
 
 /// The state column: an ack says who and how long ("acked by bob, 12m
-/// left", or "acked 12m" when narrow); an ack that ended while the alert
+/// left"; narrower "acked, 12m left", then "acked 12m"); an ack that ended while the alert
 /// fires is flagged.
 fn state_cell(state: &State, theme: &Theme, alert: &Alert, w: usize) -> (String, Style) {
     match state.ack_state(alert) {
         AckState::Acked(s) => {
             let left = time_left(s.ends_at, state.now);
-            let full = format!("acked by {}, {left} left", s.created_by);
-            let text = if width(&full) <= w {
-                full
-            } else {
-                format!("acked {left}")
-            };
+            // Narrower, the time stays said to be what is left.
+            let text = [
+                format!("acked by {}, {left} left", s.created_by),
+                format!("acked, {left} left"),
+            ]
+            .into_iter()
+            .find(|t| width(t) <= w)
+            .unwrap_or_else(|| format!("acked {left}"));
             (text, theme.silenced)
         }
         AckState::Ended(_) => (

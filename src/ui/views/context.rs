@@ -15,7 +15,8 @@ use crate::model::history::{columns, format_value, value_at, Threshold};
 use crate::model::Alert;
 use crate::ui::theme::Theme;
 
-const KEY_W: usize = 10;
+/// The detail view's label column: these lines sit under its fields.
+const KEY_W: usize = super::detail::KEY_W;
 /// Rows of the chart, and the width of its value axis.
 const CHART_H: usize = 5;
 const AXIS_W: usize = 11;

@@ -16,8 +16,9 @@ use crate::model::{Alert, AlertState, LabelText};
 use crate::sanitize::width;
 use crate::ui::theme::Theme;
 
-/// Width of the label column of the four questions.
-const KEY_W: usize = 10;
+/// Width of the label column: the longest label (" Fingerprint") and a
+/// blank before the value.
+pub const KEY_W: usize = 13;
 
 fn utc(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%Y-%m-%d %H:%M:%S UTC").to_string()

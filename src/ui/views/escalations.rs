@@ -57,20 +57,25 @@ pub fn standing_text(state: &State, r: &EscalationRow) -> (String, String) {
                 countdown(left.num_seconds())
             )
         }
-        (None, None) => "every level paged".to_string(),
+        (None, None) => "last level reached".to_string(),
     };
-    // The history, when the row has room for it: when each level fell due.
-    let history: Vec<String> = r
-        .standing
-        .reached
-        .iter()
-        .map(|d| format!("L{} {}", d.level + 1, d.at.format("%H:%M")))
-        .collect();
-    let next = if history.is_empty() {
-        next
-    } else {
-        format!("{next} · paged {}", history.join(", "))
-    };
+    // The history, when the row has room for it: when this console paged
+    // each level, or (paged elsewhere, or not at all: a wall never pages)
+    // when it fell due.
+    let (mut paged, mut due) = (Vec::new(), Vec::new());
+    for d in &r.standing.reached {
+        let key = d.key(&r.policy, &r.group, r.standing.started);
+        match state.paged_at.get(&key) {
+            Some(at) => paged.push(format!("L{} {}", d.level + 1, at.format("%H:%M"))),
+            None => due.push(format!("L{} {}", d.level + 1, d.at.format("%H:%M"))),
+        }
+    }
+    let mut next = next;
+    for (what, list) in [("paged", paged), ("due", due)] {
+        if !list.is_empty() {
+            next = format!("{next} · {what} {}", list.join(", "));
+        }
+    }
     (level, next)
 }
 

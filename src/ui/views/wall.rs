@@ -235,7 +235,8 @@ fn render_groups(state: &State, theme: &Theme, b: &Board, area: Rect, buf: &mut 
         let segs: Vec<Seg> = vec![
             seg(mark, theme.critical),
             seg(pad(super::header::severity_tag(g.severity), 5), sev),
-            seg(pad(&name, name_w), theme.text),
+            // One blank column before the age, also when the name is cut.
+            seg(pad(&name, name_w.saturating_sub(1)) + " ", theme.text),
             seg(
                 pad(&wall_age((state.now - g.since).num_seconds()), age_w),
                 theme.dim,

@@ -86,7 +86,8 @@ fn render_escalations(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer
     }
     let w = area.width as usize;
     let gw = (w / 3).min(30);
-    for (k, r) in rows.iter().take(area.height as usize - 1).enumerate() {
+    let shown = room(buf, area, theme, rows.len());
+    for (k, r) in rows.iter().take(shown).enumerate() {
         let (level, next) = standing_text(state, r);
         let style = match (&r.standing.held_by, r.standing.next) {
             (Some(_), _) => theme.silenced,
@@ -103,6 +104,28 @@ fn render_escalations(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer
         ];
         put_segs(buf, area, area.y + 1 + k as u16, &segs);
     }
+}
+
+/// How many of a section's `n` rows fit under its title; when not all do,
+/// the last line says how many more there are (the least urgent: the
+/// lists are sorted most urgent first). With one line, the most urgent
+/// row is worth more than the count, which the title holds.
+fn room(buf: &mut Buffer, area: Rect, theme: &Theme, n: usize) -> usize {
+    let lines = area.height as usize - 1;
+    if n <= lines || lines <= 1 {
+        return n.min(lines);
+    }
+    let shown = lines.saturating_sub(1);
+    let y = area.y + 1 + shown as u16;
+    put(
+        buf,
+        area,
+        area.x,
+        y,
+        &format!(" +{} more", n - shown),
+        theme.dim,
+    );
+    shown
 }
 
 fn render_incidents(state: &State, theme: &Theme, b: &Board, area: Rect, buf: &mut Buffer) {
@@ -122,12 +145,8 @@ fn render_incidents(state: &State, theme: &Theme, b: &Board, area: Rect, buf: &m
         );
         return;
     }
-    for (k, inc) in b
-        .incidents
-        .iter()
-        .take(area.height as usize - 1)
-        .enumerate()
-    {
+    let shown = room(buf, area, theme, b.incidents.len());
+    for (k, inc) in b.incidents.iter().take(shown).enumerate() {
         let open_for = wall_age((state.now - inc.started()).num_seconds());
         let segs = [
             seg(" ", theme.text),
