@@ -2,9 +2,12 @@
 //!
 //! Why not the serde-derived DTO: at 10,000 alerts the time went to
 //! allocating and freeing ~30 small strings per alert and to chrono's
-//! generic timestamp parser (callgrind, see README "Performance"). Here
-//! strings are borrowed from the body while an alert is read, and
-//! timestamps take a fast path.
+//! generic timestamp parser (callgrind, see README "Performance"). Why not
+//! serde_json at all: with those gone, half of what was left was its
+//! generic visitor machinery. Here `json_read` pulls exactly the fields an
+//! alert has, strings are borrowed from the body while an alert is read,
+//! and timestamps take a fast path. `tests/am_decode.rs` checks it against
+//! the serde-derived DTO on random bodies.
 //!
 //! Label sets are built anew at every poll. An earlier version looked each
 //! alert up in the previous poll's sets and shared them when unchanged;
@@ -13,78 +16,39 @@
 //! next poll decoded 15–20 ms slower at 10,000×2 (README "Performance").
 
 use std::borrow::Cow;
-use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserializer;
 
+use super::json_read::{Read, Reader};
 use crate::model::{Alert, AlertState, LabelText, Labels};
 
 /// Decodes a `/api/v2/alerts` body; `source` names the reporting source.
 pub fn decode_alerts(body: &[u8], source: &str) -> Result<Vec<Alert>, serde_json::Error> {
-    let seed = AlertsSeed { source };
-    // One UTF-8 check of the whole body is cheaper than one per string.
-    match std::str::from_utf8(body) {
-        Ok(text) => seed.deserialize(&mut serde_json::Deserializer::from_str(text)),
-        Err(_) => seed.deserialize(&mut serde_json::Deserializer::from_slice(body)),
-    }
+    let text = std::str::from_utf8(body).map_err(|e| {
+        <serde_json::Error as serde::de::Error>::custom(format!(
+            "invalid UTF-8 at byte {}",
+            e.valid_up_to()
+        ))
+    })?;
+    read_alerts(&mut Reader::new(text), source)
+        .map_err(|e| <serde_json::Error as serde::de::Error>::custom(e))
 }
 
-/// A JSON string, borrowed from the body unless it holds escapes.
-struct Text<'de>(Cow<'de, str>);
-
-impl<'de> de::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(v.to_owned())))
-            }
+fn read_alerts(r: &mut Reader, source: &str) -> Read<Vec<Alert>> {
+    // About 0.95 kB an alert: room for all of them at once, not by doubling.
+    let mut out = Vec::new();
+    // Scratch lists reused for every alert: no allocation per alert.
+    let mut scratch = Scratch::default();
+    let mut list = r.open(b'[')?;
+    while r.next(&mut list)? {
+        if out.is_empty() {
+            out.reserve(r.rest_len() / 900 + 1);
         }
-        d.deserialize_str(V)
+        out.push(read_alert(r, &mut scratch, source)?);
     }
-}
-
-/// Go writes a nil slice or map as `null`: read as empty / absent.
-type Maybe<T> = Option<T>;
-
-struct AlertsSeed<'c> {
-    source: &'c str,
-}
-
-impl<'de> DeserializeSeed<'de> for AlertsSeed<'_> {
-    type Value = Vec<Alert>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Alert>, D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for AlertsSeed<'_> {
-    type Value = Vec<Alert>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a sequence")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Alert>, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        // Scratch lists reused for every alert: no allocation per alert.
-        let mut scratch = Scratch::default();
-        while let Some(a) = seq.next_element_seed(OneAlert {
-            scratch: &mut scratch,
-            source: self.source,
-        })? {
-            out.push(a);
-        }
-        Ok(out)
-    }
+    r.end()?;
+    Ok(out)
 }
 
 type Pairs<'de> = Vec<(Cow<'de, str>, Cow<'de, str>)>;
@@ -95,16 +59,104 @@ struct Scratch<'de> {
     annotations: Pairs<'de>,
 }
 
-struct OneAlert<'s, 'c, 'de> {
-    scratch: &'s mut Scratch<'de>,
-    source: &'c str,
+fn read_alert<'a>(r: &mut Reader<'a>, s: &mut Scratch<'a>, source: &str) -> Read<Alert> {
+    s.labels.clear();
+    s.annotations.clear();
+    let mut fingerprint = None;
+    let (mut starts_at, mut ends_at, mut updated_at) = (None, None, None);
+    let mut generator_url: Arc<str> = Arc::from("");
+    let mut receivers = Vec::new();
+    let mut status = None;
+    let mut fields = r.open(b'{')?;
+    while r.next(&mut fields)? {
+        let key = r.key()?;
+        match key.as_ref() {
+            "fingerprint" => fingerprint = Some(r.string()?),
+            "labels" => read_pairs(r, &mut s.labels)?,
+            "annotations" => read_pairs(r, &mut s.annotations)?,
+            "startsAt" => starts_at = Some(time(r)?),
+            "endsAt" => ends_at = time_or_null(r)?,
+            "updatedAt" => updated_at = time_or_null(r)?,
+            "generatorURL" => {
+                generator_url = match r.null()? {
+                    true => Arc::from(""),
+                    false => Arc::from(r.string()?.as_ref()),
+                }
+            }
+            "receivers" => receivers = read_receivers(r)?,
+            "status" => status = Some(read_status(r)?),
+            _ => r.skip()?,
+        }
+    }
+    let missing = |field: &str| r.error(format!("missing field `{field}`"));
+    let fingerprint = LabelText::new(fingerprint.ok_or_else(|| missing("fingerprint"))?);
+    let starts_at = starts_at.ok_or_else(|| missing("startsAt"))?;
+    let status = status.ok_or_else(|| missing("status"))?;
+    sort_pairs(&mut s.labels);
+    sort_pairs(&mut s.annotations);
+    let (labels, annotations) = (build(&mut s.labels), build(&mut s.annotations));
+    Ok(Alert {
+        fingerprint,
+        labels,
+        annotations,
+        state: status.state,
+        starts_at,
+        ends_at,
+        updated_at,
+        generator_url,
+        silenced_by: status.silenced_by,
+        inhibited_by: status.inhibited_by,
+        receivers,
+        sources: vec![source.into()],
+    })
 }
 
-impl<'de> DeserializeSeed<'de> for OneAlert<'_, '_, 'de> {
-    type Value = Alert;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Alert, D::Error> {
-        d.deserialize_map(self)
+/// A map of strings, or null (Go writes a nil map as `null`).
+fn read_pairs<'a>(r: &mut Reader<'a>, into: &mut Pairs<'a>) -> Read<()> {
+    if r.null()? {
+        return Ok(());
     }
+    let mut map = r.open(b'{')?;
+    while r.next(&mut map)? {
+        let k = r.key()?;
+        into.push((k, r.string()?));
+    }
+    Ok(())
+}
+
+/// `receivers: [{"name": …}]`, or null.
+fn read_receivers(r: &mut Reader) -> Read<Vec<LabelText>> {
+    let mut out = Vec::new();
+    if r.null()? {
+        return Ok(out);
+    }
+    let mut list = r.open(b'[')?;
+    while r.next(&mut list)? {
+        let mut name = None;
+        let mut fields = r.open(b'{')?;
+        while r.next(&mut fields)? {
+            match r.key()?.as_ref() {
+                "name" => name = Some(r.string()?),
+                _ => r.skip()?,
+            }
+        }
+        let name = name.ok_or_else(|| r.error("missing field `name`"))?;
+        out.push(LabelText::new(name));
+    }
+    Ok(out)
+}
+
+/// A list of strings, or null.
+fn read_ids(r: &mut Reader) -> Read<Vec<String>> {
+    let mut out = Vec::new();
+    if r.null()? {
+        return Ok(out);
+    }
+    let mut list = r.open(b'[')?;
+    while r.next(&mut list)? {
+        out.push(r.string()?.into_owned());
+    }
+    Ok(out)
 }
 
 struct Status {
@@ -113,62 +165,29 @@ struct Status {
     inhibited_by: Vec<String>,
 }
 
-impl<'de> Visitor<'de> for OneAlert<'_, '_, 'de> {
-    type Value = Alert;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an alert object")
-    }
-    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Alert, M::Error> {
-        let s = self.scratch;
-        s.labels.clear();
-        s.annotations.clear();
-        let mut fingerprint: Option<Text<'de>> = None;
-        let (mut starts_at, mut ends_at, mut updated_at) = (None, None, None);
-        let mut generator_url: Arc<str> = Arc::from("");
-        let mut receivers = Vec::new();
-        let mut status: Option<Status> = None;
-        while let Some(key) = map.next_key::<Text<'de>>()? {
-            match key.0.as_ref() {
-                "fingerprint" => fingerprint = Some(map.next_value()?),
-                "labels" => map.next_value_seed(PairsSeed(&mut s.labels))?,
-                "annotations" => map.next_value_seed(PairsSeed(&mut s.annotations))?,
-                "startsAt" => starts_at = Some(time::<M>(map.next_value()?)?),
-                "endsAt" => ends_at = time_opt::<M>(map.next_value()?)?,
-                "updatedAt" => updated_at = time_opt::<M>(map.next_value()?)?,
-                "generatorURL" => {
-                    generator_url = map
-                        .next_value::<Maybe<Text>>()?
-                        .map_or_else(|| Arc::from(""), |t| Arc::from(t.0.as_ref()))
-                }
-                "receivers" => receivers = map.next_value_seed(NamesSeed)?.unwrap_or_default(),
-                "status" => status = Some(map.next_value_seed(StatusSeed)?),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+fn read_status(r: &mut Reader) -> Read<Status> {
+    let mut state = None;
+    let (mut silenced_by, mut inhibited_by) = (Vec::new(), Vec::new());
+    let mut fields = r.open(b'{')?;
+    while r.next(&mut fields)? {
+        match r.key()?.as_ref() {
+            // "active" and "unprocessed" (not yet routed) are both firing.
+            "state" => {
+                state = Some(match r.string()?.as_ref() {
+                    "suppressed" => AlertState::Suppressed,
+                    _ => AlertState::Firing,
+                })
             }
+            "silencedBy" => silenced_by = read_ids(r)?,
+            "inhibitedBy" => inhibited_by = read_ids(r)?,
+            _ => r.skip()?,
         }
-        let fingerprint = fingerprint.ok_or_else(|| de::Error::missing_field("fingerprint"))?;
-        let starts_at = starts_at.ok_or_else(|| de::Error::missing_field("startsAt"))?;
-        let status = status.ok_or_else(|| de::Error::missing_field("status"))?;
-        let fingerprint = LabelText::new(fingerprint.0);
-        sort_pairs(&mut s.labels);
-        sort_pairs(&mut s.annotations);
-        let (labels, annotations) = (build(&mut s.labels), build(&mut s.annotations));
-        Ok(Alert {
-            fingerprint,
-            labels,
-            annotations,
-            state: status.state,
-            starts_at,
-            ends_at,
-            updated_at,
-            generator_url,
-            silenced_by: status.silenced_by,
-            inhibited_by: status.inhibited_by,
-            receivers,
-            sources: vec![self.source.into()],
-        })
     }
+    Ok(Status {
+        state: state.ok_or_else(|| r.error("missing field `state`"))?,
+        silenced_by,
+        inhibited_by,
+    })
 }
 
 /// Go writes map keys sorted, so this is one pass; a duplicate key keeps
@@ -191,109 +210,16 @@ fn build(pairs: &mut Pairs) -> Labels {
     )
 }
 
-struct PairsSeed<'s, 'de>(&'s mut Pairs<'de>);
-
-impl<'de> DeserializeSeed<'de> for PairsSeed<'_, 'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_option(self)
-    }
+fn time(r: &mut Reader) -> Read<DateTime<Utc>> {
+    let t = r.string()?;
+    parse_time(&t).ok_or_else(|| r.error(format!("invalid timestamp {t:?}")))
 }
 
-impl<'de> Visitor<'de> for PairsSeed<'_, 'de> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a map of strings")
+fn time_or_null(r: &mut Reader) -> Read<Option<DateTime<Utc>>> {
+    if r.null()? {
+        return Ok(None);
     }
-    fn visit_none<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
-        while let Some((k, v)) = map.next_entry::<Text<'de>, Text<'de>>()? {
-            self.0.push((k.0, v.0));
-        }
-        Ok(())
-    }
-}
-
-/// `receivers: [{"name": …}]`, or null.
-struct NamesSeed;
-
-impl<'de> DeserializeSeed<'de> for NamesSeed {
-    type Value = Option<Vec<LabelText>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        #[derive(serde::Deserialize)]
-        struct Named<'a> {
-            #[serde(borrow)]
-            name: Cow<'a, str>,
-        }
-        let list = Option::<Vec<Named<'de>>>::deserialize(d)?;
-        Ok(list.map(|l| l.into_iter().map(|n| LabelText::new(n.name)).collect()))
-    }
-}
-
-use serde::Deserialize as _;
-
-struct StatusSeed;
-
-impl<'de> DeserializeSeed<'de> for StatusSeed {
-    type Value = Status;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Status, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for StatusSeed {
-    type Value = Status;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an alert status")
-    }
-    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Status, M::Error> {
-        let mut s = Status {
-            state: AlertState::Firing,
-            silenced_by: Vec::new(),
-            inhibited_by: Vec::new(),
-        };
-        let mut state = None;
-        let ids = |v: Maybe<Vec<Text>>| {
-            v.unwrap_or_default()
-                .into_iter()
-                .map(|t| t.0.into_owned())
-                .collect()
-        };
-        while let Some(key) = map.next_key::<Text<'de>>()? {
-            match key.0.as_ref() {
-                // "active" and "unprocessed" (not yet routed) are both firing.
-                "state" => {
-                    state = Some(match map.next_value::<Text>()?.0.as_ref() {
-                        "suppressed" => AlertState::Suppressed,
-                        _ => AlertState::Firing,
-                    })
-                }
-                "silencedBy" => s.silenced_by = ids(map.next_value()?),
-                "inhibitedBy" => s.inhibited_by = ids(map.next_value()?),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        s.state = state.ok_or_else(|| de::Error::missing_field("state"))?;
-        Ok(s)
-    }
-}
-
-fn time<'de, M: MapAccess<'de>>(t: Text) -> Result<DateTime<Utc>, M::Error> {
-    parse_time(&t.0).ok_or_else(|| de::Error::custom(format!("invalid timestamp {:?}", t.0)))
-}
-
-fn time_opt<'de, M: MapAccess<'de>>(t: Maybe<Text>) -> Result<Option<DateTime<Utc>>, M::Error> {
-    t.map(time::<M>).transpose()
+    time(r).map(Some)
 }
 
 /// RFC 3339. Alertmanager writes `2026-11-22T02:30:00.123Z`; that shape is

@@ -12,6 +12,7 @@ pub mod dto;
 pub mod execute;
 pub mod http;
 mod http_errors;
+pub mod json_read;
 pub mod merge;
 pub mod peer_cache;
 pub mod poll;

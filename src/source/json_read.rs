@@ -1,0 +1,444 @@
+//! A pull reader of JSON text, for decoders of one known shape.
+//!
+//! Why not serde_json's visitors for `/api/v2/alerts`: callgrind counted
+//! about 18,000 instructions an alert, half of them in serde_json's
+//! generic string and map machinery (README "Performance"). Here the
+//! caller asks for what it expects next (a key, a string, null) and strings
+//! are found with `memchr`, borrowed from the text unless they hold escapes.
+//!
+//! The text is `&str`, so it is valid UTF-8 already, and every position the
+//! reader stops at is an ASCII byte (a quote, a backslash, a structural
+//! character): slicing there never splits a character. Nesting is limited,
+//! so a hostile body cannot exhaust the stack, and every error says where.
+//! One leniency: a raw control character inside a string is kept, not
+//! refused (the sanitizer takes it out before anything reaches the screen).
+
+use std::borrow::Cow;
+
+/// How deep `skip` follows nested arrays and objects (serde_json's own
+/// limit is 128).
+const MAX_DEPTH: usize = 128;
+
+pub struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+/// What went wrong, and where (1-based line and column, as editors count).
+#[derive(Debug)]
+pub struct ReadError {
+    pub what: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.what, self.line, self.column
+        )
+    }
+}
+
+/// Boxed, so the results of the many small reads stay a word or two wide.
+pub type Read<T> = Result<T, Box<ReadError>>;
+
+impl<'a> Reader<'a> {
+    pub fn new(text: &'a str) -> Reader<'a> {
+        Reader { text, pos: 0 }
+    }
+
+    /// Bytes not yet read.
+    pub fn rest_len(&self) -> usize {
+        self.text.len() - self.pos
+    }
+
+    fn bytes(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
+    /// An error at the current position.
+    #[cold]
+    pub fn error(&self, what: impl Into<String>) -> Box<ReadError> {
+        let before = &self.bytes()[..self.pos.min(self.text.len())];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+        Box::new(ReadError {
+            what: what.into(),
+            line,
+            column,
+        })
+    }
+
+    /// The next byte that is not white space (not consumed).
+    #[inline]
+    pub fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.bytes().get(self.pos) {
+            if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                return Some(b);
+            }
+            self.pos += 1;
+        }
+        None
+    }
+
+    /// Consumes `want` (after white space) or fails.
+    #[inline]
+    pub fn expect(&mut self, want: u8) -> Read<()> {
+        if self.peek() == Some(want) {
+            self.pos += 1;
+            return Ok(());
+        }
+        Err(self.unexpected(want))
+    }
+
+    #[cold]
+    fn unexpected(&mut self, want: u8) -> Box<ReadError> {
+        match self.peek() {
+            Some(b) => self.error(format!(
+                "expected `{}`, found `{}`",
+                want as char, b as char
+            )),
+            None => self.error(format!("expected `{}`, found the end", want as char)),
+        }
+    }
+
+    /// The end of the text, past white space, or fails.
+    pub fn end(&mut self) -> Read<()> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.error("trailing characters")),
+        }
+    }
+
+    /// Consumes `null` if it comes next.
+    #[inline]
+    pub fn null(&mut self) -> Read<bool> {
+        if self.peek() != Some(b'n') {
+            return Ok(false);
+        }
+        self.word("null")?;
+        Ok(true)
+    }
+
+    fn word(&mut self, word: &str) -> Read<()> {
+        if self.bytes()[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.error("expected a value"))
+        }
+    }
+
+    /// Steps into an object or an array (`open` is `{` or `[`); then call
+    /// `next` until it says the end was reached.
+    pub fn open(&mut self, open: u8) -> Read<Seq> {
+        self.expect(open)?;
+        Ok(Seq {
+            close: if open == b'{' { b'}' } else { b']' },
+            first: true,
+        })
+    }
+
+    /// Whether another element (or key) of `seq` comes: consumes the comma
+    /// before it, or the closing bracket after the last.
+    #[inline]
+    pub fn next(&mut self, seq: &mut Seq) -> Read<bool> {
+        let b = self.peek();
+        if b == Some(seq.close) {
+            self.pos += 1;
+            return Ok(false);
+        }
+        if seq.first {
+            seq.first = false;
+            return match b {
+                Some(_) => Ok(true),
+                None => Err(self.error("unexpected end")),
+            };
+        }
+        self.expect(b',')?;
+        Ok(true)
+    }
+
+    /// The next key of an object (after `next` said one comes) and its colon.
+    #[inline]
+    pub fn key(&mut self) -> Read<Cow<'a, str>> {
+        let k = self.string()?;
+        self.expect(b':')?;
+        Ok(k)
+    }
+
+    /// A string, borrowed from the text unless it holds escapes.
+    #[inline]
+    pub fn string(&mut self) -> Read<Cow<'a, str>> {
+        if self.peek() != Some(b'"') {
+            return Err(self.error("expected a string"));
+        }
+        self.pos += 1;
+        let start = self.pos;
+        let rest = &self.bytes()[start..];
+        let Some(stop) = quote_or_backslash(rest) else {
+            return Err(self.error("unterminated string"));
+        };
+        self.pos = start + stop;
+        if rest[stop] == b'"' {
+            self.pos += 1;
+            return Ok(Cow::Borrowed(&self.text[start..start + stop]));
+        }
+        self.escaped(start)
+    }
+
+    /// The rest of a string from its first backslash (`start`: its first
+    /// byte): unescaped into a new one.
+    fn escaped(&mut self, start: usize) -> Read<Cow<'a, str>> {
+        // An escape is never shorter than what it stands for: the bytes up
+        // to the closing quote are room enough (a guess; it is looked for
+        // only as far as the next quote).
+        let room = memchr::memchr(b'"', &self.bytes()[self.pos..]).unwrap_or(0);
+        let mut out = String::with_capacity(self.pos - start + room);
+        out.push_str(&self.text[start..self.pos]);
+        loop {
+            // At a backslash.
+            self.pos += 1;
+            let Some(&e) = self.bytes().get(self.pos) else {
+                return Err(self.error("unterminated string"));
+            };
+            self.pos += 1;
+            match e {
+                b'"' => out.push('"'),
+                b'\\' => out.push('\\'),
+                b'/' => out.push('/'),
+                b'b' => out.push('\u{8}'),
+                b'f' => out.push('\u{c}'),
+                b'n' => out.push('\n'),
+                b'r' => out.push('\r'),
+                b't' => out.push('\t'),
+                b'u' => out.push(self.unicode_escape()?),
+                _ => return Err(self.error("invalid escape")),
+            }
+            let from = self.pos;
+            let Some(stop) = quote_or_backslash(&self.bytes()[from..]) else {
+                return Err(self.error("unterminated string"));
+            };
+            self.pos = from + stop;
+            out.push_str(&self.text[from..self.pos]);
+            if self.bytes()[self.pos] == b'"' {
+                self.pos += 1;
+                return Ok(Cow::Owned(out));
+            }
+        }
+    }
+
+    /// The character of `\uXXXX` (past the `u`), a surrogate pair read whole.
+    fn unicode_escape(&mut self) -> Read<char> {
+        let high = self.hex4()?;
+        let code = if (0xD800..0xDC00).contains(&high) {
+            if !self.bytes()[self.pos..].starts_with(b"\\u") {
+                return Err(self.error("lone leading surrogate in hex escape"));
+            }
+            self.pos += 2;
+            let low = self.hex4()?;
+            if !(0xDC00..0xE000).contains(&low) {
+                return Err(self.error("invalid trailing surrogate in hex escape"));
+            }
+            0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        } else {
+            high
+        };
+        char::from_u32(code).ok_or_else(|| self.error("invalid unicode code point"))
+    }
+
+    fn hex4(&mut self) -> Read<u32> {
+        let digits = self
+            .bytes()
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error("unterminated hex escape"))?;
+        let mut n = 0;
+        for &d in digits {
+            let v = (d as char)
+                .to_digit(16)
+                .ok_or_else(|| self.error("invalid hex escape"))?;
+            n = n * 16 + v;
+        }
+        self.pos += 4;
+        Ok(n)
+    }
+
+    /// Skips one value of any kind.
+    pub fn skip(&mut self) -> Read<()> {
+        self.skip_nested(0)
+    }
+
+    fn skip_nested(&mut self, depth: usize) -> Read<()> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nested too deep"));
+        }
+        match self.peek() {
+            Some(b'"') => self.string().map(drop),
+            Some(open @ (b'{' | b'[')) => {
+                let mut seq = self.open(open)?;
+                while self.next(&mut seq)? {
+                    if open == b'{' {
+                        self.key()?;
+                    }
+                    self.skip_nested(depth + 1)?;
+                }
+                Ok(())
+            }
+            Some(b't') => self.word("true"),
+            Some(b'f') => self.word("false"),
+            Some(b'n') => self.word("null"),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error("expected a value")),
+            None => Err(self.error("expected a value, found the end")),
+        }
+    }
+
+    /// A number, checked against JSON's grammar but not converted.
+    fn number(&mut self) -> Read<()> {
+        let b = self.bytes();
+        let mut i = self.pos;
+        let digits = |i: &mut usize| {
+            let from = *i;
+            while b.get(*i).is_some_and(u8::is_ascii_digit) {
+                *i += 1;
+            }
+            *i > from
+        };
+        if b.get(i) == Some(&b'-') {
+            i += 1;
+        }
+        if b.get(i) == Some(&b'0') {
+            i += 1;
+        } else if !digits(&mut i) {
+            return Err(self.error("invalid number"));
+        }
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            if !digits(&mut i) {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if matches!(b.get(i), Some(b'e' | b'E')) {
+            i += 1;
+            if matches!(b.get(i), Some(b'+' | b'-')) {
+                i += 1;
+            }
+            if !digits(&mut i) {
+                return Err(self.error("invalid number"));
+            }
+        }
+        self.pos = i;
+        Ok(())
+    }
+}
+
+/// Where the first `"` or `\\` is. Most strings here are short: the first
+/// 64 bytes are looked at eight at a time in a word (memchr's setup costs
+/// more than a short string does), the rest by memchr.
+#[inline]
+fn quote_or_backslash(b: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of each byte of `v` that is zero; the lowest one set is
+    // exact (a borrow only ever flags bytes above a true zero).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut i = 0;
+    while i < 64 {
+        let Some(word) = b.get(i..i + 8) else {
+            let tail = b.get(i..)?;
+            return tail
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\')
+                .map(|p| p + i);
+        };
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(word);
+        let v = u64::from_le_bytes(bytes);
+        let hits = zero(v ^ (ONES * u64::from(b'"'))) | zero(v ^ (ONES * u64::from(b'\\')));
+        if hits != 0 {
+            return Some(i + (hits.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    memchr::memchr2(b'"', b'\\', &b[i..]).map(|p| p + i)
+}
+
+/// An open object or array (see `Reader::open`).
+pub struct Seq {
+    close: u8,
+    first: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_escapes_and_surrogates() {
+        let mut r = Reader::new(r#" "plain" "a\"b\\c\/d\n\t\u00e9\ud83d\ude80" "#);
+        assert!(matches!(r.string().unwrap(), Cow::Borrowed("plain")));
+        assert_eq!(r.string().unwrap(), "a\"b\\c/d\n\té🚀");
+        r.end().unwrap();
+        for bad in [
+            r#""\ud83d""#,
+            r#""\ud83dx""#,
+            r#""\x""#,
+            r#""abc"#,
+            r#""\u12""#,
+        ] {
+            assert!(Reader::new(bad).string().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_word_scan_finds_the_first_quote_or_backslash() {
+        for len in 0..150 {
+            for at in 0..len {
+                for c in [b'"', b'\\'] {
+                    // The other one later on.
+                    // Before it, bytes one off the two looked for, and
+                    // bytes with the high bit set (UTF-8 continuations).
+                    let fill = [b'a', 0xA2, 0xDC, 0x23, 0x5D, 0x01, 0x21];
+                    let mut b: Vec<u8> = (0..len).map(|i| fill[i % fill.len()]).collect();
+                    b[at] = c;
+                    if at + 3 < len {
+                        b[at + 3] = if c == b'"' { b'\\' } else { b'"' };
+                    }
+                    assert_eq!(quote_or_backslash(&b), Some(at), "{len} {at}");
+                }
+            }
+            assert_eq!(quote_or_backslash(&vec![0x21; len]), None, "{len}");
+        }
+    }
+
+    #[test]
+    fn skips_any_value_and_says_where_it_failed() {
+        let text = "{\"a\": [1, -2.5e3, true, false, null, {\"b\": \"c\"}], \"d\": {}}";
+        let mut r = Reader::new(text);
+        r.skip().unwrap();
+        r.end().unwrap();
+        let err = Reader::new("[1,\n 2,\n x]").skip().unwrap_err();
+        assert_eq!((err.line, err.column), (3, 2), "{err}");
+        for bad in [
+            "[1 2]",
+            "{\"a\" 1}",
+            "[01]",
+            "[1.]",
+            "[-]",
+            "[tru]",
+            "[",
+            "{\"a\":1,}",
+        ] {
+            assert!(Reader::new(bad).skip().is_err(), "{bad}");
+        }
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert!(Reader::new(&deep).skip().is_err(), "too deep");
+    }
+}
