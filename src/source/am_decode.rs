@@ -32,7 +32,7 @@ pub fn decode_alerts(body: &[u8], source: &str) -> Result<Vec<Alert>, serde_json
         ))
     })?;
     read_alerts(&mut Reader::new(text), source)
-        .map_err(|e| <serde_json::Error as serde::de::Error>::custom(e))
+        .map_err(<serde_json::Error as serde::de::Error>::custom)
 }
 
 fn read_alerts(r: &mut Reader, source: &str) -> Read<Vec<Alert>> {
