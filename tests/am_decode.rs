@@ -247,7 +247,7 @@ fn errors_say_where() {
     let err = decode_alerts(b"[\n  {\"fingerprint\": 12}\n]", "am1").unwrap_err();
     let text = err.to_string();
     assert!(
-        text.contains("expected a string at line 2 column 19"),
+        text.contains("expected a string, found a number at line 2 column 19"),
         "{text}"
     );
     let err = decode_alerts(b"[{\"fingerprint\":\"x\"}]", "am1").unwrap_err();

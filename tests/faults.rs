@@ -60,9 +60,8 @@ async fn every_fault_has_its_own_error_and_clear_words() {
     let e = am_error(&format!("{base}/shape")).await;
     assert!(matches!(e, SourceError::Decode(_)), "{e:?}");
     assert!(
-        e.to_string().contains(
-            "unexpected JSON shape at line 1 column 1: invalid type: map, expected a sequence"
-        ),
+        e.to_string()
+            .contains("unexpected JSON shape at line 1 column 1: expected a list, found an object"),
         "{e}"
     );
 

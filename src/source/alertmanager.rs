@@ -2,7 +2,7 @@
 
 use super::am_decode::decode_alerts;
 use super::dto::{AmAlert, AmMatcher, AmSilence, AmStatus};
-use super::http::{decode_error, get_json, get_ok, join, HttpClient};
+use super::http::{get_json, get_ok, join, read_error, HttpClient};
 use super::{PeerInfo, Snapshot, SourceError, SourceSpec};
 use crate::model::{Alert, AlertState, MatchOp, Matcher, Silence, SilenceState};
 
@@ -19,7 +19,7 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
         get_json::<Vec<AmSilence>>(client, &urls[1]),
         get_json::<AmStatus>(client, &urls[2]),
     );
-    let alerts = decode_alerts(alerts?.as_ref(), &spec.name).map_err(decode_error)?;
+    let alerts = decode_alerts(alerts?.as_ref(), &spec.name).map_err(read_error)?;
     let silences = silences?
         .into_iter()
         .map(|s| silence(s, &spec.name))

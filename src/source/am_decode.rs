@@ -20,19 +20,20 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::json_read::{Read, Reader};
+use super::json_read::{Read, ReadError, ReadKind, Reader};
 use crate::model::{Alert, AlertState, LabelText, Labels};
 
 /// Decodes a `/api/v2/alerts` body; `source` names the reporting source.
-pub fn decode_alerts(body: &[u8], source: &str) -> Result<Vec<Alert>, serde_json::Error> {
+pub fn decode_alerts(body: &[u8], source: &str) -> Result<Vec<Alert>, Box<ReadError>> {
     let text = std::str::from_utf8(body).map_err(|e| {
-        <serde_json::Error as serde::de::Error>::custom(format!(
-            "invalid UTF-8 at byte {}",
-            e.valid_up_to()
-        ))
+        Box::new(ReadError {
+            kind: ReadKind::Syntax,
+            what: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+            line: 1,
+            column: 1,
+        })
     })?;
     read_alerts(&mut Reader::new(text), source)
-        .map_err(<serde_json::Error as serde::de::Error>::custom)
 }
 
 fn read_alerts(r: &mut Reader, source: &str) -> Read<Vec<Alert>> {
@@ -88,7 +89,7 @@ fn read_alert<'a>(r: &mut Reader<'a>, s: &mut Scratch<'a>, source: &str) -> Read
             _ => r.skip()?,
         }
     }
-    let missing = |field: &str| r.error(format!("missing field `{field}`"));
+    let missing = |field: &str| r.shape(format!("missing field `{field}`"));
     let fingerprint = LabelText::new(fingerprint.ok_or_else(|| missing("fingerprint"))?);
     let starts_at = starts_at.ok_or_else(|| missing("startsAt"))?;
     let status = status.ok_or_else(|| missing("status"))?;
@@ -140,7 +141,7 @@ fn read_receivers(r: &mut Reader) -> Read<Vec<LabelText>> {
                 _ => r.skip()?,
             }
         }
-        let name = name.ok_or_else(|| r.error("missing field `name`"))?;
+        let name = name.ok_or_else(|| r.shape("missing field `name`"))?;
         out.push(LabelText::new(name));
     }
     Ok(out)
@@ -184,7 +185,7 @@ fn read_status(r: &mut Reader) -> Read<Status> {
         }
     }
     Ok(Status {
-        state: state.ok_or_else(|| r.error("missing field `state`"))?,
+        state: state.ok_or_else(|| r.shape("missing field `state`"))?,
         silenced_by,
         inhibited_by,
     })
@@ -212,7 +213,7 @@ fn build(pairs: &mut Pairs) -> Labels {
 
 fn time(r: &mut Reader) -> Read<DateTime<Utc>> {
     let t = r.string()?;
-    parse_time(&t).ok_or_else(|| r.error(format!("invalid timestamp {t:?}")))
+    parse_time(&t).ok_or_else(|| r.shape(format!("invalid timestamp {t:?}")))
 }
 
 fn time_or_null(r: &mut Reader) -> Read<Option<DateTime<Utc>>> {

@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::http_errors::{clip, io_reason, short};
 pub use super::http_errors::{send_error, snippet};
+use super::json_read::{ReadError, ReadKind};
 use super::{Secret, SourceError, SourceSpec};
 
 /// A client plus the timeout it was built with (for the error message).
@@ -294,28 +295,36 @@ pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, SourceError> {
 
 /// The short, human message of a JSON decoding error.
 pub fn decode_error(e: serde_json::Error) -> SourceError {
-    {
-        use serde_json::error::Category;
-        let what = match e.classify() {
-            Category::Eof => "the answer ended early (truncated?)".to_string(),
-            Category::Syntax => "invalid JSON".to_string(),
-            Category::Data => "unexpected JSON shape".to_string(),
-            Category::Io => "read error".to_string(),
-        };
-        let full = e.to_string();
-        // serde_json appends " at line L column C"; we put the position first.
-        let detail = full
-            .rsplit_once(" at line ")
-            .map_or(full.as_str(), |(d, _)| d);
-        SourceError::Decode(clip(
-            &format!(
-                "{what} at line {} column {}: {detail}",
-                e.line(),
-                e.column().max(1)
-            ),
-            160,
-        ))
-    }
+    use serde_json::error::Category;
+    let kind = match e.classify() {
+        Category::Eof => ReadKind::Eof,
+        Category::Syntax => ReadKind::Syntax,
+        Category::Data => ReadKind::Shape,
+        Category::Io => return SourceError::Decode("read error".into()),
+    };
+    let full = e.to_string();
+    // serde_json appends " at line L column C"; the position goes first.
+    let detail = full
+        .rsplit_once(" at line ")
+        .map_or(full.as_str(), |(d, _)| d);
+    decode_message(kind, e.line(), e.column(), detail)
+}
+
+/// The same words for an error of the alert decoder's reader.
+pub fn read_error(e: Box<ReadError>) -> SourceError {
+    decode_message(e.kind, e.line, e.column, &e.what)
+}
+
+fn decode_message(kind: ReadKind, line: usize, column: usize, detail: &str) -> SourceError {
+    let what = match kind {
+        ReadKind::Eof => "the answer ended early (truncated?)",
+        ReadKind::Syntax => "invalid JSON",
+        ReadKind::Shape => "unexpected JSON shape",
+    };
+    SourceError::Decode(clip(
+        &format!("{what} at line {line} column {}: {detail}", column.max(1)),
+        160,
+    ))
 }
 
 /// `base` (with or without a trailing slash, maybe with a path prefix) + `path`.

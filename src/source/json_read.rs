@@ -27,9 +27,21 @@ pub struct Reader<'a> {
 /// What went wrong, and where (1-based line and column, as editors count).
 #[derive(Debug)]
 pub struct ReadError {
+    pub kind: ReadKind,
     pub what: String,
     pub line: usize,
     pub column: usize,
+}
+
+/// The three ways a body can be wrong, which the user is told apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadKind {
+    /// It ended in the middle (a truncated answer).
+    Eof,
+    /// It is not JSON.
+    Syntax,
+    /// It is JSON, but not of the shape asked for.
+    Shape,
 }
 
 impl std::fmt::Display for ReadError {
@@ -59,9 +71,44 @@ impl<'a> Reader<'a> {
         self.text.as_bytes()
     }
 
-    /// An error at the current position.
+    /// An error at the current position: the end, or not JSON.
     #[cold]
     pub fn error(&self, what: impl Into<String>) -> Box<ReadError> {
+        let kind = if self.pos >= self.text.len() {
+            ReadKind::Eof
+        } else {
+            ReadKind::Syntax
+        };
+        self.error_of(kind, what)
+    }
+
+    /// JSON, but not what was asked for, at the current position.
+    #[cold]
+    pub fn shape(&self, what: impl Into<String>) -> Box<ReadError> {
+        self.error_of(ReadKind::Shape, what)
+    }
+
+    /// The end came first: the error is at the end.
+    #[cold]
+    fn early_end(&mut self, what: &str) -> Box<ReadError> {
+        self.pos = self.text.len();
+        self.error(what)
+    }
+
+    /// Whether a JSON value (of a kind not asked for) comes next.
+    fn value_ahead(&mut self) -> bool {
+        self.peek();
+        let rest = &self.bytes()[self.pos..];
+        match rest.first() {
+            Some(b'"' | b'{' | b'[' | b'-' | b'0'..=b'9') => true,
+            Some(_) => ["null", "true", "false"]
+                .iter()
+                .any(|w| rest.starts_with(w.as_bytes())),
+            None => false,
+        }
+    }
+
+    fn error_of(&self, kind: ReadKind, what: impl Into<String>) -> Box<ReadError> {
         let before = &self.bytes()[..self.pos.min(self.text.len())];
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let start = before
@@ -70,6 +117,7 @@ impl<'a> Reader<'a> {
             .map_or(0, |i| i + 1);
         let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
         Box::new(ReadError {
+            kind,
             what: what.into(),
             line,
             column,
@@ -101,6 +149,10 @@ impl<'a> Reader<'a> {
     #[cold]
     fn unexpected(&mut self, want: u8) -> Box<ReadError> {
         match self.peek() {
+            Some(b) if matches!(want, b'{' | b'[') && self.value_ahead() => {
+                let what = if want == b'{' { "an object" } else { "a list" };
+                self.shape(format!("expected {what}, found {}", kind_of(b)))
+            }
             Some(b) => self.error(format!(
                 "expected `{}`, found `{}`",
                 want as char, b as char
@@ -128,9 +180,12 @@ impl<'a> Reader<'a> {
     }
 
     fn word(&mut self, word: &str) -> Read<()> {
-        if self.bytes()[self.pos..].starts_with(word.as_bytes()) {
+        let rest = &self.bytes()[self.pos..];
+        if rest.starts_with(word.as_bytes()) {
             self.pos += word.len();
             Ok(())
+        } else if word.as_bytes().starts_with(rest) {
+            Err(self.early_end("expected a value"))
         } else {
             Err(self.error("expected a value"))
         }
@@ -177,14 +232,18 @@ impl<'a> Reader<'a> {
     /// A string, borrowed from the text unless it holds escapes.
     #[inline]
     pub fn string(&mut self) -> Read<Cow<'a, str>> {
-        if self.peek() != Some(b'"') {
-            return Err(self.error("expected a string"));
+        match self.peek() {
+            Some(b'"') => {}
+            Some(b) if self.value_ahead() => {
+                return Err(self.shape(format!("expected a string, found {}", kind_of(b))))
+            }
+            _ => return Err(self.error("expected a string")),
         }
         self.pos += 1;
         let start = self.pos;
         let rest = &self.bytes()[start..];
         let Some(stop) = quote_or_backslash(rest) else {
-            return Err(self.error("unterminated string"));
+            return Err(self.early_end("unterminated string"));
         };
         self.pos = start + stop;
         if rest[stop] == b'"' {
@@ -207,7 +266,7 @@ impl<'a> Reader<'a> {
             // At a backslash.
             self.pos += 1;
             let Some(&e) = self.bytes().get(self.pos) else {
-                return Err(self.error("unterminated string"));
+                return Err(self.early_end("unterminated string"));
             };
             self.pos += 1;
             match e {
@@ -224,7 +283,7 @@ impl<'a> Reader<'a> {
             }
             let from = self.pos;
             let Some(stop) = quote_or_backslash(&self.bytes()[from..]) else {
-                return Err(self.error("unterminated string"));
+                return Err(self.early_end("unterminated string"));
             };
             self.pos = from + stop;
             out.push_str(&self.text[from..self.pos]);
@@ -255,10 +314,9 @@ impl<'a> Reader<'a> {
     }
 
     fn hex4(&mut self) -> Read<u32> {
-        let digits = self
-            .bytes()
-            .get(self.pos..self.pos + 4)
-            .ok_or_else(|| self.error("unterminated hex escape"))?;
+        let Some(digits) = self.bytes().get(self.pos..self.pos + 4) else {
+            return Err(self.early_end("unterminated hex escape"));
+        };
         let mut n = 0;
         for &d in digits {
             let v = (d as char)
@@ -339,6 +397,18 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// What kind of JSON value starts with `b`, in words.
+fn kind_of(b: u8) -> &'static str {
+    match b {
+        b'{' => "an object",
+        b'[' => "a list",
+        b'"' => "a string",
+        b't' | b'f' => "true or false",
+        b'n' => "null",
+        _ => "a number",
+    }
+}
+
 /// Where the first `"` or `\\` is. Most strings here are short: the first
 /// 64 bytes are looked at eight at a time in a word (memchr's setup costs
 /// more than a short string does), the rest by memchr.
@@ -371,6 +441,7 @@ fn quote_or_backslash(b: &[u8]) -> Option<usize> {
 }
 
 /// An open object or array (see `Reader::open`).
+#[derive(Debug)]
 pub struct Seq {
     close: u8,
     first: bool,
@@ -426,6 +497,18 @@ mod tests {
         r.end().unwrap();
         let err = Reader::new("[1,\n 2,\n x]").skip().unwrap_err();
         assert_eq!((err.line, err.column), (3, 2), "{err}");
+        assert_eq!(err.kind, ReadKind::Syntax);
+        for cut in ["[1, 2", "[\"ab", "[\"a\\u00", "[nu", "{\"a\":"] {
+            let err = Reader::new(cut).skip().unwrap_err();
+            assert_eq!(err.kind, ReadKind::Eof, "{cut}: {err}");
+        }
+        let mut r = Reader::new("[12]");
+        r.open(b'[').unwrap();
+        assert_eq!(r.string().unwrap_err().kind, ReadKind::Shape);
+        assert_eq!(
+            Reader::new("{}").open(b'[').unwrap_err().kind,
+            ReadKind::Shape
+        );
         for bad in [
             "[1 2]",
             "{\"a\" 1}",
