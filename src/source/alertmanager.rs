@@ -19,7 +19,7 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
         get_json::<Vec<AmSilence>>(client, &urls[1]),
         get_json::<AmStatus>(client, &urls[2]),
     );
-    let alerts = decode_alerts(alerts?.as_ref(), &spec.name).map_err(read_error)?;
+    let alerts = decode_alerts(alerts?.as_ref(), &spec.name).map_err(|e| read_error(&e))?;
     let silences = silences?
         .into_iter()
         .map(|s| silence(s, &spec.name))

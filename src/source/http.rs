@@ -311,7 +311,7 @@ pub fn decode_error(e: serde_json::Error) -> SourceError {
 }
 
 /// The same words for an error of the alert decoder's reader.
-pub fn read_error(e: Box<ReadError>) -> SourceError {
+pub fn read_error(e: &ReadError) -> SourceError {
     decode_message(e.kind, e.line, e.column, &e.what)
 }
 
