@@ -125,14 +125,25 @@ fn read_pairs<'a>(r: &mut Reader<'a>, into: &mut Pairs<'a>) -> Read<()> {
     Ok(())
 }
 
-/// `receivers: [{"name": …}]`, or null.
-fn read_receivers(r: &mut Reader) -> Read<Vec<LabelText>> {
+/// A list, or null (Go writes a nil slice as `null`), of what `item` reads.
+fn read_list<'a, T>(
+    r: &mut Reader<'a>,
+    mut item: impl FnMut(&mut Reader<'a>) -> Read<T>,
+) -> Read<Vec<T>> {
     let mut out = Vec::new();
     if r.null()? {
         return Ok(out);
     }
     let mut list = r.open(b'[')?;
     while r.next(&mut list)? {
+        out.push(item(r)?);
+    }
+    Ok(out)
+}
+
+/// `receivers: [{"name": …}]`, or null.
+fn read_receivers(r: &mut Reader) -> Read<Vec<LabelText>> {
+    read_list(r, |r| {
         let mut name = None;
         let mut fields = r.open(b'{')?;
         while r.next(&mut fields)? {
@@ -142,22 +153,13 @@ fn read_receivers(r: &mut Reader) -> Read<Vec<LabelText>> {
             }
         }
         let name = name.ok_or_else(|| r.shape("missing field `name`"))?;
-        out.push(LabelText::new(name));
-    }
-    Ok(out)
+        Ok(LabelText::new(name))
+    })
 }
 
 /// A list of strings, or null.
 fn read_ids(r: &mut Reader) -> Read<Vec<String>> {
-    let mut out = Vec::new();
-    if r.null()? {
-        return Ok(out);
-    }
-    let mut list = r.open(b'[')?;
-    while r.next(&mut list)? {
-        out.push(r.string()?.into_owned());
-    }
-    Ok(out)
+    read_list(r, |r| Ok(r.string()?.into_owned()))
 }
 
 struct Status {
