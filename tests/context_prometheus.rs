@@ -133,7 +133,7 @@ fn hand_alert(generator_url: &str) -> Alert {
     );
     a.fingerprint = fingerprint(&a.labels);
     a.generator_url = generator_url.into();
-    a.sources = vec!["am".into()];
+    a.sources = ["am".into()].into_iter().collect();
     a
 }
 

@@ -31,7 +31,7 @@ fn alert(pairs: &[(&str, &str)], minutes_ago: i64) -> Alert {
         now() - chrono::Duration::minutes(minutes_ago),
     );
     a.fingerprint = fingerprint(&a.labels);
-    a.sources = vec!["am".into()];
+    a.sources = ["am".into()].into_iter().collect();
     a.annotations = labels(&[
         ("summary", "p99 latency 412ms over the 300ms SLO"),
         ("unit", "s"),

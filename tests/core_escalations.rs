@@ -24,7 +24,7 @@ fn alert(name: &str, started: i64) -> Alert {
         .map(|&(k, v)| (k.into(), v.into()))
         .collect();
     let mut a = Alert::new(labels, AlertState::Firing, t(started));
-    a.sources = vec!["am".into()];
+    a.sources = ["am".into()].into_iter().collect();
     a
 }
 
@@ -33,7 +33,7 @@ fn new_on(pod: &str, started: i64) -> Alert {
     let mut labels = alert("New", started).labels.clone();
     labels.insert("pod".into(), pod.into());
     let mut a = Alert::new(labels, AlertState::Firing, t(started));
-    a.sources = vec!["am".into()];
+    a.sources = ["am".into()].into_iter().collect();
     a
 }
 

@@ -39,7 +39,7 @@ fn alert(name: &str, instance: &str, severity: &str) -> Alert {
     let mut a = Alert::new(labels, AlertState::Firing, t0() - min(10));
     a.annotations
         .insert("summary".into(), format!("{name} on {instance}").into());
-    a.sources = vec!["am".into()];
+    a.sources = ["am".into()].into_iter().collect();
     a
 }
 

@@ -113,14 +113,14 @@ fn polls_landing_while_a_merge_is_out_are_merged_once_after_it() {
     assert!(first.contains(&Effect::MergeSoon));
     let after = update(&mut s, Msg::Merged(Ok(Box::new(compute(out)))));
     assert_eq!(
-        s.alerts[0].sources,
+        s.alerts[0].sources.as_slice(),
         ["am1"],
         "the first merge had one member"
     );
     assert_eq!(after.iter().filter(|e| **e == Effect::MergeSoon).count(), 1);
     finish(&mut s, after);
     assert_eq!(s.alerts.len(), 1, "HA copies are one alert");
-    assert_eq!(s.alerts[0].sources, ["am1", "am2"]);
+    assert_eq!(s.alerts[0].sources.as_slice(), ["am1", "am2"]);
 }
 
 #[test]

@@ -178,7 +178,7 @@ fn the_same_alert_from_both_members_shows_once() {
         },
     );
     assert_eq!(s.alerts.len(), 1);
-    assert_eq!(s.alerts[0].sources, vec!["am1", "am2"]);
+    assert_eq!(s.alerts[0].sources.as_slice(), ["am1", "am2"]);
 }
 
 #[test]

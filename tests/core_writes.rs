@@ -80,7 +80,7 @@ fn poll(s: &mut State, source: usize, alerts: Vec<Alert>, silences: Vec<Silence>
     let alerts = alerts
         .into_iter()
         .map(|mut a| {
-            a.sources = vec![name.as_str().into()];
+            a.sources = [name.as_str().into()].into_iter().collect();
             a
         })
         .collect();

@@ -80,10 +80,10 @@ async fn ha_duplicates_show_once(ams: &Alertmanagers, members: &[SourceSpec]) {
         }
     })
     .await;
-    assert_eq!(alert.sources, vec!["am0", "am1"]);
+    assert_eq!(alert.sources.as_slice(), ["am0", "am1"]);
     assert_eq!(alert.state, AlertState::Firing);
     assert_eq!(alert.summary(), "seen by both members");
-    assert_eq!(alert.receivers, vec!["team"]);
+    assert_eq!(alert.receivers.as_slice(), ["team"]);
     assert_eq!(
         &*alert.generator_url,
         "http://prometheus.example/graph?g0.expr=up"
@@ -209,7 +209,7 @@ async fn prometheus_pending_and_dedup(members: &[SourceSpec], prom: &SourceSpec)
     })
     .await;
     assert_eq!(pending.state, AlertState::Pending);
-    assert_eq!(pending.sources, vec!["prom"]);
+    assert_eq!(pending.sources.as_slice(), ["prom"]);
     assert!(pending.silenced_by.is_empty() && pending.receivers.is_empty());
     assert_eq!(firing.state, AlertState::Firing);
     assert_eq!(firing.summary(), "fires at once");

@@ -56,8 +56,8 @@ fn alert(
         generator_url: "http://prom-eu.example:9090/graph?g0.expr=model_latency".into(),
         silenced_by: vec![],
         inhibited_by: vec![],
-        receivers: vec!["ml-oncall".into()],
-        sources: vec![],
+        receivers: ["ml-oncall".into()].into_iter().collect(),
+        sources: Default::default(),
     }
 }
 

@@ -44,7 +44,7 @@ fn console(with_runbooks: bool) -> State {
         "runbook_url".into(),
         "https://runbooks.example.com/ml/ModelLatencySLOBreach".into(),
     );
-    a.sources = vec!["am-eu-1".into()];
+    a.sources = ["am-eu-1".into()].into_iter().collect();
     update(
         &mut st,
         Msg::Polled {

@@ -5,6 +5,9 @@ use serde::Serialize;
 
 pub use super::labels::{LabelText, Labels};
 
+/// A few short names (receivers, sources), two of them inline.
+pub type Names = smallvec::SmallVec<[LabelText; 2]>;
+
 /// Where an alert stands. `Suppressed` covers silenced and inhibited; the
 /// `silenced_by` / `inhibited_by` lists tell which.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -103,12 +106,12 @@ pub struct Alert {
     pub generator_url: Arc<str>,
     pub silenced_by: Vec<String>,
     pub inhibited_by: Vec<String>,
-    /// Receiver and source names are short: stored inline, so copying an
-    /// alert (the HA merge copies every one) allocates one list, not a
-    /// string per name.
-    pub receivers: Vec<LabelText>,
+    /// Receiver and source names are short and few: stored inline, so
+    /// copying an alert (the HA merge copies every one) allocates nothing
+    /// for them and reads no memory away from the alert.
+    pub receivers: Names,
     /// Names of the sources that reported this alert.
-    pub sources: Vec<LabelText>,
+    pub sources: Names,
 }
 
 impl Alert {
@@ -125,8 +128,8 @@ impl Alert {
             generator_url: Arc::from(""),
             silenced_by: vec![],
             inhibited_by: vec![],
-            receivers: vec![],
-            sources: vec![],
+            receivers: Names::new(),
+            sources: Names::new(),
         }
     }
 

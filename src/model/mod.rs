@@ -17,7 +17,7 @@ pub mod slo;
 pub mod time_interval;
 pub mod timeline;
 
-pub use alert::{fingerprint, Alert, AlertState, LabelText, Labels, Severity};
+pub use alert::{fingerprint, Alert, AlertState, LabelText, Labels, Names, Severity};
 pub use incident::{
     short_duration, Incident, Metrics, Milestone, PostmortemRecord, Sev, Status, OBSERVER,
 };

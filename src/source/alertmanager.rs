@@ -67,7 +67,7 @@ pub fn alert(a: AmAlert, source: &str) -> Alert {
         silenced_by: a.status.silenced_by,
         inhibited_by: a.status.inhibited_by,
         receivers: a.receivers.into_iter().map(|r| r.name.into()).collect(),
-        sources: vec![source.into()],
+        sources: smallvec::smallvec![source.into()],
     }
 }
 
@@ -119,8 +119,8 @@ mod tests {
         let a = alert(alerts.into_iter().next().unwrap(), "am1");
         assert_eq!(a.state, AlertState::Suppressed);
         assert_eq!(a.silenced_by, vec!["s1"]);
-        assert_eq!(a.receivers, vec!["team"]);
-        assert_eq!(a.sources, vec!["am1"]);
+        assert_eq!(a.receivers.as_slice(), ["team"]);
+        assert_eq!(a.sources.as_slice(), ["am1"]);
         assert_eq!(a.summary(), "disk full");
 
         let body = br#"[{"id":"s1","status":{"state":"active"},"updatedAt":"2030-01-01T00:00:00Z",

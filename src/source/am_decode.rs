@@ -21,7 +21,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::json_read::{Read, ReadError, ReadKind, Reader};
-use crate::model::{Alert, AlertState, LabelText, Labels};
+use crate::model::{Alert, AlertState, LabelText, Labels, Names};
 
 /// Decodes a `/api/v2/alerts` body; `source` names the reporting source.
 pub fn decode_alerts(body: &[u8], source: &str) -> Result<Vec<Alert>, Box<ReadError>> {
@@ -66,7 +66,7 @@ fn read_alert<'a>(r: &mut Reader<'a>, s: &mut Scratch<'a>, source: &str) -> Read
     let mut fingerprint = None;
     let (mut starts_at, mut ends_at, mut updated_at) = (None, None, None);
     let mut generator_url: Arc<str> = Arc::from("");
-    let mut receivers = Vec::new();
+    let mut receivers = Names::new();
     let mut status = None;
     let mut fields = r.open(b'{')?;
     while r.next(&mut fields)? {
@@ -108,7 +108,7 @@ fn read_alert<'a>(r: &mut Reader<'a>, s: &mut Scratch<'a>, source: &str) -> Read
         silenced_by: status.silenced_by,
         inhibited_by: status.inhibited_by,
         receivers,
-        sources: vec![source.into()],
+        sources: smallvec::smallvec![source.into()],
     })
 }
 
@@ -125,24 +125,25 @@ fn read_pairs<'a>(r: &mut Reader<'a>, into: &mut Pairs<'a>) -> Read<()> {
     Ok(())
 }
 
-/// A list, or null (Go writes a nil slice as `null`), of what `item` reads.
-fn read_list<'a, T>(
+/// A list (a `Vec` or `Names`), or null (Go writes a nil slice as
+/// `null`), of what `item` reads.
+fn read_list<'a, T, L: Default + Extend<T>>(
     r: &mut Reader<'a>,
     mut item: impl FnMut(&mut Reader<'a>) -> Read<T>,
-) -> Read<Vec<T>> {
-    let mut out = Vec::new();
+) -> Read<L> {
+    let mut out = L::default();
     if r.null()? {
         return Ok(out);
     }
     let mut list = r.open(b'[')?;
     while r.next(&mut list)? {
-        out.push(item(r)?);
+        out.extend([item(r)?]);
     }
     Ok(out)
 }
 
 /// `receivers: [{"name": …}]`, or null.
-fn read_receivers(r: &mut Reader) -> Read<Vec<LabelText>> {
+fn read_receivers(r: &mut Reader) -> Read<Names> {
     read_list(r, |r| {
         let mut name = None;
         let mut fields = r.open(b'{')?;
@@ -306,8 +307,8 @@ mod tests {
         assert_eq!(a.state, AlertState::Suppressed);
         assert_eq!(a.silenced_by, vec!["s1"]);
         assert!(a.inhibited_by.is_empty());
-        assert_eq!(a.receivers, vec!["team"]);
-        assert_eq!(a.sources, vec!["am1"]);
+        assert_eq!(a.receivers.as_slice(), ["team"]);
+        assert_eq!(a.sources.as_slice(), ["am1"]);
         assert_eq!(a.summary(), "disk \"full\"\n");
         assert_eq!(a.alertname(), "DiskFull");
         assert_eq!(a.labels.keys().collect::<Vec<_>>(), ["alertname", "job"]);

@@ -299,14 +299,14 @@ fn to_alert(
             .inhibited_by
             .map(|l| vec![fingerprint(&labels_of(l)).to_string()])
             .unwrap_or_default(),
-        receivers: vec![
-            if labels.get("severity").map(LabelText::as_str) == Some("critical") {
-                "pager".into()
-            } else {
-                "slack-ml".into()
-            },
-        ],
-        sources: vec![source.into()],
+        receivers: smallvec::smallvec![if labels.get("severity").map(LabelText::as_str)
+            == Some("critical")
+        {
+            "pager".into()
+        } else {
+            "slack-ml".into()
+        },],
+        sources: smallvec::smallvec![source.into()],
         labels,
         annotations,
     }

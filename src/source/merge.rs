@@ -195,10 +195,15 @@ fn lacks_some(mine: &Labels, other: &Labels) -> bool {
     })
 }
 
-fn union<T: PartialEq + Clone>(into: &mut Vec<T>, more: &[T]) {
+/// Adds to `into` (a `Vec` or `Names`) what `more` has and it lacks.
+fn union<T, V>(into: &mut V, more: &[T])
+where
+    T: PartialEq + Clone,
+    V: std::ops::Deref<Target = [T]> + Extend<T>,
+{
     for m in more {
         if !into.contains(m) {
-            into.push(m.clone());
+            into.extend([m.clone()]);
         }
     }
 }
@@ -243,7 +248,7 @@ mod tests {
         let merged = merge_alerts([("am1", &a[..]), ("am2", &b[..])]);
         assert_eq!(merged[0].state, AlertState::Firing);
         assert!(merged[0].silenced_by.is_empty());
-        assert_eq!(merged[0].sources, vec!["am1", "am2"]);
+        assert_eq!(merged[0].sources.as_slice(), ["am1", "am2"]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::de::IgnoredAny;
 use super::dto::{PromAlert, PromAlerts, PromResponse, PromRules};
 use super::http::{decode, get, join, snippet, HttpClient};
 use super::{Snapshot, SourceError, SourceSpec};
-use crate::model::{fingerprint, Alert, AlertRule, AlertState};
+use crate::model::{fingerprint, Alert, AlertRule, AlertState, Names};
 
 pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, SourceError> {
     let (status, body) = get(client, &join(&spec.url, "/api/v1/alerts")).await?;
@@ -116,8 +116,8 @@ pub fn alert(a: PromAlert, source: &str) -> Option<Alert> {
         generator_url: "".into(),
         silenced_by: Vec::new(),
         inhibited_by: Vec::new(),
-        receivers: Vec::new(),
-        sources: vec![source.into()],
+        receivers: Names::new(),
+        sources: smallvec::smallvec![source.into()],
     })
 }
 

@@ -38,7 +38,7 @@ pub fn alert(instance: &str) -> Alert {
         "runbook_url".into(),
         "https://runbooks.example/ml/gpumemorynearlyfull".into(),
     );
-    a.sources = vec!["am".into()];
+    a.sources = ["am".into()].into_iter().collect();
     a
 }
 
