@@ -86,27 +86,22 @@ fn field_strategy() -> impl Strategy<Value = Field> {
         })
 }
 
-fn pairs(f: &Field, w: &str) -> String {
-    let items: Vec<String> = f
-        .texts
+/// What `item` writes of each of the field's (key, value) texts, as JSON
+/// literals in the field's escape form.
+fn items(f: &Field, item: impl Fn(String, String) -> String) -> Vec<String> {
+    f.texts
         .iter()
-        .map(|&(k, v)| {
-            format!(
-                "{}{w}:{w}{}",
-                literal(TEXTS[k], &f.form),
-                literal(TEXTS[v], &f.form)
-            )
-        })
-        .collect();
+        .map(|&(k, v)| item(literal(TEXTS[k], &f.form), literal(TEXTS[v], &f.form)))
+        .collect()
+}
+
+fn pairs(f: &Field, w: &str) -> String {
+    let items = items(f, |k, v| format!("{k}{w}:{w}{v}"));
     format!("{{{w}{}{w}}}", items.join(&format!("{w},{w}")))
 }
 
 fn strings(f: &Field, w: &str) -> String {
-    let items: Vec<String> = f
-        .texts
-        .iter()
-        .map(|&(k, _)| literal(TEXTS[k], &f.form))
-        .collect();
+    let items = items(f, |k, _| k);
     format!("[{w}{}{w}]", items.join(&format!(",{w}")))
 }
 
@@ -123,16 +118,7 @@ fn field_json(f: &Field, w: &str) -> String {
             value(literal("http://p:9090/graph?g0.expr=up%3D%3D0", &f.form)),
         ),
         5 => {
-            let names: Vec<String> = f
-                .texts
-                .iter()
-                .map(|&(k, _)| {
-                    format!(
-                        "{{{w}\"name\":{w}{},\"x\":[1]}}",
-                        literal(TEXTS[k], &f.form)
-                    )
-                })
-                .collect();
+            let names = items(f, |k, _| format!("{{{w}\"name\":{w}{k},\"x\":[1]}}"));
             ("receivers", value(format!("[{}]", names.join(","))))
         }
         6 => (
