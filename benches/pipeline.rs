@@ -19,7 +19,7 @@ use ratatui::Terminal;
 
 use oncall::core::merge_view::{compute, MergeJob, ViewInputs, BACKGROUND_FROM};
 use oncall::core::{update, Action, Effect, Filter, Msg, State};
-use oncall::model::{fingerprint, Alert, Labels};
+use oncall::model::{fingerprint, Alert, LabelText, Labels};
 use oncall::runbook::markdown::parse_markdown;
 use oncall::source::am_decode::decode_alerts as decode_with;
 use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
@@ -128,7 +128,8 @@ fn js(s: &str) -> String {
 /// 3 annotations, receivers, status, fingerprint and timestamps. `member`
 /// (0 or 1) varies what HA members legitimately disagree on: `updatedAt`,
 /// and for about one alert in 200 whether a fresh silence has reached it.
-fn alert_json(i: usize, member: usize, out: &mut String) {
+/// Gives the alert's fingerprint.
+fn alert_json(i: usize, member: usize, out: &mut String) -> LabelText {
     let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64).wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
     let alertname = r.pick(ALERTNAMES);
     let namespace = r.pick(NAMESPACES);
@@ -169,6 +170,7 @@ fn alert_json(i: usize, member: usize, out: &mut String) {
     let receiver = r.pick(RECEIVERS);
     let fmt = |d: DateTime<Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
 
+    let fingerprint = fingerprint(&labels);
     out.push_str("{\"annotations\":{");
     out.push_str(&format!(
         "\"description\":{},\"runbook_url\":{},\"summary\":{}",
@@ -183,7 +185,7 @@ fn alert_json(i: usize, member: usize, out: &mut String) {
     out.push_str(&format!(
         "}},\"endsAt\":\"{}\",\"fingerprint\":\"{}\",\"receivers\":[{{\"name\":{}}}],\"startsAt\":\"{}\",",
         fmt(now() + chrono::Duration::minutes(4)),
-        fingerprint(&labels),
+        fingerprint,
         js(receiver),
         fmt(starts),
     ));
@@ -215,17 +217,27 @@ fn alert_json(i: usize, member: usize, out: &mut String) {
         out.push_str(&format!("{}:{}", js(k), js(v)));
     }
     out.push_str("}}");
+    fingerprint
 }
 
-/// The body of `GET /api/v2/alerts` from HA member `member` holding `n` alerts.
+/// The body of `GET /api/v2/alerts` from HA member `member` holding `n`
+/// alerts, in fingerprint order: Alertmanager sorts its answer so (0.25,
+/// checked against the Debian package).
 fn body(n: usize, member: usize) -> Vec<u8> {
+    let mut alerts: Vec<(LabelText, String)> = (0..n)
+        .map(|i| {
+            let mut json = String::with_capacity(1100);
+            (alert_json(i, member, &mut json), json)
+        })
+        .collect();
+    alerts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut s = String::with_capacity(n * 1100);
     s.push('[');
-    for i in 0..n {
+    for (i, (_, json)) in alerts.iter().enumerate() {
         if i > 0 {
             s.push(',');
         }
-        alert_json(i, member, &mut s);
+        s.push_str(json);
     }
     s.push(']');
     s.into_bytes()
