@@ -2,13 +2,15 @@
 //! the list the one-thread merge gives, on random lists from several
 //! Alertmanagers and a Prometheus; and either way each alert is listed
 //! once, in the order first seen, with every source that reported it.
+//! Lists in fingerprint order (as Alertmanager answers) are merged by
+//! walking them side by side: that gives what the indexed merge gives.
 
 mod common;
 
 use chrono::{TimeZone, Utc};
 use common::proptest_cases as cases;
 use oncall::model::{Alert, AlertState, Labels};
-use oncall::source::merge::merge_split;
+use oncall::source::merge::{merge_indexed, merge_split};
 use oncall::source::SourceKind;
 use proptest::prelude::*;
 
@@ -55,23 +57,47 @@ fn sources_strategy() -> impl Strategy<Value = Vec<(bool, Vec<Alert>)>> {
     proptest::collection::vec((any::<bool>(), list), 1..4)
 }
 
+/// The lists as sources named am1, am2 and prom (`true`: a Prometheus).
+fn named(sources: &[(bool, Vec<Alert>)]) -> Vec<(&'static str, SourceKind, &[Alert])> {
+    let names = ["am1", "am2", "prom"];
+    sources
+        .iter()
+        .enumerate()
+        .map(|(i, (prom, list))| {
+            let kind = if *prom {
+                SourceKind::Prometheus
+            } else {
+                SourceKind::Alertmanager
+            };
+            (names[i], kind, &list[..])
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(cases(512))]
 
     #[test]
+    fn lists_in_fingerprint_order_merge_as_the_index_merges_them(
+        mut sources in sources_strategy()
+    ) {
+        for (_, list) in &mut sources {
+            list.sort_by(|a, b| a.fingerprint.cmp(&b.fingerprint));
+            list.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        }
+        let per_source = named(&sources);
+        let indexed = merge_indexed(&per_source, false);
+        prop_assert_eq!(&merge_split(&per_source, false), &indexed);
+        prop_assert_eq!(&merge_split(&per_source, true), &indexed);
+    }
+
+    #[test]
     fn split_merge_is_the_one_thread_merge(sources in sources_strategy()) {
-        let names = ["am1", "am2", "prom"];
-        let per_source: Vec<(&str, SourceKind, &[Alert])> = sources
-            .iter()
-            .enumerate()
-            .map(|(i, (prom, list))| {
-                let kind = if *prom { SourceKind::Prometheus } else { SourceKind::Alertmanager };
-                (names[i], kind, &list[..])
-            })
-            .collect();
+        let per_source = named(&sources);
         let one = merge_split(&per_source, false);
         let two = merge_split(&per_source, true);
         prop_assert_eq!(&two, &one);
+        prop_assert_eq!(&merge_indexed(&per_source, true), &one);
 
         // Stated the plain way: first-seen order, every reporting source.
         let mut order: Vec<&str> = Vec::new();

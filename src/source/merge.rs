@@ -35,15 +35,30 @@ pub fn merge_sources<'a>(
     merge_split(&per_source, total >= SPLIT_FROM)
 }
 
-/// `merge_sources`, on one thread or (`split`) on two: each merges the
-/// fingerprints of one half, told apart by their last byte (fingerprints
-/// are hex hashes, so the halves are even), and the two lists are then
-/// put back in first-seen order. Public for the tests, which split small
-/// lists.
-pub fn merge_split(per_source: &[(&str, SourceKind, &[Alert])], split: bool) -> Vec<Alert> {
+/// One source's alerts, named.
+type Source<'a> = (&'a str, SourceKind, &'a [Alert]);
+
+/// `merge_sources`, on one thread or (`split`) on two. Public for the
+/// tests, which split small lists.
+pub fn merge_split(per_source: &[Source], split: bool) -> Vec<Alert> {
+    // Alertmanager answers in fingerprint order: such lists are merged by
+    // walking them side by side, with no index to build and look up.
+    if per_source.iter().all(|(_, _, a)| ascending(a)) {
+        merge_ascending(per_source, split)
+    } else {
+        merge_indexed(per_source, split)
+    }
+}
+
+/// The merge of lists in any order, through an index of the fingerprints
+/// seen. Public for the tests, which hold the other merge to it.
+pub fn merge_indexed(per_source: &[Source], split: bool) -> Vec<Alert> {
     if !split {
         return merge_part(per_source, |_| true).0;
     }
+    // Each thread merges the fingerprints of one half, told apart by their
+    // last byte (fingerprints are hex hashes, so the halves are even), and
+    // the two lists are then put back in first-seen order.
     let odd = |fingerprint: &LabelText| fingerprint.as_bytes().last().is_some_and(|b| b & 1 == 1);
     let (a, b) = crate::halves::both(|| merge_part(per_source, |f| !odd(f)), &|| {
         merge_part(per_source, odd)
@@ -51,15 +66,111 @@ pub fn merge_split(per_source: &[(&str, SourceKind, &[Alert])], split: bool) -> 
     interleave(a, b)
 }
 
+/// Whether each fingerprint is greater than the one before.
+fn ascending(alerts: &[Alert]) -> bool {
+    alerts
+        .windows(2)
+        .all(|w| w[0].fingerprint < w[1].fingerprint)
+}
+
+/// Merged alerts, by the list each was first seen in, in that list's order.
+type Buckets = Vec<Vec<Alert>>;
+
+/// The merge of lists in fingerprint order. Split, one thread takes the
+/// fingerprints below the longest list's middle one and the other the
+/// rest, so each reads only its half of every list.
+fn merge_ascending(per_source: &[Source], split: bool) -> Vec<Alert> {
+    let longest = per_source
+        .iter()
+        .map(|(_, _, a)| *a)
+        .max_by_key(|a| a.len())
+        .unwrap_or_default();
+    let parts = if split && longest.len() >= 2 {
+        let middle = &longest[longest.len() / 2].fingerprint;
+        let cut = |a: &[Alert]| a.partition_point(|x| x.fingerprint < *middle);
+        let (low, high) =
+            crate::halves::both(|| walk_ascending(per_source, |a| &a[..cut(a)]), &|| {
+                walk_ascending(per_source, |a| &a[cut(a)..])
+            });
+        vec![low, high]
+    } else {
+        vec![walk_ascending(per_source, |a| a)]
+    };
+    // First-seen order: the first list's alerts, then those the second
+    // added, and so on; each list's low fingerprints before its high ones.
+    let count: usize = parts.iter().flatten().map(Vec::len).sum();
+    let mut parts: Vec<_> = parts.into_iter().map(Vec::into_iter).collect();
+    let mut out: Vec<Alert> = Vec::new();
+    for _ in per_source {
+        for bucket in parts.iter_mut().filter_map(Iterator::next) {
+            if out.is_empty() {
+                // Taken, not copied: most often one bucket holds nearly all.
+                out = bucket;
+                out.reserve(count - out.len());
+            } else {
+                out.extend(bucket);
+            }
+        }
+    }
+    out
+}
+
+/// The merge of the parts (`part`) of lists in fingerprint order: the
+/// lists are walked side by side, and each fingerprint's copies are folded
+/// in list order, as `merge_part` folds them.
+fn walk_ascending(per_source: &[Source], part: impl Fn(&[Alert]) -> &[Alert]) -> Buckets {
+    let lists: Vec<&[Alert]> = per_source.iter().map(|(_, _, a)| part(a)).collect();
+    let mut at = vec![0; lists.len()];
+    let mut buckets: Buckets = vec![Vec::new(); lists.len()];
+    buckets[0].reserve(lists[0].len());
+    let step = |list: usize, at: &mut [usize]| {
+        at[list] += 1;
+        prefetch::alert_sets(lists[list], at[list] + prefetch::AHEAD);
+    };
+    loop {
+        // The lowest fingerprint at the lists' heads, and the first list with it.
+        let mut lowest: Option<(usize, &Alert)> = None;
+        for (list, alerts) in lists.iter().enumerate() {
+            if let Some(a) = alerts.get(at[list]) {
+                if lowest.is_none_or(|(_, l)| a.fingerprint < l.fingerprint) {
+                    lowest = Some((list, a));
+                }
+            }
+        }
+        let Some((first, alert)) = lowest else {
+            break;
+        };
+        let (source, kind, _) = per_source[first];
+        let mut merged = first_copy(alert, source, per_source.len());
+        let mut from_am = kind != SourceKind::Prometheus;
+        step(first, &mut at);
+        for list in first + 1..lists.len() {
+            if let Some(copy) = lists[list]
+                .get(at[list])
+                .filter(|c| c.fingerprint == alert.fingerprint)
+            {
+                let (source, kind, _) = per_source[list];
+                fold(
+                    &mut merged,
+                    &mut from_am,
+                    copy,
+                    source,
+                    kind != SourceKind::Prometheus,
+                );
+                step(list, &mut at);
+            }
+        }
+        buckets[first].push(merged);
+    }
+    buckets
+}
+
 /// Merged alerts, each with the place it was first seen at (counted over
 /// all lists in turn).
 type Part = (Vec<Alert>, Vec<usize>);
 
 /// The merge of the alerts whose fingerprint is `mine`.
-fn merge_part(
-    per_source: &[(&str, SourceKind, &[Alert])],
-    mine: impl Fn(&LabelText) -> bool,
-) -> Part {
+fn merge_part(per_source: &[Source], mine: impl Fn(&LabelText) -> bool) -> Part {
     // Sized for the largest list up front: at 50,000 alerts the growing
     // table and list were a tenth of the merge.
     let most = per_source
@@ -88,30 +199,10 @@ fn merge_part(
                 continue;
             }
             match index.get(&alert.fingerprint) {
-                Some(&i) => {
-                    if is_am && !from_am[i] {
-                        // The first Alertmanager copy replaces Prometheus's view of the state.
-                        let sources = std::mem::take(&mut out[i].sources);
-                        out[i] = Alert {
-                            sources,
-                            ..alert.clone()
-                        };
-                        from_am[i] = true;
-                    } else if !is_am && from_am[i] {
-                        add_source(&mut out[i], source);
-                        continue;
-                    }
-                    absorb(&mut out[i], alert, source)
-                }
+                Some(&i) => fold(&mut out[i], &mut from_am[i], alert, source, is_am),
                 None => {
                     index.insert(alert.fingerprint.clone(), out.len());
-                    let mut a = alert.clone();
-                    // Room for the other members' names without a move.
-                    a.sources.reserve(per_source.len() - 1);
-                    if !a.sources.iter().any(|s| s == source) {
-                        a.sources.push(source.into());
-                    }
-                    out.push(a);
+                    out.push(first_copy(alert, source, per_source.len()));
                     seen_at.push(place);
                     from_am.push(is_am);
                 }
@@ -119,6 +210,33 @@ fn merge_part(
         }
     }
     (out, seen_at)
+}
+
+/// The merged alert's start: a copy of the first source's, named by it.
+fn first_copy(alert: &Alert, source: &str, sources: usize) -> Alert {
+    let mut a = alert.clone();
+    // Room for the other sources' names without a move.
+    a.sources.reserve(sources - 1);
+    add_source(&mut a, source);
+    a
+}
+
+/// Folds another source's copy into a merged alert. `from_am`: whether an
+/// Alertmanager's copy is in it yet.
+fn fold(into: &mut Alert, from_am: &mut bool, alert: &Alert, source: &str, is_am: bool) {
+    if is_am && !*from_am {
+        // The first Alertmanager copy replaces Prometheus's view of the state.
+        let sources = std::mem::take(&mut into.sources);
+        *into = Alert {
+            sources,
+            ..alert.clone()
+        };
+        *from_am = true;
+    } else if !is_am && *from_am {
+        add_source(into, source);
+        return;
+    }
+    absorb(into, alert, source)
 }
 
 /// Two parts as one list, in first-seen order.
