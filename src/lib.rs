@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod core;
 pub mod halves;
+pub mod heap;
 pub mod model;
 pub mod notify;
 pub mod runbook;

@@ -7,6 +7,7 @@ use oncall::cli::{Cli, Command, RunbookCommand, SilenceCommand};
 use oncall::{commands, config, source, ui};
 
 fn main() -> ExitCode {
+    oncall::heap::keep_freed_memory();
     // Usage errors exit 1 (the one-shot contract is 0 / 1 / 3), help and version 0.
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

@@ -180,10 +180,8 @@ fn plain(alerts: &[Alert], v: &ViewInputs) -> (Vec<Row>, Widths, Vec<(String, St
             .labels
             .iter()
             .filter(|(n, val)| {
-                distinct.iter().any(|d| d == n.as_str())
-                    && !common
-                        .iter()
-                        .any(|(cn, cv)| cn == n.as_str() && cv == val.as_str())
+                distinct.iter().any(|d| d == n)
+                    && !common.iter().any(|(cn, cv)| cn == n && cv == val)
             })
             .map(|(n, val)| format!("{n}={val}"))
             .collect();

@@ -241,7 +241,7 @@ fn detail_opens_and_the_cursor_follows_its_alert_across_refreshes() {
     let mut s = state_with(vec![a.clone(), b.clone()]);
     update(&mut s, Msg::Action(Action::Down));
     update(&mut s, Msg::Action(Action::Down));
-    assert_eq!(s.selected_alert().unwrap().labels["pod"], "b");
+    assert_eq!(&s.selected_alert().unwrap().labels["pod"], "b");
     // A new, more urgent alert arrives above it.
     let c = alert("AAAOutage", "critical", &[], 60);
     update(
@@ -255,10 +255,10 @@ fn detail_opens_and_the_cursor_follows_its_alert_across_refreshes() {
             }),
         },
     );
-    assert_eq!(s.selected_alert().unwrap().labels["pod"], "b");
+    assert_eq!(&s.selected_alert().unwrap().labels["pod"], "b");
     update(&mut s, Msg::Action(Action::Open));
     assert_eq!(s.pane, Pane::Detail);
-    assert_eq!(s.detail_alert().unwrap().labels["pod"], "b");
+    assert_eq!(&s.detail_alert().unwrap().labels["pod"], "b");
     update(&mut s, Msg::Action(Action::Back));
     assert_eq!(s.pane, Pane::Alerts);
 }

@@ -124,7 +124,7 @@ fn status(s: &State) -> String {
 
 /// Moves the cursor to the row of the alert with this instance.
 fn select(s: &mut State, instance: &str) {
-    while s.selected_alert().map(|a| a.labels["instance"].as_str()) != Some(instance) {
+    while s.selected_alert().map(|a| &a.labels["instance"]) != Some(instance) {
         let before = s.cursor;
         update(s, Msg::Action(Action::Down));
         assert_ne!(before, s.cursor, "no row with instance {instance}");

@@ -73,11 +73,7 @@ fn active_acks(list: &[Silence]) -> Vec<&Silence> {
 fn select(state: &mut State, instance: &str) {
     state.cursor = 0;
     for _ in 0..state.rows.len() {
-        if state
-            .selected_alert()
-            .map(|a| a.labels["instance"].as_str())
-            == Some(instance)
-        {
+        if state.selected_alert().map(|a| &a.labels["instance"]) == Some(instance) {
             return;
         }
         update(state, Msg::Action(Action::Down));
@@ -127,14 +123,14 @@ async fn writes_from_the_console_land_on_the_ha_pair() {
     let a = state
         .alerts
         .iter()
-        .find(|a| a.labels["instance"] == "a:1")
+        .find(|a| &a.labels["instance"] == "a:1")
         .unwrap();
     assert_eq!(a.state, AlertState::Suppressed);
     assert!(matches!(state.ack_state(a), AckState::Acked(s) if s.created_by == "alice"));
     let b = state
         .alerts
         .iter()
-        .find(|a| a.labels["instance"] == "b:1")
+        .find(|a| &a.labels["instance"] == "b:1")
         .unwrap();
     assert_eq!(
         b.state,
@@ -266,7 +262,7 @@ async fn writes_from_the_console_land_on_the_ha_pair() {
     for spec in &specs {
         let alerts = fetch_once(spec, TIMEOUT).await.unwrap().alerts;
         assert!(
-            alerts.iter().all(|a| a.labels["instance"] != "a:1"),
+            alerts.iter().all(|a| &a.labels["instance"] != "a:1"),
             "{} still has a:1",
             spec.name
         );

@@ -239,7 +239,7 @@ fn detail_state() -> State {
         .rows
         .iter()
         .position(|r| matches!(r, oncall::core::Row::Alert { index }
-            if st.alerts[*index].alertname() == "ModelLatencySLOBreach" && st.alerts[*index].labels["model"] == "fraud-scorer"))
+            if st.alerts[*index].alertname() == "ModelLatencySLOBreach" && &st.alerts[*index].labels["model"] == "fraud-scorer"))
         .unwrap();
     update(&mut st, Msg::Action(Action::Open));
     assert_eq!(st.pane, Pane::Detail);

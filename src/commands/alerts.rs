@@ -166,7 +166,7 @@ fn write_table(alerts: &[Alert]) -> std::io::Result<()> {
         let labels: Vec<String> = a
             .labels
             .iter()
-            .filter(|(k, _)| k.as_str() != "alertname" && k.as_str() != "severity")
+            .filter(|(k, _)| *k != "alertname" && *k != "severity")
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         writeln!(

@@ -16,7 +16,7 @@ use crate::cli::{
     IncidentSeverityArgs, IncidentStatusArgs,
 };
 use crate::model::{
-    parse_matchers, Alert, Event, EventData, EventKind, Incident, LabelText, Labels, Sev, Status,
+    parse_matchers, Alert, Event, EventData, EventKind, Incident, Labels, Sev, Status,
 };
 use crate::sanitize;
 use crate::store::drafts;
@@ -113,9 +113,7 @@ async fn declare(settings: &Settings, args: &IncidentDeclareArgs) -> ExitCode {
     };
     let severity = given_sev.unwrap_or_else(|| {
         let label = alerts.first().and_then(|a| a.labels.get("severity"));
-        settings
-            .incidents
-            .severity_for(label.map(LabelText::as_str))
+        settings.incidents.severity_for(label)
     });
     let now = Utc::now();
     let author = settings.author.as_str();
@@ -188,7 +186,7 @@ pub(super) fn alert_words(a: &Alert) -> String {
     let labels: Vec<String> = a
         .labels
         .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "alertname" | "severity"))
+        .filter(|(k, _)| !matches!(*k, "alertname" | "severity"))
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     format!("{} {}", a.alertname(), labels.join(","))

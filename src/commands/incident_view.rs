@@ -20,7 +20,7 @@ use super::incident::{fail, journal, load, normalize, warn};
 use super::write::or_exit;
 use crate::cli::{IncidentListArgs, IncidentShowArgs, Output};
 use crate::model::duration::format_age;
-use crate::model::{Event, EventKind, Incident, LabelText, Labels, Milestone};
+use crate::model::{Event, EventKind, Incident, Labels, Milestone};
 use crate::sanitize;
 
 pub fn list(settings: &crate::app::Settings, args: &IncidentListArgs) -> ExitCode {
@@ -253,10 +253,10 @@ fn show_table(i: &Incident) -> std::io::Result<()> {
         writeln!(out, "  none")?;
     }
     for (fp, labels) in &i.alerts {
-        let name = labels.get("alertname").map_or("", LabelText::as_str);
+        let name = labels.get("alertname").unwrap_or("");
         let rest: Vec<String> = labels
             .iter()
-            .filter(|(k, _)| k.as_str() != "alertname")
+            .filter(|(k, _)| *k != "alertname")
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         writeln!(out, "  {}  {}  {}", s(fp), s(name), s(&rest.join(",")))?;

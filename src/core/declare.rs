@@ -10,7 +10,7 @@ use super::state::{State, StatusLevel};
 use super::targets::targets;
 use super::update::{say, Effect};
 use crate::model::duration::parse_duration;
-use crate::model::{Event, EventData, EventKind, LabelText, Sev, Status};
+use crate::model::{Event, EventData, EventKind, Sev, Status};
 
 /// `i` on an alert or group: the declare-or-attach form.
 pub fn open_declare(state: &mut State) {
@@ -33,11 +33,9 @@ pub fn open_declare(state: &mut State) {
         .iter()
         .map(|&i| &state.alerts[i])
         .min_by_key(|a| a.severity());
-    let sev = state.incident_settings.severity_for(
-        worst
-            .and_then(|a| a.labels.get("severity"))
-            .map(LabelText::as_str),
-    );
+    let sev = state
+        .incident_settings
+        .severity_for(worst.and_then(|a| a.labels.get("severity")));
     let title = match (idx.len(), worst) {
         (1, Some(a)) if !a.summary().is_empty() => format!("{}: {}", a.alertname(), a.summary()),
         _ => name,

@@ -38,7 +38,7 @@ impl Filter {
 
 fn text_contains(alert: &Alert, needle: &str) -> bool {
     let hit = |s: &str| s.to_lowercase().contains(needle);
-    alert.labels.values().any(|v| hit(v)) || alert.annotations.values().any(|v| hit(v))
+    alert.labels.values().any(&hit) || alert.annotations.values().any(&hit)
 }
 
 #[cfg(test)]

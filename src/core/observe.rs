@@ -61,7 +61,7 @@ fn alert_events(state: &mut State, inc: &Incident, all_healthy: bool) -> Vec<Eve
                 && inc.alert_firing(fp)
                 && state.observed.get(&key).map(String::as_str) != Some("")
             {
-                let name = labels.get("alertname").cloned().unwrap_or_default();
+                let name = LabelText::from(labels.get("alertname").unwrap_or_default());
                 out.push(observed_event(
                     state,
                     EventKind::AlertResolved,
@@ -206,7 +206,7 @@ fn auto_declare(state: &mut State) -> Vec<Effect> {
             i.is_open()
                 && i.alerts
                     .iter()
-                    .any(|(_, l)| l.get("alertname").map(LabelText::as_str) == Some(&name))
+                    .any(|(_, l)| l.get("alertname") == Some(&name))
         });
         if let Some(inc) = joined {
             let id = inc.id.clone();
@@ -218,11 +218,7 @@ fn auto_declare(state: &mut State) -> Vec<Effect> {
             .iter()
             .filter_map(|a| a.labels.get("severity"))
             .min_by_key(|s| crate::model::Severity::from_label(Some(s)));
-        let sev = sev.unwrap_or_else(|| {
-            state
-                .incident_settings
-                .severity_for(worst.map(LabelText::as_str))
-        });
+        let sev = sev.unwrap_or_else(|| state.incident_settings.severity_for(worst));
         let title = format!("{name} (declared by rule)");
         let (first, more) = declaration(state, &alerts, &title, sev);
         effects.push(Effect::Journal(JournalOp::Declare {

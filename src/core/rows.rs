@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
-use crate::model::{prefetch, Alert, AlertState, LabelText, Labels, Severity};
+use crate::model::{prefetch, Alert, AlertState, Labels, Severity};
 use crate::sanitize::width;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -154,7 +154,7 @@ pub fn view_rows_split(
         let is_collapsed = single.is_none() && collapsed.contains(g.key);
         let mut distinct: Vec<&str> = match single {
             // A group of one shows every label but the skipped ones.
-            Some(i) => alerts[i].labels.keys().map(LabelText::as_str).collect(),
+            Some(i) => alerts[i].labels.keys().collect(),
             None => g.differs.clone(),
         };
         distinct.retain(|k| !skip(k));
@@ -237,7 +237,7 @@ fn walk<'a>(
         if !visible(a, filter, show_silenced, show_inhibited) {
             continue;
         }
-        let key = a.labels.get(group_by).map_or("", LabelText::as_str);
+        let key = a.labels.get(group_by).unwrap_or("");
         let groups = &mut w.groups;
         let slot = *w.slots.entry(key).or_insert_with(|| {
             groups.push(Group {
@@ -385,18 +385,8 @@ fn common_labels(alerts: &[Alert], listed: &[&Group]) -> Vec<(String, String)> {
         let reference = &alerts[g.reference].labels;
         let shared = |k: &str| !g.differs.contains(&k);
         match &mut common {
-            None => {
-                common = Some(
-                    reference
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), v.as_str()))
-                        .filter(|(k, _)| shared(k))
-                        .collect(),
-                )
-            }
-            Some(c) => {
-                c.retain(|&(k, v)| shared(k) && reference.get(k).map(LabelText::as_str) == Some(v))
-            }
+            None => common = Some(reference.iter().filter(|(k, _)| shared(k)).collect()),
+            Some(c) => c.retain(|&(k, v)| shared(k) && reference.get(k) == Some(v)),
         }
     }
     let listed_alerts: usize = listed.iter().map(|g| g.members.len()).sum();
@@ -423,12 +413,8 @@ pub fn write_label_text(
     let pairs = alert
         .labels
         .iter()
-        .filter(|(n, _)| names.iter().any(|x| x == n.as_str()))
-        .filter(|(n, v)| {
-            !common
-                .iter()
-                .any(|(cn, cv)| cn == n.as_str() && cv == v.as_str())
-        });
+        .filter(|(n, _)| names.iter().any(|x| x == n))
+        .filter(|(n, v)| !common.iter().any(|(cn, cv)| cn == n && cv == v));
     for (n, v) in pairs {
         if !out.is_empty() {
             out.push(' ');
@@ -499,10 +485,8 @@ fn label_text_width(alert: &Alert, names: &[String], common: &[(String, String)]
     let mut total = 0;
     let mut pairs = 0usize;
     for (n, v) in alert.labels.iter() {
-        let shown = names.iter().any(|x| x == n.as_str())
-            && !common
-                .iter()
-                .any(|(cn, cv)| cn == n.as_str() && cv == v.as_str());
+        let shown =
+            names.iter().any(|x| x == n) && !common.iter().any(|(cn, cv)| cn == n && cv == v);
         if shown {
             total += width(n) + 1 + width(v);
             pairs += 1;

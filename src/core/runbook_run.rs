@@ -8,7 +8,6 @@ use super::runbook::StepMsg;
 use super::state::{Confirm, State, StatusLevel};
 use super::update::{say, Effect};
 use crate::model::runbook::{StepKind, StepRole};
-use crate::model::LabelText;
 use crate::runbook::exec::ExecRequest;
 use crate::runbook::stepper::took;
 use crate::runbook::vars;
@@ -54,7 +53,7 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     };
     let sev = state
         .incident_settings
-        .severity_for(alert.labels.get("severity").map(LabelText::as_str));
+        .severity_for(alert.labels.get("severity"));
     let title = super::incidents::alert_text(&alert);
     let (first, more) = declaration(state, &[Linked::of(&alert, title.clone())], &title, sev);
     state.rb.awaiting_incident = Some(i);

@@ -35,11 +35,7 @@ pub fn targets(state: &State) -> Option<(String, Vec<usize>, Option<String>)> {
             let members: Vec<usize> = (0..state.alerts.len())
                 .filter(|&i| {
                     let a = &state.alerts[i];
-                    a.labels
-                        .get(state.group_by.as_str())
-                        .map(LabelText::as_str)
-                        .unwrap_or("")
-                        == key
+                    a.labels.get(state.group_by.as_str()).unwrap_or("") == key
                         && visible(a, &state.filter, state.show_silenced, state.show_inhibited)
                 })
                 .collect();
@@ -66,7 +62,7 @@ pub fn matchers_for(alerts: &[&Alert]) -> Vec<Matcher> {
         let mut values: Vec<&str> = Vec::new();
         for a in alerts {
             match a.labels.get(name) {
-                Some(v) if !values.contains(&v.as_str()) => values.push(v),
+                Some(v) if !values.contains(&v) => values.push(v),
                 Some(_) => {}
                 None => {
                     values.clear();

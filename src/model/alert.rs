@@ -134,14 +134,11 @@ impl Alert {
     }
 
     pub fn alertname(&self) -> &str {
-        self.labels
-            .get("alertname")
-            .map(LabelText::as_str)
-            .unwrap_or("")
+        self.labels.get("alertname").unwrap_or("")
     }
 
     pub fn severity(&self) -> Severity {
-        Severity::from_label(self.labels.get("severity").map(LabelText::as_str))
+        Severity::from_label(self.labels.get("severity"))
     }
 
     pub fn is_silenced(&self) -> bool {
@@ -164,7 +161,7 @@ impl Alert {
     }
 
     pub fn annotation(&self, name: &str) -> Option<&str> {
-        self.annotations.get(name).map(LabelText::as_str)
+        self.annotations.get(name)
     }
 
     /// The one-line summary: `summary`, else `message`, else `description`.

@@ -211,7 +211,7 @@ pub fn pick_series<'a>(series: &'a [Series], alert: &Labels) -> Option<&'a Serie
         .filter(|s| {
             s.labels
                 .iter()
-                .filter(|(k, _)| k.as_str() != "__name__")
+                .filter(|(k, _)| *k != "__name__")
                 .all(|(k, v)| alert.get(k).is_none_or(|a| a == v))
         })
         .max_by_key(|s| {

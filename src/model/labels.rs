@@ -1,15 +1,18 @@
-//! A label (or annotation) set: name/value pairs sorted by name, in one
-//! contiguous list.
+//! A label (or annotation) set: name/value pairs sorted by name, the whole
+//! set in one allocation.
 //!
 //! Why not a `BTreeMap`: an alert has about ten labels, and the pane walks
 //! every alert's set several times per merge. A B-tree (in an `Arc`) made
 //! each set two dependent allocations, a node sized for eleven pairs, and a
-//! tree walk per lookup; at 10,000 alerts from an HA pair building, walking
-//! and dropping those nodes was most of the decode and of the rows (README
-//! "Performance"). Here a set is one exactly sized shared list (`Arc<[_]>`:
-//! cloning a set, as every merge does, is a count), built in one pass from
-//! the sorted pairs Alertmanager sends, looked up by a short scan. Editing
-//! a set copies it; only builders and tests do.
+//! tree walk per lookup. A shared list of pairs was better, but each long
+//! value (a description, a URL) was still an allocation of its own: at
+//! 10,000 alerts from an HA pair, making those texts was a fifth of the
+//! decode, and reading them spread the rows' walks over the heap (README
+//! "Performance"). Here a set is one shared block (`Arc<[u8]>`: cloning a
+//! set, as every merge does, is a count): where each name and value ends,
+//! then all their text. It is built in one pass from the sorted pairs
+//! Alertmanager sends and looked up by a short scan. Editing a set copies
+//! it; only builders and tests do.
 
 use std::fmt;
 use std::sync::{Arc, LazyLock};
@@ -18,18 +21,23 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A label name or value. Up to 24 bytes are stored inline, so most need
-/// no allocation and comparisons read bytes next to the pair.
+/// A short name or value held on its own (fingerprints, receivers, the
+/// pairs a set is built from). Up to 24 bytes are stored inline.
 pub type LabelText = compact_str::CompactString;
 
 type Pair = (LabelText, LabelText);
 
 /// Name/value pairs, sorted by name, names unique.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Labels(Arc<[Pair]>);
+///
+/// The block: the pair count `n` (a `u32`), the `2n` ends of the names and
+/// values in the text (`u32`s, each text starting where the one before
+/// ends), then the text. The same pairs always make the same bytes, so
+/// sets are equal and hash as their blocks do.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Labels(Arc<[u8]>);
 
-/// Empty sets share one list, so an alert without annotations allocates none.
-static EMPTY: LazyLock<Arc<[Pair]>> = LazyLock::new(|| Arc::from([]));
+/// Empty sets share one block, so an alert without annotations allocates none.
+static EMPTY: LazyLock<Arc<[u8]>> = LazyLock::new(|| Arc::from([0u8; 4]));
 
 impl Default for Labels {
     fn default() -> Labels {
@@ -40,59 +48,149 @@ impl Default for Labels {
 /// Over this many pairs a lookup bisects instead of scanning.
 const SCAN_UP_TO: usize = 16;
 
+/// Bytes of one count or end.
+const WORD: usize = 4;
+
 impl Labels {
     pub fn new() -> Labels {
         Labels::default()
     }
 
-    /// From pairs already sorted by name with no name twice (checked in
-    /// debug builds): one allocation of the exact size, no sort.
-    pub fn from_sorted(pairs: impl ExactSizeIterator<Item = Pair>) -> Labels {
-        if pairs.len() == 0 {
+    /// A set of pairs already sorted by name, names unique (as the decoder
+    /// has them). Texts past 4 GiB in all (never in a bounded body) are
+    /// left out, whole pairs at a time.
+    pub fn from_sorted<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Labels {
+        debug_assert!(pairs.windows(2).all(|w| w[0].0.as_ref() < w[1].0.as_ref()));
+        let mut text = 0usize;
+        let fit = pairs
+            .iter()
+            .take_while(|(k, v)| {
+                text += k.as_ref().len() + v.as_ref().len();
+                u32::try_from(text).is_ok()
+            })
+            .count();
+        let pairs = &pairs[..fit];
+        if pairs.is_empty() {
             return Labels::default();
         }
-        let set: Arc<[Pair]> = pairs.collect();
-        debug_assert!(set.windows(2).all(|w| w[0].0 < w[1].0));
+        let text: usize = pairs
+            .iter()
+            .map(|(k, v)| k.as_ref().len() + v.as_ref().len())
+            .sum();
+        let base = WORD * (1 + 2 * pairs.len());
+        // Sized and zeroed in one allocation (`repeat_n` has an exact
+        // length), then written in place: the count is 1, nothing else sees it.
+        let mut set: Arc<[u8]> = std::iter::repeat_n(0u8, base + text).collect();
+        let block = Arc::get_mut(&mut set).expect("a new block has one owner");
+        let word = |block: &mut [u8], at: usize, n: usize| {
+            let n = u32::try_from(n).expect("checked to fit above");
+            block[at * WORD..(at + 1) * WORD].copy_from_slice(&n.to_le_bytes());
+        };
+        word(block, 0, pairs.len());
+        let mut end = 0;
+        let texts = pairs.iter().flat_map(|(k, v)| [k.as_ref(), v.as_ref()]);
+        for (i, t) in texts.enumerate() {
+            block[base + end..base + end + t.len()].copy_from_slice(t.as_bytes());
+            end += t.len();
+            word(block, 1 + i, end);
+        }
         Labels(set)
     }
 
-    /// Whether both are one shared list (then they are equal without a look).
+    /// Whether both are the same shared set (a cheap first test before
+    /// comparing contents).
     pub fn ptr_eq(a: &Labels, b: &Labels) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
     }
 
-    /// Runs `edit` on a copy of the pairs and keeps the copy.
-    fn edit<R>(&mut self, edit: impl FnOnce(&mut Vec<Pair>) -> R) -> R {
-        let mut pairs = self.0.to_vec();
-        let out = edit(&mut pairs);
-        self.0 = pairs.into();
-        out
+    /// The block, for hints to the cache (`prefetch`).
+    pub fn block(&self) -> &[u8] {
+        &self.0
     }
 
+    fn word(&self, at: usize) -> usize {
+        let mut w = [0u8; WORD];
+        w.copy_from_slice(&self.0[at * WORD..(at + 1) * WORD]);
+        u32::from_le_bytes(w) as usize
+    }
+
+    fn text(&self) -> &str {
+        let base = WORD * (1 + 2 * self.len());
+        // SAFETY: past the ends, the block holds only the names and values
+        // `from_sorted` copied in whole from `&str`s, one after another, and
+        // nothing changes a block once made: it is valid UTF-8.
+        unsafe { std::str::from_utf8_unchecked(&self.0[base..]) }
+    }
+
+    /// Where text `i` starts and ends in `text()`: the names are even,
+    /// the values odd.
+    fn span(&self, i: usize) -> (usize, usize) {
+        let start = if i == 0 { 0 } else { self.word(i) };
+        (start, self.word(1 + i))
+    }
+
+    fn pair(&self, i: usize) -> (&str, &str) {
+        let (a, b) = self.span(2 * i);
+        let end = self.word(2 + 2 * i);
+        let text = self.text();
+        (&text[a..b], &text[b..end])
+    }
+
+    /// Where `name` is, or where it would go. Names are compared as bytes
+    /// (the order of `str`), each read once from the block.
     fn find(&self, name: &str) -> Result<usize, usize> {
-        if self.0.len() <= SCAN_UP_TO {
-            for (i, (k, _)) in self.0.iter().enumerate() {
-                match k.as_str().cmp(name) {
+        let n = self.len();
+        let text = &self.0[WORD * (1 + 2 * n)..];
+        let name = name.as_bytes();
+        let key = |i: usize| {
+            let start = if i == 0 { 0 } else { self.word(2 * i) };
+            &text[start..self.word(1 + 2 * i)]
+        };
+        if n <= SCAN_UP_TO {
+            // A short set is scanned: no bisection's unpredictable branches.
+            for i in 0..n {
+                match key(i).cmp(name) {
                     std::cmp::Ordering::Less => continue,
                     std::cmp::Ordering::Equal => return Ok(i),
                     std::cmp::Ordering::Greater => return Err(i),
                 }
             }
-            Err(self.0.len())
+            Err(n)
         } else {
-            self.0.binary_search_by(|(k, _)| k.as_str().cmp(name))
+            let (mut lo, mut hi) = (0, n);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                match key(mid).cmp(name) {
+                    std::cmp::Ordering::Less => lo = mid + 1,
+                    std::cmp::Ordering::Equal => return Ok(mid),
+                    std::cmp::Ordering::Greater => hi = mid,
+                }
+            }
+            Err(lo)
         }
     }
 
-    pub fn get(&self, name: &str) -> Option<&LabelText> {
-        self.find(name).ok().map(|i| &self.0[i].1)
+    /// The set as owned pairs, to edit.
+    fn pairs(&self) -> Vec<Pair> {
+        self.iter().map(|(k, v)| (k.into(), v.into())).collect()
+    }
+
+    fn edit<R>(&mut self, edit: impl FnOnce(&mut Vec<Pair>) -> R) -> R {
+        let mut pairs = self.pairs();
+        let out = edit(&mut pairs);
+        *self = Labels::from_sorted(&pairs);
+        out
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.find(name).ok().map(|i| self.pair(i).1)
     }
 
     pub fn contains_key(&self, name: &str) -> bool {
         self.find(name).is_ok()
     }
 
-    /// Sets `name` to `value`, returning the value it replaced.
+    /// Sets `name` to `value`, giving the value it replaced.
     pub fn insert(&mut self, name: LabelText, value: LabelText) -> Option<LabelText> {
         let at = self.find(&name);
         self.edit(|pairs| match at {
@@ -110,73 +208,95 @@ impl Labels {
     }
 
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.word(0)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len() == 0
     }
 
     pub fn iter(&self) -> Iter<'_> {
-        Iter(self.0.iter())
+        Iter {
+            set: self,
+            front: 0,
+            back: self.len(),
+        }
     }
 
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &LabelText> + ExactSizeIterator {
-        self.0.iter().map(|(k, _)| k)
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        self.iter().map(|(k, _)| k)
     }
 
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &LabelText> + ExactSizeIterator {
-        self.0.iter().map(|(_, v)| v)
-    }
-
-    /// The pairs, sorted by name.
-    pub fn as_slice(&self) -> &[Pair] {
-        &self.0
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        self.iter().map(|(_, v)| v)
     }
 }
 
-/// The pairs of a set, as `(&name, &value)`, in name order.
+/// Pairs in name order.
 #[derive(Clone, Debug)]
-pub struct Iter<'a>(std::slice::Iter<'a, Pair>);
+pub struct Iter<'a> {
+    set: &'a Labels,
+    front: usize,
+    back: usize,
+}
 
 impl<'a> Iterator for Iter<'a> {
-    type Item = (&'a LabelText, &'a LabelText);
+    type Item = (&'a str, &'a str);
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(k, v)| (k, v))
+        (self.front < self.back).then(|| {
+            self.front += 1;
+            self.set.pair(self.front - 1)
+        })
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
+        let n = self.back - self.front;
+        (n, Some(n))
     }
 }
 
 impl DoubleEndedIterator for Iter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.0.next_back().map(|(k, v)| (k, v))
+        (self.front < self.back).then(|| {
+            self.back -= 1;
+            self.set.pair(self.back)
+        })
     }
 }
 
 impl ExactSizeIterator for Iter<'_> {}
 
 impl<'a> IntoIterator for &'a Labels {
-    type Item = (&'a LabelText, &'a LabelText);
+    type Item = (&'a str, &'a str);
     type IntoIter = Iter<'a>;
     fn into_iter(self) -> Iter<'a> {
         self.iter()
     }
 }
 
+/// Pair by pair, as a sorted list of pairs orders (the rows' tie-break).
+impl Ord for Labels {
+    fn cmp(&self, other: &Labels) -> std::cmp::Ordering {
+        self.iter().cmp(other.iter())
+    }
+}
+
+impl PartialOrd for Labels {
+    fn partial_cmp(&self, other: &Labels) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Pairs in any order; a repeated name keeps its last value, as a map would.
 impl FromIterator<Pair> for Labels {
-    /// Any order; when a name comes twice the last value wins, as in a map.
     fn from_iter<I: IntoIterator<Item = Pair>>(iter: I) -> Labels {
         let mut pairs: Vec<Pair> = iter.into_iter().collect();
         if !pairs.windows(2).all(|w| w[0].0 < w[1].0) {
-            // Reversed and stably sorted, the last of equal names comes first
-            // and dedup keeps it.
+            // Reversed first so the stable sort puts the last duplicate first.
             pairs.reverse();
             pairs.sort_by(|a, b| a.0.cmp(&b.0));
             pairs.dedup_by(|a, b| a.0 == b.0);
         }
-        Labels(pairs.into())
+        Labels::from_sorted(&pairs)
     }
 }
 
@@ -188,15 +308,14 @@ impl<const N: usize> From<[Pair; N]> for Labels {
 
 impl Extend<Pair> for Labels {
     fn extend<I: IntoIterator<Item = Pair>>(&mut self, iter: I) {
-        // One copy for all the pairs; a later pair for a name wins.
-        let all: Labels = self.0.iter().cloned().chain(iter).collect();
+        let all: Labels = self.pairs().into_iter().chain(iter).collect();
         *self = all;
     }
 }
 
 impl std::ops::Index<&str> for Labels {
-    type Output = LabelText;
-    fn index(&self, name: &str) -> &LabelText {
+    type Output = str;
+    fn index(&self, name: &str) -> &str {
         self.get(name)
             .unwrap_or_else(|| panic!("no label {name:?} in the set"))
     }
@@ -249,7 +368,7 @@ mod tests {
     #[test]
     fn unsorted_input_is_sorted_and_the_last_duplicate_wins() {
         let l = set(&[("b", "1"), ("a", "2"), ("b", "3")]);
-        let pairs: Vec<(&str, &str)> = l.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let pairs: Vec<(&str, &str)> = l.iter().collect();
         assert_eq!(pairs, [("a", "2"), ("b", "3")]);
     }
 
@@ -262,10 +381,30 @@ mod tests {
                 names.iter().map(|k| (k.as_str(), k.as_str())).collect();
             for probe in (0..n * 2 + 2).map(|i| format!("l{i:02}")) {
                 assert_eq!(
-                    l.get(&probe).map(LabelText::as_str),
+                    l.get(&probe),
                     b.get(probe.as_str()).copied(),
                     "{probe} in {n}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn sets_order_and_equal_as_their_pairs_do() {
+        let sets: [&[(&str, &str)]; 8] = [
+            &[],
+            &[("a", "1")],
+            &[("a", "1"), ("b", "2")],
+            &[("a", "10")],
+            &[("a", "2")],
+            &[("ab", "")],
+            &[("a", ""), ("b", "1")],
+            &[("b", "")],
+        ];
+        for x in sets {
+            for y in sets {
+                assert_eq!(set(x).cmp(&set(y)), x.cmp(y), "{x:?} vs {y:?}");
+                assert_eq!(set(x) == set(y), x == y, "{x:?} vs {y:?}");
             }
         }
     }

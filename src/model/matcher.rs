@@ -8,7 +8,7 @@ use std::fmt;
 use regex::Regex;
 use serde::{Serialize, Serializer};
 
-use super::alert::{LabelText, Labels};
+use super::alert::Labels;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MatchOp {
@@ -120,10 +120,7 @@ impl Matcher {
 
     /// Matches a label set; a missing label reads as the empty string.
     pub fn matches(&self, labels: &Labels) -> bool {
-        let v = labels
-            .get(self.name.as_str())
-            .map(LabelText::as_str)
-            .unwrap_or("");
+        let v = labels.get(self.name.as_str()).unwrap_or("");
         match self.op {
             MatchOp::Eq => v == self.value,
             MatchOp::Ne => v != self.value,

@@ -14,11 +14,12 @@ pub const AHEAD: usize = 4;
 /// Hints that `alerts[i]`'s sets will be read soon (no effect past the end).
 pub fn alert_sets(alerts: &[Alert], i: usize) {
     if let Some(a) = alerts.get(i) {
-        let labels = a.labels.as_slice();
-        // The first lines of the labels: the names a lookup scans.
-        line(labels.as_ptr().cast());
-        line(labels.as_ptr().wrapping_add(labels.len() / 2).cast());
-        line(a.annotations.as_slice().as_ptr().cast());
+        let labels = a.labels.block();
+        // The first lines of the labels: the ends a lookup reads, and the
+        // names it compares.
+        line(labels.as_ptr());
+        line(labels.as_ptr().wrapping_add(64));
+        line(a.annotations.block().as_ptr());
     }
 }
 

@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::expr;
 use crate::model::runbook::{BranchCond, Runbook, Step, StepKind, GOTO_END};
-use crate::model::{LabelText, Labels};
+use crate::model::Labels;
 
 pub use super::outcome::{outcome_summary, took};
 
@@ -349,7 +349,6 @@ impl Stepper {
                 let value = self
                     .labels
                     .get(label.as_str())
-                    .map(LabelText::as_str)
                     .or(spec.default.as_deref())?;
                 Some((name.clone(), value.to_string()))
             })

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use crate::model::runbook::Runbook;
-use crate::model::{LabelText, Labels};
+use crate::model::Labels;
 
 pub use super::command_text::{expand_query, referenced, self_provided};
 
@@ -214,10 +214,7 @@ fn candidates(
             continue;
         }
         let label = spec.label.clone().unwrap_or_else(|| name.to_lowercase());
-        let value = labels
-            .get(label.as_str())
-            .map(LabelText::as_str)
-            .or(spec.default.as_deref());
+        let value = labels.get(label.as_str()).or(spec.default.as_deref());
         match value {
             Some(value) => {
                 out.insert(

@@ -205,13 +205,11 @@ fn sort_pairs(p: &mut Pairs) {
 }
 
 fn build(pairs: &mut Pairs) -> Labels {
-    // The pairs are sorted: one exactly sized list; each text is made from
-    // the borrowed str (inline when short), no String.
-    Labels::from_sorted(
-        pairs
-            .drain(..)
-            .map(|(k, v)| (LabelText::new(k), LabelText::new(v))),
-    )
+    // The pairs are sorted: one block, the texts copied from the borrowed
+    // strs, no String.
+    let set = Labels::from_sorted(pairs);
+    pairs.clear();
+    set
 }
 
 fn time(r: &mut Reader) -> Read<DateTime<Utc>> {

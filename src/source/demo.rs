@@ -9,8 +9,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
 use crate::model::{
-    fingerprint, Alert, AlertRule, AlertState, LabelText, Labels, MatchOp, Matcher, Silence,
-    SilenceState,
+    fingerprint, Alert, AlertRule, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState,
 };
 
 /// The scenario repeats with this period.
@@ -299,9 +298,7 @@ fn to_alert(
             .inhibited_by
             .map(|l| vec![fingerprint(&labels_of(l)).to_string()])
             .unwrap_or_default(),
-        receivers: smallvec::smallvec![if labels.get("severity").map(LabelText::as_str)
-            == Some("critical")
-        {
+        receivers: smallvec::smallvec![if labels.get("severity") == Some("critical") {
             "pager".into()
         } else {
             "slack-ml".into()

@@ -291,11 +291,11 @@ fn absorb(into: &mut Alert, other: &Alert, source: &str) {
     if !Labels::ptr_eq(&into.annotations, &other.annotations)
         && lacks_some(&into.annotations, &other.annotations)
     {
-        let missing: Vec<_> = other
+        let missing: Vec<(LabelText, LabelText)> = other
             .annotations
             .iter()
             .filter(|(k, _)| !into.annotations.contains_key(k))
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .map(|(k, v)| (k.into(), v.into()))
             .collect();
         into.annotations.extend(missing);
     }

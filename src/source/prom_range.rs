@@ -79,7 +79,7 @@ mod tests {
         )
         .unwrap();
         let s = matrix(&v).unwrap();
-        assert_eq!(s[0].labels["job"], "a");
+        assert_eq!(&s[0].labels["job"], "a");
         assert_eq!(s[0].points.len(), 2);
         assert_eq!(s[0].points[0], (10, 1.5));
         let e: Value = serde_json::from_str(r#"{"resultType":"vector","result":[]}"#).unwrap();

@@ -32,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
-use crate::model::{short_duration, Incident, LabelText, Metrics, Milestone};
+use crate::model::{short_duration, Incident, Metrics, Milestone};
 use crate::sanitize;
 
 /// The template used when the config names none.
@@ -197,7 +197,7 @@ fn front_matter(incident: &Incident, now: DateTime<Utc>) -> String {
     let alertnames: BTreeSet<&str> = incident
         .alerts
         .iter()
-        .filter_map(|(_, labels)| labels.get("alertname").map(LabelText::as_str))
+        .filter_map(|(_, labels)| labels.get("alertname"))
         .collect();
     out += &yaml_list("alerts", alertnames.into_iter());
     out += &yaml_list("responders", incident.responders.iter().map(String::as_str));

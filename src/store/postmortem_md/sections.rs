@@ -8,9 +8,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::{code, one, quote, since, table_time};
-use crate::model::{
-    short_duration, Event, EventKind, Incident, LabelText, Labels, Milestone, Status,
-};
+use crate::model::{short_duration, Event, EventKind, Incident, Labels, Milestone, Status};
 
 /// Labels that say where the trouble was, in the order the impact lists them.
 const SCOPE_LABELS: [&str; 5] = ["cluster", "namespace", "service", "job", "instance"];
@@ -55,7 +53,7 @@ fn matcher(key: &str, value: &str) -> String {
 }
 
 fn alertname(fp: &str, labels: &Labels) -> String {
-    code(labels.get("alertname").map_or(fp, LabelText::as_str))
+    code(labels.get("alertname").unwrap_or(fp))
 }
 
 pub fn summary(inc: &Incident, now: DateTime<Utc>) -> String {
@@ -113,8 +111,7 @@ pub fn impact(inc: &Incident) -> String {
     };
     let mut scope = Vec::new();
     for key in SCOPE_LABELS {
-        let values: BTreeSet<&LabelText> =
-            inc.alerts.iter().filter_map(|(_, l)| l.get(key)).collect();
+        let values: BTreeSet<&str> = inc.alerts.iter().filter_map(|(_, l)| l.get(key)).collect();
         scope.extend(values.into_iter().map(|v| matcher(key, v)));
     }
     let mut out = window;
@@ -151,7 +148,7 @@ pub fn detection(inc: &Incident) -> String {
             });
             let rest: Vec<String> = labels
                 .iter()
-                .filter(|(k, _)| k.as_str() != "alertname")
+                .filter(|(k, _)| *k != "alertname")
                 .map(|(k, v)| matcher(k, v))
                 .collect();
             out += &format!("\n- {}{since}: {}", alertname(fp, labels), rest.join(" "));

@@ -12,7 +12,7 @@ use crate::core::writes::ack_words;
 use crate::core::AckState;
 use crate::core::State;
 use crate::model::duration::{format_age, format_age_long};
-use crate::model::{Alert, AlertState, LabelText};
+use crate::model::{Alert, AlertState};
 use crate::sanitize::width;
 use crate::ui::theme::Theme;
 
@@ -186,7 +186,7 @@ fn pairs<'a>(
     doc: &mut Doc,
     theme: &Theme,
     title: &str,
-    items: impl Iterator<Item = (&'a LabelText, &'a LabelText)> + Clone,
+    items: impl Iterator<Item = (&'a str, &'a str)> + Clone,
 ) {
     doc.blank();
     doc.line(vec![seg(format!(" {title}"), theme.title)]);
