@@ -114,37 +114,28 @@ impl Labels {
         u32::from_le_bytes(w) as usize
     }
 
-    fn text(&self) -> &str {
-        let base = WORD * (1 + 2 * self.len());
-        // SAFETY: past the ends, the block holds only the names and values
-        // `from_sorted` copied in whole from `&str`s, one after another, and
-        // nothing changes a block once made: it is valid UTF-8.
-        unsafe { std::str::from_utf8_unchecked(&self.0[base..]) }
-    }
-
-    /// Where text `i` starts and ends in `text()`: the names are even,
-    /// the values odd.
-    fn span(&self, i: usize) -> (usize, usize) {
-        let start = if i == 0 { 0 } else { self.word(i) };
-        (start, self.word(1 + i))
+    /// The ends (two words a pair) and the text after them.
+    fn parts(&self) -> (&[u8], &[u8]) {
+        let n = self.len();
+        self.0[WORD..].split_at(2 * WORD * n)
     }
 
     fn pair(&self, i: usize) -> (&str, &str) {
-        let (a, b) = self.span(2 * i);
-        let end = self.word(2 + 2 * i);
-        let text = self.text();
-        (&text[a..b], &text[b..end])
+        let (ends, text) = self.parts();
+        let start = if i == 0 { 0 } else { end(ends, 2 * i - 1) };
+        let (name, value) = (end(ends, 2 * i), end(ends, 2 * i + 1));
+        (piece(text, start, name), piece(text, name, value))
     }
 
     /// Where `name` is, or where it would go. Names are compared as bytes
     /// (the order of `str`), each read once from the block.
     fn find(&self, name: &str) -> Result<usize, usize> {
         let n = self.len();
-        let text = &self.0[WORD * (1 + 2 * n)..];
+        let (ends, text) = self.parts();
         let name = name.as_bytes();
         let key = |i: usize| {
-            let start = if i == 0 { 0 } else { self.word(2 * i) };
-            &text[start..self.word(1 + 2 * i)]
+            let start = if i == 0 { 0 } else { end(ends, 2 * i - 1) };
+            &text[start..end(ends, 2 * i)]
         };
         if n <= SCAN_UP_TO {
             // A short set is scanned: no bisection's unpredictable branches.
@@ -216,11 +207,8 @@ impl Labels {
     }
 
     pub fn iter(&self) -> Iter<'_> {
-        Iter {
-            set: self,
-            front: 0,
-            back: self.len(),
-        }
+        let (ends, text) = self.parts();
+        Iter { ends, text, at: 0 }
     }
 
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
@@ -232,34 +220,67 @@ impl Labels {
     }
 }
 
-/// Pairs in name order.
+/// End `i` among a block's ends.
+fn end(ends: &[u8], i: usize) -> usize {
+    let mut w = [0u8; WORD];
+    w.copy_from_slice(&ends[i * WORD..(i + 1) * WORD]);
+    u32::from_le_bytes(w) as usize
+}
+
+/// The text from `start` to `end` of a block.
+fn piece(text: &[u8], start: usize, end: usize) -> &str {
+    // SAFETY: a block's text holds only the names and values `from_sorted`
+    // copied in whole from `&str`s, one after another, and `start` and `end`
+    // are among the ends it wrote; nothing changes a block once made. So
+    // the bytes between two ends are one or more whole strs: valid UTF-8.
+    unsafe { std::str::from_utf8_unchecked(&text[start..end]) }
+}
+
+/// Pairs in name order, read front to back from the block.
 #[derive(Clone, Debug)]
 pub struct Iter<'a> {
-    set: &'a Labels,
-    front: usize,
-    back: usize,
+    /// The ends of the pairs not yet taken.
+    ends: &'a [u8],
+    text: &'a [u8],
+    /// Where the first pair not taken starts in the text.
+    at: usize,
 }
 
 impl<'a> Iterator for Iter<'a> {
     type Item = (&'a str, &'a str);
     fn next(&mut self) -> Option<Self::Item> {
-        (self.front < self.back).then(|| {
-            self.front += 1;
-            self.set.pair(self.front - 1)
-        })
+        let (ends, rest) = self.ends.split_first_chunk::<{ 2 * WORD }>()?;
+        let [n0, n1, n2, n3, v0, v1, v2, v3] = *ends;
+        let name = u32::from_le_bytes([n0, n1, n2, n3]) as usize;
+        let value = u32::from_le_bytes([v0, v1, v2, v3]) as usize;
+        let pair = (
+            piece(self.text, self.at, name),
+            piece(self.text, name, value),
+        );
+        self.at = value;
+        self.ends = rest;
+        Some(pair)
     }
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let n = self.back - self.front;
+        let n = self.ends.len() / (2 * WORD);
         (n, Some(n))
     }
 }
 
 impl DoubleEndedIterator for Iter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        (self.front < self.back).then(|| {
-            self.back -= 1;
-            self.set.pair(self.back)
-        })
+        let n = self.ends.len() / WORD;
+        if n == 0 {
+            return None;
+        }
+        let start = if n > 2 {
+            end(self.ends, n - 3)
+        } else {
+            self.at
+        };
+        let (name, value) = (end(self.ends, n - 2), end(self.ends, n - 1));
+        self.ends = &self.ends[..(n - 2) * WORD];
+        Some((piece(self.text, start, name), piece(self.text, name, value)))
     }
 }
 
@@ -407,6 +428,22 @@ mod tests {
                 assert_eq!(set(x) == set(y), x == y, "{x:?} vs {y:?}");
             }
         }
+    }
+
+    #[test]
+    fn walking_from_both_ends_meets_in_the_middle() {
+        let l = set(&[("a", "1"), ("bb", ""), ("c", "333"), ("d", "4")]);
+        let forward: Vec<_> = l.iter().collect();
+        let mut back: Vec<_> = l.iter().rev().collect();
+        back.reverse();
+        assert_eq!(back, forward);
+        let mut it = l.iter();
+        assert_eq!(it.next(), Some(("a", "1")));
+        assert_eq!(it.next_back(), Some(("d", "4")));
+        assert_eq!(it.len(), 2);
+        assert_eq!(it.next_back(), Some(("c", "333")));
+        assert_eq!(it.next(), Some(("bb", "")));
+        assert_eq!((it.next(), it.next_back()), (None, None));
     }
 
     #[test]
