@@ -122,7 +122,9 @@ fn walk_ascending(per_source: &[Source], part: impl Fn(&[Alert]) -> &[Alert]) ->
     let lists: Vec<&[Alert]> = per_source.iter().map(|(_, _, a)| part(a)).collect();
     let mut at = vec![0; lists.len()];
     let mut buckets: Buckets = vec![Vec::new(); lists.len()];
-    buckets[0].reserve(lists[0].len());
+    if let (Some(bucket), Some(list)) = (buckets.first_mut(), lists.first()) {
+        bucket.reserve(list.len());
+    }
     let step = |list: usize, at: &mut [usize]| {
         at[list] += 1;
         prefetch::alert_sets(lists[list], at[list] + prefetch::AHEAD);
@@ -357,6 +359,14 @@ mod tests {
             assert_eq!(merged[0].silenced_by, vec!["s1"]);
             assert_eq!(merged[0].sources.len(), 2);
         }
+    }
+
+    #[test]
+    fn no_sources_merge_to_no_alerts() {
+        for split in [false, true] {
+            assert!(merge_split(&[], split).is_empty());
+        }
+        assert!(merge_alerts([("am1", &[][..])]).is_empty());
     }
 
     #[test]
