@@ -1,4 +1,4 @@
-//! The allocator's setting for a process that decodes big answers and
+//! The allocator's settings for a process that decodes big answers and
 //! frees the last ones, poll after poll.
 //!
 //! Why: glibc hands the free memory at the top of a heap back to the
@@ -6,20 +6,30 @@
 //! twice the largest block it mapped on its own and freed: a few MB here).
 //! Each poll frees the last answer's alerts, so that memory went back and
 //! the next decode took it again a page at a time: 2,142 page faults per
-//! decode of 10,000 alerts, and an HA pair's two decodes side by side (each
-//! thread in its own heap) took nearly twice as long as one (README
-//! "Performance").
+//! decode of 10,000 alerts (README "Performance").
+//!
+//! Setting that threshold also fixes glibc's threshold for blocks mapped
+//! on their own (128 kB unless set), and each of those is unmapped when
+//! freed: a poll's alert lists and the merge's are megabytes, and mapped
+//! anew they took 367 page faults a run of the HA pair's decode + merge.
+//! So that threshold is set too, to the largest glibc allows.
 
-/// Freed memory kept for the next poll, at most: two polls of an HA pair
-/// at 10,000 alerts; after a bigger storm the rest goes back.
+/// Freed memory kept at the top of a heap for the next poll: two polls of
+/// an HA pair at 10,000 alerts. Past it (after a bigger storm) glibc gives
+/// back nearly all of the free top.
 pub const KEEP: usize = 64 << 20;
 
-/// Sets glibc to keep up to `KEEP` bytes free at the top of a heap. Call
-/// it first in `main`, before any thread starts.
+/// Blocks from this size on are mapped on their own (glibc's largest
+/// allowed on 64-bit: 32 MiB); smaller ones come from the heap and are reused.
+pub const MAP_FROM: usize = 32 << 20;
+
+/// Sets glibc to keep freed memory (`KEEP`, `MAP_FROM`). Call it first in
+/// `main`, before any thread starts.
 pub fn keep_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt sets an allocator parameter; nothing else runs yet.
+    // SAFETY: mallopt sets allocator parameters; nothing else runs yet.
     unsafe {
         libc::mallopt(libc::M_TRIM_THRESHOLD, KEEP as libc::c_int);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MAP_FROM as libc::c_int);
     }
 }
