@@ -61,22 +61,23 @@ impl Labels {
     /// left out, whole pairs at a time.
     pub fn from_sorted<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> Labels {
         debug_assert!(pairs.windows(2).all(|w| w[0].0.as_ref() < w[1].0.as_ref()));
+        // The text of the pairs that fit (all of them, in practice).
         let mut text = 0usize;
         let fit = pairs
             .iter()
             .take_while(|(k, v)| {
-                text += k.as_ref().len() + v.as_ref().len();
-                u32::try_from(text).is_ok()
+                let more = text + k.as_ref().len() + v.as_ref().len();
+                let fits = u32::try_from(more).is_ok();
+                if fits {
+                    text = more;
+                }
+                fits
             })
             .count();
         let pairs = &pairs[..fit];
         if pairs.is_empty() {
             return Labels::default();
         }
-        let text: usize = pairs
-            .iter()
-            .map(|(k, v)| k.as_ref().len() + v.as_ref().len())
-            .sum();
         let base = WORD * (1 + 2 * pairs.len());
         // Sized and zeroed in one allocation (`repeat_n` has an exact
         // length), then written in place: the count is 1, nothing else sees it.
@@ -108,12 +109,6 @@ impl Labels {
         &self.0
     }
 
-    fn word(&self, at: usize) -> usize {
-        let mut w = [0u8; WORD];
-        w.copy_from_slice(&self.0[at * WORD..(at + 1) * WORD]);
-        u32::from_le_bytes(w) as usize
-    }
-
     /// The ends (two words a pair) and the text after them.
     fn parts(&self) -> (&[u8], &[u8]) {
         let n = self.len();
@@ -122,7 +117,7 @@ impl Labels {
 
     fn pair(&self, i: usize) -> (&str, &str) {
         let (ends, text) = self.parts();
-        let start = if i == 0 { 0 } else { end(ends, 2 * i - 1) };
+        let start = name_start(ends, i);
         let (name, value) = (end(ends, 2 * i), end(ends, 2 * i + 1));
         (piece(text, start, name), piece(text, name, value))
     }
@@ -133,10 +128,7 @@ impl Labels {
         let n = self.len();
         let (ends, text) = self.parts();
         let name = name.as_bytes();
-        let key = |i: usize| {
-            let start = if i == 0 { 0 } else { end(ends, 2 * i - 1) };
-            &text[start..end(ends, 2 * i)]
-        };
+        let key = |i: usize| &text[name_start(ends, i)..end(ends, 2 * i)];
         if n <= SCAN_UP_TO {
             // A short set is scanned: no bisection's unpredictable branches.
             for i in 0..n {
@@ -199,7 +191,7 @@ impl Labels {
     }
 
     pub fn len(&self) -> usize {
-        self.word(0)
+        end(&self.0, 0)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -220,7 +212,16 @@ impl Labels {
     }
 }
 
-/// End `i` among a block's ends.
+/// Where pair `i`'s name starts: where the pair before it ends.
+fn name_start(ends: &[u8], i: usize) -> usize {
+    if i == 0 {
+        0
+    } else {
+        end(ends, 2 * i - 1)
+    }
+}
+
+/// Word `i` of `ends` (an end, or the block's count at its start).
 fn end(ends: &[u8], i: usize) -> usize {
     let mut w = [0u8; WORD];
     w.copy_from_slice(&ends[i * WORD..(i + 1) * WORD]);
