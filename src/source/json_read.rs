@@ -232,12 +232,8 @@ impl<'a> Reader<'a> {
     /// A string, borrowed from the text unless it holds escapes.
     #[inline]
     pub fn string(&mut self) -> Read<Cow<'a, str>> {
-        match self.peek() {
-            Some(b'"') => {}
-            Some(b) if self.value_ahead() => {
-                return Err(self.shape(format!("expected a string, found {}", kind_of(b))))
-            }
-            _ => return Err(self.error("expected a string")),
+        if self.peek() != Some(b'"') {
+            return Err(self.not_a_string());
         }
         self.pos += 1;
         let start = self.pos;
@@ -251,6 +247,16 @@ impl<'a> Reader<'a> {
             return Ok(Cow::Borrowed(&self.text[start..start + stop]));
         }
         self.escaped(start)
+    }
+
+    #[cold]
+    fn not_a_string(&mut self) -> Box<ReadError> {
+        match self.peek() {
+            Some(b) if self.value_ahead() => {
+                self.shape(format!("expected a string, found {}", kind_of(b)))
+            }
+            _ => self.error("expected a string"),
+        }
     }
 
     /// The rest of a string from its first backslash (`start`: its first
@@ -409,18 +415,48 @@ fn kind_of(b: u8) -> &'static str {
     }
 }
 
-/// Where the first `"` or `\\` is. Most strings here are short: the first
-/// 64 bytes are looked at eight at a time in a word (memchr's setup costs
-/// more than a short string does), the rest by memchr.
+/// Where the first `"` or `\\` is. Most strings here are short, so the
+/// bytes are looked at in blocks from the first (memchr's setup costs more
+/// than a short string does): 16 at a time with SSE2, which every x86_64
+/// has (a third of the instructions of words, callgrind), then eight at a
+/// time in a word.
 #[inline]
 fn quote_or_backslash(b: &[u8]) -> Option<usize> {
+    #[allow(unused_mut)]
+    let mut i = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        };
+        // SAFETY: SSE2 is part of every x86_64 target, and each load reads
+        // the 16 bytes of `block`, which are in bounds.
+        unsafe {
+            let (quote, backslash) = (_mm_set1_epi8(b'"' as i8), _mm_set1_epi8(b'\\' as i8));
+            while let Some(block) = b.get(i..i + 16) {
+                let v = _mm_loadu_si128(block.as_ptr().cast());
+                let hits = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+                let hits = _mm_movemask_epi8(hits);
+                if hits != 0 {
+                    return Some(i + hits.trailing_zeros() as usize);
+                }
+                i += 16;
+            }
+        }
+    }
+    in_words(b, i)
+}
+
+/// `quote_or_backslash` from `b[from]`: 64 bytes eight at a time, then
+/// memchr.
+fn in_words(b: &[u8], from: usize) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // The high bit of each byte of `v` that is zero; the lowest one set is
     // exact (a borrow only ever flags bytes above a true zero).
     let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let mut i = 0;
-    while i < 64 {
+    let mut i = from;
+    while i < from + 64 {
         let Some(word) = b.get(i..i + 8) else {
             let tail = b.get(i..)?;
             return tail
@@ -469,7 +505,7 @@ mod tests {
     }
 
     #[test]
-    fn the_word_scan_finds_the_first_quote_or_backslash() {
+    fn the_block_and_word_scans_find_the_first_quote_or_backslash() {
         for len in 0..150 {
             for at in 0..len {
                 for c in [b'"', b'\\'] {
@@ -483,9 +519,11 @@ mod tests {
                         b[at + 3] = if c == b'"' { b'\\' } else { b'"' };
                     }
                     assert_eq!(quote_or_backslash(&b), Some(at), "{len} {at}");
+                    assert_eq!(in_words(&b, 0), Some(at), "{len} {at}");
                 }
             }
             assert_eq!(quote_or_backslash(&vec![0x21; len]), None, "{len}");
+            assert_eq!(in_words(&vec![0x21; len], 0), None, "{len}");
         }
     }
 
