@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
+use crate::model::text_order::text_cmp;
 use crate::model::{prefetch, Alert, AlertState, Labels, Severity};
 use crate::sanitize::width;
 
@@ -311,7 +312,7 @@ fn differences<'a>(reference: &'a Labels, other: &'a Labels, differs: &mut Vec<&
                 mark(differs, kb);
                 b.next();
             }
-            (Some((ka, va)), Some((kb, vb))) => match ka.cmp(kb) {
+            (Some((ka, va)), Some((kb, vb))) => match text_cmp(ka.as_bytes(), kb.as_bytes()) {
                 Ordering::Less => {
                     mark(differs, ka);
                     a.next();

@@ -21,6 +21,8 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::text_order::text_cmp;
+
 /// A short name or value held on its own (fingerprints, receivers, the
 /// pairs a set is built from). Up to 24 bytes are stored inline.
 pub type LabelText = compact_str::CompactString;
@@ -132,7 +134,7 @@ impl Labels {
         if n <= SCAN_UP_TO {
             // A short set is scanned: no bisection's unpredictable branches.
             for i in 0..n {
-                match key(i).cmp(name) {
+                match text_cmp(key(i), name) {
                     std::cmp::Ordering::Less => continue,
                     std::cmp::Ordering::Equal => return Ok(i),
                     std::cmp::Ordering::Greater => return Err(i),
@@ -143,7 +145,7 @@ impl Labels {
             let (mut lo, mut hi) = (0, n);
             while lo < hi {
                 let mid = (lo + hi) / 2;
-                match key(mid).cmp(name) {
+                match text_cmp(key(mid), name) {
                     std::cmp::Ordering::Less => lo = mid + 1,
                     std::cmp::Ordering::Equal => return Ok(mid),
                     std::cmp::Ordering::Greater => hi = mid,
@@ -297,8 +299,23 @@ impl<'a> IntoIterator for &'a Labels {
 
 /// Pair by pair, as a sorted list of pairs orders (the rows' tie-break).
 impl Ord for Labels {
+    /// Pair by pair, as a list of `(name, value)` would order.
     fn cmp(&self, other: &Labels) -> std::cmp::Ordering {
-        self.iter().cmp(other.iter())
+        use std::cmp::Ordering::*;
+        let (mut a, mut b) = (self.iter(), other.iter());
+        loop {
+            let ((ka, va), (kb, vb)) = match (a.next(), b.next()) {
+                (None, None) => return Equal,
+                (None, Some(_)) => return Less,
+                (Some(_), None) => return Greater,
+                (Some(x), Some(y)) => (x, y),
+            };
+            let order = text_cmp(ka.as_bytes(), kb.as_bytes())
+                .then_with(|| text_cmp(va.as_bytes(), vb.as_bytes()));
+            if order != Equal {
+                return order;
+            }
+        }
     }
 }
 

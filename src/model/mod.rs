@@ -14,6 +14,7 @@ pub mod runbook;
 pub mod schedule;
 pub mod silence;
 pub mod slo;
+pub mod text_order;
 pub mod time_interval;
 pub mod timeline;
 

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::SourceKind;
+use crate::model::text_order::less;
 use crate::model::{prefetch, Alert, AlertState, LabelText, Labels};
 
 /// Merges per-source alert lists, all treated as Alertmanagers.
@@ -70,7 +71,7 @@ pub fn merge_indexed(per_source: &[Source], split: bool) -> Vec<Alert> {
 fn ascending(alerts: &[Alert]) -> bool {
     alerts
         .windows(2)
-        .all(|w| w[0].fingerprint < w[1].fingerprint)
+        .all(|w| less(&w[0].fingerprint, &w[1].fingerprint))
 }
 
 /// Merged alerts, by the list each was first seen in, in that list's order.
@@ -87,7 +88,7 @@ fn merge_ascending(per_source: &[Source], split: bool) -> Vec<Alert> {
         .unwrap_or_default();
     let parts = if split && longest.len() >= 2 {
         let middle = &longest[longest.len() / 2].fingerprint;
-        let cut = |a: &[Alert]| a.partition_point(|x| x.fingerprint < *middle);
+        let cut = |a: &[Alert]| a.partition_point(|x| less(&x.fingerprint, middle));
         let (low, high) =
             crate::halves::both(|| walk_ascending(per_source, |a| &a[..cut(a)]), &|| {
                 walk_ascending(per_source, |a| &a[cut(a)..])
@@ -134,7 +135,7 @@ fn walk_ascending(per_source: &[Source], part: impl Fn(&[Alert]) -> &[Alert]) ->
         let mut lowest: Option<(usize, &Alert)> = None;
         for (list, alerts) in lists.iter().enumerate() {
             if let Some(a) = alerts.get(at[list]) {
-                if lowest.is_none_or(|(_, l)| a.fingerprint < l.fingerprint) {
+                if lowest.is_none_or(|(_, l)| less(&a.fingerprint, &l.fingerprint)) {
                     lowest = Some((list, a));
                 }
             }
@@ -310,7 +311,7 @@ fn absorb(into: &mut Alert, other: &Alert, source: &str) {
 fn lacks_some(mine: &Labels, other: &Labels) -> bool {
     let mut names = mine.keys().peekable();
     other.keys().any(|k| {
-        while names.next_if(|m| *m < k).is_some() {}
+        while names.next_if(|m| less(m, k)).is_some() {}
         names.next_if_eq(&k).is_none()
     })
 }
