@@ -100,6 +100,37 @@ impl Labels {
         Labels(set)
     }
 
+    /// A set from its texts laid out one after another, names and values
+    /// alternating, `ends[i]` where text `i` ends (the decoder reads a map
+    /// so, with no list of pairs). Names in order (as Go writes them) make
+    /// the block as laid out; any other order is sorted, a repeated name
+    /// keeping its last value, as a map would.
+    pub fn from_laid_out(text: &str, ends: &[usize]) -> Labels {
+        let start = |i: usize| if i == 0 { 0 } else { ends[i - 1] };
+        let bytes = |i: usize| &text.as_bytes()[start(i)..ends[i]];
+        let n = ends.len() / 2;
+        let in_order = (1..n).all(|p| text_cmp(bytes(2 * p - 2), bytes(2 * p)).is_lt());
+        if !in_order || ends.len() % 2 == 1 || u32::try_from(text.len()).is_err() {
+            let piece = |i: usize| &text[start(i)..ends[i]];
+            return (0..n)
+                .map(|p| (piece(2 * p).into(), piece(2 * p + 1).into()))
+                .collect();
+        }
+        if n == 0 {
+            return Labels::default();
+        }
+        let base = WORD * (1 + 2 * n);
+        let mut set: Arc<[u8]> = std::iter::repeat_n(0u8, base + text.len()).collect();
+        let block = Arc::get_mut(&mut set).expect("a new block has one owner");
+        // Every count and end fits a u32: the whole text does.
+        let words = std::iter::once(n).chain(ends.iter().copied());
+        for (w, at) in words.zip(block.chunks_exact_mut(WORD)) {
+            at.copy_from_slice(&(w as u32).to_le_bytes());
+        }
+        block[base..].copy_from_slice(text.as_bytes());
+        Labels(set)
+    }
+
     /// Whether both are the same shared set (a cheap first test before
     /// comparing contents).
     pub fn ptr_eq(a: &Labels, b: &Labels) -> bool {
@@ -402,6 +433,32 @@ mod tests {
 
     fn set(pairs: &[(&str, &str)]) -> Labels {
         pairs.iter().map(|&(k, v)| (k.into(), v.into())).collect()
+    }
+
+    /// `from_laid_out` of the pairs, their texts one after another.
+    fn laid_out(pairs: &[(&str, &str)]) -> Labels {
+        let (mut text, mut ends) = (String::new(), Vec::new());
+        for t in pairs.iter().flat_map(|&(k, v)| [k, v]) {
+            text.push_str(t);
+            ends.push(text.len());
+        }
+        Labels::from_laid_out(&text, &ends)
+    }
+
+    #[test]
+    fn a_laid_out_set_is_the_set_of_its_pairs_in_any_order() {
+        for pairs in [
+            &[][..],
+            &[("alertname", "DiskFull"), ("job", "node"), ("zone", "")],
+            &[("", "empty name"), ("a", "é ünï"), ("ab", "x")],
+            &[("job", "node"), ("alertname", "DiskFull")],
+            &[("b", "1"), ("a", "2"), ("b", "3")],
+            &[("a", "1"), ("a", "2")],
+        ] {
+            let got = laid_out(pairs);
+            assert_eq!(got, set(pairs), "{pairs:?}");
+            assert_eq!(got.iter().count(), set(pairs).len(), "{pairs:?}");
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! serde_json at all: with those gone, half of what was left was its
 //! generic visitor machinery. Here `json_read` pulls exactly the fields an
 //! alert has, strings are borrowed from the body while an alert is read,
-//! and timestamps take a fast path. `tests/am_decode.rs` checks it against
+//! a label or annotation map's texts are laid out for its set as they are
+//! read (no list of pairs), and timestamps take a fast path. `tests/am_decode.rs` checks it against
 //! the serde-derived DTO on random bodies.
 //!
 //! Label sets are built anew at every poll. An earlier version looked each
@@ -15,7 +16,6 @@
 //! set (memory long out of cache) cost more than building a new one: a
 //! next poll decoded 15–20 ms slower at 10,000×2 (README "Performance").
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
@@ -52,18 +52,19 @@ fn read_alerts(r: &mut Reader, source: &str) -> Read<Vec<Alert>> {
     Ok(out)
 }
 
-type Pairs<'de> = Vec<(Cow<'de, str>, Cow<'de, str>)>;
-
+/// What is reused for every alert: no allocation per alert for these.
 #[derive(Default)]
-struct Scratch<'de> {
-    labels: Pairs<'de>,
-    annotations: Pairs<'de>,
-    dates: Dates,
+struct Scratch {
+    /// A label or annotation set's texts as read, and where each ends.
+    text: String,
+    ends: Vec<usize>,
+    /// The last date of each timestamp field (startsAt, endsAt, updatedAt):
+    /// starts are spread over days, ends and updates fall on today.
+    dates: [Dates; 3],
 }
 
-fn read_alert<'a>(r: &mut Reader<'a>, s: &mut Scratch<'a>, source: &str) -> Read<Alert> {
-    s.labels.clear();
-    s.annotations.clear();
+fn read_alert(r: &mut Reader, s: &mut Scratch, source: &str) -> Read<Alert> {
+    let (mut labels, mut annotations) = (None, None);
     let mut fingerprint = None;
     let (mut starts_at, mut ends_at, mut updated_at) = (None, None, None);
     let mut generator_url: Arc<str> = Arc::from("");
@@ -74,11 +75,11 @@ fn read_alert<'a>(r: &mut Reader<'a>, s: &mut Scratch<'a>, source: &str) -> Read
         let key = r.key()?;
         match key.as_ref() {
             "fingerprint" => fingerprint = Some(r.string()?),
-            "labels" => read_pairs(r, &mut s.labels)?,
-            "annotations" => read_pairs(r, &mut s.annotations)?,
-            "startsAt" => starts_at = Some(time(r, &mut s.dates)?),
-            "endsAt" => ends_at = time_or_null(r, &mut s.dates)?,
-            "updatedAt" => updated_at = time_or_null(r, &mut s.dates)?,
+            "labels" => labels = Some(read_set(r, s)?),
+            "annotations" => annotations = Some(read_set(r, s)?),
+            "startsAt" => starts_at = Some(time(r, &mut s.dates[0])?),
+            "endsAt" => ends_at = time_or_null(r, &mut s.dates[1])?,
+            "updatedAt" => updated_at = time_or_null(r, &mut s.dates[2])?,
             "generatorURL" => {
                 generator_url = match r.null()? {
                     true => Arc::from(""),
@@ -94,13 +95,10 @@ fn read_alert<'a>(r: &mut Reader<'a>, s: &mut Scratch<'a>, source: &str) -> Read
     let fingerprint = LabelText::new(fingerprint.ok_or_else(|| missing("fingerprint"))?);
     let starts_at = starts_at.ok_or_else(|| missing("startsAt"))?;
     let status = status.ok_or_else(|| missing("status"))?;
-    sort_pairs(&mut s.labels);
-    sort_pairs(&mut s.annotations);
-    let (labels, annotations) = (build(&mut s.labels), build(&mut s.annotations));
     Ok(Alert {
         fingerprint,
-        labels,
-        annotations,
+        labels: labels.unwrap_or_default(),
+        annotations: annotations.unwrap_or_default(),
         state: status.state,
         starts_at,
         ends_at,
@@ -113,17 +111,24 @@ fn read_alert<'a>(r: &mut Reader<'a>, s: &mut Scratch<'a>, source: &str) -> Read
     })
 }
 
-/// A map of strings, or null (Go writes a nil map as `null`).
-fn read_pairs<'a>(r: &mut Reader<'a>, into: &mut Pairs<'a>) -> Read<()> {
+/// A map of strings, or null (Go writes a nil map as `null`), as a set:
+/// its texts are laid out as they are read (`Labels::from_laid_out`), with
+/// no list of pairs and no string of their own even when escaped.
+fn read_set(r: &mut Reader, s: &mut Scratch) -> Read<Labels> {
     if r.null()? {
-        return Ok(());
+        return Ok(Labels::default());
     }
+    s.text.clear();
+    s.ends.clear();
     let mut map = r.open(b'{')?;
     while r.next(&mut map)? {
-        let k = r.key()?;
-        into.push((k, r.string()?));
+        r.string_into(&mut s.text)?;
+        s.ends.push(s.text.len());
+        r.expect(b':')?;
+        r.string_into(&mut s.text)?;
+        s.ends.push(s.text.len());
     }
-    Ok(())
+    Ok(Labels::from_laid_out(&s.text, &s.ends))
 }
 
 /// A list (a `Vec` or `Names`), or null (Go writes a nil slice as
@@ -195,24 +200,6 @@ fn read_status(r: &mut Reader) -> Read<Status> {
     })
 }
 
-/// Go writes map keys sorted, so this is one pass; a duplicate key keeps
-/// the last value, as a map would.
-fn sort_pairs(p: &mut Pairs) {
-    if !p.windows(2).all(|w| w[0].0 < w[1].0) {
-        p.reverse();
-        p.sort_by(|a, b| a.0.cmp(&b.0));
-        p.dedup_by(|a, b| a.0 == b.0);
-    }
-}
-
-fn build(pairs: &mut Pairs) -> Labels {
-    // The pairs are sorted: one block, the texts copied from the borrowed
-    // strs, no String.
-    let set = Labels::from_sorted(pairs);
-    pairs.clear();
-    set
-}
-
 fn time(r: &mut Reader, dates: &mut Dates) -> Read<DateTime<Utc>> {
     let t = r.string()?;
     parse_time_with(&t, dates).ok_or_else(|| r.shape(format!("invalid timestamp {t:?}")))
@@ -264,7 +251,7 @@ impl Dates {
 }
 
 /// The two decimal digits at `b[i]`, `b[i + 1]`.
-#[inline]
+#[inline(always)]
 fn two(b: &[u8], i: usize) -> Option<u32> {
     let (hi, lo) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
     (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
