@@ -23,8 +23,12 @@ pub const KEEP: usize = 64 << 20;
 /// allowed on 64-bit: 32 MiB); smaller ones come from the heap and are reused.
 pub const MAP_FROM: usize = 32 << 20;
 
-/// Sets glibc to keep freed memory (`KEEP`, `MAP_FROM`). Call it first in
-/// `main`, before any thread starts.
+/// Sets glibc to keep freed memory (`KEEP`, `MAP_FROM`). Call it before any
+/// thread starts, and only in a process that polls: with the big blocks in
+/// the heap, the buffers an answer is read into grow by copying and leave
+/// their old sizes behind, so a one-shot `oncall alerts` of an HA pair at
+/// 10,000 alerts peaked at 63.6 MB, and at 40.6 MB with glibc's defaults
+/// (README "Performance").
 pub fn keep_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt sets allocator parameters; nothing else runs yet.

@@ -7,7 +7,6 @@ use oncall::cli::{Cli, Command, RunbookCommand, SilenceCommand};
 use oncall::{commands, config, source, ui};
 
 fn main() -> ExitCode {
-    oncall::heap::keep_freed_memory();
     // Usage errors exit 1 (the one-shot contract is 0 / 1 / 3), help and version 0.
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -17,6 +16,12 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // The console and the wall poll, freeing each answer for the next: they
+    // keep that memory (heap.rs). A one-shot command decodes once, and with
+    // glibc's defaults its big buffers are mapped and given back on their own.
+    if matches!(cli.command, None | Some(Command::Wall)) {
+        oncall::heap::keep_freed_memory();
+    }
     // `check` reports a broken config among its findings instead of stopping at it.
     if let Some(Command::Check(args)) = &cli.command {
         return match tokio::runtime::Builder::new_current_thread()
