@@ -467,8 +467,9 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    // As the binary does first: the allocator keeps freed memory for the
-    // next decode instead of giving it back (`oncall::heap`).
+    // As the console and the wall do (the processes that poll): the
+    // allocator keeps freed memory for the next decode instead of giving it
+    // back (`oncall::heap`). One-shot commands keep glibc's defaults.
     oncall::heap::keep_freed_memory();
     let mode = Mode::from_env();
     let mut results = Vec::new();

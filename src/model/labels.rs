@@ -10,8 +10,9 @@
 //! decode, and reading them spread the rows' walks over the heap (README
 //! "Performance"). Here a set is one shared block (`Arc<[u8]>`: cloning a
 //! set, as every merge does, is a count): where each name and value ends,
-//! then all their text. It is built in one pass from the sorted pairs
-//! Alertmanager sends and looked up by a short scan. Editing a set copies
+//! then all their text. It is built in one pass from the texts as the
+//! decoder reads them (Alertmanager sends names sorted) and looked up by a
+//! short scan. Editing a set copies
 //! it; only builders and tests do.
 
 use std::fmt;
@@ -105,7 +106,19 @@ impl Labels {
     /// so, with no list of pairs). Names in order (as Go writes them) make
     /// the block as laid out; any other order is sorted, a repeated name
     /// keeping its last value, as a map would.
+    ///
+    /// Panics unless `ends` rise, end at `text`'s end and each falls on a
+    /// character boundary: the block is read back as `str` unchecked.
     pub fn from_laid_out(text: &str, ends: &[usize]) -> Labels {
+        let mut last = 0;
+        for &e in ends {
+            assert!(
+                e >= last && text.is_char_boundary(e),
+                "from_laid_out: end {e} after {last} is not a text's end"
+            );
+            last = e;
+        }
+        assert_eq!(last, text.len(), "from_laid_out: text past the last end");
         let start = |i: usize| if i == 0 { 0 } else { ends[i - 1] };
         let bytes = |i: usize| &text.as_bytes()[start(i)..ends[i]];
         let n = ends.len() / 2;
@@ -264,9 +277,10 @@ fn end(ends: &[u8], i: usize) -> usize {
 /// The text from `start` to `end` of a block.
 fn piece(text: &[u8], start: usize, end: usize) -> &str {
     // SAFETY: a block's text holds only the names and values `from_sorted`
-    // copied in whole from `&str`s, one after another, and `start` and `end`
-    // are among the ends it wrote; nothing changes a block once made. So
-    // the bytes between two ends are one or more whole strs: valid UTF-8.
+    // copied in whole from `&str`s, one after another, or a `&str` that
+    // `from_laid_out` checked is cut only at character boundaries; `start`
+    // and `end` are among the ends they wrote, and nothing changes a block
+    // once made. So the bytes between two ends are valid UTF-8.
     unsafe { std::str::from_utf8_unchecked(&text[start..end]) }
 }
 
@@ -330,7 +344,6 @@ impl<'a> IntoIterator for &'a Labels {
 
 /// Pair by pair, as a sorted list of pairs orders (the rows' tie-break).
 impl Ord for Labels {
-    /// Pair by pair, as a list of `(name, value)` would order.
     fn cmp(&self, other: &Labels) -> std::cmp::Ordering {
         use std::cmp::Ordering::*;
         let (mut a, mut b) = (self.iter(), other.iter());
@@ -443,6 +456,18 @@ mod tests {
             ends.push(text.len());
         }
         Labels::from_laid_out(&text, &ends)
+    }
+
+    #[test]
+    fn ends_that_cut_a_character_or_leave_text_over_are_refused() {
+        // "é" is two bytes: an end between them would make a name that is
+        // not UTF-8, and text past the last end would make the block differ
+        // from the same pairs built otherwise.
+        for ends in [&[1, 2][..], &[2, 1], &[1], &[]] {
+            let made = std::panic::catch_unwind(|| Labels::from_laid_out("éa", ends));
+            assert!(made.is_err(), "{ends:?}");
+        }
+        assert_eq!(Labels::from_laid_out("éa", &[2, 3]), set(&[("é", "a")]));
     }
 
     #[test]

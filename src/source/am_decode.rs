@@ -5,10 +5,11 @@
 //! generic timestamp parser (callgrind, see README "Performance"). Why not
 //! serde_json at all: with those gone, half of what was left was its
 //! generic visitor machinery. Here `json_read` pulls exactly the fields an
-//! alert has, strings are borrowed from the body while an alert is read,
-//! a label or annotation map's texts are laid out for its set as they are
-//! read (no list of pairs), and timestamps take a fast path. `tests/am_decode.rs` checks it against
-//! the serde-derived DTO on random bodies.
+//! alert has, other strings are borrowed from the body while an alert is
+//! read, a label or annotation map's texts are copied straight into the
+//! layout of its set (no list of pairs), and timestamps take a fast path.
+//! `tests/am_decode.rs` checks it against the serde-derived DTO on random
+//! bodies.
 //!
 //! Label sets are built anew at every poll. An earlier version looked each
 //! alert up in the previous poll's sets and shared them when unchanged;
@@ -39,7 +40,7 @@ pub fn decode_alerts(body: &[u8], source: &str) -> Result<Vec<Alert>, Box<ReadEr
 fn read_alerts(r: &mut Reader, source: &str) -> Read<Vec<Alert>> {
     // About 0.95 kB an alert: room for all of them at once, not by doubling.
     let mut out = Vec::new();
-    // Scratch lists reused for every alert: no allocation per alert.
+    // Scratch text, ends and dates reused for every alert.
     let mut scratch = Scratch::default();
     let mut list = r.open(b'[')?;
     while r.next(&mut list)? {

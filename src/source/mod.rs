@@ -20,6 +20,7 @@ pub mod prom_query;
 pub mod prom_range;
 pub mod prometheus;
 pub mod slo_query;
+mod string_scan;
 pub mod write;
 
 use std::path::PathBuf;
