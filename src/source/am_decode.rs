@@ -129,7 +129,9 @@ fn read_set(r: &mut Reader, s: &mut Scratch) -> Read<Labels> {
         r.string_into(&mut s.text)?;
         s.ends.push(s.text.len());
     }
-    Ok(Labels::from_laid_out(&s.text, &s.ends))
+    // SAFETY: each end was taken right after `string_into` appended a
+    // whole string, so they rise to the text's end on character boundaries.
+    Ok(unsafe { Labels::from_laid_out(&s.text, &s.ends) })
 }
 
 /// A list (a `Vec` or `Names`), or null (Go writes a nil slice as
