@@ -4,7 +4,8 @@
 //! about 18,000 instructions an alert, half of them in serde_json's
 //! generic string and map machinery (README "Performance"). Here the
 //! caller asks for what it expects next (a key, a string, null) and strings
-//! are found with `memchr`, borrowed from the text unless they hold escapes.
+//! are found many bytes a step (`string_scan`), borrowed from the text
+//! unless they hold escapes.
 //!
 //! The text is `&str`, so it is valid UTF-8 already, and every position the
 //! reader stops at is an ASCII byte (a quote, a backslash, a structural
