@@ -17,7 +17,8 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
 
-use oncall::core::merge_view::{compute, MergeJob, ViewInputs, BACKGROUND_FROM};
+use oncall::core::merge_view::{compute, MergeJob, BACKGROUND_FROM};
+use oncall::core::rows::ViewInputs;
 use oncall::core::{update, Action, Effect, Filter, Msg, State};
 use oncall::model::{fingerprint, Alert, LabelText, Labels};
 use oncall::runbook::markdown::parse_markdown;
@@ -419,11 +420,19 @@ fn measure_timed(
     } else {
         (TARGET.as_nanos() / first.as_nanos().max(1)).clamp(5, 51) as usize
     };
-    let faults = minor_faults();
+    let (faults, cpu, stat) = (minor_faults(), process_cpu(), cpu_stat());
     let times: Vec<Duration> = (0..runs).map(|_| once()).collect();
     // Pages taken fresh from the kernel: what the allocator did not reuse.
     let per_run = (minor_faults() - faults) / runs as u64;
-    eprintln!("  ({per_run} page faults a run)");
+    // CPU time of all threads, and the share of the guest's time its host
+    // took for others ("steal"): the wall clock swings with the second.
+    let cpu = (process_cpu() - cpu) / runs as u32;
+    let steal = stolen_share(&stat, &cpu_stat());
+    eprintln!(
+        "  ({per_run} page faults, {} of CPU a run; {:.0} % of the guest's time stolen)",
+        ms(cpu),
+        steal * 100.0
+    );
     measure_list(mode, case, budget, times)
 }
 
@@ -433,6 +442,33 @@ fn minor_faults() -> u64 {
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
     u.ru_minflt as u64
+}
+
+/// CPU time of all this process's threads so far.
+fn process_cpu() -> Duration {
+    // SAFETY: clock_gettime writes only into the struct it is given.
+    let mut t: libc::timespec = unsafe { std::mem::zeroed() };
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) };
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+/// The machine's CPU time counters (`/proc/stat`'s first line: user, nice,
+/// system, idle, iowait, irq, softirq, steal, ...), empty off Linux.
+fn cpu_stat() -> Vec<u64> {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let first = stat.lines().next().unwrap_or("");
+    first
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|n| n.parse().ok())
+        .collect()
+}
+
+/// Of the time between two `cpu_stat`s, the share stolen (the 8th counter).
+fn stolen_share(before: &[u64], after: &[u64]) -> f64 {
+    let delta = |i: usize| after.get(i).zip(before.get(i)).map_or(0, |(a, b)| a - b);
+    let total: u64 = (0..after.len().min(8)).map(delta).sum();
+    delta(7) as f64 / total.max(1) as f64
 }
 
 /// Median and minimum of times taken elsewhere (none: the case was not run).

@@ -1,4 +1,4 @@
-//! The alerts pane's rows, widths and counts (`merge_view::view_of`, which
+//! The alerts pane's rows, widths and counts (`rows::view_rows`, which
 //! walks the alerts in merged order for speed) against the pane's rules
 //! stated the plain way, alert by alert in row order, on random alert sets:
 //! groups, their order and members' order, the labels that tell a group's
@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::proptest_cases as cases;
-use oncall::core::merge_view::{view_of, ViewInputs};
-use oncall::core::rows::view_rows_split;
+use oncall::core::rows::{view_rows, view_rows_split, ViewInputs};
 use oncall::core::{Filter, Row};
 use oncall::model::{Alert, AlertState, Labels, Severity};
 use oncall::sanitize::width;
@@ -199,18 +198,10 @@ proptest! {
         alerts in proptest::collection::vec(alert_strategy(), 0..24),
         v in inputs_strategy(),
     ) {
-        let (rows, widths, counts) = view_of(&alerts, &v);
+        let (rows, widths, counts) = view_rows(&alerts, &v);
         let (want_rows, (name, labels, summary), common) = plain(&alerts, &v);
         // Walked in two halves, as from `SPLIT_FROM` alerts: the same.
-        let halves = view_rows_split(
-            &alerts,
-            &v.filter,
-            &v.group_by,
-            v.show_silenced,
-            v.show_inhibited,
-            &v.collapsed,
-            true,
-        );
+        let halves = view_rows_split(&alerts, &v, true);
         prop_assert_eq!(&halves, &(rows.clone(), widths.clone(), counts.clone()));
         prop_assert_eq!(rows, want_rows);
         prop_assert_eq!((widths.name, widths.labels, widths.summary), (name, labels, summary));

@@ -9,9 +9,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::drop_later::drop_later;
-use super::merge_view::{compute, gossiped_silences, view_of, MergeJob, Merged, ViewInputs};
+use super::merge_view::{compute, gossiped_silences, MergeJob, Merged};
 use super::observe::observe;
-use super::rows::Row;
+use super::rows::{view_rows, Row, ViewInputs};
 use super::silences::rebuild_silence_rows_keeping;
 use super::state::{AckState, State, StatusLevel};
 use super::update::{pages, say, Effect};
@@ -213,7 +213,7 @@ pub fn rebuild(state: &mut State) {
 
 /// Rebuilds the rows and puts the cursor back on the item it was on.
 fn rebuild_keeping(state: &mut State, before: Option<String>) {
-    let (rows, widths, counts) = view_of(&state.alerts, &ViewInputs::of(state));
+    let (rows, widths, counts) = view_rows(&state.alerts, &ViewInputs::of(state));
     state.rows = rows;
     state.row_widths = widths;
     state.counts = counts;

@@ -12,9 +12,8 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::filter::Filter;
 use super::observe::{activity_of, Seen};
-use super::rows::{view_rows, Counts, Row, RowWidths};
+use super::rows::{view_rows, Counts, Row, RowWidths, ViewInputs};
 use super::state::State;
 use crate::model::{Activity, Alert, Silence};
 use crate::source::{merge_sources, SourceKind};
@@ -38,28 +37,6 @@ impl Default for MergeState {
             in_flight: false,
             again: false,
             background_from: BACKGROUND_FROM,
-        }
-    }
-}
-
-/// What the rows depend on besides the alerts.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ViewInputs {
-    pub filter: Filter,
-    pub group_by: String,
-    pub show_silenced: bool,
-    pub show_inhibited: bool,
-    pub collapsed: HashSet<String>,
-}
-
-impl ViewInputs {
-    pub fn of(state: &State) -> ViewInputs {
-        ViewInputs {
-            filter: state.filter.clone(),
-            group_by: state.group_by.clone(),
-            show_silenced: state.show_silenced,
-            show_inhibited: state.show_inhibited,
-            collapsed: state.collapsed.clone(),
         }
     }
 }
@@ -137,7 +114,7 @@ pub fn compute(job: MergeJob) -> Merged {
             .iter()
             .map(|(name, kind, alerts)| (name.as_str(), *kind, alerts.as_slice())),
     );
-    let (rows, widths, counts) = view_of(&alerts, &job.view);
+    let (rows, widths, counts) = view_rows(&alerts, &job.view);
     let activity = job.activity.map(|j| {
         let (seen, new) = activity_of(&alerts, &j.silences, &j.seen);
         ActivityFound {
@@ -154,16 +131,4 @@ pub fn compute(job: MergeJob) -> Merged {
         counts,
         activity,
     }
-}
-
-/// Rows, widths and counts of merged alerts.
-pub fn view_of(alerts: &[Alert], v: &ViewInputs) -> (Vec<Row>, RowWidths, Counts) {
-    view_rows(
-        alerts,
-        &v.filter,
-        &v.group_by,
-        v.show_silenced,
-        v.show_inhibited,
-        &v.collapsed,
-    )
 }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
+use super::state::State;
 use crate::model::text_order::text_cmp;
 use crate::model::{prefetch, Alert, AlertState, Labels, Severity};
 use crate::sanitize::width;
@@ -78,6 +79,28 @@ struct Group<'a> {
 /// a merge has both cores to itself.
 pub const SPLIT_FROM: usize = 8_000;
 
+/// What the rows depend on besides the alerts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewInputs {
+    pub filter: Filter,
+    pub group_by: String,
+    pub show_silenced: bool,
+    pub show_inhibited: bool,
+    pub collapsed: HashSet<String>,
+}
+
+impl ViewInputs {
+    pub fn of(state: &State) -> ViewInputs {
+        ViewInputs {
+            filter: state.filter.clone(),
+            group_by: state.group_by.clone(),
+            show_silenced: state.show_silenced,
+            show_inhibited: state.show_inhibited,
+            collapsed: state.collapsed.clone(),
+        }
+    }
+}
+
 /// The rows, their widths and the counts of merged alerts.
 ///
 /// Why it walks the alerts in merged order (and never in row order): each
@@ -85,24 +108,8 @@ pub const SPLIT_FROM: usize = 8_000;
 /// HA pair the rows' time was in cache misses. Walked in order, the
 /// memory is read front to back; a group's members are compared with the
 /// group's first alert, which stays in cache.
-pub fn view_rows(
-    alerts: &[Alert],
-    filter: &Filter,
-    group_by: &str,
-    show_silenced: bool,
-    show_inhibited: bool,
-    collapsed: &HashSet<String>,
-) -> (Vec<Row>, RowWidths, Counts) {
-    let split = alerts.len() >= SPLIT_FROM;
-    view_rows_split(
-        alerts,
-        filter,
-        group_by,
-        show_silenced,
-        show_inhibited,
-        collapsed,
-        split,
-    )
+pub fn view_rows(alerts: &[Alert], v: &ViewInputs) -> (Vec<Row>, RowWidths, Counts) {
+    view_rows_split(alerts, v, alerts.len() >= SPLIT_FROM)
 }
 
 /// `view_rows` with its two walks over the alerts split in halves, one
@@ -110,23 +117,11 @@ pub fn view_rows(
 /// split small lists).
 pub fn view_rows_split(
     alerts: &[Alert],
-    filter: &Filter,
-    group_by: &str,
-    show_silenced: bool,
-    show_inhibited: bool,
-    collapsed: &HashSet<String>,
+    v: &ViewInputs,
     split: bool,
 ) -> (Vec<Row>, RowWidths, Counts) {
-    let walk_part = |part: std::ops::Range<usize>| {
-        walk(
-            alerts,
-            part,
-            filter,
-            group_by,
-            show_silenced,
-            show_inhibited,
-        )
-    };
+    let group_by = v.group_by.as_str();
+    let walk_part = |part: std::ops::Range<usize>| walk(alerts, part, v);
     let Walk {
         counts, mut groups, ..
     } = in_halves(alerts.len(), split, walk_part, |a, b| join(alerts, a, b));
@@ -152,7 +147,7 @@ pub fn view_rows_split(
     let mut listed_groups = Vec::new();
     for g in &groups {
         let single = (g.members.len() == 1).then(|| g.members[0].1);
-        let is_collapsed = single.is_none() && collapsed.contains(g.key);
+        let is_collapsed = single.is_none() && v.collapsed.contains(g.key);
         let mut distinct: Vec<&str> = match single {
             // A group of one shows every label but the skipped ones.
             Some(i) => alerts[i].labels.keys().collect(),
@@ -213,14 +208,7 @@ struct Walk<'a> {
     groups: Vec<Group<'a>>,
 }
 
-fn walk<'a>(
-    alerts: &'a [Alert],
-    part: std::ops::Range<usize>,
-    filter: &Filter,
-    group_by: &str,
-    show_silenced: bool,
-    show_inhibited: bool,
-) -> Walk<'a> {
+fn walk<'a>(alerts: &'a [Alert], part: std::ops::Range<usize>, v: &ViewInputs) -> Walk<'a> {
     let mut w = Walk {
         counts: Counts::default(),
         slots: HashMap::new(),
@@ -235,10 +223,10 @@ fn walk<'a>(
             AlertState::Pending => w.counts.pending += 1,
             AlertState::Suppressed => w.counts.suppressed += 1,
         }
-        if !visible(a, filter, show_silenced, show_inhibited) {
+        if !visible(a, &v.filter, v.show_silenced, v.show_inhibited) {
             continue;
         }
-        let key = a.labels.get(group_by).unwrap_or("");
+        let key = a.labels.get(&v.group_by).unwrap_or("");
         let groups = &mut w.groups;
         let slot = *w.slots.entry(key).or_insert_with(|| {
             groups.push(Group {
