@@ -22,7 +22,8 @@ use oncall::core::rows::ViewInputs;
 use oncall::core::{update, Action, Effect, Filter, Msg, State};
 use oncall::model::{fingerprint, Alert, LabelText, Labels};
 use oncall::runbook::markdown::parse_markdown;
-use oncall::source::am_decode::decode_alerts as decode_with;
+use oncall::source::am_decode::{decode_alerts as decode_with, decode_next};
+use oncall::source::last_poll::LastPoll;
 use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
 use oncall::ui::keymap::Keymap;
 use oncall::ui::theme::load_theme;
@@ -130,7 +131,11 @@ fn js(s: &str) -> String {
 /// (0 or 1) varies what HA members legitimately disagree on: `updatedAt`,
 /// and for about one alert in 200 whether a fresh silence has reached it.
 /// Gives the alert's fingerprint.
-fn alert_json(i: usize, member: usize, out: &mut String) -> LabelText {
+/// `poll` (0, 1, ...) is which of the console's polls, 10 s apart, this
+/// answer is for: Prometheus re-sends a firing alert about once a minute,
+/// moving its `endsAt` and `updatedAt`, so one alert in six has moved since
+/// the poll before.
+fn alert_json(i: usize, member: usize, poll: usize, out: &mut String) -> LabelText {
     let mut r = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64).wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
     let alertname = r.pick(ALERTNAMES);
     let namespace = r.pick(NAMESPACES);
@@ -163,7 +168,12 @@ fn alert_json(i: usize, member: usize, out: &mut String) -> LabelText {
     .map(|(k, v)| (k.into(), v.into()))
     .collect();
     let starts = t(-((r.below(7 * 24 * 3600) as i64) * 1000 + r.below(1000) as i64));
-    let updated = t(-(r.below(60_000) as i64) - member as i64 * 1500);
+    let resent = (1..=poll)
+        .rev()
+        .find(|q| (i + q).is_multiple_of(6))
+        .unwrap_or(0) as i64;
+    let moved = chrono::Duration::seconds(resent * 10);
+    let updated = t(-(r.below(60_000) as i64) - member as i64 * 1500) + moved;
     let silenced = r.below(10) == 0;
     let inhibited = !silenced && r.below(20) == 0;
     // A silence one member has and the other has not heard of yet.
@@ -185,7 +195,7 @@ fn alert_json(i: usize, member: usize, out: &mut String) -> LabelText {
     ));
     out.push_str(&format!(
         "}},\"endsAt\":\"{}\",\"fingerprint\":\"{}\",\"receivers\":[{{\"name\":{}}}],\"startsAt\":\"{}\",",
-        fmt(now() + chrono::Duration::minutes(4)),
+        fmt(now() + chrono::Duration::minutes(4) + moved),
         fingerprint,
         js(receiver),
         fmt(starts),
@@ -225,10 +235,15 @@ fn alert_json(i: usize, member: usize, out: &mut String) -> LabelText {
 /// alerts, in fingerprint order: Alertmanager sorts its answer so (0.25,
 /// checked against the Debian package).
 fn body(n: usize, member: usize) -> Vec<u8> {
+    body_at(n, member, 0)
+}
+
+/// `body` at the console's poll `poll` (see `alert_json`).
+fn body_at(n: usize, member: usize, poll: usize) -> Vec<u8> {
     let mut alerts: Vec<(LabelText, String)> = (0..n)
         .map(|i| {
             let mut json = String::with_capacity(1100);
-            (alert_json(i, member, &mut json), json)
+            (alert_json(i, member, poll, &mut json), json)
         })
         .collect();
     alerts.sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -244,9 +259,79 @@ fn body(n: usize, member: usize) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// The decoder the pollers use.
+/// The decoder of one-shot commands and of a poller's first poll.
 fn decode_alerts(bytes: &[u8], source: &str) -> Vec<Alert> {
     decode_with(bytes, source).expect("generated JSON decodes")
+}
+
+/// The decoder of a poller's next poll, after `last`.
+fn decode_after(bytes: &[u8], source: &str, last: Option<&LastPoll>) -> Vec<Alert> {
+    decode_next(bytes, source, last)
+        .expect("generated JSON decodes")
+        .0
+}
+
+/// What a poller keeps of an answer for its next poll.
+fn last_poll(bytes: Vec<u8>, source: &str) -> LastPoll {
+    let (alerts, spans) = decode_next(&bytes, source, None).expect("generated JSON decodes");
+    LastPoll::new(bytes, spans, Arc::new(alerts))
+}
+
+/// The §6 case at the console's poll `poll` (0: the first, decoded from
+/// nothing; 1: the next, after poll 0). Each member is decoded by its own
+/// poller task, and the runtime has a worker per core, so the two decodes
+/// run side by side here too; the merge and rows are `merge_view::compute`,
+/// as the console runs them.
+fn ha_pair_poll(mode: &Mode, n: usize, poll: usize) -> Vec<Measured> {
+    let mut results = Vec::new();
+    let [b1, b2] = [0, 1].map(|member| body_at(n, member, poll));
+    // What each poller kept of the poll before.
+    let [last1, last2] = [0, 1].map(|member| {
+        (poll > 0).then(|| last_poll(body_at(n, member, poll - 1), &format!("am{}", member + 1)))
+    });
+    // The second member's poller: a long-lived thread, as a runtime worker
+    // is (a thread started per run would pay for a fresh allocator heap).
+    let (go, jobs) = std::sync::mpsc::channel::<()>();
+    let (done, decoded) = std::sync::mpsc::channel::<Vec<Alert>>();
+    let poller = std::thread::spawn(move || {
+        for () in jobs {
+            let _ = done.send(decode_after(black_box(&b2), "am2", last2.as_ref()));
+        }
+    });
+    let which = if poll == 0 { "first poll" } else { "next poll" };
+    let case = format!("decode+dedup+group+sort {n}×2 (HA pair, {which})");
+    // Where the time goes: the two decodes side by side, then the merge.
+    let (mut decodes, mut merges) = (Vec::new(), Vec::new());
+    // Timed: both decodes and the merge; not timed: dropping the lists,
+    // which the console does off the clock too (`drop_later`).
+    results.extend(measure_timed(
+        mode,
+        case,
+        Some(Duration::from_millis(25)),
+        || {
+            let start = Instant::now();
+            go.send(()).expect("the poller thread");
+            let a = decode_after(black_box(&b1), "am1", last1.as_ref());
+            let b = decoded.recv().expect("the poller thread");
+            let lists = [Arc::new(a), Arc::new(b)];
+            let decoded_at = start.elapsed();
+            let merged = compute(job(&lists, &Filter::default()));
+            let took = start.elapsed();
+            decodes.push(decoded_at);
+            merges.push(took - decoded_at);
+            drop(black_box((merged, lists)));
+            took
+        },
+    ));
+    for (what, times) in [("both decodes", decodes), ("merge + rows", merges)] {
+        // The first run was the warm-up.
+        let times = times.into_iter().skip(1).collect();
+        let case = format!("  of which {what} ({n}×2, {which})");
+        results.extend(measure_list(mode, case, None, times));
+    }
+    drop(go);
+    poller.join().expect("the poller thread");
+    results
 }
 
 /// A large Markdown runbook in the prometheus-operator shape: `sections`
@@ -530,6 +615,13 @@ fn main() {
         results.extend(measure(&mode, case, None, || {
             serde_json::from_slice::<serde::de::IgnoredAny>(black_box(&bytes)).expect("valid JSON")
         }));
+        // A poller's next poll: one alert in six moved, the rest unchanged.
+        let next = body_at(n, 0, 1);
+        let last = last_poll(bytes, "am1");
+        let case = format!("decode {n} alerts, next poll (1 in 6 moved)");
+        results.extend(measure(&mode, case, None, || {
+            decode_after(black_box(&next), "am1", Some(&last))
+        }));
     }
 
     // 2. HA dedup + group + sort + filter of an already-decoded HA pair.
@@ -543,54 +635,12 @@ fn main() {
     }
 
     // 3. The §6 budget: decode + dedup + group + sort, 10k alerts from an
-    // HA pair. Each member is decoded by its own poller task, and the
-    // runtime has a worker per core, so the two decodes run side by side
-    // here too; the merge and rows are `merge_view::compute`, as the
-    // console runs them.
+    // HA pair, at a poller's first poll and at its next.
     let n = mode.size(10_000);
-    let (b1, b2) = (body(n, 0), body(n, 1));
-    // The second member's poller: a long-lived thread, as a runtime worker
-    // is (a thread started per run would pay for a fresh allocator heap).
-    let (go, jobs) = std::sync::mpsc::channel::<()>();
-    let (done, decoded) = std::sync::mpsc::channel::<Vec<Alert>>();
-    let member2 = b2.clone();
-    let poller = std::thread::spawn(move || {
-        for () in jobs {
-            let _ = done.send(decode_alerts(black_box(&member2), "am2"));
-        }
-    });
-    let case = format!("decode+dedup+group+sort {n}×2 (HA pair)");
-    // Where the time goes: the two decodes side by side, then the merge.
-    let (mut decodes, mut merges) = (Vec::new(), Vec::new());
-    // Timed: both decodes and the merge; not timed: dropping the lists,
-    // which the console does off the clock too (`drop_later`).
-    results.extend(measure_timed(
-        &mode,
-        case,
-        Some(Duration::from_millis(25)),
-        || {
-            let start = Instant::now();
-            go.send(()).expect("the poller thread");
-            let a = decode_alerts(black_box(&b1), "am1");
-            let b = decoded.recv().expect("the poller thread");
-            let lists = [Arc::new(a), Arc::new(b)];
-            let decoded_at = start.elapsed();
-            let merged = compute(job(&lists, &Filter::default()));
-            let took = start.elapsed();
-            decodes.push(decoded_at);
-            merges.push(took - decoded_at);
-            drop(black_box((merged, lists)));
-            took
-        },
-    ));
-    for (what, times) in [("both decodes", decodes), ("merge + rows", merges)] {
-        // The first run was the warm-up.
-        let times = times.into_iter().skip(1).collect();
-        let case = format!("  of which {what} ({n}×2)");
-        results.extend(measure_list(&mode, case, None, times));
+    for poll in [0, 1] {
+        results.extend(ha_pair_poll(&mode, n, poll));
     }
-    drop(go);
-    poller.join().expect("the poller thread");
+    let (b1, b2) = (body(n, 0), body(n, 1));
 
     // 4. One frame of the alerts pane with those alerts, at 200x50, built
     // the way the console builds its state.
@@ -599,7 +649,7 @@ fn main() {
     for (source, bytes) in [&b1, &b2].into_iter().enumerate() {
         let alerts = decode_alerts(bytes, &specs[source].name);
         let snap = Snapshot {
-            alerts,
+            alerts: alerts.into(),
             ..Snapshot::default()
         };
         update(
@@ -647,7 +697,7 @@ fn main() {
         source,
         at: now(),
         result: Ok(Snapshot {
-            alerts: snaps[source].clone(),
+            alerts: snaps[source].clone().into(),
             ..Snapshot::default()
         }),
     };

@@ -150,7 +150,7 @@ fn console_with(prom_url: Option<&str>, alert: Alert) -> State {
     }
     let mut st = State::new(&specs, Utc::now(), Duration::from_secs(5));
     let snap = oncall::source::Snapshot {
-        alerts: vec![alert],
+        alerts: vec![alert].into(),
         ..Default::default()
     };
     poll(&mut st, 0, snap);

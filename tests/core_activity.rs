@@ -37,7 +37,7 @@ fn ack() -> Silence {
 /// The kinds of activity a poll journaled.
 fn journaled(s: &mut State, alerts: Vec<Alert>, silences: Vec<Silence>) -> Vec<ActivityKind> {
     let snap = Snapshot {
-        alerts,
+        alerts: alerts.into(),
         silences,
         ..Snapshot::default()
     };
@@ -122,7 +122,7 @@ fn a_merge_on_a_worker_finds_the_activity_and_the_console_journals_it_once() {
             &mut s,
             0,
             Snapshot {
-                alerts: vec![first.clone()],
+                alerts: vec![first.clone()].into(),
                 ..Snapshot::default()
             },
         );
@@ -142,7 +142,7 @@ fn a_merge_on_a_worker_finds_the_activity_and_the_console_journals_it_once() {
 fn activity_found_against_keys_that_changed_meanwhile_is_not_journaled_twice() {
     let mut s = background();
     let snap = || Snapshot {
-        alerts: vec![alert(t0())],
+        alerts: vec![alert(t0())].into(),
         ..Snapshot::default()
     };
     // Merged before the journal was read: nothing observed yet.

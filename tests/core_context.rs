@@ -90,7 +90,7 @@ fn console() -> State {
         ),
     ];
     let snap = Snapshot {
-        alerts,
+        alerts: alerts.into(),
         silences: vec![ack],
         ..Default::default()
     };
@@ -281,7 +281,7 @@ fn snapshots_of_the_chart() {
 fn no_prometheus_says_so_and_asks_nothing() {
     let mut st = State::new(&[am_spec("am")], now(), Duration::from_secs(15));
     let snap = Snapshot {
-        alerts: vec![latency()],
+        alerts: vec![latency()].into(),
         ..Default::default()
     };
     poll(&mut st, 0, snap);

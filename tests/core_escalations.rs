@@ -87,7 +87,8 @@ fn groups_are_sorted_by_the_next_escalation_and_held_ones_come_last() {
             new_on("a", 8),
             new_on("b", 9),
             alert("Acked", 0),
-        ],
+        ]
+        .into(),
         silences: vec![ack],
         ..Snapshot::default()
     };
@@ -284,7 +285,7 @@ fn an_ack_that_runs_out_while_it_fires_resumes_the_escalation_out_loud() {
         source: "am".into(),
     };
     let snap = |silences: Vec<Silence>| Snapshot {
-        alerts: vec![alert("Acked", 0)],
+        alerts: vec![alert("Acked", 0)].into(),
         silences,
         ..Snapshot::default()
     };

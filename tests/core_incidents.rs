@@ -57,7 +57,7 @@ fn poll(s: &mut State, alerts: Vec<Alert>, silences: Vec<Silence>) -> Vec<Effect
             source: 0,
             at,
             result: Ok(Snapshot {
-                alerts,
+                alerts: alerts.into(),
                 silences: silences
                     .into_iter()
                     .map(|x| Silence {

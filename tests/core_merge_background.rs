@@ -46,7 +46,7 @@ fn background() -> State {
 
 fn snap(alerts: Vec<Alert>) -> Snapshot {
     Snapshot {
-        alerts,
+        alerts: alerts.into(),
         ..Snapshot::default()
     }
 }

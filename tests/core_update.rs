@@ -54,7 +54,7 @@ fn state_with(alerts: Vec<Alert>) -> State {
             source: 0,
             at: t0(),
             result: Ok(Snapshot {
-                alerts,
+                alerts: alerts.into(),
                 ..Snapshot::default()
             }),
         },
@@ -172,7 +172,7 @@ fn the_same_alert_from_both_members_shows_once() {
             source: 1,
             at: t0(),
             result: Ok(Snapshot {
-                alerts: vec![a],
+                alerts: vec![a].into(),
                 ..Snapshot::default()
             }),
         },
@@ -250,7 +250,7 @@ fn detail_opens_and_the_cursor_follows_its_alert_across_refreshes() {
             source: 0,
             at: t0(),
             result: Ok(Snapshot {
-                alerts: vec![c, a, b],
+                alerts: vec![c, a, b].into(),
                 ..Snapshot::default()
             }),
         },

@@ -25,7 +25,7 @@ fn at(st: &mut State, secs: i64) {
 fn answers(st: &mut State, source: usize, secs: i64) {
     let at = now() + chrono::Duration::seconds(secs);
     let snap = oncall::source::Snapshot {
-        alerts: st.sources[source].alerts.as_ref().clone(),
+        alerts: st.sources[source].alerts.clone(),
         silences: st.sources[source].silences.clone(),
         ..Default::default()
     };

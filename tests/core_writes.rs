@@ -83,7 +83,7 @@ fn poll(s: &mut State, source: usize, alerts: Vec<Alert>, silences: Vec<Silence>
             a.sources = [name.as_str().into()].into_iter().collect();
             a
         })
-        .collect();
+        .collect::<Vec<_>>();
     let silences = silences
         .into_iter()
         .map(|x| Silence {
@@ -98,7 +98,7 @@ fn poll(s: &mut State, source: usize, alerts: Vec<Alert>, silences: Vec<Silence>
             source,
             at,
             result: Ok(Snapshot {
-                alerts,
+                alerts: alerts.into(),
                 silences,
                 ..Snapshot::default()
             }),

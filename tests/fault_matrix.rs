@@ -290,7 +290,7 @@ async fn a_source_back_after_an_hour_replaces_its_old_data() {
 
     // Back with different data: what it no longer reports is gone.
     let mut gone = rig.am.clone();
-    gone.alerts.clear();
+    gone.alerts = Default::default();
     polled(&mut st, 0, back + secs(10), Ok(gone));
     assert_eq!(names(&st), ["FromFlaky"]);
 }

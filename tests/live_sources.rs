@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use common::{eventually, Alertmanagers, Prometheus};
 use oncall::model::{fingerprint, Alert, AlertState, Labels};
+use oncall::source::http::HttpClient;
+use oncall::source::poll::fetch_with;
 use oncall::source::{fetch_once, merge_alerts, Snapshot, SourceSpec};
 use serde_json::json;
 
@@ -58,6 +60,8 @@ async fn live_alertmanager_cluster_and_prometheus() {
     eprintln!("(e) peers ok at {:?}", t.elapsed());
     prometheus_pending_and_dedup(&members, &prom.spec()).await;
     eprintln!("(b) prometheus ok at {:?}", t.elapsed());
+    next_poll_reads_what_changed(&ams, &members[0]).await;
+    eprintln!("(f) next poll ok at {:?}", t.elapsed());
 }
 
 /// (a) The same alert posted to both members is shown once, from both.
@@ -266,4 +270,35 @@ async fn prometheus_pending_and_dedup(members: &[SourceSpec], prom: &SourceSpec)
         },
     )
     .await;
+}
+
+/// (f) A poller's polls, each after its last (`last_poll`): an alert posted
+/// again with a new summary shows it on the next poll, and an alert nobody
+/// touched is the last poll's, shared rather than read again.
+async fn next_poll_reads_what_changed(ams: &Alertmanagers, member: &SourceSpec) {
+    let client = HttpClient::new(member, TIMEOUT).expect("a client");
+    let mut last = None;
+    let mut before = fetch_with(&client, member, &mut last).await.unwrap();
+    ams.post_alerts(json!([{
+        "labels": {"alertname": "HaDup", "severity": "info", "instance": "db-1:9100"},
+        "annotations": {"summary": "posted again"},
+        "generatorURL": "http://prometheus.example/graph?g0.expr=up"
+    }]))
+    .await;
+    let deadline = Instant::now() + WITHIN;
+    loop {
+        let next = fetch_with(&client, member, &mut last).await.unwrap();
+        if named(&next.alerts, "HaDup")[0].summary() == "posted again" {
+            let [was, now] = [&before, &next].map(|s| named(&s.alerts, "SilenceMe")[0]);
+            assert_eq!(now, was);
+            assert!(
+                Labels::ptr_eq(&now.labels, &was.labels),
+                "an unchanged alert was read again"
+            );
+            return;
+        }
+        assert!(Instant::now() < deadline, "HaDup's new summary never came");
+        before = next;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

@@ -212,7 +212,7 @@ fn state() -> State {
             source: 0,
             at,
             result: Ok(Snapshot {
-                alerts: am,
+                alerts: am.into(),
                 silences,
                 ..Snapshot::default()
             }),
@@ -224,7 +224,7 @@ fn state() -> State {
             source: 1,
             at,
             result: Ok(Snapshot {
-                alerts: prom,
+                alerts: prom.into(),
                 ..Snapshot::default()
             }),
         },
@@ -357,7 +357,7 @@ fn acked_state() -> State {
             source: 0,
             at: now(),
             result: Ok(Snapshot {
-                alerts: am,
+                alerts: am.into(),
                 silences,
                 ..Snapshot::default()
             }),

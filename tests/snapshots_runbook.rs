@@ -51,7 +51,7 @@ fn console(with_runbooks: bool) -> State {
             source: 0,
             at: now(),
             result: Ok(Snapshot {
-                alerts: vec![a],
+                alerts: vec![a].into(),
                 ..Snapshot::default()
             }),
         },

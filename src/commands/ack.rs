@@ -257,6 +257,7 @@ mod tests {
     use super::*;
     use crate::model::{parse_matchers, AlertState, Labels, SilenceState};
     use chrono::TimeZone;
+    use std::sync::Arc;
 
     fn labels(pairs: &[(&str, &str)]) -> Labels {
         pairs.iter().map(|&(k, v)| (k.into(), v.into())).collect()
@@ -286,7 +287,7 @@ mod tests {
             source: "am".into(),
         };
         let mut snap = Snapshot {
-            alerts: vec![alert("gpu-1"), alert("gpu-2")],
+            alerts: Arc::new(vec![alert("gpu-1"), alert("gpu-2")]),
             silences: vec![ack("s1", "gpu-1", "ACK! a"), ack("s2", "gpu-2", "ACK! b")],
             ..Snapshot::default()
         };

@@ -29,7 +29,7 @@ pub fn polled(
     let failed = result.is_err();
     match result {
         Ok(snap) => {
-            let old = std::mem::replace(&mut src.alerts, Arc::new(snap.alerts));
+            let old = std::mem::replace(&mut src.alerts, snap.alerts);
             // The merge out on a worker may still hold the old list.
             if let Ok(old) = Arc::try_unwrap(old) {
                 drop_later(old);

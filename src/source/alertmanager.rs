@@ -1,8 +1,11 @@
 //! Alertmanager API v2: alerts, silences and the gossip cluster's status.
 
-use super::am_decode::decode_alerts;
+use std::sync::Arc;
+
+use super::am_decode::decode_next;
 use super::dto::{AmAlert, AmMatcher, AmSilence, AmStatus};
 use super::http::{get_json, get_ok, join, read_error, HttpClient};
+use super::last_poll::LastPoll;
 use super::{PeerInfo, Snapshot, SourceError, SourceSpec};
 use crate::model::{Alert, AlertState, MatchOp, Matcher, Silence, SilenceState};
 
@@ -11,15 +14,26 @@ use crate::model::{Alert, AlertState, MatchOp, Matcher, Silence, SilenceState};
 const ALERTS: &str = "/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true";
 
 /// One poll: alerts, silences and status, in parallel. A failing status call
-/// (some proxies only allow the alerts API) does not fail the poll.
-pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, SourceError> {
+/// (some proxies only allow the alerts API) does not fail the poll. `last`
+/// is this source's last good answer, kept for the next (`last_poll`).
+pub async fn fetch(
+    client: &HttpClient,
+    spec: &SourceSpec,
+    last: &mut Option<LastPoll>,
+) -> Result<Snapshot, SourceError> {
     let urls = [ALERTS, "/api/v2/silences", "/api/v2/status"].map(|p| join(&spec.url, p));
     let (alerts, silences, status) = tokio::join!(
         get_ok(client, &urls[0]),
         get_json::<Vec<AmSilence>>(client, &urls[1]),
         get_json::<AmStatus>(client, &urls[2]),
     );
-    let alerts = decode_alerts(alerts?.as_ref(), &spec.name).map_err(|e| read_error(&e))?;
+    let mut body = alerts?;
+    let (alerts, spans) =
+        decode_next(&body, &spec.name, last.as_ref()).map_err(|e| read_error(&e))?;
+    let alerts = Arc::new(alerts);
+    // Kept until the next poll: the body's spare room is given back.
+    body.shrink_to_fit();
+    *last = Some(LastPoll::new(body, spans, alerts.clone()));
     let silences = silences?
         .into_iter()
         .map(|s| silence(s, &spec.name))

@@ -3,6 +3,7 @@
 //! cycle. No network; the scenario is a pure function of time, so it is
 //! testable and every newcomer sees the same story.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -255,7 +256,7 @@ pub fn snapshot(index: usize, started: DateTime<Utc>, now: DateTime<Utc>) -> Sna
     };
     let rules = if prom { demo_rules() } else { vec![] };
     Snapshot {
-        alerts,
+        alerts: Arc::new(alerts),
         silences,
         peer: None,
         rules,

@@ -1,6 +1,8 @@
 //! Writes in the demo: acks and silences kept in memory and laid over the
 //! demo Alertmanagers' answers, so the whole flow can be tried offline.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
 use super::write::{WriteOp, WriteReport, WriteRequest};
@@ -91,7 +93,7 @@ fn expire(store: &mut [Silence], id: &str, now: DateTime<Utc>) {
 /// Lays the demo's silences over one demo Alertmanager's snapshot: the
 /// store (seeded with the scenario's own silences) decides what is silenced.
 pub fn overlay(snap: &mut Snapshot, store: &[Silence], source: &str, now: DateTime<Utc>) {
-    for a in &mut snap.alerts {
+    for a in Arc::make_mut(&mut snap.alerts) {
         a.silenced_by.clear();
         a.state = if a.inhibited_by.is_empty() {
             AlertState::Firing
@@ -144,8 +146,9 @@ mod tests {
         let mut store = demo::snapshot(0, started, started).silences;
         let firing = demo::snapshot(0, started, now)
             .alerts
-            .into_iter()
+            .iter()
             .find(|a| a.state == AlertState::Firing)
+            .cloned()
             .expect("the scenario has a firing alert");
         let draft = SilenceDraft {
             id: None,

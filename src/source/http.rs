@@ -197,7 +197,7 @@ pub async fn get_json<T: DeserializeOwned>(
 }
 
 /// GETs `url`: the body of a 2xx answer, else the status as an error.
-pub async fn get_ok(client: &HttpClient, url: &str) -> Result<impl AsRef<[u8]>, SourceError> {
+pub async fn get_ok(client: &HttpClient, url: &str) -> Result<Vec<u8>, SourceError> {
     let (status, body) = get(client, url).await?;
     if !(200..300).contains(&status) {
         return Err(SourceError::Status {
@@ -209,7 +209,7 @@ pub async fn get_ok(client: &HttpClient, url: &str) -> Result<impl AsRef<[u8]>, 
 }
 
 /// GETs `url`: the status and body of any answer that is not an HTML page.
-pub async fn get(client: &HttpClient, url: &str) -> Result<(u16, impl AsRef<[u8]>), SourceError> {
+pub async fn get(client: &HttpClient, url: &str) -> Result<(u16, Vec<u8>), SourceError> {
     let resp = client
         .inner
         .get(url)

@@ -70,6 +70,23 @@ impl<'a> Reader<'a> {
         self.text.len() - self.pos
     }
 
+    /// Where the reader is, in bytes from the start.
+    pub fn offset(&self) -> usize {
+        self.pos
+    }
+
+    /// The bytes not yet read.
+    pub fn rest(&self) -> &'a [u8] {
+        &self.bytes()[self.pos..]
+    }
+
+    /// Steps over `n` bytes that the caller knows to be one whole JSON
+    /// value (so the reader stops after an ASCII byte, as everywhere).
+    pub fn step_over(&mut self, n: usize) {
+        self.pos += n;
+        debug_assert!(self.text.is_char_boundary(self.pos));
+    }
+
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
     }

@@ -13,6 +13,7 @@ pub mod execute;
 pub mod http;
 mod http_errors;
 pub mod json_read;
+pub mod last_poll;
 pub mod merge;
 pub mod peer_cache;
 pub mod poll;
@@ -24,6 +25,7 @@ mod string_scan;
 pub mod write;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::model::{Alert, AlertRule, Silence};
@@ -107,7 +109,9 @@ pub struct PeerInfo {
 /// One successful poll of one source.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
-    pub alerts: Vec<Alert>,
+    /// Shared with the poller, which keeps them for its next poll
+    /// (`last_poll`).
+    pub alerts: Arc<Vec<Alert>>,
     pub silences: Vec<Silence>,
     pub peer: Option<PeerInfo>,
     /// Alerting rules (Prometheus only).

@@ -8,6 +8,7 @@ use tokio::sync::{mpsc::UnboundedSender, watch};
 use tokio::task::JoinHandle;
 
 use super::http::HttpClient;
+use super::last_poll::LastPoll;
 use super::{alertmanager, prometheus, Snapshot, SourceError, SourceKind, SourceSpec};
 use crate::core::Msg;
 
@@ -17,13 +18,18 @@ pub async fn fetch_once(spec: &SourceSpec, timeout: Duration) -> Result<Snapshot
         return Err(demo());
     }
     let client = HttpClient::new(spec, timeout)?;
-    fetch_with(&client, spec).await
+    fetch_with(&client, spec, &mut None).await
 }
 
-/// One poll with a client built before.
-pub async fn fetch_with(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, SourceError> {
+/// One poll with a client built before; `last` is what the source's last
+/// good poll left for this one (`last_poll`), and is updated.
+pub async fn fetch_with(
+    client: &HttpClient,
+    spec: &SourceSpec,
+    last: &mut Option<LastPoll>,
+) -> Result<Snapshot, SourceError> {
     match spec.kind {
-        SourceKind::Alertmanager => alertmanager::fetch(client, spec).await,
+        SourceKind::Alertmanager => alertmanager::fetch(client, spec, last).await,
         SourceKind::Prometheus => prometheus::fetch(client, spec).await,
         SourceKind::Demo => Err(demo()),
     }
@@ -45,11 +51,12 @@ pub fn spawn_poller(
     tokio::spawn(async move {
         let mut rng = Jitter::seeded(index);
         let mut client: Option<HttpClient> = None;
+        let mut last: Option<LastPoll> = None;
         let mut failures: u32 = 0;
         let mut watching = true;
         loop {
             let result = tokio::select! {
-                r = poll(&spec, timeout, &mut client) => r,
+                r = poll(&spec, timeout, &mut client, &mut last) => r,
                 _ = tx.closed() => return,
             };
             let wait = match &result {
@@ -98,11 +105,12 @@ async fn poll(
     spec: &SourceSpec,
     timeout: Duration,
     client: &mut Option<HttpClient>,
+    last: &mut Option<LastPoll>,
 ) -> Result<Snapshot, SourceError> {
     if client.is_none() {
         *client = Some(HttpClient::new(spec, timeout)?);
     }
-    let result = fetch_with(client.as_ref().expect("built above"), spec).await;
+    let result = fetch_with(client.as_ref().expect("built above"), spec, last).await;
     if matches!(
         result,
         Err(SourceError::Status {

@@ -1,6 +1,8 @@
 //! Prometheus API v1: the alerting rules' alerts, including pending ones
 //! that Alertmanager never sees.
 
+use std::sync::Arc;
+
 use chrono::Utc;
 use serde::de::IgnoredAny;
 
@@ -23,7 +25,7 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
         });
     }
     let data = envelope(decode::<PromResponse<PromAlerts>>(body)?)?;
-    let alerts = data
+    let alerts: Vec<Alert> = data
         .alerts
         .into_iter()
         .filter_map(|a| alert(a, &spec.name))
@@ -38,7 +40,7 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
         }
     };
     Ok(Snapshot {
-        alerts,
+        alerts: Arc::new(alerts),
         silences: Vec::new(),
         peer: None,
         rules,

@@ -34,7 +34,7 @@ pub fn poll_alerts(s: &mut State, alerts: Vec<Alert>) -> Vec<Effect> {
         s,
         0,
         Snapshot {
-            alerts,
+            alerts: alerts.into(),
             ..Snapshot::default()
         },
     )

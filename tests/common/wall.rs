@@ -78,7 +78,7 @@ pub fn board_at(alerts: Vec<Alert>, silences: Vec<Silence>, at: [DateTime<Utc>; 
     enter(&mut st, &WallSettings::default());
     for (source, at) in at.into_iter().enumerate() {
         let result = Ok(Snapshot {
-            alerts: alerts.clone(),
+            alerts: alerts.clone().into(),
             silences: silences.clone(),
             ..Snapshot::default()
         });
