@@ -273,8 +273,7 @@ fn decode_after(bytes: &[u8], source: &str, last: Option<&LastPoll>) -> Vec<Aler
 
 /// What a poller keeps of an answer for its next poll.
 fn last_poll(bytes: Vec<u8>, source: &str) -> LastPoll {
-    let (alerts, spans) = decode_next(&bytes, source, None).expect("generated JSON decodes");
-    LastPoll::new(bytes, spans, Arc::new(alerts))
+    LastPoll::decode(bytes, source, None).expect("generated JSON decodes")
 }
 
 /// The §6 case at the console's poll `poll` (0: the first, decoded from
@@ -551,7 +550,12 @@ fn cpu_stat() -> Vec<u64> {
 
 /// Of the time between two `cpu_stat`s, the share stolen (the 8th counter).
 fn stolen_share(before: &[u64], after: &[u64]) -> f64 {
-    let delta = |i: usize| after.get(i).zip(before.get(i)).map_or(0, |(a, b)| a - b);
+    let delta = |i: usize| {
+        after
+            .get(i)
+            .zip(before.get(i))
+            .map_or(0, |(a, b)| a.saturating_sub(*b))
+    };
     let total: u64 = (0..after.len().min(8)).map(delta).sum();
     delta(7) as f64 / total.max(1) as f64
 }

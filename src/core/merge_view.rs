@@ -41,6 +41,18 @@ impl Default for MergeState {
     }
 }
 
+impl ViewInputs {
+    pub fn of(state: &State) -> ViewInputs {
+        ViewInputs {
+            filter: state.filter.clone(),
+            group_by: state.group_by.clone(),
+            show_silenced: state.show_silenced,
+            show_inhibited: state.show_inhibited,
+            collapsed: state.collapsed.clone(),
+        }
+    }
+}
+
 /// A merge to run: every source's last good alerts (shared, not copied).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MergeJob {

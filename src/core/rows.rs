@@ -7,7 +7,6 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
-use super::state::State;
 use crate::model::text_order::text_cmp;
 use crate::model::{prefetch, Alert, AlertState, Labels, Severity};
 use crate::sanitize::width;
@@ -87,18 +86,6 @@ pub struct ViewInputs {
     pub show_silenced: bool,
     pub show_inhibited: bool,
     pub collapsed: HashSet<String>,
-}
-
-impl ViewInputs {
-    pub fn of(state: &State) -> ViewInputs {
-        ViewInputs {
-            filter: state.filter.clone(),
-            group_by: state.group_by.clone(),
-            show_silenced: state.show_silenced,
-            show_inhibited: state.show_inhibited,
-            collapsed: state.collapsed.clone(),
-        }
-    }
 }
 
 /// The rows, their widths and the counts of merged alerts.

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::am_decode::decode_next;
+use super::am_decode::decode_alerts;
 use super::dto::{AmAlert, AmMatcher, AmSilence, AmStatus};
 use super::http::{get_json, get_ok, join, read_error, HttpClient};
 use super::last_poll::LastPoll;
@@ -14,12 +14,13 @@ use crate::model::{Alert, AlertState, MatchOp, Matcher, Silence, SilenceState};
 const ALERTS: &str = "/api/v2/alerts?active=true&silenced=true&inhibited=true&unprocessed=true";
 
 /// One poll: alerts, silences and status, in parallel. A failing status call
-/// (some proxies only allow the alerts API) does not fail the poll. `last`
-/// is this source's last good answer, kept for the next (`last_poll`).
+/// (some proxies only allow the alerts API) does not fail the poll. A
+/// poller passes `keep`: its last good answer, which this poll's alerts are
+/// decoded after and which becomes this poll's if it is good (`last_poll`).
 pub async fn fetch(
     client: &HttpClient,
     spec: &SourceSpec,
-    last: &mut Option<LastPoll>,
+    keep: Option<&mut Option<LastPoll>>,
 ) -> Result<Snapshot, SourceError> {
     let urls = [ALERTS, "/api/v2/silences", "/api/v2/status"].map(|p| join(&spec.url, p));
     let (alerts, silences, status) = tokio::join!(
@@ -27,17 +28,19 @@ pub async fn fetch(
         get_json::<Vec<AmSilence>>(client, &urls[1]),
         get_json::<AmStatus>(client, &urls[2]),
     );
-    let mut body = alerts?;
-    let (alerts, spans) =
-        decode_next(&body, &spec.name, last.as_ref()).map_err(|e| read_error(&e))?;
-    let alerts = Arc::new(alerts);
-    // Kept until the next poll: the body's spare room is given back.
-    body.shrink_to_fit();
-    *last = Some(LastPoll::new(body, spans, alerts.clone()));
+    let body = alerts?;
     let silences = silences?
         .into_iter()
         .map(|s| silence(s, &spec.name))
         .collect();
+    let alerts = match keep {
+        None => Arc::new(decode_alerts(&body, &spec.name).map_err(|e| read_error(&e))?),
+        Some(last) => {
+            let next =
+                LastPoll::decode(body, &spec.name, last.as_ref()).map_err(|e| read_error(&e))?;
+            Arc::clone(last.insert(next).alerts())
+        }
+    };
     let peer = match status {
         Ok(s) => s
             .cluster

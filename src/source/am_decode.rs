@@ -9,7 +9,7 @@
 //! read, a label or annotation map's texts are copied straight into the
 //! layout of its set (no list of pairs), and timestamps take a fast path.
 //! `tests/am_decode.rs` checks it against the serde-derived DTO on random
-//! bodies.
+//! bodies, `tests/am_decode_next.rs` a next answer against itself alone.
 //!
 //! A poller's next answer is read after its last (`decode_next` with a
 //! `last_poll::LastPoll`): an alert whose bytes come back unchanged is
@@ -31,8 +31,8 @@ pub fn decode_alerts(body: &[u8], source: &str) -> Result<Vec<Alert>, Box<ReadEr
     Ok(decode_next(body, source, None)?.0)
 }
 
-/// Decodes a body after `last` (the same source's last answer): its
-/// alerts, and where in `body` each was read from (for the next `LastPoll`).
+/// Decodes a body after `last` (the same source's last answer; another's
+/// is not used): its alerts, and where in `body` each was read from.
 pub fn decode_next(
     body: &[u8],
     source: &str,
@@ -46,12 +46,12 @@ pub fn decode_next(
             column: 1,
         })
     })?;
-    read_alerts(&mut Reader::new(text), source, Reuse::new(last))
+    read_alerts(&mut Reader::new(text), source, Reuse::new(last, source))
 }
 
-fn read_alerts(r: &mut Reader, source: &str, mut reuse: Reuse) -> Read<(Vec<Alert>, Spans)> {
+fn read_alerts(r: &mut Reader, source: &str, mut reuse: Reuse<'_>) -> Read<(Vec<Alert>, Spans)> {
     let (mut out, mut spans) = (Vec::new(), Vec::new());
-    // Scratch text, ends and dates reused for every alert.
+    // Scratch text, ends and dates reused for every alert read anew.
     let mut scratch = Scratch::default();
     let mut list = r.open(b'[')?;
     while r.next(&mut list)? {
@@ -60,16 +60,16 @@ fn read_alerts(r: &mut Reader, source: &str, mut reuse: Reuse) -> Read<(Vec<Aler
             out.reserve(r.rest_len() / 900 + 1);
             spans.reserve(r.rest_len() / 900 + 1);
         }
-        r.peek();
+        r.peek(); // past white space: a span starts at the alert's `{`
         let start = r.offset();
-        match reuse.same(r.rest()) {
+        match reuse.unchanged(r.rest()) {
             Some((alert, len)) => {
                 r.step_over(len);
                 out.push(alert.clone());
             }
             None => {
                 let alert = read_alert(r, &mut scratch, source)?;
-                reuse.read(&alert.fingerprint);
+                reuse.passed(&alert.fingerprint);
                 out.push(alert);
             }
         }

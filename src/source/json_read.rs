@@ -8,8 +8,8 @@
 //! unless they hold escapes.
 //!
 //! The text is `&str`, so it is valid UTF-8 already, and every position the
-//! reader stops at is an ASCII byte (a quote, a backslash, a structural
-//! character): slicing there never splits a character. Nesting is limited,
+//! reader stops at is at or just after an ASCII byte (a quote, a backslash,
+//! a structural character): slicing there never splits a character. Nesting is limited,
 //! so a hostile body cannot exhaust the stack, and every error says where.
 //! One leniency: a raw control character inside a string is kept, not
 //! refused (the sanitizer takes it out before anything reaches the screen).
@@ -80,9 +80,10 @@ impl<'a> Reader<'a> {
         &self.bytes()[self.pos..]
     }
 
-    /// Steps over `n` bytes that the caller knows to be one whole JSON
-    /// value (so the reader stops after an ASCII byte, as everywhere).
-    pub fn step_over(&mut self, n: usize) {
+    /// Steps over `n` bytes: the caller knows the `n` bytes at `rest()` to
+    /// be one whole value ending in an ASCII byte (`}`), so the reader
+    /// still stops only after ASCII bytes.
+    pub(crate) fn step_over(&mut self, n: usize) {
         self.pos += n;
         debug_assert!(self.text.is_char_boundary(self.pos));
     }

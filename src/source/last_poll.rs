@@ -12,6 +12,8 @@
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::am_decode::decode_next;
+use super::json_read::ReadError;
 use crate::model::text_order::less;
 use crate::model::{Alert, LabelText};
 
@@ -20,22 +22,35 @@ use crate::model::{Alert, LabelText};
 pub type Spans = Vec<Range<usize>>;
 
 /// The last answer's body, its alerts (shared with the console's state),
-/// and where in the body each alert was read from.
+/// where in the body each alert was read from, and whose answer it was.
 pub struct LastPoll {
+    source: String,
     body: Vec<u8>,
     spans: Spans,
     alerts: Arc<Vec<Alert>>,
 }
 
 impl LastPoll {
-    /// `spans[i]` must be where `alerts[i]` was read from in `body`.
-    pub fn new(body: Vec<u8>, spans: Spans, alerts: Arc<Vec<Alert>>) -> LastPoll {
-        debug_assert_eq!(spans.len(), alerts.len());
-        LastPoll {
+    /// Decodes `body`, `source`'s answer, after `last` (its answer before;
+    /// ignored if another source's), and keeps it for the next.
+    pub fn decode(
+        mut body: Vec<u8>,
+        source: &str,
+        last: Option<&LastPoll>,
+    ) -> Result<LastPoll, Box<ReadError>> {
+        let (alerts, mut spans) = decode_next(&body, source, last)?;
+        // Kept until the next poll: the spare room is given back.
+        body.shrink_to_fit();
+        spans.shrink_to_fit();
+        debug_assert!(spans
+            .iter()
+            .all(|s| body[s.start] == b'{' && body[s.end - 1] == b'}'));
+        Ok(LastPoll {
+            source: source.to_string(),
             body,
             spans,
-            alerts,
-        }
+            alerts: Arc::new(alerts),
+        })
     }
 
     pub fn alerts(&self) -> &Arc<Vec<Alert>> {
@@ -49,23 +64,27 @@ const RESOLVED: usize = 4;
 
 /// A walk over the last answer's alerts alongside a new body. Both come in
 /// Alertmanager's fingerprint order, so the alert to compare with is the
-/// one after the last matched or read, or one of the few after it (those
-/// between were resolved since); in any other order alerts are just read
-/// (correct, only not quicker).
-pub struct Reuse<'a> {
+/// one after the last unchanged one, or past the fingerprint of the last
+/// read anew, or one of the few after it (those between were resolved
+/// since); in any other order alerts are just read (correct, only not
+/// quicker).
+pub(crate) struct Reuse<'a> {
     last: Option<&'a LastPoll>,
     next: usize,
 }
 
 impl<'a> Reuse<'a> {
-    pub fn new(last: Option<&'a LastPoll>) -> Reuse<'a> {
+    /// A walk over `last`, if it was `source`'s: an alert's source is the
+    /// one field of it that is not in its bytes.
+    pub(crate) fn new(last: Option<&'a LastPoll>, source: &str) -> Reuse<'a> {
+        let last = last.filter(|l| l.source == source);
         Reuse { last, next: 0 }
     }
 
-    /// The last answer's alert that `rest` starts with, byte for byte, and
-    /// its length in bytes; `rest` starts at an alert's `{`.
+    /// The last answer's alert that `rest` (the body from the next list
+    /// element on) starts with, byte for byte, and its length in bytes.
     #[inline]
-    pub fn same(&mut self, rest: &[u8]) -> Option<(&'a Alert, usize)> {
+    pub(crate) fn unchanged(&mut self, rest: &[u8]) -> Option<(&'a Alert, usize)> {
         let last = self.last?;
         let end = last.spans.len().min(self.next + 1 + RESOLVED);
         let i = (self.next..end).find(|&i| rest.starts_with(&last.body[last.spans[i].clone()]))?;
@@ -75,7 +94,7 @@ impl<'a> Reuse<'a> {
 
     /// After an alert was read anew: the last answer's alerts up to its
     /// fingerprint are gone or changed, so the next compare is past them.
-    pub fn read(&mut self, fingerprint: &LabelText) {
+    pub(crate) fn passed(&mut self, fingerprint: &LabelText) {
         let Some(last) = self.last else { return };
         let alerts = &last.alerts;
         while self.next < alerts.len() && !less(fingerprint, &alerts[self.next].fingerprint) {

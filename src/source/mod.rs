@@ -109,7 +109,7 @@ pub struct PeerInfo {
 /// One successful poll of one source.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Snapshot {
-    /// Shared with the poller, which keeps them for its next poll
+    /// Shared: an Alertmanager's poller keeps them for its next poll
     /// (`last_poll`).
     pub alerts: Arc<Vec<Alert>>,
     pub silences: Vec<Silence>,

@@ -18,18 +18,18 @@ pub async fn fetch_once(spec: &SourceSpec, timeout: Duration) -> Result<Snapshot
         return Err(demo());
     }
     let client = HttpClient::new(spec, timeout)?;
-    fetch_with(&client, spec, &mut None).await
+    fetch_with(&client, spec, None).await
 }
 
-/// One poll with a client built before; `last` is what the source's last
-/// good poll left for this one (`last_poll`), and is updated.
+/// One poll with a client built before. A poller passes `keep`, what its
+/// last good poll left for this one (`last_poll`), updated by a good poll.
 pub async fn fetch_with(
     client: &HttpClient,
     spec: &SourceSpec,
-    last: &mut Option<LastPoll>,
+    keep: Option<&mut Option<LastPoll>>,
 ) -> Result<Snapshot, SourceError> {
     match spec.kind {
-        SourceKind::Alertmanager => alertmanager::fetch(client, spec, last).await,
+        SourceKind::Alertmanager => alertmanager::fetch(client, spec, keep).await,
         SourceKind::Prometheus => prometheus::fetch(client, spec).await,
         SourceKind::Demo => Err(demo()),
     }
@@ -110,7 +110,7 @@ async fn poll(
     if client.is_none() {
         *client = Some(HttpClient::new(spec, timeout)?);
     }
-    let result = fetch_with(client.as_ref().expect("built above"), spec, last).await;
+    let result = fetch_with(client.as_ref().expect("built above"), spec, Some(last)).await;
     if matches!(
         result,
         Err(SourceError::Status {
