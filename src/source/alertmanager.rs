@@ -34,7 +34,9 @@ pub async fn fetch(
         .map(|s| silence(s, &spec.name))
         .collect();
     let alerts = match keep {
-        None => Arc::new(decode_alerts(&body, &spec.name).map_err(|e| read_error(&e))?),
+        // The body is freed as soon as it is read: both members of an HA
+        // pair are read at once, and this is their peak.
+        None => Arc::new(decode_alerts(&{ body }, &spec.name).map_err(|e| read_error(&e))?),
         Some(last) => {
             let next =
                 LastPoll::decode(body, &spec.name, last.as_ref()).map_err(|e| read_error(&e))?;
