@@ -5,11 +5,16 @@
 mod common;
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use common::{spec, Alertmanagers};
 use oncall::core::{update, Health, Msg, State};
+use oncall::model::Labels;
+use oncall::source::http::HttpClient;
+use oncall::source::last_poll::LastPoll;
+use oncall::source::poll::fetch_with;
 use oncall::source::{fetch_once, SourceError, SourceKind};
 use serde_json::json;
 
@@ -337,4 +342,43 @@ async fn slo_readings_fail_with_the_reason() {
         assert!(e.contains(want), "{fault}: {e}");
         assert!(started.elapsed() < Duration::from_secs(2), "{fault} waited");
     }
+}
+
+/// A poller keeps its last good answer for the next poll (`last_poll`): a
+/// poll whose silences call fails is no good answer, so it replaces nothing,
+/// and the next good poll is still read after the last good one.
+#[tokio::test]
+async fn a_failed_poll_leaves_the_last_good_answer_kept() {
+    let server = common::faults::FaultServer::start();
+    let spec = spec(
+        "flaky",
+        SourceKind::Alertmanager,
+        &server.switch_url(),
+        None,
+    );
+    let client = HttpClient::new(&spec, TIMEOUT).unwrap();
+    let mut last = None;
+    let good = fetch_with(&client, &spec, Some(&mut last)).await.unwrap();
+    let kept =
+        |last: &Option<LastPoll>| Arc::clone(last.as_ref().expect("an answer kept").alerts());
+    assert!(Arc::ptr_eq(&kept(&last), &good.alerts));
+
+    server.set("no-silences");
+    let e = fetch_with(&client, &spec, Some(&mut last))
+        .await
+        .unwrap_err();
+    assert_eq!(e.to_string(), "HTTP 500: silences are down");
+    assert!(
+        Arc::ptr_eq(&kept(&last), &good.alerts),
+        "a failed poll replaced the last good answer"
+    );
+
+    server.set("good");
+    let again = fetch_with(&client, &spec, Some(&mut last)).await.unwrap();
+    assert!(Arc::ptr_eq(&kept(&last), &again.alerts));
+    assert_eq!(again.alerts, good.alerts);
+    assert!(
+        Labels::ptr_eq(&again.alerts[0].labels, &good.alerts[0].labels),
+        "the unchanged alert was read anew"
+    );
 }

@@ -29,20 +29,27 @@ pub async fn fetch(
         get_json::<AmStatus>(client, &urls[2]),
     );
     let body = alerts?;
+    let (alerts, next) = match keep.as_deref() {
+        // The body is freed as soon as it is read: both members of an HA
+        // pair are read at once, and this is their peak.
+        None => {
+            let alerts = decode_alerts(&{ body }, &spec.name).map_err(|e| read_error(&e))?;
+            (Arc::new(alerts), None)
+        }
+        Some(last) => {
+            let next =
+                LastPoll::decode(body, &spec.name, last.as_ref()).map_err(|e| read_error(&e))?;
+            (Arc::clone(next.alerts()), Some(next))
+        }
+    };
     let silences = silences?
         .into_iter()
         .map(|s| silence(s, &spec.name))
         .collect();
-    let alerts = match keep {
-        // The body is freed as soon as it is read: both members of an HA
-        // pair are read at once, and this is their peak.
-        None => Arc::new(decode_alerts(&{ body }, &spec.name).map_err(|e| read_error(&e))?),
-        Some(last) => {
-            let next =
-                LastPoll::decode(body, &spec.name, last.as_ref()).map_err(|e| read_error(&e))?;
-            Arc::clone(last.insert(next).alerts())
-        }
-    };
+    // Only a good poll's answer is the last good answer.
+    if let (Some(last), Some(next)) = (keep, next) {
+        *last = Some(next);
+    }
     let peer = match status {
         Ok(s) => s
             .cluster
