@@ -9,8 +9,9 @@
 //!
 //! The text is `&str`, so it is valid UTF-8 already, and every position the
 //! reader stops at is at or just after an ASCII byte (a quote, a backslash,
-//! a structural character): slicing there never splits a character. Nesting is limited,
-//! so a hostile body cannot exhaust the stack, and every error says where.
+//! a structural character): slicing there never splits a character.
+//! Nesting is limited, so a hostile body cannot exhaust the stack, and
+//! every error says where.
 //! One leniency: a raw control character inside a string is kept, not
 //! refused (the sanitizer takes it out before anything reaches the screen).
 
