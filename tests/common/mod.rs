@@ -88,21 +88,32 @@ impl Proc {
 
     /// Waits until `GET {url}/-/ready` answers 200.
     pub fn wait_ready(&mut self, port: u16, within: Duration) {
+        if let Err(e) = self.ready(port, within) {
+            panic!("{e}");
+        }
+    }
+
+    /// `wait_ready`, saying why not instead of failing.
+    fn ready(&mut self, port: u16, within: Duration) -> Result<(), String> {
         let start = Instant::now();
         while start.elapsed() < within {
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("{} exited with {status}:\n{}", self.name, self.log_tail());
+                return Err(format!(
+                    "{} exited with {status}:\n{}",
+                    self.name,
+                    self.log_tail()
+                ));
             }
             if http_status(port, "/-/ready") == Some(200) {
-                return;
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!(
+        Err(format!(
             "{} not ready within {within:?}:\n{}",
             self.name,
             self.log_tail()
-        );
+        ))
     }
 
     /// Waits until the port accepts TCP connections (for TLS listeners).
@@ -175,6 +186,22 @@ pub struct Alertmanagers {
 
 impl Alertmanagers {
     pub fn start(members: usize) -> Alertmanagers {
+        // A port `free_port` found free can be taken before the server
+        // binds it (by another test's server or an outgoing connection):
+        // then the set is started again on other ports.
+        for _ in 0..2 {
+            match Alertmanagers::try_start(members) {
+                Ok(ams) => return ams,
+                Err(e) if e.contains("address already in use") => {
+                    eprintln!("a port was taken meanwhile; starting again:\n{e}")
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        Alertmanagers::try_start(members).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn try_start(members: usize) -> Result<Alertmanagers, String> {
         let bin = find_binary(&["prometheus-alertmanager", "alertmanager"]);
         let dir = temp_dir("am");
         let config = dir.join("alertmanager.yml");
@@ -210,9 +237,13 @@ impl Alertmanagers {
             all_args.push(args);
         }
         for (p, port) in procs.iter_mut().zip(&web) {
-            p.wait_ready(*port, Duration::from_secs(30));
+            if let Err(e) = p.ready(*port, Duration::from_secs(30)) {
+                drop(procs);
+                let _ = std::fs::remove_dir_all(&dir);
+                return Err(e);
+            }
         }
-        Alertmanagers {
+        Ok(Alertmanagers {
             urls: web
                 .iter()
                 .map(|p| format!("http://127.0.0.1:{p}"))
@@ -222,7 +253,7 @@ impl Alertmanagers {
             args: all_args,
             bin,
             dir,
-        }
+        })
     }
 
     /// The source spec of member `i` (cluster "test").
