@@ -5,7 +5,8 @@
 //!     cargo bench --bench pipeline -- --quick  # tiny sizes, 1–2 runs, not judged
 //!     cargo test --benches                     # same quick run (CI)
 //!
-//! `ONCALL_BENCH_QUICK=1` also selects the quick run.
+//! `ONCALL_BENCH_QUICK=1` also selects the quick run; `ONCALL_BENCH_RUNS=1`
+//! prints every run's time too, in the order run.
 
 use std::collections::HashSet;
 use std::hint::black_box;
@@ -574,6 +575,15 @@ fn measure_list(
             .is_some_and(|o| !case.contains(o.as_str()))
     {
         return None;
+    }
+    if std::env::var_os("ONCALL_BENCH_RUNS").is_some() {
+        // Each run in the order run: a pattern (every other run slow, a
+        // slow start) says more than the median.
+        let each: Vec<String> = times
+            .iter()
+            .map(|t| format!("{:.1}", t.as_secs_f64() * 1e3))
+            .collect();
+        eprintln!("  runs (ms): {}", each.join(" "));
     }
     times.sort();
     let m = Measured {
