@@ -13,7 +13,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::observe::{activity_of, Seen};
-use super::rows::{view_rows, Counts, Row, RowWidths, ViewInputs};
+use super::row_widths::RowWidths;
+use super::rows::{view_rows, Counts, Row, ViewInputs};
 use super::state::State;
 use crate::model::{Activity, Alert, Silence};
 use crate::source::{merge_sources, SourceKind};

@@ -20,6 +20,7 @@ pub mod merge_view;
 pub mod observe;
 pub mod paging;
 pub mod related;
+pub mod row_widths;
 pub mod rows;
 pub mod runbook;
 mod runbook_run;

@@ -7,7 +7,8 @@ use ratatui::style::{Modifier, Style};
 
 use super::header::severity_tag;
 use super::text::{fill_row, put, put_segs, seg, Seg};
-use crate::core::rows::{distinct_of, listed, write_label_text};
+use crate::core::row_widths::write_label_text;
+use crate::core::rows::{distinct_of, listed};
 use crate::core::writes::time_left;
 use crate::core::{AckState, Health, Row, State};
 use crate::model::duration::format_age;
@@ -289,7 +290,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let (head, list) = split(area);
     let w = area.width as usize;
     let show_name = state.group_by != "alertname";
-    // Measured over every row once per rebuild (`core::rows::measure`), so
+    // Measured over every row once per rebuild (`core::row_widths::measure`), so
     // columns do not jump while scrolling and a frame costs only its rows.
     // The STALE marker takes its room from the labels column: while any
     // source is not answering, the column keeps room for it.
