@@ -250,8 +250,11 @@ pub struct SourceArgs {
     pub prometheus: Vec<String>,
 }
 
-/// Command-line sources come first; config sources follow. `ALERTMANAGER_URL`
-/// is read by clap into `alertmanagers` when no flag is given.
+/// Sources given on the command line replace the config file's of their
+/// kind (`--alertmanager` its `alertmanagers`, `--prometheus` its
+/// `prometheus`), as a flag overrides a setting; a kind not given on the
+/// command line comes from the config. `ALERTMANAGER_URL` is read by clap
+/// into `alertmanagers` when no flag is given.
 pub fn source_specs(config: &Config, args: &SourceArgs) -> Result<Vec<SourceSpec>, String> {
     let mut specs = Vec::new();
     for url in &args.alertmanagers {
@@ -262,11 +265,15 @@ pub fn source_specs(config: &Config, args: &SourceArgs) -> Result<Vec<SourceSpec
         check_url(url)?;
         specs.push(plain_spec(url, SourceKind::Prometheus));
     }
-    for (list, kind) in [
-        (&config.alertmanagers, SourceKind::Alertmanager),
-        (&config.prometheus, SourceKind::Prometheus),
+    for (list, kind, given) in [
+        (
+            &config.alertmanagers,
+            SourceKind::Alertmanager,
+            &args.alertmanagers,
+        ),
+        (&config.prometheus, SourceKind::Prometheus, &args.prometheus),
     ] {
-        for s in list {
+        for s in list.iter().filter(|_| given.is_empty()) {
             specs.push(SourceSpec {
                 name: s.name.clone().unwrap_or_else(|| host_of(&s.url)),
                 kind,
@@ -409,6 +416,38 @@ slos:
         assert_eq!(specs[2].kind, SourceKind::Prometheus);
         assert_eq!(c.refresh(), Duration::from_secs(15));
         assert_eq!(slos(&c.slos).unwrap()[0].name, "fraud-availability");
+    }
+
+    #[test]
+    fn command_line_sources_replace_the_configs_of_their_kind() {
+        let c = parse(DESIGN_EXAMPLE, Path::new("c.yaml")).unwrap();
+        let names = |args: &SourceArgs| -> Vec<(String, SourceKind)> {
+            source_specs(&c, args)
+                .unwrap()
+                .into_iter()
+                .map(|s| (s.name, s.kind))
+                .collect()
+        };
+        let am = SourceArgs {
+            alertmanagers: vec!["http://127.0.0.1:9093".into()],
+            prometheus: vec![],
+        };
+        // The config's two Alertmanagers are gone, its Prometheus stays.
+        assert_eq!(
+            names(&am),
+            [
+                ("127.0.0.1:9093".to_string(), SourceKind::Alertmanager),
+                ("prom-eu".to_string(), SourceKind::Prometheus)
+            ]
+        );
+        let prom = SourceArgs {
+            alertmanagers: vec![],
+            prometheus: vec!["http://127.0.0.1:9090".into()],
+        };
+        let got = names(&prom);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0].1, SourceKind::Prometheus);
+        assert!(got[1..].iter().all(|(_, k)| *k == SourceKind::Alertmanager));
     }
 
     #[test]

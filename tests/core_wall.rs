@@ -158,6 +158,20 @@ fn pages_rotate_on_the_interval_and_turn_by_hand() {
     at(&mut st, 29);
     assert!(screen(&st, 80, 24).contains(&format!("page 1/{pages}")));
 
+    // A narrow screen: the title gives way to the page counter, whole.
+    let rows = page_rows(Rect::new(0, 0, 40, 10));
+    update(&mut st, Msg::Resized { list_rows: rows });
+    let narrow = screen(&st, 40, 10);
+    let title = narrow
+        .lines()
+        .find(|l| l.contains("FIRING GROUPS"))
+        .unwrap_or_else(|| panic!("{narrow}"));
+    assert!(
+        title.starts_with(" FIRING GROUPS (20)")
+            && title.contains(&format!(" page 1/{}", 20usize.div_ceil(rows))),
+        "{narrow}"
+    );
+
     // A bigger screen shows them all on one page, with no indicator.
     let rows = page_rows(Rect::new(0, 0, 300, 80));
     update(&mut st, Msg::Resized { list_rows: rows });
@@ -183,13 +197,29 @@ fn a_board_that_cannot_trust_its_data_is_never_green() {
     );
     answers(&mut st, 0, 30);
     at(&mut st, 31);
+    // Past the limit, while the other member of its cluster answers: the
+    // data is fresh and the board keeps the data's colour, but an all clear
+    // with a member missing is amber, saying who.
+    let text = screen(&st, 120, 40);
+    assert!(!board_of(&st).stale);
+    assert!(
+        !text.contains("ALL CLEAR") && !text.contains("STALE") && text.contains("D E G R A D E D"),
+        "{text}"
+    );
+    assert!(
+        text.contains("am-eu-2 has not answered for 34s, its cluster answers"),
+        "{text}"
+    );
+    assert!(text.contains("am-eu-2 not answering 34s"), "{text}");
+    // Both members silent past the limit: stale, naming both.
+    at(&mut st, 61);
     let text = screen(&st, 80, 24);
     assert!(board_of(&st).stale);
     assert!(
         !text.contains("ALL CLEAR") && text.contains("STALE"),
         "{text}"
     );
-    assert!(text.contains("am-eu-2 has not answered for 34s"), "{text}");
+    assert!(text.contains("am-eu-1 has not answered for 31s"), "{text}");
 
     // No answer yet: connecting, then unreachable; never all clear.
     let specs = [common::spec(
@@ -227,7 +257,7 @@ fn a_board_that_cannot_trust_its_data_is_never_green() {
     at(&mut st, 125);
     let text = screen(&st, 80, 24);
     assert!(
-        text.contains("STALE") && text.contains("am-eu-2 has not answered for 2m 8s"),
+        text.contains("DEGRADED") && text.contains("am-eu-2 has not answered for 2m 8s"),
         "{text}"
     );
 }

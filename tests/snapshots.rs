@@ -732,3 +732,51 @@ fn incident_panes_are_safe_at_every_size() {
         "{s}"
     );
 }
+
+/// Both members of cluster `eu` answered with the same alerts; then the
+/// first `failing` of them fail, 20 s later.
+fn pair_state(failing: usize) -> State {
+    let specs = ["am-eu-1", "am-eu-2"]
+        .map(|name| spec(name, SourceKind::Alertmanager, "http://am.example:9093"));
+    let mut st = State::new(&specs, now(), Duration::from_secs(15));
+    let (am, _, silences) = fixture();
+    for source in 0..2 {
+        let result = Ok(Snapshot {
+            alerts: am.clone().into(),
+            silences: silences.clone(),
+            ..Snapshot::default()
+        });
+        let at = now() - chrono::Duration::seconds(12);
+        update(&mut st, Msg::Polled { source, at, result });
+    }
+    for source in 0..failing {
+        let result = Err(SourceError::Connect("connection refused".into()));
+        update(
+            &mut st,
+            Msg::Polled {
+                source,
+                at: now(),
+                result,
+            },
+        );
+    }
+    update(&mut st, Msg::Tick(now() + chrono::Duration::seconds(20)));
+    st
+}
+
+#[test]
+fn a_member_down_while_its_cluster_answers_is_down_not_stale() {
+    // One member down: the alerts still come from the other, fresh.
+    let text = screen(&pair_state(1), 120, 40);
+    let header = text.lines().next().unwrap();
+    assert!(
+        header.contains("1 SOURCE DOWN") && !header.contains("STALE"),
+        "{header}"
+    );
+    assert!(!text.contains("STALE"), "no row is stale:\n{text}");
+    // Both down: the data on screen is old, and said to be.
+    let text = screen(&pair_state(2), 120, 40);
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("STALE DATA"), "{header}");
+    assert!(text.matches("STALE").count() > 1, "rows marked:\n{text}");
+}

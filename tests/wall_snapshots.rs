@@ -1,11 +1,12 @@
 //! The wall board (`oncall wall`) at 80x24, 160x48 and 300x80, green,
-//! amber, red and stale, drawn with TestBackend from states built through
+//! amber, red, degraded (a member down, its cluster answering) and stale,
+//! drawn with TestBackend from states built through
 //! `update`; and the banner in the theme's colours.
 
 mod common;
 
 use common::screen::{render, screen};
-use common::wall::{amber, green, red, stale};
+use common::wall::{amber, degraded, green, red, stale};
 use oncall::core::State;
 use oncall::ui::theme::Theme;
 use oncall::ui::views::wall::layout;
@@ -18,6 +19,7 @@ fn every_board_at_every_size() {
         ("green", green()),
         ("amber", amber()),
         ("red", red()),
+        ("degraded", degraded()),
         ("stale", stale()),
     ] {
         for (w, h) in [(80, 24), (160, 48), (300, 80)] {
@@ -40,6 +42,7 @@ fn the_banner_is_painted_in_the_themes_colour_of_the_level() {
         ("green", green(), theme.ok),
         ("amber", amber(), theme.warning),
         ("red", red(), theme.critical),
+        ("degraded", degraded(), theme.critical),
         ("stale", stale(), theme.stale),
     ];
     for (w, h) in [(80, 24), (160, 48), (300, 80)] {
@@ -81,7 +84,7 @@ fn larger_screens_get_larger_numerals_and_more_rows() {
 
 #[test]
 fn tiny_and_odd_sizes_do_not_panic() {
-    for st in [green(), amber(), red(), stale()] {
+    for st in [green(), amber(), red(), degraded(), stale()] {
         for (w, h) in [
             (1, 1),
             (10, 3),

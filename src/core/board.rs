@@ -38,8 +38,24 @@ pub struct SourceTrouble {
     /// Its last answer, or (never answered) when the board started.
     pub since: DateTime<Utc>,
     pub reason: String,
-    /// Silent for longer than the stale limit: the board says STALE.
+    /// Silent for longer than the stale limit: the board says STALE,
+    /// unless it is `covered`.
     pub over_limit: bool,
+    /// Another member of its HA cluster answers (`State::covered`): the
+    /// board keeps its colour from the data, but is never green.
+    pub covered: bool,
+}
+
+impl SourceTrouble {
+    /// Whether the board takes its colour away for it.
+    pub fn blinds(&self) -> bool {
+        !self.covered && (self.over_limit || self.kind == TroubleKind::Connecting)
+    }
+
+    /// Past the limit, but another member answers for its cluster.
+    pub fn degrades(&self) -> bool {
+        self.covered && (self.over_limit || self.kind == TroubleKind::Connecting)
+    }
 }
 
 /// Counts of the alerts the board counts: firing, or acked while firing.
@@ -86,8 +102,9 @@ pub struct SloTile {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Board<'a> {
     pub level: Level,
-    /// A source never answered, or has been silent past the limit: the
-    /// board shows its banner instead of a colour.
+    /// A source never answered, or has been silent past the limit, and no
+    /// member of its cluster answers for it: the board shows its banner
+    /// instead of a colour.
     pub stale: bool,
     pub troubles: Vec<SourceTrouble>,
     pub tally: Tally,
@@ -127,6 +144,7 @@ fn at_threshold(state: &State, s: Severity) -> bool {
 pub fn source_troubles(state: &State) -> Vec<SourceTrouble> {
     let started = state.wall.as_ref().map_or(state.now, |w| w.started);
     let limit = chrono::Duration::from_std(state.stale_after).unwrap_or(chrono::Duration::MAX);
+    let covered = state.covered();
     (0..state.sources.len())
         .filter_map(|i| {
             let (kind, since, reason) = match state.health(i) {
@@ -143,6 +161,7 @@ pub fn source_troubles(state: &State) -> Vec<SourceTrouble> {
                 since,
                 reason,
                 over_limit,
+                covered: covered[i],
             })
         })
         .collect()
@@ -250,9 +269,7 @@ pub fn slo_tiles(state: &State) -> Vec<SloTile> {
 
 pub fn board(state: &State) -> Board<'_> {
     let troubles = source_troubles(state);
-    let stale = troubles
-        .iter()
-        .any(|t| t.over_limit || t.kind == TroubleKind::Connecting);
+    let stale = troubles.iter().any(SourceTrouble::blinds);
     let tally = tally(state);
     let mut level = Level::Green;
     for a in &state.alerts {

@@ -29,6 +29,7 @@ pub mod silence_actions;
 pub mod silence_form;
 pub mod silences;
 pub mod slo;
+pub mod source_state;
 pub mod state;
 pub mod targets;
 pub mod update;

@@ -16,7 +16,9 @@ use crate::app::IncidentSettings;
 use crate::model::{active_ack, Alert, AlertRule, AlertState, Silence};
 use crate::model::{EventKind, Incident};
 use crate::source::cluster::{cluster_names, Member};
-use crate::source::{PeerInfo, SourceKind, SourceSpec};
+use crate::source::{SourceKind, SourceSpec};
+
+pub use super::source_state::{Health, SourceState};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -82,82 +84,6 @@ pub enum StatusLevel {
     Info,
     Warn,
     Error,
-}
-
-/// A source's health as the status bar shows it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Health {
-    /// No answer yet.
-    Connecting,
-    Ok,
-    /// Answered before, but the last poll failed or is overdue; data kept.
-    Stale {
-        since: DateTime<Utc>,
-        reason: String,
-    },
-    /// Never answered.
-    Down {
-        reason: String,
-    },
-}
-
-#[derive(Clone, Debug)]
-pub struct SourceState {
-    pub name: String,
-    pub kind: SourceKind,
-    pub cluster: Option<String>,
-    pub url: String,
-    pub last_ok: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
-    pub failures: u32,
-    /// Shared with a merge out on a worker thread.
-    pub alerts: Arc<Vec<Alert>>,
-    pub silences: Vec<Silence>,
-    pub peer: Option<PeerInfo>,
-    pub rules: Vec<AlertRule>,
-}
-
-impl SourceState {
-    pub fn new(spec: &SourceSpec) -> SourceState {
-        SourceState {
-            name: spec.name.clone(),
-            kind: spec.kind,
-            cluster: spec.cluster.clone(),
-            url: crate::source::redact_url(&spec.url),
-            last_ok: None,
-            last_error: None,
-            failures: 0,
-            alerts: Arc::default(),
-            silences: Vec::new(),
-            peer: None,
-            rules: Vec::new(),
-        }
-    }
-
-    pub fn health(&self, now: DateTime<Utc>, stale_after: Duration) -> Health {
-        match (self.last_ok, &self.last_error) {
-            (None, None) => Health::Connecting,
-            (None, Some(reason)) => Health::Down {
-                reason: reason.clone(),
-            },
-            (Some(ok), Some(reason)) => Health::Stale {
-                since: ok,
-                reason: reason.clone(),
-            },
-            (Some(ok), None) => {
-                let overdue =
-                    chrono::Duration::from_std(stale_after).unwrap_or(chrono::Duration::MAX);
-                if now - ok > overdue {
-                    Health::Stale {
-                        since: ok,
-                        reason: "overdue: no answer to the last polls".into(),
-                    }
-                } else {
-                    Health::Ok
-                }
-            }
-        }
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -417,10 +343,6 @@ impl State {
             .max_by_key(|s| s.ends_at)
             .map_or(AckState::None, AckState::Ended)
     }
-
-    pub fn any_source_unhealthy(&self) -> bool {
-        (0..self.sources.len()).any(|i| !matches!(self.health(i), Health::Ok))
-    }
 }
 
 impl State {
@@ -438,6 +360,24 @@ impl State {
             })
             .collect();
         cluster_names(&members)
+    }
+
+    /// For each source, whether another Alertmanager of its HA cluster
+    /// answers: the members hold the same alerts, so its alerts still come
+    /// through that one, and its trouble is a degraded cluster, not stale
+    /// data.
+    pub fn covered(&self) -> Vec<bool> {
+        let clusters = self.clusters();
+        let answering = |i: usize| {
+            self.sources[i].kind == SourceKind::Alertmanager && matches!(self.health(i), Health::Ok)
+        };
+        (0..self.sources.len())
+            .map(|i| {
+                self.sources[i].kind == SourceKind::Alertmanager
+                    && (0..self.sources.len())
+                        .any(|j| j != i && clusters[j] == clusters[i] && answering(j))
+            })
+            .collect()
     }
 }
 

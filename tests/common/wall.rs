@@ -209,8 +209,19 @@ pub fn green() -> State {
     )
 }
 
-/// Stale: the red board, and am-eu-2 has not answered for 5 minutes.
+/// Stale: the red board, and neither member has answered for 5 minutes.
 pub fn stale() -> State {
+    let (alerts, silences) = red_alerts();
+    let mut st = board_at(alerts, silences, [ago(5), ago(5)]);
+    with_escalation_and_incident(&mut st);
+    fail(&mut st, 0, 0);
+    fail(&mut st, 1, 0);
+    st
+}
+
+/// Degraded: the red board, and am-eu-2 has not answered for 5 minutes
+/// while am-eu-1, of the same cluster, answers.
+pub fn degraded() -> State {
     let (alerts, silences) = red_alerts();
     let mut st = board_at(
         alerts,

@@ -391,11 +391,7 @@ fn empty(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             "z shows silenced alerts, Z shows inhibited alerts.",
             theme.dim,
         ));
-    } else if state.any_source_unhealthy() {
-        let bad: Vec<&str> = (0..state.sources.len())
-            .filter(|&i| !matches!(state.health(i), Health::Ok))
-            .map(|i| state.sources[i].name.as_str())
-            .collect();
+    } else if let Some(bad) = uncovered_trouble(state) {
         lines.push(seg(
             "No alerts reported, but not every source is answering:",
             theme.stale,
@@ -405,14 +401,39 @@ fn empty(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             theme.stale,
         ));
     } else {
+        let answering = (0..state.sources.len())
+            .filter(|&i| matches!(state.health(i), Health::Ok))
+            .count();
+        // Never green while a source is not answering, even one its
+        // cluster answers for.
+        let clear = match answering == state.sources.len() {
+            true => theme.ok,
+            false => theme.warning,
+        };
         lines.push(seg(
             "All clear: no alerts",
-            theme.ok.add_modifier(Modifier::BOLD),
+            clear.add_modifier(Modifier::BOLD),
         ));
         lines.push(seg(
-            format!("{} source(s) answering.", state.sources.len()),
+            match state.sources.len() - answering {
+                0 => format!("{answering} source(s) answering."),
+                _ => format!(
+                    "{answering} of {} sources answering; each cluster through one member at least.",
+                    state.sources.len()
+                ),
+            },
             theme.dim,
         ));
     }
     lines_at(buf, area, &lines);
+}
+
+/// The sources not answering that no member of their cluster answers for.
+fn uncovered_trouble(state: &State) -> Option<Vec<&str>> {
+    let covered = state.covered();
+    let bad: Vec<&str> = (0..state.sources.len())
+        .filter(|&i| !matches!(state.health(i), Health::Ok) && !covered[i])
+        .map(|i| state.sources[i].name.as_str())
+        .collect();
+    (!bad.is_empty()).then_some(bad)
 }

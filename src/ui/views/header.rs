@@ -90,12 +90,20 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
 fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
     let mut out = Vec::new();
     let answered = state.sources.iter().any(|s| s.last_ok.is_some());
-    let stale = (0..state.sources.len()).any(|i| matches!(state.health(i), Health::Stale { .. }));
-    let down = (0..state.sources.len())
-        .filter(|&i| matches!(state.health(i), Health::Down { .. }))
+    let covered = state.covered();
+    let health: Vec<Health> = (0..state.sources.len()).map(|i| state.health(i)).collect();
+    let stale = (0..health.len()).any(|i| matches!(health[i], Health::Stale { .. }) && !covered[i]);
+    let down = (0..health.len())
+        .filter(|&i| match health[i] {
+            Health::Down { .. } => true,
+            Health::Stale { .. } => covered[i],
+            _ => false,
+        })
         .count();
     // Stale: data on screen is older than it looks. Down: a source never
-    // answered, so its alerts are missing altogether.
+    // answered, so its alerts are missing altogether, or it stopped
+    // answering while another member of its cluster still answers for it
+    // (the data is fresh, the cluster is not whole).
     if answered && stale {
         out.push(seg(" STALE DATA ", theme.stale));
         out.push(seg(" ", theme.header));

@@ -9,7 +9,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
-use super::text::{fill_row, put, put_right, put_segs, seg, Seg};
+use super::text::{fill_row, put, put_right, put_segs, seg, segs_width, Seg};
 use super::wall_banner;
 use super::wall_digits;
 use super::wall_side::{self, WallKeys};
@@ -198,10 +198,16 @@ fn render_groups(state: &State, theme: &Theme, b: &Board, area: Rect, buf: &mut 
         (true, Some(t)) => format!(", as of {}", t.format("%H:%M:%S UTC")),
         _ => String::new(),
     };
-    let title = format!(" FIRING GROUPS ({}), oldest first{as_of}", b.groups.len());
+    let mut title = format!(" FIRING GROUPS ({}), oldest first{as_of}", b.groups.len());
+    // The page counter keeps its place at the right; the title gives way.
+    let indicator = (pages > 1).then(|| format!("page {}/{} ", page + 1, pages));
+    let room =
+        (area.width as usize).saturating_sub(indicator.as_deref().map_or(0, |i| width(i) + 1));
+    if width(&title) > room {
+        title = fit(&format!(" FIRING GROUPS ({}){as_of}", b.groups.len()), room);
+    }
     put(buf, area, area.x, area.y, &title, theme.title);
-    if pages > 1 {
-        let indicator = format!("page {}/{} ", page + 1, pages);
+    if let Some(indicator) = indicator {
         put_right(buf, area, area.y, &indicator, theme.title);
     }
     if b.groups.is_empty() {
@@ -276,19 +282,27 @@ fn render_footer(
         state.now.format("%H:%M UTC"),
         keys.help
     );
-    let mut sources: Vec<Seg> = Vec::new();
-    if area.height < 2 {
-        // One row: the refresh time first, then the sources.
-        sources.push(seg(format!(" {last} │"), bar.patch(theme.dim)));
-    }
-    for (i, s) in state.sources.iter().enumerate() {
-        sources.push(seg(if i == 0 { " " } else { " │ " }, bar.patch(theme.dim)));
-        sources.push(seg(s.name.clone(), bar));
-        let (word, style) = match b.troubles.iter().find(|t| t.source == i) {
-            None => ("ok".to_string(), theme.ok),
-            Some(t) => wall_side::trouble_word(state, t, theme),
-        };
-        sources.push(seg(format!(" {word}"), bar.patch(style)));
+    // Every source named: their reasons go first when the line is short.
+    let foot = |reasons: bool| {
+        let mut sources: Vec<Seg> = Vec::new();
+        if area.height < 2 {
+            // One row: the refresh time first, then the sources.
+            sources.push(seg(format!(" {last} │"), bar.patch(theme.dim)));
+        }
+        for (i, s) in state.sources.iter().enumerate() {
+            sources.push(seg(if i == 0 { " " } else { " │ " }, bar.patch(theme.dim)));
+            sources.push(seg(s.name.clone(), bar));
+            let (word, style) = match b.troubles.iter().find(|t| t.source == i) {
+                None => ("ok".to_string(), theme.ok),
+                Some(t) => wall_side::trouble_word(state, t, theme, reasons),
+            };
+            sources.push(seg(format!(" {word}"), bar.patch(style)));
+        }
+        sources
+    };
+    let mut sources = foot(true);
+    if segs_width(&sources) > area.width as usize {
+        sources = foot(false);
     }
     let message = state.status.as_ref().map(|(_, text, _)| text.clone());
     let bottom = area.bottom() - 1;

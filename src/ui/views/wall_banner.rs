@@ -7,7 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 
 use super::text::put;
-use crate::core::board::{Board, Level, TroubleKind};
+use chrono::{DateTime, Utc};
+
+use crate::core::board::{Board, Level, SourceTrouble, TroubleKind};
 use crate::core::State;
 use crate::model::duration::format_age_long;
 use crate::sanitize::{fit, width};
@@ -44,37 +46,26 @@ fn spaced(word: &str) -> String {
     word.chars().map(String::from).collect::<Vec<_>>().join(" ")
 }
 
-/// The banner's word, its detail line and its style.
-fn banner_text(state: &State, theme: &Theme, b: &Board) -> (String, String, Style) {
+/// The banner's word, its detail line and its style; the detail leaves
+/// the reasons out when with them it would not fit in `room` cells.
+fn banner_text(state: &State, theme: &Theme, b: &Board, room: usize) -> (String, String, Style) {
     let now = state.now;
     if b.stale {
-        let shown: Vec<String> = b
-            .troubles
-            .iter()
-            .filter(|t| t.over_limit || t.kind == TroubleKind::Connecting)
-            .map(|t| {
-                let how_long = format_age_long((now - t.since).num_seconds());
-                let why = if t.reason.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", t.reason)
-                };
-                match t.kind {
-                    TroubleKind::Stale => {
-                        format!("{} has not answered for {how_long}{why}", t.name)
-                    }
-                    TroubleKind::Down => format!("{} never answered in {how_long}{why}", t.name),
-                    TroubleKind::Connecting => format!("waiting {how_long} for {}", t.name),
-                }
-            })
-            .collect();
+        let shown = |why: bool| -> String {
+            b.troubles
+                .iter()
+                .filter(|t| t.blinds())
+                .map(|t| trouble_text(t, now, why))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        };
         let word = if b
             .troubles
             .iter()
-            .any(|t| t.over_limit && t.kind == TroubleKind::Stale)
+            .any(|t| t.blinds() && t.over_limit && t.kind == TroubleKind::Stale)
         {
             "STALE"
-        } else if b.troubles.iter().any(|t| t.over_limit) {
+        } else if b.troubles.iter().any(|t| t.blinds() && t.over_limit) {
             "UNREACHABLE"
         } else {
             "CONNECTING"
@@ -83,8 +74,57 @@ fn banner_text(state: &State, theme: &Theme, b: &Board) -> (String, String, Styl
             Some(t) => format!(" · counts from {}", t.format("%H:%M:%S UTC")),
             None => " · no data yet".into(),
         };
-        return (word.into(), shown.join(" · ") + &last, theme.stale);
+        let mut detail = shown(true) + &last;
+        if width(&detail) > room {
+            detail = shown(false) + &last;
+        }
+        return (word.into(), detail, theme.stale);
     }
+    // Members down in clusters another member answers for: the colour is
+    // the data's, said with who is missing; an all clear becomes amber.
+    let degraded: Vec<String> = b
+        .troubles
+        .iter()
+        .filter(|t| t.degrades())
+        .map(|t| trouble_text(t, now, false))
+        .collect();
+    if !degraded.is_empty() {
+        let missing = degraded.join(" · ");
+        let (word, detail, style) = level_text(state, theme, b);
+        return match b.level {
+            // Amber for the missing member alone: say it first.
+            Level::Green => (
+                "DEGRADED".into(),
+                format!("{missing} · {detail}"),
+                theme.warning,
+            ),
+            _ => (word, format!("{detail} · {missing}"), style),
+        };
+    }
+    level_text(state, theme, b)
+}
+
+/// What a source in trouble is said to be doing; `why` adds the reason.
+fn trouble_text(t: &SourceTrouble, now: DateTime<Utc>, why: bool) -> String {
+    let how_long = format_age_long((now - t.since).num_seconds());
+    let why = if t.reason.is_empty() || !why {
+        String::new()
+    } else {
+        format!(" ({})", t.reason)
+    };
+    let text = match t.kind {
+        TroubleKind::Stale => format!("{} has not answered for {how_long}{why}", t.name),
+        TroubleKind::Down => format!("{} never answered in {how_long}{why}", t.name),
+        TroubleKind::Connecting => format!("waiting {how_long} for {}", t.name),
+    };
+    match t.covered {
+        true => text + ", its cluster answers",
+        false => text,
+    }
+}
+
+/// The banner's word, detail and style from the data's level alone.
+fn level_text(state: &State, theme: &Theme, b: &Board) -> (String, String, Style) {
     let t = &b.tally;
     match b.level {
         Level::Red => (
@@ -118,7 +158,8 @@ pub fn render(state: &State, theme: &Theme, b: &Board, area: Rect, buf: &mut Buf
     if area.height == 0 {
         return;
     }
-    let (word, detail, style) = banner_text(state, theme, b);
+    let (word, detail, style) =
+        banner_text(state, theme, b, (area.width as usize).saturating_sub(2));
     let style = banner_style(style);
     buf.set_style(area, style);
     let word = if area.height >= 5 && width(&word) * 2 + 4 < area.width as usize {

@@ -25,16 +25,30 @@ pub struct WallKeys {
     pub previous: String,
 }
 
-/// How a failing source reads at the foot of the board.
-pub fn trouble_word(state: &State, t: &SourceTrouble, theme: &Theme) -> (String, Style) {
+/// How a failing source reads at the foot of the board; `reasons` adds
+/// why (left out when the line cannot hold every source with them).
+pub fn trouble_word(
+    state: &State,
+    t: &SourceTrouble,
+    theme: &Theme,
+    reasons: bool,
+) -> (String, Style) {
     let how_long = format_age_long((state.now - t.since).num_seconds());
+    let why = |word: String| match reasons {
+        true => format!("{word}: {}", t.reason),
+        false => word,
+    };
     match (t.kind, t.over_limit) {
         (TroubleKind::Connecting, false) => ("connecting…".into(), theme.dim),
         (TroubleKind::Connecting, true) => (format!("NO ANSWER {how_long}"), theme.down),
-        (TroubleKind::Down, _) => (format!("DOWN: {}", t.reason), theme.down),
-        (TroubleKind::Stale, true) => (format!("STALE {how_long}: {}", t.reason), theme.stale),
+        (TroubleKind::Down, _) => (why("DOWN".into()), theme.down),
+        // Another member answers for its cluster: the data is not stale.
+        (TroubleKind::Stale, true) if t.covered => {
+            (why(format!("not answering {how_long}")), theme.warning)
+        }
+        (TroubleKind::Stale, true) => (why(format!("STALE {how_long}")), theme.stale),
         // Within the limit: said, but the board keeps its colour.
-        (TroubleKind::Stale, false) => (format!("last poll failed: {}", t.reason), theme.warning),
+        (TroubleKind::Stale, false) => (why("last poll failed".into()), theme.warning),
     }
 }
 
