@@ -133,9 +133,9 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
             .is_some_and(|(_, rest)| rest.split('/').next().unwrap_or("").contains('@'))
         {
             return Err(format!(
-                "credentials in a source URL on the command line or in ALERTMANAGER_URL are refused (they would land in shell history \
-                 and process lists); put them in the config file with basic_auth and password_file or password_env: {}",
-                url.split_once("://").map(|(s, _)| s).unwrap_or("")
+                "source url {:?} (shown without them) holds credentials, which are refused on the command line and in ALERTMANAGER_URL (they would \
+                 land in shell history and process lists); put them in the config file with basic_auth and password_file or password_env",
+                crate::source::redact_url(url)
             ));
         }
     }

@@ -223,24 +223,63 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         ),
     ] {
         if let Some(v) = value {
-            parse_duration(v).map_err(|e| invalid(format!("{key}: {e}")))?;
+            parse_duration(v)
+                .map_err(|e| invalid(format!("{key}: {e}{}", at_line(key_line(text, key)))))?;
         }
     }
     for s in config.alertmanagers.iter().chain(&config.prometheus) {
-        check_url(&s.url).map_err(invalid)?;
+        let line = text.lines().position(|l| l.contains(s.url.as_str()));
+        check_url(&s.url).map_err(|e| invalid(format!("{e}{}", at_line(line))))?;
     }
     Ok(config)
 }
 
-fn check_url(url: &str) -> Result<(), String> {
-    if url.starts_with("http://") || url.starts_with("https://") {
-        Ok(())
-    } else {
-        Err(format!(
-            "source url {:?} must start with http:// or https://",
-            crate::source::redact_url(url)
-        ))
+/// ` at line N` (1-based), or nothing when the line is not known.
+fn at_line(index: Option<usize>) -> String {
+    index.map_or(String::new(), |i| format!(" at line {}", i + 1))
+}
+
+/// The line (0-based) that writes the dotted `path` (`ack.duration`: the
+/// first `duration:` at or after `ack:`): errors found after parsing, which
+/// serde_yaml cannot place, are placed by their keys.
+fn key_line(text: &str, path: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut from = 0;
+    for key in path.split('.') {
+        let pattern = format!("{key}:");
+        let starts_key = |l: &str| {
+            l.match_indices(&pattern).any(|(p, _)| {
+                p == 0 || !matches!(l.as_bytes()[p - 1], b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_')
+            })
+        };
+        from = (from..lines.len()).find(|&i| starts_key(lines[i]))?;
     }
+    Some(from)
+}
+
+fn check_url(url: &str) -> Result<(), String> {
+    let shown = crate::source::redact_url(url);
+    let Some(rest) = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+    else {
+        return Err(format!(
+            "source url {shown:?} must start with http:// or https://"
+        ));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.rsplit('@').next().unwrap_or("").is_empty() {
+        return Err(format!("source url {shown:?} has no host"));
+    }
+    // A pasted API address: oncall adds the API path itself.
+    let path = url.trim_end_matches('/');
+    if let Some(api) = ["/api/v2", "/api/v1"].iter().find(|a| path.ends_with(*a)) {
+        return Err(format!(
+            "source url {shown:?} ends in {api}: give the server's base URL ({}), oncall adds the API path",
+            crate::source::redact_url(&path[..path.len() - api.len()])
+        ));
+    }
+    Ok(())
 }
 
 /// Source settings from the command line and environment, merged with the config.
@@ -274,6 +313,14 @@ pub fn source_specs(config: &Config, args: &SourceArgs) -> Result<Vec<SourceSpec
         (&config.prometheus, SourceKind::Prometheus, &args.prometheus),
     ] {
         for s in list.iter().filter(|_| given.is_empty()) {
+            // Named by hand twice: a typo, and names key dedup and writes.
+            if let Some(name) = &s.name {
+                if specs.iter().any(|o: &SourceSpec| o.name == *name) {
+                    return Err(format!(
+                        "config file: two sources are named {name:?}; each needs a name of its own"
+                    ));
+                }
+            }
             specs.push(SourceSpec {
                 name: s.name.clone().unwrap_or_else(|| host_of(&s.url)),
                 kind,
@@ -451,6 +498,35 @@ slos:
     }
 
     #[test]
+    fn source_urls_without_a_host_or_with_the_api_path_are_refused() {
+        let args = |url: &str| SourceArgs {
+            alertmanagers: vec![url.into()],
+            prometheus: vec![],
+        };
+        let err = |url: &str| source_specs(&Config::default(), &args(url)).unwrap_err();
+        assert_eq!(err("http://"), r#"source url "http://" has no host"#);
+        assert_eq!(err("https:///x"), r#"source url "https:///x" has no host"#);
+        let e = err("http://am:9093/api/v2/");
+        assert!(
+            e.contains("ends in /api/v2") && e.contains("(http://am:9093)"),
+            "{e}"
+        );
+        assert!(err("am:9093").contains("must start with http://"));
+        assert!(source_specs(&Config::default(), &args("http://am:9093/alertmanager")).is_ok());
+    }
+
+    #[test]
+    fn two_sources_named_alike_in_the_config_are_refused() {
+        let c = parse(
+            "alertmanagers:\n  - {name: am1, url: \"http://a:9093\"}\n  - {name: am1, url: \"http://b:9093\"}\n",
+            Path::new("c.yaml"),
+        )
+        .unwrap();
+        let e = source_specs(&c, &SourceArgs::default()).unwrap_err();
+        assert!(e.contains(r#"two sources are named "am1""#), "{e}");
+    }
+
+    #[test]
     fn unknown_keys_name_the_key_and_line() {
         let err = parse(
             "refresh: 15s\nalertmanager:\n  - url: http://x\n",
@@ -466,13 +542,23 @@ slos:
 
     #[test]
     fn bad_values_are_named() {
-        let msg = parse("refresh: soon\n", Path::new("c.yaml"))
-            .unwrap_err()
-            .to_string();
+        let error = |text: &str| parse(text, Path::new("c.yaml")).unwrap_err().to_string();
+        let msg = error("refresh: soon\n");
         assert!(msg.contains("refresh") && msg.contains("soon"), "{msg}");
-        let msg = parse("alertmanagers: [{url: am:9093}]\n", Path::new("c.yaml"))
-            .unwrap_err()
-            .to_string();
+        // Placed by their keys, as serde_yaml places what it finds.
+        let msg = error("theme: dark\nsilences: {duration: 2h}\nack:\n\n  duration: forever\n");
+        assert!(
+            msg.contains("ack.duration") && msg.ends_with("at line 5"),
+            "{msg}"
+        );
+        let msg = error(
+            "alertmanagers:\n  - {name: a, url: \"http://a:9093\"}\n  - {name: b, url: \"b:9093\"}\n",
+        );
+        assert!(
+            msg.contains("must start with http://") && msg.ends_with("at line 3"),
+            "{msg}"
+        );
+        let msg = error("alertmanagers: [{url: am:9093}]\n");
         assert!(msg.contains("http://"), "{msg}");
     }
 

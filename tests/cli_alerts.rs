@@ -229,3 +229,28 @@ async fn a_failing_source_gives_partial_output_and_exit_3() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn bad_source_urls_are_refused_in_one_clear_sentence() {
+    let cases = [
+        ("http://", "\"http://\" has no host"),
+        (
+            "http://127.0.0.1:9/api/v2",
+            "ends in /api/v2: give the server's base URL (http://127.0.0.1:9)",
+        ),
+        (
+            "http://bob:hunter2@127.0.0.1:9",
+            "\"http://127.0.0.1:9\" (shown without them) holds credentials",
+        ),
+    ];
+    for (url, want) in cases {
+        let out = oncall(&["alerts", "--alertmanager", url]);
+        assert_eq!(out.status.code(), Some(1), "{url}");
+        let err = stderr(&out);
+        assert!(err.contains(want), "{url}: {err}");
+        assert!(
+            !err.contains("hunter2") && err.lines().count() == 1,
+            "{err}"
+        );
+    }
+}

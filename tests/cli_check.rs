@@ -214,7 +214,7 @@ fn a_broken_config_is_one_error_and_the_rest_is_still_checked() {
     );
     assert!(
         summary(&out).ends_with(&format!(
-            "{} themes and 1 runbooks: 2 errors, 0 warnings",
+            "{} themes and 1 runbook: 2 errors, 0 warnings",
             themes + 1
         )),
         "{}",
@@ -331,7 +331,7 @@ async fn alerting_rules_without_a_runbook_are_warnings_and_errors_with_strict() 
         "the rule with a runbook_url: {text}"
     );
     assert!(
-        summary(&out).ends_with(" themes and 2 runbooks: 0 errors, 1 warnings"),
+        summary(&out).ends_with(" themes and 2 runbooks: 0 errors, 1 warning"),
         "{}",
         summary(&out)
     );

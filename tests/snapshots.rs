@@ -780,3 +780,25 @@ fn a_member_down_while_its_cluster_answers_is_down_not_stale() {
     assert!(header.contains("STALE DATA"), "{header}");
     assert!(text.matches("STALE").count() > 1, "rows marked:\n{text}");
 }
+
+#[test]
+fn the_silences_pane_shows_the_whole_time_left() {
+    let mut st = silences_state();
+    let base = st.silences[0].clone();
+    for (id, left) in [("s-long", 23 * 60 + 59), ("s-mid", 119)] {
+        st.silences.push(Silence {
+            id: id.into(),
+            starts_at: now() - chrono::Duration::minutes(1),
+            ends_at: now() + chrono::Duration::minutes(left),
+            ..base.clone()
+        });
+    }
+    update(&mut st, Msg::Tick(now()));
+    for (w, h) in [(120, 30), (80, 24), (40, 12)] {
+        let text = screen(&st, w, h);
+        assert!(
+            text.contains("▏23h59m ") && text.contains("▏ 1h59m "),
+            "{w}x{h}:\n{text}"
+        );
+    }
+}

@@ -92,12 +92,16 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
     if let Some(s) = &settings {
         rules_without_runbooks(s, &loaded.runbooks, &mut r).await;
     }
+    let count = |n: usize, noun: &str| match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    };
     println!(
-        "checked the config, {} themes and {} runbooks: {} errors, {} warnings",
-        themes.len(),
-        loaded.runbooks.len(),
-        r.errors,
-        r.warnings
+        "checked the config, {} and {}: {}, {}",
+        count(themes.len(), "theme"),
+        count(loaded.runbooks.len(), "runbook"),
+        count(r.errors, "error"),
+        count(r.warnings, "warning")
     );
     if r.errors > 0 || (args.strict && r.warnings > 0) {
         ExitCode::from(1)

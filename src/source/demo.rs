@@ -289,7 +289,11 @@ fn to_alert(
         starts_at,
         ends_at: None,
         updated_at: None,
-        generator_url: format!("http://prometheus.demo:9090/graph?g0.expr={expr}&g0.tab=1").into(),
+        generator_url: format!(
+            "http://prometheus.demo:9090/graph?g0.expr={}&g0.tab=1",
+            query_escape(&expr)
+        )
+        .into(),
         silenced_by: if d.silenced {
             vec![SILENCE_ID.to_string()]
         } else {
@@ -308,6 +312,20 @@ fn to_alert(
         labels,
         annotations,
     }
+}
+
+/// A query value as Prometheus writes it into a generatorURL (Go's
+/// `url.QueryEscape`): a space is `+`, so a `+` must be `%2B`.
+fn query_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 fn labels_of(pairs: &[(&str, &str)]) -> Labels {
@@ -411,5 +429,18 @@ mod tests {
         };
         assert_eq!(fps(&a), fps(&b));
         assert!(a.alerts.iter().any(|x| x.is_inhibited()));
+    }
+
+    #[test]
+    fn generator_urls_read_back_as_their_expressions() {
+        let start = DateTime::parse_from_rfc3339("2026-11-22T03:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let snap = snapshot(0, start, start + chrono::Duration::seconds(130));
+        assert!(!snap.alerts.is_empty());
+        for a in snap.alerts.iter() {
+            let expr = crate::model::history::generator_expr(&a.generator_url).unwrap();
+            assert!(expr.ends_with(r#"{service=~".+"}"#), "{expr}");
+        }
     }
 }

@@ -59,7 +59,7 @@ fn columns(w: usize, show_name: bool, max: (usize, usize, usize)) -> Cols {
         0
     };
     rest = rest.saturating_sub(if name > 0 { name + 1 } else { 0 });
-    let labels = if w >= WIDE && max_labels > 0 {
+    let mut labels = if w >= WIDE && max_labels > 0 {
         max_labels.min(rest * 2 / 5).max(8)
     } else {
         0
@@ -71,6 +71,10 @@ fn columns(w: usize, show_name: bool, max: (usize, usize, usize)) -> Cols {
     } else {
         rest
     };
+    if labels > 0 {
+        // Room the summaries do not need goes to labels that were cut.
+        labels += (rest - summary).min(max_labels.saturating_sub(labels));
+    }
     Cols {
         name,
         labels,

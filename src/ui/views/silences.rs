@@ -14,6 +14,9 @@ use crate::sanitize::pad;
 use crate::ui::theme::Theme;
 
 const BAR: usize = 8;
+/// The countdown's cells: the bar and its ends, and room for the longest
+/// time left (`23h59m`), right-aligned.
+const COUNTDOWN: usize = BAR + 2 + 6;
 
 /// `▕████░░░░▏ 12m`: the part of the silence still to run, and how long.
 fn countdown(s: &Silence, state: &State) -> String {
@@ -26,7 +29,7 @@ fn countdown(s: &Silence, state: &State) -> String {
             let filled = ((left as f64 / total) * BAR as f64).ceil() as usize;
             let filled = filled.min(BAR);
             format!(
-                "▕{}{}▏{:>4}",
+                "▕{}{}▏{:>6}",
                 "█".repeat(filled),
                 "░".repeat(BAR - filled),
                 left_text
@@ -84,8 +87,8 @@ struct Cols {
 }
 
 fn columns(w: usize) -> Cols {
-    // state 7 + countdown 14 + gaps.
-    let rest = w.saturating_sub(1 + 7 + 1 + 14 + 1);
+    // state 7 + countdown + gaps.
+    let rest = w.saturating_sub(1 + 7 + 1 + COUNTDOWN + 1);
     let by = if w >= 70 { 10 } else { 0 };
     let rest = rest.saturating_sub(if by > 0 { by + 1 } else { 0 });
     let matchers = rest * 3 / 5;
@@ -110,7 +113,7 @@ fn row(s: &Silence, state: &State, theme: &Theme, c: &Cols) -> Vec<Seg> {
         seg(pad(word, 7), word_style),
         seg(" ", text),
         seg(
-            pad(&countdown(s, state), 14),
+            pad(&countdown(s, state), COUNTDOWN),
             if ended { theme.dim } else { theme.pending },
         ),
         seg(" ", text),
@@ -141,7 +144,7 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
     if area.height < 3 {
         return;
     }
-    let mut head = String::from(" STATE   ENDS           ");
+    let mut head = format!(" {} {} ", pad("STATE", 7), pad("ENDS", COUNTDOWN));
     head += &pad("MATCHERS", c.matchers + 1);
     if c.by > 0 {
         head += &pad("BY", c.by + 1);
