@@ -112,14 +112,19 @@ fn trouble_text(t: &SourceTrouble, now: DateTime<Utc>, why: bool) -> String {
     } else {
         format!(" ({})", t.reason)
     };
-    let text = match t.kind {
+    // Beside the data's own detail: short.
+    if t.covered {
+        let what = match t.kind {
+            TroubleKind::Stale => format!("{} down {how_long}", t.name),
+            TroubleKind::Down => format!("{} never answered", t.name),
+            TroubleKind::Connecting => format!("waiting for {}", t.name),
+        };
+        return what + " (its cluster answers)";
+    }
+    match t.kind {
         TroubleKind::Stale => format!("{} has not answered for {how_long}{why}", t.name),
         TroubleKind::Down => format!("{} never answered in {how_long}{why}", t.name),
         TroubleKind::Connecting => format!("waiting {how_long} for {}", t.name),
-    };
-    match t.covered {
-        true => text + ", its cluster answers",
-        false => text,
     }
 }
 
