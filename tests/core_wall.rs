@@ -316,3 +316,30 @@ fn an_idle_board_redraws_once_a_minute_and_countdowns_each_second() {
     at(&mut st, 1);
     assert_ne!(frame_key(&st), key);
 }
+
+#[test]
+fn a_member_restarted_empty_does_not_back_the_dead_ones_alerts() {
+    // am-eu-1 comes back from a restart holding nothing yet; am-eu-2,
+    // which still held the criticals, dies.
+    let mut st = red();
+    let when = now() + chrono::Duration::seconds(40);
+    let empty = Ok(oncall::source::Snapshot::default());
+    update(
+        &mut st,
+        Msg::Polled {
+            source: 0,
+            at: when,
+            result: empty,
+        },
+    );
+    fail(&mut st, 1, 0);
+    at(&mut st, 41);
+    let b = board_of(&st);
+    assert!(b.stale, "{:?}", b.troubles);
+    let text = screen(&st, 120, 40);
+    assert!(
+        text.contains("S T A L E") && text.contains("am-eu-2 has not answered for"),
+        "{text}"
+    );
+    assert!(!text.contains("its cluster answers"), "{text}");
+}

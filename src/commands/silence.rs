@@ -251,7 +251,7 @@ pub(super) fn join_matchers(s: &Silence) -> String {
 /// `in 12m` for a future time, `3m ago` for a past one.
 pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     if t > now {
-        format!("in {}", format_age((t - now).num_seconds()))
+        format!("in {}", super::write::time_left(t, now))
     } else {
         format!("{} ago", format_age((now - t).num_seconds()))
     }
@@ -338,6 +338,15 @@ mod tests {
             .contains("past"));
         assert!(parse_end("tomorrow", now).unwrap_err().contains("RFC3339"));
         assert_eq!(relative(now + chrono::Duration::minutes(12), now), "in 12m");
+        // To the minute, as the console says it: not `in 1h` or `in 6d`.
+        assert_eq!(
+            relative(now + chrono::Duration::minutes(119), now),
+            "in 1h59m"
+        );
+        assert_eq!(
+            relative(now + chrono::Duration::hours(6 * 24 + 23), now),
+            "in 6d23h"
+        );
         assert_eq!(relative(now - chrono::Duration::minutes(3), now), "3m ago");
     }
 }

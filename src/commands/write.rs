@@ -270,11 +270,10 @@ pub fn not_found(e: &WriteError) -> bool {
         })
 }
 
-/// Time left until `end`, rounded to the nearest unit as the console says
-/// it: a fresh 15m ack has `15m` left, not `14m`.
+/// Time left until `end`, to the minute, as the console says it: a fresh
+/// 15m ack has `15m` left, a silence `1h59m`, not `1h`.
 pub fn time_left(end: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let secs = (end - now).num_seconds().max(0);
-    crate::model::duration::format_age(if secs >= 60 { secs + 30 } else { secs })
+    crate::core::writes::time_left(end, now)
 }
 
 /// UTC time for messages: `2026-11-22 03:14 UTC`.

@@ -363,9 +363,11 @@ impl State {
     }
 
     /// For each source, whether another Alertmanager of its HA cluster
-    /// answers: the members hold the same alerts, so its alerts still come
-    /// through that one, and its trouble is a degraded cluster, not stale
-    /// data.
+    /// answers for it: the members hold the same alerts, so its alerts
+    /// still come through that one, and its trouble is a degraded cluster,
+    /// not stale data. Only while every alert on screen that it reported
+    /// is reported by an answering source too: a member restarted empty
+    /// answers, but does not back the dead one's alerts.
     pub fn covered(&self) -> Vec<bool> {
         let clusters = self.clusters();
         let answering = |i: usize| {
@@ -373,9 +375,15 @@ impl State {
         };
         (0..self.sources.len())
             .map(|i| {
+                let name = &self.sources[i].name;
                 self.sources[i].kind == SourceKind::Alertmanager
+                    && !answering(i)
                     && (0..self.sources.len())
                         .any(|j| j != i && clusters[j] == clusters[i] && answering(j))
+                    && !self
+                        .alerts
+                        .iter()
+                        .any(|a| a.sources.iter().any(|n| n == name) && self.is_stale(a))
             })
             .collect()
     }
