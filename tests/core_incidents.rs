@@ -203,6 +203,9 @@ fn polling_records_a_linked_alert_resolving_and_firing_again() {
         .map(|e| e.kind)
         .collect();
     assert_eq!(kinds.last(), Some(&EventKind::AlertResolved));
+    // Which copy resolved, not just its name.
+    let last = s.incident(&id).unwrap().events.last().unwrap().text.clone();
+    assert_eq!(last, "ModelServerDown instance=gpu-1 resolved");
     // A second poll says nothing new.
     let fx = poll(&mut s, vec![], vec![]);
     assert!(!fx
@@ -613,4 +616,46 @@ fn two_consoles_observing_the_same_change_show_it_once() {
         vec![ev(0, "a", EventKind::Note, "n", EventData::default())]
     )
     .is_none());
+}
+
+#[test]
+fn the_timeline_is_in_time_order_whatever_order_events_were_written_in() {
+    // The observer finds bob's ack of 3 minutes ago after alice's note:
+    // it is written last, with the time it was made.
+    let declared = EventData {
+        title: Some("Nodes down".into()),
+        severity: Some(Sev::Sev2),
+        fingerprint: Some("fp1".into()),
+        ..EventData::default()
+    };
+    let events = vec![
+        ev(0, "alice", EventKind::Declared, "Nodes down", declared),
+        ev(
+            2,
+            "alice",
+            EventKind::Note,
+            "rebooting",
+            EventData::default(),
+        ),
+        ev(
+            -3,
+            "bob",
+            EventKind::Ack,
+            "acked by bob",
+            EventData::default(),
+        ),
+        ev(
+            2,
+            "alice",
+            EventKind::Note,
+            "rebooted",
+            EventData::default(),
+        ),
+    ];
+    let inc = Incident::replay("INC-20261122-001", events).unwrap();
+    let shown: Vec<&str> = inc.events.iter().map(|e| e.text.as_str()).collect();
+    assert_eq!(
+        shown,
+        ["acked by bob", "Nodes down", "rebooting", "rebooted"]
+    );
 }

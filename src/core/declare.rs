@@ -56,15 +56,22 @@ pub fn open_declare(state: &mut State) {
 
 /// How an alert reads in a timeline event.
 pub fn alert_text(a: &crate::model::Alert) -> String {
-    let mut t = a.alertname().to_string();
+    let mut t = labels_text(&a.labels);
+    if !a.summary().is_empty() {
+        t.push_str(&format!(": {}", a.summary()));
+    }
+    t
+}
+
+/// An alert's name and the first of the labels that tell its copies
+/// apart (`NodeDown instance=host-03`).
+pub fn labels_text(labels: &crate::model::Labels) -> String {
+    let mut t = labels.get("alertname").unwrap_or_default().to_string();
     for key in ["instance", "pod", "service", "job"] {
-        if let Some(v) = a.labels.get(key) {
+        if let Some(v) = labels.get(key) {
             t.push_str(&format!(" {key}={v}"));
             break;
         }
-    }
-    if !a.summary().is_empty() {
-        t.push_str(&format!(": {}", a.summary()));
     }
     t
 }

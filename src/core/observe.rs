@@ -61,13 +61,8 @@ fn alert_events(state: &mut State, inc: &Incident, all_healthy: bool) -> Vec<Eve
                 && inc.alert_firing(fp)
                 && state.observed.get(&key).map(String::as_str) != Some("")
             {
-                let name = LabelText::from(labels.get("alertname").unwrap_or_default());
-                out.push(observed_event(
-                    state,
-                    EventKind::AlertResolved,
-                    format!("{name} resolved"),
-                    fp,
-                ));
+                let text = format!("{} resolved", super::declare::labels_text(labels));
+                out.push(observed_event(state, EventKind::AlertResolved, text, fp));
                 state.observed.insert(key, String::new());
             }
             continue;

@@ -211,7 +211,10 @@ impl Incident {
         {
             self.responders.push(e.actor.clone());
         }
-        self.events.push(e);
+        // Kept in time order: the observer writes an ack it finds with the
+        // time the ack was made, after events of later times.
+        let at = self.events.partition_point(|x| x.time <= e.time);
+        self.events.insert(at, e);
         true
     }
 
