@@ -223,13 +223,36 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         ),
     ] {
         if let Some(v) = value {
-            parse_duration(v)
-                .map_err(|e| invalid(format!("{key}: {e}{}", at_line(key_line(text, key)))))?;
+            let line = || at_line(key_line(text, key));
+            let d = parse_duration(v).map_err(|e| invalid(format!("{key}: {e}{}", line())))?;
+            if key == "refresh" && d < Duration::from_secs(1) {
+                return Err(invalid(format!(
+                    "refresh of {v} is too fast; use at least 1s{}",
+                    line()
+                )));
+            }
         }
     }
+    let mut names: Vec<&str> = Vec::new();
     for s in config.alertmanagers.iter().chain(&config.prometheus) {
         let line = text.lines().position(|l| l.contains(s.url.as_str()));
         check_url(&s.url).map_err(|e| invalid(format!("{e}{}", at_line(line))))?;
+        // Named by hand twice: a typo, and names key dedup and writes.
+        if let Some(name) = s.name.as_deref() {
+            if name.trim().is_empty() {
+                return Err(invalid(format!(
+                    "a source's name is empty; leave `name` out to name it by its host{}",
+                    at_line(line)
+                )));
+            }
+            if names.contains(&name) {
+                return Err(invalid(format!(
+                    "two sources are named {name:?}; each needs a name of its own{}",
+                    at_line(line)
+                )));
+            }
+            names.push(name);
+        }
     }
     Ok(config)
 }
@@ -313,14 +336,6 @@ pub fn source_specs(config: &Config, args: &SourceArgs) -> Result<Vec<SourceSpec
         (&config.prometheus, SourceKind::Prometheus, &args.prometheus),
     ] {
         for s in list.iter().filter(|_| given.is_empty()) {
-            // Named by hand twice: a typo, and names key dedup and writes.
-            if let Some(name) = &s.name {
-                if specs.iter().any(|o: &SourceSpec| o.name == *name) {
-                    return Err(format!(
-                        "config file: two sources are named {name:?}; each needs a name of its own"
-                    ));
-                }
-            }
             specs.push(SourceSpec {
                 name: s.name.clone().unwrap_or_else(|| host_of(&s.url)),
                 kind,
@@ -517,13 +532,26 @@ slos:
 
     #[test]
     fn two_sources_named_alike_in_the_config_are_refused() {
-        let c = parse(
+        let e = parse(
             "alertmanagers:\n  - {name: am1, url: \"http://a:9093\"}\n  - {name: am1, url: \"http://b:9093\"}\n",
             Path::new("c.yaml"),
         )
-        .unwrap();
-        let e = source_specs(&c, &SourceArgs::default()).unwrap_err();
-        assert!(e.contains(r#"two sources are named "am1""#), "{e}");
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains(r#"c.yaml: two sources are named "am1""#) && e.ends_with("at line 3"),
+            "{e}"
+        );
+        let e = parse(
+            "alertmanagers:\n  - {name: \"\", url: \"http://a:9093\"}\n",
+            Path::new("c.yaml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("name is empty") && e.ends_with("at line 2"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -556,6 +584,11 @@ slos:
         );
         assert!(
             msg.contains("must start with http://") && msg.ends_with("at line 3"),
+            "{msg}"
+        );
+        let msg = error("theme: dark\nrefresh: 0s\n");
+        assert!(
+            msg.contains("too fast") && msg.ends_with("at line 2"),
             "{msg}"
         );
         let msg = error("alertmanagers: [{url: am:9093}]\n");
