@@ -290,9 +290,19 @@ fn check_url(url: &str) -> Result<(), String> {
             "source url {shown:?} must start with http:// or https://"
         ));
     };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.rsplit('@').next().unwrap_or("").is_empty() {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    if host.is_empty() {
         return Err(format!("source url {shown:?} has no host"));
+    }
+    // `host:port` or `[v6]:port`: a port that is not one fails here, not
+    // at the first request.
+    let port = match host.strip_prefix('[') {
+        Some(v6) => v6.split_once("]:").map(|(_, p)| p),
+        None => host.split_once(':').map(|(_, p)| p),
+    };
+    if port.is_some_and(|p| p.parse::<u16>().map_or(true, |p| p == 0)) {
+        return Err(format!("source url {shown:?} has no valid port (1-65535)"));
     }
     // A pasted API address: oncall adds the API path itself.
     let path = url.trim_end_matches('/');
@@ -527,6 +537,9 @@ slos:
             "{e}"
         );
         assert!(err("am:9093").contains("must start with http://"));
+        assert!(err("http://am:99999").contains("no valid port"));
+        assert!(err("http://[::1]:x/").contains("no valid port"));
+        assert!(source_specs(&Config::default(), &args("http://[::1]:9093")).is_ok());
         assert!(source_specs(&Config::default(), &args("http://am:9093/alertmanager")).is_ok());
     }
 

@@ -156,3 +156,15 @@ fn escalations_that_do_not_fit_are_counted_not_dropped() {
     }
     assert!(counted, "no height between 24 and 47 lines cut the list");
 }
+
+#[test]
+fn a_long_incident_title_ends_in_an_ellipsis_at_the_edge() {
+    let mut st = red();
+    st.incidents[0].title = "Fraud scoring down in every region, model servers restarting".into();
+    let text = screen(&st, 80, 24);
+    let line = text
+        .lines()
+        .find(|l| l.contains("INC-20261122-001"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.trim_end().ends_with('…'), "{line}");
+}

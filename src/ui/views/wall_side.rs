@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 
 use super::escalations::standing_text;
 use super::incidents::{sev_style, status_style};
-use super::text::{put, put_segs, seg};
+use super::text::{put, put_segs, seg, segs_width};
 use super::wall::wall_age;
 use crate::core::board::{Board, SourceTrouble, TroubleKind};
 use crate::core::escalations::escalation_rows;
@@ -162,14 +162,16 @@ fn render_incidents(state: &State, theme: &Theme, b: &Board, area: Rect, buf: &m
     let shown = room(buf, area, theme, b.incidents.len());
     for (k, inc) in b.incidents.iter().take(shown).enumerate() {
         let open_for = wall_age((state.now - inc.started()).num_seconds());
-        let segs = [
+        let mut segs = vec![
             seg(" ", theme.text),
             seg(format!("{} ", inc.severity), sev_style(theme, inc.severity)),
             seg(pad(inc.status.word(), 14), status_style(theme, inc.status)),
             seg(pad(&open_for, 8), theme.dim),
             seg(format!("{} ", inc.id), theme.dim),
-            seg(inc.title.clone(), theme.text),
         ];
+        // The title ends in … when cut, not mid-word at the edge.
+        let room = (area.width as usize).saturating_sub(segs_width(&segs));
+        segs.push(seg(fit(&inc.title, room), theme.text));
         put_segs(buf, area, area.y + 1 + k as u16, &segs);
     }
 }
