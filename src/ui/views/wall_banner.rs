@@ -1,14 +1,15 @@
 //! The wall board's banner: the whole width in the level's colour (green,
 //! amber, red), or in the stale colour naming every source that is silent
-//! past the limit and for how long.
+//! past the limit and for how long. A member silent while its cluster
+//! answers is named beside the data's colour (`DEGRADED`, amber, when that
+//! colour would be green).
 
+use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 
 use super::text::put;
-use chrono::{DateTime, Utc};
-
 use crate::core::board::{Board, Level, SourceTrouble, TroubleKind};
 use crate::core::State;
 use crate::model::duration::format_age_long;
