@@ -623,34 +623,15 @@ fn the_timeline_is_in_time_order_whatever_order_events_were_written_in() {
     // The observer finds bob's ack of 3 minutes ago after alice's note:
     // it is written last, with the time it was made.
     let declared = EventData {
-        title: Some("Nodes down".into()),
-        severity: Some(Sev::Sev2),
         fingerprint: Some("fp1".into()),
         ..EventData::default()
     };
+    let said = |at, who, kind, text| ev(at, who, kind, text, EventData::default());
     let events = vec![
         ev(0, "alice", EventKind::Declared, "Nodes down", declared),
-        ev(
-            2,
-            "alice",
-            EventKind::Note,
-            "rebooting",
-            EventData::default(),
-        ),
-        ev(
-            -3,
-            "bob",
-            EventKind::Ack,
-            "acked by bob",
-            EventData::default(),
-        ),
-        ev(
-            2,
-            "alice",
-            EventKind::Note,
-            "rebooted",
-            EventData::default(),
-        ),
+        said(2, "alice", EventKind::Note, "rebooting"),
+        said(-3, "bob", EventKind::Ack, "acked by bob"),
+        said(2, "alice", EventKind::Note, "rebooted"),
     ];
     let inc = Incident::replay("INC-20261122-001", events).unwrap();
     let shown: Vec<&str> = inc.events.iter().map(|e| e.text.as_str()).collect();

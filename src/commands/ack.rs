@@ -109,7 +109,7 @@ fn ack_words(s: &Silence, now: DateTime<Utc>) -> String {
     format!(
         "{}, {} left ({})",
         sanitize::line(&s.created_by),
-        write::time_left(s.ends_at, now),
+        crate::core::writes::time_left(s.ends_at, now),
         sanitize::line(&s.comment),
     )
 }

@@ -251,7 +251,7 @@ pub(super) fn join_matchers(s: &Silence) -> String {
 /// `in 12m` for a future time, `3m ago` for a past one.
 pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     if t > now {
-        format!("in {}", super::write::time_left(t, now))
+        format!("in {}", crate::core::writes::time_left(t, now))
     } else {
         format!("{} ago", format_age((now - t).num_seconds()))
     }

@@ -270,12 +270,6 @@ pub fn not_found(e: &WriteError) -> bool {
         })
 }
 
-/// Time left until `end`, to the minute, as the console says it: a fresh
-/// 15m ack has `15m` left, a silence `1h59m`, not `1h`.
-pub fn time_left(end: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    crate::core::writes::time_left(end, now)
-}
-
 /// UTC time for messages: `2026-11-22 03:14 UTC`.
 pub fn utc(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
