@@ -255,6 +255,9 @@ pub struct SilenceAddArgs {
     /// Who silences [default: config `author`, else $USER]
     #[arg(long, short = 'a', value_name = "NAME")]
     pub author: Option<String>,
+    /// Print the matchers exactly as Alertmanager would store them, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

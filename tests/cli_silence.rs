@@ -564,3 +564,103 @@ fn help_for_every_command_and_clear_refusals_without_a_server() {
         "missing matchers is a usage error"
     );
 }
+
+/// `--dry-run` shows each matcher as Alertmanager will store it, and the
+/// silence made from the same arguments holds exactly that: regex escapes
+/// (`\d`, `\.`) and quoted label names reach the server unchanged. (The
+/// Debian package is Alertmanager 0.25, which refuses label names that are
+/// not classic ones, so the quoted name here is a classic one.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_dry_run_shows_is_what_alertmanager_stores() {
+    let ams = Alertmanagers::start(1);
+    let flags = am_flags(&ams);
+    let given = [
+        r#"instance=~"fraud-0\.*""#,
+        r#"{"service"="fraud api"}"#,
+        r#"pod=~"fraud-\d+""#,
+        "job!=batch",
+    ];
+    let mut base: Vec<&str> = vec!["silence", "add"];
+    base.extend(given);
+    base.extend([
+        "--duration",
+        "1h",
+        "--comment",
+        "escapes",
+        "--author",
+        "alice",
+    ]);
+
+    let mut dry = base.clone();
+    dry.push("--dry-run");
+    let out = oncall(&args(&dry, &flags));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("nothing was sent"), "{text}");
+    // The table's rows: name, operator, value, in the header's columns.
+    let header = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("name"))
+        .unwrap();
+    let (op_at, value_at) = (
+        header.find(" op ").unwrap() + 1,
+        header.find("value").unwrap(),
+    );
+    let shown: Vec<(String, String, String)> = text
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("name"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| {
+            (
+                l[..op_at].trim().to_string(),
+                l[op_at..value_at].trim().to_string(),
+                l[value_at..].to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("instance".into(), "=~".into(), r"fraud-0\.*".into()),
+            ("service".into(), "=".into(), "fraud api".into()),
+            ("pod".into(), "=~".into(), r"fraud-\d+".into()),
+            ("job".into(), "!=".into(), "batch".into()),
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"{instance=~"fraud-0\\.*", service="fraud api", pod=~"fraud-\\d+", job!="batch"}"#
+        ),
+        "{text}"
+    );
+    assert!(
+        silences(&ams.urls[0]).await.unwrap().is_empty(),
+        "a dry run sends nothing"
+    );
+
+    let out = oncall(&args(&base, &flags));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let id = stdout(&out).trim().to_string();
+    let s = held(&ams, &id, "active").await;
+    let stored: Vec<(String, String, String)> = s["matchers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let op = match (m["isEqual"].as_bool(), m["isRegex"].as_bool()) {
+                (Some(true), Some(false)) => "=",
+                (Some(false), Some(false)) => "!=",
+                (Some(true), Some(true)) => "=~",
+                _ => "!~",
+            };
+            (
+                m["name"].as_str().unwrap().to_string(),
+                op.to_string(),
+                m["value"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(stored, shown);
+}

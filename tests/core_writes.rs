@@ -164,16 +164,95 @@ fn ack_writes_one_ack_silence_to_the_alerts_cluster_healthy_member_first() {
 }
 
 #[test]
-fn acking_an_acked_alert_sends_nothing_and_says_who_acked() {
+fn acking_an_acked_alert_offers_to_extend_that_ack() {
     let a = alert("ModelServerDown", "a:1");
     let mut s = state_with(vec![a.clone()], vec![ack_silence("s1", &a, 12, "bob")]);
     assert!(matches!(s.ack_state(&s.alerts[0]), AckState::Acked(x) if x.id == "s1"));
     let effects = update(&mut s, Msg::Action(Action::Ack));
     assert!(effects.is_empty(), "{effects:?}");
-    assert_eq!(
-        status(&s),
-        "ModelServerDown is already acked by bob, 12m left"
+    let c = s.confirm.clone().expect("a question");
+    assert_eq!(c.title, "Extend the ack of ModelServerDown by 15m?");
+    assert!(
+        c.lines[0].contains("is acked by bob, 12m left"),
+        "{:?}",
+        c.lines
     );
+    // Yes: the same silence, 15 minutes later.
+    let w = only_write(update(&mut s, Msg::Confirm(true)));
+    assert_eq!(
+        w.jobs[0].1,
+        WriteOp::Extend {
+            id: "s1".into(),
+            by: Duration::from_secs(15 * 60)
+        }
+    );
+}
+
+/// An alert that lacks a label its sibling has: the ack says the label is
+/// empty, so the sibling (whose labels are a superset) is not acked.
+#[test]
+fn an_ack_adds_empty_matchers_for_labels_a_sibling_has() {
+    let mut bare = alert("FraudModelHighLatency", "x");
+    bare.labels.remove("instance");
+    bare.fingerprint = oncall::model::fingerprint(&bare.labels);
+    let sibling = alert("FraudModelHighLatency", "fraud-0:8080");
+    let mut s = state_with(vec![bare.clone(), sibling.clone()], vec![]);
+    s.cursor = s
+        .rows
+        .iter()
+        .position(|r| matches!(r, oncall::core::Row::Alert { index } if s.alerts[*index].labels.get("instance").is_none()))
+        .expect("the bare alert's row");
+    let w = only_write(update(&mut s, Msg::Action(Action::Ack)));
+    let WriteOp::Ack(d) = &w.jobs[0].1 else {
+        panic!()
+    };
+    let shown: Vec<String> = d.matchers.iter().map(|m| m.to_string()).collect();
+    assert!(shown.contains(&r#"instance="""#.to_string()), "{shown:?}");
+    assert!(d.matchers.iter().all(|m| m.matches(&bare.labels)));
+    assert!(!d.matchers.iter().all(|m| m.matches(&sibling.labels)));
+}
+
+/// When one silence cannot select exactly the group's listed alerts (a
+/// hidden alert's values fall in the group's choices), `a` names it and
+/// sends only on a yes.
+#[test]
+fn an_ack_that_would_select_more_names_them_and_asks() {
+    let with_pod = |instance: &str, pod: &str, summary: &str| {
+        let mut a = alert("ModelErrorRateHigh", instance);
+        a.labels.insert("pod".into(), pod.into());
+        a.annotations.insert("summary".into(), summary.into());
+        a.fingerprint = oncall::model::fingerprint(&a.labels);
+        a
+    };
+    let a = with_pod("a:1", "p1", "listed");
+    let b = with_pod("b:1", "p2", "listed");
+    // Filtered out of the list by the free-text filter below.
+    let hidden = with_pod("a:1", "p2", "elsewhere");
+    let mut s = state_with(vec![a, b, hidden], vec![]);
+    update(&mut s, Msg::Action(Action::Filter));
+    for c in "\"listed\"".chars() {
+        update(&mut s, Msg::Input(InputEdit::Char(c)));
+    }
+    update(&mut s, Msg::Input(InputEdit::Submit));
+    s.cursor = 0; // the group row of the two listed alerts
+    assert!(
+        matches!(s.rows[0], oncall::core::Row::Group { count: 2, .. }),
+        "{:?}",
+        s.rows
+    );
+    assert!(update(&mut s, Msg::Action(Action::Ack)).is_empty());
+    let c = s.confirm.clone().expect("a question");
+    let text = c.lines.join("\n");
+    assert!(
+        text.contains("would also ack 1 alert you did not select"),
+        "{text}"
+    );
+    assert!(
+        text.contains("instance=a:1") && text.contains("pod=p2"),
+        "{text}"
+    );
+    let w = only_write(update(&mut s, Msg::Confirm(true)));
+    assert!(matches!(&w.jobs[0].1, WriteOp::Ack(_)));
 }
 
 #[test]

@@ -10,7 +10,7 @@ use chrono::Utc;
 use common::{eventually, Alertmanagers};
 use oncall::core::silence_form::Field;
 use oncall::core::update::{FormKey, InputEdit};
-use oncall::core::{update, AckState, Action, Effect, Msg, State, StatusLevel};
+use oncall::core::{update, AckState, Action, Effect, Msg, Row, State, StatusLevel};
 use oncall::model::{AlertState, Silence, SilenceDraft, SilenceState};
 use oncall::source::cluster::Cluster;
 use oncall::source::write::{execute, WriteOp, WriteRequest};
@@ -182,6 +182,20 @@ async fn writes_from_the_console_land_on_the_ha_pair() {
     }
     update(&mut state, Msg::Input(InputEdit::Submit));
     form_focus(&mut state, Field::Submit);
+    // Without the instance it silences a:1 too, which was not selected:
+    // the first Enter says so, the second sends.
+    assert!(update(&mut state, Msg::Form(FormKey::Enter)).is_empty());
+    let said = state
+        .form
+        .as_ref()
+        .unwrap()
+        .error
+        .clone()
+        .unwrap_or_default();
+    assert!(
+        said.contains("also silence 1 alert you did not select") && said.contains("instance=a:1"),
+        "{said}"
+    );
     let effects = update(&mut state, Msg::Form(FormKey::Enter));
     let text = run(&mut state, &specs, effects).await;
     assert!(
@@ -398,4 +412,147 @@ async fn three_concurrent_acks_leave_exactly_one() {
             );
         }
     }
+}
+
+/// The alerts member 0 reports as silenced by `id`, by alertname and
+/// instance (`-` for none), as Alertmanager itself says.
+async fn silenced_by_on_server(ams: &Alertmanagers, id: &str) -> Vec<String> {
+    let alerts = common::cli::get(&format!("{}/api/v2/alerts", ams.urls[0]))
+        .await
+        .expect("member 0 answers");
+    let mut out: Vec<String> = alerts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| {
+            a["status"]["silencedBy"]
+                .as_array()
+                .is_some_and(|l| l.iter().any(|s| s == id))
+        })
+        .map(|a| {
+            format!(
+                "{} {}",
+                a["labels"]["alertname"].as_str().unwrap_or(""),
+                a["labels"]["instance"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The one active ack member 0 holds, once gossip and the ack settle.
+async fn the_ack(ams: &Alertmanagers, specs: &[SourceSpec]) -> Silence {
+    eventually("one active ack", WITHIN, || async {
+        let list = silences_on(&specs[0]).await;
+        let acks: Vec<Silence> = active_acks(&list).into_iter().cloned().collect();
+        let _ = ams;
+        (acks.len() == 1)
+            .then(|| acks[0].clone())
+            .ok_or(format!("{} acks", acks.len()))
+    })
+    .await
+}
+
+/// `a` on an alert that lacks a label its sibling has (a Prometheus-side
+/// alert with no `instance` next to one with it): the ack must not select
+/// the sibling, though its labels are a superset.
+#[tokio::test]
+async fn an_ack_does_not_select_a_sibling_with_more_labels() {
+    let ams = Alertmanagers::start(2);
+    let specs = vec![ams.spec(0), ams.spec(1)];
+    ams.post_alerts(json!([
+        {"labels": {"alertname": "FraudModelHighLatency", "severity": "warning", "team": "ml"},
+         "annotations": {"summary": "p99 over SLO"}},
+        {"labels": {"alertname": "FraudModelHighLatency", "severity": "warning", "team": "ml",
+                    "instance": "fraud-0:8080"},
+         "annotations": {"summary": "p99 over SLO on fraud-0"}},
+    ]))
+    .await;
+    let mut state = State::new(&specs, Utc::now(), Duration::from_secs(15));
+    state.author = "alice".into();
+    poll_all(&mut state, &specs).await;
+    assert_eq!(state.alerts.len(), 2);
+    // The alert row without an instance.
+    state.cursor = 0;
+    loop {
+        let on_it = matches!(state.rows.get(state.cursor), Some(Row::Alert { .. }))
+            && state
+                .selected_alert()
+                .is_some_and(|a| a.labels.get("instance").is_none());
+        if on_it {
+            break;
+        }
+        assert!(
+            state.cursor + 1 < state.rows.len(),
+            "no row: {:?}",
+            state.rows
+        );
+        update(&mut state, Msg::Action(Action::Down));
+    }
+    let effects = update(&mut state, Msg::Action(Action::Ack));
+    assert!(state.confirm.is_none(), "an exact ack needs no question");
+    run(&mut state, &specs, effects).await;
+    let ack = the_ack(&ams, &specs).await;
+    assert!(
+        ack.matchers
+            .iter()
+            .any(|m| m.to_string() == r#"instance="""#),
+        "the ack says the alert has no instance: {:?}",
+        ack.matchers
+    );
+    let silenced = eventually("the ack applied", WITHIN, || async {
+        let s = silenced_by_on_server(&ams, &ack.id).await;
+        (!s.is_empty()).then_some(s.clone()).ok_or(format!("{s:?}"))
+    })
+    .await;
+    assert_eq!(silenced, vec!["FraudModelHighLatency -".to_string()]);
+}
+
+/// A group ack silences exactly the group's alerts: a member lacking a
+/// label the other has is still acked (`=~"|x"`), an alert outside is not.
+#[tokio::test]
+async fn a_group_ack_silences_exactly_the_group() {
+    let ams = Alertmanagers::start(2);
+    let specs = vec![ams.spec(0), ams.spec(1)];
+    ams.post_alerts(json!([
+        {"labels": {"alertname": "ModelErrorRateHigh", "severity": "critical", "pod": "a",
+                    "instance": "gpu-1"}},
+        {"labels": {"alertname": "ModelErrorRateHigh", "severity": "critical", "pod": "b"}},
+        {"labels": {"alertname": "ModelLatencyHigh", "severity": "critical", "pod": "a",
+                    "instance": "gpu-1"}},
+    ]))
+    .await;
+    let mut state = State::new(&specs, Utc::now(), Duration::from_secs(15));
+    state.author = "alice".into();
+    poll_all(&mut state, &specs).await;
+    assert_eq!(state.alerts.len(), 3);
+    state.cursor = 0;
+    while !matches!(
+        state.rows.get(state.cursor),
+        Some(Row::Group { key, count: 2, .. }) if key == "ModelErrorRateHigh"
+    ) {
+        assert!(
+            state.cursor + 1 < state.rows.len(),
+            "no group row: {:?}",
+            state.rows
+        );
+        update(&mut state, Msg::Action(Action::Down));
+    }
+    let effects = update(&mut state, Msg::Action(Action::Ack));
+    assert!(state.confirm.is_none(), "an exact ack needs no question");
+    run(&mut state, &specs, effects).await;
+    let ack = the_ack(&ams, &specs).await;
+    let silenced = eventually("the group acked", WITHIN, || async {
+        let s = silenced_by_on_server(&ams, &ack.id).await;
+        (s.len() >= 2).then_some(s.clone()).ok_or(format!("{s:?}"))
+    })
+    .await;
+    assert_eq!(
+        silenced,
+        vec![
+            "ModelErrorRateHigh -".to_string(),
+            "ModelErrorRateHigh gpu-1".to_string()
+        ]
+    );
 }

@@ -100,15 +100,18 @@ fn errors_say_what_and_where() {
         (r#"a="1" b="2""#, "expected ','", 7),
         (r#"severity=~"(crit""#, "invalid regex", 11),
         (r#"="x""#, "missing label name", 1),
-        (r#"{a="1""#, "missing closing '}'", 7),
-        (r#"a="1"}"#, "unexpected", 6),
-        (r#"a=>"1""#, "", 0),
         ("team ml", "expected an operator", 6),
         (r#""free text""#, "found the text", 1),
+        // Alertmanager refuses these too.
+        (r#"alertname=="X""#, "missing value", 11),
+        (r#"a=>"1""#, "", 0),
+        (r#"job=value""#, "unterminated", 10),
+        (r#"contains_unescaped_quote = foo"bar"#, "", 0),
+        (r#"a="1",,b="2""#, "expected a label name", 7),
+        (r#"a!"1""#, "operators", 0),
     ];
     for (input, want, column) in cases {
         match parse_matchers(input) {
-            Ok(m) if want.is_empty() => assert_eq!(m.len(), 1, "{input}"),
             Ok(m) => panic!("{input:?} parsed as {m:?}, expected an error containing {want:?}"),
             Err(e) => {
                 assert!(e.to_string().contains(want), "{input:?}: {e}");
@@ -120,6 +123,48 @@ fn errors_say_what_and_where() {
     }
 }
 
+/// Alertmanager's default mode reads these with its classic parser, which
+/// trims one brace at each end rather than pairing them.
+#[test]
+fn an_unpaired_brace_is_trimmed_as_alertmanager_does() {
+    let want = vec![("a".to_string(), MatchOp::Eq, "1".to_string())];
+    assert_eq!(ops(r#"{a="1""#), want);
+    assert_eq!(ops(r#"a="1"}"#), want);
+}
+
+#[test]
+fn regex_escapes_reach_the_server_unchanged() {
+    let m = &parse_matchers(r#"instance=~"fraud-\d:8080""#).unwrap()[0];
+    assert_eq!(m.value, r"fraud-\d:8080");
+    assert!(m.matches(&labels(&[("instance", "fraud-0:8080")])));
+    assert!(!m.matches(&labels(&[("instance", "fraud-d:8080")])));
+    let m = &parse_matchers(r#"instance=~"fraud-0\.*""#).unwrap()[0];
+    assert_eq!(m.value, r"fraud-0\.*");
+    assert!(m.matches(&labels(&[("instance", "fraud-0...")])));
+    assert!(!m.matches(&labels(&[("instance", "fraud-0:8080")])));
+    // Unquoted, as the classic parser reads it.
+    assert_eq!(ops(r"job=~api\w+")[0].2, r"api\w+");
+    // The three escapes both of Alertmanager's parsers agree on.
+    assert_eq!(ops(r#"a="x\\y\"z\n""#)[0].2, "x\\y\"z\n");
+}
+
+#[test]
+fn quoted_and_utf8_label_names() {
+    assert_eq!(
+        ops(r#"{"foo"="bar"}"#),
+        vec![("foo".to_string(), MatchOp::Eq, "bar".to_string())]
+    );
+    assert_eq!(
+        ops(r#"{"service name"=~"a.*", café="au lait"}"#),
+        vec![
+            ("service name".to_string(), MatchOp::Re, "a.*".to_string()),
+            ("café".to_string(), MatchOp::Eq, "au lait".to_string()),
+        ]
+    );
+    let m = &parse_matchers(r#""service name"="x""#).unwrap()[0];
+    assert!(m.matches(&labels(&[("service name", "x")])));
+}
+
 #[test]
 fn free_text_only_in_filters() {
     let terms = parse_terms(r#"team="ml", "p99 latency""#).unwrap();
@@ -128,7 +173,12 @@ fn free_text_only_in_filters() {
 
 #[test]
 fn round_trips_through_display() {
-    let input = r#"{alertname="X", team=~"ml.*", note!="say \"hi\""}"#;
+    let input = r#"{alertname="X", team=~"ml.*", note!="say \"hi\"", re=~"a\\d", "a b"="c"}"#;
     let parsed = parse_matchers(input).unwrap();
     assert_eq!(parse_matchers(&format_matchers(&parsed)).unwrap(), parsed);
+    assert_eq!(format_matchers(&parsed), input);
+    // A backslash the classic parser keeps prints escaped, and reads back.
+    let kept = parse_matchers(r#"re=~"a\d""#).unwrap();
+    assert_eq!(kept[0].value, r"a\d");
+    assert_eq!(parse_matchers(&format_matchers(&kept)).unwrap(), kept);
 }

@@ -3,19 +3,23 @@
 //! JSON shape (stable; one object per deduplicated alert, most urgent first):
 //! `{fingerprint, labels, annotations, state: firing|pending|suppressed,
 //!   startsAt, endsAt?, updatedAt?, generatorURL, silencedBy, inhibitedBy,
-//!   receivers, sources}`.
+//!   receivers, sources, ack}`. `ack` is `null`, or the ack that silences the
+//!   alert now: `{"by": createdBy, "until": endsAt, "silenceId": id}` (an ack
+//!   is a silence whose comment starts with `ACK!`; other silences show only
+//!   in `silencedBy`).
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 use tokio::task::JoinSet;
 
 use crate::app::Settings;
 use crate::cli::{AlertsArgs, Output};
 use crate::core::filter::Filter;
 use crate::model::duration::format_age;
-use crate::model::{parse_matchers, Alert};
+use crate::model::{parse_matchers, Alert, Silence};
 use crate::sanitize;
 use crate::source::{demo, fetch_once, merge_sources, Snapshot, SourceError, SourceKind};
 
@@ -37,7 +41,7 @@ pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
         },
         None => Filter::default(),
     };
-    let (mut alerts, partial) = match fetch_merged(settings).await {
+    let (mut alerts, silences, partial) = match fetch_merged_with_silences(settings).await {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -46,8 +50,8 @@ pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
     });
     urgent_first(&mut alerts);
     let written = match args.output {
-        Output::Json => write_json(&alerts),
-        Output::Table => write_table(&alerts),
+        Output::Json => write_json(&alerts, &silences),
+        Output::Table => write_table(&alerts, &silences),
     };
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -66,6 +70,15 @@ pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
 /// source told on stderr. The bool: some sources failed (a partial answer).
 /// `Err` (the exit code) when there is no source or none answered.
 pub(crate) async fn fetch_merged(settings: &Settings) -> Result<(Vec<Alert>, bool), ExitCode> {
+    fetch_merged_with_silences(settings)
+        .await
+        .map(|(alerts, _, partial)| (alerts, partial))
+}
+
+/// As `fetch_merged`, with every source's silences (one copy per id).
+async fn fetch_merged_with_silences(
+    settings: &Settings,
+) -> Result<(Vec<Alert>, Vec<Silence>, bool), ExitCode> {
     if settings.sources.is_empty() {
         eprint!("{}", crate::app::no_source_help());
         return Err(ExitCode::from(1));
@@ -99,7 +112,41 @@ pub(crate) async fn fetch_merged(settings: &Settings) -> Result<(Vec<Alert>, boo
                     .map(|snap| (spec.name.as_str(), spec.kind, snap.alerts.as_slice()))
             }),
     );
-    Ok((alerts, failed > 0))
+    let mut silences: Vec<Silence> = Vec::new();
+    for snap in results.into_iter().flatten() {
+        for s in snap.silences {
+            if !silences.iter().any(|k| k.id == s.id) {
+                silences.push(s);
+            }
+        }
+    }
+    Ok((alerts, silences, failed > 0))
+}
+
+/// The ack that silences this alert now, as Alertmanager says: one of the
+/// silences in its `silencedBy` is an ack (the one ending last).
+fn ack_of<'a>(alert: &Alert, silences: &'a [Silence], now: DateTime<Utc>) -> Option<&'a Silence> {
+    silences
+        .iter()
+        .filter(|s| s.is_ack() && s.is_active(now))
+        .filter(|s| alert.silenced_by.iter().any(|id| id.as_str() == s.id))
+        .max_by_key(|s| s.ends_at)
+}
+
+/// One alert of the JSON output: the alert's own keys, and its ack.
+#[derive(Serialize)]
+struct JsonAlert<'a> {
+    #[serde(flatten)]
+    alert: &'a Alert,
+    ack: Option<JsonAck<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonAck<'a> {
+    by: &'a str,
+    until: DateTime<Utc>,
+    silence_id: &'a str,
 }
 
 /// The order the snapshot prints in: firing before pending before
@@ -145,21 +192,33 @@ async fn fetch_all(settings: &Settings) -> Vec<Result<Snapshot, SourceError>> {
         .collect()
 }
 
-fn write_json(alerts: &[Alert]) -> std::io::Result<()> {
+fn write_json(alerts: &[Alert], silences: &[Silence]) -> std::io::Result<()> {
+    let now = Utc::now();
+    let rows: Vec<JsonAlert> = alerts
+        .iter()
+        .map(|alert| JsonAlert {
+            alert,
+            ack: ack_of(alert, silences, now).map(|s| JsonAck {
+                by: &s.created_by,
+                until: s.ends_at,
+                silence_id: &s.id,
+            }),
+        })
+        .collect();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    serde_json::to_writer(&mut out, alerts)?;
+    serde_json::to_writer(&mut out, &rows)?;
     out.write_all(b"\n")?;
     out.flush()
 }
 
-fn write_table(alerts: &[Alert]) -> std::io::Result<()> {
+fn write_table(alerts: &[Alert], silences: &[Silence]) -> std::io::Result<()> {
     let now = Utc::now();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     writeln!(
         out,
-        "{:<9}{:<28}{:<10}{:>5}  {:<40} SUMMARY",
+        "{:<9}{:<28}{:<18}{:>5}  {:<40} SUMMARY",
         "SEVERITY", "ALERTNAME", "STATE", "AGE", "LABELS"
     )?;
     for a in alerts {
@@ -174,7 +233,7 @@ fn write_table(alerts: &[Alert]) -> std::io::Result<()> {
             "{}{}{}{:>5}  {} {}",
             sanitize::pad(a.severity().name(), 9),
             sanitize::pad(a.alertname(), 28),
-            sanitize::pad(a.state_word(), 10),
+            sanitize::pad(&state_word(a, silences, now), 18),
             format_age((now - a.starts_at).num_seconds()),
             sanitize::pad(&labels.join(","), 40),
             sanitize::line(a.summary()),
@@ -187,4 +246,12 @@ fn write_table(alerts: &[Alert]) -> std::io::Result<()> {
         if alerts.len() == 1 { "" } else { "s" }
     )?;
     out.flush()
+}
+
+/// `acked by bob` for an alert an ack silences, else its state.
+fn state_word(a: &Alert, silences: &[Silence], now: DateTime<Utc>) -> String {
+    match ack_of(a, silences, now) {
+        Some(s) => format!("acked by {}", s.created_by),
+        None => a.state_word().to_string(),
+    }
 }

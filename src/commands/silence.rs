@@ -46,7 +46,6 @@ pub async fn add(settings: &Settings, args: &SilenceAddArgs) -> ExitCode {
             )),
         ),
     };
-    let clusters = or_exit!(write::clusters(settings, true).await);
     let draft = SilenceDraft {
         id: None,
         matchers,
@@ -55,6 +54,11 @@ pub async fn add(settings: &Settings, args: &SilenceAddArgs) -> ExitCode {
         created_by: write::author(args.author.as_deref(), settings),
         comment,
     };
+    if args.dry_run {
+        print_dry_run(&draft);
+        return ExitCode::SUCCESS;
+    }
+    let clusters = or_exit!(write::clusters(settings, true).await);
     let results = clusters
         .each(|group| {
             let draft = draft.clone();
@@ -75,6 +79,41 @@ pub async fn add(settings: &Settings, args: &SilenceAddArgs) -> ExitCode {
         }
     }
     write::exit_code(ok, failed)
+}
+
+/// `--dry-run`: each matcher as Alertmanager will hold it (name, operator,
+/// the value's exact text) and in Alertmanager's own syntax.
+fn print_dry_run(draft: &SilenceDraft) {
+    write::out("dry run: nothing was sent. Alertmanager would store these matchers:");
+    let w = draft
+        .matchers
+        .iter()
+        .map(|m| sanitize::width(&sanitize::line(&m.name)))
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    write::out(&format!("  {:<w$}  op  value", "name"));
+    for m in &draft.matchers {
+        let name = sanitize::line(&m.name);
+        let pad = w.saturating_sub(sanitize::width(&name));
+        write::out(&format!(
+            "  {name}{}  {:<2}  {}",
+            " ".repeat(pad),
+            m.op.symbol(),
+            sanitize::line(&m.value)
+        ));
+    }
+    write::out(&format!(
+        "as Alertmanager prints them: {}",
+        sanitize::line(&crate::model::matcher::format_matchers(&draft.matchers))
+    ));
+    write::out(&format!(
+        "from {} to {}, by {}: {}",
+        write::utc(draft.starts_at),
+        write::utc(draft.ends_at),
+        sanitize::line(&draft.created_by),
+        sanitize::line(&draft.comment)
+    ));
 }
 
 /// `--end`: what the console's form takes (RFC3339, `YYYY-MM-DD HH:MM` or

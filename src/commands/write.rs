@@ -216,11 +216,18 @@ pub fn exit_code(ok: usize, failed: usize) -> ExitCode {
 
 /// The matchers of a write, parsed; refuses a set that would silence everything.
 pub fn matchers(args: &MatcherArgs) -> Result<Vec<Matcher>, ExitCode> {
-    let text = args.joined();
-    let matchers = parse_matchers(&text).map_err(|e| {
-        eprintln!("oncall: invalid matchers {text:?}: {e}");
-        ExitCode::from(1)
-    })?;
+    // Each argument is read on its own, as amtool reads them, so a comma
+    // in one cannot change how another is read.
+    let mut matchers = Vec::new();
+    for text in &args.matchers {
+        matchers.extend(parse_matchers(text).map_err(|e| {
+            eprintln!(
+                "oncall: invalid matchers {}: {e}",
+                sanitize::line(&format!("{text:?}"))
+            );
+            ExitCode::from(1)
+        })?);
+    }
     if matchers.is_empty() || matchers.iter().all(|m| m.matches(&Labels::new())) {
         eprintln!(
             "oncall: refusing matchers that all match the empty string ({}): they would silence every alert; \

@@ -8,7 +8,7 @@ use super::silence_form::SilenceForm;
 use super::state::{Confirm, Pane, State, StatusLevel};
 use super::targets::{all_clusters, cluster_of_source, clusters_of_alerts, matchers_for, targets};
 use super::update::{say, Effect};
-use super::writes::{request, short_id};
+use super::writes::{besides_lines, plural, request, short_id};
 use crate::model::duration::format_duration;
 use crate::model::{Alert, MatchOp, Matcher};
 use crate::source::cluster::Cluster;
@@ -19,25 +19,27 @@ pub fn open_form(state: &mut State) {
     if state.pane == Pane::Silences {
         return edit_silence(state);
     }
-    let (matchers, clusters) = match targets(state) {
+    let (matchers, clusters, chosen) = match targets(state) {
         Some((_, idx, _)) => {
             let alerts: Vec<&Alert> = idx.iter().map(|&i| &state.alerts[i]).collect();
             let mut clusters = clusters_of_alerts(state, &idx);
             if clusters.is_empty() {
                 clusters = all_clusters(state);
             }
-            (matchers_for(&alerts), clusters)
+            let chosen = alerts.iter().map(|a| a.fingerprint.to_string()).collect();
+            (matchers_for(&alerts, &state.alerts).0, clusters, chosen)
         }
-        None => (vec![], all_clusters(state)),
+        None => (vec![], all_clusters(state), vec![]),
     };
     let selected: Vec<String> = clusters.iter().map(|c| c.name.clone()).collect();
-    let form = SilenceForm::new(
+    let mut form = SilenceForm::new(
         matchers,
         format_duration(state.silence_duration.as_secs()),
         state.author.clone(),
         state.require_comment,
         form_clusters(state, &selected),
     );
+    form.chosen = chosen;
     show_form(state, form);
 }
 
@@ -105,6 +107,21 @@ pub fn submit_form(state: &mut State) -> Vec<Effect> {
             return vec![];
         }
     };
+    // Matchers that select alerts besides the ones the form was opened for
+    // are named, and sent only when Enter is pressed again.
+    let besides: Vec<&Alert> = form.besides.iter().map(|&i| &state.alerts[i]).collect();
+    if !besides.is_empty() && !form.besides_confirmed {
+        let mut text = format!(
+            "these matchers also silence {} you did not select (Enter again to send):",
+            plural(besides.len(), "alert")
+        );
+        for line in besides_lines(&besides) {
+            text.push_str(&format!("\n{}", line.trim_start()));
+        }
+        form.error = Some(text);
+        form.besides_confirmed = true;
+        return vec![];
+    }
     form.error = None;
     form.submitting = true;
     let selected: Vec<String> = form

@@ -51,6 +51,14 @@ pub struct SilenceForm {
     /// Changed since it opened: Esc asks twice before throwing it away.
     pub touched: bool,
     pub discard_armed: bool,
+    /// Fingerprints of the alerts the form was opened for (empty when it
+    /// was opened on nothing, or to edit a silence).
+    pub chosen: Vec<String>,
+    /// Of `matched`, the alerts the form was not opened for.
+    pub besides: Vec<usize>,
+    /// The user was told which other alerts the matchers select, and a
+    /// second Enter sends it anyway; any change asks again.
+    pub besides_confirmed: bool,
 }
 
 impl SilenceForm {
@@ -83,6 +91,9 @@ impl SilenceForm {
             submitting: false,
             touched: false,
             discard_armed: false,
+            chosen: Vec::new(),
+            besides: Vec::new(),
+            besides_confirmed: false,
         }
     }
 
@@ -245,6 +256,24 @@ impl SilenceForm {
                 .filter(|&i| kept.iter().all(|m| m.matches(&alerts[i].labels)))
                 .collect()
         };
+        let besides: Vec<usize> = if self.chosen.is_empty() {
+            Vec::new()
+        } else {
+            self.matched
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    !self
+                        .chosen
+                        .iter()
+                        .any(|f| *f == alerts[i].fingerprint.as_str())
+                })
+                .collect()
+        };
+        if besides != self.besides {
+            self.besides_confirmed = false;
+        }
+        self.besides = besides;
     }
 }
 

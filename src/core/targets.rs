@@ -5,7 +5,7 @@
 use super::rows::{visible, Row};
 use super::state::{Health, Pane, State};
 use crate::model::matcher::escape_regex;
-use crate::model::{label_matchers, Alert, LabelText, MatchOp, Matcher};
+use crate::model::{Alert, LabelText, MatchOp, Matcher};
 use crate::source::cluster::{group, Cluster};
 use crate::source::SourceKind;
 
@@ -48,41 +48,70 @@ pub fn targets(state: &State) -> Option<(String, Vec<usize>, Option<String>)> {
     }
 }
 
-/// Matchers that select exactly these alerts: one alert's labels; for a
-/// group, the labels they share, plus `=~"a|b"` for a label whose values differ.
-pub fn matchers_for(alerts: &[&Alert]) -> Vec<Matcher> {
+/// Matchers that select exactly these alerts of all the current ones
+/// (`all`), and the current alerts they still select besides (to be named
+/// to the user before anything is sent).
+///
+/// Each label of the chosen alerts is matched: `=` where they agree, `=~"a|b"`
+/// where they differ (`""` among the choices where some lack the label:
+/// Alertmanager reads a missing label as empty). An alert that carries a
+/// label the chosen ones all lack would still be selected, so `label=""` is
+/// added for each such label. What stays selected besides is an alert whose
+/// values fall in the chosen alerts' choices in another combination.
+pub fn matchers_for<'a>(alerts: &[&Alert], all: &'a [Alert]) -> (Vec<Matcher>, Vec<&'a Alert>) {
     let Some(first) = alerts.first() else {
-        return vec![];
+        return (vec![], vec![]);
     };
-    if alerts.len() == 1 {
-        return label_matchers(&first.labels);
-    }
-    let mut out = Vec::new();
-    for (name, value) in first.labels.iter() {
-        let mut values: Vec<&str> = Vec::new();
-        for a in alerts {
-            match a.labels.get(name) {
-                Some(v) if !values.contains(&v) => values.push(v),
-                Some(_) => {}
-                None => {
-                    values.clear();
-                    break;
-                }
-            }
-        }
-        match values.len() {
-            0 => {}
-            1 => out.push(Matcher::literal(name, MatchOp::Eq, value)),
-            _ => {
-                values.sort_unstable();
-                let re: Vec<String> = values.iter().map(|v| escape_regex(v)).collect();
-                if let Ok(m) = Matcher::new(name, MatchOp::Re, &re.join("|")) {
-                    out.push(m);
-                }
+    let mut names: Vec<&str> = Vec::new();
+    for a in alerts {
+        for (name, _) in a.labels.iter() {
+            if !names.contains(&name) {
+                names.push(name);
             }
         }
     }
-    out
+    names.sort_unstable();
+    let mut out: Vec<Matcher> = Vec::new();
+    for name in &names {
+        let mut values: Vec<&str> = alerts
+            .iter()
+            .map(|a| a.labels.get(name).unwrap_or(""))
+            .collect();
+        values.sort_unstable();
+        values.dedup();
+        if let [only] = values[..] {
+            out.push(Matcher::literal(name, MatchOp::Eq, only));
+            continue;
+        }
+        let re: Vec<String> = values.iter().map(|v| escape_regex(v)).collect();
+        match Matcher::new(name, MatchOp::Re, &re.join("|")) {
+            Ok(m) => out.push(m),
+            // Not expected (every value is escaped); one matcher per alert
+            // is then out of reach, and the check below names the others.
+            Err(_) => out.push(Matcher::literal(
+                name,
+                MatchOp::Eq,
+                first.labels.get(name).unwrap_or(""),
+            )),
+        }
+    }
+    let chosen = |a: &Alert| alerts.iter().any(|c| c.fingerprint == a.fingerprint);
+    let selects = |ms: &[Matcher], a: &Alert| ms.iter().all(|m| m.matches(&a.labels));
+    let mut absent: Vec<&str> = Vec::new();
+    for a in all.iter().filter(|a| !chosen(a) && selects(&out, a)) {
+        for (name, value) in a.labels.iter() {
+            if !value.is_empty() && !names.contains(&name) && !absent.contains(&name) {
+                absent.push(name);
+            }
+        }
+    }
+    absent.sort_unstable();
+    out.extend(absent.iter().map(|n| Matcher::literal(n, MatchOp::Eq, "")));
+    let besides = all
+        .iter()
+        .filter(|a| !chosen(a) && selects(&out, a))
+        .collect();
+    (out, besides)
 }
 
 /// The Alertmanager clusters that hold these alerts, each with its members

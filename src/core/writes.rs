@@ -5,6 +5,7 @@ use super::state::{Confirm, State, StatusLevel};
 use super::targets::{cluster_of_source, clusters_of_alerts, matchers_for, targets};
 use super::update::{say, Effect};
 use crate::model::duration::{format_age, format_duration};
+use crate::model::matcher::format_matchers;
 use crate::model::{ack_comment, active_ack, Alert, SilenceDraft};
 use crate::source::cluster::Cluster;
 use crate::source::write::{WriteOp, WriteReport, WriteRequest};
@@ -38,13 +39,7 @@ pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
         .filter(|&i| active_ack(&state.silences, &state.alerts[i].labels, now).is_none())
         .collect();
     if unacked.is_empty() {
-        let s = active_ack(&state.silences, &state.alerts[idx[0]].labels, now);
-        let text = match s {
-            Some(s) => format!("{name} is already {}", ack_words(s, now)),
-            None => format!("nothing to ack in {name}"),
-        };
-        say(state, StatusLevel::Info, text);
-        return vec![];
+        return offer_extension(state, &name, &idx);
     }
     if group_key.as_deref() == Some("") {
         say(
@@ -69,9 +64,11 @@ pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
         return vec![];
     }
     let alerts: Vec<&Alert> = idx.iter().map(|&i| &state.alerts[i]).collect();
+    let (matchers, besides) = matchers_for(&alerts, &state.alerts);
+    let besides = besides_lines(&besides);
     let draft = SilenceDraft {
         id: None,
-        matchers: matchers_for(&alerts),
+        matchers,
         starts_at: now,
         ends_at: now + chrono::Duration::from_std(state.ack_duration).unwrap_or_default(),
         created_by: state.author.clone(),
@@ -81,15 +78,112 @@ pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
         .into_iter()
         .map(|c| (c, WriteOp::Ack(draft.clone())))
         .collect();
+    let duration = format_duration(state.ack_duration.as_secs());
+    if !besides.is_empty() {
+        // One silence cannot select exactly these: say which others it
+        // would ack too, and send it only on a yes.
+        let mut lines = vec![format!(
+            "An ack of {name} would also ack {} you did not select:",
+            plural(besides.len(), "alert")
+        )];
+        lines.extend(besides);
+        lines.push(format!("Matchers: {}", format_matchers(&draft.matchers)));
+        state.confirm = Some(Confirm {
+            title: format!("Ack {name} and these for {duration}?"),
+            lines,
+            yes: request(format!("ack of {name}"), jobs),
+            no: None,
+        });
+        return vec![];
+    }
     say(
         state,
         StatusLevel::Info,
-        format!(
-            "acking {name} for {}…",
-            format_duration(state.ack_duration.as_secs())
-        ),
+        format!("acking {name} for {duration}…"),
     );
     request(format!("ack of {name}"), jobs)
+}
+
+/// `a` on what is acked already: offer to extend its ack (the same
+/// silence, a later end), as kthxbye keeps acks alive.
+fn offer_extension(state: &mut State, name: &str, idx: &[usize]) -> Vec<Effect> {
+    let now = state.now;
+    let mut acks: Vec<crate::model::Silence> = Vec::new();
+    for &i in idx {
+        if let Some(s) = active_ack(&state.silences, &state.alerts[i].labels, now) {
+            if !acks.iter().any(|a| a.id == s.id) {
+                acks.push(s.clone());
+            }
+        }
+    }
+    let Some(first) = acks.first() else {
+        say(
+            state,
+            StatusLevel::Info,
+            format!("nothing to ack in {name}"),
+        );
+        return vec![];
+    };
+    let by = state.ack_duration;
+    let chrono_by = chrono::Duration::from_std(by).unwrap_or_default();
+    let mut jobs: Vec<(Cluster, WriteOp)> = Vec::new();
+    for s in &acks {
+        for c in cluster_of_source(state, &s.source) {
+            jobs.push((
+                c,
+                WriteOp::Extend {
+                    id: s.id.clone(),
+                    by,
+                },
+            ));
+        }
+    }
+    let mut lines = vec![format!("{name} is {}.", ack_words(first, now))];
+    for s in &acks {
+        lines.push(format!(
+            "Ack {} would end {} (now {}).",
+            short_id(&s.id),
+            (s.ends_at.max(now) + chrono_by).format("%H:%M UTC"),
+            s.ends_at.format("%H:%M UTC")
+        ));
+    }
+    state.confirm = Some(Confirm {
+        title: format!(
+            "Extend the ack of {name} by {}?",
+            format_duration(by.as_secs())
+        ),
+        lines,
+        yes: request(format!("extension of the ack of {name}"), jobs),
+        no: None,
+    });
+    vec![]
+}
+
+/// "3 alerts", "1 alert".
+pub fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The alerts a write would select besides the chosen ones, a line each
+/// (the first four, then how many more).
+pub fn besides_lines(besides: &[&Alert]) -> Vec<String> {
+    let mut lines: Vec<String> = besides
+        .iter()
+        .take(4)
+        .map(|a| {
+            let labels: Vec<String> = a
+                .labels
+                .iter()
+                .filter(|(k, _)| *k != "alertname")
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            format!("  {} {}", a.alertname(), labels.join(" "))
+        })
+        .collect();
+    if besides.len() > 4 {
+        lines.push(format!("  … and {} more", besides.len() - 4));
+    }
+    lines
 }
 
 /// "acked by bob, 12m left"

@@ -1,7 +1,9 @@
-//! Alertmanager's matcher syntax: `{alertname="X", severity=~"crit.*"}`.
-//! Braces are optional, values may be quoted or bare, and a bare word on its
-//! own means `alertname=word` (as in amtool). In filters, a quoted string on
-//! its own is free text.
+//! Alertmanager's matchers: the type, how it matches a label set and how it
+//! prints, and the entry points that read `{alertname="X", severity=~"crit.*"}`
+//! exactly as Alertmanager's default mode does (the grammars themselves are
+//! in matcher_utf8.rs and matcher_classic.rs). A bare word on its own means
+//! `alertname=word` (as in amtool); in filters, a quoted string on its own
+//! is free text. docs/matchers.md lists the grammar.
 
 use std::fmt;
 
@@ -9,6 +11,8 @@ use regex::Regex;
 use serde::{Serialize, Serializer};
 
 use super::alert::Labels;
+use super::matcher_classic;
+use super::matcher_utf8::{self, Habits};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MatchOp {
@@ -58,20 +62,38 @@ impl Serialize for Matcher {
 }
 
 impl fmt::Display for Matcher {
+    /// As Alertmanager prints a matcher, which both of its parsers read back
+    /// to the same matcher: the value in quotes with `\\`, `\"` and line
+    /// breaks escaped; a name that is not a plain word quoted too.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Alertmanager's quoting: only `"` and `\` are escaped (and line
-        // breaks, so the matcher stays one line).
-        let mut quoted = String::with_capacity(self.value.len() + 2);
-        for c in self.value.chars() {
-            match c {
-                '"' => quoted.push_str("\\\""),
-                '\\' => quoted.push_str("\\\\"),
-                '\n' => quoted.push_str("\\n"),
-                c => quoted.push(c),
-            }
+        let plain = !self.name.is_empty()
+            && !self
+                .name
+                .chars()
+                .any(|c| c.is_whitespace() || "{}!=~,\\\"'`".contains(c));
+        if plain {
+            write!(f, "{}", self.name)?;
+        } else {
+            write!(f, "\"{}\"", go_escape(&self.name))?;
         }
-        write!(f, "{}{}\"{quoted}\"", self.name, self.op.symbol())
+        write!(f, "{}\"{}\"", self.op.symbol(), go_escape(&self.value))
     }
+}
+
+/// Escapes for a double-quoted value that Alertmanager's two parsers read
+/// alike: `\\`, `\"` and `\n` only (the classic parser keeps any other
+/// backslash as it is).
+fn go_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -152,9 +174,47 @@ pub enum Term {
     Text(String),
 }
 
-/// Parses a matcher list; free text is an error here.
+/// Parses matchers exactly as Alertmanager's default mode does (since
+/// 0.27): the UTF-8 grammar, and the classic parser where that refuses the
+/// input or reads it differently. Our one habit on top, amtool's: a term
+/// that is a bare word means `alertname=word`. Free text is an error here.
 pub fn parse_matchers(input: &str) -> Result<Vec<Matcher>, MatcherError> {
-    parse_terms(input)?
+    // Free text is read only to be refused with a word that says so.
+    only_matchers(parse_terms(input)?)
+}
+
+/// Exactly Alertmanager's default mode, without the bare-word habit.
+pub fn parse_matchers_as_alertmanager(input: &str) -> Result<Vec<Matcher>, MatcherError> {
+    only_matchers(fallback(input, Habits::default())?)
+}
+
+/// Matchers and free-text terms (the `/` filter): a quoted string on its
+/// own is text to search for.
+pub fn parse_terms(input: &str) -> Result<Vec<Term>, MatcherError> {
+    let habits = Habits {
+        bare_words: true,
+        free_text: true,
+    };
+    fallback(input, habits)
+}
+
+/// Alertmanager's rule for its two parsers: the classic reading wins when
+/// both accept (they agree, or Alertmanager warns of a disagreement and uses
+/// it), the one that accepts when only one does. When both refuse, the UTF-8
+/// parser's error is given, as it knows the column.
+fn fallback(input: &str, habits: Habits) -> Result<Vec<Term>, MatcherError> {
+    match (
+        matcher_utf8::parse(input, habits),
+        matcher_classic::parse(input, habits),
+    ) {
+        (_, Ok(classic)) => Ok(classic),
+        (Ok(utf8), Err(_)) => Ok(utf8),
+        (Err(e), Err(_)) => Err(e),
+    }
+}
+
+fn only_matchers(terms: Vec<Term>) -> Result<Vec<Matcher>, MatcherError> {
+    terms
         .into_iter()
         .map(|t| match t {
             Term::Matcher(m) => Ok(m),
@@ -166,200 +226,53 @@ pub fn parse_matchers(input: &str) -> Result<Vec<Matcher>, MatcherError> {
         .collect()
 }
 
-/// Parses matchers and free-text terms, separated by commas.
-pub fn parse_terms(input: &str) -> Result<Vec<Term>, MatcherError> {
-    let mut p = Parser {
-        chars: input.chars().collect(),
-        pos: 0,
-    };
-    p.skip_ws();
-    let braced = p.eat('{');
-    let mut terms = Vec::new();
-    loop {
-        p.skip_ws();
-        if p.at_end() || (braced && p.peek() == Some('}')) {
-            break;
-        }
-        terms.push(p.term()?);
-        p.skip_ws();
-        if p.eat(',') {
-            continue;
-        }
-        if p.at_end() || (braced && p.peek() == Some('}')) {
-            break;
-        }
-        if p.peek() == Some('}') {
-            return Err(p.error("unexpected '}' without an opening '{'".into()));
-        }
-        return Err(p.error(format!(
-            "expected ',' between matchers, found {:?}",
-            p.peek().unwrap_or(' ')
-        )));
-    }
-    if braced && !p.eat('}') {
-        return Err(p.error("missing closing '}'".into()));
-    }
-    p.skip_ws();
-    if !p.at_end() {
-        return Err(p.error(format!(
-            "unexpected {:?} after the matchers",
-            p.peek().unwrap_or(' ')
-        )));
-    }
-    Ok(terms)
-}
+/// Alertmanager's parsers one by one, for the conformance tests and for
+/// saying how an input was read.
+pub mod parsers {
+    use super::*;
 
-struct Parser {
-    chars: Vec<char>,
-    pos: usize,
-}
-
-impl Parser {
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.pos).copied()
-    }
-    fn at_end(&self) -> bool {
-        self.pos >= self.chars.len()
-    }
-    fn eat(&mut self, c: char) -> bool {
-        if self.peek() == Some(c) {
-            self.pos += 1;
-            true
-        } else {
-            false
-        }
-    }
-    fn skip_ws(&mut self) {
-        while self.peek().is_some_and(char::is_whitespace) {
-            self.pos += 1;
-        }
-    }
-    fn error(&self, message: String) -> MatcherError {
-        MatcherError {
-            message,
-            column: self.pos + 1,
-        }
+    /// The UTF-8 grammar alone (Alertmanager's `utf8-strict-mode`).
+    pub fn utf8(input: &str) -> Result<Vec<Matcher>, MatcherError> {
+        only_matchers(matcher_utf8::parse(input, Habits::default())?)
     }
 
-    fn term(&mut self) -> Result<Term, MatcherError> {
-        let start = self.pos;
-        if self.peek() == Some('"') {
-            let text = self.quoted()?;
-            return Ok(Term::Text(text));
-        }
-        let name = self.name();
-        self.skip_ws();
-        let op = match (self.peek(), self.chars.get(self.pos + 1).copied()) {
-            (Some('='), Some('~')) => Some((MatchOp::Re, 2)),
-            (Some('!'), Some('~')) => Some((MatchOp::NotRe, 2)),
-            (Some('!'), Some('=')) => Some((MatchOp::Ne, 2)),
-            (Some('='), Some('=')) => Some((MatchOp::Eq, 2)),
-            (Some('='), _) => Some((MatchOp::Eq, 1)),
-            _ => None,
-        };
-        let Some((op, len)) = op else {
-            if name.is_empty() {
-                return Err(self.error(match self.peek() {
-                    Some(c) => format!("expected a label name, found {c:?}"),
-                    None => "expected a label name".into(),
-                }));
-            }
-            if matches!(self.peek(), None | Some(',') | Some('}')) {
-                // A bare word means alertname=word, as in amtool.
-                return Matcher::new("alertname", MatchOp::Eq, &name).map(Term::Matcher);
-            }
-            return Err(self.error(format!(
-                "expected an operator (=, !=, =~, !~) after {name:?}, found {:?}",
-                self.peek().unwrap_or(' ')
-            )));
-        };
-        if name.is_empty() {
+    /// The classic parser alone (Alertmanager's `classic-mode`).
+    pub fn classic(input: &str) -> Result<Vec<Matcher>, MatcherError> {
+        only_matchers(matcher_classic::parse(input, Habits::default())?)
+    }
+
+    /// Exactly one matcher with the UTF-8 grammar.
+    pub fn utf8_one(input: &str) -> Result<Matcher, MatcherError> {
+        exactly_one(utf8(input)?)
+    }
+
+    /// One matcher in Alertmanager's default mode: no braces, and the
+    /// classic reading of the whole input (it does not split on commas).
+    pub fn fallback_one(input: &str) -> Result<Matcher, MatcherError> {
+        if input.starts_with('{') || input.ends_with('}') {
             return Err(MatcherError {
-                message: "missing label name before the operator".into(),
-                column: start + 1,
+                message: format!("unexpected open or close brace: {input}"),
+                column: 1,
             });
         }
-        self.pos += len;
-        self.skip_ws();
-        let value_col = self.pos + 1;
-        let value = if self.peek() == Some('"') {
-            self.quoted()?
-        } else {
-            self.bare_value()
-        };
-        if value.is_empty() && self.chars.get(value_col - 1) != Some(&'"') {
-            return Err(MatcherError {
-                message: format!(
-                    "missing value after {name}{} (write \"\" for an empty value)",
-                    op.symbol()
-                ),
-                column: value_col,
-            });
+        match (utf8_one(input), matcher_classic::parse_one(input)) {
+            (_, Ok(classic)) => Ok(classic),
+            (Ok(utf8), Err(_)) => Ok(utf8),
+            (Err(e), Err(_)) => Err(e),
         }
-        Matcher::new(&name, op, &value)
-            .map(Term::Matcher)
-            .map_err(|e| MatcherError {
-                column: value_col,
-                ..e
-            })
     }
 
-    fn name(&mut self) -> String {
-        let mut s = String::new();
-        while let Some(c) = self.peek() {
-            if c.is_alphanumeric() || c == '_' || c == '.' || c == '-' || c == ':' || c == '/' {
-                s.push(c);
-                self.pos += 1;
-            } else {
-                break;
-            }
-        }
-        s
-    }
-
-    fn bare_value(&mut self) -> String {
-        let mut s = String::new();
-        while let Some(c) = self.peek() {
-            if c == ',' || c == '}' || c.is_whitespace() {
-                break;
-            }
-            s.push(c);
-            self.pos += 1;
-        }
-        s
-    }
-
-    fn quoted(&mut self) -> Result<String, MatcherError> {
-        let open = self.pos;
-        self.pos += 1;
-        let mut s = String::new();
-        loop {
-            match self.peek() {
-                None => {
-                    return Err(MatcherError {
-                        message: "unterminated quoted value".into(),
-                        column: open + 1,
-                    })
-                }
-                Some('"') => {
-                    self.pos += 1;
-                    return Ok(s);
-                }
-                Some('\\') => {
-                    self.pos += 1;
-                    match self.peek() {
-                        Some('n') => s.push('\n'),
-                        Some('t') => s.push('\t'),
-                        Some(c) => s.push(c),
-                        None => return Err(self.error("unterminated escape".into())),
-                    }
-                    self.pos += 1;
-                }
-                Some(c) => {
-                    s.push(c);
-                    self.pos += 1;
-                }
-            }
+    fn exactly_one(mut ms: Vec<Matcher>) -> Result<Matcher, MatcherError> {
+        match ms.len() {
+            1 => Ok(ms.remove(0)),
+            n => Err(MatcherError {
+                message: if n == 0 {
+                    "no matchers".into()
+                } else {
+                    format!("expected 1 matcher, found {n}")
+                },
+                column: 1,
+            }),
         }
     }
 }

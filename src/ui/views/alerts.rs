@@ -100,8 +100,8 @@ fn state_style(alert: &Alert, theme: &Theme) -> Style {
 }
 
 /// The state column: an ack says who and how long ("acked by bob, 12m
-/// left"; narrower "acked, 12m left", then "acked 12m"); an ack that ended while the alert
-/// fires is flagged.
+/// left"; narrower "acked bob 12m", and "acked 12m" only where no name
+/// fits); an ack that ended while the alert fires is flagged.
 fn state_cell(state: &State, theme: &Theme, alert: &Alert, w: usize) -> (String, Style) {
     match state.ack_state(alert) {
         AckState::Acked(s) => {
@@ -109,7 +109,7 @@ fn state_cell(state: &State, theme: &Theme, alert: &Alert, w: usize) -> (String,
             // Narrower, the time stays said to be what is left.
             let text = [
                 format!("acked by {}, {left} left", s.created_by),
-                format!("acked, {left} left"),
+                format!("acked {} {left}", s.created_by),
             ]
             .into_iter()
             .find(|t| width(t) <= w)

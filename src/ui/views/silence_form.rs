@@ -155,7 +155,10 @@ fn lines(state: &State, form: &SilenceForm, theme: &Theme) -> (Vec<Vec<Seg>>, us
         out.push(segs);
     }
     if let Some(e) = &form.error {
-        out.push(vec![seg(format!("  ✗ {e}"), theme.error_text)]);
+        for (k, l) in e.lines().enumerate() {
+            let mark = if k == 0 { "✗" } else { " " };
+            out.push(vec![seg(format!("  {mark} {l}"), theme.error_text)]);
+        }
     }
     out.push(vec![]);
     let n = form.matched.len();
@@ -171,8 +174,14 @@ fn lines(state: &State, form: &SilenceForm, theme: &Theme) -> (Vec<Vec<Seg>>, us
         let Some(a) = state.alerts.get(i) else {
             continue;
         };
+        // Alerts the form was not opened for are marked, whatever the width.
+        let (mark, mark_style) = if form.besides.contains(&i) {
+            (" + ", theme.warning)
+        } else {
+            ("   ", theme.text)
+        };
         out.push(vec![
-            seg("   ", theme.text),
+            seg(mark, mark_style),
             seg(
                 a.alertname().to_string(),
                 theme.text.add_modifier(Modifier::BOLD),
