@@ -28,6 +28,8 @@ pub struct Settings {
     /// Who acks and silences: config `author`, else `$USER`.
     pub author: String,
     pub ack_duration: Duration,
+    /// What an ack's comment starts with (config `ack.prefix`, default `ACK!`).
+    pub ack_prefix: String,
     /// Defaults of the silence form.
     pub silence_duration: Duration,
     pub require_comment: bool,
@@ -251,6 +253,7 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
             .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
             .unwrap_or_else(|| "oncall".into()),
         ack_duration: config.ack_duration(),
+        ack_prefix: config.ack_prefix(),
         silence_duration: config.silence_duration(),
         require_comment: config
             .silences

@@ -105,11 +105,14 @@ pub struct StepperConfig {
     pub confirm_diagnosis: Option<bool>,
 }
 
-/// `ack: {duration: 15m}`
+/// `ack: {duration: 15m, prefix: "ACK!"}`
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AckConfig {
     pub duration: Option<String>,
+    /// What an ack's comment starts with (karma's and kthxbye's `ACK!` by
+    /// default; both let a team choose another).
+    pub prefix: Option<String>,
 }
 
 /// `silences: {duration: 2h, require_comment: true}`: defaults of the silence form.
@@ -236,6 +239,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
             }
         }
     }
+    if let Some(prefix) = config.ack.as_ref().and_then(|a| a.prefix.as_deref()) {
+        // Acks are told apart by their comment's first word (twins made at
+        // once by two consoles share it), so a prefix is one word.
+        let p = prefix.trim();
+        if p.is_empty() || p.chars().any(char::is_whitespace) || p.chars().count() > 32 {
+            return Err(invalid(format!(
+                "ack.prefix {prefix:?} must be one word of at most 32 characters, such as \"ACK!\"{}",
+                at_line(key_line(text, "ack.prefix"))
+            )));
+        }
+    }
     let mut names: Vec<&str> = Vec::new();
     for s in config.alertmanagers.iter().chain(&config.prometheus) {
         let line = text.lines().position(|l| l.contains(s.url.as_str()));
@@ -303,6 +317,16 @@ impl Config {
             .and_then(|a| a.duration.as_deref())
             .and_then(|r| parse_duration(r).ok())
             .unwrap_or(Duration::from_secs(15 * 60))
+    }
+    /// What an ack's comment starts with (default `ACK!`).
+    pub fn ack_prefix(&self) -> String {
+        self.ack
+            .as_ref()
+            .and_then(|a| a.prefix.as_deref())
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .unwrap_or(crate::model::ACK_PREFIX)
+            .to_string()
     }
     /// The silence form's default duration (default 2h).
     pub fn silence_duration(&self) -> Duration {

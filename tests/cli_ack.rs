@@ -321,3 +321,147 @@ async fn ack_of_alerts_each_acked_already_creates_nothing_as_the_console() {
         stderr(&again)
     );
 }
+
+/// `oncall alerts` tells an ack (with who) apart from a silence, in the
+/// table and in the JSON's `ack` key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alerts_say_acked_by_whom_apart_from_silenced() {
+    let ams = Alertmanagers::start(1);
+    let flags = am_flags(&ams);
+    fire(
+        &ams,
+        json!({"alertname": "DiskFull", "instance": "db1", "severity": "critical"}),
+    )
+    .await;
+    fire(
+        &ams,
+        json!({"alertname": "CertExpiry", "instance": "web1", "severity": "warning"}),
+    )
+    .await;
+    let out = oncall(&args(&["ack", "DiskFull", "--author", "bob"], &flags));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ack_id = stdout(&out).trim().to_string();
+    let out = oncall(&args(
+        &[
+            "silence",
+            "add",
+            "CertExpiry",
+            "-d",
+            "1h",
+            "-c",
+            "renewing",
+            "-a",
+            "carol",
+        ],
+        &flags,
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let both_suppressed = || async {
+        let (a, _) = alert_status(&ams.urls[0], "DiskFull").await?;
+        let (b, _) = alert_status(&ams.urls[0], "CertExpiry").await?;
+        (a == "suppressed" && b == "suppressed")
+            .then_some(())
+            .ok_or(format!("{a} {b}"))
+    };
+    eventually("both suppressed", Duration::from_secs(20), both_suppressed).await;
+
+    let out = oncall(&args(&["alerts", "--output", "json"], &flags));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let by_name = |n: &str| list.iter().find(|a| a["labels"]["alertname"] == n).unwrap();
+    let ack = &by_name("DiskFull")["ack"];
+    assert_eq!(ack["by"], "bob", "{ack}");
+    assert_eq!(ack["silenceId"], ack_id.as_str());
+    assert!(ack["until"]
+        .as_str()
+        .is_some_and(|t| t.parse::<chrono::DateTime<chrono::Utc>>().is_ok()));
+    assert_eq!(
+        by_name("CertExpiry")["ack"],
+        Value::Null,
+        "a silence is not an ack"
+    );
+
+    let out = oncall(&args(&["alerts"], &flags));
+    let table = stdout(&out);
+    let row = |n: &str| table.lines().find(|l| l.contains(n)).unwrap().to_string();
+    assert!(row("DiskFull").contains("acked by bob"), "{table}");
+    assert!(row("CertExpiry").contains("silenced"), "{table}");
+    assert!(!row("CertExpiry").contains("acked"), "{table}");
+}
+
+/// `ack: {prefix: ...}`: acks are made and recognised by the team's prefix;
+/// a silence with the default `ACK!` is then an ordinary silence.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_configured_ack_prefix_makes_and_tells_acks() {
+    let ams = Alertmanagers::start(1);
+    let home = Home::new();
+    let config = home.config(&common::cli::cluster_config(
+        &ams,
+        "ack: {prefix: \"[ack]\"}\n",
+    ));
+    fire(
+        &ams,
+        json!({"alertname": "DiskFull", "instance": "db1", "severity": "critical"}),
+    )
+    .await;
+    fire(
+        &ams,
+        json!({"alertname": "CertExpiry", "instance": "web1", "severity": "warning"}),
+    )
+    .await;
+    let run = |args: &[&str]| {
+        let mut all = vec!["--config", config.as_str()];
+        all.extend(args);
+        home.command(&all).output().unwrap()
+    };
+    let out = run(&["ack", "DiskFull", "--comment", "on it"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let acks = silences(&ams.urls[0]).await.unwrap();
+    assert_eq!(acks.len(), 1);
+    assert_eq!(acks[0]["comment"], "[ack] on it");
+    // An `ACK!` silence made elsewhere is no ack for this team.
+    let out = run(&[
+        "silence",
+        "add",
+        "CertExpiry",
+        "-d",
+        "1h",
+        "-c",
+        "ACK! not ours",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let suppressed = || async {
+        let (a, _) = alert_status(&ams.urls[0], "DiskFull").await?;
+        let (b, _) = alert_status(&ams.urls[0], "CertExpiry").await?;
+        (a == "suppressed" && b == "suppressed")
+            .then_some(())
+            .ok_or(format!("{a} {b}"))
+    };
+    eventually("both suppressed", Duration::from_secs(20), suppressed).await;
+    let out = run(&["alerts", "--output", "json"]);
+    let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let by_name = |n: &str| list.iter().find(|a| a["labels"]["alertname"] == n).unwrap();
+    assert_eq!(by_name("DiskFull")["ack"]["by"], "tester");
+    assert_eq!(by_name("CertExpiry")["ack"], Value::Null);
+    let out = run(&["silence", "list"]);
+    let table = stdout(&out);
+    let row = |c: &str| table.lines().find(|l| l.contains(c)).unwrap().to_string();
+    assert!(row("on it").contains("(ack)"), "{table}");
+    assert!(!row("not ours").contains("(ack)"), "{table}");
+
+    // A prefix of two words is refused, with its line.
+    let bad = home.config(&common::cli::cluster_config(
+        &ams,
+        "ack:\n  prefix: \"ACK ME\"\n",
+    ));
+    let out = home
+        .command(&["--config", bad.as_str(), "alerts"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("ack.prefix") && err.contains("one word") && err.contains("line"),
+        "{err}"
+    );
+}

@@ -615,3 +615,18 @@ fn extend_refuses_ended_silences_and_says_why_a_duration_is_bad() {
         .unwrap()
         .contains("invalid duration"));
 }
+
+/// `ack: {prefix: "[ack]"}`: the console acks with it, and an `ACK!`
+/// silence is an ordinary silence to it.
+#[test]
+fn the_console_uses_the_teams_ack_prefix() {
+    let a = alert("ModelServerDown", "a:1");
+    let mut s = state_with(vec![a.clone()], vec![ack_silence("s1", &a, 12, "bob")]);
+    s.ack_prefix = "[ack]".into();
+    assert!(matches!(s.ack_state(&s.alerts[0]), AckState::None));
+    let w = only_write(update(&mut s, Msg::Action(Action::Ack)));
+    let WriteOp::Ack(d) = &w.jobs[0].1 else {
+        panic!()
+    };
+    assert!(d.comment.starts_with("[ack] "), "{}", d.comment);
+}

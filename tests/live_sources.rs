@@ -140,7 +140,7 @@ async fn silence_suppresses(ams: &Alertmanagers, members: &[SourceSpec]) {
                     .ok_or(format!("{} lacks the silence", spec.name))?;
                 assert_eq!(s.created_by, "oncall-test");
                 assert_eq!(s.comment, "ACK! looking into it");
-                assert!(s.is_ack());
+                assert!(s.is_ack("ACK!"));
                 assert_eq!(s.source, spec.name);
                 assert_eq!(s.matchers[0].to_string(), r#"alertname="SilenceMe""#);
             }

@@ -66,7 +66,7 @@ async fn silences_on(spec: &SourceSpec) -> Vec<Silence> {
 
 fn active_acks(list: &[Silence]) -> Vec<&Silence> {
     list.iter()
-        .filter(|s| s.is_ack() && s.state == SilenceState::Active)
+        .filter(|s| s.is_ack("ACK!") && s.state == SilenceState::Active)
         .collect()
 }
 
@@ -395,7 +395,7 @@ async fn three_concurrent_acks_leave_exactly_one() {
                         .await
                         .into_iter()
                         .filter(|s| {
-                            s.is_ack()
+                            s.is_ack("ACK!")
                                 && s.state == SilenceState::Active
                                 && s.matchers[0].value == format!("Race{round}")
                         })

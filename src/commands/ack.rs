@@ -10,7 +10,7 @@ use super::write::{self, or_exit, Clusters};
 use crate::app::Settings;
 use crate::cli::{AckArgs, UnackArgs};
 use crate::model::matcher::format_matchers;
-use crate::model::{ack_comment, active_ack, Alert, Matcher, Silence, SilenceDraft};
+use crate::model::{ack_comment, ack_prefix_of, active_ack, Alert, Matcher, Silence, SilenceDraft};
 use crate::sanitize;
 use crate::source::write::{AckOutcome, WriteError, ACK_SETTLE};
 use crate::source::Snapshot;
@@ -29,7 +29,7 @@ pub async fn ack(settings: &Settings, args: &AckArgs) -> ExitCode {
         starts_at: now,
         ends_at: write::after(now, duration),
         created_by: write::author(args.author.as_deref(), settings),
-        comment: ack_comment(args.comment.as_deref().unwrap_or("")),
+        comment: ack_comment(&settings.ack_prefix, args.comment.as_deref().unwrap_or("")),
     };
     let shown = format_matchers(&draft.matchers);
     let results = clusters
@@ -96,7 +96,8 @@ fn covering_acks(snap: &Snapshot, draft: &SilenceDraft) -> Option<(usize, Vec<Si
     let n = alerts.len();
     let mut acks: Vec<Silence> = Vec::new();
     for a in alerts {
-        let s = active_ack(&snap.silences, &a.labels, draft.starts_at)?;
+        let prefix = ack_prefix_of(&draft.comment);
+        let s = active_ack(&snap.silences, &a.labels, draft.starts_at, prefix)?;
         if !acks.iter().any(|k| k.id == s.id) {
             acks.push(s.clone());
         }
@@ -180,9 +181,10 @@ pub async fn unack(settings: &Settings, args: &UnackArgs) -> ExitCode {
     let results = clusters
         .each(|group| {
             let matchers = matchers.clone();
+            let prefix = settings.ack_prefix.clone();
             async move {
                 let snap = group.snapshot().await?;
-                let targets = ack_targets(&snap, &matchers);
+                let targets = ack_targets(&snap, &matchers, &prefix);
                 let members = group.members();
                 let mut done = Unacked {
                     expired: vec![],
@@ -233,7 +235,7 @@ pub async fn unack(settings: &Settings, args: &UnackArgs) -> ExitCode {
 
 /// The active acks with exactly these matchers (any order), or covering an
 /// alert these matchers select.
-fn ack_targets(snap: &crate::source::Snapshot, matchers: &[Matcher]) -> Vec<String> {
+fn ack_targets(snap: &crate::source::Snapshot, matchers: &[Matcher], prefix: &str) -> Vec<String> {
     let now = Utc::now();
     let selected: Vec<_> = snap
         .alerts
@@ -242,7 +244,7 @@ fn ack_targets(snap: &crate::source::Snapshot, matchers: &[Matcher]) -> Vec<Stri
         .collect();
     let mut ids: Vec<String> = Vec::new();
     for s in &snap.silences {
-        let hit = s.is_ack()
+        let hit = s.is_ack(prefix)
             && s.is_active(now)
             && (s.same_matchers(matchers) || selected.iter().any(|a| s.covers(&a.labels)));
         if hit && !ids.contains(&s.id) {
@@ -297,7 +299,7 @@ mod tests {
             starts_at: now,
             ends_at: now + chrono::Duration::minutes(15),
             created_by: "alice".into(),
-            comment: ack_comment(""),
+            comment: ack_comment("ACK!", ""),
         };
         let (n, acks) = covering_acks(&snap, &draft("ModelServerDown")).unwrap();
         assert_eq!(n, 2);

@@ -41,17 +41,18 @@ pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
         },
         None => Filter::default(),
     };
-    let (mut alerts, silences, partial) = match fetch_merged_with_silences(settings).await {
+    let (mut alerts, mut acks, partial) = match fetch_merged_with_silences(settings).await {
         Ok(x) => x,
         Err(code) => return code,
     };
+    acks.retain(|s| s.is_ack(&settings.ack_prefix));
     alerts.retain(|a| {
         filter.matches(a) && !(args.active_only && (a.is_silenced() || a.is_inhibited()))
     });
     urgent_first(&mut alerts);
     let written = match args.output {
-        Output::Json => write_json(&alerts, &silences),
-        Output::Table => write_table(&alerts, &silences),
+        Output::Json => write_json(&alerts, &acks),
+        Output::Table => write_table(&alerts, &acks),
     };
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -124,11 +125,10 @@ async fn fetch_merged_with_silences(
 }
 
 /// The ack that silences this alert now, as Alertmanager says: one of the
-/// silences in its `silencedBy` is an ack (the one ending last).
-fn ack_of<'a>(alert: &Alert, silences: &'a [Silence], now: DateTime<Utc>) -> Option<&'a Silence> {
-    silences
-        .iter()
-        .filter(|s| s.is_ack() && s.is_active(now))
+/// acks in its `silencedBy` (the one ending last).
+fn ack_of<'a>(alert: &Alert, acks: &'a [Silence], now: DateTime<Utc>) -> Option<&'a Silence> {
+    acks.iter()
+        .filter(|s| s.is_active(now))
         .filter(|s| alert.silenced_by.iter().any(|id| id.as_str() == s.id))
         .max_by_key(|s| s.ends_at)
 }

@@ -185,8 +185,8 @@ pub async fn list(settings: &Settings, args: &SilenceListArgs) -> ExitCode {
     }
     rows.sort_by_key(|(cluster, state, s)| (*cluster, *state as u8, s.ends_at, s.id.clone()));
     let written = match args.output {
-        Output::Json => write_json(&rows),
-        Output::Table => write_table(&rows, clusters.several(), now),
+        Output::Json => write_json(&rows, &settings.ack_prefix),
+        Output::Table => write_table(&rows, clusters.several(), now, &settings.ack_prefix),
     };
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -199,7 +199,7 @@ pub async fn list(settings: &Settings, args: &SilenceListArgs) -> ExitCode {
 
 type Row<'a> = (&'a str, SilenceState, &'a Silence);
 
-fn write_json(rows: &[Row]) -> std::io::Result<()> {
+fn write_json(rows: &[Row], ack_prefix: &str) -> std::io::Result<()> {
     let listed: Vec<Listed> = rows
         .iter()
         .map(|(cluster, state, s)| Listed {
@@ -211,7 +211,7 @@ fn write_json(rows: &[Row]) -> std::io::Result<()> {
             ends_at: s.ends_at,
             created_by: &s.created_by,
             comment: &s.comment,
-            ack: s.is_ack(),
+            ack: s.is_ack(ack_prefix),
         })
         .collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -220,7 +220,12 @@ fn write_json(rows: &[Row]) -> std::io::Result<()> {
     out.flush()
 }
 
-fn write_table(rows: &[Row], several: bool, now: DateTime<Utc>) -> std::io::Result<()> {
+fn write_table(
+    rows: &[Row],
+    several: bool,
+    now: DateTime<Utc>,
+    ack_prefix: &str,
+) -> std::io::Result<()> {
     let matchers: Vec<String> = rows
         .iter()
         .map(|(_, _, s)| sanitize::line(&join_matchers(s)).into_owned())
@@ -262,7 +267,7 @@ fn write_table(rows: &[Row], several: bool, now: DateTime<Utc>) -> std::io::Resu
             SilenceState::Pending => "pending",
             SilenceState::Expired => "expired",
         };
-        let state = if s.is_ack() {
+        let state = if s.is_ack(ack_prefix) {
             format!("{state} (ack)")
         } else {
             state.to_string()

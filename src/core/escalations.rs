@@ -78,7 +78,11 @@ pub fn escalation_of(state: &State, alert: &Alert) -> Option<String> {
         (Some(s), _) => format!(
             "held by {}'s {}",
             s.created_by,
-            if s.is_ack() { "ack" } else { "silence" }
+            if s.is_ack(&state.ack_prefix) {
+                "ack"
+            } else {
+                "silence"
+            }
         ),
         (None, Some((_, level, left))) => {
             let secs = left.num_seconds().max(0);

@@ -311,7 +311,7 @@ fn incident_acks(state: &State, id: &str) -> Vec<(crate::source::cluster::Cluste
     let ids: Vec<String> = state
         .silences
         .iter()
-        .filter(|s| s.is_ack() && s.is_active(state.now))
+        .filter(|s| s.is_ack(&state.ack_prefix) && s.is_active(state.now))
         .filter(|s| inc.alerts.iter().any(|(_, labels)| s.covers(labels)))
         .map(|s| s.id.clone())
         .collect();

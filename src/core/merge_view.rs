@@ -69,6 +69,7 @@ pub struct ActivityJob {
     /// The keys already written when the job left.
     pub seen: Arc<HashSet<Seen>>,
     pub silences: Vec<Silence>,
+    pub ack_prefix: String,
 }
 
 /// What `observe::activity_of` found, and against which keys.
@@ -92,6 +93,7 @@ impl MergeJob {
             activity: observing.then(|| ActivityJob {
                 seen: state.activity_seen.clone(),
                 silences: gossiped_silences(state),
+                ack_prefix: state.ack_prefix.clone(),
             }),
         }
     }
@@ -129,7 +131,7 @@ pub fn compute(job: MergeJob) -> Merged {
     );
     let (rows, widths, counts) = view_rows(&alerts, &job.view);
     let activity = job.activity.map(|j| {
-        let (seen, new) = activity_of(&alerts, &j.silences, &j.seen);
+        let (seen, new) = activity_of(&alerts, &j.silences, &j.seen, &j.ack_prefix);
         ActivityFound {
             before: j.seen,
             seen,

@@ -110,15 +110,16 @@ fn silence_events(state: &mut State, inc: &Incident) -> Vec<Event> {
         let active = s.is_active(state.now);
         let key = format!("{}/silence/{}", inc.id, s.id);
         let seen = state.observed.get(&key).map(String::as_str);
-        let (start, end) = if s.is_ack() {
+        let is_ack = s.is_ack(&state.ack_prefix);
+        let (start, end) = if is_ack {
             (EventKind::Ack, EventKind::Unack)
         } else {
             (EventKind::SilenceCreated, EventKind::SilenceExpired)
         };
         let (kind, text) = if active && !inc.recorded(start, &s.id) && seen != Some("active") {
-            let what = if s.is_ack() { "acked" } else { "silenced" };
-            let comment = if s.is_ack() {
-                s.ack_text()
+            let what = if is_ack { "acked" } else { "silenced" };
+            let comment = if is_ack {
+                s.ack_text(&state.ack_prefix)
             } else {
                 s.comment.as_str()
             };
@@ -135,7 +136,7 @@ fn silence_events(state: &mut State, inc: &Incident) -> Vec<Event> {
             && !inc.recorded(end, &s.id)
             && seen != Some("ended")
         {
-            let what = if s.is_ack() { "ack" } else { "silence" };
+            let what = if is_ack { "ack" } else { "silence" };
             (end, format!("{what} by {} ended", s.created_by))
         } else {
             continue;
@@ -245,7 +246,12 @@ fn activity(state: &mut State) -> Vec<Effect> {
     let out = match state.activity_found.take() {
         Some(found) => found,
         None => {
-            let (seen, found) = activity_of(&state.alerts, &state.silences, &state.activity_seen);
+            let (seen, found) = activity_of(
+                &state.alerts,
+                &state.silences,
+                &state.activity_seen,
+                &state.ack_prefix,
+            );
             state.activity_seen = Arc::new(seen);
             found
         }
@@ -265,6 +271,7 @@ pub fn activity_of(
     alerts: &[Alert],
     silences: &[Silence],
     seen: &HashSet<Seen>,
+    ack_prefix: &str,
 ) -> (HashSet<Seen>, Vec<Activity>) {
     let mut out = Vec::new();
     let mut current: HashSet<Seen> = HashSet::with_capacity(seen.len());
@@ -283,7 +290,7 @@ pub fn activity_of(
             out.push(record(a.starts_at, ActivityKind::Fired, key, ""));
         }
         current.insert(fired);
-        for s in silences_of(silences, a).filter(|s| s.is_ack()) {
+        for s in silences_of(silences, a).filter(|s| s.is_ack(ack_prefix)) {
             let acked = Seen::Acked(s.id.clone(), a.fingerprint.clone());
             if !seen.contains(&acked) {
                 let key = format!("{}/{}", s.id, a.fingerprint);

@@ -185,7 +185,11 @@ pub fn expire(state: &mut State) -> Vec<Effect> {
         .into_iter()
         .map(|c| (c, WriteOp::Expire(vec![s.id.clone()])))
         .collect();
-    let kind = if s.is_ack() { "ack" } else { "silence" };
+    let kind = if s.is_ack(&state.ack_prefix) {
+        "ack"
+    } else {
+        "silence"
+    };
     state.confirm = Some(Confirm {
         title: format!("Expire {kind} {}?", short_id(&s.id)),
         lines: vec![

@@ -132,6 +132,8 @@ pub struct State {
     /// Who acks and silences, and the defaults of acks and the silence form.
     pub author: String,
     pub ack_duration: Duration,
+    /// What an ack's comment starts with.
+    pub ack_prefix: String,
     pub silence_duration: Duration,
     pub require_comment: bool,
     pub form: Option<SilenceForm>,
@@ -235,6 +237,7 @@ impl State {
             quit: false,
             author: "oncall".into(),
             ack_duration: Duration::from_secs(15 * 60),
+            ack_prefix: crate::model::ACK_PREFIX.to_string(),
             silence_duration: Duration::from_secs(2 * 3600),
             require_comment: true,
             form: None,
@@ -324,7 +327,7 @@ impl State {
     /// Acked (an active ACK! silence covers it), or its ack ended within the
     /// last hour while it still fires, or neither.
     pub fn ack_state<'a>(&'a self, alert: &Alert) -> AckState<'a> {
-        if let Some(s) = active_ack(&self.silences, &alert.labels, self.now) {
+        if let Some(s) = active_ack(&self.silences, &alert.labels, self.now, &self.ack_prefix) {
             return AckState::Acked(s);
         }
         if alert.state != AlertState::Firing {
@@ -333,7 +336,7 @@ impl State {
         self.silences
             .iter()
             .filter(|s| {
-                s.is_ack()
+                s.is_ack(&self.ack_prefix)
                     && s.ends_at <= self.now
                     && s.ends_at > alert.starts_at
                     && (self.now - s.ends_at).num_seconds() < 3600

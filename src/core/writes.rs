@@ -36,7 +36,15 @@ pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
     let unacked: Vec<usize> = idx
         .iter()
         .copied()
-        .filter(|&i| active_ack(&state.silences, &state.alerts[i].labels, now).is_none())
+        .filter(|&i| {
+            active_ack(
+                &state.silences,
+                &state.alerts[i].labels,
+                now,
+                &state.ack_prefix,
+            )
+            .is_none()
+        })
         .collect();
     if unacked.is_empty() {
         return offer_extension(state, &name, &idx);
@@ -72,7 +80,7 @@ pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
         starts_at: now,
         ends_at: now + chrono::Duration::from_std(state.ack_duration).unwrap_or_default(),
         created_by: state.author.clone(),
-        comment: ack_comment(text),
+        comment: ack_comment(&state.ack_prefix, text),
     };
     let jobs = clusters
         .into_iter()
@@ -110,7 +118,12 @@ fn offer_extension(state: &mut State, name: &str, idx: &[usize]) -> Vec<Effect> 
     let now = state.now;
     let mut acks: Vec<crate::model::Silence> = Vec::new();
     for &i in idx {
-        if let Some(s) = active_ack(&state.silences, &state.alerts[i].labels, now) {
+        if let Some(s) = active_ack(
+            &state.silences,
+            &state.alerts[i].labels,
+            now,
+            &state.ack_prefix,
+        ) {
             if !acks.iter().any(|a| a.id == s.id) {
                 acks.push(s.clone());
             }
@@ -221,7 +234,7 @@ pub fn unack(state: &mut State) -> Vec<Effect> {
     for &i in &idx {
         let labels = &state.alerts[i].labels;
         for s in &state.silences {
-            if s.is_ack()
+            if s.is_ack(&state.ack_prefix)
                 && s.is_active(now)
                 && s.covers(labels)
                 && !ids.iter().any(|(id, _)| *id == s.id)

@@ -27,7 +27,7 @@ pub use incident::{
 pub use matcher::{parse_matchers, MatchOp, Matcher, MatcherError};
 pub use rule::AlertRule;
 pub use silence::{
-    ack_comment, active_ack, label_matchers, same_matchers, Silence, SilenceDraft, SilenceState,
-    ACK_PREFIX,
+    ack_comment, ack_prefix_of, active_ack, label_matchers, same_matchers, Silence, SilenceDraft,
+    SilenceState, ACK_PREFIX,
 };
 pub use timeline::{Activity, ActivityKind, Event, EventData, EventKind};

@@ -4,7 +4,8 @@ use serde::Serialize;
 use super::alert::Labels;
 use super::matcher::{MatchOp, Matcher};
 
-/// Acks are silences whose comment starts with this (karma/kthxbye convention).
+/// Acks are silences whose comment starts with a prefix: this one by default
+/// (karma's and kthxbye's convention), `ack: {prefix: ...}` in the config.
 pub const ACK_PREFIX: &str = "ACK!";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -30,8 +31,9 @@ pub struct Silence {
 }
 
 impl Silence {
-    pub fn is_ack(&self) -> bool {
-        self.comment.starts_with(ACK_PREFIX)
+    /// An ack: the comment starts with the team's ack prefix.
+    pub fn is_ack(&self, prefix: &str) -> bool {
+        self.comment.starts_with(prefix)
     }
 
     /// The state at `now`, from the times: the state the server reported
@@ -60,10 +62,10 @@ impl Silence {
         same_matchers(&self.matchers, other)
     }
 
-    /// The text after `ACK!`, trimmed.
-    pub fn ack_text(&self) -> &str {
+    /// The text after the ack prefix, trimmed.
+    pub fn ack_text(&self, prefix: &str) -> &str {
         self.comment
-            .strip_prefix(ACK_PREFIX)
+            .strip_prefix(prefix)
             .unwrap_or(&self.comment)
             .trim()
     }
@@ -84,12 +86,6 @@ pub struct SilenceDraft {
     pub comment: String,
 }
 
-impl SilenceDraft {
-    pub fn is_ack(&self) -> bool {
-        self.comment.starts_with(ACK_PREFIX)
-    }
-}
-
 impl From<&Silence> for SilenceDraft {
     fn from(s: &Silence) -> SilenceDraft {
         SilenceDraft {
@@ -103,15 +99,23 @@ impl From<&Silence> for SilenceDraft {
     }
 }
 
-/// `ACK! text`, with a default text when the user gave none.
-pub fn ack_comment(text: &str) -> String {
+/// `ACK! text` (with the team's prefix), with a default text when the user
+/// gave none.
+pub fn ack_comment(prefix: &str, text: &str) -> String {
     let text = text.trim();
-    let text = text.strip_prefix(ACK_PREFIX).unwrap_or(text).trim();
+    let text = text.strip_prefix(prefix).unwrap_or(text).trim();
     if text.is_empty() {
-        format!("{ACK_PREFIX} acknowledged in oncall")
+        format!("{prefix} acknowledged in oncall")
     } else {
-        format!("{ACK_PREFIX} {text}")
+        format!("{prefix} {text}")
     }
+}
+
+/// The prefix an ack's comment was made with: its first word (a prefix
+/// holds no white space). Another console's concurrent ack of the same
+/// alerts is a twin when it starts with the same one.
+pub fn ack_prefix_of(comment: &str) -> &str {
+    comment.split_whitespace().next().unwrap_or("")
 }
 
 /// One equality matcher per label: selects exactly the alerts with these labels.
@@ -127,10 +131,11 @@ pub fn active_ack<'a>(
     silences: &'a [Silence],
     labels: &Labels,
     now: DateTime<Utc>,
+    prefix: &str,
 ) -> Option<&'a Silence> {
     silences
         .iter()
-        .filter(|s| s.is_ack() && s.is_active(now) && s.covers(labels))
+        .filter(|s| s.is_ack(prefix) && s.is_active(now) && s.covers(labels))
         .max_by_key(|s| s.ends_at)
 }
 
@@ -170,12 +175,16 @@ mod tests {
         let all = vec![ack, other];
         let at = |t| Utc.timestamp_opt(t, 0).unwrap();
         assert_eq!(
-            active_ack(&all, &labels, at(150)).map(|s| s.id.as_str()),
+            active_ack(&all, &labels, at(150), ACK_PREFIX).map(|s| s.id.as_str()),
             Some("a")
         );
-        assert!(active_ack(&all, &labels, at(200)).is_none());
+        assert!(active_ack(&all, &labels, at(200), ACK_PREFIX).is_none());
+        assert!(
+            active_ack(&all, &labels, at(150), "[ack]").is_none(),
+            "another team's prefix"
+        );
         assert_eq!(all[0].state_at(at(50)), SilenceState::Pending);
-        assert_eq!(all[0].ack_text(), "on it");
+        assert_eq!(all[0].ack_text(ACK_PREFIX), "on it");
     }
 
     #[test]
@@ -194,7 +203,9 @@ mod tests {
         let s2 = sil("aa", "ACK!", 10, 99, vec![a.clone()]);
         let s3 = sil("00", "ACK!", 11, 99, vec![a]);
         assert_eq!(ack_keeper([&s1, &s2, &s3]).unwrap().id, "aa");
-        assert_eq!(ack_comment(""), "ACK! acknowledged in oncall");
-        assert_eq!(ack_comment("ACK! db"), "ACK! db");
+        assert_eq!(ack_comment(ACK_PREFIX, ""), "ACK! acknowledged in oncall");
+        assert_eq!(ack_comment(ACK_PREFIX, "ACK! db"), "ACK! db");
+        assert_eq!(ack_comment("[ack]", "db"), "[ack] db");
+        assert_eq!(ack_prefix_of("[ack] db"), "[ack]");
     }
 }

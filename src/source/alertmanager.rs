@@ -155,7 +155,7 @@ mod tests {
                       {"isRegex":true,"name":"job","value":"no(de"},{"isEqual":false,"isRegex":true,"name":"env","value":"dev.*"}]}]"#;
         let s: Vec<AmSilence> = decode(body).unwrap();
         let s = silence(s.into_iter().next().unwrap(), "am1");
-        assert!(s.is_ack());
+        assert!(s.is_ack("ACK!"));
         assert_eq!(s.state, SilenceState::Active);
         assert_eq!(s.matchers[0].to_string(), r#"alertname="DiskFull""#);
         assert_eq!(s.matchers[1].op, MatchOp::Re);

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::write::{WriteOp, WriteReport, WriteRequest};
 use super::Snapshot;
-use crate::model::{AlertState, Silence, SilenceDraft, SilenceState};
+use crate::model::{ack_prefix_of, AlertState, Silence, SilenceDraft, SilenceState};
 
 /// Applies a write to the demo's silences and says what happened.
 pub fn apply(store: &mut Vec<Silence>, req: &WriteRequest, now: DateTime<Utc>) -> WriteReport {
@@ -28,7 +28,11 @@ fn run(store: &mut Vec<Silence>, op: &WriteOp, now: DateTime<Utc>) -> Result<Str
         WriteOp::Ack(d) => {
             if let Some(s) = store
                 .iter()
-                .find(|s| s.is_ack() && s.is_active(now) && s.same_matchers(&d.matchers))
+                .find(|s| {
+                    s.is_ack(ack_prefix_of(&d.comment))
+                        && s.is_active(now)
+                        && s.same_matchers(&d.matchers)
+                })
             {
                 return Ok(format!("already acked by {}", s.created_by));
             }
@@ -178,7 +182,10 @@ mod tests {
         let (snap, a) = seen(&store);
         assert_eq!(a.state, AlertState::Suppressed);
         let ack_id = a.silenced_by[0].clone();
-        assert!(snap.silences.iter().any(|s| s.id == ack_id && s.is_ack()));
+        assert!(snap
+            .silences
+            .iter()
+            .any(|s| s.id == ack_id && s.is_ack("ACK!")));
 
         apply(&mut store, &req(WriteOp::Expire(vec![ack_id])), now);
         let (snap, a) = seen(&store);

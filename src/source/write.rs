@@ -17,7 +17,7 @@ use super::alertmanager::silence;
 use super::dto::AmSilence;
 use super::http::{decode, get_json, join, read_body, send_error, HttpClient};
 use super::{SourceError, SourceSpec};
-use crate::model::{silence::ack_keeper, Alert, Silence, SilenceDraft};
+use crate::model::{ack_prefix_of, silence::ack_keeper, Alert, Silence, SilenceDraft};
 
 /// How long an ack waits for gossip before looking for a twin made at the
 /// same moment by another console (Alertmanager gossips within ~200 ms).
@@ -208,9 +208,13 @@ impl<'a> Members<'a> {
         settle: Duration,
     ) -> Result<AckOutcome, WriteError> {
         let now = draft.starts_at;
+        // Acks made with the same prefix (the same team's config).
+        let prefix = ack_prefix_of(&draft.comment);
         let twins = |list: &[Silence], now| -> Vec<Silence> {
             list.iter()
-                .filter(|s| s.is_ack() && s.is_active(now) && s.same_matchers(&draft.matchers))
+                .filter(|s| {
+                    s.is_ack(prefix) && s.is_active(now) && s.same_matchers(&draft.matchers)
+                })
                 .cloned()
                 .collect()
         };

@@ -33,6 +33,7 @@ pub async fn run(
     state.demo |= settings.demo;
     state.author = settings.author.clone();
     state.ack_duration = settings.ack_duration;
+    state.ack_prefix = settings.ack_prefix.clone();
     state.silence_duration = settings.silence_duration;
     state.require_comment = settings.require_comment;
     state.incident_settings = settings.incidents.clone();

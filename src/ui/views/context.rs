@@ -330,12 +330,17 @@ pub fn nearby(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         doc.field("", 3, k, &text, theme.dim);
     }
     for s in expired.iter().take(5) {
-        let kind = if s.is_ack() { "ack" } else { "silence" };
+        let is_ack = s.is_ack(&state.ack_prefix);
+        let kind = if is_ack { "ack" } else { "silence" };
         let text = format!(
             "{kind} by {} ended {} ago: {}",
             s.created_by,
             format_age_long((state.now - s.ends_at).num_seconds()),
-            if s.is_ack() { s.ack_text() } else { &s.comment }
+            if is_ack {
+                s.ack_text(&state.ack_prefix)
+            } else {
+                &s.comment
+            }
         );
         doc.field("", 3, k, &text, theme.silenced);
     }

@@ -81,8 +81,9 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     let ack = state.ack_state(a);
     if let AckState::Acked(s) = ack {
         bad = format!("{} · {}", sev.name(), ack_words(s, state.now));
-        if !s.ack_text().is_empty() {
-            bad += &format!(" ({})", s.ack_text());
+        let text = s.ack_text(&state.ack_prefix);
+        if !text.is_empty() {
+            bad += &format!(" ({text})");
         }
     } else if let AckState::Ended(s) = ack {
         bad += &format!(
@@ -216,7 +217,11 @@ fn suppression(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
                 } else {
                     "expired".into()
                 };
-                let kind = if s.is_ack() { "ack" } else { "silence" };
+                let kind = if s.is_ack(&state.ack_prefix) {
+                    "ack"
+                } else {
+                    "silence"
+                };
                 doc.field(
                     &format!("   {kind}"),
                     12,

@@ -38,7 +38,11 @@ pub fn standing_text(state: &State, r: &EscalationRow) -> (String, String) {
     let next = match (&r.standing.held_by, r.standing.next) {
         (Some(s), _) => {
             let left = crate::model::duration::format_age((s.ends_at - state.now).num_seconds());
-            let what = if s.is_ack() { "acked" } else { "silenced" };
+            let what = if s.is_ack(&state.ack_prefix) {
+                "acked"
+            } else {
+                "silenced"
+            };
             format!("held: {what} by {}, {left} left", s.created_by)
         }
         (None, Some((pass, level, left))) => {

@@ -72,7 +72,7 @@ fn compact_matchers(matchers: &[Matcher]) -> String {
 
 /// The state word; an active ack says ACK.
 fn kind(s: &Silence, state: &State) -> &'static str {
-    match (s.state_at(state.now), s.is_ack()) {
+    match (s.state_at(state.now), s.is_ack(&state.ack_prefix)) {
         (SilenceState::Active, true) => "ACK",
         (SilenceState::Active, false) => "active",
         (SilenceState::Pending, _) => "pending",
@@ -124,7 +124,11 @@ fn row(s: &Silence, state: &State, theme: &Theme, c: &Cols) -> Vec<Seg> {
         segs.push(seg(pad(&s.created_by, c.by), theme.dim));
         segs.push(seg(" ", text));
     }
-    let comment = if s.is_ack() { s.ack_text() } else { &s.comment };
+    let comment = if s.is_ack(&state.ack_prefix) {
+        s.ack_text(&state.ack_prefix)
+    } else {
+        &s.comment
+    };
     segs.push(seg(pad(comment, c.comment), text));
     segs
 }
