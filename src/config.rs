@@ -11,8 +11,12 @@ use crate::model::duration::parse_duration;
 
 use crate::yaml;
 
+mod build;
 mod escalation;
+pub mod notifier_spec;
 mod notifiers;
+pub mod settings;
+pub mod source_spec;
 pub use escalation::{policies, PolicyConfig};
 pub use notifiers::{notifiers, NotifierConfig};
 mod schedules;
@@ -20,6 +24,8 @@ pub use schedules::{local_time, schedules, ScheduleConfig};
 mod slos;
 pub use slos::{slos, SloConfig};
 mod sources;
+pub use build::{from_args, no_source_help};
+pub use settings::Settings;
 use sources::check_url;
 pub use sources::{source_specs, SourceArgs};
 mod time_intervals;

@@ -2,8 +2,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use oncall::app::{self, Settings};
 use oncall::cli::{Cli, Command, RunbookCommand, SilenceCommand};
+use oncall::config::Settings;
 use oncall::{commands, config, source, ui};
 
 fn main() -> ExitCode {
@@ -35,7 +35,7 @@ fn main() -> ExitCode {
             }
         };
     }
-    let mut settings = match app::settings(&cli.global) {
+    let mut settings = match config::from_args(&cli.global) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("oncall: {e}");
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         // Decoding big polls runs here; keys and frames come first.
-        .on_thread_start(oncall::ui::priority::background)
+        .on_thread_start(oncall::engine::priority::background)
         .enable_all()
         .build()
     {
@@ -115,7 +115,7 @@ fn main() -> ExitCode {
 
 /// With no source configured: explain, and on a terminal offer the demo.
 fn offer_demo(settings: &mut Settings) -> bool {
-    eprint!("{}", app::no_source_help());
+    eprint!("{}", config::no_source_help());
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
         return false;
     }
@@ -138,7 +138,7 @@ fn offer_demo(settings: &mut Settings) -> bool {
 
 fn console(settings: Settings, runtime: tokio::runtime::Runtime) -> ExitCode {
     let mut notices = settings.warnings.clone();
-    match app::init_logging(settings.state_dir.as_ref()) {
+    match oncall::logging::init_logging(settings.state_dir.as_ref()) {
         Ok(path) => tracing::info!(log = %path.display(), "console starting"),
         Err(e) => notices.push(format!("logging is off: {e}")),
     }

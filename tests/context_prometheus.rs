@@ -14,10 +14,10 @@ use common::screen::screen;
 use common::{eventually, spec, Prometheus};
 use oncall::core::context::{ContextQuery, Load};
 use oncall::core::{update, Action, Effect, Msg, State};
+use oncall::engine::context_queries::ask;
 use oncall::model::history::CmpOp;
 use oncall::model::{fingerprint, Alert, AlertState};
 use oncall::source::{fetch_once, SourceKind};
-use oncall::ui::context_task::ask;
 
 const T: Duration = Duration::from_secs(10);
 

@@ -282,10 +282,10 @@ async fn poller_backs_off_refreshes_on_demand_and_stops() {
     let (refresh, refresh_rx) = tokio::sync::watch::channel(0u64);
     let task = spawn_poller(s, 7, Duration::from_secs(60), TIMEOUT, tx, refresh_rx);
 
-    let failed = |m: Option<Msg>| {
+    let failed = |m: Option<oncall::source::SourceEvent>| {
         matches!(
             m,
-            Some(Msg::Polled {
+            Some(oncall::source::SourceEvent::Polled {
                 source: 7,
                 result: Err(SourceError::Status { status: 500, .. }),
                 ..

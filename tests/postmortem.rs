@@ -298,7 +298,7 @@ fn template_from_the_settings() {
             config: Some(config.clone()),
             ..Default::default()
         };
-        oncall::app::settings(&args).unwrap()
+        oncall::config::from_args(&args).unwrap()
     };
     assert_eq!(
         template(&settings_with("refresh: 15s\n")).unwrap(),

@@ -9,8 +9,8 @@ use std::time::Duration;
 use common::Prometheus;
 use oncall::core::runbook::StepMsg;
 use oncall::core::Msg;
+use oncall::engine::steps::spawn_query;
 use oncall::source::prom_query::instant;
-use oncall::ui::step_task::spawn_query;
 use tokio::sync::mpsc::unbounded_channel;
 
 const T: Duration = Duration::from_secs(10);

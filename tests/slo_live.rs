@@ -16,6 +16,7 @@ use oncall::core::slo::{slo_rows, SloSource, SloStatus};
 use oncall::core::{update, Action, Msg, State};
 use oncall::source::prom_query::instant;
 use oncall::source::slo_query::{read_all, spawn_slo_poller, SliSource};
+use oncall::source::SourceEvent;
 use tokio::sync::{mpsc, watch};
 
 const T: Duration = Duration::from_secs(10);
@@ -58,7 +59,7 @@ async fn read_into(source: SliSource, name: &str) -> State {
     read_all(&source, &st.slo.defs.clone(), T, &tx).await;
     drop(tx);
     while let Some(m) = rx.recv().await {
-        update(&mut st, m);
+        update(&mut st, oncall::engine::msg_of(m));
     }
     st
 }
@@ -168,7 +169,7 @@ async fn the_reader_reads_again_when_asked() {
         for _ in 0..windows {
             let m = tokio::time::timeout(T * 2, rx.recv()).await;
             assert!(
-                matches!(m, Ok(Some(Msg::SloRead(_)))),
+                matches!(m, Ok(Some(SourceEvent::SloRead(_)))),
                 "round {round}: {m:?}"
             );
         }
@@ -212,7 +213,7 @@ slos:
     read_all(&SliSource::Prometheus(Box::new(spec)), &defs, T, &tx).await;
     drop(tx);
     while let Some(m) = rx.recv().await {
-        update(&mut st, m);
+        update(&mut st, oncall::engine::msg_of(m));
     }
     // 0.1 % errors against a 1 % budget: 90 % left, burning 0.1× everywhere.
     let r = &slo_rows(&st, st.now)[0];

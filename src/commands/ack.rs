@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 
 use super::write::{self, or_exit, Clusters};
-use crate::app::Settings;
 use crate::cli::{AckArgs, UnackArgs};
+use crate::config::Settings;
 use crate::model::matcher::format_matchers;
 use crate::model::{ack_comment, ack_prefix_of, active_ack, Alert, Matcher, Silence, SilenceDraft};
 use crate::sanitize;

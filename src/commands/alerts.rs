@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tokio::task::JoinSet;
 
-use crate::app::Settings;
 use crate::cli::{AlertsArgs, Output};
+use crate::config::Settings;
 use crate::core::filter::Filter;
 use crate::model::duration::format_age;
 use crate::model::{parse_matchers, Alert, Silence};
@@ -81,7 +81,7 @@ async fn fetch_merged_with_silences(
     settings: &Settings,
 ) -> Result<(Vec<Alert>, Vec<Silence>, bool), ExitCode> {
     if settings.sources.is_empty() {
-        eprint!("{}", crate::app::no_source_help());
+        eprint!("{}", crate::config::no_source_help());
         return Err(ExitCode::from(1));
     }
     let results = fetch_all(settings).await;

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use crate::app;
 use crate::cli::{CheckArgs, GlobalArgs};
 use crate::model::{Alert, AlertState};
 use crate::runbook::{check, find_for, load_all, load_dirs, vars};
@@ -45,7 +44,7 @@ fn theme_files(dir: &Path) -> Vec<PathBuf> {
 pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
     let mut r = Report::default();
     // A config that does not load is reported, and the rest still checked.
-    let settings = match app::settings(global) {
+    let settings = match crate::config::from_args(global) {
         Ok(s) => Some(s),
         Err(e) => {
             r.error(e);
@@ -149,7 +148,7 @@ fn undeclared(book: &crate::model::runbook::Runbook) -> Vec<String> {
 
 /// Every alerting rule of the configured Prometheus servers should have a runbook.
 async fn rules_without_runbooks(
-    s: &app::Settings,
+    s: &crate::config::Settings,
     books: &[crate::model::runbook::Runbook],
     r: &mut Report,
 ) {

@@ -10,11 +10,11 @@ use chrono::Utc;
 use super::alerts::{fetch_merged, urgent_first, PARTIAL};
 use super::incident_view;
 use super::write::{or_exit, out};
-use crate::app::Settings;
 use crate::cli::{
     IncidentCommand, IncidentDeclareArgs, IncidentNoteArgs, IncidentResolveArgs,
     IncidentSeverityArgs, IncidentStatusArgs,
 };
+use crate::config::Settings;
 use crate::model::{
     parse_matchers, Alert, Event, EventData, EventKind, Incident, Labels, Sev, Status,
 };

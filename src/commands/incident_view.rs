@@ -23,7 +23,7 @@ use crate::model::duration::format_age;
 use crate::model::{Event, EventKind, Incident, Labels, Milestone};
 use crate::sanitize;
 
-pub fn list(settings: &crate::app::Settings, args: &IncidentListArgs) -> ExitCode {
+pub fn list(settings: &crate::config::Settings, args: &IncidentListArgs) -> ExitCode {
     let journal = or_exit!(journal(settings));
     let (mut incidents, problems) = match journal.load_all() {
         Ok(x) => x,
@@ -38,7 +38,7 @@ pub fn list(settings: &crate::app::Settings, args: &IncidentListArgs) -> ExitCod
     done(written)
 }
 
-pub fn show(settings: &crate::app::Settings, args: &IncidentShowArgs) -> ExitCode {
+pub fn show(settings: &crate::config::Settings, args: &IncidentShowArgs) -> ExitCode {
     let journal = or_exit!(journal(settings));
     let incident = or_exit!(load(&journal, &normalize(&args.id)));
     let written = match args.output {

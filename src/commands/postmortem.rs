@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use chrono::Utc;
 
 use super::incident::{journal, normalize};
-use crate::app::Settings;
 use crate::cli::PostmortemArgs;
+use crate::config::Settings;
 use crate::sanitize;
 use crate::store::drafts;
 

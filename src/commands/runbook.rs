@@ -7,15 +7,15 @@ use super::incident::{fail, journal};
 use super::runbook_prompt::{ask, Signals};
 use super::runbook_show::find;
 pub use super::runbook_show::{list, show};
-use crate::app::Settings;
 use crate::cli::RunbookRunArgs;
+use crate::config::Settings;
 use crate::model::runbook::StepKind;
 use crate::model::{Event, EventKind, Labels};
 use crate::runbook::exec::{self, ExecEvent, ExecOutcome, ExecRequest};
 use crate::runbook::stepper::{StepStatus, Stepper, Taken};
 use crate::runbook::{record, vars};
 use crate::sanitize;
-use crate::source::{prom_query, SourceKind, SourceSpec};
+use crate::source::{SourceKind, SourceSpec};
 use crate::store::journal::Journal;
 use tokio::signal::unix::SignalKind;
 
@@ -257,7 +257,7 @@ async fn run_query(
     query: &str,
     timeout: std::time::Duration,
 ) -> ExecOutcome {
-    let (lines, outcome) = prom_query::run_step(Some(spec), timeout, query).await;
+    let (lines, outcome) = crate::runbook::query_step::run_step(Some(spec), timeout, query).await;
     for line in lines {
         println!("{}", sanitize::line(&line));
         s.output(i, line);

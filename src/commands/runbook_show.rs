@@ -12,8 +12,8 @@ macro_rules! out {
 }
 
 use super::incident::fail;
-use crate::app::Settings;
 use crate::cli::RunbookShowArgs;
+use crate::config::Settings;
 use crate::model::runbook::{BranchCond, Runbook, StepKind};
 use crate::runbook::load_all;
 use crate::runbook::matching::find_by_name;

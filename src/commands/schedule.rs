@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::incident::fail;
-use crate::app::Settings;
 use crate::cli::ScheduleArgs;
+use crate::config::Settings;
 use crate::model::schedule::Schedule;
 
 fn parse_at(text: &str) -> Result<DateTime<Utc>, String> {

@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use super::silence_ids::{resolve_ids, unknown_or_failed};
 use super::write::{self, or_exit};
-use crate::app::Settings;
 use crate::cli::{Output, SilenceAddArgs, SilenceExpireArgs, SilenceExtendArgs, SilenceListArgs};
+use crate::config::Settings;
 use crate::model::duration::format_age;
 use crate::model::duration::parse_until;
 use crate::model::{parse_matchers, Labels, Silence, SilenceDraft, SilenceState};

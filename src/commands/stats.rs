@@ -14,8 +14,8 @@ use std::process::ExitCode;
 use chrono::Utc;
 use serde_json::{json, Value};
 
-use crate::app::Settings;
 use crate::cli::{Output, StatsArgs};
+use crate::config::Settings;
 use crate::model::short_duration;
 use crate::sanitize;
 use crate::store::stats::{compute, AlertCount, Spread, Stats};

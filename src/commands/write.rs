@@ -10,8 +10,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::task::JoinSet;
 
-use crate::app::Settings;
 use crate::cli::MatcherArgs;
+use crate::config::Settings;
 use crate::model::matcher::format_matchers;
 use crate::model::{duration::parse_duration, parse_matchers, Labels, Matcher};
 use crate::sanitize;
@@ -92,7 +92,7 @@ pub async fn clusters(settings: &Settings, writes: bool) -> Result<Clusters, Exi
     )
     .await;
     if found.clusters.is_empty() {
-        eprint!("{}", crate::app::no_source_help());
+        eprint!("{}", crate::config::no_source_help());
         return Err(ExitCode::from(1));
     }
     Ok(Clusters {

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
+use super::notifier_spec::{Notifier, NotifierKind};
+use super::source_spec::Secret;
 use crate::model::duration::parse_duration;
-use crate::notify::{Notifier, NotifierKind};
-use crate::source::Secret;
 
 /// `{name: pager, type: webhook, url_env: PAGER_WEBHOOK_URL, slack: true}`,
 /// `{name: page-cli, type: command, program: /usr/local/bin/page, args: [...]}`,

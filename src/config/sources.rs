@@ -1,11 +1,11 @@
 //! Sources: the command line's and the config file's, as the specs the
 //! pollers and writers take, each URL checked once.
 
+use super::source_spec::{Auth, Secret, SourceKind, SourceSpec, Tls};
 use super::Config;
-use crate::source::{Auth, Secret, SourceKind, SourceSpec, Tls};
 
 pub(super) fn check_url(url: &str) -> Result<(), String> {
-    let shown = crate::source::redact_url(url);
+    let shown = super::source_spec::redact_url(url);
     let Some(rest) = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))
@@ -33,7 +33,7 @@ pub(super) fn check_url(url: &str) -> Result<(), String> {
     if let Some(api) = ["/api/v2", "/api/v1"].iter().find(|a| path.ends_with(*a)) {
         return Err(format!(
             "source url {shown:?} ends in {api}: give the server's base URL ({}), oncall adds the API path",
-            crate::source::redact_url(&path[..path.len() - api.len()])
+            super::source_spec::redact_url(&path[..path.len() - api.len()])
         ));
     }
     Ok(())

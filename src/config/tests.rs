@@ -1,8 +1,8 @@
 //! The config file: the design's example, unknown keys, bad values and
 //! where each is, and how the command line's sources stand to its.
 
+use super::source_spec::{Secret, SourceKind};
 use super::*;
-use crate::source::{Secret, SourceKind};
 
 const DESIGN_EXAMPLE: &str = r#"
 refresh: 15s

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::core::wall::WallSettings;
+use super::settings::WallSettings;
 use crate::model::duration::parse_duration;
 use crate::model::Severity;
 

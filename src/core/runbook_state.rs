@@ -1,28 +1,10 @@
 //! What the console holds of runbooks: those loaded, the stepper of the
 //! alert being worked on, and the step running now.
 
-use std::time::Duration;
-
 use crate::model::runbook::Runbook;
 use crate::runbook::stepper::Stepper;
 
-/// The `runbook:` config, checked.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RunbookSettings {
-    /// A step's timeout unless the runbook sets one.
-    pub timeout: Duration,
-    /// Diagnosis steps ask before running (Mitigation steps always do).
-    pub confirm_diagnosis: bool,
-}
-
-impl Default for RunbookSettings {
-    fn default() -> RunbookSettings {
-        RunbookSettings {
-            timeout: Duration::from_secs(120),
-            confirm_diagnosis: true,
-        }
-    }
-}
+pub use crate::config::settings::RunbookSettings;
 
 /// An alert with no runbook: what the pane says instead.
 #[derive(Clone, Debug, PartialEq, Eq)]

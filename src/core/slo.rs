@@ -32,14 +32,7 @@ pub struct Reading {
     pub last_good: Option<(f64, DateTime<Utc>)>,
 }
 
-/// A window's SLI, sent by the SLO task (`Msg::SloRead`).
-#[derive(Clone, Debug, PartialEq)]
-pub struct SloRead {
-    pub slo: usize,
-    pub window: Duration,
-    pub at: DateTime<Utc>,
-    pub sli: Result<f64, String>,
-}
+pub use crate::source::slo_query::SloRead;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SloState {

@@ -12,7 +12,9 @@ use super::rows::{Counts, Row};
 use super::runbook_state::RunbookState;
 use super::silence_form::SilenceForm;
 use super::update::Effect;
-use crate::app::IncidentSettings;
+use crate::config::notifier_spec::NotifierKind;
+use crate::config::settings::IncidentSettings;
+use crate::config::Settings;
 use crate::model::{active_ack, Alert, AlertRule, AlertState, Silence};
 use crate::model::{EventKind, Incident};
 use crate::source::cluster::{cluster_names, Member};
@@ -204,6 +206,49 @@ pub struct State {
 }
 
 impl State {
+    /// The state a console, the wall or the headless engine starts from:
+    /// everything the settings say, nothing read from disk or the network
+    /// yet (runbooks, remembered peers and the SLOs are the engine's to load).
+    pub fn from_settings(settings: &Settings, now: DateTime<Utc>) -> State {
+        let mut state = State::new(&settings.sources, now, settings.refresh);
+        state.read_only = settings.read_only;
+        // The demo's sources are ordinary Alertmanager/Prometheus specs with
+        // demo:// URLs: the flag, not their kind, says it is the demo.
+        state.demo |= settings.demo;
+        state.author = settings.author.clone();
+        state.ack_duration = settings.ack_duration;
+        state.ack_prefix = settings.ack_prefix.clone();
+        state.silence_duration = settings.silence_duration;
+        state.require_comment = settings.require_comment;
+        state.incident_settings = settings.incidents.clone();
+        state.rb.settings = settings.stepper.clone();
+        state.schedules = settings.schedules.clone();
+        state.policies = settings.policies.clone();
+        if let Some(labels) = &settings.related_labels {
+            state.related_labels = labels.clone();
+        }
+        state.intervals = settings.intervals.clone();
+        state.terminal_notifiers = settings
+            .notifiers
+            .iter()
+            .filter(|n| n.kind == NotifierKind::Terminal)
+            .map(|n| n.name.clone())
+            .collect();
+        if settings.demo {
+            state.refresh = crate::source::demo::DEMO_REFRESH;
+            state.stale_after = crate::source::demo::DEMO_REFRESH * 5;
+        } else {
+            state.stale_after = settings.stale_after;
+        }
+        if let Some(g) = &settings.group_by {
+            state.group_by = g.clone();
+        }
+        if settings.wall_mode {
+            super::wall::enter(&mut state, &settings.wall);
+        }
+        state
+    }
+
     pub fn new(specs: &[SourceSpec], now: DateTime<Utc>, refresh: Duration) -> State {
         State {
             now,

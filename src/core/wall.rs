@@ -12,27 +12,7 @@ use super::update::Effect;
 use super::Action;
 use crate::model::Severity;
 
-/// The `wall:` config, checked.
-#[derive(Clone, Debug, PartialEq)]
-pub struct WallSettings {
-    /// A source silent for longer than this turns the board stale
-    /// (`None`: the console's `stale_after`, by default 3 refreshes).
-    pub stale_after: Option<Duration>,
-    /// How long each page of groups stays before the next one.
-    pub page_interval: Duration,
-    /// Alerts of this severity or worse change the board's colour.
-    pub threshold: Severity,
-}
-
-impl Default for WallSettings {
-    fn default() -> WallSettings {
-        WallSettings {
-            stale_after: None,
-            page_interval: Duration::from_secs(10),
-            threshold: Severity::Warning,
-        }
-    }
-}
+pub use crate::config::settings::WallSettings;
 
 /// The board's state inside `State` (present only in wall mode).
 #[derive(Clone, Debug, PartialEq)]

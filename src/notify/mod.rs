@@ -20,7 +20,8 @@ use crate::model::Labels;
 
 /// Where a webhook URL comes from: an environment variable or a file,
 /// never the config text itself. Its `Debug` shows the origin, not the value.
-pub use crate::source::Secret;
+pub use crate::config::notifier_spec::{Notifier, NotifierKind};
+pub use crate::config::source_spec::Secret;
 
 pub use command::command_env;
 pub use webhook::{generic_payload, slack_payload, slack_text};
@@ -42,64 +43,6 @@ pub struct Notification {
     pub console: String,
     pub time: DateTime<Utc>,
     pub incident: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum NotifierKind {
-    /// POST JSON to the URL: the [`Notification`] itself, or with `slack`
-    /// a Slack-compatible `{"text": …}`.
-    Webhook { url: Secret, slack: bool },
-    /// Runs `program args…` directly (no shell); the notification is in
-    /// `ONCALL_*` environment variables (see [`command_env`]).
-    Command { program: String, args: Vec<String> },
-    /// The console's own bell; nothing leaves the process.
-    Terminal,
-}
-
-impl NotifierKind {
-    pub fn name(&self) -> &'static str {
-        match self {
-            NotifierKind::Webhook { .. } => "webhook",
-            NotifierKind::Command { .. } => "command",
-            NotifierKind::Terminal => "terminal",
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Notifier {
-    pub name: String,
-    pub kind: NotifierKind,
-    /// For one attempt: the whole HTTP exchange, or the command's run.
-    pub timeout: Duration,
-    /// Attempts after the first; 0 means one attempt only.
-    pub retries: u32,
-    /// The pause after the first failure; it doubles after each one
-    /// (capped at [`MAX_BACKOFF`]).
-    pub backoff_base: Duration,
-}
-
-impl Notifier {
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-    pub const DEFAULT_RETRIES: u32 = 3;
-    pub const DEFAULT_BACKOFF: Duration = Duration::from_secs(1);
-
-    /// A notifier with the default timeout (10 s), retries (3) and backoff
-    /// (1 s, 2 s, 4 s).
-    pub fn new(name: impl Into<String>, kind: NotifierKind) -> Notifier {
-        Notifier {
-            name: name.into(),
-            kind,
-            timeout: Notifier::DEFAULT_TIMEOUT,
-            retries: Notifier::DEFAULT_RETRIES,
-            backoff_base: Notifier::DEFAULT_BACKOFF,
-        }
-    }
-
-    /// `webhook pager`: how errors name it.
-    pub fn label(&self) -> String {
-        format!("{} {}", self.kind.name(), self.name)
-    }
 }
 
 /// Why one attempt failed, and whether another one may do better.

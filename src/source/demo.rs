@@ -8,32 +8,17 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
+use super::Snapshot;
 use crate::model::{
     fingerprint, Alert, AlertRule, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState,
 };
 
 /// The scenario repeats with this period.
 pub const CYCLE_SECS: i64 = 300;
-const AM_NAMES: [&str; 2] = ["am-demo-1", "am-demo-2"];
-const PROM_NAME: &str = "prom-demo";
-const SILENCE_ID: &str = "5f1c2d7e-demo-4b1a-9f0e-approvalrate";
+pub use crate::config::source_spec::demo_specs as specs;
+use crate::config::source_spec::{DEMO_AM_NAMES as AM_NAMES, DEMO_PROM_NAME as PROM_NAME};
 
-pub fn specs() -> Vec<SourceSpec> {
-    let spec = |name: &str, kind| SourceSpec {
-        name: name.into(),
-        kind,
-        url: format!("demo://{name}"),
-        cluster: (kind == SourceKind::Alertmanager).then(|| "demo".to_string()),
-        auth: Auth::default(),
-        tls: Tls::default(),
-    };
-    vec![
-        spec(AM_NAMES[0], SourceKind::Alertmanager),
-        spec(AM_NAMES[1], SourceKind::Alertmanager),
-        spec(PROM_NAME, SourceKind::Prometheus),
-    ]
-}
+const SILENCE_ID: &str = "5f1c2d7e-demo-4b1a-9f0e-approvalrate";
 
 struct DemoAlert {
     labels: &'static [(&'static str, &'static str)],

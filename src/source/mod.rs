@@ -24,79 +24,27 @@ pub mod slo_query;
 mod string_scan;
 pub mod write;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::model::{Alert, AlertRule, Silence};
 
+pub use crate::config::source_spec::{redact_url, Auth, Secret, SourceKind, SourceSpec, Tls};
 pub use merge::{merge_alerts, merge_sources};
 pub use poll::{fetch_once, spawn_poller};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SourceKind {
-    Alertmanager,
-    Prometheus,
-    Demo,
-}
-
-impl SourceKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            SourceKind::Alertmanager => "alertmanager",
-            SourceKind::Prometheus => "prometheus",
-            SourceKind::Demo => "demo",
-        }
-    }
-}
-
-/// A URL fit to show or log: no `user:password@`, no query string (tokens
-/// hide there too).
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.split('?').next().unwrap_or(url).to_string();
-    };
-    let (authority, path) = rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()));
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    let path = match path.split_once('?') {
-        Some((p, _)) => format!("{p}?…"),
-        None => path.to_string(),
-    };
-    format!("{scheme}://{host}{path}")
-}
-
-/// Where a secret comes from. Never the command line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Secret {
-    Env(String),
-    File(PathBuf),
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Auth {
-    pub bearer_token: Option<Secret>,
-    pub basic_user: Option<String>,
-    pub basic_password: Option<Secret>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Tls {
-    pub ca_file: Option<PathBuf>,
-    pub cert_file: Option<PathBuf>,
-    pub key_file: Option<PathBuf>,
-    pub insecure_skip_verify: bool,
-}
-
-/// One configured endpoint.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SourceSpec {
-    pub name: String,
-    pub kind: SourceKind,
-    pub url: String,
-    /// HA cluster name from the config; members share alerts and silences.
-    pub cluster: Option<String>,
-    pub auth: Auth,
-    pub tls: Tls,
+/// What the source tasks report; the engine turns each into a message for
+/// `core::update`.
+#[derive(Clone, Debug)]
+pub enum SourceEvent {
+    /// A source answered (or failed to).
+    Polled {
+        source: usize,
+        at: chrono::DateTime<chrono::Utc>,
+        result: Result<Snapshot, SourceError>,
+    },
+    /// An SLO window's SLI was read (or could not be).
+    SloRead(slo_query::SloRead),
 }
 
 /// Alertmanager's own view of its gossip cluster (from `/api/v2/status`).

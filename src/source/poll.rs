@@ -9,8 +9,7 @@ use tokio::task::JoinHandle;
 
 use super::http::HttpClient;
 use super::last_poll::LastPoll;
-use super::{alertmanager, prometheus, Snapshot, SourceError, SourceKind, SourceSpec};
-use crate::core::Msg;
+use super::{alertmanager, prometheus, Snapshot, SourceError, SourceEvent, SourceKind, SourceSpec};
 
 /// One poll of one source with a fresh client (for one-shot commands).
 pub async fn fetch_once(spec: &SourceSpec, timeout: Duration) -> Result<Snapshot, SourceError> {
@@ -39,13 +38,13 @@ fn demo() -> SourceError {
     SourceError::Config("demo source has no endpoint".into())
 }
 
-/// Polls `spec` until `tx` is closed, sending `Msg::Polled` after each try.
+/// Polls `spec` until `tx` is closed, sending `SourceEvent::Polled` after each try.
 pub fn spawn_poller(
     spec: SourceSpec,
     index: usize,
     refresh: Duration,
     timeout: Duration,
-    tx: UnboundedSender<Msg>,
+    tx: UnboundedSender<SourceEvent>,
     mut refresh_now: watch::Receiver<u64>,
 ) -> JoinHandle<()> {
     tokio::spawn(async move {
@@ -71,7 +70,7 @@ pub fn spawn_poller(
                 }
             };
             if tx
-                .send(Msg::Polled {
+                .send(SourceEvent::Polled {
                     source: index,
                     at: Utc::now(),
                     result,

@@ -62,33 +62,6 @@ pub async fn api_get(
     envelope(resp)
 }
 
-/// A runbook's query step run to its end: the lines it printed and how it
-/// ended, as a command's step ends (exit 0, or the reason it failed).
-pub async fn run_step(
-    spec: Option<&SourceSpec>,
-    timeout: Duration,
-    query: &str,
-) -> (Vec<String>, crate::runbook::exec::ExecOutcome) {
-    let started = std::time::Instant::now();
-    let result = match spec {
-        Some(spec) => instant(spec, timeout, query)
-            .await
-            .map_err(|e| format!("{}: {e}", spec.name)),
-        None => Err("no Prometheus is configured to run the query (--prometheus URL)".into()),
-    };
-    let (lines, error) = match result {
-        Ok(lines) => (lines, None),
-        Err(e) => (Vec::new(), Some(e)),
-    };
-    let outcome = crate::runbook::exec::ExecOutcome {
-        exit_code: error.is_none().then_some(0),
-        duration: started.elapsed(),
-        error,
-        ..Default::default()
-    };
-    (lines, outcome)
-}
-
 fn series(metric: &Value) -> String {
     let Some(map) = metric.as_object() else {
         return "{}".into();

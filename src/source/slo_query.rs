@@ -11,9 +11,8 @@ use tokio::sync::{mpsc::UnboundedSender, watch, Semaphore};
 use tokio::task::JoinSet;
 
 use super::prom_query::instant_data;
+use super::SourceEvent;
 use super::SourceSpec;
-use crate::core::slo::SloRead;
-use crate::core::Msg;
 use crate::model::slo::{check_sli, fill, ratio, Sli, Slo};
 
 /// SLO windows are hours to days long: reading them more often than this
@@ -85,6 +84,15 @@ pub async fn sli(
     }
 }
 
+/// A window's SLI, sent by the SLO task as `SourceEvent::SloRead`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SloRead {
+    pub slo: usize,
+    pub window: Duration,
+    pub at: DateTime<Utc>,
+    pub sli: Result<f64, String>,
+}
+
 /// Where a round of readings comes from.
 #[derive(Clone, Debug)]
 pub enum SliSource {
@@ -93,13 +101,13 @@ pub enum SliSource {
     Demo,
 }
 
-/// Reads every window of every SLO once, sending `Msg::SloRead` as each
+/// Reads every window of every SLO once, sending `SourceEvent::SloRead` as each
 /// answers (so the pane fills in as it goes). Returns when all have.
 pub async fn read_all(
     source: &SliSource,
     slos: &[Slo],
     timeout: Duration,
-    tx: &UnboundedSender<Msg>,
+    tx: &UnboundedSender<SourceEvent>,
 ) {
     let gate = Arc::new(Semaphore::new(PARALLEL));
     let at = Utc::now();
@@ -113,7 +121,7 @@ pub async fn read_all(
                     SliSource::Prometheus(spec) => sli(spec, timeout, &slo, window, at).await,
                     SliSource::Demo => super::demo_slo::sli(&slo.name, window),
                 };
-                let _ = tx.send(Msg::SloRead(SloRead {
+                let _ = tx.send(SourceEvent::SloRead(SloRead {
                     slo: i,
                     window,
                     at,
@@ -132,7 +140,7 @@ pub fn spawn_slo_poller(
     slos: Vec<Slo>,
     every: Duration,
     timeout: Duration,
-    tx: UnboundedSender<Msg>,
+    tx: UnboundedSender<SourceEvent>,
     mut refresh_now: watch::Receiver<u64>,
 ) {
     tokio::spawn(async move {

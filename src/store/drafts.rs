@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::journal::Journal;
 use super::{postmortem, postmortem_md};
-use crate::app::Settings;
+use crate::config::Settings;
 use crate::model::{Event, EventKind, Incident};
 
 /// What happened, in a sentence for the status line or stderr.

@@ -183,7 +183,7 @@ fn replace(dir: &Path, target: &Path, text: &str) -> Result<(), PostmortemError>
 
 /// The template from the settings (a user file) or the default; a missing
 /// or unreadable user template is an error naming the file.
-pub fn template(settings: &crate::app::Settings) -> Result<String, PostmortemError> {
+pub fn template(settings: &crate::config::Settings) -> Result<String, PostmortemError> {
     match &settings.incidents.postmortem_template {
         Some(path) => std::fs::read_to_string(path).map_err(|source| PostmortemError::Template {
             path: path.clone(),

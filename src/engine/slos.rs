@@ -3,17 +3,17 @@
 
 use tokio::sync::{mpsc::UnboundedSender, watch};
 
-use crate::app::Settings;
+use crate::config::Settings;
 use crate::core::slo::{SloSource, SloState};
-use crate::core::{Msg, State};
+use crate::core::State;
 use crate::source::slo_query::{spawn_slo_poller, SliSource, SLO_EVERY_MIN};
-use crate::source::{demo_slo, SourceKind};
+use crate::source::{demo_slo, SourceEvent, SourceKind};
 
 /// Sets up `state.slo` and starts reading, unless there is nothing to read.
 pub fn start(
     settings: &Settings,
     state: &mut State,
-    tx: &UnboundedSender<Msg>,
+    tx: &UnboundedSender<SourceEvent>,
     refresh_rx: &watch::Receiver<u64>,
 ) {
     let prometheus = settings

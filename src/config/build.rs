@@ -1,105 +1,15 @@
 //! Turns the command line, the environment and the config file into the
-//! settings every command runs with, and sets up logging.
+//! settings every command runs with.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::settings::{IncidentSettings, RunbookSettings, Settings};
+use super::source_spec::{demo_specs, redact_url};
 use crate::cli::GlobalArgs;
 use crate::config::{self, SourceArgs};
-use crate::core::runbook_state::RunbookSettings;
 use crate::model::duration::parse_duration;
-use crate::model::{parse_matchers, Matcher, Sev};
-use crate::source::{demo, SourceSpec};
-
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub sources: Vec<SourceSpec>,
-    pub demo: bool,
-    pub refresh: Duration,
-    pub timeout: Duration,
-    pub stale_after: Duration,
-    pub read_only: bool,
-    pub theme: Option<String>,
-    pub keys: BTreeMap<String, String>,
-    pub group_by: Option<String>,
-    pub state_dir: Option<PathBuf>,
-    pub config_path: Option<PathBuf>,
-    /// Who acks and silences: config `author`, else `$USER`.
-    pub author: String,
-    pub ack_duration: Duration,
-    /// What an ack's comment starts with (config `ack.prefix`, default `ACK!`).
-    pub ack_prefix: String,
-    /// Defaults of the silence form.
-    pub silence_duration: Duration,
-    pub require_comment: bool,
-    /// Where postmortem drafts go (config `postmortems`, default `./postmortems`).
-    pub postmortems: PathBuf,
-    pub incidents: IncidentSettings,
-    /// Where runbooks are looked for, in order: `./runbooks`, then the config's `runbooks:`.
-    pub runbook_dirs: Vec<PathBuf>,
-    pub stepper: RunbookSettings,
-    /// On-call rotations (`schedules:`).
-    pub schedules: Vec<crate::model::schedule::Schedule>,
-    /// Escalation policies, the time intervals they use, and their notifiers.
-    pub policies: Vec<crate::model::escalation::Policy>,
-    pub intervals: Vec<crate::model::time_interval::TimeInterval>,
-    pub notifiers: Vec<crate::notify::Notifier>,
-    /// Labels that make alerts related in the detail view (`context:`).
-    pub related_labels: Option<Vec<String>>,
-    /// Service level objectives (`slos:`), for the SLO pane.
-    pub slos: Vec<crate::model::slo::Slo>,
-    /// The `wall:` config, and whether this run is the wall board.
-    pub wall: crate::core::wall::WallSettings,
-    pub wall_mode: bool,
-    /// Things the user must hear about (shown in the console, printed by one-shot commands).
-    pub warnings: Vec<String>,
-}
-
-/// The `incidents:` config, checked.
-#[derive(Debug, Clone)]
-pub struct IncidentSettings {
-    /// Alert severity label (lowercase) → incident severity.
-    pub severity_map: BTreeMap<String, Sev>,
-    /// Declare an incident by itself for alerts matching any of these.
-    pub auto_declare: Vec<(Vec<Matcher>, Option<Sev>)>,
-    pub postmortem_template: Option<PathBuf>,
-}
-
-impl Default for IncidentSettings {
-    fn default() -> IncidentSettings {
-        IncidentSettings {
-            severity_map: [
-                ("critical", Sev::Sev2),
-                ("error", Sev::Sev3),
-                ("warning", Sev::Sev3),
-                ("info", Sev::Sev4),
-            ]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-            auto_declare: Vec::new(),
-            postmortem_template: None,
-        }
-    }
-}
-
-impl IncidentSettings {
-    /// The severity an incident for an alert with this `severity` label gets.
-    pub fn severity_for(&self, label: Option<&str>) -> Sev {
-        label
-            .and_then(|l| self.severity_map.get(&l.to_ascii_lowercase()))
-            .copied()
-            .unwrap_or(Sev::Sev3)
-    }
-}
-
-impl Settings {
-    /// `<state dir>/incidents`: one journal per incident.
-    pub fn incident_dir(&self) -> Option<PathBuf> {
-        self.state_dir.as_ref().map(|d| d.join("incidents"))
-    }
-}
+use crate::model::{parse_matchers, Sev};
 
 fn incident_settings(c: Option<&config::IncidentsConfig>) -> Result<IncidentSettings, String> {
     let mut out = IncidentSettings::default();
@@ -127,7 +37,7 @@ fn incident_settings(c: Option<&config::IncidentsConfig>) -> Result<IncidentSett
 }
 
 /// Reads config and flags; errors are one sentence for stderr.
-pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
+pub fn from_args(args: &GlobalArgs) -> Result<Settings, String> {
     let (config, config_path) = config::load(args.config.as_deref()).map_err(|e| e.to_string())?;
     for url in args.alertmanagers.iter().chain(&args.prometheus) {
         if url
@@ -137,7 +47,7 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
             return Err(format!(
                 "source url {:?} (shown without them) holds credentials, which are refused on the command line and in ALERTMANAGER_URL (they would \
                  land in shell history and process lists); put them in the config file with basic_auth and password_file or password_env",
-                crate::source::redact_url(url)
+                redact_url(url)
             ));
         }
     }
@@ -153,7 +63,7 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
         prometheus: non_empty(&args.prometheus),
     };
     let sources = if args.demo {
-        demo::specs()
+        demo_specs()
     } else {
         config::source_specs(&config, &source_args)?
     };
@@ -261,33 +171,6 @@ pub fn settings(args: &GlobalArgs) -> Result<Settings, String> {
             .and_then(|s| s.require_comment)
             .unwrap_or(true),
     })
-}
-
-/// Logs go to `<state dir>/oncall.log`, never to the screen. Returns the
-/// log path, or why logging is off.
-pub fn init_logging(state_dir: Option<&PathBuf>) -> Result<PathBuf, String> {
-    let dir = state_dir.ok_or("no state directory (set XDG_STATE_HOME or HOME)")?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let path = dir.join("oncall.log");
-    use std::os::unix::fs::OpenOptionsExt;
-    // Only the user reads the log: it names hosts and alerts.
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let filter = std::env::var("ONCALL_LOG")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(tracing::Level::INFO);
-    tracing_subscriber::fmt()
-        .with_writer(std::sync::Mutex::new(file))
-        .with_ansi(false)
-        .with_max_level(filter)
-        .try_init()
-        .map_err(|e| e.to_string())?;
-    Ok(path)
 }
 
 /// What to tell a user who has configured no source.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::Settings;
+use crate::config::Settings;
 use crate::core::context::{ContextQuery, ContextReply, RangeQuery};
 use crate::core::Msg;
 use crate::model::history::Series;

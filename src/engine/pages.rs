@@ -5,7 +5,7 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::Settings;
+use crate::config::Settings;
 use crate::core::escalations::Page;
 use crate::core::Msg;
 use crate::notify::{deliver, Notifier};

@@ -59,7 +59,7 @@ pub fn spawn_query(
 ) -> tokio::task::AbortHandle {
     tokio::spawn(async move {
         let (lines, outcome) =
-            crate::source::prom_query::run_step(prometheus.as_ref(), timeout, &query).await;
+            crate::runbook::query_step::run_step(prometheus.as_ref(), timeout, &query).await;
         if !lines.is_empty() {
             let _ = tx.send(Msg::Step(StepMsg::Output { run, lines }));
         }

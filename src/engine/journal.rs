@@ -10,7 +10,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::app::Settings;
+use crate::config::Settings;
 use crate::core::incidents::{JournalOp, JournalReply};
 use crate::core::{Msg, StatusLevel};
 use crate::store::drafts;

@@ -1,0 +1,276 @@
+//! The runtime: it starts the tasks (pollers, the demo source, the SLO
+//! reader, the journal thread), turns what they report into `Msg`s for
+//! `core::update`, and runs the `Effect`s `update` returns. It needs no
+//! terminal: the console and the wall drive it from their loops and draw
+//! its state; a headless caller does the same without drawing.
+//!
+//! The three effects that belong to a terminal (the clipboard, the bell,
+//! quitting) are handed back to the caller as [`TerminalEffect`]s.
+
+pub mod context_queries;
+pub mod journal;
+pub mod merge;
+pub mod pages;
+pub mod priority;
+pub mod slos;
+mod sources;
+
+pub use sources::msg_of;
+pub mod steps;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::{mpsc, watch};
+
+use crate::config::Settings;
+use crate::core::incidents::{JournalOp, JournalReply};
+use crate::core::{update, Effect, Msg, State, StatusLevel};
+use crate::model::Silence;
+use crate::runbook::exec::ExecHandle;
+use crate::source::{demo, demo_writes, write, SourceKind};
+
+/// What the engine hands back for a terminal to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TerminalEffect {
+    /// Put text on the clipboard of the user's terminal (OSC 52).
+    Copy(String),
+    /// Ring the terminal's bell (the `terminal` notifier).
+    Bell,
+    /// A quit confirmed in a question (a step was running).
+    Quit,
+}
+
+pub struct Engine {
+    pub state: State,
+    settings: Settings,
+    tx: mpsc::UnboundedSender<Msg>,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    refresh: watch::Sender<u64>,
+    /// The demo's acks and silences, laid over its snapshots.
+    demo_silences: watch::Sender<Vec<Silence>>,
+    journal: std::sync::mpsc::Sender<JournalOp>,
+    steps: HashMap<u64, ExecHandle>,
+    queries: HashMap<u64, tokio::task::AbortHandle>,
+}
+
+impl Engine {
+    /// The state from the settings, the runbooks and remembered peers
+    /// loaded, and every task started. `notices` are said on the status
+    /// line, all on one line so a second one never hides the first.
+    /// Must be called inside a tokio runtime.
+    pub fn start(settings: Settings, notices: Vec<String>) -> Engine {
+        let now = Utc::now();
+        let mut state = State::from_settings(&settings, now);
+        let loaded = crate::runbook::load_all(&settings.runbook_dirs);
+        state.rb.loaded = loaded.runbooks;
+        state.rb.errors = loaded.errors.iter().map(|e| e.to_string()).collect();
+        // What the one-shot commands learned of the HA pairs: a member that
+        // is down at start still joins its cluster for writes.
+        if let Some(dir) = &settings.state_dir {
+            let known = crate::source::cluster::load_peer_cache(dir);
+            for (src, spec) in state.sources.iter_mut().zip(&settings.sources) {
+                src.peer = known.get(&crate::source::redact_url(&spec.url)).cloned();
+            }
+        }
+        let mut notices = notices;
+        if let Some(first) = state.rb.errors.first() {
+            let more = state.rb.errors.len() - 1;
+            let more = if more > 0 {
+                format!(" (+{more} more; oncall check lists them)")
+            } else {
+                String::new()
+            };
+            notices.push(format!("runbook not loaded: {first}{more}"));
+        }
+        if !notices.is_empty() {
+            update(
+                &mut state,
+                Msg::Notice(StatusLevel::Warn, notices.join(" · ")),
+            );
+        }
+        let (tx, rx) = mpsc::unbounded_channel::<Msg>();
+        let (refresh, refresh_rx) = watch::channel(0u64);
+        let seed = if settings.demo {
+            demo::snapshot(0, now, now).silences
+        } else {
+            Vec::new()
+        };
+        let (demo_silences, demo_rx) = watch::channel(seed);
+        let events = sources::forward(tx.clone());
+        sources::start(&settings, &events, &refresh_rx, &demo_rx, now);
+        slos::start(&settings, &mut state, &events, &refresh_rx);
+        let journal = journal::spawn(&settings, tx.clone());
+        Engine {
+            state,
+            settings,
+            tx,
+            rx,
+            refresh,
+            demo_silences,
+            journal,
+            steps: HashMap::new(),
+            queries: HashMap::new(),
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The next message from the tasks (None once they are all gone).
+    pub async fn recv(&mut self) -> Option<Msg> {
+        self.rx.recv().await
+    }
+
+    /// A message already queued, without waiting.
+    pub fn try_recv(&mut self) -> Option<Msg> {
+        self.rx.try_recv().ok()
+    }
+
+    /// `update` the state with `msg` and run what it asks for; what only a
+    /// terminal can do comes back.
+    pub fn handle(&mut self, msg: Msg) -> Vec<TerminalEffect> {
+        let effects = update(&mut self.state, msg);
+        self.run(effects)
+    }
+
+    /// Runs effects; returns those for the terminal.
+    pub fn run(&mut self, effects: Vec<Effect>) -> Vec<TerminalEffect> {
+        let mut out = Vec::new();
+        for effect in effects {
+            if let Some(t) = self.run_one(effect) {
+                out.push(t);
+            }
+        }
+        if self.state.rb.running.is_none() {
+            self.steps.clear();
+            self.queries.clear();
+        }
+        out
+    }
+
+    fn run_one(&mut self, effect: Effect) -> Option<TerminalEffect> {
+        let tx = &self.tx;
+        match effect {
+            Effect::RefreshNow => self.refresh.send_modify(|n| *n += 1),
+            Effect::MergeSoon => {
+                let _ = tx.send(Msg::MergeNow);
+            }
+            Effect::Merge(job) => merge::spawn(*job, tx.clone()),
+            Effect::RefreshSoon => {
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(1500)).await;
+                    let _ = tx.send(Msg::PollAgain);
+                });
+            }
+            Effect::Write(req) if self.settings.demo => {
+                let mut report = None;
+                self.demo_silences.send_modify(|store| {
+                    report = Some(demo_writes::apply(store, &req, Utc::now()))
+                });
+                if let Some(r) = report {
+                    let _ = tx.send(Msg::Wrote(r));
+                }
+            }
+            Effect::Write(req) => {
+                let (tx, specs, timeout) = (
+                    tx.clone(),
+                    self.settings.sources.clone(),
+                    self.settings.timeout,
+                );
+                tokio::spawn(async move {
+                    let report = write::execute(&specs, timeout, req).await;
+                    let _ = tx.send(Msg::Wrote(report));
+                });
+            }
+            Effect::Journal(op) => {
+                if self.journal.send(op).is_err() {
+                    let failed = JournalReply::Failed("the journal thread has stopped".into());
+                    let more = update(&mut self.state, Msg::Journal(failed));
+                    return self.run(more).into_iter().next();
+                }
+            }
+            Effect::Step(m) => {
+                let _ = tx.send(Msg::Step(m));
+            }
+            Effect::RunStep { run, request } => {
+                self.steps
+                    .insert(run, steps::spawn(run, request, tx.clone()));
+            }
+            Effect::RunQuery {
+                run,
+                query,
+                timeout,
+            } => {
+                let prometheus = self
+                    .settings
+                    .sources
+                    .iter()
+                    .find(|s| s.kind == SourceKind::Prometheus && !self.settings.demo)
+                    .cloned();
+                let q = steps::spawn_query(run, query, timeout, prometheus, tx.clone());
+                self.queries.insert(run, q);
+            }
+            Effect::KillStep { run } => {
+                if let Some(h) = self.steps.get(&run) {
+                    h.kill();
+                }
+                if let Some(q) = self.queries.remove(&run) {
+                    steps::stop_query(run, &q, tx);
+                }
+            }
+            Effect::Page(page) => pages::spawn(page, &self.settings, tx.clone()),
+            Effect::QueryContext(q) => context_queries::spawn(q, &self.settings, tx.clone()),
+            Effect::Copy(text) => return Some(TerminalEffect::Copy(text)),
+            Effect::Bell => return Some(TerminalEffect::Bell),
+            Effect::Quit => return Some(TerminalEffect::Quit),
+        }
+        None
+    }
+
+    /// The end: a step still running is stopped, group and all, and its
+    /// result recorded on the timeline (the postmortem then says it was
+    /// stopped, not nothing), with a moment for the journal to have it on
+    /// disk.
+    pub async fn shutdown(mut self) {
+        for h in self.steps.values() {
+            h.kill_now(Duration::from_millis(500));
+        }
+        let Some((run, _)) = self.state.rb.running else {
+            return;
+        };
+        let outcome = crate::runbook::exec::ExecOutcome {
+            killed: true,
+            error: Some("oncall quit while it ran".into()),
+            ..Default::default()
+        };
+        let done = crate::core::runbook::StepMsg::Done {
+            run,
+            outcome,
+            at: Utc::now(),
+        };
+        let mut sent = false;
+        for effect in update(&mut self.state, Msg::Step(done)) {
+            if let Effect::Journal(op) = effect {
+                sent |= self.journal.send(op).is_ok();
+            }
+        }
+        if sent {
+            let rx = &mut self.rx;
+            let written = async {
+                while let Some(m) = rx.recv().await {
+                    if matches!(
+                        m,
+                        Msg::Journal(JournalReply::Wrote | JournalReply::Failed(_))
+                    ) {
+                        break;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(1), written).await;
+        }
+    }
+}
