@@ -210,6 +210,12 @@ fn an_ack_adds_empty_matchers_for_labels_a_sibling_has() {
     assert!(shown.contains(&r#"instance="""#.to_string()), "{shown:?}");
     assert!(d.matchers.iter().all(|m| m.matches(&bare.labels)));
     assert!(!d.matchers.iter().all(|m| m.matches(&sibling.labels)));
+    // Said apart from its sibling.
+    assert!(
+        status(&s).contains("acking FraudModelHighLatency (no instance) for 15m"),
+        "{}",
+        status(&s)
+    );
 }
 
 /// When one silence cannot select exactly the group's listed alerts (a
@@ -629,4 +635,51 @@ fn the_console_uses_the_teams_ack_prefix() {
         panic!()
     };
     assert!(d.comment.starts_with("[ack] "), "{}", d.comment);
+}
+
+/// `A` asked about a group ack and cancelled: nothing was taken back here,
+/// so a teammate expiring that ack later is still said and flagged.
+#[test]
+fn a_cancelled_unack_still_reports_a_teammates_removal() {
+    let (a, b) = (
+        alert("ModelErrorRateHigh", "a:1"),
+        alert("ModelErrorRateHigh", "b:1"),
+    );
+    let mut group_ack = ack_silence("s1", &a, 12, "alice");
+    group_ack.matchers = vec![Matcher::literal(
+        "alertname",
+        MatchOp::Eq,
+        "ModelErrorRateHigh",
+    )];
+    let (mut sa, mut sb) = (a.clone(), b.clone());
+    for x in [&mut sa, &mut sb] {
+        x.state = AlertState::Suppressed;
+        x.silenced_by = vec!["s1".into()];
+    }
+    let mut s = state_with(vec![sa, sb], vec![group_ack.clone()]);
+    s.cursor = s
+        .rows
+        .iter()
+        .position(|r| matches!(r, oncall::core::Row::Alert { .. }))
+        .unwrap();
+    assert!(update(&mut s, Msg::Action(Action::Unack)).is_empty());
+    assert!(s.confirm.is_some(), "the group ack is asked about");
+    assert!(update(&mut s, Msg::Confirm(false)).is_empty());
+    // A minute later a teammate has expired it; both fire again.
+    update(&mut s, Msg::Tick(t0() + chrono::Duration::minutes(1)));
+    let gone = Silence {
+        state: SilenceState::Expired,
+        ends_at: t0() + chrono::Duration::seconds(30),
+        ..group_ack
+    };
+    poll(&mut s, 0, vec![a, b], vec![gone]);
+    assert!(
+        s.alerts
+            .iter()
+            .all(|x| matches!(s.ack_state(x), AckState::Ended(_))),
+        "both rows say the ack ended"
+    );
+    let (level, text, _) = s.status.clone().unwrap();
+    assert_eq!(level, StatusLevel::Warn, "{text}");
+    assert!(text.contains("ModelErrorRateHigh"), "{text}");
 }

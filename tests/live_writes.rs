@@ -193,7 +193,7 @@ async fn writes_from_the_console_land_on_the_ha_pair() {
         .clone()
         .unwrap_or_default();
     assert!(
-        said.contains("also silence 1 alert you did not select") && said.contains("instance=a:1"),
+        said.contains("also silences 1 alert not selected") && said.contains("instance=a:1"),
         "{said}"
     );
     let effects = update(&mut state, Msg::Form(FormKey::Enter));

@@ -182,3 +182,20 @@ fn round_trips_through_display() {
     assert_eq!(kept[0].value, r"a\d");
     assert_eq!(parse_matchers(&format_matchers(&kept)).unwrap(), kept);
 }
+
+/// Refused by both of Alertmanager's parsers: the error given is the one
+/// that matters, not an escape the classic parser would have kept.
+#[test]
+fn the_error_past_a_kept_escape_is_the_one_given() {
+    let e = parse_matchers(r#"instance=~"fraud-\d:8080",alertname=="X""#).unwrap_err();
+    assert!(e.message.contains("missing value after alertname="), "{e}");
+    assert_eq!(e.column, 37, "{e}");
+    // Only the escape is wrong for the UTF-8 parser, and the quoted name
+    // is wrong for the classic one: both are said.
+    let e = parse_matchers(r#"{"service"="x", pod=~"a\d"}"#).unwrap_err();
+    assert!(e.message.contains(r"unknown escape \d"), "{e}");
+    assert!(e.message.contains("classic parser"), "{e}");
+    // A regex error names the regex once.
+    let e = parse_matchers(r#"a=~"((""#).unwrap_err();
+    assert!(!e.message.contains("error: "), "{e}");
+}

@@ -112,10 +112,10 @@ pub fn submit_form(state: &mut State) -> Vec<Effect> {
     let besides: Vec<&Alert> = form.besides.iter().map(|&i| &state.alerts[i]).collect();
     if !besides.is_empty() && !form.besides_confirmed {
         let mut text = format!(
-            "these matchers also silence {} you did not select (Enter again to send):",
+            "Enter again to send: also silences {} not selected:",
             plural(besides.len(), "alert")
         );
-        for line in besides_lines(&besides) {
+        for line in besides_lines(&besides, &state.alerts) {
             text.push_str(&format!("\n{}", line.trim_start()));
         }
         form.error = Some(text);

@@ -16,7 +16,7 @@ pub fn targets(state: &State) -> Option<(String, Vec<usize>, Option<String>)> {
     if state.pane == Pane::Detail {
         let fp = state.detail.as_deref()?;
         let i = state.alerts.iter().position(|a| a.fingerprint == fp)?;
-        return Some((state.alerts[i].alertname().to_string(), vec![i], None));
+        return Some((name_of(&state.alerts[i], &state.alerts), vec![i], None));
     }
     if state.pane != Pane::Alerts {
         return None;
@@ -27,7 +27,7 @@ pub fn targets(state: &State) -> Option<(String, Vec<usize>, Option<String>)> {
             single: Some(index),
             ..
         } => Some((
-            state.alerts[*index].alertname().to_string(),
+            name_of(&state.alerts[*index], &state.alerts),
             vec![*index],
             None,
         )),
@@ -46,6 +46,27 @@ pub fn targets(state: &State) -> Option<(String, Vec<usize>, Option<String>)> {
             ))
         }
     }
+}
+
+/// An alert's name for questions and the status line: its alertname, and
+/// `(no instance)` when another alert of that name has a label it lacks,
+/// so two such siblings are told apart.
+pub fn name_of(alert: &Alert, all: &[Alert]) -> String {
+    let name = alert.alertname();
+    let mut lacking: Vec<&str> = Vec::new();
+    for other in all.iter().filter(|o| o.alertname() == name) {
+        for (label, value) in other.labels.iter() {
+            if !value.is_empty() && alert.labels.get(label).is_none() && !lacking.contains(&label) {
+                lacking.push(label);
+            }
+        }
+    }
+    if lacking.is_empty() {
+        return name.to_string();
+    }
+    lacking.sort_unstable();
+    let no: Vec<String> = lacking.iter().map(|l| format!("no {l}")).collect();
+    format!("{name} ({})", no.join(", "))
 }
 
 /// Matchers that select exactly these alerts of all the current ones

@@ -262,7 +262,10 @@ pub(super) fn pages(state: &mut State) -> Vec<Effect> {
 fn answered(state: &mut State, yes: bool) -> Vec<Effect> {
     state.confirm_scroll = 0;
     match state.confirm.take() {
-        Some(c) if yes => c.yes,
+        Some(c) if yes => {
+            writes::mark_unacked_here(state, &c.yes);
+            c.yes
+        }
         Some(Confirm { no: Some(no), .. }) => no,
         Some(c) if c.yes.iter().any(|e| matches!(e, Effect::Step(_))) => {
             say(state, StatusLevel::Info, "cancelled; nothing was run");

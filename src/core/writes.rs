@@ -2,7 +2,7 @@
 //! answers any write.
 
 use super::state::{Confirm, State, StatusLevel};
-use super::targets::{cluster_of_source, clusters_of_alerts, matchers_for, targets};
+use super::targets::{cluster_of_source, clusters_of_alerts, matchers_for, name_of, targets};
 use super::update::{say, Effect};
 use crate::model::duration::{format_age, format_duration};
 use crate::model::matcher::format_matchers;
@@ -73,7 +73,7 @@ pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
     }
     let alerts: Vec<&Alert> = idx.iter().map(|&i| &state.alerts[i]).collect();
     let (matchers, besides) = matchers_for(&alerts, &state.alerts);
-    let besides = besides_lines(&besides);
+    let besides = besides_lines(&besides, &state.alerts);
     let draft = SilenceDraft {
         id: None,
         matchers,
@@ -154,7 +154,7 @@ fn offer_extension(state: &mut State, name: &str, idx: &[usize]) -> Vec<Effect> 
     let mut lines = vec![format!("{name} is {}.", ack_words(first, now))];
     for s in &acks {
         lines.push(format!(
-            "Ack {} would end {} (now {}).",
+            "Ack {} would end at {} instead of {}.",
             short_id(&s.id),
             (s.ends_at.max(now) + chrono_by).format("%H:%M UTC"),
             s.ends_at.format("%H:%M UTC")
@@ -179,7 +179,7 @@ pub fn plural(n: usize, what: &str) -> String {
 
 /// The alerts a write would select besides the chosen ones, a line each
 /// (the first four, then how many more).
-pub fn besides_lines(besides: &[&Alert]) -> Vec<String> {
+pub fn besides_lines(besides: &[&Alert], all: &[Alert]) -> Vec<String> {
     let mut lines: Vec<String> = besides
         .iter()
         .take(4)
@@ -190,7 +190,7 @@ pub fn besides_lines(besides: &[&Alert]) -> Vec<String> {
                 .filter(|(k, _)| *k != "alertname")
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            format!("  {} {}", a.alertname(), labels.join(" "))
+            format!("  {} {}", name_of(a, all), labels.join(" "))
         })
         .collect();
     if besides.len() > 4 {
@@ -249,7 +249,6 @@ pub fn unack(state: &mut State) -> Vec<Effect> {
     }
     let mut jobs: Vec<(Cluster, WriteOp)> = Vec::new();
     for (id, source) in ids {
-        state.unacked_here.insert(id.clone());
         for c in cluster_of_source(state, &source) {
             match jobs.iter_mut().find(|(j, _)| j.name == c.name) {
                 Some((_, WriteOp::Expire(list))) => list.push(id.clone()),
@@ -309,7 +308,26 @@ pub fn unack(state: &mut State) -> Vec<Effect> {
         StatusLevel::Info,
         format!("removing the ack of {name}…"),
     );
-    request(what, jobs)
+    let effects = request(what, jobs);
+    mark_unacked_here(state, &effects);
+    effects
+}
+
+/// Acks this console is about to take back: their ending is not news to
+/// the user (no `ack ended` for them). Marked only when the unack is sent,
+/// so one asked about and cancelled still reports a teammate's removal.
+pub(super) fn mark_unacked_here(state: &mut State, effects: &[Effect]) {
+    for e in effects {
+        let Effect::Write(w) = e else { continue };
+        if !w.what.starts_with("unack of") {
+            continue;
+        }
+        for (_, op) in &w.jobs {
+            if let WriteOp::Expire(ids) = op {
+                state.unacked_here.extend(ids.iter().cloned());
+            }
+        }
+    }
 }
 
 /// `r`: asks first, and says plainly that Prometheus will send it again.

@@ -158,12 +158,16 @@ impl Matcher {
     }
 }
 
+/// The regex crate's message: its last non-empty line, without its own
+/// `error: ` lead (ours says what failed).
 fn first_line(s: &str) -> &str {
-    s.lines()
+    let line = s
+        .lines()
         .rev()
         .find(|l| !l.trim().is_empty())
         .unwrap_or(s)
-        .trim()
+        .trim();
+    line.strip_prefix("error: ").unwrap_or(line)
 }
 
 /// One term of a filter expression.
@@ -194,6 +198,7 @@ pub fn parse_terms(input: &str) -> Result<Vec<Term>, MatcherError> {
     let habits = Habits {
         bare_words: true,
         free_text: true,
+        lenient_escapes: false,
     };
     fallback(input, habits)
 }
@@ -209,7 +214,32 @@ fn fallback(input: &str, habits: Habits) -> Result<Vec<Term>, MatcherError> {
     ) {
         (_, Ok(classic)) => Ok(classic),
         (Ok(utf8), Err(_)) => Ok(utf8),
-        (Err(e), Err(_)) => Err(e),
+        (Err(e), Err(_)) => Err(next_error(input, habits, e)),
+    }
+}
+
+/// Both parsers refused the input. When the UTF-8 one stopped at an escape
+/// it does not know (`\d`, which the classic parser would keep), the error
+/// that matters may be further on: read on past such escapes and give that
+/// one; if there is none, the escape is the whole trouble, and the message
+/// says why the classic reading does not help.
+fn next_error(input: &str, habits: Habits, escape: MatcherError) -> MatcherError {
+    if !escape.message.starts_with("unknown escape") {
+        return escape;
+    }
+    let lenient = Habits {
+        lenient_escapes: true,
+        ..habits
+    };
+    match matcher_utf8::parse(input, lenient) {
+        Err(further) => further,
+        Ok(_) => MatcherError {
+            message: format!(
+                "{}; Alertmanager's classic parser, which keeps such a backslash, cannot read the rest of this input",
+                escape.message
+            ),
+            ..escape
+        },
     }
 }
 

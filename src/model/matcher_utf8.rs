@@ -19,6 +19,9 @@ pub struct Habits {
     pub bare_words: bool,
     /// A term that is one quoted string is free text (the `/` filter).
     pub free_text: bool,
+    /// Only to find the next error of an input refused for an escape: an
+    /// unknown escape is kept as the classic parser keeps it.
+    pub lenient_escapes: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,7 +127,10 @@ fn lex(input: &str) -> Result<Vec<Token>, MatcherError> {
 }
 
 /// The text a token stands for: a quoted token read as a Go string literal.
-fn unquote(t: &Token) -> Result<String, MatcherError> {
+fn unquote(t: &Token, habits: Habits) -> Result<String, MatcherError> {
+    if habits.lenient_escapes && t.kind == Kind::Quoted {
+        return Ok(t.text[1..t.text.len() - 1].to_string());
+    }
     match t.kind {
         Kind::Quoted => go_unquote(&t.text).map_err(|why| {
             err(
@@ -297,10 +303,10 @@ fn term(
             return Ok((Term::Matcher(m), pos + 1));
         }
         if habits.free_text && name.kind == Kind::Quoted {
-            return Ok((Term::Text(unquote(name)?), pos + 1));
+            return Ok((Term::Text(unquote(name, habits)?), pos + 1));
         }
     }
-    let label = unquote(name)?;
+    let label = unquote(name, habits)?;
     let op = match tokens.get(pos + 1) {
         Some(Token {
             kind: Kind::Op(op), ..
@@ -335,7 +341,7 @@ fn term(
             ));
         }
     };
-    let text = unquote(value)?;
+    let text = unquote(value, habits)?;
     let m = Matcher::new(&label, op, &text).map_err(|e| MatcherError {
         column: value.column,
         ..e

@@ -127,11 +127,13 @@ async fn run(members: &Members<'_>, op: &WriteOp) -> Result<String, String> {
                 .extend(id, *by, now)
                 .await
                 .map_err(|e| e.to_string())?;
-            Ok(format!(
-                "silence {} now ends {}",
-                short(&new_id),
-                end.format("%Y-%m-%d %H:%M UTC")
-            ))
+            // The day only when it is not today: the time must fit at 80 columns.
+            let when = if end.date_naive() == now.date_naive() {
+                end.format("%H:%M UTC").to_string()
+            } else {
+                end.format("%Y-%m-%d %H:%M UTC").to_string()
+            };
+            Ok(format!("silence {} now ends {when}", short(&new_id)))
         }
         WriteOp::Resolve(alerts) => {
             let took = members

@@ -43,12 +43,14 @@ const WIDE: usize = 120;
 /// Marks a row whose sources are not answering, in words (no color needed).
 const STALE: &str = "STALE ";
 
-fn columns(w: usize, show_name: bool, max: (usize, usize, usize)) -> Cols {
+/// `ack_w`: the widest `acked NAME 12m` among the acks in force, so who
+/// acked shows wherever a fifth of the width holds it.
+fn columns(w: usize, show_name: bool, max: (usize, usize, usize), ack_w: usize) -> Cols {
     let (max_name, max_labels, max_summary) = max;
     let age = if w >= 24 { 4 } else { 0 };
     let state = match w {
         w if w >= 150 => 24,
-        w if w >= 56 => 9,
+        w if w >= 56 => 9.max(ack_w.min(w / 5)),
         _ => 0,
     };
     let mut rest = w
@@ -107,13 +109,16 @@ fn state_cell(state: &State, theme: &Theme, alert: &Alert, w: usize) -> (String,
         AckState::Acked(s) => {
             let left = time_left(s.ends_at, state.now);
             // Narrower, the time stays said to be what is left.
-            let text = [
-                format!("acked by {}, {left} left", s.created_by),
-                format!("acked {} {left}", s.created_by),
-            ]
-            .into_iter()
-            .find(|t| width(t) <= w)
-            .unwrap_or_else(|| format!("acked {left}"));
+            let by = crate::sanitize::line(&s.created_by);
+            let text = [format!("acked by {by}, {left} left"), short_ack(&by, &left)]
+                .into_iter()
+                .find(|t| width(t) <= w)
+                .or_else(|| {
+                    // The name cut rather than dropped, while two of its letters fit.
+                    let room = w.checked_sub(width(&format!("acked  {left}")))?;
+                    (room >= 3).then(|| format!("acked {} {left}", fit(&by, room)))
+                })
+                .unwrap_or_else(|| format!("acked {left}"));
             (text, theme.silenced)
         }
         AckState::Ended(_) => (
@@ -122,6 +127,23 @@ fn state_cell(state: &State, theme: &Theme, alert: &Alert, w: usize) -> (String,
         ),
         AckState::None => (alert.state_word().to_string(), state_style(alert, theme)),
     }
+}
+
+/// The width of the widest `acked NAME 12m` cell an ack in force would
+/// make (over the silences, not the rows: a few, and the same on every
+/// page of the list).
+fn widest_ack(state: &State) -> usize {
+    state
+        .silences
+        .iter()
+        .filter(|s| s.is_ack(&state.ack_prefix) && s.is_active(state.now))
+        .map(|s| width(&short_ack(&s.created_by, &time_left(s.ends_at, state.now))))
+        .max()
+        .unwrap_or(0)
+}
+
+fn short_ack(by: &str, left: &str) -> String {
+    format!("acked {} {left}", crate::sanitize::line(by))
 }
 
 /// An alert row; `title` is the group's name on a group-of-one row.
@@ -301,7 +323,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let m = &state.row_widths;
     let any_stale = (0..state.sources.len()).any(|i| !matches!(state.health(i), Health::Ok));
     let marker = if any_stale { STALE.len() } else { 0 };
-    let c = columns(w, show_name, (m.name, m.labels + marker, m.summary));
+    let c = columns(
+        w,
+        show_name,
+        (m.name, m.labels + marker, m.summary),
+        widest_ack(state),
+    );
     if let Some(h) = head {
         put_segs(buf, h, h.y, &heading(&c, theme));
     }
