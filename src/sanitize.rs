@@ -201,7 +201,7 @@ mod tests {
         assert_eq!(line("a\r\nb\nc\td"), "a⏎b⏎c d");
     }
 
-    /// Found by tests/hostile_input.rs: a variation selector made `#` two
+    /// Found by tests/units/hostile_input.rs: a variation selector made `#` two
     /// columns to unicode-width's string width but one to `fit`, so a cut
     /// text overflowed its column; lam-alef counted one column, drawn two.
     #[test]

@@ -6,7 +6,7 @@
 //! unquoted-looking `fraud-\d` keeps its `\d`.
 //!
 //! Written from the behaviour Alertmanager documents and its test tables
-//! (tests/matcher_conformance.rs).
+//! (tests/units/matcher_conformance.rs).
 
 use super::matcher::{MatchOp, Matcher, MatcherError, Term};
 use super::matcher_utf8::Habits;

@@ -5,7 +5,7 @@
 //! characters but white space and `{}!=~,\"'` and backtick.
 //!
 //! Written from the grammar Alertmanager documents and its test tables
-//! (tests/matcher_conformance.rs). Two habits of ours can be switched on,
+//! (tests/units/matcher_conformance.rs). Two habits of ours can be switched on,
 //! and only turn inputs Alertmanager refuses into something: a term that is
 //! a bare word (`HighErrorRate`) and, in filters, a term that is a quoted
 //! string on its own (free text).

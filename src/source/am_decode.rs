@@ -8,8 +8,8 @@
 //! alert has, other strings are borrowed from the body while an alert is
 //! read, a label or annotation map's texts are copied straight into the
 //! layout of its set (no list of pairs), and timestamps take a fast path.
-//! `tests/am_decode.rs` checks it against the serde-derived DTO on random
-//! bodies, `tests/am_decode_next.rs` a next answer against itself alone.
+//! `tests/units/am_decode.rs` checks it against the serde-derived DTO on random
+//! bodies, `tests/units/am_decode_next.rs` a next answer against itself alone.
 //!
 //! A poller's next answer is read after its last (`decode_next` with a
 //! `last_poll::LastPoll`): an alert whose bytes come back unchanged is

@@ -1,0 +1,15 @@
+//! The real `oncall` binary's one-shot commands against real servers.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cli_ack;
+mod cli_alerts;
+mod cli_check;
+mod cli_incident;
+mod cli_postmortem;
+mod cli_runbook;
+mod cli_schedule;
+mod cli_silence;
+mod kill_points;
+mod secrets;

@@ -1,0 +1,311 @@
+//! The escalation pane from a console state: groups by policy and
+//! alertname, the soonest next escalation first, held groups after, targets
+//! resolved through the on-call schedule, and the countdown on screen.
+
+use crate::common;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::fixtures::{one_source, poll_alerts};
+use oncall::config::local_time;
+use oncall::core::escalations::escalation_rows;
+use oncall::core::{update, Action, Msg, Pane};
+use oncall::model::escalation::{ClockStart, Level, Policy};
+use oncall::model::schedule::Schedule;
+use oncall::model::{parse_matchers, Alert, AlertState, Labels, Silence, SilenceState};
+use oncall::source::Snapshot;
+
+fn t(min: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 15, 0, 0).unwrap() + Duration::minutes(min)
+}
+
+fn alert(name: &str, started: i64) -> Alert {
+    let labels: Labels = [("alertname", name), ("team", "ml-platform")]
+        .iter()
+        .map(|&(k, v)| (k.into(), v.into()))
+        .collect();
+    let mut a = Alert::new(labels, AlertState::Firing, t(started));
+    a.sources = ["am".into()].into_iter().collect();
+    a
+}
+
+/// A `New` alert of one pod (two pods make a group of two).
+fn new_on(pod: &str, started: i64) -> Alert {
+    let mut labels = alert("New", started).labels.clone();
+    labels.insert("pod".into(), pod.into());
+    let mut a = Alert::new(labels, AlertState::Firing, t(started));
+    a.sources = ["am".into()].into_iter().collect();
+    a
+}
+
+fn policy() -> Policy {
+    Policy {
+        name: "ml-model-serving".into(),
+        matchers: parse_matchers(r#"team="ml-platform""#).unwrap(),
+        levels: vec![
+            Level {
+                after: Duration::minutes(5),
+                targets: vec!["fraud-model-oncall".into()],
+                notify: vec![],
+            },
+            Level {
+                after: Duration::minutes(15),
+                targets: vec!["ml-platform-lead".into()],
+                notify: vec![],
+            },
+        ],
+        repeat: 0,
+        active_time_intervals: vec![],
+        clock: ClockStart::AlertStart,
+    }
+}
+
+#[test]
+fn groups_are_sorted_by_the_next_escalation_and_held_ones_come_last() {
+    let mut s = one_source("am", t(10));
+    s.policies = vec![policy()];
+    s.schedules = vec![Schedule {
+        name: "fraud-model-oncall".into(),
+        time_zone: "UTC".parse().unwrap(),
+        turn: Duration::weeks(1),
+        start: local_time("2026-11-16T09:00:00").unwrap(),
+        users: vec!["bob".into()],
+        overrides: vec![],
+    }];
+    let ack = Silence {
+        id: "a1".into(),
+        matchers: parse_matchers(r#"alertname="Acked""#).unwrap(),
+        starts_at: t(0),
+        ends_at: t(30),
+        created_by: "carol".into(),
+        comment: "ACK! looking".into(),
+        state: SilenceState::Active,
+        source: "am".into(),
+    };
+    let snap = Snapshot {
+        alerts: vec![
+            alert("Old", 0),
+            new_on("a", 8),
+            new_on("b", 9),
+            alert("Acked", 0),
+        ]
+        .into(),
+        silences: vec![ack],
+        ..Snapshot::default()
+    };
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 0,
+            at: t(10),
+            result: Ok(snap),
+        },
+    );
+    let rows = escalation_rows(&s);
+    let names: Vec<(&str, usize)> = rows.iter().map(|r| (r.group.as_str(), r.alerts)).collect();
+    // New: 3 minutes to L1. Old: L1 paged, 5 minutes to L2. Acked: held.
+    assert_eq!(names, [("New", 2), ("Old", 1), ("Acked", 1)]);
+    update(&mut s, Msg::Action(Action::Escalations));
+    assert_eq!(s.pane, Pane::Escalations);
+    let screen = common::screen::screen(&s, 120, 24);
+    assert!(
+        screen.contains("L1 in 03:00 → fraud-model-oncall (bob)"),
+        "{screen}"
+    );
+    assert!(screen.contains("L1 fraud-model-oncall (bob)"), "{screen}");
+    assert!(
+        screen.contains("held: acked by carol, 20m left"),
+        "{screen}"
+    );
+    let wide = common::screen::screen(&s, 200, 24);
+    assert!(
+        wide.contains("due L1 15:05") && !wide.contains("paged L1"),
+        "the history, where there is room (this console paged nothing): {wide}"
+    );
+    common::screen::sweep(&s);
+    // A second later the countdown moved.
+    update(&mut s, Msg::Tick(t(10) + Duration::seconds(1)));
+    assert!(common::screen::screen(&s, 120, 24).contains("L1 in 02:59"));
+    poll_alerts(&mut s, vec![]);
+    assert!(escalation_rows(&s).is_empty());
+}
+
+fn pages_of(fx: Vec<oncall::core::Effect>) -> Vec<oncall::core::escalations::Page> {
+    fx.into_iter()
+        .filter_map(|e| match e {
+            oncall::core::Effect::Page(p) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
+fn paging_console(now: DateTime<Utc>) -> oncall::core::State {
+    let mut s = one_source("am", now);
+    let mut p = policy();
+    p.levels[0].notify = vec!["pager".into(), "bell".into()];
+    s.policies = vec![p];
+    s.terminal_notifiers = vec!["bell".into()];
+    s
+}
+
+#[test]
+fn a_level_that_falls_due_pages_once_and_levels_due_together_page_once() {
+    let mut s = paging_console(t(4));
+    poll_alerts(&mut s, vec![alert("Old", 0)]);
+    assert!(
+        oncall::core::escalations::pages_due(&mut s).is_empty(),
+        "not due at 4m"
+    );
+    // The next poll, a minute later: level 1 is due.
+    s.now = t(5);
+    let fx = poll_alerts(&mut s, vec![alert("Old", 0)]);
+    let pages: Vec<_> = fx
+        .iter()
+        .filter_map(|e| match e {
+            oncall::core::Effect::Page(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pages.len(), 1, "{fx:?}");
+    assert_eq!(pages[0].note.level, 1);
+    assert_eq!(pages[0].notifiers, ["pager", "bell"]);
+    assert!(
+        update(&mut s, Msg::Tick(t(5) + Duration::seconds(10)))
+            .iter()
+            .all(|e| !matches!(e, oncall::core::Effect::Page(_))),
+        "once"
+    );
+    // Data gone stale pages nobody: the alert may be long resolved.
+    let mut stale = paging_console(t(4));
+    poll_alerts(&mut stale, vec![alert("Old", 0)]);
+    assert!(pages_of(update(&mut stale, Msg::Tick(t(6)))).is_empty());
+
+    // A console started late finds two levels due: one page, for level 2.
+    let mut late = paging_console(t(30));
+    let due = pages_of(poll_alerts(&mut late, vec![alert("Old", 0)]));
+    assert_eq!(due.len(), 1);
+    assert_eq!((due[0].note.level, due[0].keys.len()), (2, 2));
+}
+
+#[test]
+fn read_only_consoles_and_the_demo_page_nobody() {
+    for setup in [
+        |s: &mut oncall::core::State| s.read_only = true,
+        |s: &mut oncall::core::State| s.demo = true,
+    ] {
+        let mut s = paging_console(t(10));
+        setup(&mut s);
+        assert!(pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).is_empty());
+    }
+    // The same console, writable: it pages.
+    let mut s = paging_console(t(10));
+    assert_eq!(
+        pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).len(),
+        1
+    );
+    {}
+}
+
+#[test]
+fn a_delivered_page_is_said_rings_the_bell_and_a_lost_claim_is_quiet() {
+    let mut s = paging_console(t(5));
+    let page = pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).remove(0);
+    let results = vec![
+        (
+            "pager".to_string(),
+            Err("webhook pager: HTTP 503 (gave up after 4 attempts)".to_string()),
+        ),
+        ("bell".to_string(), Ok(1)),
+    ];
+    let fx = update(
+        &mut s,
+        Msg::Paged {
+            page: page.clone(),
+            claimed: true,
+            results,
+        },
+    );
+    assert!(fx.contains(&oncall::core::Effect::Bell), "{fx:?}");
+    let (level, text, _) = s.status.clone().unwrap();
+    assert_eq!(level, oncall::core::StatusLevel::Error);
+    assert!(
+        text.contains("escalated Old to level 1") && text.contains("HTTP 503"),
+        "{text}"
+    );
+    s.status = None;
+    let fx = update(
+        &mut s,
+        Msg::Paged {
+            page,
+            claimed: false,
+            results: vec![],
+        },
+    );
+    assert!(
+        fx.is_empty() && s.status.is_none(),
+        "another console paged it"
+    );
+}
+
+#[test]
+fn the_pane_says_when_a_level_was_paged_not_only_when_it_fell_due() {
+    // Started late: both levels fell due (15:05, 15:15) before 15:30.
+    let mut s = paging_console(t(30));
+    let page = pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).remove(0);
+    update(&mut s, Msg::Action(Action::Escalations));
+    let wide = common::screen::screen(&s, 200, 24);
+    assert!(wide.contains("due L1 15:05, L2 15:15"), "{wide}");
+    update(
+        &mut s,
+        Msg::Paged {
+            page,
+            claimed: true,
+            results: vec![],
+        },
+    );
+    update(&mut s, Msg::Tick(t(31)));
+    let wide = common::screen::screen(&s, 200, 24);
+    assert!(
+        wide.contains("paged L1 15:30, L2 15:30") && !wide.contains("due L"),
+        "{wide}"
+    );
+}
+
+#[test]
+fn an_ack_that_runs_out_while_it_fires_resumes_the_escalation_out_loud() {
+    let mut s = one_source("am", t(10));
+    s.policies = vec![policy()];
+    let ack = Silence {
+        id: "a1".into(),
+        matchers: parse_matchers(r#"alertname="Acked""#).unwrap(),
+        starts_at: t(0),
+        ends_at: t(12),
+        created_by: "carol".into(),
+        comment: "ACK! looking".into(),
+        state: SilenceState::Active,
+        source: "am".into(),
+    };
+    let snap = |silences: Vec<Silence>| Snapshot {
+        alerts: vec![alert("Acked", 0)].into(),
+        silences,
+        ..Snapshot::default()
+    };
+    update(
+        &mut s,
+        Msg::Polled {
+            source: 0,
+            at: t(10),
+            result: Ok(snap(vec![ack.clone()])),
+        },
+    );
+    assert!(s.status.is_none());
+    update(&mut s, Msg::Tick(t(13)));
+    let (_, text, _) = s.status.clone().expect("said");
+    assert!(
+        text.contains("escalation of Acked resumed: carol's hold ended"),
+        "{text}"
+    );
+    // Said once.
+    s.status = None;
+    update(&mut s, Msg::Tick(t(13) + Duration::seconds(1)));
+    assert!(s.status.is_none());
+}

@@ -1,0 +1,16 @@
+//! The library against real servers started here on loopback: Alertmanager
+//! pairs, Prometheus, and fault-injecting HTTP servers; the engine headless.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod context_prometheus;
+mod engine_headless;
+mod fault_matrix;
+mod fault_writes;
+mod faults;
+mod live_sources;
+mod live_writes;
+mod runbook_query;
+mod slo_live;
+mod tls;

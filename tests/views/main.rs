@@ -1,0 +1,10 @@
+//! Every pane drawn into ratatui's TestBackend, as insta snapshots at 80x24,
+//! a wide and a tiny size.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod snapshots;
+mod snapshots_runbook;
+mod snapshots_slo;
+mod wall_snapshots;
