@@ -2,6 +2,7 @@
 //! processes on free loopback ports, killed when the guards drop.
 #![allow(dead_code)]
 
+pub mod build;
 pub mod cli;
 pub mod disk;
 pub mod faults;

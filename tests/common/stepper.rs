@@ -13,7 +13,7 @@ use oncall::core::{update, Action, Effect, Msg, Pane, State};
 use oncall::model::runbook::{
     Branch, BranchCond, Capture, Format, Runbook, Step, StepKind, StepRole,
 };
-use oncall::model::{Alert, AlertState};
+use oncall::model::Alert;
 use oncall::runbook::exec::{ExecOutcome, ExecRequest};
 
 use super::disk::Disk;
@@ -24,22 +24,18 @@ pub fn t0() -> DateTime<Utc> {
 }
 
 pub fn alert(instance: &str) -> Alert {
-    let labels = crate::common::fixtures::labels(&[
+    crate::common::build::alert(&[
         ("alertname", "GPUMemoryNearlyFull"),
         ("severity", "warning"),
         ("instance", instance),
-    ]);
-    let mut a = Alert::new(
-        labels,
-        AlertState::Firing,
-        t0() - chrono::Duration::minutes(5),
-    );
-    a.annotations.insert(
-        "runbook_url".into(),
-        "https://runbooks.example/ml/gpumemorynearlyfull".into(),
-    );
-    a.sources = ["am".into()].into_iter().collect();
-    a
+    ])
+    .started(t0() - chrono::Duration::minutes(5))
+    .annotation(
+        "runbook_url",
+        "https://runbooks.example/ml/gpumemorynearlyfull",
+    )
+    .source("am")
+    .build()
 }
 
 pub fn step(id: &str, role: StepRole, command: Option<&str>) -> Step {

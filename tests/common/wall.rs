@@ -6,9 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use oncall::core::wall::{enter, WallSettings};
 use oncall::core::{update, Msg, State};
-use oncall::model::{
-    fingerprint, label_matchers, Alert, AlertState, Labels, Silence, SilenceState,
-};
+use oncall::model::{label_matchers, Alert, AlertState, Silence, SilenceState};
 use oncall::source::{Snapshot, SourceError, SourceKind};
 
 pub fn now() -> DateTime<Utc> {
@@ -21,17 +19,14 @@ pub fn ago(minutes: i64) -> DateTime<Utc> {
 
 /// A firing alert from both members, started `minutes` ago.
 pub fn alert(name: &str, severity: &str, extra: &[(&str, &str)], minutes: i64) -> Alert {
-    let mut labels: Labels = [("alertname", name), ("severity", severity)]
-        .iter()
-        .chain(extra)
-        .map(|&(k, v)| (k.into(), v.into()))
-        .collect();
-    labels.insert("team".into(), "ml-platform".into());
-    let mut a = Alert::new(labels.clone(), AlertState::Firing, ago(minutes));
-    a.fingerprint = fingerprint(&labels);
-    a.annotations
-        .insert("summary".into(), format!("{name} summary\u{1b}[2J").into());
-    a
+    let mut b = crate::common::build::alert(&[("alertname", name), ("severity", severity)]);
+    for (k, v) in extra {
+        b = b.label(k, v);
+    }
+    b.label("team", "ml-platform")
+        .started(ago(minutes))
+        .summary(&format!("{name} summary\u{1b}[2J"))
+        .build()
 }
 
 /// `a` acked by `who` (a silence whose comment starts with ACK!), as

@@ -1,10 +1,12 @@
 //! The activity `oncall stats` counts is journaled once per alert start and
 //! once per ack, however many polls see it (pure `update()` tests).
 
+use crate::common::build;
+
 use crate::common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::fixtures::{labels, one_source, poll};
+use common::fixtures::{one_source, poll};
 use oncall::core::incidents::JournalOp;
 use oncall::core::merge_view::{compute, MergeJob};
 use oncall::core::{update, Effect, Msg, State};
@@ -17,8 +19,9 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn alert(started: DateTime<Utc>) -> Alert {
-    let l = labels(&[("alertname", "Disk"), ("pod", "db-0")]);
-    Alert::new(l, AlertState::Firing, started)
+    build::alert(&[("alertname", "Disk"), ("pod", "db-0")])
+        .started(started)
+        .build()
 }
 
 fn ack() -> Silence {

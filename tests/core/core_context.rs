@@ -3,6 +3,8 @@
 //! window key, related alerts and recently ended silences, and the chart
 //! drawn into a `TestBackend` (snapshots at 80x24, 200x50 and 30x8).
 
+use crate::common::build;
+
 use crate::common;
 
 use common::fixtures::labels;
@@ -15,9 +17,7 @@ use common::screen::screen;
 use oncall::core::context::{ContextReply, Load};
 use oncall::core::{update, Action, Effect, Msg, State};
 use oncall::model::history::{Series, Window};
-use oncall::model::{
-    fingerprint, Alert, AlertRule, AlertState, MatchOp, Matcher, Silence, SilenceState,
-};
+use oncall::model::{Alert, AlertRule, MatchOp, Matcher, Silence, SilenceState};
 use oncall::source::{Snapshot, SourceKind};
 
 fn now() -> DateTime<Utc> {
@@ -25,18 +25,12 @@ fn now() -> DateTime<Utc> {
 }
 
 fn alert(pairs: &[(&str, &str)], minutes_ago: i64) -> Alert {
-    let mut a = Alert::new(
-        labels(pairs),
-        AlertState::Firing,
-        now() - chrono::Duration::minutes(minutes_ago),
-    );
-    a.fingerprint = fingerprint(&a.labels);
-    a.sources = ["am".into()].into_iter().collect();
-    a.annotations = labels(&[
-        ("summary", "p99 latency 412ms over the 300ms SLO"),
-        ("unit", "s"),
-    ]);
-    a
+    build::alert(pairs)
+        .started(now() - chrono::Duration::minutes(minutes_ago))
+        .source("am")
+        .summary("p99 latency 412ms over the 300ms SLO")
+        .annotation("unit", "s")
+        .build()
 }
 
 const EXPR: &str = "histogram_quantile(0.99, sum by (le, service) (rate(req_seconds_bucket[5m])))";

@@ -2,6 +2,8 @@
 //! alertname, the soonest next escalation first, held groups after, targets
 //! resolved through the on-call schedule, and the countdown on screen.
 
+use crate::common::build;
+
 use crate::common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -11,7 +13,7 @@ use oncall::core::escalations::escalation_rows;
 use oncall::core::{update, Action, Msg, Pane};
 use oncall::model::escalation::{ClockStart, Level, Policy};
 use oncall::model::schedule::Schedule;
-use oncall::model::{parse_matchers, Alert, AlertState, Labels, Silence, SilenceState};
+use oncall::model::{parse_matchers, Alert, AlertState, Silence, SilenceState};
 use oncall::source::Snapshot;
 
 fn t(min: i64) -> DateTime<Utc> {
@@ -19,13 +21,10 @@ fn t(min: i64) -> DateTime<Utc> {
 }
 
 fn alert(name: &str, started: i64) -> Alert {
-    let labels: Labels = [("alertname", name), ("team", "ml-platform")]
-        .iter()
-        .map(|&(k, v)| (k.into(), v.into()))
-        .collect();
-    let mut a = Alert::new(labels, AlertState::Firing, t(started));
-    a.sources = ["am".into()].into_iter().collect();
-    a
+    build::alert(&[("alertname", name), ("team", "ml-platform")])
+        .started(t(started))
+        .source("am")
+        .build()
 }
 
 /// A `New` alert of one pod (two pods make a group of two).

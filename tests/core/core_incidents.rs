@@ -4,6 +4,8 @@
 //! events and hands them back the way the journal thread does; the real
 //! journal has its own tests (tests/journal.rs).
 
+use crate::common::build;
+
 use crate::common;
 
 use common::disk::Disk;
@@ -13,8 +15,8 @@ use oncall::core::incidents::{JournalOp, JournalReply};
 use oncall::core::update::{FormKey, InputEdit};
 use oncall::core::{update, Action, Effect, Msg, Pane, State};
 use oncall::model::{
-    parse_matchers, Alert, AlertState, Event, EventData, EventKind, Incident, Labels, Milestone,
-    Sev, Silence, SilenceState, Status,
+    parse_matchers, Alert, Event, EventData, EventKind, Incident, Milestone, Sev, Silence,
+    SilenceState, Status,
 };
 use oncall::source::write::WriteOp;
 use oncall::source::Snapshot;
@@ -28,19 +30,15 @@ fn min(m: i64) -> chrono::Duration {
 }
 
 fn alert(name: &str, instance: &str, severity: &str) -> Alert {
-    let labels: Labels = [
+    build::alert(&[
         ("alertname", name),
         ("severity", severity),
         ("instance", instance),
-    ]
-    .iter()
-    .map(|&(k, v)| (k.into(), v.into()))
-    .collect();
-    let mut a = Alert::new(labels, AlertState::Firing, t0() - min(10));
-    a.annotations
-        .insert("summary".into(), format!("{name} on {instance}").into());
-    a.sources = ["am".into()].into_iter().collect();
-    a
+    ])
+    .started(t0() - min(10))
+    .summary(&format!("{name} on {instance}"))
+    .source("am")
+    .build()
 }
 
 fn state(alerts: Vec<Alert>) -> State {

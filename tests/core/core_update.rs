@@ -1,11 +1,13 @@
 //! Pure `update()` tests: state changes from messages, with a fake clock.
 
+use crate::common::build;
+
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use oncall::core::update::InputEdit;
 use oncall::core::{update, Action, Effect, Health, InputKind, Msg, Pane, Row, State};
-use oncall::model::{Alert, AlertState, Labels};
+use oncall::model::{Alert, AlertState};
 use oncall::source::{Auth, Snapshot, SourceError, SourceKind, SourceSpec, Tls};
 
 fn t0() -> DateTime<Utc> {
@@ -24,19 +26,13 @@ fn spec(name: &str, kind: SourceKind) -> SourceSpec {
 }
 
 fn alert(name: &str, severity: &str, extra: &[(&str, &str)], age_min: i64) -> Alert {
-    let mut labels: Labels = [("alertname", name), ("severity", severity)]
-        .iter()
-        .map(|&(k, v)| (k.into(), v.into()))
-        .collect();
-    labels.extend(extra.iter().map(|&(k, v)| (k.into(), v.into())));
-    let mut a = Alert::new(
-        labels,
-        AlertState::Firing,
-        t0() - chrono::Duration::minutes(age_min),
-    );
-    a.annotations
-        .insert("summary".into(), format!("{name} is bad").into());
-    a
+    let mut b = build::alert(&[("alertname", name), ("severity", severity)]);
+    for (k, v) in extra {
+        b = b.label(k, v);
+    }
+    b.started(t0() - chrono::Duration::minutes(age_min))
+        .summary(&format!("{name} is bad"))
+        .build()
 }
 
 fn state_with(alerts: Vec<Alert>) -> State {

@@ -2,13 +2,15 @@
 //! extend and resolve ask Alertmanager for, what read-only refuses, and what
 //! the status line says about the answer.
 
+use crate::common::build;
+
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use oncall::core::silence_form::Field;
 use oncall::core::update::{FormKey, InputEdit};
 use oncall::core::{update, AckState, Action, Effect, Msg, Pane, State, StatusLevel};
-use oncall::model::{Alert, AlertState, Labels, MatchOp, Matcher, Silence, SilenceState};
+use oncall::model::{Alert, AlertState, MatchOp, Matcher, Silence, SilenceState};
 use oncall::source::write::{WriteOp, WriteReport, WriteRequest};
 use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
 
@@ -28,32 +30,23 @@ fn spec(name: &str, cluster: &str) -> SourceSpec {
 }
 
 fn alert(name: &str, instance: &str) -> Alert {
-    let labels: Labels = [
+    build::alert(&[
         ("alertname", name),
         ("severity", "critical"),
         ("instance", instance),
-    ]
-    .iter()
-    .map(|&(k, v)| (k.into(), v.into()))
-    .collect();
-    Alert::new(
-        labels,
-        AlertState::Firing,
-        t0() - chrono::Duration::minutes(5),
-    )
+    ])
+    .started(t0() - chrono::Duration::minutes(5))
+    .build()
 }
 
 fn ack_silence(id: &str, a: &Alert, ends_in_min: i64, by: &str) -> Silence {
-    Silence {
-        id: id.into(),
-        matchers: oncall::model::label_matchers(&a.labels),
-        starts_at: t0() - chrono::Duration::minutes(1),
-        ends_at: t0() + chrono::Duration::minutes(ends_in_min),
-        created_by: by.into(),
-        comment: "ACK! looking".into(),
-        state: SilenceState::Active,
-        source: String::new(),
-    }
+    build::ack(id, a)
+        .by(by)
+        .between(
+            t0() - chrono::Duration::minutes(1),
+            t0() + chrono::Duration::minutes(ends_in_min),
+        )
+        .build()
 }
 
 /// Two members of cluster "eu" (the second one down) and one of "us".

@@ -2,24 +2,24 @@
 //! clock and its end lets it go on, repeat stops after its count, and the
 //! first matching policy applies.
 
+use crate::common::build;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use oncall::model::escalation::{policy_for, standing, ClockStart, Level, Policy};
-use oncall::model::{parse_matchers, Alert, AlertState, Labels, Silence, SilenceState};
+use oncall::model::{parse_matchers, Alert, Silence, SilenceState};
 
 fn t(min: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap() + Duration::minutes(min)
 }
 
 fn alert(name: &str) -> Alert {
-    let labels: Labels = [
+    build::alert(&[
         ("alertname", name),
         ("team", "ml-platform"),
         ("severity", "critical"),
-    ]
-    .iter()
-    .map(|&(k, v)| (k.into(), v.into()))
-    .collect();
-    Alert::new(labels, AlertState::Firing, t(0))
+    ])
+    .started(t(0))
+    .build()
 }
 
 fn policy(repeat: u32) -> Policy {

@@ -1,11 +1,13 @@
 //! Which runbook an alert gets: runbook_url first, then `alerts:`, then the
 //! alertname against file stems.
 
+use crate::common::build;
+
 use std::path::Path;
 
 use chrono::Utc;
 use oncall::model::runbook::Runbook;
-use oncall::model::{Alert, AlertState, Labels};
+use oncall::model::Alert;
 use oncall::runbook::markdown::parse_markdown;
 use oncall::runbook::{find_by_name, find_for, runbook_url_stem};
 
@@ -28,12 +30,11 @@ fn set() -> Vec<Runbook> {
 }
 
 fn alert(name: &str, url: Option<&str>) -> Alert {
-    let labels = Labels::from([("alertname".into(), name.into())]);
-    let mut a = Alert::new(labels, AlertState::Firing, Utc::now());
-    if let Some(u) = url {
-        a.annotations.insert("runbook_url".into(), u.into());
+    let a = build::alert(&[("alertname", name)]).started(Utc::now());
+    match url {
+        Some(u) => a.annotation("runbook_url", u).build(),
+        None => a.build(),
     }
-    a
 }
 
 fn found(name: &str, url: Option<&str>) -> Option<String> {

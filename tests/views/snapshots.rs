@@ -2,18 +2,18 @@
 //! 200x50 and a tiny 30x8, rendered with TestBackend from a state built
 //! through `core::update`, as the real program builds it.
 
+use crate::common::build;
+
 use std::time::Duration;
 
 use crate::common;
-
-use common::fixtures::labels as map;
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::screen::{render, screen, text};
 
 use oncall::core::update::InputEdit;
 use oncall::core::{update, Action, Msg, Pane, State};
-use oncall::model::{fingerprint, Alert, AlertState, MatchOp, Matcher, Silence, SilenceState};
+use oncall::model::{Alert, AlertState, MatchOp, Matcher, Silence, SilenceState};
 use oncall::source::{Auth, Snapshot, SourceError, SourceKind, SourceSpec, Tls};
 
 const HOSTILE: &str = "\x1b[2J\x1b]52;c;ZXZpbA==\x07\u{202e}";
@@ -43,22 +43,18 @@ fn alert(
     state: AlertState,
     starts: DateTime<Utc>,
 ) -> Alert {
-    let mut labels = map(labels);
-    labels.insert("team".into(), "ml-platform".into());
-    Alert {
-        fingerprint: fingerprint(&labels),
-        labels,
-        annotations: map(annotations),
-        state,
-        starts_at: starts,
-        ends_at: None,
-        updated_at: Some(t(2, 26)),
-        generator_url: "http://prom-eu.example:9090/graph?g0.expr=model_latency".into(),
-        silenced_by: vec![],
-        inhibited_by: vec![],
-        receivers: ["ml-oncall".into()].into_iter().collect(),
-        sources: Default::default(),
+    let mut b = build::alert(labels)
+        .label("team", "ml-platform")
+        .state(state)
+        .started(starts);
+    for (k, v) in annotations {
+        b = b.annotation(k, v);
     }
+    let mut a = b.build();
+    a.updated_at = Some(t(2, 26));
+    a.generator_url = "http://prom-eu.example:9090/graph?g0.expr=model_latency".into();
+    a.receivers = ["ml-oncall".into()].into_iter().collect();
+    a
 }
 
 /// Nine alerts of a fraud-scoring ML platform having a bad night.
