@@ -98,6 +98,31 @@ pub enum Command {
     /// A read-only status board for a wall display: green, amber or red, big counts
     #[command(after_help = WALL_HELP)]
     Wall,
+    /// Print a shell completion script (bash, zsh or fish) to stdout
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout
+    #[command(after_help = "Example:\n  oncall man > /usr/local/share/man/man1/oncall.1")]
+    Man,
+}
+
+const COMPLETIONS_HELP: &str = "Examples:\n  \
+    oncall completions bash > ~/.local/share/bash-completion/completions/oncall\n  \
+    oncall completions zsh > \"${fpath[1]}/_oncall\"\n  \
+    oncall completions fish > ~/.config/fish/completions/oncall.fish";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 const WALL_HELP: &str = "Examples:\n  \

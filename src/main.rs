@@ -22,6 +22,12 @@ fn main() -> ExitCode {
     if matches!(cli.command, None | Some(Command::Wall)) {
         oncall::heap::keep_freed_memory();
     }
+    // Generated from the command line's definition: no config needed.
+    match &cli.command {
+        Some(Command::Completions(args)) => return commands::shell::completions(args.shell),
+        Some(Command::Man) => return commands::shell::man(),
+        _ => {}
+    }
     // `check` reports a broken config among its findings instead of stopping at it.
     if let Some(Command::Check(args)) = &cli.command {
         return match tokio::runtime::Builder::new_current_thread()
@@ -95,6 +101,8 @@ fn main() -> ExitCode {
         },
         Some(Command::Schedule(a)) => commands::schedule::run(&settings, &a),
         Some(Command::Check(a)) => runtime.block_on(commands::check::run(&cli.global, &a)),
+        Some(Command::Completions(a)) => commands::shell::completions(a.shell),
+        Some(Command::Man) => commands::shell::man(),
         Some(Command::Wall) => {
             if settings.sources.is_empty() && !offer_demo(&mut settings) {
                 return ExitCode::from(1);

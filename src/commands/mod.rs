@@ -10,6 +10,7 @@ pub mod runbook;
 mod runbook_prompt;
 mod runbook_show;
 pub mod schedule;
+pub mod shell;
 pub mod silence;
 mod silence_ids;
 pub mod stats;

@@ -13,3 +13,4 @@ mod cli_schedule;
 mod cli_silence;
 mod kill_points;
 mod secrets;
+mod shell;
