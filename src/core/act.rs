@@ -2,10 +2,11 @@
 //! read-only refusal of every write.
 
 use super::filter::Filter;
+use super::landing::rebuild;
+use super::msg::Effect;
 use super::rows::Row;
 use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, InputLine, Pane, State, StatusLevel};
-use super::update::{rebuild, say, Effect};
 use super::{incidents, runbook, silence_actions, writes, Action};
 use crate::model::SilenceState;
 use crate::runbook::stepper::StepStatus;
@@ -50,20 +51,6 @@ fn move_cursor(state: &mut State, delta: isize) {
     state.cursor = (state.cursor as isize + delta).clamp(0, last.max(0)) as usize;
 }
 
-/// The one place where read-only refuses every change to shared state
-/// (actions, and the stepper's numbered choice, which has no action).
-pub(super) fn refused(state: &mut State, what: &str) -> bool {
-    if state.read_only {
-        let mode = if state.wall.is_some() {
-            "wall display (read-only)"
-        } else {
-            "read-only mode"
-        };
-        say(state, StatusLevel::Warn, format!("{mode}: {what} refused"));
-    }
-    state.read_only
-}
-
 pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
     // Enter on a silence edits it: a write like `s`.
     let action = match action {
@@ -71,7 +58,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Open if state.pane == Pane::Runbook => Action::RunStep,
         a => a,
     };
-    if action.is_mutating() && refused(state, action.name()) {
+    if action.is_mutating() && state.refuses(action.name()) {
         return vec![];
     }
     // The wall answers only quit, help and its pages.
@@ -115,7 +102,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Bottom => move_cursor(state, isize::MAX / 2),
         Action::Refresh => {
             super::context::expire(state);
-            say(state, StatusLevel::Info, "refreshing all sources");
+            state.say(StatusLevel::Info, "refreshing all sources");
             return vec![Effect::RefreshNow];
         }
         Action::Open => open(state),
@@ -183,7 +170,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
             } else {
                 "hidden"
             };
-            say(state, StatusLevel::Info, format!("silenced alerts {word}"));
+            state.say(StatusLevel::Info, format!("silenced alerts {word}"));
             rebuild(state);
         }
         Action::ToggleInhibited => {
@@ -193,7 +180,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
             } else {
                 "hidden"
             };
-            say(state, StatusLevel::Info, format!("inhibited alerts {word}"));
+            state.say(StatusLevel::Info, format!("inhibited alerts {word}"));
             rebuild(state);
         }
         Action::CopyLink => return copy_link(state),
@@ -220,8 +207,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 && state.pane == Pane::Silences =>
         {
             // Reviving a silence someone ended on purpose must be a choice.
-            say(
-                state,
+            state.say(
                 StatusLevel::Info,
                 "that silence has ended; Enter makes a new one from it",
             );
@@ -233,8 +219,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 text: "1h".into(),
             });
         }
-        Action::Extend => say(
-            state,
+        Action::Extend => state.say(
             StatusLevel::Info,
             "extend works on a silence in the silences pane (S)",
         ),
@@ -255,8 +240,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::RunStep => return runbook::run(state),
         Action::StopStep => return runbook::stop(state),
         Action::StepDone | Action::StepFailed | Action::StepSkip if state.pane != Pane::Runbook => {
-            say(
-                state,
+            state.say(
                 StatusLevel::Info,
                 "marking steps works in the runbook pane (b)",
             )
@@ -306,19 +290,19 @@ fn back(state: &mut State) {
         Pane::Alerts if !state.filter.is_empty() => {
             state.filter = Filter::default();
             state.filter_error = None;
-            say(state, StatusLevel::Info, "filter cleared");
+            state.say(StatusLevel::Info, "filter cleared");
             rebuild(state);
         }
         Pane::Alerts => {}
         Pane::Silences if !state.silence_filter.is_empty() => {
             state.silence_filter.clear();
-            say(state, StatusLevel::Info, "filter cleared");
+            state.say(StatusLevel::Info, "filter cleared");
             rebuild_silence_rows(state);
         }
         Pane::Silences => state.pane = Pane::Alerts,
         Pane::Timeline if !state.timeline_filter.is_empty() => {
             state.timeline_filter.clear();
-            say(state, StatusLevel::Info, "timeline filter cleared");
+            state.say(StatusLevel::Info, "timeline filter cleared");
         }
         Pane::Timeline => state.pane = Pane::Incidents,
         Pane::Incidents => state.pane = Pane::Alerts,
@@ -340,23 +324,18 @@ fn copy_link(state: &mut State) -> Vec<Effect> {
     if state.pane == Pane::Runbook {
         return match state.rb.link.clone() {
             Some(url) if is_plain_url(&url) => {
-                say(state, StatusLevel::Info, format!("copied {url}"));
+                state.say(StatusLevel::Info, format!("copied {url}"));
                 vec![Effect::Copy(url)]
             }
             Some(_) => {
-                say(
-                    state,
+                state.say(
                     StatusLevel::Error,
                     "not copied: the runbook_url is not a plain http(s) URL",
                 );
                 vec![]
             }
             None => {
-                say(
-                    state,
-                    StatusLevel::Warn,
-                    "this alert has no runbook_url to copy",
-                );
+                state.say(StatusLevel::Warn, "this alert has no runbook_url to copy");
                 vec![]
             }
         };
@@ -375,19 +354,15 @@ fn copy_link(state: &mut State) -> Vec<Effect> {
     match link {
         // The clipboard is pasted into shells: only a plain http(s) URL goes there.
         Some(url) if !is_plain_url(&url) => {
-            say(state, StatusLevel::Error, "not copied: the link is not a plain http(s) URL (it holds spaces or control characters)");
+            state.say(StatusLevel::Error, "not copied: the link is not a plain http(s) URL (it holds spaces or control characters)");
             vec![]
         }
         Some(url) => {
-            say(state, StatusLevel::Info, format!("copied {url}"));
+            state.say(StatusLevel::Info, format!("copied {url}"));
             vec![Effect::Copy(url)]
         }
         None => {
-            say(
-                state,
-                StatusLevel::Warn,
-                "no runbook_url or generatorURL to copy",
-            );
+            state.say(StatusLevel::Warn, "no runbook_url or generatorURL to copy");
             vec![]
         }
     }

@@ -6,17 +6,16 @@ use chrono::{DateTime, Utc};
 
 use super::incident_form::{Focus, IncidentForm, Linked, Purpose};
 use super::incidents::{append, current_or_say, event, JournalOp};
+use super::msg::Effect;
 use super::state::{State, StatusLevel};
 use super::targets::targets;
-use super::update::{say, Effect};
 use crate::model::duration::parse_duration;
 use crate::model::{Event, EventData, EventKind, Sev, Status};
 
 /// `i` on an alert or group: the declare-or-attach form.
 pub fn open_declare(state: &mut State) {
     let Some((name, idx, _)) = targets(state) else {
-        say(
-            state,
+        state.say(
             StatusLevel::Warn,
             "select an alert or group to declare an incident for",
         );
@@ -123,7 +122,7 @@ pub fn submit_form(state: &mut State) -> Vec<Effect> {
             let sev = Sev::parse(form.value("Severity")).unwrap_or(Sev::Sev3);
             let (first, more) = declaration(state, alerts, &title, sev);
             state.iform = None;
-            say(state, StatusLevel::Info, "declaring…");
+            state.say(StatusLevel::Info, "declaring…");
             vec![Effect::Journal(JournalOp::Declare {
                 first: Box::new(first),
                 more,
@@ -141,11 +140,10 @@ pub fn submit_form(state: &mut State) -> Vec<Effect> {
                 .collect();
             state.iform = None;
             if new.is_empty() {
-                say(state, StatusLevel::Info, format!("already part of {id}"));
+                state.say(StatusLevel::Info, format!("already part of {id}"));
                 return vec![];
             }
-            say(
-                state,
+            state.say(
                 StatusLevel::Info,
                 format!("attached {} alert(s) to {id}", new.len()),
             );
@@ -174,8 +172,7 @@ pub fn submit_form(state: &mut State) -> Vec<Effect> {
             }
             events.push(event(state, EventKind::StatusUpdate, text));
             state.iform = None;
-            say(
-                state,
+            state.say(
                 StatusLevel::Info,
                 format!("status update recorded on {incident}"),
             );

@@ -1,6 +1,7 @@
 //! The escalation pane's rows: the console's alerts grouped by policy and
 //! alertname, each with where it stands (`model::escalation::standing`).
 
+pub use super::page::Page;
 use super::state::State;
 use crate::model::escalation::{policy_for, standing, Policy, Standing};
 use crate::model::{Alert, AlertState, Labels};
@@ -117,16 +118,6 @@ pub fn targets_now(state: &State, targets: &[String]) -> String {
         })
         .collect();
     named.join(", ")
-}
-
-/// What a level's page asks the outside world to do.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Page {
-    /// Every level key this page settles (levels that fell due together
-    /// page once, for the highest).
-    pub keys: Vec<String>,
-    pub notifiers: Vec<String>,
-    pub note: crate::notify::Notification,
 }
 
 /// Levels that fell due and that this console has not yet tried to page.

@@ -3,9 +3,9 @@
 
 use super::incident_form::Focus;
 use super::incidents;
-use super::input::type_into;
+use super::line_edit::type_into;
+use super::msg::{Effect, FormKey, InputEdit};
 use super::state::{InputKind, Pane, State, StatusLevel};
-use super::update::{say, Effect, FormKey, InputEdit};
 use crate::model::EventKind;
 
 /// Form keys while no field is being edited.
@@ -25,7 +25,7 @@ pub fn iform_key(state: &mut State, key: FormKey) -> Vec<Effect> {
         },
         FormKey::Cancel => {
             state.iform = None;
-            say(state, StatusLevel::Info, "closed; nothing was recorded");
+            state.say(StatusLevel::Info, "closed; nothing was recorded");
         }
     }
     vec![]
@@ -76,8 +76,7 @@ pub fn filter_timeline(state: &mut State, text: &str) {
             kinds.push(k);
         } else {
             let all: Vec<&str> = EventKind::SHOWN.iter().map(|k| k.word()).collect();
-            say(
-                state,
+            state.say(
                 StatusLevel::Error,
                 format!("unknown event type {word:?} (alerts, {})", all.join(", ")),
             );
@@ -87,10 +86,9 @@ pub fn filter_timeline(state: &mut State, text: &str) {
     state.timeline_filter = kinds;
     state.timeline_cursor = 0;
     if text.trim().is_empty() {
-        say(state, StatusLevel::Info, "timeline shows every event");
+        state.say(StatusLevel::Info, "timeline shows every event");
     } else {
-        say(
-            state,
+        state.say(
             StatusLevel::Info,
             format!("timeline shows: {}", text.trim()),
         );
@@ -114,11 +112,7 @@ pub fn command(state: &mut State, cmd: &str, arg: &str) -> Option<Vec<Effect>> {
             | "declare"
     );
     if writes && state.read_only {
-        say(
-            state,
-            StatusLevel::Warn,
-            format!("read-only mode: :{cmd} refused"),
-        );
+        state.say(StatusLevel::Warn, format!("read-only mode: :{cmd} refused"));
         return Some(vec![]);
     }
     Some(match cmd {
@@ -154,7 +148,7 @@ pub fn command(state: &mut State, cmd: &str, arg: &str) -> Option<Vec<Effect>> {
                     state.pane = Pane::Timeline;
                     filter_timeline(state, arg);
                 }
-                None => say(state, StatusLevel::Warn, "no incident to show"),
+                None => state.say(StatusLevel::Warn, "no incident to show"),
             }
             vec![]
         }

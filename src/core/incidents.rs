@@ -2,9 +2,9 @@
 //! pins, postmortems and resolving record. Nothing is shown before the
 //! journal has it on disk: events come back from the journal to be shown.
 
+use super::msg::Effect;
 use super::state::{Confirm, InputKind, InputLine, Pane, State, StatusLevel};
 use super::targets::clusters_of_alerts;
-use super::update::{say, Effect};
 use crate::model::duration::parse_since;
 use crate::model::{Event, EventKind, Milestone, Sev, Status};
 use crate::source::write::{WriteOp, WriteRequest};
@@ -12,7 +12,7 @@ use crate::source::write::{WriteOp, WriteRequest};
 pub use super::declare::{
     alert_text, declaration, link_event, open_declare, open_update, submit_form,
 };
-pub use super::journaled::{journaled, JournalOp, JournalReply};
+pub use super::journal_ops::{JournalOp, JournalReply};
 
 /// The incident a key is about: the timeline's, the selected one in the
 /// incidents list, the one the alert under the cursor belongs to, or the
@@ -42,8 +42,7 @@ pub(super) fn current_or_say(state: &mut State) -> Option<String> {
     let id = current(state);
     if id.is_none() {
         let many = state.incidents.iter().filter(|i| i.is_open()).count() > 1;
-        say(
-            state,
+        state.say(
             StatusLevel::Warn,
             if many {
                 "which incident? pick one in the incidents list (I) or its timeline"
@@ -79,7 +78,7 @@ pub fn start_note(state: &mut State) {
 pub fn note(state: &mut State, text: &str) -> Vec<Effect> {
     let text = text.trim();
     if text.is_empty() {
-        say(state, StatusLevel::Info, "empty note: nothing recorded");
+        state.say(StatusLevel::Info, "empty note: nothing recorded");
         return vec![];
     }
     let Some(id) = current_or_say(state) else {
@@ -93,8 +92,7 @@ pub fn set_status(state: &mut State, arg: &str) -> Vec<Effect> {
     let (word, rest) = arg.trim().split_once(' ').unwrap_or((arg.trim(), ""));
     let Some(status) = Status::parse(word) else {
         let all: Vec<&str> = Status::ALL.iter().map(|s| s.word()).collect();
-        say(
-            state,
+        state.say(
             StatusLevel::Error,
             format!("usage: :status {}", all.join("|")),
         );
@@ -110,11 +108,7 @@ pub fn set_status(state: &mut State, arg: &str) -> Vec<Effect> {
         return vec![];
     };
     if old == status {
-        say(
-            state,
-            StatusLevel::Info,
-            format!("{id} is already {status}"),
-        );
+        state.say(StatusLevel::Info, format!("{id} is already {status}"));
         return vec![];
     }
     let mut text = format!("{old} → {status}");
@@ -129,7 +123,7 @@ pub fn set_status(state: &mut State, arg: &str) -> Vec<Effect> {
 /// `:sev 1`
 pub fn set_severity(state: &mut State, arg: &str) -> Vec<Effect> {
     let Some(sev) = Sev::parse(arg) else {
-        say(state, StatusLevel::Error, "usage: :sev 1|2|3|4");
+        state.say(StatusLevel::Error, "usage: :sev 1|2|3|4");
         return vec![];
     };
     let Some(id) = current_or_say(state) else {
@@ -147,7 +141,7 @@ pub fn set_severity(state: &mut State, arg: &str) -> Vec<Effect> {
 /// `:title TEXT`
 pub fn set_title(state: &mut State, arg: &str) -> Vec<Effect> {
     if arg.trim().is_empty() {
-        say(state, StatusLevel::Error, "usage: :title NEW TITLE");
+        state.say(StatusLevel::Error, "usage: :title NEW TITLE");
         return vec![];
     }
     let Some(id) = current_or_say(state) else {
@@ -163,8 +157,7 @@ pub fn set_milestone(state: &mut State, arg: &str) -> Vec<Effect> {
     let (name, when) = arg.trim().split_once(' ').unwrap_or((arg.trim(), ""));
     let Some(m) = Milestone::parse(name) else {
         let all: Vec<&str> = Milestone::ALL.iter().map(|m| m.word()).collect();
-        say(
-            state,
+        state.say(
             StatusLevel::Error,
             format!("usage: :milestone {} TIME (14:02, 20m ago)", all.join("|")),
         );
@@ -173,7 +166,7 @@ pub fn set_milestone(state: &mut State, arg: &str) -> Vec<Effect> {
     let at = match parse_since(if when.is_empty() { "0s" } else { when }, state.now) {
         Ok(at) => at,
         Err(e) => {
-            say(state, StatusLevel::Error, e);
+            state.say(StatusLevel::Error, e);
             return vec![];
         }
     };
@@ -194,8 +187,7 @@ pub fn set_milestone(state: &mut State, arg: &str) -> Vec<Effect> {
 pub fn toggle_pin(state: &mut State) -> Vec<Effect> {
     let rows = state.timeline_rows();
     let Some(inc) = state.timeline_incident() else {
-        say(
-            state,
+        state.say(
             StatusLevel::Info,
             "pin works on an event in an incident's timeline",
         );
@@ -222,8 +214,7 @@ pub fn postmortem(state: &mut State) -> Vec<Effect> {
     let Some(id) = current_or_say(state) else {
         return vec![];
     };
-    say(
-        state,
+    state.say(
         StatusLevel::Info,
         format!("writing the postmortem draft of {id}…"),
     );
@@ -236,8 +227,7 @@ pub fn start_resolve(state: &mut State) {
         return;
     };
     if state.incident(&id).is_some_and(|i| !i.is_open()) {
-        say(
-            state,
+        state.say(
             StatusLevel::Info,
             format!("{id} is already resolved (p rewrites its postmortem)"),
         );
@@ -254,8 +244,7 @@ pub fn start_resolve(state: &mut State) {
 pub fn resolve_with(state: &mut State, resolution: &str) -> Vec<Effect> {
     let resolution = resolution.trim();
     if resolution.is_empty() {
-        say(
-            state,
+        state.say(
             StatusLevel::Warn,
             "a resolution is needed: one line on what ended it",
         );

@@ -4,10 +4,12 @@
 use super::act::act;
 use super::filter::Filter;
 use super::incident_input;
+use super::landing::rebuild;
+use super::line_edit::type_into;
+use super::msg::{Effect, FormKey, InputEdit};
 use super::silence_form::Field;
 use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, State, StatusLevel};
-use super::update::{rebuild, say, Effect, FormKey, InputEdit};
 use super::{silence_actions, writes, Action};
 use crate::model::duration::parse_duration;
 
@@ -135,29 +137,12 @@ pub(super) fn form_key(state: &mut State, key: FormKey) -> Vec<Effect> {
         }
         FormKey::Cancel => {
             state.form = None;
-            say(
-                state,
-                StatusLevel::Info,
-                "silence form closed; nothing was sent",
-            );
+            state.say(StatusLevel::Info, "silence form closed; nothing was sent");
             return vec![];
         }
     }
     form.preview(&state.alerts);
     vec![]
-}
-
-/// The keys every text field shares; true when `edit` was one of them.
-pub(super) fn type_into(text: &mut String, edit: &InputEdit) -> bool {
-    match edit {
-        InputEdit::Char(c) => text.push(*c),
-        InputEdit::Backspace => {
-            text.pop();
-        }
-        InputEdit::ClearLine => text.clear(),
-        InputEdit::Cancel | InputEdit::Submit => return false,
-    }
-    true
 }
 
 /// Typing into the form's focused field.
@@ -229,13 +214,13 @@ fn command(state: &mut State, text: &str) -> Vec<Effect> {
             state.collapsed.clear();
             state.cursor = 0;
             rebuild(state);
-            say(state, StatusLevel::Info, format!("grouped by {arg}"));
+            state.say(StatusLevel::Info, format!("grouped by {arg}"));
         }
-        "group-by" | "groupby" => say(state, StatusLevel::Error, "usage: :group-by LABEL"),
+        "group-by" | "groupby" => state.say(StatusLevel::Error, "usage: :group-by LABEL"),
         "filter" => {
             apply_filter(state, &arg);
             if let Some(e) = state.filter_error.take() {
-                say(state, StatusLevel::Error, format!("filter: {e}"));
+                state.say(StatusLevel::Error, format!("filter: {e}"));
             }
         }
         "refresh" => return act(state, Action::Refresh),
@@ -245,9 +230,7 @@ fn command(state: &mut State, text: &str) -> Vec<Effect> {
         "silences" => return act(state, Action::Silences),
         "ack" if state.read_only => return act(state, Action::Ack),
         "ack" => return writes::ack(state, &arg),
-        other => say(
-            state,
-            StatusLevel::Error,
+        other => state.say(StatusLevel::Error,
             format!("unknown command :{other} (try :group-by LABEL, :filter M, :ack TEXT, :silences, :incidents, :status S, :q)"),
         ),
     }

@@ -1,53 +1,9 @@
-//! What the console asks of the journal thread, what it answers, and how
-//! the answers fold into the state.
+//! How the journal thread's answers fold into the state.
 
+pub use super::journal_ops::{JournalOp, JournalReply};
+use super::msg::Effect;
 use super::state::{Pane, State, StatusLevel};
-use super::update::{say, Effect};
-use crate::model::{Activity, Event, Incident};
-
-/// What the journal task is asked to do, in order.
-#[derive(Clone, Debug, PartialEq)]
-pub enum JournalOp {
-    /// A new incident whose journal starts with `first`; nothing is written
-    /// when an open incident already links one of `unless_linked`.
-    Declare {
-        first: Box<Event>,
-        more: Vec<Event>,
-        unless_linked: Vec<String>,
-        /// Open its timeline once it exists (declared by key, not by rule).
-        show: bool,
-    },
-    Append {
-        incident: String,
-        events: Vec<Event>,
-    },
-    /// Render and write the postmortem draft, and journal that it was.
-    Postmortem {
-        incident: String,
-    },
-    Activity(Vec<Activity>),
-}
-
-/// What the journal task answers.
-#[derive(Clone, Debug, PartialEq)]
-pub enum JournalReply {
-    /// Lines read from the journals (the first answer is the full replay).
-    Read {
-        batches: Vec<(String, Vec<Event>)>,
-        problems: Vec<String>,
-    },
-    Declared {
-        id: String,
-        existed: bool,
-        show: bool,
-    },
-    /// A write reached the disk (clears a journal failure).
-    Wrote,
-    /// A write did not reach the disk: said loudly until one does.
-    Failed(String),
-    /// A message for the status line (postmortem written, ...).
-    Said(StatusLevel, String),
-}
+use crate::model::{Event, Incident};
 
 pub fn journaled(state: &mut State, reply: JournalReply) -> Vec<Effect> {
     match reply {
@@ -68,7 +24,7 @@ pub fn journaled(state: &mut State, reply: JournalReply) -> Vec<Effect> {
                 .incident_cursor
                 .min(state.incidents.len().saturating_sub(1));
             if !problems.is_empty() {
-                say(state, StatusLevel::Warn, problems.join(" · "));
+                state.say(StatusLevel::Warn, problems.join(" · "));
             }
             let first = !state.journal_loaded;
             state.journal_loaded = true;
@@ -79,13 +35,12 @@ pub fn journaled(state: &mut State, reply: JournalReply) -> Vec<Effect> {
         JournalReply::Declared { id, existed, show } => {
             state.declaring.clear();
             if existed {
-                say(
-                    state,
+                state.say(
                     StatusLevel::Info,
                     format!("already part of open incident {id}"),
                 );
             } else {
-                say(state, StatusLevel::Info, format!("declared {id}"));
+                state.say(StatusLevel::Info, format!("declared {id}"));
             }
             if show {
                 state.timeline = Some(id);
@@ -103,11 +58,11 @@ pub fn journaled(state: &mut State, reply: JournalReply) -> Vec<Effect> {
             // must not overwrite what the status line says meanwhile (the
             // header keeps saying JOURNAL FAILING).
             if state.journal_error.as_ref() != Some(&e) {
-                say(state, StatusLevel::Error, format!("JOURNAL FAILING: {e}"));
+                state.say(StatusLevel::Error, format!("JOURNAL FAILING: {e}"));
             }
             state.journal_error = Some(e);
         }
-        JournalReply::Said(level, text) => say(state, level, text),
+        JournalReply::Said(level, text) => state.say(level, text),
     }
     vec![]
 }
@@ -135,6 +90,6 @@ pub(super) fn say_if_unrecorded(state: &mut State, effects: &[Effect]) {
     if records {
         // The news first: a long path in the reason is cut at the screen's edge.
         let text = format!("JOURNAL FAILING, not recorded yet (it waits for the journal): {e}");
-        say(state, StatusLevel::Error, text);
+        state.say(StatusLevel::Error, text);
     }
 }

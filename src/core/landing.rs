@@ -9,13 +9,16 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use super::drop_later::drop_later;
-use super::merge_view::{compute, gossiped_silences, MergeJob, Merged};
+use super::merge_view::{compute, ActivityJob, MergeJob, Merged};
+use super::msg::Effect;
 use super::observe::observe;
+use super::paging::pages;
 use super::rows::{view_rows, Row, ViewInputs};
 use super::silences::rebuild_silence_rows_keeping;
 use super::state::{AckState, State, StatusLevel};
-use super::update::{pages, say, Effect};
+use crate::model::Silence;
 use crate::source::{Snapshot, SourceError};
+use std::collections::HashSet;
 
 pub fn polled(
     state: &mut State,
@@ -66,8 +69,7 @@ pub fn merged(state: &mut State, result: Result<Box<Merged>, String>) -> Vec<Eff
         }
         Err(e) => {
             // The last merged alerts stay on screen.
-            say(
-                state,
+            state.say(
                 StatusLevel::Error,
                 format!("merging the alerts failed: {e}"),
             );
@@ -156,13 +158,13 @@ fn notice_ended_acks(state: &mut State) {
             n => format!(" (+{} more)", n - 1),
         };
         let text = format!("{first}{more}");
-        say(state, StatusLevel::Warn, text);
+        state.say(StatusLevel::Warn, text);
     }
 }
 
 /// Recomputes the merged alerts and the rows here, keeping the cursor on the same item.
 pub fn remerge(state: &mut State) {
-    let merged = compute(MergeJob::of(state));
+    let merged = compute(merge_job(state));
     install(state, merged);
 }
 
@@ -180,7 +182,7 @@ fn install(state: &mut State, m: Merged) {
             state.activity_found = Some(found.new);
         }
     }
-    if m.view == ViewInputs::of(state) {
+    if m.view == view_inputs(state) {
         state.rows = m.rows;
         state.row_widths = m.widths;
         state.counts = m.counts;
@@ -213,7 +215,7 @@ pub fn rebuild(state: &mut State) {
 
 /// Rebuilds the rows and puts the cursor back on the item it was on.
 fn rebuild_keeping(state: &mut State, before: Option<String>) {
-    let (rows, widths, counts) = view_rows(&state.alerts, &ViewInputs::of(state));
+    let (rows, widths, counts) = view_rows(&state.alerts, &view_inputs(state));
     state.rows = rows;
     state.row_widths = widths;
     state.counts = counts;
@@ -232,4 +234,46 @@ fn restore_cursor(state: &mut State, before: Option<String>) {
         }
     }
     state.cursor = state.cursor.min(state.rows.len().saturating_sub(1));
+}
+
+/// The view inputs of the state now.
+pub fn view_inputs(state: &State) -> ViewInputs {
+    ViewInputs {
+        filter: state.filter.clone(),
+        group_by: state.group_by.clone(),
+        show_silenced: state.show_silenced,
+        show_inhibited: state.show_inhibited,
+        collapsed: state.collapsed.clone(),
+    }
+}
+
+/// A merge of every source's last good alerts, for the state now.
+pub fn merge_job(state: &State) -> MergeJob {
+    let observing = state.journal_loaded && !state.read_only;
+    MergeJob {
+        sources: state
+            .sources
+            .iter()
+            .map(|s| (s.name.clone(), s.kind, s.alerts.clone()))
+            .collect(),
+        view: view_inputs(state),
+        activity: observing.then(|| ActivityJob {
+            seen: state.activity_seen.clone(),
+            silences: gossiped_silences(state),
+            ack_prefix: state.ack_prefix.clone(),
+        }),
+    }
+}
+
+/// Every source's silences, one copy of each id: the members of an HA
+/// cluster gossip them.
+pub fn gossiped_silences(state: &State) -> Vec<Silence> {
+    let mut seen = HashSet::new();
+    state
+        .sources
+        .iter()
+        .flat_map(|s| s.silences.iter())
+        .filter(|s| seen.insert(s.id.as_str()))
+        .cloned()
+        .collect()
 }

@@ -12,10 +12,9 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::observe::{activity_of, Seen};
+use super::activity::{activity_of, Seen};
 use super::row_widths::RowWidths;
 use super::rows::{view_rows, Counts, Row, ViewInputs};
-use super::state::State;
 use crate::model::{Activity, Alert, Silence};
 use crate::source::{merge_sources, SourceKind};
 
@@ -38,18 +37,6 @@ impl Default for MergeState {
             in_flight: false,
             again: false,
             background_from: BACKGROUND_FROM,
-        }
-    }
-}
-
-impl ViewInputs {
-    pub fn of(state: &State) -> ViewInputs {
-        ViewInputs {
-            filter: state.filter.clone(),
-            group_by: state.group_by.clone(),
-            show_silenced: state.show_silenced,
-            show_inhibited: state.show_inhibited,
-            collapsed: state.collapsed.clone(),
         }
     }
 }
@@ -78,38 +65,6 @@ pub struct ActivityFound {
     pub before: Arc<HashSet<Seen>>,
     pub seen: HashSet<Seen>,
     pub new: Vec<Activity>,
-}
-
-impl MergeJob {
-    pub fn of(state: &State) -> MergeJob {
-        let observing = state.journal_loaded && !state.read_only;
-        MergeJob {
-            sources: state
-                .sources
-                .iter()
-                .map(|s| (s.name.clone(), s.kind, s.alerts.clone()))
-                .collect(),
-            view: ViewInputs::of(state),
-            activity: observing.then(|| ActivityJob {
-                seen: state.activity_seen.clone(),
-                silences: gossiped_silences(state),
-                ack_prefix: state.ack_prefix.clone(),
-            }),
-        }
-    }
-}
-
-/// Every source's silences, one copy of each id: the members of an HA
-/// cluster gossip them.
-pub fn gossiped_silences(state: &State) -> Vec<Silence> {
-    let mut seen = HashSet::new();
-    state
-        .sources
-        .iter()
-        .flat_map(|s| s.silences.iter())
-        .filter(|s| seen.insert(s.id.as_str()))
-        .cloned()
-        .collect()
 }
 
 /// A merge's result, with the view inputs its rows were built for.

@@ -4,17 +4,15 @@
 //! Every observation is journaled once by this console (`state.observed`);
 //! the incident fold drops the repeats of a second console.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub use super::activity::{activity_of, Seen};
 use super::incident_form::Linked;
 use super::incidents::{alert_text, append, declaration, link_event, JournalOp};
-use super::state::{silences_of, Health, State};
-use super::update::Effect;
-use crate::model::{
-    Activity, ActivityKind, Alert, AlertState, Event, EventKind, Incident, LabelText, Silence,
-    OBSERVER,
-};
+use super::msg::Effect;
+use super::state::{Health, State};
+use crate::model::{Alert, AlertState, Event, EventKind, Incident, OBSERVER};
 
 pub fn observe(state: &mut State) -> Vec<Effect> {
     if !state.journal_loaded || state.read_only {
@@ -231,15 +229,6 @@ fn linked(a: &Alert) -> Linked {
     Linked::of(a, alert_text(a))
 }
 
-/// What `activity` has already recorded: an alert's start, or an ack of it.
-/// Kept as small keys, not strings: this runs over every alert at every
-/// merge, and formatting and hashing 50,000 strings took 50–100 ms there.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Seen {
-    Fired(LabelText, i64),
-    Acked(String, LabelText),
-}
-
 /// Fires and acks for `oncall stats`, once per alert start and per ack.
 /// A merge job may have found them already (see `activity_of`).
 fn activity(state: &mut State) -> Vec<Effect> {
@@ -261,43 +250,4 @@ fn activity(state: &mut State) -> Vec<Effect> {
     } else {
         vec![Effect::Journal(JournalOp::Activity(out))]
     }
-}
-
-/// The fires and acks among `alerts` that `seen` lacks, and the keys of
-/// all of them now (what is gone is forgotten, so the set stays as big as
-/// the alert list). Pure, so that a merge on a worker thread runs it too:
-/// at 50,000 alerts it was nine tenths of a landing on the UI task.
-pub fn activity_of(
-    alerts: &[Alert],
-    silences: &[Silence],
-    seen: &HashSet<Seen>,
-    ack_prefix: &str,
-) -> (HashSet<Seen>, Vec<Activity>) {
-    let mut out = Vec::new();
-    let mut current: HashSet<Seen> = HashSet::with_capacity(seen.len());
-    for a in alerts.iter().filter(|a| a.state != AlertState::Pending) {
-        let record = |time, kind, key, actor: &str| Activity {
-            time,
-            kind,
-            alertname: a.alertname().to_string(),
-            fingerprint: a.fingerprint.to_string(),
-            key,
-            actor: actor.to_string(),
-        };
-        let fired = Seen::Fired(a.fingerprint.clone(), a.starts_at.timestamp());
-        if !seen.contains(&fired) {
-            let key = format!("{}@{}", a.fingerprint, a.starts_at.timestamp());
-            out.push(record(a.starts_at, ActivityKind::Fired, key, ""));
-        }
-        current.insert(fired);
-        for s in silences_of(silences, a).filter(|s| s.is_ack(ack_prefix)) {
-            let acked = Seen::Acked(s.id.clone(), a.fingerprint.clone());
-            if !seen.contains(&acked) {
-                let key = format!("{}/{}", s.id, a.fingerprint);
-                out.push(record(s.starts_at, ActivityKind::Acked, key, &s.created_by));
-            }
-            current.insert(acked);
-        }
-    }
-    (current, out)
 }

@@ -4,8 +4,8 @@
 
 use super::escalations::Page;
 use super::incidents::{append, event};
+use super::msg::Effect;
 use super::state::{State, StatusLevel};
-use super::update::{say, Effect};
 use crate::model::EventKind;
 
 pub fn paged(
@@ -39,10 +39,9 @@ pub fn paged(
         n.alertname, n.level, n.policy
     );
     if failed.is_empty() {
-        say(state, StatusLevel::Warn, text.clone());
+        state.say(StatusLevel::Warn, text.clone());
     } else {
-        say(
-            state,
+        state.say(
             StatusLevel::Error,
             format!("{text}; not delivered: {}", failed.join("; ")),
         );
@@ -79,7 +78,7 @@ pub fn holds_changed(state: &mut State) -> Vec<Effect> {
                 "escalation of {} resumed: {was}'s hold ended while it still fires",
                 r.group
             );
-            say(state, StatusLevel::Warn, text.clone());
+            state.say(StatusLevel::Warn, text.clone());
             let incident = state
                 .alerts
                 .iter()
@@ -93,5 +92,19 @@ pub fn holds_changed(state: &mut State) -> Vec<Effect> {
         now_held.insert(key, holder);
     }
     state.held = now_held;
+    effects
+}
+
+/// Levels that fell due, to be paged (escalation).
+pub fn pages(state: &mut State) -> Vec<Effect> {
+    if state.policies.is_empty() {
+        return vec![];
+    }
+    let mut effects = holds_changed(state);
+    effects.extend(
+        super::escalations::pages_due(state)
+            .into_iter()
+            .map(Effect::Page),
+    );
     effects
 }

@@ -6,7 +6,7 @@ use super::state::State;
 use crate::model::{Alert, Silence, SilenceState};
 
 /// `context: {related_labels: [...]}` when the config names none.
-pub const DEFAULT_LABELS: &[&str] = &["service", "instance", "cluster"];
+pub use super::state::DEFAULT_RELATED_LABELS as DEFAULT_LABELS;
 
 /// Silences that ended within this many seconds count as recent.
 pub const RECENT_SECS: i64 = 24 * 3600;

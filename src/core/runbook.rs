@@ -3,35 +3,17 @@
 //! result and branch goes onto the incident's timeline.
 
 use super::incidents::{append, event};
+use super::msg::Effect;
 pub use super::runbook_run::{declared, run, with_prometheus};
 use super::runbook_state::Missing;
 use super::state::{Pane, State, StatusLevel};
-use super::update::{say, Effect};
+pub use super::step_msg::StepMsg;
 use crate::model::runbook::StepKind;
 use crate::model::{Alert, EventKind};
-use crate::runbook::exec::{ExecOutcome, ExecRequest};
+use crate::runbook::exec::ExecOutcome;
 pub use crate::runbook::stepper::{outcome_summary, took};
 use crate::runbook::stepper::{StepStatus, Stepper, Taken};
 use crate::runbook::{find_for, record};
-
-/// What comes back from a running step, and what the console asks itself
-/// once a question is answered.
-#[derive(Clone, Debug, PartialEq)]
-pub enum StepMsg {
-    /// Lines a running step printed, in order.
-    Output { run: u64, lines: Vec<String> },
-    /// `at`: when it ended (the executor's clock, so the journal orders a
-    /// step's start and end even within one tick).
-    Done {
-        run: u64,
-        outcome: ExecOutcome,
-        at: chrono::DateTime<chrono::Utc>,
-    },
-    /// Ask (or skip asking) to run step `step`; `recorded`: on an incident.
-    Confirm { step: usize, recorded: bool },
-    /// Run it: exactly the command and environment that were shown.
-    Run { step: usize, request: ExecRequest },
-}
 
 fn the_alert(state: &State) -> Option<&Alert> {
     if state.pane == Pane::Detail {
@@ -51,8 +33,7 @@ pub fn open(state: &mut State) {
         if state.rb.stepper.is_some() || state.rb.missing.is_some() {
             state.pane = Pane::Runbook;
         } else {
-            say(
-                state,
+            state.say(
                 StatusLevel::Info,
                 "b opens the runbook of one alert: select an alert (Enter unfolds a group)",
             );
@@ -66,8 +47,7 @@ pub fn open(state: &mut State) {
         .is_some_and(|s| s.fingerprint == alert.fingerprint);
     if same || state.rb.running.is_some() {
         if !same {
-            say(
-                state,
+            state.say(
                 StatusLevel::Warn,
                 "a step is still running: stop it with Ctrl-c before opening another runbook",
             );
@@ -97,8 +77,7 @@ pub fn open(state: &mut State) {
     let incident = state.incident_of(&alert.fingerprint).map(|i| i.id.clone());
     if let Some(inc) = incident.as_deref().and_then(|id| state.incident(id)) {
         if record::resume(&mut stepper, &inc.events) {
-            say(
-                state,
+            state.say(
                 StatusLevel::Info,
                 format!("resumed from {}'s timeline", inc.id),
             );
@@ -132,7 +111,7 @@ pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
     match msg {
         StepMsg::Confirm { step, recorded } => super::runbook_run::confirm(state, step, recorded),
         StepMsg::Run { step, request } => {
-            if super::act::refused(state, "running a step") {
+            if state.refuses("running a step") {
                 return vec![];
             }
             let Some(s) = state.rb.stepper.as_mut() else {
@@ -196,7 +175,7 @@ fn done(state: &mut State, run: u64, outcome: ExecOutcome) -> Vec<Effect> {
     } else {
         StatusLevel::Error
     };
-    say(state, level, format!("step {}: {text}", i + 1));
+    state.say(level, format!("step {}: {text}", i + 1));
     effects.extend(moved_on(state, taken.as_ref()));
     effects
 }
@@ -221,21 +200,17 @@ fn moved_on(state: &mut State, taken: Option<&Taken>) -> Vec<Effect> {
         } else {
             format!("1-{n}")
         };
-        say(
-            state,
-            StatusLevel::Info,
-            format!("choose how to go on: {keys}"),
-        );
+        state.say(StatusLevel::Info, format!("choose how to go on: {keys}"));
         return vec![];
     }
     if let Some(t) = taken {
-        say(state, StatusLevel::Info, format!("branch: {}", t.text));
+        state.say(StatusLevel::Info, format!("branch: {}", t.text));
     }
     if !finished {
         return vec![];
     }
     let text = format!("{id}: runbook finished: {tally}");
-    say(state, StatusLevel::Info, text.clone());
+    state.say(StatusLevel::Info, text.clone());
     let Some(inc) = state.rb.incident.clone() else {
         return vec![];
     };
@@ -249,11 +224,7 @@ fn moved_on(state: &mut State, taken: Option<&Taken>) -> Vec<Effect> {
 pub fn mark(state: &mut State, status: StepStatus) -> Vec<Effect> {
     let i = state.rb.cursor;
     if state.rb.running.is_some_and(|(_, r)| r == i) {
-        say(
-            state,
-            StatusLevel::Warn,
-            "that step is running: Ctrl-c stops it",
-        );
+        state.say(StatusLevel::Warn, "that step is running: Ctrl-c stops it");
         return vec![];
     }
     let Some(s) = state.rb.stepper.as_mut() else {
@@ -270,7 +241,7 @@ pub fn mark(state: &mut State, status: StepStatus) -> Vec<Effect> {
 
 /// `1`-`9`: take a labelled branch.
 pub fn choose(state: &mut State, n: usize) -> Vec<Effect> {
-    if super::act::refused(state, "choosing a branch") {
+    if state.refuses("choosing a branch") {
         return vec![];
     }
     let Some(s) = state.rb.stepper.as_mut() else {
@@ -279,7 +250,7 @@ pub fn choose(state: &mut State, n: usize) -> Vec<Effect> {
     let Some(from) = s.current else { return vec![] };
     let was = s.status(from);
     let Some(taken) = s.choose(n) else {
-        say(state, StatusLevel::Info, "no such choice");
+        state.say(StatusLevel::Info, "no such choice");
         return vec![];
     };
     let mut effects = journal(state, from, was, Some(&taken), None);
@@ -296,15 +267,14 @@ pub fn stop(state: &mut State) -> Vec<Effect> {
             } else {
                 "SIGTERM to its process group"
             };
-            say(
-                state,
+            state.say(
                 StatusLevel::Warn,
                 format!("stopping step {} ({how})", i + 1),
             );
             vec![Effect::KillStep { run }]
         }
         None => {
-            say(state, StatusLevel::Info, "no step is running (q quits)");
+            state.say(StatusLevel::Info, "no step is running (q quits)");
             vec![]
         }
     }

@@ -4,9 +4,9 @@
 
 use super::incident_form::Linked;
 use super::incidents::{declaration, JournalOp};
+use super::msg::Effect;
 use super::runbook::StepMsg;
 use super::state::{Confirm, State, StatusLevel};
-use super::update::{say, Effect};
 use crate::model::runbook::{StepKind, StepRole};
 use crate::runbook::exec::ExecRequest;
 use crate::runbook::stepper::took;
@@ -20,13 +20,12 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     let i = state.rb.cursor;
     if let Some((_, r)) = state.rb.running {
         let msg = format!("step {} is still running (Ctrl-c stops it)", r + 1);
-        say(state, StatusLevel::Warn, msg);
+        state.say(StatusLevel::Warn, msg);
         return vec![];
     }
     let Some(step) = s.step(i) else { return vec![] };
     if step.kind == StepKind::Manual || step.command.is_none() {
-        say(
-            state,
+        state.say(
             StatusLevel::Info,
             "a manual step: do it, then mark it d done, f failed or > skipped",
         );
@@ -90,11 +89,7 @@ pub fn declared(state: &mut State, id: &str) -> Vec<Effect> {
 
 /// Says why step `i` does not run; nothing is sent.
 fn not_run(state: &mut State, i: usize, why: &str) -> Vec<Effect> {
-    say(
-        state,
-        StatusLevel::Error,
-        format!("step {} not run: {why}", i + 1),
-    );
+    state.say(StatusLevel::Error, format!("step {} not run: {why}", i + 1));
     vec![]
 }
 

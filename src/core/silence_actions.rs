@@ -4,10 +4,10 @@
 
 use std::time::Duration;
 
+use super::msg::Effect;
 use super::silence_form::SilenceForm;
 use super::state::{Confirm, Pane, State, StatusLevel};
 use super::targets::{all_clusters, cluster_of_source, clusters_of_alerts, matchers_for, targets};
-use super::update::{say, Effect};
 use super::writes::{besides_lines, plural, request, short_id};
 use crate::model::duration::format_duration;
 use crate::model::{Alert, MatchOp, Matcher};
@@ -56,8 +56,7 @@ fn form_clusters(state: &State, selected: &[String]) -> Vec<(String, bool)> {
 
 fn show_form(state: &mut State, mut form: SilenceForm) {
     if form.clusters.is_empty() {
-        say(
-            state,
+        state.say(
             StatusLevel::Warn,
             "no Alertmanager configured: nowhere to create a silence",
         );
@@ -69,7 +68,7 @@ fn show_form(state: &mut State, mut form: SilenceForm) {
 
 fn edit_silence(state: &mut State) {
     let Some(s) = state.selected_silence().cloned() else {
-        say(state, StatusLevel::Warn, "no silence selected");
+        state.say(StatusLevel::Warn, "no silence selected");
         return;
     };
     let cluster: Vec<String> = cluster_of_source(state, &s.source)
@@ -166,19 +165,15 @@ fn name_of(matchers: &[Matcher]) -> String {
 /// `e` in the silences pane: expire the selected silence, after a yes.
 pub fn expire(state: &mut State) -> Vec<Effect> {
     if state.pane != Pane::Silences {
-        say(
-            state,
-            StatusLevel::Info,
-            "expire works in the silences pane (S)",
-        );
+        state.say(StatusLevel::Info, "expire works in the silences pane (S)");
         return vec![];
     }
     let Some(s) = state.selected_silence().cloned() else {
-        say(state, StatusLevel::Warn, "no silence selected");
+        state.say(StatusLevel::Warn, "no silence selected");
         return vec![];
     };
     if !s.is_active(state.now) && s.starts_at <= state.now {
-        say(state, StatusLevel::Info, "that silence has already ended");
+        state.say(StatusLevel::Info, "that silence has already ended");
         return vec![];
     }
     let jobs = cluster_of_source(state, &s.source)
@@ -210,7 +205,7 @@ pub fn expire(state: &mut State) -> Vec<Effect> {
 /// `x` in the silences pane, after the duration is typed.
 pub fn extend(state: &mut State, by: Duration) -> Vec<Effect> {
     let Some(s) = state.selected_silence().cloned() else {
-        say(state, StatusLevel::Warn, "no silence selected");
+        state.say(StatusLevel::Warn, "no silence selected");
         return vec![];
     };
     let jobs = cluster_of_source(state, &s.source)
@@ -225,8 +220,7 @@ pub fn extend(state: &mut State, by: Duration) -> Vec<Effect> {
             )
         })
         .collect();
-    say(
-        state,
+    state.say(
         StatusLevel::Info,
         format!(
             "extending {} by {}…",

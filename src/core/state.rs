@@ -7,11 +7,11 @@ use chrono::{DateTime, Utc};
 use super::filter::Filter;
 use super::incident_form::IncidentForm;
 use super::merge_view::MergeState;
+use super::msg::Effect;
 use super::row_widths::RowWidths;
 use super::rows::{Counts, Row};
 use super::runbook_state::RunbookState;
 use super::silence_form::SilenceForm;
-use super::update::Effect;
 use crate::config::notifier_spec::NotifierKind;
 use crate::config::settings::IncidentSettings;
 use crate::config::Settings;
@@ -20,7 +20,13 @@ use crate::model::{EventKind, Incident};
 use crate::source::cluster::{cluster_names, Member};
 use crate::source::{SourceKind, SourceSpec};
 
+pub use super::activity::silences_of;
 pub use super::source_state::{Health, SourceState};
+pub use super::status::StatusLevel;
+
+/// Labels that make alerts related in the detail view, unless the config
+/// says others (`context: {related_labels: ...}`).
+pub const DEFAULT_RELATED_LABELS: &[&str] = &["service", "instance", "cluster"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pane {
@@ -79,13 +85,6 @@ pub enum AckState<'a> {
 pub struct InputLine {
     pub kind: InputKind,
     pub text: String,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum StatusLevel {
-    Info,
-    Warn,
-    Error,
 }
 
 #[derive(Clone, Debug)]
@@ -174,7 +173,7 @@ pub struct State {
     pub declaring: HashSet<String>,
     /// Activity-log keys already written (fires and acks); shared with a
     /// merge job, which finds the new ones against it.
-    pub activity_seen: Arc<HashSet<super::observe::Seen>>,
+    pub activity_seen: Arc<HashSet<super::activity::Seen>>,
     /// New activity the installed merge found, for the observer to journal.
     pub activity_found: Option<Vec<crate::model::Activity>>,
     pub rb: RunbookState,
@@ -200,9 +199,31 @@ pub struct State {
     /// Labels whose shared values make other alerts "related" (detail view).
     pub related_labels: Vec<String>,
     /// The SLOs and their last readings.
-    pub slo: super::slo::SloState,
+    pub slo: super::slo_state::SloState,
     /// Wall mode (`oncall wall`): the status board's pages; `None` in the console.
-    pub wall: Option<super::wall::WallState>,
+    pub wall: Option<super::wall_state::WallState>,
+}
+
+impl State {
+    /// The one place where read-only refuses every change to shared state
+    /// (actions, and the stepper's numbered choice, which has no action):
+    /// true, and said, when it does.
+    pub fn refuses(&mut self, what: &str) -> bool {
+        if self.read_only {
+            let mode = if self.wall.is_some() {
+                "wall display (read-only)"
+            } else {
+                "read-only mode"
+            };
+            self.say(StatusLevel::Warn, format!("{mode}: {what} refused"));
+        }
+        self.read_only
+    }
+
+    /// A message on the status line (it stays a few seconds; warnings longer).
+    pub fn say(&mut self, level: StatusLevel, text: impl Into<String>) {
+        self.status = Some((level, text.into(), self.now));
+    }
 }
 
 impl State {
@@ -244,7 +265,13 @@ impl State {
             state.group_by = g.clone();
         }
         if settings.wall_mode {
-            super::wall::enter(&mut state, &settings.wall);
+            // Read-only by construction: every mutating action meets the
+            // one refusal in `act`.
+            state.read_only = true;
+            if let Some(limit) = settings.wall.stale_after {
+                state.stale_after = limit;
+            }
+            state.wall = Some(super::wall_state::WallState::new(&settings.wall, now));
         }
         state
     }
@@ -317,11 +344,11 @@ impl State {
             terminal_notifiers: Vec::new(),
             held: HashMap::new(),
             context: None,
-            related_labels: super::related::DEFAULT_LABELS
+            related_labels: DEFAULT_RELATED_LABELS
                 .iter()
                 .map(|l| l.to_string())
                 .collect(),
-            slo: super::slo::SloState::default(),
+            slo: super::slo_state::SloState::default(),
             wall: None,
         }
     }
@@ -435,15 +462,4 @@ impl State {
             })
             .collect()
     }
-}
-
-/// The silences among `silences` (by id) that suppress `alert`.
-pub fn silences_of<'a>(
-    silences: &'a [Silence],
-    alert: &'a Alert,
-) -> impl Iterator<Item = &'a Silence> + 'a {
-    alert
-        .silenced_by
-        .iter()
-        .filter_map(move |id| silences.iter().find(|s| &s.id == id))
 }

@@ -1,9 +1,9 @@
 //! Ack, unack and resolve, and what the status line says when Alertmanager
 //! answers any write.
 
+use super::msg::Effect;
 use super::state::{Confirm, State, StatusLevel};
 use super::targets::{cluster_of_source, clusters_of_alerts, matchers_for, name_of, targets};
-use super::update::{say, Effect};
 use crate::model::duration::{format_age, format_duration};
 use crate::model::matcher::format_matchers;
 use crate::model::{ack_comment, active_ack, Alert, SilenceDraft};
@@ -22,7 +22,7 @@ pub(super) fn request(what: String, jobs: Vec<(Cluster, WriteOp)>) -> Vec<Effect
 fn targets_or_say(state: &mut State, hint: &str) -> Option<(String, Vec<usize>, Option<String>)> {
     let t = targets(state);
     if t.is_none() {
-        say(state, StatusLevel::Warn, hint.to_string());
+        state.say(StatusLevel::Warn, hint.to_string());
     }
     t
 }
@@ -50,8 +50,7 @@ pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
         return offer_extension(state, &name, &idx);
     }
     if group_key.as_deref() == Some("") {
-        say(
-            state,
+        state.say(
             StatusLevel::Warn,
             format!(
                 "these alerts have no {} label to ack them by; ack them one by one",
@@ -62,8 +61,7 @@ pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
     }
     let clusters = clusters_of_alerts(state, &idx);
     if clusters.is_empty() {
-        say(
-            state,
+        state.say(
             StatusLevel::Warn,
             format!(
                 "{name} is not in any Alertmanager yet (pending in Prometheus): nothing to ack"
@@ -104,11 +102,7 @@ pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
         });
         return vec![];
     }
-    say(
-        state,
-        StatusLevel::Info,
-        format!("acking {name} for {duration}…"),
-    );
+    state.say(StatusLevel::Info, format!("acking {name} for {duration}…"));
     request(format!("ack of {name}"), jobs)
 }
 
@@ -130,11 +124,7 @@ fn offer_extension(state: &mut State, name: &str, idx: &[usize]) -> Vec<Effect> 
         }
     }
     let Some(first) = acks.first() else {
-        say(
-            state,
-            StatusLevel::Info,
-            format!("nothing to ack in {name}"),
-        );
+        state.say(StatusLevel::Info, format!("nothing to ack in {name}"));
         return vec![];
     };
     let by = state.ack_duration;
@@ -244,7 +234,7 @@ pub fn unack(state: &mut State) -> Vec<Effect> {
         }
     }
     if ids.is_empty() {
-        say(state, StatusLevel::Info, format!("{name} is not acked"));
+        state.say(StatusLevel::Info, format!("{name} is not acked"));
         return vec![];
     }
     let mut jobs: Vec<(Cluster, WriteOp)> = Vec::new();
@@ -303,11 +293,7 @@ pub fn unack(state: &mut State) -> Vec<Effect> {
         });
         return vec![];
     }
-    say(
-        state,
-        StatusLevel::Info,
-        format!("removing the ack of {name}…"),
-    );
+    state.say(StatusLevel::Info, format!("removing the ack of {name}…"));
     let effects = request(what, jobs);
     mark_unacked_here(state, &effects);
     effects
@@ -337,8 +323,7 @@ pub fn resolve(state: &mut State) -> Vec<Effect> {
     };
     let clusters = clusters_of_alerts(state, &idx);
     if clusters.is_empty() {
-        say(
-            state,
+        state.say(
             StatusLevel::Warn,
             format!("{name} is not in any Alertmanager: nothing to resolve"),
         );
@@ -388,8 +373,7 @@ pub fn wrote(state: &mut State, report: WriteReport) -> Vec<Effect> {
         }
     }
     if failed.is_empty() {
-        say(
-            state,
+        state.say(
             StatusLevel::Info,
             format!("{}: {}", report.what, ok.join(" · ")),
         );
@@ -409,7 +393,7 @@ pub fn wrote(state: &mut State, report: WriteReport) -> Vec<Effect> {
                 f.error = Some(text.clone());
             }
         }
-        say(state, StatusLevel::Error, text);
+        state.say(StatusLevel::Error, text);
     }
     vec![Effect::RefreshNow, Effect::RefreshSoon]
 }

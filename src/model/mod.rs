@@ -8,8 +8,6 @@ pub mod incident;
 pub mod labels;
 pub mod lifecycle;
 pub mod matcher;
-mod matcher_classic;
-pub mod matcher_utf8;
 pub mod prefetch;
 pub mod rule;
 pub mod runbook;

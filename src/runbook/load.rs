@@ -3,26 +3,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+pub use super::parse_common::{file_stem, RunbookError};
 use crate::model::runbook::Runbook;
-
-/// A runbook that could not be loaded: file and line, and what is wrong.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{}{}: {message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default())]
-pub struct RunbookError {
-    pub path: PathBuf,
-    pub line: Option<usize>,
-    pub message: String,
-}
-
-impl RunbookError {
-    pub fn new(path: &Path, line: Option<usize>, message: impl Into<String>) -> RunbookError {
-        RunbookError {
-            path: path.to_path_buf(),
-            line,
-            message: message.into(),
-        }
-    }
-}
 
 /// Every runbook found, and every file that failed (the others still load).
 #[derive(Clone, Debug, Default)]
@@ -194,11 +176,4 @@ pub fn plain_names(rb: Runbook) -> Result<Runbook, RunbookError> {
         }
     }
     Ok(rb)
-}
-
-/// The file stem, the default runbook id.
-pub fn file_stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }

@@ -7,9 +7,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::front_matter::{self, FrontMatter};
-use super::load::{file_stem, RunbookError};
 use super::md_fence::{self, Attrs};
 use super::md_scan::{self, Block, Fence, ScanError};
+pub use super::parse_common::first_sentence;
+use super::parse_common::{file_stem, RunbookError};
 use super::spec::var_specs;
 use crate::model::duration::parse_duration;
 use crate::model::runbook::{Format, Runbook, Step, StepKind, StepRole};
@@ -272,44 +273,6 @@ impl Builder {
             line: s.line,
         });
     }
-}
-
-/// A step title from its description: the first sentence of the first
-/// paragraph, without a list marker, clipped.
-pub fn first_sentence(description: &str) -> Option<String> {
-    const MAX: usize = 60;
-    let para = description.split("\n\n").next()?.replace('\n', " ");
-    let para = strip_list_marker(para.trim());
-    let end = [". ", "? ", "! "]
-        .iter()
-        .filter_map(|p| para.find(p).map(|i| i + 1))
-        .min()
-        .unwrap_or(para.len());
-    let sentence = para[..end].trim().trim_end_matches([':', '.']).trim_end();
-    if sentence.is_empty() || sentence.starts_with("```") || sentence.starts_with("~~~") {
-        return None;
-    }
-    if sentence.chars().count() <= MAX {
-        return Some(sentence.to_string());
-    }
-    let clipped: String = sentence.chars().take(MAX - 1).collect();
-    Some(format!("{}…", clipped.trim_end()))
-}
-
-fn strip_list_marker(s: &str) -> &str {
-    for m in ["- ", "* ", "+ "] {
-        if let Some(rest) = s.strip_prefix(m) {
-            return rest.trim_start();
-        }
-    }
-    let digits = s.chars().take_while(char::is_ascii_digit).count();
-    if digits > 0 {
-        let rest = &s[digits..];
-        if let Some(r) = rest.strip_prefix(". ").or(rest.strip_prefix(") ")) {
-            return r.trim_start();
-        }
-    }
-    s
 }
 
 #[cfg(test)]

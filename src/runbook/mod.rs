@@ -14,6 +14,7 @@ pub mod matching;
 mod md_fence;
 mod md_scan;
 pub mod outcome;
+mod parse_common;
 pub mod query_step;
 pub mod record;
 mod spec;

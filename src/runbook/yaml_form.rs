@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
-use super::load::{file_stem, RunbookError};
+use super::parse_common::{file_stem, first_sentence, RunbookError};
 use super::spec::{var_specs, Names, Text, VarEntry};
 use crate::model::duration::parse_duration;
 use crate::model::runbook::{
@@ -231,7 +231,7 @@ fn step(
     let title = raw
         .title
         .filter(|t| !t.trim().is_empty())
-        .or_else(|| super::markdown::first_sentence(&description))
+        .or_else(|| first_sentence(&description))
         .unwrap_or_else(|| id.clone());
     Ok(Step {
         id,

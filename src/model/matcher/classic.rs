@@ -8,8 +8,8 @@
 //! Written from the behaviour Alertmanager documents and its test tables
 //! (tests/units/matcher_conformance.rs).
 
-use super::matcher::{MatchOp, Matcher, MatcherError, Term};
-use super::matcher_utf8::Habits;
+use super::types::{MatchOp, Matcher, MatcherError, Term};
+use super::utf8::Habits;
 
 fn err(message: String) -> MatcherError {
     MatcherError { message, column: 1 }

@@ -10,7 +10,7 @@
 //! a bare word (`HighErrorRate`) and, in filters, a term that is a quoted
 //! string on its own (free text).
 
-use super::matcher::{MatchOp, Matcher, MatcherError, Term};
+use super::types::{MatchOp, Matcher, MatcherError, Term};
 
 /// Which of our own habits the parser allows on top of Alertmanager's grammar.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
