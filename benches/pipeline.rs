@@ -604,8 +604,8 @@ fn ms(d: Duration) -> String {
 fn main() {
     // As the console and the wall do (the processes that poll): the
     // allocator keeps freed memory for the next decode instead of giving it
-    // back (`oncall::heap`). One-shot commands keep glibc's defaults.
-    oncall::heap::keep_freed_memory();
+    // back (`oncall::allocator`). One-shot commands keep glibc's defaults.
+    oncall::allocator::keep_freed_memory();
     let mode = Mode::from_env();
     let mut results = Vec::new();
     eprintln!(

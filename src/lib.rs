@@ -3,14 +3,13 @@
 //! Data flows one way: sources send `Msg`s, `core::update` changes `State`
 //! and returns `Effect`s, and `ui` draws the `State`.
 
+pub mod allocator;
 pub mod base64;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod core;
 pub mod engine;
-pub mod halves;
-pub mod heap;
 pub mod logging;
 pub mod model;
 pub mod notify;
@@ -19,4 +18,5 @@ pub mod sanitize;
 pub mod source;
 pub mod store;
 pub mod ui;
+pub mod work_split;
 pub mod yaml;

@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     // keep that memory (heap.rs). A one-shot command decodes once, and with
     // glibc's defaults its big buffers are mapped and given back on their own.
     if matches!(cli.command, None | Some(Command::Wall)) {
-        oncall::heap::keep_freed_memory();
+        oncall::allocator::keep_freed_memory();
     }
     // Generated from the command line's definition: no config needed.
     match &cli.command {

@@ -6,29 +6,29 @@ use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
 
-use super::write::{self, or_exit, Clusters};
+use super::cluster_writes::{self, or_exit, Clusters};
 use crate::cli::{AckArgs, UnackArgs};
 use crate::config::Settings;
 use crate::model::matcher::format_matchers;
 use crate::model::{ack_comment, ack_prefix_of, active_ack, Alert, Matcher, Silence, SilenceDraft};
 use crate::sanitize;
-use crate::source::write::{AckOutcome, WriteError, ACK_SETTLE};
+use crate::source::alertmanager_writes::{AckOutcome, WriteError, ACK_SETTLE};
 use crate::source::Snapshot;
 
 pub async fn ack(settings: &Settings, args: &AckArgs) -> ExitCode {
-    let matchers = or_exit!(write::matchers(&args.matchers));
-    let duration = or_exit!(write::duration(
+    let matchers = or_exit!(cluster_writes::matchers(&args.matchers));
+    let duration = or_exit!(cluster_writes::duration(
         args.duration.as_deref(),
         settings.ack_duration
     ));
-    let clusters = or_exit!(write::clusters(settings, true).await);
+    let clusters = or_exit!(cluster_writes::clusters(settings, true).await);
     let now = Utc::now();
     let draft = SilenceDraft {
         id: None,
         matchers,
         starts_at: now,
-        ends_at: write::after(now, duration),
-        created_by: write::author(args.author.as_deref(), settings),
+        ends_at: cluster_writes::after(now, duration),
+        created_by: cluster_writes::author(args.author.as_deref(), settings),
         comment: ack_comment(&settings.ack_prefix, args.comment.as_deref().unwrap_or("")),
     };
     let shown = format_matchers(&draft.matchers);
@@ -67,7 +67,7 @@ pub async fn ack(settings: &Settings, args: &AckArgs) -> ExitCode {
             }
         }
     }
-    write::exit_code(ok, failed)
+    cluster_writes::exit_code(ok, failed)
 }
 
 /// What ack did in one cluster.
@@ -110,7 +110,7 @@ fn ack_words(s: &Silence, now: DateTime<Utc>) -> String {
     format!(
         "{}, {} left ({})",
         sanitize::line(&s.created_by),
-        crate::core::writes::time_left(s.ends_at, now),
+        crate::core::ack_actions::time_left(s.ends_at, now),
         sanitize::line(&s.comment),
     )
 }
@@ -176,8 +176,8 @@ struct Unacked {
 }
 
 pub async fn unack(settings: &Settings, args: &UnackArgs) -> ExitCode {
-    let matchers = or_exit!(write::matchers(&args.matchers));
-    let clusters = or_exit!(write::clusters(settings, true).await);
+    let matchers = or_exit!(cluster_writes::matchers(&args.matchers));
+    let clusters = or_exit!(cluster_writes::clusters(settings, true).await);
     let results = clusters
         .each(|group| {
             let matchers = matchers.clone();
@@ -230,7 +230,7 @@ pub async fn unack(settings: &Settings, args: &UnackArgs) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    write::exit_code(expired, failed)
+    cluster_writes::exit_code(expired, failed)
 }
 
 /// The active acks with exactly these matchers (any order), or covering an

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use chrono::Utc;
 
 use super::alerts::{fetch_merged, urgent_first, PARTIAL};
+use super::cluster_writes::{or_exit, out};
 use super::incident_view;
-use super::write::{or_exit, out};
 use crate::cli::{
     IncidentCommand, IncidentDeclareArgs, IncidentNoteArgs, IncidentResolveArgs,
     IncidentSeverityArgs, IncidentStatusArgs,

@@ -16,8 +16,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::cluster_writes::or_exit;
 use super::incident::{fail, journal, load, normalize, warn};
-use super::write::or_exit;
 use crate::cli::{IncidentListArgs, IncidentShowArgs, Output};
 use crate::model::duration::format_age;
 use crate::model::{Event, EventKind, Incident, Labels, Milestone};

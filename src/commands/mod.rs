@@ -3,6 +3,7 @@
 pub mod ack;
 pub mod alerts;
 pub mod check;
+pub mod cluster_writes;
 pub mod incident;
 mod incident_view;
 pub mod postmortem;
@@ -14,4 +15,3 @@ pub mod shell;
 pub mod silence;
 mod silence_ids;
 pub mod stats;
-pub mod write;

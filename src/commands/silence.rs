@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::cluster_writes::{self, or_exit};
 use super::silence_ids::{resolve_ids, unknown_or_failed};
-use super::write::{self, or_exit};
 use crate::cli::{Output, SilenceAddArgs, SilenceExpireArgs, SilenceExtendArgs, SilenceListArgs};
 use crate::config::Settings;
 use crate::model::duration::format_age;
@@ -20,7 +20,7 @@ use crate::model::{parse_matchers, Labels, Silence, SilenceDraft, SilenceState};
 use crate::sanitize;
 
 pub async fn add(settings: &Settings, args: &SilenceAddArgs) -> ExitCode {
-    let matchers = or_exit!(write::matchers(&args.matchers));
+    let matchers = or_exit!(cluster_writes::matchers(&args.matchers));
     let comment = args.comment.as_deref().unwrap_or("").trim().to_string();
     if comment.is_empty() && settings.require_comment {
         eprintln!(
@@ -38,9 +38,9 @@ pub async fn add(settings: &Settings, args: &SilenceAddArgs) -> ExitCode {
                 return ExitCode::from(1);
             }
         },
-        None => write::after(
+        None => cluster_writes::after(
             now,
-            or_exit!(write::duration(
+            or_exit!(cluster_writes::duration(
                 args.duration.as_deref(),
                 settings.silence_duration
             )),
@@ -51,14 +51,14 @@ pub async fn add(settings: &Settings, args: &SilenceAddArgs) -> ExitCode {
         matchers,
         starts_at: now,
         ends_at,
-        created_by: write::author(args.author.as_deref(), settings),
+        created_by: cluster_writes::author(args.author.as_deref(), settings),
         comment,
     };
     if args.dry_run {
         print_dry_run(&draft);
         return ExitCode::SUCCESS;
     }
-    let clusters = or_exit!(write::clusters(settings, true).await);
+    let clusters = or_exit!(cluster_writes::clusters(settings, true).await);
     let results = clusters
         .each(|group| {
             let draft = draft.clone();
@@ -78,13 +78,13 @@ pub async fn add(settings: &Settings, args: &SilenceAddArgs) -> ExitCode {
             }
         }
     }
-    write::exit_code(ok, failed)
+    cluster_writes::exit_code(ok, failed)
 }
 
 /// `--dry-run`: each matcher as Alertmanager will hold it (name, operator,
 /// the value's exact text) and in Alertmanager's own syntax.
 fn print_dry_run(draft: &SilenceDraft) {
-    write::out("dry run: nothing was sent. Alertmanager would store these matchers:");
+    cluster_writes::out("dry run: nothing was sent. Alertmanager would store these matchers:");
     let w = draft
         .matchers
         .iter()
@@ -92,25 +92,25 @@ fn print_dry_run(draft: &SilenceDraft) {
         .max()
         .unwrap_or(0)
         .max(4);
-    write::out(&format!("  {:<w$}  op  value", "name"));
+    cluster_writes::out(&format!("  {:<w$}  op  value", "name"));
     for m in &draft.matchers {
         let name = sanitize::line(&m.name);
         let pad = w.saturating_sub(sanitize::width(&name));
-        write::out(&format!(
+        cluster_writes::out(&format!(
             "  {name}{}  {:<2}  {}",
             " ".repeat(pad),
             m.op.symbol(),
             sanitize::line(&m.value)
         ));
     }
-    write::out(&format!(
+    cluster_writes::out(&format!(
         "as Alertmanager prints them: {}",
         sanitize::line(&crate::model::matcher::format_matchers(&draft.matchers))
     ));
-    write::out(&format!(
+    cluster_writes::out(&format!(
         "from {} to {}, by {}: {}",
-        write::utc(draft.starts_at),
-        write::utc(draft.ends_at),
+        cluster_writes::utc(draft.starts_at),
+        cluster_writes::utc(draft.ends_at),
         sanitize::line(&draft.created_by),
         sanitize::line(&draft.comment)
     ));
@@ -121,7 +121,7 @@ fn print_dry_run(draft: &SilenceDraft) {
 pub fn parse_end(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     let end = parse_until(text, now)?;
     if end <= now {
-        return Err(format!("{} is in the past", write::utc(end)));
+        return Err(format!("{} is in the past", cluster_writes::utc(end)));
     }
     Ok(end)
 }
@@ -149,7 +149,7 @@ pub async fn list(settings: &Settings, args: &SilenceListArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let clusters = or_exit!(write::clusters(settings, false).await);
+    let clusters = or_exit!(cluster_writes::clusters(settings, false).await);
     let results = clusters
         .each(|group| async move { group.members().list().await })
         .await;
@@ -194,7 +194,7 @@ pub async fn list(settings: &Settings, args: &SilenceListArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    write::exit_code(ok, failed)
+    cluster_writes::exit_code(ok, failed)
 }
 
 type Row<'a> = (&'a str, SilenceState, &'a Silence);
@@ -295,14 +295,14 @@ pub(super) fn join_matchers(s: &Silence) -> String {
 /// `in 12m` for a future time, `3m ago` for a past one.
 pub fn relative(t: DateTime<Utc>, now: DateTime<Utc>) -> String {
     if t > now {
-        format!("in {}", crate::core::writes::time_left(t, now))
+        format!("in {}", crate::core::ack_actions::time_left(t, now))
     } else {
         format!("{} ago", format_age((now - t).num_seconds()))
     }
 }
 
 pub async fn expire(settings: &Settings, args: &SilenceExpireArgs) -> ExitCode {
-    let clusters = or_exit!(write::clusters(settings, true).await);
+    let clusters = or_exit!(cluster_writes::clusters(settings, true).await);
     let (mut ok, mut failed) = (0, 0);
     for id in resolve_ids(&clusters, &args.ids).await {
         let Some(id) = id else {
@@ -317,21 +317,21 @@ pub async fn expire(settings: &Settings, args: &SilenceExpireArgs) -> ExitCode {
             .await;
         if results.iter().any(|(_, r)| r.is_ok()) {
             ok += 1;
-            write::out(&sanitize::line(&id));
+            cluster_writes::out(&sanitize::line(&id));
         } else {
             failed += 1;
             unknown_or_failed(&clusters, &id, "expire", &results);
         }
     }
-    write::exit_code(ok, failed)
+    cluster_writes::exit_code(ok, failed)
 }
 
 pub async fn extend(settings: &Settings, args: &SilenceExtendArgs) -> ExitCode {
-    let by = or_exit!(write::duration(
+    let by = or_exit!(cluster_writes::duration(
         Some(&args.duration),
         settings.silence_duration
     ));
-    let clusters = or_exit!(write::clusters(settings, true).await);
+    let clusters = or_exit!(cluster_writes::clusters(settings, true).await);
     let resolved = resolve_ids(&clusters, std::slice::from_ref(&args.id)).await;
     let Some(Some(id)) = resolved.into_iter().next() else {
         return ExitCode::from(1);
@@ -351,7 +351,7 @@ pub async fn extend(settings: &Settings, args: &SilenceExtendArgs) -> ExitCode {
                     sanitize::line(&id)
                 );
             }
-            write::out(&format!(
+            cluster_writes::out(&format!(
                 "{} {}",
                 sanitize::line(new_id),
                 end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)

@@ -1,13 +1,13 @@
 //! Silence ids as people type them: a whole UUID, or the first characters
 //! the console shows, resolved against every cluster's silences.
 
+use super::cluster_writes::{self, Clusters};
 use super::silence::join_matchers;
-use super::write::{self, Clusters};
 use chrono::Utc;
 
 use crate::model::{Silence, SilenceState};
 use crate::sanitize;
-use crate::source::write::WriteError;
+use crate::source::alertmanager_writes::WriteError;
 
 /// What the user typed for a silence id.
 #[derive(Debug, PartialEq, Eq)]
@@ -151,7 +151,7 @@ pub(super) fn unknown_or_failed<T>(
         .filter_map(|(_, r)| r.as_ref().err())
         .collect();
     let id = sanitize::line(id);
-    if errors.iter().all(|e| write::not_found(e)) {
+    if errors.iter().all(|e| cluster_writes::not_found(e)) {
         eprintln!("oncall: no Alertmanager knows silence {id}");
     } else {
         for (cluster, r) in results {

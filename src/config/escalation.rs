@@ -1,4 +1,4 @@
-//! The `escalation:` config (design §4): policies in the shape PagerDuty and
+//! The `escalation:` config: policies in the shape PagerDuty and
 //! Grafana OnCall use, checked into `model::escalation::Policy`s.
 
 use serde::Deserialize;

@@ -1,4 +1,4 @@
-//! The `notifiers:` config (design §4): where escalation levels send, the
+//! The `notifiers:` config: where escalation levels send, the
 //! webhook's URL read from an environment variable or a file, never the
 //! config itself.
 

@@ -1,4 +1,4 @@
-//! The `schedules:` config (design §4): rotations in PagerDuty's shape,
+//! The `schedules:` config: rotations in PagerDuty's shape,
 //! checked into `model::schedule::Schedule`s.
 
 use chrono::NaiveDateTime;

@@ -1,4 +1,4 @@
-//! The `slos:` config (design §4), checked into `model::slo::Slo`s.
+//! The `slos:` config, checked into `model::slo::Slo`s.
 //!
 //! ```yaml
 //! slos:

@@ -2,12 +2,12 @@
 //! read-only refusal of every write.
 
 use super::filter::Filter;
-use super::landing::rebuild;
 use super::msg::Effect;
+use super::poll_landing::rebuild;
 use super::rows::Row;
 use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, InputLine, Pane, State, StatusLevel};
-use super::{incidents, runbook, silence_actions, writes, Action};
+use super::{ack_actions, incidents, runbook, silence_actions, Action};
 use crate::model::SilenceState;
 use crate::runbook::stepper::StepStatus;
 
@@ -192,12 +192,12 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
                 rebuild_silence_rows(state);
             }
         }
-        Action::Ack => return writes::ack(state, ""),
-        Action::Unack => return writes::unack(state),
+        Action::Ack => return ack_actions::ack(state, ""),
+        Action::Unack => return ack_actions::unack(state),
         Action::Resolve if matches!(state.pane, Pane::Incidents | Pane::Timeline) => {
             incidents::start_resolve(state)
         }
-        Action::Resolve => return writes::resolve(state),
+        Action::Resolve => return ack_actions::resolve(state),
         Action::Silence => silence_actions::open_form(state),
         Action::Expire => return silence_actions::expire(state),
         Action::Extend

@@ -1,165 +1,135 @@
-/// What the user asked for, after the keymap. Names are stable: the config
-/// rebinds keys by these names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Action {
-    Up,
-    Down,
-    Top,
-    Bottom,
-    PageUp,
-    PageDown,
-    NextPane,
-    Open,
-    Back,
-    Filter,
-    Command,
-    Help,
-    Quit,
-    Refresh,
-    ToggleSilenced,
-    ToggleInhibited,
-    CopyLink,
-    Ack,
-    Unack,
-    Silence,
-    Resolve,
-    Incident,
-    Runbook,
-    Note,
-    Postmortem,
-    Silences,
-    Expire,
-    Extend,
-    Incidents,
-    Pin,
-    StatusUpdate,
+//! `Action`: what the user asked for, after the keymap. Declared once, in
+//! the table below: each action's config name (the config rebinds keys by
+//! these names, so they are stable), whether it changes shared state (then
+//! read-only and wall mode refuse it, in one place), and whether a key can
+//! be bound to it. A new action is one line here, its handling in its pane
+//! and its default key in `ui::keymap`. Owns no state; imports nothing.
+
+/// Declares `Action` and its table from one list:
+/// `Variant = "name" [mutating] [unbound];`.
+macro_rules! actions {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal $(, $flag:ident)* ; )*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Action {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        /// (action, config name, changes shared state, a key may be bound to it)
+        const TABLE: &[(Action, &str, bool, bool)] = &[
+            $( (
+                Action::$variant,
+                $name,
+                flag_set!(mutating; $($flag)*),
+                !flag_set!(unbound; $($flag)*),
+            ), )*
+        ];
+    };
+}
+
+/// Whether `$want` is among the flags.
+macro_rules! flag_set {
+    ($want:ident; ) => { false };
+    (mutating; mutating $($rest:ident)*) => { true };
+    (unbound; unbound $($rest:ident)*) => { true };
+    ($want:ident; $other:ident $($rest:ident)*) => { flag_set!($want; $($rest)*) };
+}
+
+actions! {
+    Up = "up";
+    Down = "down";
+    Top = "top";
+    Bottom = "bottom";
+    PageUp = "page-up";
+    PageDown = "page-down";
+    NextPane = "next-pane";
+    Open = "open";
+    Back = "back";
+    Filter = "filter";
+    Command = "command";
+    Help = "help";
+    Quit = "quit";
+    Refresh = "refresh";
+    ToggleSilenced = "toggle-silenced";
+    ToggleInhibited = "toggle-inhibited";
+    CopyLink = "copy-link";
+    Ack = "ack", mutating;
+    Unack = "unack", mutating;
+    Silence = "silence", mutating;
+    Resolve = "resolve", mutating;
+    Incident = "incident", mutating;
+    Runbook = "runbook";
+    Note = "note", mutating;
+    Postmortem = "postmortem", mutating;
+    Silences = "silences";
+    Expire = "expire", mutating;
+    Extend = "extend", mutating;
+    Incidents = "incidents";
+    Pin = "pin", mutating;
+    StatusUpdate = "status-update", mutating;
     /// In the runbook pane: run the shown step. Enter there means this, so
-    /// it has no key of its own and is not in `ALL`.
-    RunStep,
-    StepDone,
-    StepFailed,
-    StepSkip,
+    /// it has no key of its own.
+    RunStep = "run-step", mutating, unbound;
+    StepDone = "step-done", mutating;
+    StepFailed = "step-failed", mutating;
+    StepSkip = "step-skip", mutating;
     /// Stop the running step (Ctrl-c in the runbook pane).
-    StopStep,
+    StopStep = "stop-step";
     /// The escalation pane.
-    Escalations,
+    Escalations = "escalations";
     /// The detail view's history chart: the next time window.
-    HistoryWindow,
+    HistoryWindow = "history-window";
     /// The SLO pane.
-    Slos,
+    Slos = "slos";
 }
 
 impl Action {
-    /// Actions that change shared state; refused here in one place in
-    /// read-only and wall mode.
+    fn row(self) -> &'static (Action, &'static str, bool, bool) {
+        // The table lists the variants in declaration order.
+        &TABLE[self as usize]
+    }
+
+    /// Actions that change shared state; refused in one place in read-only
+    /// and wall mode.
     pub fn is_mutating(self) -> bool {
-        matches!(
-            self,
-            Action::Ack
-                | Action::Unack
-                | Action::Silence
-                | Action::Resolve
-                | Action::Incident
-                | Action::Note
-                | Action::Postmortem
-                | Action::Expire
-                | Action::Extend
-                | Action::Pin
-                | Action::StatusUpdate
-                | Action::RunStep
-                | Action::StepDone
-                | Action::StepFailed
-                | Action::StepSkip
-        )
+        self.row().2
     }
 
     /// The config name of the action (`keys: {ack: "a"}`).
     pub fn name(self) -> &'static str {
-        match self {
-            Action::Up => "up",
-            Action::Down => "down",
-            Action::Top => "top",
-            Action::Bottom => "bottom",
-            Action::PageUp => "page-up",
-            Action::PageDown => "page-down",
-            Action::NextPane => "next-pane",
-            Action::Open => "open",
-            Action::Back => "back",
-            Action::Filter => "filter",
-            Action::Command => "command",
-            Action::Help => "help",
-            Action::Quit => "quit",
-            Action::Refresh => "refresh",
-            Action::ToggleSilenced => "toggle-silenced",
-            Action::ToggleInhibited => "toggle-inhibited",
-            Action::CopyLink => "copy-link",
-            Action::Ack => "ack",
-            Action::Unack => "unack",
-            Action::Silence => "silence",
-            Action::Resolve => "resolve",
-            Action::Incident => "incident",
-            Action::Runbook => "runbook",
-            Action::Note => "note",
-            Action::Postmortem => "postmortem",
-            Action::Silences => "silences",
-            Action::Expire => "expire",
-            Action::Extend => "extend",
-            Action::Incidents => "incidents",
-            Action::Pin => "pin",
-            Action::StatusUpdate => "status-update",
-            Action::RunStep => "run-step",
-            Action::StepDone => "step-done",
-            Action::StepFailed => "step-failed",
-            Action::StepSkip => "step-skip",
-            Action::StopStep => "stop-step",
-            Action::Escalations => "escalations",
-            Action::HistoryWindow => "history-window",
-            Action::Slos => "slos",
-        }
+        self.row().1
     }
 
-    pub const ALL: [Action; 38] = [
-        Action::Up,
-        Action::Down,
-        Action::Top,
-        Action::Bottom,
-        Action::PageUp,
-        Action::PageDown,
-        Action::NextPane,
-        Action::Open,
-        Action::Back,
-        Action::Filter,
-        Action::Command,
-        Action::Help,
-        Action::Quit,
-        Action::Refresh,
-        Action::ToggleSilenced,
-        Action::ToggleInhibited,
-        Action::CopyLink,
-        Action::Ack,
-        Action::Unack,
-        Action::Silence,
-        Action::Resolve,
-        Action::Incident,
-        Action::Runbook,
-        Action::Note,
-        Action::Postmortem,
-        Action::Silences,
-        Action::Expire,
-        Action::Extend,
-        Action::Incidents,
-        Action::Pin,
-        Action::StatusUpdate,
-        Action::StepDone,
-        Action::StepFailed,
-        Action::StepSkip,
-        Action::StopStep,
-        Action::Escalations,
-        Action::HistoryWindow,
-        Action::Slos,
-    ];
+    /// Every action a key can be bound to, in declaration order.
+    pub fn bindable() -> impl Iterator<Item = Action> {
+        TABLE.iter().filter(|r| r.3).map(|r| r.0)
+    }
 
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::ALL.into_iter().find(|a| a.name() == name)
+        Action::bindable().find(|a| a.name() == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_declaration_order_and_names_are_unique() {
+        for (i, row) in TABLE.iter().enumerate() {
+            assert_eq!(row.0 as usize, i, "{:?}", row.0);
+            assert_eq!(
+                TABLE.iter().filter(|r| r.1 == row.1).count(),
+                1,
+                "{}",
+                row.1
+            );
+        }
+        assert!(Action::Ack.is_mutating() && !Action::Up.is_mutating());
+        assert!(!Action::bindable().any(|a| a == Action::RunStep));
+        assert_eq!(
+            Action::from_name("status-update"),
+            Some(Action::StatusUpdate)
+        );
+        assert_eq!(Action::bindable().count(), TABLE.len() - 1);
     }
 }

@@ -7,7 +7,7 @@ use super::state::{Confirm, InputKind, InputLine, Pane, State, StatusLevel};
 use super::targets::clusters_of_alerts;
 use crate::model::duration::parse_since;
 use crate::model::{Event, EventKind, Milestone, Sev, Status};
-use crate::source::write::{WriteOp, WriteRequest};
+use crate::source::alertmanager_writes::{WriteOp, WriteRequest};
 
 pub use super::declare::{
     alert_text, declaration, link_event, open_declare, open_update, submit_form,

@@ -4,13 +4,13 @@
 use super::act::act;
 use super::filter::Filter;
 use super::incident_input;
-use super::landing::rebuild;
 use super::line_edit::type_into;
 use super::msg::{Effect, FormKey, InputEdit};
+use super::poll_landing::rebuild;
 use super::silence_form::Field;
 use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, State, StatusLevel};
-use super::{silence_actions, writes, Action};
+use super::{ack_actions, silence_actions, Action};
 use crate::model::duration::parse_duration;
 
 pub(super) fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
@@ -229,7 +229,7 @@ fn command(state: &mut State, text: &str) -> Vec<Effect> {
         "help" => return act(state, Action::Help),
         "silences" => return act(state, Action::Silences),
         "ack" if state.read_only => return act(state, Action::Ack),
-        "ack" => return writes::ack(state, &arg),
+        "ack" => return ack_actions::ack(state, &arg),
         other => state.say(StatusLevel::Error,
             format!("unknown command :{other} (try :group-by LABEL, :filter M, :ack TEXT, :silences, :incidents, :status S, :q)"),
         ),

@@ -1,6 +1,7 @@
 //! `State`, `Action`, `Msg`, `Effect` and `update()`: the only place state
 //! changes. Pure: no I/O, and the clock arrives in messages.
 
+pub mod ack_actions;
 pub mod act;
 pub mod action;
 pub mod activity;
@@ -17,14 +18,14 @@ mod incident_queries;
 pub mod incidents;
 pub mod input;
 pub mod journal_ops;
-pub mod journaled;
-mod landing;
+pub mod journal_replies;
 pub mod line_edit;
 pub mod merge_view;
 pub mod msg;
 pub mod observe;
 pub mod page;
-pub mod paging;
+pub mod page_outcome;
+mod poll_landing;
 pub mod related;
 pub mod row_widths;
 pub mod rows;
@@ -44,7 +45,6 @@ pub mod targets;
 pub mod update;
 pub mod wall;
 pub mod wall_state;
-pub mod writes;
 
 pub use action::Action;
 pub use filter::Filter;

@@ -11,8 +11,8 @@ use super::page::Page;
 use super::status::StatusLevel;
 use super::step_msg::StepMsg;
 use crate::runbook::exec::ExecRequest;
+use crate::source::alertmanager_writes::{WriteReport, WriteRequest};
 use crate::source::slo_query::SloRead;
-use crate::source::write::{WriteReport, WriteRequest};
 use crate::source::{Snapshot, SourceError};
 
 /// Everything that can happen to the state.

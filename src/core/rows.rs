@@ -184,7 +184,7 @@ fn in_halves<T: Send>(
         return part(0..n);
     }
     let mid = n / 2;
-    let (first, second) = crate::halves::both(|| part(0..mid), &|| part(mid..n));
+    let (first, second) = crate::work_split::both(|| part(0..mid), &|| part(mid..n));
     join(first, second)
 }
 

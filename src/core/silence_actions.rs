@@ -4,15 +4,15 @@
 
 use std::time::Duration;
 
+use super::ack_actions::{besides_lines, plural, request, short_id};
 use super::msg::Effect;
 use super::silence_form::SilenceForm;
 use super::state::{Confirm, Pane, State, StatusLevel};
 use super::targets::{all_clusters, cluster_of_source, clusters_of_alerts, matchers_for, targets};
-use super::writes::{besides_lines, plural, request, short_id};
 use crate::model::duration::format_duration;
 use crate::model::{Alert, MatchOp, Matcher};
+use crate::source::alertmanager_writes::{WriteOp, WriteRequest};
 use crate::source::cluster::Cluster;
-use crate::source::write::{WriteOp, WriteRequest};
 
 /// `s`: the form, prefilled from the selection (or from the silence being edited).
 pub fn open_form(state: &mut State) {

@@ -1,3 +1,9 @@
+//! `State`: everything the console, the wall and the headless engine know,
+//! and the small queries every pane asks of it (the selected alert, an
+//! alert's ack, a source's health). Owns the data; changes to it happen only
+//! in `update` and the pane modules it calls. May import the leaf types of
+//! `core` (sub-states, messages) and the layers below, never a pane's logic,
+//! the engine or the UI.
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;

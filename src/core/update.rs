@@ -1,12 +1,18 @@
+//! `update(state, msg) -> effects`: the only place state changes. Pure: no
+//! I/O, no clock (time arrives as `Msg::Tick`). It dispatches each message
+//! to the module that owns it (keys to `act`/`input`, polls to
+//! `poll_landing`, the journal's answers to `journal_replies`, ...) and
+//! counts the writes it sends. Imports the pane modules; none of them
+//! imports it (they return `Effect`s from `msg`).
+use super::ack_actions;
 use super::act::act;
 use super::incident_input::{iform_edit, iform_key};
 use super::input::{form_edit, form_key, input};
-use super::journaled::journaled;
-pub use super::landing::rebuild;
+use super::journal_replies::journaled;
 pub use super::msg::{Effect, FormKey, InputEdit, Msg};
+pub use super::poll_landing::rebuild;
 use super::silences::rebuild_silence_rows;
 use super::state::{Confirm, Pane, State, StatusLevel};
-use super::writes;
 
 /// A status message stays this many seconds.
 const STATUS_SECS: i64 = 8;
@@ -18,7 +24,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     );
     let mut effects = step(state, msg);
     if by_user {
-        super::journaled::say_if_unrecorded(state, &effects);
+        super::journal_replies::say_if_unrecorded(state, &effects);
     }
     effects.extend(super::context::wanted(state));
     state.writes_in_flight += effects
@@ -47,16 +53,20 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
                 rebuild_silence_rows(state);
             }
             super::wall::tick(state);
-            super::paging::pages(state)
+            super::page_outcome::pages(state)
         }
-        Msg::Polled { source, at, result } => super::landing::polled(state, source, at, result),
-        Msg::MergeNow => vec![Effect::Merge(Box::new(super::landing::merge_job(state)))],
-        Msg::Merged(result) => super::landing::merged(state, result),
+        Msg::Polled { source, at, result } => {
+            super::poll_landing::polled(state, source, at, result)
+        }
+        Msg::MergeNow => vec![Effect::Merge(Box::new(super::poll_landing::merge_job(
+            state,
+        )))],
+        Msg::Merged(result) => super::poll_landing::merged(state, result),
         Msg::Paged {
             page,
             claimed,
             results,
-        } => super::paging::paged(state, page, claimed, results),
+        } => super::page_outcome::paged(state, page, claimed, results),
         Msg::Resized { list_rows } => {
             state.page_rows = list_rows.max(1);
             super::wall::repaginate(state);
@@ -99,7 +109,7 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Journal(reply) => journaled(state, reply),
-        Msg::Wrote(report) => writes::wrote(state, report),
+        Msg::Wrote(report) => ack_actions::wrote(state, report),
         Msg::PollAgain => vec![Effect::RefreshNow],
         Msg::Step(m) => super::runbook::step_msg(state, m),
         Msg::Choose(n) => super::runbook::choose(state, n),
@@ -119,7 +129,7 @@ fn answered(state: &mut State, yes: bool) -> Vec<Effect> {
     state.confirm_scroll = 0;
     match state.confirm.take() {
         Some(c) if yes => {
-            writes::mark_unacked_here(state, &c.yes);
+            ack_actions::mark_unacked_here(state, &c.yes);
             c.yes
         }
         Some(Confirm { no: Some(no), .. }) => no,

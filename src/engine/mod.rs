@@ -10,7 +10,7 @@
 pub mod context_queries;
 pub mod journal;
 pub mod merge;
-pub mod pages;
+pub mod page_delivery;
 pub mod priority;
 pub mod slos;
 mod sources;
@@ -29,7 +29,7 @@ use crate::core::incidents::{JournalOp, JournalReply};
 use crate::core::{update, Effect, Msg, State, StatusLevel};
 use crate::model::Silence;
 use crate::runbook::exec::ExecHandle;
-use crate::source::{demo, demo_writes, write, SourceKind};
+use crate::source::{alertmanager_writes, demo, demo_writes, SourceKind};
 
 /// What the engine hands back for a terminal to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -182,7 +182,7 @@ impl Engine {
                     self.settings.timeout,
                 );
                 tokio::spawn(async move {
-                    let report = write::execute(&specs, timeout, req).await;
+                    let report = alertmanager_writes::execute(&specs, timeout, req).await;
                     let _ = tx.send(Msg::Wrote(report));
                 });
             }
@@ -222,7 +222,7 @@ impl Engine {
                     steps::stop_query(run, &q, tx);
                 }
             }
-            Effect::Page(page) => pages::spawn(page, &self.settings, tx.clone()),
+            Effect::Page(page) => page_delivery::spawn(page, &self.settings, tx.clone()),
             Effect::QueryContext(q) => context_queries::spawn(q, &self.settings, tx.clone()),
             Effect::Copy(text) => return Some(TerminalEffect::Copy(text)),
             Effect::Bell => return Some(TerminalEffect::Bell),

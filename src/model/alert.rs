@@ -1,3 +1,8 @@
+//! `Alert`: one alert as Alertmanager or Prometheus report it (labels,
+//! annotations, times, state, silences and inhibitions, receivers) and
+//! which sources reported it; its severity and state words; Alertmanager's
+//! fingerprint. Plain data: no I/O, no knowledge of sources, the console or
+//! the terminal.
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};

@@ -1,4 +1,4 @@
-//! Escalation policies (design §2) and where an alert group stands in one:
+//! Escalation policies and where an alert group stands in one:
 //! which level it reached, when the next one is due, and whether an ack or
 //! silence holds it. Pure: acks and silences come from Alertmanager (the
 //! team's shared state), the time is passed in, so every console computes

@@ -7,8 +7,8 @@
 //! tree walk per lookup. A shared list of pairs was better, but each long
 //! value (a description, a URL) was still an allocation of its own: at
 //! 10,000 alerts from an HA pair, making those texts was a fifth of the
-//! decode, and reading them spread the rows' walks over the heap (README
-//! "Performance"). Here a set is one shared block (`Arc<[u8]>`: cloning a
+//! decode, and reading them spread the rows' walks over the heap (docs/performance-log.md).
+//! Here a set is one shared block (`Arc<[u8]>`: cloning a
 //! set, as every merge does, is a count): where each name and value ends,
 //! then all their text. It is built in one pass from the texts as the
 //! decoder reads them (Alertmanager sends names sorted) and looked up by a

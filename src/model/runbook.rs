@@ -1,4 +1,4 @@
-//! Runbooks as loaded from Markdown or YAML (design §5): context sections
+//! Runbooks as loaded from Markdown or YAML: context sections
 //! and the steps an engineer runs one by one. Plain data; parsing lives in
 //! `src/runbook/`.
 

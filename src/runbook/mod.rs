@@ -1,4 +1,4 @@
-//! Runbooks (design §5): loading Markdown and YAML, matching them to
+//! Runbooks: loading Markdown and YAML, matching them to
 //! alerts, the stepper's state machine, and the executor that runs a step's
 //! command with alert labels in its environment only.
 

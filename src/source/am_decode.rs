@@ -2,7 +2,7 @@
 //!
 //! Why not the serde-derived DTO: at 10,000 alerts the time went to
 //! allocating and freeing ~30 small strings per alert and to chrono's
-//! generic timestamp parser (callgrind, see README "Performance"). Why not
+//! generic timestamp parser (callgrind, see docs/performance-log.md). Why not
 //! serde_json at all: with those gone, half of what was left was its
 //! generic visitor machinery. Here `json_read` pulls exactly the fields an
 //! alert has, other strings are borrowed from the body while an alert is

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::write::{WriteOp, WriteReport, WriteRequest};
+use super::alertmanager_writes::{WriteOp, WriteReport, WriteRequest};
 use super::Snapshot;
 use crate::model::{ack_prefix_of, AlertState, Silence, SilenceDraft, SilenceState};
 

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use chrono::Utc;
 
+use super::alertmanager_writes::{Members, ACK_SETTLE};
 use super::cluster::Cluster;
-use super::write::{Members, ACK_SETTLE};
 use super::SourceSpec;
 use crate::model::{Alert, SilenceDraft};
 

@@ -2,7 +2,7 @@
 //!
 //! Why not serde_json's visitors for `/api/v2/alerts`: callgrind counted
 //! about 18,000 instructions an alert, half of them in serde_json's
-//! generic string and map machinery (README "Performance"). Here the
+//! generic string and map machinery (docs/performance-log.md). Here the
 //! caller asks for what it expects next (a key, a string, null) and strings
 //! are found many bytes a step (`string_scan`), borrowed from the text
 //! unless they hold escapes.

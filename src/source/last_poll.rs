@@ -5,8 +5,8 @@
 //! `updatedAt` move; at a 10 s refresh five alerts in six come back byte
 //! for byte. An alert whose bytes are those of one in the last answer is
 //! that alert again, so it is copied from the last list: a compare of its
-//! kilobyte instead of the ~10,000 instructions of reading it (README
-//! "Performance"). Bytes, not a hash of them: equal bytes are proof, where
+//! kilobyte instead of the ~10,000 instructions of reading it (docs/performance-log.md).
+//! Bytes, not a hash of them: equal bytes are proof, where
 //! a hash could be made to collide by whoever writes annotations.
 
 use std::ops::Range;

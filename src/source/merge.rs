@@ -61,7 +61,7 @@ pub fn merge_indexed(per_source: &[Source], split: bool) -> Vec<Alert> {
     // last byte (fingerprints are hex hashes, so the halves are even), and
     // the two lists are then put back in first-seen order.
     let odd = |fingerprint: &LabelText| fingerprint.as_bytes().last().is_some_and(|b| b & 1 == 1);
-    let (a, b) = crate::halves::both(|| merge_part(per_source, |f| !odd(f)), &|| {
+    let (a, b) = crate::work_split::both(|| merge_part(per_source, |f| !odd(f)), &|| {
         merge_part(per_source, odd)
     });
     interleave(a, b)
@@ -90,7 +90,7 @@ fn merge_ascending(per_source: &[Source], split: bool) -> Vec<Alert> {
         let middle = &longest[longest.len() / 2].fingerprint;
         let cut = |a: &[Alert]| a.partition_point(|x| less(&x.fingerprint, middle));
         let (low, high) =
-            crate::halves::both(|| walk_ascending(per_source, |a| &a[..cut(a)]), &|| {
+            crate::work_split::both(|| walk_ascending(per_source, |a| &a[..cut(a)]), &|| {
                 walk_ascending(per_source, |a| &a[cut(a)..])
             });
         vec![low, high]

@@ -2,6 +2,7 @@
 //! demo source. Knows nothing of the UI.
 
 pub mod alertmanager;
+pub mod alertmanager_writes;
 pub mod am_decode;
 pub mod cluster;
 pub mod demo;
@@ -22,7 +23,6 @@ pub mod prom_range;
 pub mod prometheus;
 pub mod slo_query;
 mod string_scan;
-pub mod write;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 pub mod drafts;
 pub mod journal;
 mod journal_io;
-pub mod paged;
+pub mod page_claims;
 pub mod postmortem;
 pub mod postmortem_md;
 pub mod stats;

@@ -18,7 +18,7 @@ use oncall::model::{
     parse_matchers, Alert, Event, EventData, EventKind, Incident, Milestone, Sev, Silence,
     SilenceState, Status,
 };
-use oncall::source::write::WriteOp;
+use oncall::source::alertmanager_writes::WriteOp;
 use oncall::source::Snapshot;
 
 fn t0() -> DateTime<Utc> {

@@ -43,8 +43,7 @@ fn answers(st: &mut State, source: usize, secs: i64) {
 fn every_mutating_action_is_refused_and_changes_nothing() {
     let mut st = red();
     let before = screen(&st, 120, 40);
-    let mutating: Vec<Action> = Action::ALL
-        .into_iter()
+    let mutating: Vec<Action> = Action::bindable()
         .chain([Action::RunStep])
         .filter(|a| a.is_mutating())
         .collect();

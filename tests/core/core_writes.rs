@@ -11,7 +11,7 @@ use oncall::core::silence_form::Field;
 use oncall::core::update::{FormKey, InputEdit};
 use oncall::core::{update, AckState, Action, Effect, Msg, Pane, State, StatusLevel};
 use oncall::model::{Alert, AlertState, MatchOp, Matcher, Silence, SilenceState};
-use oncall::source::write::{WriteOp, WriteReport, WriteRequest};
+use oncall::source::alertmanager_writes::{WriteOp, WriteReport, WriteRequest};
 use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
 
 fn t0() -> DateTime<Utc> {

@@ -12,8 +12,8 @@ use common::faults::FaultServer;
 use common::{spec, Alertmanagers};
 use oncall::core::{update, Msg, State, StatusLevel};
 use oncall::model::{MatchOp, Matcher, SilenceDraft};
+use oncall::source::alertmanager_writes::{execute, WriteOp, WriteRequest};
 use oncall::source::cluster::Cluster;
-use oncall::source::write::{execute, WriteOp, WriteRequest};
 use oncall::source::{fetch_once, SourceKind};
 
 const TIMEOUT: Duration = Duration::from_millis(800);

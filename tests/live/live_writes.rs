@@ -12,8 +12,8 @@ use oncall::core::silence_form::Field;
 use oncall::core::update::{FormKey, InputEdit};
 use oncall::core::{update, AckState, Action, Effect, Msg, Row, State, StatusLevel};
 use oncall::model::{AlertState, Silence, SilenceDraft, SilenceState};
+use oncall::source::alertmanager_writes::{execute, WriteOp, WriteRequest};
 use oncall::source::cluster::Cluster;
-use oncall::source::write::{execute, WriteOp, WriteRequest};
 use oncall::source::{fetch_once, SourceSpec};
 use serde_json::json;
 
@@ -353,7 +353,7 @@ async fn a_refused_write_says_which_member_refused_and_why() {
 /// members: one ack remains, and all three say which.
 #[tokio::test]
 async fn three_concurrent_acks_leave_exactly_one() {
-    use oncall::source::write::{Members, ACK_SETTLE};
+    use oncall::source::alertmanager_writes::{Members, ACK_SETTLE};
     let ams = Alertmanagers::start(2);
     let specs = vec![ams.spec(0), ams.spec(1)];
     for round in 0..3 {

@@ -14,7 +14,7 @@ mod journal;
 mod matcher_conformance;
 mod matchers;
 mod notify;
-mod paged;
+mod page_claims;
 mod postmortem;
 mod runbook_check;
 mod runbook_exec;

@@ -7,9 +7,9 @@ use ratatui::style::{Modifier, Style};
 
 use super::header::severity_tag;
 use super::text::{fill_row, put, put_segs, seg, Seg};
+use crate::core::ack_actions::time_left;
 use crate::core::row_widths::write_label_text;
 use crate::core::rows::{distinct_of, listed};
-use crate::core::writes::time_left;
 use crate::core::{AckState, Health, Row, State};
 use crate::model::duration::format_age;
 use crate::model::{Alert, AlertState};

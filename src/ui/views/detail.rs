@@ -8,7 +8,7 @@ use ratatui::style::Modifier;
 
 use super::header::severity_tag;
 use super::text::{seg, segs_width, Doc};
-use crate::core::writes::ack_words;
+use crate::core::ack_actions::ack_words;
 use crate::core::AckState;
 use crate::core::State;
 use crate::model::duration::{format_age, format_age_long};

@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 
 use super::text::{fill_row, put_segs, seg, title_row, Seg};
-use crate::core::writes::time_left;
+use crate::core::ack_actions::time_left;
 use crate::core::State;
 use crate::model::duration::format_age;
 use crate::model::{MatchOp, Matcher, Silence, SilenceState};

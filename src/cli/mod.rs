@@ -1,4 +1,4 @@
-//! Command-line interface (design §4).
+//! Command-line interface.
 
 use std::path::PathBuf;
 

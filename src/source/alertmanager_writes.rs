@@ -431,5 +431,5 @@ fn path_segment(id: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "write_tests.rs"]
+#[path = "alertmanager_writes_tests.rs"]
 mod tests;

@@ -12,7 +12,7 @@ use super::drop_later::drop_later;
 use super::merge_view::{compute, ActivityJob, MergeJob, Merged};
 use super::msg::Effect;
 use super::observe::observe;
-use super::paging::pages;
+use super::page_outcome::pages;
 use super::rows::{view_rows, Row, ViewInputs};
 use super::silences::rebuild_silence_rows_keeping;
 use super::state::{AckState, State, StatusLevel};

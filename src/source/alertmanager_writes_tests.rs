@@ -1,4 +1,4 @@
-//! Tests of `source::write`.
+//! Tests of `source::alertmanager_writes`.
 
 use super::*;
 

@@ -1,4 +1,4 @@
-//! The config file (design §4): where it is, what it holds, and how the
+//! The config file: where it is, what it holds, and how the
 //! command line and environment combine with it.
 
 use std::collections::BTreeMap;

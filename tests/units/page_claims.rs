@@ -4,7 +4,7 @@
 use std::sync::{Arc, Barrier};
 
 use chrono::Utc;
-use oncall::store::paged::claim;
+use oncall::store::page_claims::claim;
 
 fn dir(tag: &str) -> std::path::PathBuf {
     let d = std::env::temp_dir().join(format!("oncall-paged-{tag}-{}", std::process::id()));

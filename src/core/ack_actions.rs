@@ -7,8 +7,8 @@ use super::targets::{cluster_of_source, clusters_of_alerts, matchers_for, name_o
 use crate::model::duration::{format_age, format_duration};
 use crate::model::matcher::format_matchers;
 use crate::model::{ack_comment, active_ack, Alert, SilenceDraft};
+use crate::source::alertmanager_writes::{WriteOp, WriteReport, WriteRequest};
 use crate::source::cluster::Cluster;
-use crate::source::write::{WriteOp, WriteReport, WriteRequest};
 
 pub(super) fn request(what: String, jobs: Vec<(Cluster, WriteOp)>) -> Vec<Effect> {
     vec![Effect::Write(WriteRequest {

@@ -2,8 +2,8 @@
 //!
 //! Why: past the decodes (one per source, side by side), a poll's merge and
 //! rows run on one worker thread while the other core idles; at 10,000
-//! alerts from an HA pair those walks were half of the §6 time (README
-//! "Performance").
+//! alerts from an HA pair those walks were half of the time budget (docs/performance.md) (docs/performance-log.md)
+//! .
 
 /// `first()` here and `second()` on a thread of its own, side by side.
 /// Where no thread can be started, both run here, one after the other; a

@@ -23,7 +23,7 @@ pub fn spawn(page: Page, settings: &Settings, tx: UnboundedSender<Msg>) {
         let keys = page.keys.clone();
         let claimed = match dir {
             Some(dir) => tokio::task::spawn_blocking(move || {
-                crate::store::paged::claim(&dir, &keys, &by, chrono::Utc::now())
+                crate::store::page_claims::claim(&dir, &keys, &by, chrono::Utc::now())
             })
             .await
             .map_err(|e| e.to_string())

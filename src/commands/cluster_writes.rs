@@ -15,8 +15,8 @@ use crate::config::Settings;
 use crate::model::matcher::format_matchers;
 use crate::model::{duration::parse_duration, parse_matchers, Labels, Matcher};
 use crate::sanitize;
+use crate::source::alertmanager_writes::{Members, WriteError};
 use crate::source::cluster::{self, Cluster};
-use crate::source::write::{Members, WriteError};
 use crate::source::{fetch_once, Snapshot, SourceError, SourceSpec};
 
 pub use super::alerts::PARTIAL;

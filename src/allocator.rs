@@ -6,7 +6,7 @@
 //! twice the largest block it mapped on its own and freed: a few MB here).
 //! Each poll frees the last answer's alerts, so that memory went back and
 //! the next decode took it again a page at a time: 2,142 page faults per
-//! decode of 10,000 alerts (README "Performance").
+//! decode of 10,000 alerts (docs/performance-log.md).
 //!
 //! Setting that threshold also fixes glibc's threshold for blocks mapped
 //! on their own (128 kB unless set), and each of those is unmapped when
@@ -28,7 +28,7 @@ pub const MAP_FROM: usize = 32 << 20;
 /// the heap, the buffers an answer is read into grow by copying and leave
 /// their old sizes behind, so a one-shot `oncall alerts` of an HA pair at
 /// 10,000 alerts peaked at 63.6 MB, and at 40.6 MB with glibc's defaults
-/// (README "Performance").
+/// (docs/performance-log.md).
 pub fn keep_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt sets allocator parameters; nothing else runs yet.
