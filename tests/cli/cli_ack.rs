@@ -322,22 +322,35 @@ async fn ack_of_alerts_each_acked_already_creates_nothing_as_the_console() {
     );
 }
 
+/// A critical DiskFull and a warning CertExpiry, on every member.
+async fn fire_disk_and_cert(ams: &Alertmanagers) {
+    for labels in [
+        json!({"alertname": "DiskFull", "instance": "db1", "severity": "critical"}),
+        json!({"alertname": "CertExpiry", "instance": "web1", "severity": "warning"}),
+    ] {
+        fire(ams, labels).await;
+    }
+}
+
+/// Waits until member 0 reports both suppressed (acked or silenced).
+async fn both_suppressed(ams: &Alertmanagers) {
+    let check = || async {
+        let (a, _) = alert_status(&ams.urls[0], "DiskFull").await?;
+        let (b, _) = alert_status(&ams.urls[0], "CertExpiry").await?;
+        (a == "suppressed" && b == "suppressed")
+            .then_some(())
+            .ok_or(format!("{a} {b}"))
+    };
+    eventually("both suppressed", Duration::from_secs(20), check).await;
+}
+
 /// `oncall alerts` tells an ack (with who) apart from a silence, in the
 /// table and in the JSON's `ack` key.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn alerts_say_acked_by_whom_apart_from_silenced() {
     let ams = Alertmanagers::start(1);
     let flags = am_flags(&ams);
-    fire(
-        &ams,
-        json!({"alertname": "DiskFull", "instance": "db1", "severity": "critical"}),
-    )
-    .await;
-    fire(
-        &ams,
-        json!({"alertname": "CertExpiry", "instance": "web1", "severity": "warning"}),
-    )
-    .await;
+    fire_disk_and_cert(&ams).await;
     let out = oncall(&args(&["ack", "DiskFull", "--author", "bob"], &flags));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let ack_id = stdout(&out).trim().to_string();
@@ -356,14 +369,7 @@ async fn alerts_say_acked_by_whom_apart_from_silenced() {
         &flags,
     ));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let both_suppressed = || async {
-        let (a, _) = alert_status(&ams.urls[0], "DiskFull").await?;
-        let (b, _) = alert_status(&ams.urls[0], "CertExpiry").await?;
-        (a == "suppressed" && b == "suppressed")
-            .then_some(())
-            .ok_or(format!("{a} {b}"))
-    };
-    eventually("both suppressed", Duration::from_secs(20), both_suppressed).await;
+    both_suppressed(&ams).await;
 
     let out = oncall(&args(&["alerts", "--output", "json"], &flags));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -399,16 +405,7 @@ async fn a_configured_ack_prefix_makes_and_tells_acks() {
         &ams,
         "ack: {prefix: \"[ack]\"}\n",
     ));
-    fire(
-        &ams,
-        json!({"alertname": "DiskFull", "instance": "db1", "severity": "critical"}),
-    )
-    .await;
-    fire(
-        &ams,
-        json!({"alertname": "CertExpiry", "instance": "web1", "severity": "warning"}),
-    )
-    .await;
+    fire_disk_and_cert(&ams).await;
     let run = |args: &[&str]| {
         let mut all = vec!["--config", config.as_str()];
         all.extend(args);
@@ -430,14 +427,7 @@ async fn a_configured_ack_prefix_makes_and_tells_acks() {
         "ACK! not ours",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let suppressed = || async {
-        let (a, _) = alert_status(&ams.urls[0], "DiskFull").await?;
-        let (b, _) = alert_status(&ams.urls[0], "CertExpiry").await?;
-        (a == "suppressed" && b == "suppressed")
-            .then_some(())
-            .ok_or(format!("{a} {b}"))
-    };
-    eventually("both suppressed", Duration::from_secs(20), suppressed).await;
+    both_suppressed(&ams).await;
     let out = run(&["alerts", "--output", "json"]);
     let list: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
     let by_name = |n: &str| list.iter().find(|a| a["labels"]["alertname"] == n).unwrap();

@@ -454,6 +454,28 @@ async fn the_ack(ams: &Alertmanagers, specs: &[SourceSpec]) -> Silence {
     .await
 }
 
+/// Moves the cursor down from the top to the row `here` accepts.
+fn move_to(state: &mut State, here: impl Fn(&State) -> bool) {
+    state.cursor = 0;
+    while !here(state) {
+        assert!(
+            state.cursor + 1 < state.rows.len(),
+            "no such row: {:?}",
+            state.rows
+        );
+        update(state, Msg::Action(Action::Down));
+    }
+}
+
+/// `a` on the row under the cursor, sent at once (an exact ack asks
+/// nothing), and the ack the pair then holds.
+async fn ack_here(state: &mut State, ams: &Alertmanagers, specs: &[SourceSpec]) -> Silence {
+    let effects = update(state, Msg::Action(Action::Ack));
+    assert!(state.confirm.is_none(), "an exact ack needs no question");
+    run(state, specs, effects).await;
+    the_ack(ams, specs).await
+}
+
 /// `a` on an alert that lacks a label its sibling has (a Prometheus-side
 /// alert with no `instance` next to one with it): the ack must not select
 /// the sibling, though its labels are a superset.
@@ -474,26 +496,13 @@ async fn an_ack_does_not_select_a_sibling_with_more_labels() {
     poll_all(&mut state, &specs).await;
     assert_eq!(state.alerts.len(), 2);
     // The alert row without an instance.
-    state.cursor = 0;
-    loop {
-        let on_it = matches!(state.rows.get(state.cursor), Some(Row::Alert { .. }))
-            && state
+    move_to(&mut state, |st| {
+        matches!(st.rows.get(st.cursor), Some(Row::Alert { .. }))
+            && st
                 .selected_alert()
-                .is_some_and(|a| a.labels.get("instance").is_none());
-        if on_it {
-            break;
-        }
-        assert!(
-            state.cursor + 1 < state.rows.len(),
-            "no row: {:?}",
-            state.rows
-        );
-        update(&mut state, Msg::Action(Action::Down));
-    }
-    let effects = update(&mut state, Msg::Action(Action::Ack));
-    assert!(state.confirm.is_none(), "an exact ack needs no question");
-    run(&mut state, &specs, effects).await;
-    let ack = the_ack(&ams, &specs).await;
+                .is_some_and(|a| a.labels.get("instance").is_none())
+    });
+    let ack = ack_here(&mut state, &ams, &specs).await;
     assert!(
         ack.matchers
             .iter()
@@ -527,22 +536,13 @@ async fn a_group_ack_silences_exactly_the_group() {
     state.author = "alice".into();
     poll_all(&mut state, &specs).await;
     assert_eq!(state.alerts.len(), 3);
-    state.cursor = 0;
-    while !matches!(
-        state.rows.get(state.cursor),
-        Some(Row::Group { key, count: 2, .. }) if key == "ModelErrorRateHigh"
-    ) {
-        assert!(
-            state.cursor + 1 < state.rows.len(),
-            "no group row: {:?}",
-            state.rows
-        );
-        update(&mut state, Msg::Action(Action::Down));
-    }
-    let effects = update(&mut state, Msg::Action(Action::Ack));
-    assert!(state.confirm.is_none(), "an exact ack needs no question");
-    run(&mut state, &specs, effects).await;
-    let ack = the_ack(&ams, &specs).await;
+    move_to(&mut state, |st| {
+        matches!(
+            st.rows.get(st.cursor),
+            Some(Row::Group { key, count: 2, .. }) if key == "ModelErrorRateHigh"
+        )
+    });
+    let ack = ack_here(&mut state, &ams, &specs).await;
     let silenced = eventually("the group acked", WITHIN, || async {
         let s = silenced_by_on_server(&ams, &ack.id).await;
         (s.len() >= 2).then_some(s.clone()).ok_or(format!("{s:?}"))
