@@ -1,63 +1,15 @@
-//! What each action does to the state (after the keymap), with the one
-//! read-only refusal of every write.
+//! What an action does (after the keymap): the one read-only refusal of
+//! every write, then the pane on screen's own keys (`panes`), then the keys
+//! every pane shares.
 
-use super::filter::Filter;
 use super::msg::Effect;
 use super::poll_landing::rebuild;
-use super::rows::Row;
 use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, InputLine, Pane, State, StatusLevel};
-use super::{ack_actions, incidents, runbook, silence_actions, Action};
-use crate::model::SilenceState;
-use crate::runbook::stepper::StepStatus;
-
-fn clamp_move(cursor: usize, len: usize, delta: isize) -> usize {
-    let last = len.saturating_sub(1) as isize;
-    let from = cursor.min(len.saturating_sub(1)) as isize;
-    (from + delta).clamp(0, last.max(0)) as usize
-}
-
-fn move_cursor(state: &mut State, delta: isize) {
-    if state.pane == Pane::Incidents {
-        state.incident_cursor = clamp_move(state.incident_cursor, state.incidents.len(), delta);
-        return;
-    }
-    if state.pane == Pane::Escalations {
-        let len = super::escalations::escalation_rows(state).len();
-        state.escalation_cursor = clamp_move(state.escalation_cursor, len, delta);
-        return;
-    }
-    if state.pane == Pane::Slos {
-        let len = state.slo.defs.len();
-        state.slo.cursor = clamp_move(state.slo.cursor, len, delta);
-        return;
-    }
-    if state.pane == Pane::Timeline {
-        let len = state.timeline_rows().len();
-        state.timeline_cursor = clamp_move(state.timeline_cursor, len, delta);
-        return;
-    }
-    if state.pane == Pane::Silences {
-        let last = state.silence_rows.len().saturating_sub(1) as isize;
-        state.silence_cursor =
-            (state.silence_cursor as isize + delta).clamp(0, last.max(0)) as usize;
-        return;
-    }
-    if state.pane == Pane::Detail || state.pane == Pane::Help {
-        state.scroll = (state.scroll as isize + delta).clamp(0, state.scroll_max as isize) as u16;
-        return;
-    }
-    let last = state.rows.len().saturating_sub(1) as isize;
-    state.cursor = (state.cursor as isize + delta).clamp(0, last.max(0)) as usize;
-}
+use super::{ack_actions, incidents, panes, runbook, silence_actions, Action};
 
 pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
-    // Enter on a silence edits it: a write like `s`.
-    let action = match action {
-        Action::Open if state.pane == Pane::Silences => Action::Silence,
-        Action::Open if state.pane == Pane::Runbook => Action::RunStep,
-        a => a,
-    };
+    let action = panes::meaning(state, action);
     if action.is_mutating() && state.refuses(action.name()) {
         return vec![];
     }
@@ -65,17 +17,19 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
     if state.wall.is_some() {
         return super::wall::act(state, action);
     }
-    let page = state.page_rows as isize;
-    if state.pane == Pane::Runbook {
-        match action {
-            Action::Up => return rb_move(state, -1),
-            Action::Down => return rb_move(state, 1),
-            Action::Top => return rb_move(state, -(isize::MAX / 2)),
-            Action::Bottom => return rb_move(state, isize::MAX / 2),
-            Action::PageUp => return rb_scroll(state, -page),
-            Action::PageDown => return rb_scroll(state, page),
-            _ => {}
-        }
+    if let Some(effects) = panes::act(state, action) {
+        return effects;
+    }
+    global(state, action)
+}
+
+/// The keys every pane shares (and those a pane left): quitting, help,
+/// switching panes, the alerts list's movement and filter, and the writes
+/// on what is selected.
+fn global(state: &mut State, action: Action) -> Vec<Effect> {
+    if let Some(delta) = panes::step(action, state.page_rows) {
+        state.cursor = panes::moved(state.cursor, state.rows.len(), delta);
+        return vec![];
     }
     match action {
         // Quitting would stop a running step: ask first.
@@ -94,60 +48,16 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
             state.quit = true;
             return vec![Effect::Quit];
         }
-        Action::Up => move_cursor(state, -1),
-        Action::Down => move_cursor(state, 1),
-        Action::PageUp => move_cursor(state, -page),
-        Action::PageDown => move_cursor(state, page),
-        Action::Top => move_cursor(state, -(isize::MAX / 2)),
-        Action::Bottom => move_cursor(state, isize::MAX / 2),
         Action::Refresh => {
             super::context::expire(state);
             state.say(StatusLevel::Info, "refreshing all sources");
             return vec![Effect::RefreshNow];
         }
-        Action::Open => open(state),
-        Action::Back => back(state),
-        Action::NextPane => {
-            state.pane = match state.pane {
-                Pane::Alerts if state.detail.is_some() || state.selected_alert().is_some() => {
-                    state.detail = state
-                        .detail
-                        .take()
-                        .or(state.selected_alert().map(|a| a.fingerprint.to_string()));
-                    Pane::Detail
-                }
-                Pane::Alerts | Pane::Detail => {
-                    rebuild_silence_rows(state);
-                    Pane::Silences
-                }
-                Pane::Silences => Pane::Incidents,
-                Pane::Incidents => Pane::Escalations,
-                Pane::Escalations => Pane::Slos,
-                _ => Pane::Alerts,
-            };
-            state.scroll = 0;
-        }
+        Action::NextPane => next_pane(state),
         Action::Help => {
-            if state.pane == Pane::Help {
-                state.pane = state.back_to;
-            } else {
-                state.back_to = state.pane;
-                state.pane = Pane::Help;
-                state.scroll = 0;
-            }
-        }
-        Action::Filter if state.pane == Pane::Timeline => {
-            let words: Vec<&str> = state.timeline_filter.iter().map(|k| k.word()).collect();
-            state.input = Some(InputLine {
-                kind: InputKind::TimelineFilter,
-                text: words.join(" "),
-            });
-        }
-        Action::Filter if state.pane == Pane::Silences => {
-            state.input = Some(InputLine {
-                kind: InputKind::SilenceFilter,
-                text: state.silence_filter.clone(),
-            });
+            state.back_to = state.pane;
+            state.pane = Pane::Help;
+            state.scroll = 0;
         }
         Action::Filter => {
             state.filter_before_edit = Some(state.filter.clone());
@@ -185,52 +95,21 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::CopyLink => return copy_link(state),
         Action::Silences => {
-            if state.pane == Pane::Silences {
-                state.pane = Pane::Alerts;
-            } else {
-                state.pane = Pane::Silences;
-                rebuild_silence_rows(state);
-            }
+            state.pane = Pane::Silences;
+            rebuild_silence_rows(state);
         }
+        Action::Incidents => state.pane = Pane::Incidents,
+        Action::Escalations => state.pane = Pane::Escalations,
+        Action::Slos => state.pane = Pane::Slos,
         Action::Ack => return ack_actions::ack(state, ""),
         Action::Unack => return ack_actions::unack(state),
-        Action::Resolve if matches!(state.pane, Pane::Incidents | Pane::Timeline) => {
-            incidents::start_resolve(state)
-        }
         Action::Resolve => return ack_actions::resolve(state),
         Action::Silence => silence_actions::open_form(state),
         Action::Expire => return silence_actions::expire(state),
-        Action::Extend
-            if state
-                .selected_silence()
-                .is_some_and(|s| s.state_at(state.now) == SilenceState::Expired)
-                && state.pane == Pane::Silences =>
-        {
-            // Reviving a silence someone ended on purpose must be a choice.
-            state.say(
-                StatusLevel::Info,
-                "that silence has ended; Enter makes a new one from it",
-            );
-        }
-        Action::Extend if state.pane == Pane::Silences && state.selected_silence().is_some() => {
-            state.filter_error = None;
-            state.input = Some(InputLine {
-                kind: InputKind::Extend,
-                text: "1h".into(),
-            });
-        }
         Action::Extend => state.say(
             StatusLevel::Info,
             "extend works on a silence in the silences pane (S)",
         ),
-        Action::Escalations if state.pane == Pane::Escalations => state.pane = Pane::Alerts,
-        Action::Escalations => state.pane = Pane::Escalations,
-        Action::HistoryWindow if state.pane == Pane::Detail => super::context::next_window(state),
-        Action::HistoryWindow => {}
-        Action::Slos if state.pane == Pane::Slos => state.pane = Pane::Alerts,
-        Action::Slos => state.pane = Pane::Slos,
-        Action::Incidents if state.pane == Pane::Incidents => state.pane = Pane::Alerts,
-        Action::Incidents => state.pane = Pane::Incidents,
         Action::Incident => incidents::open_declare(state),
         Action::Note => incidents::start_note(state),
         Action::StatusUpdate => incidents::open_update(state),
@@ -239,107 +118,48 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Runbook => runbook::open(state),
         Action::RunStep => return runbook::run(state),
         Action::StopStep => return runbook::stop(state),
-        Action::StepDone | Action::StepFailed | Action::StepSkip if state.pane != Pane::Runbook => {
-            state.say(
-                StatusLevel::Info,
-                "marking steps works in the runbook pane (b)",
-            )
-        }
-        Action::StepDone => return runbook::mark(state, StepStatus::Done),
-        Action::StepFailed => return runbook::mark(state, StepStatus::Failed),
-        Action::StepSkip => return runbook::mark(state, StepStatus::Skipped),
+        Action::StepDone | Action::StepFailed | Action::StepSkip => state.say(
+            StatusLevel::Info,
+            "marking steps works in the runbook pane (b)",
+        ),
+        // Only the detail view has a history chart.
+        Action::HistoryWindow => {}
+        // Taken by every pane.
+        Action::Open | Action::Back => {}
+        Action::Up
+        | Action::Down
+        | Action::Top
+        | Action::Bottom
+        | Action::PageUp
+        | Action::PageDown => {}
     }
     vec![]
 }
 
-fn open(state: &mut State) {
-    if state.pane == Pane::Incidents {
-        if let Some(id) = state.selected_incident().map(|i| i.id.clone()) {
-            state.timeline = Some(id);
-            state.timeline_cursor = usize::MAX;
-            state.pane = Pane::Timeline;
+/// Tab: alerts, the selected alert's detail, silences, incidents,
+/// escalations, SLOs, and round again.
+fn next_pane(state: &mut State) {
+    state.pane = match state.pane {
+        Pane::Alerts if state.detail.is_some() || state.selected_alert().is_some() => {
+            state.detail = state
+                .detail
+                .take()
+                .or(state.selected_alert().map(|a| a.fingerprint.to_string()));
+            Pane::Detail
         }
-        return;
-    }
-    match state.rows.get(state.cursor).cloned() {
-        Some(
-            Row::Alert { index }
-            | Row::Group {
-                single: Some(index),
-                ..
-            },
-        ) if state.pane == Pane::Alerts => {
-            state.detail = Some(state.alerts[index].fingerprint.to_string());
-            state.pane = Pane::Detail;
-            state.scroll = 0;
-        }
-        Some(Row::Group { key, .. }) => {
-            if !state.collapsed.remove(&key) {
-                state.collapsed.insert(key);
-            }
-            rebuild(state);
-        }
-        _ => {}
-    }
-}
-
-fn back(state: &mut State) {
-    match state.pane {
-        Pane::Help => state.pane = state.back_to,
-        Pane::Detail => state.pane = Pane::Alerts,
-        Pane::Alerts if !state.filter.is_empty() => {
-            state.filter = Filter::default();
-            state.filter_error = None;
-            state.say(StatusLevel::Info, "filter cleared");
-            rebuild(state);
-        }
-        Pane::Alerts => {}
-        Pane::Silences if !state.silence_filter.is_empty() => {
-            state.silence_filter.clear();
-            state.say(StatusLevel::Info, "filter cleared");
+        Pane::Alerts | Pane::Detail => {
             rebuild_silence_rows(state);
+            Pane::Silences
         }
-        Pane::Silences => state.pane = Pane::Alerts,
-        Pane::Timeline if !state.timeline_filter.is_empty() => {
-            state.timeline_filter.clear();
-            state.say(StatusLevel::Info, "timeline filter cleared");
-        }
-        Pane::Timeline => state.pane = Pane::Incidents,
-        Pane::Incidents => state.pane = Pane::Alerts,
-        Pane::Runbook | Pane::Escalations | Pane::Slos => state.pane = Pane::Alerts,
-    }
-}
-
-fn rb_move(state: &mut State, delta: isize) -> Vec<Effect> {
-    runbook::move_cursor(state, delta);
-    vec![]
-}
-
-fn rb_scroll(state: &mut State, delta: isize) -> Vec<Effect> {
-    runbook::scroll_output(state, delta);
-    vec![]
+        Pane::Silences => Pane::Incidents,
+        Pane::Incidents => Pane::Escalations,
+        Pane::Escalations => Pane::Slos,
+        _ => Pane::Alerts,
+    };
+    state.scroll = 0;
 }
 
 fn copy_link(state: &mut State) -> Vec<Effect> {
-    if state.pane == Pane::Runbook {
-        return match state.rb.link.clone() {
-            Some(url) if is_plain_url(&url) => {
-                state.say(StatusLevel::Info, format!("copied {url}"));
-                vec![Effect::Copy(url)]
-            }
-            Some(_) => {
-                state.say(
-                    StatusLevel::Error,
-                    "not copied: the runbook_url is not a plain http(s) URL",
-                );
-                vec![]
-            }
-            None => {
-                state.say(StatusLevel::Warn, "this alert has no runbook_url to copy");
-                vec![]
-            }
-        };
-    }
     let alert = if state.pane == Pane::Detail {
         state.detail_alert()
     } else {
@@ -368,7 +188,7 @@ fn copy_link(state: &mut State) -> Vec<Effect> {
     }
 }
 
-fn is_plain_url(url: &str) -> bool {
+pub(super) fn is_plain_url(url: &str) -> bool {
     (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() <= 4096
         && !url

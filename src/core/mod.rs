@@ -25,6 +25,7 @@ pub mod msg;
 pub mod observe;
 pub mod page;
 pub mod page_outcome;
+pub mod panes;
 mod poll_landing;
 pub mod related;
 pub mod row_widths;
