@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, Ke
 use tokio::sync::mpsc;
 
 use super::keymap::{input_edit, Keymap};
-use crate::core::update::FormKey;
+use super::modal_keys::{answer, form_key, Answer};
 use crate::core::{Action, Msg, State};
 
 /// Reads terminal events on a thread of its own: crossterm's read blocks.
@@ -45,30 +45,27 @@ pub fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
         }
         return Some(Msg::Action(Action::Quit));
     }
-    if state.confirm.is_some() {
-        return match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Msg::Confirm(true)),
-            KeyCode::Char('n') | KeyCode::Char('N') => Some(Msg::Confirm(false)),
-            KeyCode::Esc if state.confirm.as_ref().is_some_and(|c| c.no.is_some()) => {
-                Some(Msg::Dismiss)
-            }
-            KeyCode::Esc => Some(Msg::Confirm(false)),
-            KeyCode::Char('j') | KeyCode::Down => Some(Msg::ConfirmScroll(1)),
-            KeyCode::Char('k') | KeyCode::Up => Some(Msg::ConfirmScroll(-1)),
-            _ => None,
+    if let Some(c) = &state.confirm {
+        return match answer(key.code)? {
+            Answer::Yes => Some(Msg::Confirm(true)),
+            Answer::No => Some(Msg::Confirm(false)),
+            Answer::Dismiss if c.no.is_some() => Some(Msg::Dismiss),
+            Answer::Dismiss => Some(Msg::Confirm(false)),
+            Answer::ScrollDown => Some(Msg::ConfirmScroll(1)),
+            Answer::ScrollUp => Some(Msg::ConfirmScroll(-1)),
         };
     }
     if let Some(form) = &state.form {
         if form.editing.is_some() {
             return input_edit(&key).map(Msg::Input);
         }
-        return form_key(&key).map(Msg::Form);
+        return form_key(key.code).map(Msg::Form);
     }
     if let Some(form) = &state.iform {
         if form.editing.is_some() {
             return input_edit(&key).map(Msg::Input);
         }
-        return form_key(&key).map(Msg::Form);
+        return form_key(key.code).map(Msg::Form);
     }
     if state.input.is_some() {
         return input_edit(&key).map(Msg::Input);
@@ -83,18 +80,4 @@ pub fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
         return Some(Msg::Choose(c as usize - '1' as usize));
     }
     keymap.action(&key).map(Msg::Action)
-}
-
-/// The silence form's keys while no field is being edited.
-fn form_key(key: &KeyEvent) -> Option<FormKey> {
-    Some(match key.code {
-        KeyCode::Up | KeyCode::BackTab | KeyCode::Char('k') => FormKey::Up,
-        KeyCode::Down | KeyCode::Tab | KeyCode::Char('j') => FormKey::Down,
-        KeyCode::Char(' ') => FormKey::Toggle,
-        KeyCode::Char('o') => FormKey::CycleOp,
-        KeyCode::Char('d') | KeyCode::Delete => FormKey::Delete,
-        KeyCode::Enter => FormKey::Enter,
-        KeyCode::Esc | KeyCode::Char('q') => FormKey::Cancel,
-        _ => return None,
-    })
 }

@@ -1,5 +1,5 @@
-//! `?` help, generated from the key map in force, plus the filter syntax
-//! and the `:` commands.
+//! `?` help, generated from the key map in force and the modal keys'
+//! tables (`ui::modal_keys`), plus the filter syntax and the `:` commands.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -140,6 +140,10 @@ pub fn doc(state: &State, theme: &Theme, keymap: &Keymap, width: u16) -> Doc {
         " * changes shared state (silences, incidents); refused in read-only mode"
     };
     doc.line(vec![seg(note, theme.dim)]);
+    for (title, rows) in crate::ui::modal_keys::help_sections() {
+        let rows: Vec<(&str, &str)> = rows.iter().map(|(k, h)| (k.as_str(), *h)).collect();
+        examples(&mut doc, theme, title, &rows);
+    }
     examples(&mut doc, theme, "Filter ( / )", FILTER_EXAMPLES);
     examples(&mut doc, theme, "Commands ( : )", COMMANDS);
     doc
