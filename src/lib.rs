@@ -15,6 +15,7 @@ pub mod model;
 pub mod notify;
 pub mod runbook;
 pub mod sanitize;
+pub mod serve;
 pub mod source;
 pub mod store;
 pub mod ui;

@@ -19,7 +19,10 @@ fn main() -> ExitCode {
     // The console and the wall poll, freeing each answer for the next: they
     // keep that memory (heap.rs). A one-shot command decodes once, and with
     // glibc's defaults its big buffers are mapped and given back on their own.
-    if matches!(cli.command, None | Some(Command::Wall)) {
+    if matches!(
+        cli.command,
+        None | Some(Command::Wall) | Some(Command::Serve(_))
+    ) {
         oncall::allocator::keep_freed_memory();
     }
     // Generated from the command line's definition: no config needed.
@@ -101,6 +104,13 @@ fn main() -> ExitCode {
         },
         Some(Command::Schedule(a)) => commands::schedule::run(&settings, &a),
         Some(Command::Check(a)) => runtime.block_on(commands::check::run(&cli.global, &a)),
+        Some(Command::Serve(a)) => {
+            if settings.sources.is_empty() {
+                eprint!("{}", config::no_source_help());
+                return ExitCode::from(1);
+            }
+            runtime.block_on(oncall::serve::run(&cli.global, settings, &a))
+        }
         Some(Command::Completions(a)) => commands::shell::completions(a.shell),
         Some(Command::Man) => commands::shell::man(),
         Some(Command::Wall) => {

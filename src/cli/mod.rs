@@ -98,12 +98,41 @@ pub enum Command {
     /// A read-only status board for a wall display: green, amber or red, big counts
     #[command(after_help = WALL_HELP)]
     Wall,
+    /// The engine with no terminal: polls, escalates, pages and observes
+    /// incidents; serves /healthz and /metrics
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
     /// Print a shell completion script (bash, zsh or fish) to stdout
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout
     #[command(after_help = "Example:\n  oncall man > /usr/local/share/man/man1/oncall.1")]
     Man,
+}
+
+const SERVE_HELP: &str = "Examples:\n  \
+    oncall serve --config /etc/oncall/config.yaml\n  \
+    RUST_LOG=oncall=debug oncall serve --log-format json --listen 0.0.0.0:9799\n\n\
+    Logs go to stderr. SIGTERM or SIGINT let pages on their way finish (10s at\n\
+    most) and exit 0; SIGHUP reads the config again, keeping the old one when the\n\
+    new one is invalid. While it runs it holds the state dir's engine lease:\n\
+    consoles on the same state dir leave paging to it. docs/serve.md has a\n\
+    systemd unit and the alert rule that says when it is down.";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Where /healthz and /metrics are served
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:9799")]
+    pub listen: String,
+    /// How log lines are written to stderr
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 const COMPLETIONS_HELP: &str = "Examples:\n  \

@@ -124,7 +124,7 @@ pub fn targets_now(state: &State, targets: &[String]) -> String {
 /// Nothing pages from read-only consoles (a wall display), the demo, or
 /// data that is stale.
 pub fn pages_due(state: &mut State) -> Vec<Page> {
-    if state.read_only || state.demo {
+    if state.read_only || state.demo || state.paging_held_by.is_some() {
         return Vec::new();
     }
     let mut pages = Vec::new();

@@ -66,6 +66,9 @@ pub enum Msg {
     },
     /// Prometheus answered the detail view's questions.
     Context(ContextReply),
+    /// Who pages for this state dir when it is not this process: the
+    /// holder of the engine lease (`oncall serve`), or `None`.
+    PagingHeldBy(Option<String>),
     /// An SLO window's SLI was read (or could not be).
     SloRead(SloRead),
 }

@@ -200,6 +200,9 @@ pub struct State {
     pub held: HashMap<String, Option<String>>,
     /// Names of the `terminal` notifiers (they ring the bell here).
     pub terminal_notifiers: Vec<String>,
+    /// Another process (`oncall serve`) holds the engine lease and pages:
+    /// this one does not. Its name, for the escalation pane.
+    pub paging_held_by: Option<String>,
     /// Prometheus's picture of the alert in the detail view.
     pub context: Option<super::context::ContextState>,
     /// Labels whose shared values make other alerts "related" (detail view).
@@ -347,6 +350,7 @@ impl State {
             escalation_cursor: 0,
             paged: HashSet::new(),
             paged_at: HashMap::new(),
+            paging_held_by: None,
             terminal_notifiers: Vec::new(),
             held: HashMap::new(),
             context: None,

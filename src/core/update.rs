@@ -117,6 +117,10 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             super::context::answered(state, reply);
             vec![]
         }
+        Msg::PagingHeldBy(holder) => {
+            state.paging_held_by = holder;
+            vec![]
+        }
         Msg::SloRead(r) => {
             state.slo.read(r);
             vec![]

@@ -14,9 +14,10 @@ pub mod page_delivery;
 pub mod priority;
 pub mod slos;
 mod sources;
+pub mod stats;
+pub mod steps;
 
 pub use sources::msg_of;
-pub mod steps;
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -29,7 +30,7 @@ use crate::core::incidents::{JournalOp, JournalReply};
 use crate::core::{update, Effect, Msg, State, StatusLevel};
 use crate::model::Silence;
 use crate::runbook::exec::ExecHandle;
-use crate::source::{alertmanager_writes, demo, demo_writes, SourceKind};
+use crate::source::{alertmanager_writes, demo, demo_writes, SourceEvent, SourceKind};
 
 /// What the engine hands back for a terminal to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,11 +43,33 @@ pub enum TerminalEffect {
     Quit,
 }
 
+/// Who pages for the state dir: a console pages unless an engine holds the
+/// lease; `oncall serve` takes the lease and pages while it holds it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Paging {
+    /// A console: it pages while no engine holds a live lease.
+    Console,
+    /// A headless engine, named in the lease by this.
+    Engine(String),
+}
+
+/// How long a shutdown waits for pages on their way.
+const DELIVERY_GRACE: Duration = Duration::from_secs(10);
+
+/// How often the lease is read (a console) or renewed (an engine).
+const LEASE_EVERY: Duration = Duration::from_secs(5);
+
 pub struct Engine {
     pub state: State,
+    pub stats: stats::EngineStats,
     settings: Settings,
     tx: mpsc::UnboundedSender<Msg>,
     rx: mpsc::UnboundedReceiver<Msg>,
+    events: mpsc::UnboundedReceiver<SourceEvent>,
+    paging: Paging,
+    lease_checked: Option<std::time::Instant>,
+    /// Page deliveries under way (waited for, bounded, at shutdown).
+    deliveries: Vec<tokio::task::JoinHandle<()>>,
     refresh: watch::Sender<u64>,
     /// The demo's acks and silences, laid over its snapshots.
     demo_silences: watch::Sender<Vec<Silence>>,
@@ -61,6 +84,11 @@ impl Engine {
     /// line, all on one line so a second one never hides the first.
     /// Must be called inside a tokio runtime.
     pub fn start(settings: Settings, notices: Vec<String>) -> Engine {
+        Engine::start_as(settings, notices, Paging::Console)
+    }
+
+    /// As `start`, paging as `paging` says.
+    pub fn start_as(settings: Settings, notices: Vec<String>, paging: Paging) -> Engine {
         let now = Utc::now();
         let mut state = State::from_settings(&settings, now);
         let loaded = crate::runbook::load_all(&settings.runbook_dirs);
@@ -98,21 +126,29 @@ impl Engine {
             Vec::new()
         };
         let (demo_silences, demo_rx) = watch::channel(seed);
-        let events = sources::forward(tx.clone());
-        sources::start(&settings, &events, &refresh_rx, &demo_rx, now);
-        slos::start(&settings, &mut state, &events, &refresh_rx);
+        let (events_tx, events) = mpsc::unbounded_channel::<SourceEvent>();
+        sources::start(&settings, &events_tx, &refresh_rx, &demo_rx, now);
+        slos::start(&settings, &mut state, &events_tx, &refresh_rx);
         let journal = journal::spawn(&settings, tx.clone());
-        Engine {
+        let stats = stats::EngineStats::new(settings.sources.len());
+        let mut engine = Engine {
             state,
+            stats,
             settings,
             tx,
             rx,
+            events,
+            paging,
+            lease_checked: None,
+            deliveries: Vec::new(),
             refresh,
             demo_silences,
             journal,
             steps: HashMap::new(),
             queries: HashMap::new(),
-        }
+        };
+        engine.mind_lease();
+        engine
     }
 
     pub fn settings(&self) -> &Settings {
@@ -121,18 +157,67 @@ impl Engine {
 
     /// The next message from the tasks (None once they are all gone).
     pub async fn recv(&mut self) -> Option<Msg> {
-        self.rx.recv().await
+        tokio::select! {
+            m = self.rx.recv() => m,
+            Some(ev) = self.events.recv() => Some(self.source_event(ev)),
+        }
     }
 
     /// A message already queued, without waiting.
     pub fn try_recv(&mut self) -> Option<Msg> {
-        self.rx.try_recv().ok()
+        if let Ok(m) = self.rx.try_recv() {
+            return Some(m);
+        }
+        let ev = self.events.try_recv().ok()?;
+        Some(self.source_event(ev))
+    }
+
+    fn source_event(&mut self, ev: SourceEvent) -> Msg {
+        self.stats.source_event(&ev);
+        msg_of(ev)
     }
 
     /// `update` the state with `msg` and run what it asks for; what only a
     /// terminal can do comes back.
     pub fn handle(&mut self, msg: Msg) -> Vec<TerminalEffect> {
+        self.stats.message(&msg);
+        let tick = matches!(msg, Msg::Tick(_));
         let effects = update(&mut self.state, msg);
+        let mut out = self.run(effects);
+        if tick {
+            out.extend(self.mind_lease());
+        }
+        out
+    }
+
+    /// Every few seconds: an engine takes or renews the lease, a console
+    /// reads it; `update` hears who pages when that changes.
+    fn mind_lease(&mut self) -> Vec<TerminalEffect> {
+        let due = self
+            .lease_checked
+            .is_none_or(|at| at.elapsed() >= LEASE_EVERY);
+        let Some(dir) = self.settings.state_dir.clone().filter(|_| due) else {
+            return vec![];
+        };
+        self.lease_checked = Some(std::time::Instant::now());
+        let now = Utc::now();
+        let held_by = match &self.paging {
+            Paging::Engine(me) => match crate::store::engine_lease::hold(&dir, me, now) {
+                Ok(true) => None,
+                Ok(false) => crate::store::engine_lease::read(&dir).map(|l| l.holder),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot write the engine lease; paging anyway");
+                    None
+                }
+            },
+            Paging::Console => crate::store::engine_lease::read(&dir)
+                .filter(|l| l.live(now))
+                .map(|l| l.holder),
+        };
+        if held_by == self.state.paging_held_by {
+            return vec![];
+        }
+        let effects = update(&mut self.state, Msg::PagingHeldBy(held_by));
         self.run(effects)
     }
 
@@ -222,7 +307,11 @@ impl Engine {
                     steps::stop_query(run, &q, tx);
                 }
             }
-            Effect::Page(page) => page_delivery::spawn(page, &self.settings, tx.clone()),
+            Effect::Page(page) => {
+                self.deliveries.retain(|d| !d.is_finished());
+                let delivery = page_delivery::spawn(page, &self.settings, tx.clone());
+                self.deliveries.push(delivery);
+            }
             Effect::QueryContext(q) => context_queries::spawn(q, &self.settings, tx.clone()),
             Effect::Copy(text) => return Some(TerminalEffect::Copy(text)),
             Effect::Bell => return Some(TerminalEffect::Bell),
@@ -238,6 +327,21 @@ impl Engine {
     pub async fn shutdown(mut self) {
         for h in self.steps.values() {
             h.kill_now(Duration::from_millis(500));
+        }
+        // Pages on their way are let finish, for a while.
+        let deliveries = std::mem::take(&mut self.deliveries);
+        if deliveries.iter().any(|d| !d.is_finished()) {
+            let all = async {
+                for d in deliveries {
+                    let _ = d.await;
+                }
+            };
+            if tokio::time::timeout(DELIVERY_GRACE, all).await.is_err() {
+                tracing::warn!("pages still being delivered at exit were cut short");
+            }
+        }
+        if let (Paging::Engine(me), Some(dir)) = (&self.paging, &self.settings.state_dir) {
+            crate::store::engine_lease::release(dir, me);
         }
         let Some((run, _)) = self.state.rb.running else {
             return;

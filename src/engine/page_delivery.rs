@@ -10,7 +10,11 @@ use crate::core::escalations::Page;
 use crate::core::Msg;
 use crate::notify::{deliver, Notifier};
 
-pub fn spawn(page: Page, settings: &Settings, tx: UnboundedSender<Msg>) {
+pub fn spawn(
+    page: Page,
+    settings: &Settings,
+    tx: UnboundedSender<Msg>,
+) -> tokio::task::JoinHandle<()> {
     let dir = settings.state_dir.clone();
     let notifiers: Vec<Notifier> = settings
         .notifiers
@@ -49,5 +53,5 @@ pub fn spawn(page: Page, settings: &Settings, tx: UnboundedSender<Msg>) {
             claimed,
             results,
         });
-    });
+    })
 }

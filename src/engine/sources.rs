@@ -10,23 +10,11 @@ use crate::core::Msg;
 use crate::model::Silence;
 use crate::source::{demo, demo_writes, spawn_poller, SourceEvent, SourceKind};
 
-/// A sender for the source tasks; what they send reaches `tx` as a `Msg`.
-/// The forwarder ends when every source task has.
-pub fn forward(tx: mpsc::UnboundedSender<Msg>) -> mpsc::UnboundedSender<SourceEvent> {
-    let (events, mut rx) = mpsc::unbounded_channel::<SourceEvent>();
-    tokio::spawn(async move {
-        while let Some(ev) = rx.recv().await {
-            if tx.send(msg_of(ev)).is_err() {
-                break;
-            }
-        }
-    });
-    events
-}
-
 pub fn msg_of(ev: SourceEvent) -> Msg {
     match ev {
-        SourceEvent::Polled { source, at, result } => Msg::Polled { source, at, result },
+        SourceEvent::Polled {
+            source, at, result, ..
+        } => Msg::Polled { source, at, result },
         SourceEvent::SloRead(r) => Msg::SloRead(r),
     }
 }
@@ -60,6 +48,7 @@ pub fn start(
                         source: i,
                         at: now,
                         result: Ok(snap),
+                        took: std::time::Duration::ZERO,
                     };
                     if tx.send(polled).is_err() {
                         break;

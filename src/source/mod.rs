@@ -42,6 +42,8 @@ pub enum SourceEvent {
         source: usize,
         at: chrono::DateTime<chrono::Utc>,
         result: Result<Snapshot, SourceError>,
+        /// How long the poll took, request and decode.
+        took: std::time::Duration,
     },
     /// An SLO window's SLI was read (or could not be).
     SloRead(slo_query::SloRead),

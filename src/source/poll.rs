@@ -54,10 +54,12 @@ pub fn spawn_poller(
         let mut failures: u32 = 0;
         let mut watching = true;
         loop {
+            let started = std::time::Instant::now();
             let result = tokio::select! {
                 r = poll(&spec, timeout, &mut client, &mut last) => r,
                 _ = tx.closed() => return,
             };
+            let took = started.elapsed();
             let wait = match &result {
                 Ok(_) => {
                     failures = 0;
@@ -74,6 +76,7 @@ pub fn spawn_poller(
                     source: index,
                     at: Utc::now(),
                     result,
+                    took,
                 })
                 .is_err()
             {

@@ -2,6 +2,7 @@
 //! start) and the postmortem writer (atomic, never clobbers an edited draft).
 
 pub mod drafts;
+pub mod engine_lease;
 pub mod journal;
 mod journal_io;
 pub mod page_claims;

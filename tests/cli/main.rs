@@ -13,4 +13,5 @@ mod cli_schedule;
 mod cli_silence;
 mod kill_points;
 mod secrets;
+mod serve;
 mod shell;

@@ -12,6 +12,7 @@ pub mod slos;
 pub mod stepper;
 pub mod tmux;
 pub mod wall;
+pub mod webhook;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -381,8 +382,13 @@ impl Prometheus {
     /// A Prometheus scraping `target` (`127.0.0.1:PORT`, path `/metrics`)
     /// every second, as job `app`.
     pub fn scraping(target: &str) -> Prometheus {
+        Prometheus::scraping_as("app", target)
+    }
+
+    /// A Prometheus scraping `target` every second as job `job`.
+    pub fn scraping_as(job: &str, target: &str) -> Prometheus {
         let scrape = format!(
-            "scrape_configs:\n  - job_name: app\n    scrape_interval: 1s\n    \
+            "scrape_configs:\n  - job_name: {job}\n    scrape_interval: 1s\n    \
              static_configs: [{{targets: ['{target}']}}]\n"
         );
         Prometheus::launch(&[], "groups: []\n", &scrape)

@@ -185,6 +185,19 @@ fn a_level_that_falls_due_pages_once_and_levels_due_together_page_once() {
     assert_eq!((due[0].note.level, due[0].keys.len()), (2, 2));
 }
 
+/// While `oncall serve` holds the engine lease, a console leaves paging to
+/// it; when the lease is gone, the console pages again.
+#[test]
+fn a_console_leaves_paging_to_the_engine_holding_the_lease() {
+    let mut s = paging_console(t(10));
+    let held = Some("oncall serve on bastion (pid 7)".to_string());
+    update(&mut s, Msg::PagingHeldBy(held));
+    assert!(pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).is_empty());
+    update(&mut s, Msg::PagingHeldBy(None));
+    let soon = t(10) + Duration::seconds(1);
+    assert_eq!(pages_of(update(&mut s, Msg::Tick(soon))).len(), 1);
+}
+
 #[test]
 fn read_only_consoles_and_the_demo_page_nobody() {
     for setup in [

@@ -3,8 +3,7 @@
 //! processes for the command notifier.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -12,6 +11,8 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use oncall::notify::{deliver, slack_text, Notification, Notifier, NotifierKind, Secret};
 use serde_json::Value;
+
+use crate::common::webhook::{closed_port, Answer, Receiver};
 
 // ---------------------------------------------------------------- fixtures
 
@@ -71,132 +72,6 @@ fn command(name: &str, script: &str, files: &[&Path]) -> Notifier {
         retries: 0,
         backoff_base: Duration::from_millis(50),
     }
-}
-
-// ---------------------------------------------------------------- receiver
-
-#[derive(Clone, Debug)]
-struct Request {
-    method: String,
-    path: String,
-    content_type: String,
-    body: String,
-}
-
-/// What the receiver answers, request by request; the last one repeats.
-#[derive(Clone)]
-enum Answer {
-    Status(u16, &'static str),
-    /// Reads the request and never answers (until the test is long over).
-    Hang,
-}
-
-#[derive(Clone)]
-struct Receiver {
-    port: u16,
-    requests: Arc<Mutex<Vec<Request>>>,
-}
-
-impl Receiver {
-    fn start(answers: Vec<Answer>) -> Receiver {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        Receiver::serve(listener, answers)
-    }
-
-    fn serve(listener: TcpListener, answers: Vec<Answer>) -> Receiver {
-        let port = listener.local_addr().unwrap().port();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let log = requests.clone();
-        std::thread::spawn(move || {
-            for (i, stream) in listener.incoming().enumerate() {
-                let Ok(stream) = stream else { continue };
-                let answer = answers[i.min(answers.len() - 1)].clone();
-                let log = log.clone();
-                // One thread per connection, so a hanging answer blocks no retry.
-                std::thread::spawn(move || handle(stream, answer, &log));
-            }
-        });
-        Receiver { port, requests }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    fn requests(&self) -> Vec<Request> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-fn handle(mut stream: TcpStream, answer: Answer, log: &Mutex<Vec<Request>>) {
-    stream
-        .set_read_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    let Some(req) = read_request(&mut stream) else {
-        return;
-    };
-    log.lock().unwrap().push(req);
-    match answer {
-        Answer::Hang => std::thread::sleep(Duration::from_secs(30)),
-        Answer::Status(code, body) => {
-            let reply = format!(
-                "HTTP/1.1 {code} Whatever\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(reply.as_bytes());
-            let _ = stream.flush();
-        }
-    }
-}
-
-fn read_request(stream: &mut TcpStream) -> Option<Request> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let method = first.next()?.to_string();
-    let path = first.next()?.to_string();
-    let mut length = 0usize;
-    let mut content_type = String::new();
-    for line in lines {
-        if let Some((k, v)) = line.split_once(':') {
-            match k.trim().to_ascii_lowercase().as_str() {
-                "content-length" => length = v.trim().parse().ok()?,
-                "content-type" => content_type = v.trim().to_string(),
-                _ => {}
-            }
-        }
-    }
-    while buf.len() < head_end + length {
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    Some(Request {
-        method,
-        path,
-        content_type,
-        body: String::from_utf8_lossy(&buf[head_end..head_end + length]).to_string(),
-    })
-}
-
-/// A port nobody listens on (bound, then released).
-fn closed_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    l.local_addr().unwrap().port()
 }
 
 // ---------------------------------------------------------------- webhook

@@ -88,7 +88,11 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
         return;
     }
     let rows = escalation_rows(state);
-    let title = format!(" Escalations ({})", rows.len());
+    // Another process pages for this state dir: say who, in the title.
+    let title = match &state.paging_held_by {
+        Some(holder) => format!(" Escalations ({}) · paged by {holder}", rows.len()),
+        None => format!(" Escalations ({})", rows.len()),
+    };
     title_row(buf, area, &title, hint, theme.title, theme.dim);
     if area.height < 3 {
         return;

@@ -1,0 +1,233 @@
+//! `/metrics` in Prometheus' text format and `/healthz`, read off the
+//! engine's state and counters at the moment of the scrape.
+
+use std::fmt::Write;
+
+use crate::core::escalations::escalation_rows;
+use crate::core::{Health, State};
+use crate::engine::Engine;
+use crate::model::AlertState;
+
+/// Healthy while every source answered within its stale limit and the
+/// state dir can be written; the body names what is not.
+pub fn health(engine: &Engine) -> (bool, String) {
+    let state = &engine.state;
+    let mut trouble = Vec::new();
+    for (i, s) in state.sources.iter().enumerate() {
+        match state.health(i) {
+            Health::Ok => {}
+            Health::Connecting => trouble.push(format!("{}: no answer yet", s.name)),
+            Health::Down { reason } => trouble.push(format!("{}: down: {reason}", s.name)),
+            Health::Stale { since, reason } => trouble.push(format!(
+                "{}: no good answer for {}s: {reason}",
+                s.name,
+                (state.now - since).num_seconds()
+            )),
+        }
+    }
+    if let Some(e) = store_trouble(engine) {
+        trouble.push(format!("store: {e}"));
+    }
+    if trouble.is_empty() {
+        return (true, "ok\n".into());
+    }
+    let body: Vec<String> = trouble
+        .iter()
+        .map(|t| crate::sanitize::line(t).into_owned())
+        .collect();
+    (false, body.join("\n") + "\n")
+}
+
+/// Why the state dir cannot take writes now, if it cannot.
+fn store_trouble(engine: &Engine) -> Option<String> {
+    if let Some(e) = &engine.state.journal_error {
+        return Some(e.clone());
+    }
+    let dir = engine.settings().state_dir.as_ref()?;
+    let probe = dir.join(".healthz");
+    match std::fs::write(&probe, b"ok") {
+        Ok(()) => {
+            let _ = std::fs::remove_file(probe);
+            None
+        }
+        Err(e) => Some(format!("{}: {e}", dir.display())),
+    }
+}
+
+/// A label value as the text format wants it.
+fn esc(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+fn family(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
+}
+
+pub fn render(engine: &Engine) -> String {
+    let state = &engine.state;
+    let stats = &engine.stats;
+    let mut out = String::with_capacity(4096);
+    family(
+        &mut out,
+        "oncall_build_info",
+        "gauge",
+        "The running oncall's version.",
+    );
+    let _ = writeln!(
+        out,
+        "oncall_build_info{{version=\"{}\"}} 1",
+        env!("CARGO_PKG_VERSION")
+    );
+    sources(&mut out, engine);
+    alerts(&mut out, state);
+    family(
+        &mut out,
+        "oncall_escalation_levels_due",
+        "gauge",
+        "Escalation groups with a level that fell due and no ack or silence holding them.",
+    );
+    let due = escalation_rows(state)
+        .iter()
+        .filter(|r| r.standing.held_by.is_none() && !r.standing.reached.is_empty())
+        .count();
+    let _ = writeln!(out, "oncall_escalation_levels_due {due}");
+    family(
+        &mut out,
+        "oncall_escalation_levels_paged_total",
+        "counter",
+        "Levels this engine paged (at least one notifier delivered).",
+    );
+    let _ = writeln!(
+        out,
+        "oncall_escalation_levels_paged_total {}",
+        stats.levels_paged
+    );
+    family(
+        &mut out,
+        "oncall_escalation_levels_failed_total",
+        "counter",
+        "Levels whose every notifier failed.",
+    );
+    let _ = writeln!(
+        out,
+        "oncall_escalation_levels_failed_total {}",
+        stats.levels_failed
+    );
+    family(
+        &mut out,
+        "oncall_deliveries_total",
+        "counter",
+        "Page deliveries by notifier and result.",
+    );
+    for ((notifier, result), n) in &stats.deliveries {
+        let _ = writeln!(
+            out,
+            "oncall_deliveries_total{{notifier=\"{}\",result=\"{result}\"}} {n}",
+            esc(notifier)
+        );
+    }
+    family(
+        &mut out,
+        "oncall_store_errors_total",
+        "counter",
+        "Writes to the state dir that failed.",
+    );
+    let _ = writeln!(out, "oncall_store_errors_total {}", stats.store_errors);
+    family(
+        &mut out,
+        "oncall_engine_paging",
+        "gauge",
+        "1 while this engine holds the lease and pages; 0 while another does.",
+    );
+    let _ = writeln!(
+        out,
+        "oncall_engine_paging {}",
+        state.paging_held_by.is_none() as u8
+    );
+    out
+}
+
+fn sources(out: &mut String, engine: &Engine) {
+    let state = &engine.state;
+    let stats = &engine.stats;
+    let label = |i: usize| {
+        let s = &state.sources[i];
+        format!("source=\"{}\",kind=\"{}\"", esc(&s.name), s.kind.name())
+    };
+    family(
+        out,
+        "oncall_source_up",
+        "gauge",
+        "1 while the source answered within its stale limit.",
+    );
+    for i in 0..state.sources.len() {
+        let up = matches!(state.health(i), Health::Ok) as u8;
+        let _ = writeln!(out, "oncall_source_up{{{}}} {up}", label(i));
+    }
+    family(
+        out,
+        "oncall_source_last_success_timestamp_seconds",
+        "gauge",
+        "When the source last answered well (Unix time).",
+    );
+    for (i, s) in state.sources.iter().enumerate() {
+        if let Some(ok) = s.last_ok {
+            let _ = writeln!(
+                out,
+                "oncall_source_last_success_timestamp_seconds{{{}}} {}",
+                label(i),
+                ok.timestamp()
+            );
+        }
+    }
+    family(
+        out,
+        "oncall_source_polls_total",
+        "counter",
+        "Polls of the source.",
+    );
+    family(
+        out,
+        "oncall_source_poll_errors_total",
+        "counter",
+        "Polls of the source that failed.",
+    );
+    family(
+        out,
+        "oncall_source_poll_duration_seconds",
+        "gauge",
+        "How long the last poll took, request and decode.",
+    );
+    for (i, s) in stats.sources.iter().enumerate().take(state.sources.len()) {
+        let l = label(i);
+        let _ = writeln!(out, "oncall_source_polls_total{{{l}}} {}", s.polls);
+        let _ = writeln!(out, "oncall_source_poll_errors_total{{{l}}} {}", s.errors);
+        if let Some(took) = s.last_took {
+            let _ = writeln!(
+                out,
+                "oncall_source_poll_duration_seconds{{{l}}} {:.6}",
+                took.as_secs_f64()
+            );
+        }
+    }
+}
+
+fn alerts(out: &mut String, state: &State) {
+    family(
+        out,
+        "oncall_alerts",
+        "gauge",
+        "Alerts from every source, deduplicated, by state.",
+    );
+    for (word, st) in [
+        ("firing", AlertState::Firing),
+        ("pending", AlertState::Pending),
+        ("suppressed", AlertState::Suppressed),
+    ] {
+        let n = state.alerts.iter().filter(|a| a.state == st).count();
+        let _ = writeln!(out, "oncall_alerts{{state=\"{word}\"}} {n}");
+    }
+}

@@ -1,0 +1,178 @@
+//! `oncall serve`: the engine with no terminal. It polls, merges,
+//! escalates, pages and observes linked incidents exactly as a console
+//! would, holds the state dir's engine lease (consoles then leave paging to
+//! it), logs to stderr, and answers `/healthz` and `/metrics` (`http.rs`,
+//! `metrics.rs`). SIGTERM/SIGINT end it cleanly; SIGHUP reloads the config.
+
+mod http;
+mod metrics;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::cli::{GlobalArgs, LogFormat, ServeArgs};
+use crate::config::Settings;
+use crate::core::Msg;
+use crate::engine::{Engine, Paging};
+
+/// What the HTTP side asks the loop, which alone holds the engine.
+pub enum Ask {
+    Health(oneshot::Sender<(bool, String)>),
+    Metrics(oneshot::Sender<String>),
+}
+
+pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> ExitCode {
+    if let Err(e) = init_logging(args.log_format) {
+        eprintln!("oncall: cannot set up logging: {e}");
+        return ExitCode::from(1);
+    }
+    let (asks_tx, mut asks) = mpsc::channel::<Ask>(16);
+    let listener = match tokio::net::TcpListener::bind(&args.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(listen = %args.listen, error = %e, "cannot listen");
+            eprintln!("oncall: cannot listen on {}: {e}", args.listen);
+            return ExitCode::from(1);
+        }
+    };
+    tokio::spawn(http::serve(listener, asks_tx));
+    let (mut term, mut int, mut hup) = match (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) {
+        (Ok(t), Ok(i), Ok(h)) => (t, i, h),
+        _ => {
+            eprintln!("oncall: cannot watch for signals");
+            return ExitCode::from(1);
+        }
+    };
+    let me = holder_name();
+    let mut engine = start(settings, &me);
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tokio::select! {
+            m = engine.recv() => {
+                if let Some(m) = m {
+                    handle(&mut engine, m);
+                }
+            }
+            _ = tick.tick() => handle(&mut engine, Msg::Tick(Utc::now())),
+            Some(ask) = asks.recv() => answer(&engine, ask),
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+            _ = hup.recv() => match crate::config::from_args(global) {
+                Ok(new) => {
+                    tracing::info!(sources = new.sources.len(), "config reloaded");
+                    engine.shutdown().await;
+                    engine = start(new, &me);
+                }
+                Err(e) => tracing::error!(error = %e, "config not reloaded, the old one stays in force"),
+            },
+        }
+    }
+    tracing::info!("stopping: pages on their way may finish (10s at most)");
+    engine.shutdown().await;
+    tracing::info!("stopped");
+    ExitCode::SUCCESS
+}
+
+fn start(mut settings: Settings, me: &str) -> Engine {
+    // The engine's pages are signed by it, not by a person.
+    if settings.author.is_empty() {
+        settings.author = me.to_string();
+    }
+    tracing::info!(
+        sources = settings.sources.len(),
+        policies = settings.policies.len(),
+        state_dir = ?settings.state_dir,
+        "engine started"
+    );
+    Engine::start_as(settings, vec![], Paging::Engine(me.to_string()))
+}
+
+/// One message through the engine, with what is worth a log line.
+fn handle(engine: &mut Engine, msg: Msg) {
+    match &msg {
+        Msg::Polled {
+            source,
+            result: Err(e),
+            ..
+        } => {
+            let name = engine.state.sources.get(*source).map(|s| s.name.as_str());
+            tracing::warn!(source = name.unwrap_or("?"), error = %crate::sanitize::line(&e.to_string()), "poll failed");
+        }
+        Msg::Paged {
+            page,
+            claimed,
+            results,
+        } => {
+            for (notifier, r) in results {
+                match r {
+                    Ok(attempts) => {
+                        tracing::info!(level = %page.keys.join(","), notifier = %notifier, attempts, "paged")
+                    }
+                    Err(e) => {
+                        tracing::error!(level = %page.keys.join(","), notifier = %notifier, error = %e, "page NOT delivered")
+                    }
+                }
+            }
+            if !claimed {
+                tracing::debug!(level = %page.keys.join(","), "already paged by another process");
+            }
+        }
+        Msg::PagingHeldBy(Some(other)) => {
+            tracing::warn!(holder = %other, "another engine holds the lease: not paging")
+        }
+        _ => {}
+    }
+    let before = engine.state.journal_error.clone();
+    // No terminal here: the clipboard, the bell and quit do not apply.
+    let _ = engine.handle(msg);
+    if engine.state.journal_error != before {
+        match &engine.state.journal_error {
+            Some(e) => tracing::error!(error = %e, "the state dir cannot be written"),
+            None => tracing::info!("the state dir is written again"),
+        }
+    }
+}
+
+fn answer(engine: &Engine, ask: Ask) {
+    match ask {
+        Ask::Health(reply) => {
+            let _ = reply.send(metrics::health(engine));
+        }
+        Ask::Metrics(reply) => {
+            let _ = reply.send(metrics::render(engine));
+        }
+    }
+}
+
+/// `oncall serve on HOST (pid N)`: who holds the lease and signs pages.
+fn holder_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "localhost".into());
+    format!("oncall serve on {host} (pid {})", std::process::id())
+}
+
+/// Log lines to stderr, as text or JSON, at the levels `RUST_LOG` asks
+/// (default: info).
+fn init_logging(format: LogFormat) -> Result<(), String> {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .with_ansi(false);
+    match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    }
+    .map_err(|e| e.to_string())
+}

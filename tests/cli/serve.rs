@@ -1,0 +1,206 @@
+//! `oncall serve` as a child process against a real Alertmanager pair, a
+//! webhook receiver and a real Prometheus scraping it: it pages with no
+//! console open, answers /healthz and /metrics, holds the engine lease,
+//! survives a SIGHUP with a broken config, and exits 0 on SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::cli::{cluster_config, Home};
+use crate::common::webhook::{Answer, Receiver};
+use crate::common::{eventually, free_port, Alertmanagers, Prometheus};
+use serde_json::json;
+
+/// `GET path` on the engine's port: status and body.
+fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut text = String::new();
+    s.read_to_string(&mut text).ok()?;
+    let status = text.get(9..12)?.parse().ok()?;
+    let body = text.split_once("\r\n\r\n")?.1.to_string();
+    Some((status, body))
+}
+
+fn signal(child: &Child, sig: &str) {
+    let ok = std::process::Command::new("kill")
+        .args([format!("-{sig}"), child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -{sig}");
+}
+
+/// The child's exit code, waited for up to `within`.
+fn exit_code(child: &mut Child, within: Duration) -> Option<i32> {
+    let start = Instant::now();
+    while start.elapsed() < within {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    None
+}
+
+const POLICY: &str = r#"escalation:
+  - name: serving
+    match: 'team="ml-platform"'
+    levels:
+      - {after: 1s, targets: [fraud-oncall], notify: [pager]}
+notifiers:
+  - {name: pager, type: webhook, url_file: URL_FILE}
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_pages_with_no_console_open_and_reports_its_health() {
+    let ams = Alertmanagers::start(2);
+    let receiver = Receiver::start(vec![Answer::Status(200, "ok")]);
+    let home = Home::new();
+    let url_file = home.0.join("pager-url");
+    std::fs::write(&url_file, receiver.url("/hook")).unwrap();
+    let config_text = cluster_config(
+        &ams,
+        &format!(
+            "refresh: 1s\n{}",
+            POLICY.replace("URL_FILE", &url_file.display().to_string())
+        ),
+    );
+    let config = home.config(&config_text);
+    ams.post_alerts(json!([{
+        "labels": {"alertname": "ModelServerDown", "severity": "critical", "team": "ml-platform"},
+        "annotations": {"summary": "fraud model server down"}
+    }]))
+    .await;
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let log = home.0.join("serve.log");
+    let mut child = home
+        .command(&["--config", &config, "serve", "--listen", &listen])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("oncall serve starts");
+    let stderr = || std::fs::read_to_string(&log).unwrap_or_default();
+
+    // The level falls due and is paged, with no console anywhere.
+    let pages = eventually(
+        "the page at the webhook",
+        Duration::from_secs(30),
+        || async {
+            let got = receiver.requests();
+            (!got.is_empty())
+                .then_some(got)
+                .ok_or("no page yet".to_string())
+        },
+    )
+    .await;
+    assert_eq!(pages[0].method, "POST");
+    assert!(
+        pages[0].body.contains("ModelServerDown"),
+        "{}",
+        pages[0].body
+    );
+    assert!(stderr().contains("paged"), "{}", stderr());
+
+    // Healthy, and the metrics say what it did.
+    let (status, body) = get(port, "/healthz").expect("healthz answers");
+    assert_eq!((status, body.as_str()), (200, "ok\n"));
+    let (status, metrics) = get(port, "/metrics").expect("metrics answer");
+    assert_eq!(status, 200);
+    for line in [
+        "oncall_build_info{version=\"0.1.0\"} 1",
+        "oncall_deliveries_total{notifier=\"pager\",result=\"ok\"} 1",
+        "oncall_escalation_levels_paged_total 1",
+        "oncall_engine_paging 1",
+        "oncall_alerts{state=\"firing\"} 1",
+    ] {
+        assert!(
+            metrics.lines().any(|l| l == line),
+            "no {line:?} in:\n{metrics}"
+        );
+    }
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("oncall_source_up{source=") && l.ends_with(" 1")),
+        "{metrics}"
+    );
+    assert_eq!(get(port, "/nope").map(|r| r.0), Some(404));
+
+    // It holds the state dir's engine lease.
+    let lease = std::fs::read_to_string(home.state_dir().join("engine.lease")).unwrap();
+    assert!(lease.contains("oncall serve on"), "{lease}");
+
+    // A broken config on SIGHUP: the old one stays in force.
+    std::fs::write(&config, "refresh: [\n").unwrap();
+    signal(&child, "HUP");
+    eventually("the reload refused", Duration::from_secs(10), || async {
+        stderr()
+            .contains("config not reloaded")
+            .then_some(())
+            .ok_or(stderr())
+    })
+    .await;
+    assert_eq!(
+        exit_code(&mut child, Duration::from_millis(500)),
+        None,
+        "still running"
+    );
+    assert_eq!(get(port, "/healthz").map(|r| r.0), Some(200));
+
+    // Scraped by a real Prometheus as job oncall: up is 1.
+    let prom = Prometheus::scraping_as("oncall", &listen);
+    let up = |prom_url: String| async move {
+        let v: serde_json::Value = reqwest::get(format!("{prom_url}/api/v1/query?query=up"))
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        v["data"]["result"][0]["value"][1]
+            .as_str()
+            .map(str::to_string)
+            .ok_or(format!("{v}"))
+    };
+    let first = eventually("Prometheus scraped it", Duration::from_secs(30), || {
+        up(prom.url.clone())
+    })
+    .await;
+    assert_eq!(first, "1");
+
+    // Its sources stop answering: unhealthy, naming them.
+    drop(ams);
+    let (_, why) = eventually("healthz turns 503", Duration::from_secs(20), || async {
+        match get(port, "/healthz") {
+            Some((503, body)) => Ok((503, body)),
+            other => Err(format!("{other:?}")),
+        }
+    })
+    .await;
+    assert!(why.contains("am"), "{why}");
+
+    // SIGTERM: a clean exit 0, the lease given back; Prometheus sees it gone.
+    signal(&child, "TERM");
+    assert_eq!(
+        exit_code(&mut child, Duration::from_secs(15)),
+        Some(0),
+        "{}",
+        stderr()
+    );
+    assert!(!home.state_dir().join("engine.lease").exists());
+    let gone = eventually("up turns 0", Duration::from_secs(30), || async {
+        let v = up(prom.url.clone()).await?;
+        (v == "0").then_some(v.clone()).ok_or(v)
+    })
+    .await;
+    assert_eq!(gone, "0");
+}
