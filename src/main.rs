@@ -2,7 +2,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use oncall::cli::{Cli, Command, RunbookCommand, SilenceCommand};
+use oncall::cli::{Cli, Command, PageCommand, RunbookCommand, SilenceCommand};
 use oncall::config::Settings;
 use oncall::{commands, config, source, ui};
 
@@ -104,6 +104,9 @@ fn main() -> ExitCode {
         },
         Some(Command::Schedule(a)) => commands::schedule::run(&settings, &a),
         Some(Command::Check(a)) => runtime.block_on(commands::check::run(&cli.global, &a)),
+        Some(Command::Page(PageCommand::Test(a))) => {
+            runtime.block_on(commands::page::test(&settings, &a))
+        }
         Some(Command::Serve(a)) => {
             if settings.sources.is_empty() {
                 eprint!("{}", config::no_source_help());

@@ -98,6 +98,9 @@ pub enum Command {
     /// A read-only status board for a wall display: green, amber or red, big counts
     #[command(after_help = WALL_HELP)]
     Wall,
+    /// Page through a notifier to see that it reaches someone
+    #[command(subcommand)]
+    Page(PageCommand),
     /// The engine with no terminal: polls, escalates, pages and observes
     /// incidents; serves /healthz and /metrics
     #[command(after_help = SERVE_HELP)]
@@ -118,6 +121,24 @@ const SERVE_HELP: &str = "Examples:\n  \
     new one is invalid. While it runs it holds the state dir's engine lease:\n\
     consoles on the same state dir leave paging to it. docs/serve.md has a\n\
     systemd unit and the alert rule that says when it is down.";
+
+#[derive(Debug, Subcommand)]
+pub enum PageCommand {
+    /// Send a labelled test page through NOTIFIER and say what happened
+    #[command(
+        after_help = "Examples:\n  oncall page test pager\n  oncall page test chat --to fraud-model-oncall\n\nThe page says it is a test (alertname OncallTestPage); exit 1 when it was not delivered."
+    )]
+    Test(PageTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PageTestArgs {
+    /// A notifier's name from the config's `notifiers:`
+    pub notifier: String,
+    /// Who the test page is for (a schedule or a person) [default: test]
+    #[arg(long, value_name = "TARGET")]
+    pub to: Option<String>,
+}
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {

@@ -6,6 +6,7 @@ pub mod check;
 pub mod cluster_writes;
 pub mod incident;
 mod incident_view;
+pub mod page;
 pub mod postmortem;
 pub mod runbook;
 mod runbook_prompt;

@@ -110,15 +110,14 @@ pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
 /// silence, a later end), as kthxbye keeps acks alive.
 fn offer_extension(state: &mut State, name: &str, idx: &[usize]) -> Vec<Effect> {
     let now = state.now;
+    // Every ack in force on them: an ack is made in each cluster that
+    // holds the alerts, and each one is extended.
     let mut acks: Vec<crate::model::Silence> = Vec::new();
     for &i in idx {
-        if let Some(s) = active_ack(
-            &state.silences,
-            &state.alerts[i].labels,
-            now,
-            &state.ack_prefix,
-        ) {
-            if !acks.iter().any(|a| a.id == s.id) {
+        let labels = &state.alerts[i].labels;
+        for s in &state.silences {
+            let covers = s.is_ack(&state.ack_prefix) && s.is_active(now) && s.covers(labels);
+            if covers && !acks.iter().any(|a| a.id == s.id) {
                 acks.push(s.clone());
             }
         }

@@ -56,6 +56,8 @@ pub struct SilenceForm {
     pub chosen: Vec<String>,
     /// Of `matched`, the alerts the form was not opened for.
     pub besides: Vec<usize>,
+    /// Their fingerprints, as last named to the user.
+    pub besides_named: Vec<String>,
     /// The user was told which other alerts the matchers select, and a
     /// second Enter sends it anyway; any change asks again.
     pub besides_confirmed: bool,
@@ -93,6 +95,7 @@ impl SilenceForm {
             discard_armed: false,
             chosen: Vec::new(),
             besides: Vec::new(),
+            besides_named: Vec::new(),
             besides_confirmed: false,
         }
     }
@@ -270,9 +273,20 @@ impl SilenceForm {
                 })
                 .collect()
         };
-        if besides != self.besides {
+        // The confirmation holds for these alerts, not these positions: a
+        // poll may put another alert where a named one was.
+        let same = besides.len() == self.besides.len()
+            && besides
+                .iter()
+                .zip(&self.besides_named)
+                .all(|(&i, fp)| alerts[i].fingerprint.as_str() == fp);
+        if !same {
             self.besides_confirmed = false;
         }
+        self.besides_named = besides
+            .iter()
+            .map(|&i| alerts[i].fingerprint.to_string())
+            .collect();
         self.besides = besides;
     }
 }

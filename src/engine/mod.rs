@@ -217,6 +217,13 @@ impl Engine {
         if held_by == self.state.paging_held_by {
             return vec![];
         }
+        match (&self.paging, &held_by) {
+            (Paging::Engine(_), Some(other)) => {
+                tracing::warn!(holder = %other, "another engine holds the lease: not paging")
+            }
+            (Paging::Engine(_), None) => tracing::info!("holding the engine lease: paging"),
+            _ => {}
+        }
         let effects = update(&mut self.state, Msg::PagingHeldBy(held_by));
         self.run(effects)
     }
@@ -273,8 +280,11 @@ impl Engine {
             }
             Effect::Journal(op) => {
                 if self.journal.send(op).is_err() {
-                    let failed = JournalReply::Failed("the journal thread has stopped".into());
-                    let more = update(&mut self.state, Msg::Journal(failed));
+                    let failed = Msg::Journal(JournalReply::Failed(
+                        "the journal thread has stopped".into(),
+                    ));
+                    self.stats.message(&failed);
+                    let more = update(&mut self.state, failed);
                     return self.run(more).into_iter().next();
                 }
             }
@@ -328,41 +338,28 @@ impl Engine {
         for h in self.steps.values() {
             h.kill_now(Duration::from_millis(500));
         }
-        // Pages on their way are let finish, for a while.
-        let deliveries = std::mem::take(&mut self.deliveries);
-        if deliveries.iter().any(|d| !d.is_finished()) {
-            let all = async {
-                for d in deliveries {
-                    let _ = d.await;
-                }
-            };
-            if tokio::time::timeout(DELIVERY_GRACE, all).await.is_err() {
-                tracing::warn!("pages still being delivered at exit were cut short");
-            }
-        }
+        // Pages on their way are let finish, for a while; what they report
+        // is recorded (the timeline, the log) as it would be while running.
+        let mut journaled = self.finish_deliveries().await;
         if let (Paging::Engine(me), Some(dir)) = (&self.paging, &self.settings.state_dir) {
             crate::store::engine_lease::release(dir, me);
         }
-        let Some((run, _)) = self.state.rb.running else {
-            return;
-        };
-        let outcome = crate::runbook::exec::ExecOutcome {
-            killed: true,
-            error: Some("oncall quit while it ran".into()),
-            ..Default::default()
-        };
-        let done = crate::core::runbook::StepMsg::Done {
-            run,
-            outcome,
-            at: Utc::now(),
-        };
-        let mut sent = false;
-        for effect in update(&mut self.state, Msg::Step(done)) {
-            if let Effect::Journal(op) = effect {
-                sent |= self.journal.send(op).is_ok();
-            }
+        if let Some((run, _)) = self.state.rb.running {
+            let outcome = crate::runbook::exec::ExecOutcome {
+                killed: true,
+                error: Some("oncall quit while it ran".into()),
+                ..Default::default()
+            };
+            let done = crate::core::runbook::StepMsg::Done {
+                run,
+                outcome,
+                at: Utc::now(),
+            };
+            let effects = update(&mut self.state, Msg::Step(done));
+            journaled |= self.journal_only(effects);
         }
-        if sent {
+        if journaled {
+            // A moment for the journal to have the last events on disk.
             let rx = &mut self.rx;
             let written = async {
                 while let Some(m) = rx.recv().await {
@@ -376,5 +373,83 @@ impl Engine {
             };
             let _ = tokio::time::timeout(Duration::from_secs(1), written).await;
         }
+    }
+
+    /// Waits (up to `DELIVERY_GRACE`) for the pages under way, taking in
+    /// their outcomes; true when that wrote to the journal.
+    async fn finish_deliveries(&mut self) -> bool {
+        let deadline = std::time::Instant::now() + DELIVERY_GRACE;
+        let mut journaled = false;
+        loop {
+            self.deliveries.retain(|d| !d.is_finished());
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let waiting = !self.deliveries.is_empty();
+            if waiting && left.is_zero() {
+                tracing::warn!(
+                    pages = self.deliveries.len(),
+                    "pages still being delivered at exit were cut short"
+                );
+            }
+            // Once none is under way, only what is queued already is taken.
+            let wait = if waiting {
+                left.min(Duration::from_millis(200))
+            } else {
+                Duration::ZERO
+            };
+            let msg = match tokio::time::timeout(wait, self.rx.recv()).await {
+                Ok(Some(m)) => Some(m),
+                Ok(None) => break,
+                Err(_) => None,
+            };
+            match msg {
+                Some(m @ Msg::Paged { .. }) => {
+                    log_paged(&m);
+                    self.stats.message(&m);
+                    let effects = update(&mut self.state, m);
+                    journaled |= self.journal_only(effects);
+                }
+                Some(_) => {}
+                None if !waiting || left.is_zero() => break,
+                None => {}
+            }
+        }
+        journaled
+    }
+
+    /// Sends the journal writes among `effects` (nothing else runs at the
+    /// end); true when any was sent.
+    fn journal_only(&mut self, effects: Vec<Effect>) -> bool {
+        let mut sent = false;
+        for effect in effects {
+            if let Effect::Journal(op) = effect {
+                sent |= self.journal.send(op).is_ok();
+            }
+        }
+        sent
+    }
+}
+
+/// A page's outcome, in the log.
+pub fn log_paged(msg: &Msg) {
+    let Msg::Paged {
+        page,
+        claimed,
+        results,
+    } = msg
+    else {
+        return;
+    };
+    for (notifier, r) in results {
+        match r {
+            Ok(attempts) => {
+                tracing::info!(level = %page.keys.join(","), notifier = %notifier, attempts, "paged")
+            }
+            Err(e) => {
+                tracing::error!(level = %page.keys.join(","), notifier = %notifier, error = %e, "page NOT delivered")
+            }
+        }
+    }
+    if !claimed {
+        tracing::debug!(level = %page.keys.join(","), "already paged by another process");
     }
 }

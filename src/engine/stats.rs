@@ -66,10 +66,10 @@ impl EngineStats {
                         .entry((notifier.clone(), result))
                         .or_default() += 1;
                 }
-                if !results.is_empty() && results.iter().all(|(_, r)| r.is_err()) {
-                    self.levels_failed += 1;
-                } else {
+                if results.iter().any(|(_, r)| r.is_ok()) {
                     self.levels_paged += 1;
+                } else if !results.is_empty() {
+                    self.levels_failed += 1;
                 }
             }
             Msg::Journal(JournalReply::Failed(_)) => self.store_errors += 1,

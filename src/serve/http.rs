@@ -19,6 +19,8 @@ const READ_DEADLINE: Duration = Duration::from_secs(5);
 pub async fn serve(listener: TcpListener, asks: mpsc::Sender<Ask>) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
+            // Out of descriptors, say: wait rather than spin.
+            tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         };
         let asks = asks.clone();
@@ -38,7 +40,19 @@ async fn one(mut stream: TcpStream, asks: mpsc::Sender<Ask>) -> std::io::Result<
             if asks.send(Ask::Health(tx)).await.is_err() {
                 return respond(&mut stream, 503, "text/plain", "stopping\n").await;
             }
-            let (ok, body) = rx.await.unwrap_or((false, "stopping\n".into()));
+            let (mut trouble, dir) = rx.await.unwrap_or((vec!["stopping".into()], None));
+            if let Some(e) = match dir {
+                Some(dir) => store_writable(&dir).await.err(),
+                None => None,
+            } {
+                trouble.push(format!("store: {e}"));
+            }
+            let ok = trouble.is_empty();
+            let body = if ok {
+                "ok\n".to_string()
+            } else {
+                trouble.join("\n") + "\n"
+            };
             let status = if ok { 200 } else { 503 };
             respond(&mut stream, status, "text/plain; charset=utf-8", &body).await
         }
@@ -59,6 +73,26 @@ async fn one(mut stream: TcpStream, asks: mpsc::Sender<Ask>) -> std::io::Result<
             )
             .await
         }
+    }
+}
+
+/// Whether the state dir takes a write now, probed on the I/O threads so a
+/// slow disk holds up this answer only, not the engine.
+async fn store_writable(dir: &std::path::Path) -> Result<(), String> {
+    let probe = dir.join(".healthz");
+    let write = tokio::task::spawn_blocking(move || {
+        std::fs::write(&probe, b"ok")?;
+        std::fs::remove_file(&probe)
+    });
+    match tokio::time::timeout(READ_DEADLINE, write).await {
+        Ok(Ok(Ok(()))) => Ok(()),
+        Ok(Ok(Err(e))) => Err(format!("{}: {e}", dir.display())),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err(format!(
+            "{}: a write took over {}s",
+            dir.display(),
+            READ_DEADLINE.as_secs()
+        )),
     }
 }
 

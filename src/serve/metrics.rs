@@ -8,9 +8,10 @@ use crate::core::{Health, State};
 use crate::engine::Engine;
 use crate::model::AlertState;
 
-/// Healthy while every source answered within its stale limit and the
-/// state dir can be written; the body names what is not.
-pub fn health(engine: &Engine) -> (bool, String) {
+/// What keeps the engine from being healthy now, but the state dir's
+/// write probe (done by the HTTP side): a source that has not answered
+/// within its stale limit, a journal write that failed. Empty: healthy.
+pub fn health(engine: &Engine) -> Vec<String> {
     let state = &engine.state;
     let mut trouble = Vec::new();
     for (i, s) in state.sources.iter().enumerate() {
@@ -25,33 +26,13 @@ pub fn health(engine: &Engine) -> (bool, String) {
             )),
         }
     }
-    if let Some(e) = store_trouble(engine) {
+    if let Some(e) = &state.journal_error {
         trouble.push(format!("store: {e}"));
     }
-    if trouble.is_empty() {
-        return (true, "ok\n".into());
-    }
-    let body: Vec<String> = trouble
+    trouble
         .iter()
         .map(|t| crate::sanitize::line(t).into_owned())
-        .collect();
-    (false, body.join("\n") + "\n")
-}
-
-/// Why the state dir cannot take writes now, if it cannot.
-fn store_trouble(engine: &Engine) -> Option<String> {
-    if let Some(e) = &engine.state.journal_error {
-        return Some(e.clone());
-    }
-    let dir = engine.settings().state_dir.as_ref()?;
-    let probe = dir.join(".healthz");
-    match std::fs::write(&probe, b"ok") {
-        Ok(()) => {
-            let _ = std::fs::remove_file(probe);
-            None
-        }
-        Err(e) => Some(format!("{}: {e}", dir.display())),
-    }
+        .collect()
 }
 
 /// A label value as the text format wants it.
@@ -183,32 +164,44 @@ fn sources(out: &mut String, engine: &Engine) {
             );
         }
     }
+    // Each family's samples together, as the text format wants them.
+    let n = state.sources.len();
+    let per_source = stats.sources.iter().enumerate().take(n);
     family(
         out,
         "oncall_source_polls_total",
         "counter",
         "Polls of the source.",
     );
+    for (i, s) in per_source.clone() {
+        let _ = writeln!(out, "oncall_source_polls_total{{{}}} {}", label(i), s.polls);
+    }
     family(
         out,
         "oncall_source_poll_errors_total",
         "counter",
         "Polls of the source that failed.",
     );
+    for (i, s) in per_source.clone() {
+        let _ = writeln!(
+            out,
+            "oncall_source_poll_errors_total{{{}}} {}",
+            label(i),
+            s.errors
+        );
+    }
     family(
         out,
         "oncall_source_poll_duration_seconds",
         "gauge",
         "How long the last poll took, request and decode.",
     );
-    for (i, s) in stats.sources.iter().enumerate().take(state.sources.len()) {
-        let l = label(i);
-        let _ = writeln!(out, "oncall_source_polls_total{{{l}}} {}", s.polls);
-        let _ = writeln!(out, "oncall_source_poll_errors_total{{{l}}} {}", s.errors);
+    for (i, s) in per_source {
         if let Some(took) = s.last_took {
             let _ = writeln!(
                 out,
-                "oncall_source_poll_duration_seconds{{{l}}} {:.6}",
+                "oncall_source_poll_duration_seconds{{{}}} {:.6}",
+                label(i),
                 took.as_secs_f64()
             );
         }

@@ -21,7 +21,8 @@ use crate::engine::{Engine, Paging};
 
 /// What the HTTP side asks the loop, which alone holds the engine.
 pub enum Ask {
-    Health(oneshot::Sender<(bool, String)>),
+    /// What is wrong now (nothing: healthy), and the state dir to probe.
+    Health(oneshot::Sender<(Vec<String>, Option<std::path::PathBuf>)>),
     Metrics(oneshot::Sender<String>),
 }
 
@@ -107,28 +108,7 @@ fn handle(engine: &mut Engine, msg: Msg) {
             let name = engine.state.sources.get(*source).map(|s| s.name.as_str());
             tracing::warn!(source = name.unwrap_or("?"), error = %crate::sanitize::line(&e.to_string()), "poll failed");
         }
-        Msg::Paged {
-            page,
-            claimed,
-            results,
-        } => {
-            for (notifier, r) in results {
-                match r {
-                    Ok(attempts) => {
-                        tracing::info!(level = %page.keys.join(","), notifier = %notifier, attempts, "paged")
-                    }
-                    Err(e) => {
-                        tracing::error!(level = %page.keys.join(","), notifier = %notifier, error = %e, "page NOT delivered")
-                    }
-                }
-            }
-            if !claimed {
-                tracing::debug!(level = %page.keys.join(","), "already paged by another process");
-            }
-        }
-        Msg::PagingHeldBy(Some(other)) => {
-            tracing::warn!(holder = %other, "another engine holds the lease: not paging")
-        }
+        Msg::Paged { .. } => crate::engine::log_paged(&msg),
         _ => {}
     }
     let before = engine.state.journal_error.clone();
@@ -145,7 +125,8 @@ fn handle(engine: &mut Engine, msg: Msg) {
 fn answer(engine: &Engine, ask: Ask) {
     match ask {
         Ask::Health(reply) => {
-            let _ = reply.send(metrics::health(engine));
+            let dir = engine.settings().state_dir.clone();
+            let _ = reply.send((metrics::health(engine), dir));
         }
         Ask::Metrics(reply) => {
             let _ = reply.send(metrics::render(engine));
@@ -158,7 +139,15 @@ fn holder_name() -> String {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "localhost".into());
-    format!("oncall serve on {host} (pid {})", std::process::id())
+    // The start time too: two containers may share a hostname and a pid.
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() % 1_000_000)
+        .unwrap_or(0);
+    format!(
+        "oncall serve on {host} (pid {}, {started:06})",
+        std::process::id()
+    )
 }
 
 /// Log lines to stderr, as text or JSON, at the levels `RUST_LOG` asks

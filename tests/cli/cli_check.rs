@@ -429,3 +429,50 @@ fn slos_are_checked_and_a_bad_one_is_named() {
         "{text}"
     );
 }
+
+/// A webhook notifier whose URL cannot be read fails the check, naming
+/// where the URL was to come from (never the URL); readable, it passes.
+#[test]
+fn a_notifier_without_its_url_fails_the_check() {
+    let env = Env::new();
+    let url_file = env.home.0.join("pager-url");
+    let config = env.home.config(&format!(
+        "notifiers:\n  - {{name: pager, type: webhook, url_env: ONCALL_TEST_PAGER_URL}}\n  \
+         - {{name: chat, type: webhook, url_file: {}}}\n",
+        url_file.display()
+    ));
+    let out = env.run(&[
+        "check",
+        "--config",
+        &config,
+        "--runbooks",
+        &env.dir("rb", &[]),
+    ]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("notifier pager: environment variable ONCALL_TEST_PAGER_URL is not set"),
+        "{text}"
+    );
+    assert!(text.contains("notifier chat: cannot read"), "{text}");
+    std::fs::write(&url_file, "https://hooks.example/T/secret-path\n").unwrap();
+    let out = env
+        .home
+        .command(&[
+            "check",
+            "--config",
+            &config,
+            "--runbooks",
+            &env.dir("rb", &[]),
+        ])
+        .current_dir(&env.cwd)
+        .env("ONCALL_TEST_PAGER_URL", "http://127.0.0.1:9/hook")
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", stderr(&out));
+    assert!(
+        !text.contains("secret-path"),
+        "the URL is a credential: {text}"
+    );
+}

@@ -12,6 +12,7 @@ mod cli_runbook;
 mod cli_schedule;
 mod cli_silence;
 mod kill_points;
+mod page_test;
 mod secrets;
 mod serve;
 mod shell;

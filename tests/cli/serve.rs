@@ -135,6 +135,16 @@ async fn serve_pages_with_no_console_open_and_reports_its_health() {
         "{metrics}"
     );
     assert_eq!(get(port, "/nope").map(|r| r.0), Some(404));
+    // The text format: each family's samples together, under its TYPE.
+    let mut family = "";
+    for line in metrics.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            family = rest.split(' ').next().unwrap();
+        } else if !line.starts_with('#') {
+            let name = line.split(['{', ' ']).next().unwrap();
+            assert_eq!(name, family, "{line:?} outside its family in:\n{metrics}");
+        }
+    }
 
     // It holds the state dir's engine lease.
     let lease = std::fs::read_to_string(home.state_dir().join("engine.lease")).unwrap();

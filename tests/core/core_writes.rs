@@ -676,3 +676,39 @@ fn a_cancelled_unack_still_reports_a_teammates_removal() {
     assert_eq!(level, StatusLevel::Warn, "{text}");
     assert!(text.contains("ModelErrorRateHigh"), "{text}");
 }
+
+/// Acked in two clusters (an ack goes to each that holds the alert): the
+/// extension extends both.
+#[test]
+fn extending_an_ack_extends_it_in_every_cluster() {
+    let mut a = alert("ModelServerDown", "a:1");
+    a.sources = ["eu-1".into(), "us-1".into()].into_iter().collect();
+    let mut s = state_with(vec![a.clone()], vec![]);
+    let eu = Silence {
+        source: "eu-1".into(),
+        ..ack_silence("s-eu", &a, 12, "bob")
+    };
+    let us = Silence {
+        source: "us-1".into(),
+        ..ack_silence("s-us", &a, 10, "bob")
+    };
+    s.silences = vec![eu, us];
+    assert!(update(&mut s, Msg::Action(Action::Ack)).is_empty());
+    let w = only_write(update(&mut s, Msg::Confirm(true)));
+    let mut extended: Vec<(String, String)> = w
+        .jobs
+        .iter()
+        .filter_map(|(c, op)| match op {
+            WriteOp::Extend { id, .. } => Some((c.name.clone(), id.clone())),
+            _ => None,
+        })
+        .collect();
+    extended.sort();
+    assert_eq!(
+        extended,
+        vec![
+            ("eu".to_string(), "s-eu".to_string()),
+            ("us".to_string(), "s-us".to_string())
+        ]
+    );
+}
