@@ -164,6 +164,7 @@ pub fn from_args(args: &GlobalArgs) -> Result<Settings, String> {
             .unwrap_or_else(|| "oncall".into()),
         ack_duration: config.ack_duration(),
         ack_prefix: config.ack_prefix(),
+        page_retry: config.page_retry(),
         silence_duration: config.silence_duration(),
         require_comment: config
             .silences

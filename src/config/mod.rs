@@ -54,6 +54,8 @@ pub struct Config {
     pub runbooks: Option<Vec<PathBuf>>,
     pub stepper: Option<StepperConfig>,
     pub postmortems: Option<PathBuf>,
+    /// How long before a page no notifier delivered is tried again (default 30s).
+    pub page_retry: Option<String>,
     pub ack: Option<AckConfig>,
     pub silences: Option<SilencesConfig>,
     // Read by later features; accepted here so a full config validates.
@@ -221,6 +223,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         ("refresh", &config.refresh),
         ("timeout", &config.timeout),
         ("stale_after", &config.stale_after),
+        ("page_retry", &config.page_retry),
         (
             "ack.duration",
             &config.ack.as_ref().and_then(|a| a.duration.clone()),
@@ -323,6 +326,13 @@ impl Config {
             .and_then(|a| a.duration.as_deref())
             .and_then(|r| parse_duration(r).ok())
             .unwrap_or(Duration::from_secs(15 * 60))
+    }
+    /// How long before a failed page is tried again (default 30s).
+    pub fn page_retry(&self) -> Duration {
+        self.page_retry
+            .as_deref()
+            .and_then(|r| parse_duration(r).ok())
+            .unwrap_or(Duration::from_secs(30))
     }
     /// What an ack's comment starts with (default `ACK!`).
     pub fn ack_prefix(&self) -> String {

@@ -27,6 +27,9 @@ pub struct Settings {
     pub ack_duration: Duration,
     /// What an ack's comment starts with (config `ack.prefix`, default `ACK!`).
     pub ack_prefix: String,
+    /// How long before a page no notifier delivered is tried again
+    /// (config `page_retry`, default 30s).
+    pub page_retry: Duration,
     /// Defaults of the silence form.
     pub silence_duration: Duration,
     pub require_comment: bool,

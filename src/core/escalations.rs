@@ -179,10 +179,15 @@ pub fn pages_due(state: &mut State) -> Vec<Page> {
                 .map(|i| i.id.clone()),
         };
         state.paged.extend(keys.iter().cloned());
+        // A later level supersedes an earlier one that is failing.
+        state
+            .failed_pages
+            .retain(|_, f| !(f.page.note.policy == row.policy && f.page.note.group == row.group));
         pages.push(Page {
             keys,
             notifiers: level.notify.clone(),
             note,
+            retry: false,
         });
     }
     pages

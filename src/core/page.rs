@@ -9,4 +9,34 @@ pub struct Page {
     pub keys: Vec<String>,
     pub notifiers: Vec<String>,
     pub note: crate::notify::Notification,
+    /// A retry of a page this process claimed and could not deliver: the
+    /// claim is its already.
+    pub retry: bool,
+}
+
+/// A claimed page that no notifier delivered: tried again every
+/// `page_retry` until one does, its group is acked, silenced or resolved,
+/// or a later level of the group pages.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailedPage {
+    pub page: Page,
+    /// Tries of the level so far (each with the notifiers' own retries).
+    pub tries: u32,
+    /// Every notifier's reason, as last heard.
+    pub reason: String,
+    pub next: chrono::DateTime<chrono::Utc>,
+}
+
+impl FailedPage {
+    /// `PAGE FAILED L1 pager: connection refused (4 tries, next in 30s)`.
+    pub fn words(&self, now: chrono::DateTime<chrono::Utc>) -> String {
+        let left = (self.next - now).num_seconds().max(0);
+        format!(
+            "PAGE FAILED L{} {} ({} tr{}, next in {left}s)",
+            self.page.note.level,
+            self.reason,
+            self.tries,
+            if self.tries == 1 { "y" } else { "ies" }
+        )
+    }
 }

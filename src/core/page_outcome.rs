@@ -5,6 +5,7 @@
 use super::escalations::Page;
 use super::incidents::{append, event};
 use super::msg::Effect;
+use super::page::FailedPage;
 use super::state::{State, StatusLevel};
 use crate::model::EventKind;
 
@@ -18,6 +19,7 @@ pub fn paged(
         // Another console (or this one before a restart) paged it.
         return vec![];
     }
+    track_failure(state, &page, &results);
     for key in &page.keys {
         state.paged_at.insert(key.clone(), page.note.time);
     }
@@ -58,6 +60,67 @@ pub fn paged(
         effects.extend(append(id, events));
     }
     effects
+}
+
+/// A page no notifier delivered is kept to be tried again; one that got
+/// through is done.
+fn track_failure(state: &mut State, page: &Page, results: &[(String, Result<u32, String>)]) {
+    let Some(key) = page.keys.first().cloned() else {
+        return;
+    };
+    if results.is_empty() || results.iter().any(|(_, r)| r.is_ok()) {
+        state.failed_pages.remove(&key);
+        return;
+    }
+    let reason: Vec<String> = results
+        .iter()
+        .filter_map(|(name, r)| r.as_ref().err().map(|e| format!("{name}: {e}")))
+        .collect();
+    let tries = state.failed_pages.get(&key).map_or(0, |f| f.tries) + 1;
+    let next = state.now + chrono::Duration::from_std(state.page_retry).unwrap_or_default();
+    let failed = FailedPage {
+        page: Page {
+            retry: true,
+            ..page.clone()
+        },
+        tries,
+        reason: reason.join("; "),
+        next,
+    };
+    state.failed_pages.insert(key, failed);
+}
+
+/// Failed pages whose time has come, tried again; those whose group was
+/// acked, silenced or resolved meanwhile are dropped.
+pub fn retries_due(state: &mut State) -> Vec<Page> {
+    if state.failed_pages.is_empty() || state.paging_held_by.is_some() {
+        return vec![];
+    }
+    let rows = super::escalations::escalation_rows(state);
+    let now = state.now;
+    let retry = state.page_retry;
+    let mut out = Vec::new();
+    state.failed_pages.retain(|_, f| {
+        let row = rows
+            .iter()
+            .find(|r| r.policy == f.page.note.policy && r.group == f.page.note.group);
+        match row {
+            // Resolved, or held by an ack or silence: nobody needs it now.
+            None => false,
+            Some(r) if r.standing.held_by.is_some() => false,
+            Some(_) => {
+                if f.next <= now {
+                    // The next try is set by its outcome; meanwhile not again.
+                    f.next = now + chrono::Duration::from_std(retry).unwrap_or_default();
+                    let mut page = f.page.clone();
+                    page.note.time = now;
+                    out.push(page);
+                }
+                true
+            }
+        }
+    });
+    out
 }
 
 fn is_terminal(state: &State, name: &str) -> bool {
@@ -106,5 +169,6 @@ pub fn pages(state: &mut State) -> Vec<Effect> {
             .into_iter()
             .map(Effect::Page),
     );
+    effects.extend(retries_due(state).into_iter().map(Effect::Page));
     effects
 }

@@ -203,6 +203,10 @@ pub struct State {
     /// Another process (`oncall serve`) holds the engine lease and pages:
     /// this one does not. Its name, for the escalation pane.
     pub paging_held_by: Option<String>,
+    /// Claimed pages no notifier delivered, by their first level key.
+    pub failed_pages: std::collections::BTreeMap<String, super::page::FailedPage>,
+    /// How long before a failed page is tried again (`page_retry`).
+    pub page_retry: Duration,
     /// Prometheus's picture of the alert in the detail view.
     pub context: Option<super::context::ContextState>,
     /// Labels whose shared values make other alerts "related" (detail view).
@@ -248,6 +252,7 @@ impl State {
         state.author = settings.author.clone();
         state.ack_duration = settings.ack_duration;
         state.ack_prefix = settings.ack_prefix.clone();
+        state.page_retry = settings.page_retry;
         state.silence_duration = settings.silence_duration;
         state.require_comment = settings.require_comment;
         state.incident_settings = settings.incidents.clone();
@@ -351,6 +356,8 @@ impl State {
             paged: HashSet::new(),
             paged_at: HashMap::new(),
             paging_held_by: None,
+            failed_pages: Default::default(),
+            page_retry: Duration::from_secs(30),
             terminal_notifiers: Vec::new(),
             held: HashMap::new(),
             context: None,

@@ -26,6 +26,8 @@ pub fn spawn(
     tokio::spawn(async move {
         let keys = page.keys.clone();
         let claimed = match dir {
+            // A retry: this process claimed it, and could not deliver it yet.
+            _ if page.retry => Ok(true),
             Some(dir) => tokio::task::spawn_blocking(move || {
                 crate::store::page_claims::claim(&dir, &keys, &by, chrono::Utc::now())
             })

@@ -99,6 +99,13 @@ pub fn render(engine: &Engine) -> String {
     );
     family(
         &mut out,
+        "oncall_pages_failing",
+        "gauge",
+        "Claimed pages no notifier has delivered yet (tried again every page_retry).",
+    );
+    let _ = writeln!(out, "oncall_pages_failing {}", state.failed_pages.len());
+    family(
+        &mut out,
         "oncall_deliveries_total",
         "counter",
         "Page deliveries by notifier and result.",

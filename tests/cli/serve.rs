@@ -214,3 +214,75 @@ async fn serve_pages_with_no_console_open_and_reports_its_health() {
     .await;
     assert_eq!(gone, "0");
 }
+
+/// A webhook that answers 500 for a while: the page is tried again every
+/// `page_retry`, said as failed meanwhile, and delivered once it answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_page_is_tried_again_until_it_is_delivered() {
+    let ams = Alertmanagers::start(1);
+    let receiver = Receiver::start(vec![
+        Answer::Status(500, "down"),
+        Answer::Status(500, "down"),
+        Answer::Status(200, "ok"),
+    ]);
+    let home = Home::new();
+    let url_file = home.0.join("pager-url");
+    std::fs::write(&url_file, receiver.url("/hook")).unwrap();
+    let policy = POLICY
+        .replace("URL_FILE", &url_file.display().to_string())
+        .replace("url_file: ", "retries: 0, url_file: ");
+    let config = home.config(&cluster_config(
+        &ams,
+        &format!("refresh: 1s\npage_retry: 1s\n{policy}"),
+    ));
+    ams.post_alerts(json!([{
+        "labels": {"alertname": "ModelServerDown", "severity": "critical", "team": "ml-platform"}
+    }]))
+    .await;
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let log = home.0.join("serve.log");
+    let mut child = home
+        .command(&["--config", &config, "serve", "--listen", &listen])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("oncall serve starts");
+    let stderr = || std::fs::read_to_string(&log).unwrap_or_default();
+    eventually(
+        "delivered on the third try",
+        Duration::from_secs(40),
+        || async {
+            let n = receiver.requests().len();
+            (n >= 3).then_some(()).ok_or(format!("{n} requests"))
+        },
+    )
+    .await;
+    let metrics = eventually("the metrics settle", Duration::from_secs(10), || async {
+        let (_, m) = get(port, "/metrics").ok_or("no answer")?;
+        m.contains("oncall_pages_failing 0")
+            .then_some(m.clone())
+            .ok_or(m)
+    })
+    .await;
+    for line in [
+        "oncall_deliveries_total{notifier=\"pager\",result=\"failed\"} 2",
+        "oncall_deliveries_total{notifier=\"pager\",result=\"ok\"} 1",
+        "oncall_escalation_levels_failed_total 2",
+        "oncall_escalation_levels_paged_total 1",
+    ] {
+        assert!(
+            metrics.lines().any(|l| l == line),
+            "no {line:?} in:\n{metrics}"
+        );
+    }
+    assert_eq!(receiver.requests().len(), 3, "delivered once, never again");
+    let log_text = stderr();
+    let failed = log_text
+        .find("page NOT delivered")
+        .expect("the failure is logged");
+    assert!(log_text[failed..].contains("paged"), "{log_text}");
+    signal(&child, "TERM");
+    assert_eq!(exit_code(&mut child, Duration::from_secs(15)), Some(0));
+}

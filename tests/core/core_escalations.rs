@@ -321,3 +321,63 @@ fn an_ack_that_runs_out_while_it_fires_resumes_the_escalation_out_loud() {
     update(&mut s, Msg::Tick(t(13) + Duration::seconds(1)));
     assert!(s.status.is_none());
 }
+
+/// A claimed page that no notifier delivered is said in the pane, loudly,
+/// and tried again every `page_retry` until it gets through; an ack on its
+/// group ends the retries.
+#[test]
+fn a_failed_page_is_said_and_tried_again_until_delivered() {
+    let mut s = paging_console(t(10));
+    s.page_retry = std::time::Duration::from_secs(30);
+    let page = pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).remove(0);
+    let refused = |p: &oncall::core::escalations::Page| Msg::Paged {
+        page: p.clone(),
+        claimed: true,
+        results: vec![(
+            "pager".into(),
+            Err("webhook pager: connection refused".into()),
+        )],
+    };
+    update(&mut s, refused(&page));
+    update(&mut s, Msg::Action(Action::Escalations));
+    let screen = common::screen::screen(&s, 160, 24);
+    assert!(
+        screen.contains(
+            "PAGE FAILED L1 pager: webhook pager: connection refused (1 try, next in 30s)"
+        ),
+        "{screen}"
+    );
+    // Not before its time; then again, as a retry of the same claim.
+    assert!(pages_of(update(&mut s, Msg::Tick(t(10) + Duration::seconds(10)))).is_empty());
+    let again = pages_of(update(&mut s, Msg::Tick(t(10) + Duration::seconds(31))));
+    assert_eq!(again.len(), 1);
+    assert!(again[0].retry && again[0].keys == page.keys);
+    update(&mut s, refused(&again[0]));
+    let screen = common::screen::screen(&s, 160, 24);
+    assert!(screen.contains("(2 tries, next in"), "{screen}");
+    // Delivered: the pane stops saying it failed.
+    update(
+        &mut s,
+        Msg::Paged {
+            page: again[0].clone(),
+            claimed: true,
+            results: vec![("pager".into(), Ok(1))],
+        },
+    );
+    assert!(s.failed_pages.is_empty());
+    assert!(!common::screen::screen(&s, 160, 24).contains("PAGE FAILED"));
+
+    // Another group fails; an ack on it ends the retries.
+    let mut s = paging_console(t(10));
+    let page = pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).remove(0);
+    update(&mut s, refused(&page));
+    let a = alert("Old", 0);
+    let ack = build::ack("s1", &a)
+        .by("carol")
+        .between(t(10), t(40))
+        .source("am")
+        .build();
+    s.silences = vec![ack];
+    assert!(pages_of(update(&mut s, Msg::Tick(t(10) + Duration::seconds(31)))).is_empty());
+    assert!(s.failed_pages.is_empty());
+}

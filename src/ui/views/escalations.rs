@@ -129,13 +129,22 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
     let first = cursor.saturating_sub(h.saturating_sub(1));
     for (k, r) in rows.iter().enumerate().skip(first).take(h) {
         let y = list.y + (k - first) as u16;
-        let (level, next) = standing_text(state, r);
+        let (level, mut next) = standing_text(state, r);
+        // A page no notifier delivered says so, loudly, until one does.
+        let failed = state
+            .failed_pages
+            .values()
+            .find(|f| f.page.note.policy == r.policy && f.page.note.group == r.group);
+        if let Some(f) = failed {
+            next = f.words(state.now);
+        }
         let group = if r.alerts > 1 {
             format!("{} ({})", r.group, r.alerts)
         } else {
             r.group.clone()
         };
         let next_style = match (&r.standing.held_by, r.standing.next) {
+            _ if failed.is_some() => theme.error_text.add_modifier(Modifier::BOLD),
             (Some(_), _) => theme.silenced,
             (None, Some(_)) => theme.warning,
             (None, None) => theme.critical,
