@@ -376,6 +376,7 @@ fn job(lists: &[Arc<Vec<Alert>>], filter: &Filter) -> MergeJob {
             collapsed: HashSet::new(),
         },
         activity: None,
+        silent: vec![],
     }
 }
 

@@ -45,6 +45,9 @@ impl Default for MergeState {
 #[derive(Clone, Debug, PartialEq)]
 pub struct MergeJob {
     pub sources: Vec<(String, SourceKind, Arc<Vec<Alert>>)>,
+    /// Sources not answering now (their last poll failed, or is overdue):
+    /// their last answer counts only for alerts no answering source reports.
+    pub silent: Vec<usize>,
     pub view: ViewInputs,
     /// Set when the incident observer runs: find the new fires and acks
     /// for the activity log here too (`observe::activity_of`).
@@ -67,6 +70,37 @@ pub struct ActivityFound {
     pub new: Vec<Activity>,
 }
 
+/// The alerts of the sources answering now, merged; then those that only a
+/// silent source still reports (its last answer), marked stale by their
+/// sources. A member that went down after an ack keeps its old "firing"
+/// copy out of the merge, where it would win over the live member's newer
+/// "suppressed" one.
+fn merge_answering_first(
+    sources: &[(String, SourceKind, Arc<Vec<Alert>>)],
+    silent: &[usize],
+) -> Vec<Alert> {
+    let of = |answering: bool| {
+        sources
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| silent.contains(i) != answering)
+            .map(|(_, (name, kind, alerts))| (name.as_str(), *kind, alerts.as_slice()))
+    };
+    if silent.is_empty() || silent.len() == sources.len() {
+        return merge_sources(of(true).chain(of(false)));
+    }
+    let mut alerts = merge_sources(of(true));
+    let extra: Vec<Alert> = {
+        let known: HashSet<&str> = alerts.iter().map(|a| a.fingerprint.as_str()).collect();
+        merge_sources(of(false))
+            .into_iter()
+            .filter(|a| !known.contains(a.fingerprint.as_str()))
+            .collect()
+    };
+    alerts.extend(extra);
+    alerts
+}
+
 /// A merge's result, with the view inputs its rows were built for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Merged {
@@ -79,11 +113,7 @@ pub struct Merged {
 }
 
 pub fn compute(job: MergeJob) -> Merged {
-    let alerts = merge_sources(
-        job.sources
-            .iter()
-            .map(|(name, kind, alerts)| (name.as_str(), *kind, alerts.as_slice())),
-    );
+    let alerts = merge_answering_first(&job.sources, &job.silent);
     let (rows, widths, counts) = view_rows(&alerts, &job.view);
     let activity = job.activity.map(|j| {
         let (seen, new) = activity_of(&alerts, &j.silences, &j.seen, &j.ack_prefix);

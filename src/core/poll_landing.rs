@@ -15,7 +15,7 @@ use super::observe::observe;
 use super::page_outcome::pages;
 use super::rows::{view_rows, Row, ViewInputs};
 use super::silences::rebuild_silence_rows_keeping;
-use super::state::{AckState, State, StatusLevel};
+use super::state::{AckState, Health, State, StatusLevel};
 use crate::model::Silence;
 use crate::source::{Snapshot, SourceError};
 use std::collections::HashSet;
@@ -52,7 +52,13 @@ pub fn polled(
             src.failures += 1;
         }
     }
-    if failed && big(state) {
+    // A source that just stopped answering changes the merge (its last
+    // answer now counts only where no answering source reports); one that
+    // was failing already does not.
+    let others_answer =
+        (0..state.sources.len()).any(|i| i != source && matches!(state.health(i), Health::Ok));
+    let newly_silent = failed && state.sources[source].failures == 1 && others_answer;
+    if failed && !newly_silent && big(state) {
         // Nothing to merge: the alerts are the ones merged last.
         return landed(state);
     }
@@ -255,6 +261,9 @@ pub fn merge_job(state: &State) -> MergeJob {
             .sources
             .iter()
             .map(|s| (s.name.clone(), s.kind, s.alerts.clone()))
+            .collect(),
+        silent: (0..state.sources.len())
+            .filter(|&i| !matches!(state.health(i), Health::Ok | Health::Connecting))
             .collect(),
         view: view_inputs(state),
         activity: observing.then(|| ActivityJob {

@@ -556,3 +556,60 @@ async fn a_group_ack_silences_exactly_the_group() {
         ]
     );
 }
+
+/// An ack made through one member, then the other member killed before
+/// the next poll: the dead member's old "firing" answer must not beat the
+/// live member's newer "suppressed" one. The alert shows acked.
+#[tokio::test]
+async fn a_dead_members_old_answer_does_not_hide_a_newer_ack() {
+    let mut ams = Alertmanagers::start(2);
+    let specs = vec![ams.spec(0), ams.spec(1)];
+    ams.post_alerts(json!([
+        {"labels": {"alertname": "HighErrorRate", "severity": "critical", "service": "checkout"}},
+    ]))
+    .await;
+    let mut state = State::new(&specs, Utc::now(), Duration::from_secs(15));
+    state.author = "alice".into();
+    poll_all(&mut state, &specs).await;
+    assert_eq!(state.alerts.len(), 1);
+    assert_eq!(state.alerts[0].state, AlertState::Firing);
+    // The ack, written through member 0 only.
+    let now = Utc::now();
+    let draft = SilenceDraft {
+        id: None,
+        matchers: oncall::model::label_matchers(&state.alerts[0].labels),
+        starts_at: now,
+        ends_at: now + chrono::Duration::minutes(15),
+        created_by: "alice".into(),
+        comment: "ACK! on it".into(),
+    };
+    let members = oncall::source::alertmanager_writes::Members::new(&specs, &[0], TIMEOUT);
+    members
+        .ack(&draft, Duration::ZERO)
+        .await
+        .expect("member 0 takes the ack");
+    ams.kill(1);
+    // Member 0 answers with the alert suppressed; member 1 is gone and its
+    // last answer (firing) stays, stale. Both orders of landing.
+    for order in [[0usize, 1], [1, 0]] {
+        for &i in &order {
+            let result = fetch_once(&specs[i], TIMEOUT).await;
+            state.now = Utc::now();
+            let at = state.now;
+            update(
+                &mut state,
+                Msg::Polled {
+                    source: i,
+                    at,
+                    result,
+                },
+            );
+        }
+        let a = &state.alerts[0];
+        assert_eq!(a.state, AlertState::Suppressed, "order {order:?}: {a:?}");
+        assert!(
+            matches!(state.ack_state(a), AckState::Acked(s) if s.created_by == "alice"),
+            "order {order:?}"
+        );
+    }
+}
