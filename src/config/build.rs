@@ -165,6 +165,7 @@ pub fn from_args(args: &GlobalArgs) -> Result<Settings, String> {
         ack_duration: config.ack_duration(),
         ack_prefix: config.ack_prefix(),
         page_retry: config.page_retry(),
+        resolve_grace: config.resolve_grace(),
         silence_duration: config.silence_duration(),
         require_comment: config
             .silences

@@ -56,6 +56,9 @@ pub struct Config {
     pub postmortems: Option<PathBuf>,
     /// How long before a page no notifier delivered is tried again (default 30s).
     pub page_retry: Option<String>,
+    /// How long a linked alert gone from every source must stay gone to be
+    /// resolved on its incident's timeline (default 2m).
+    pub resolve_grace: Option<String>,
     pub ack: Option<AckConfig>,
     pub silences: Option<SilencesConfig>,
     // Read by later features; accepted here so a full config validates.
@@ -224,6 +227,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         ("timeout", &config.timeout),
         ("stale_after", &config.stale_after),
         ("page_retry", &config.page_retry),
+        ("resolve_grace", &config.resolve_grace),
         (
             "ack.duration",
             &config.ack.as_ref().and_then(|a| a.duration.clone()),
@@ -326,6 +330,13 @@ impl Config {
             .and_then(|a| a.duration.as_deref())
             .and_then(|r| parse_duration(r).ok())
             .unwrap_or(Duration::from_secs(15 * 60))
+    }
+    /// How long a vanished alert waits before it counts as resolved (default 2m).
+    pub fn resolve_grace(&self) -> Duration {
+        self.resolve_grace
+            .as_deref()
+            .and_then(|r| parse_duration(r).ok())
+            .unwrap_or(Duration::from_secs(120))
     }
     /// How long before a failed page is tried again (default 30s).
     pub fn page_retry(&self) -> Duration {

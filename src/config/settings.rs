@@ -30,6 +30,9 @@ pub struct Settings {
     /// How long before a page no notifier delivered is tried again
     /// (config `page_retry`, default 30s).
     pub page_retry: Duration,
+    /// How long an alert gone from every source must stay gone before an
+    /// incident's timeline says it resolved (config `resolve_grace`, 2m).
+    pub resolve_grace: Duration,
     /// Defaults of the silence form.
     pub silence_duration: Duration,
     pub require_comment: bool,

@@ -59,12 +59,25 @@ fn alert_events(state: &mut State, inc: &Incident, all_healthy: bool) -> Vec<Eve
                 && inc.alert_firing(fp)
                 && state.observed.get(&key).map(String::as_str) != Some("")
             {
-                let text = format!("{} resolved", super::declare::labels_text(labels));
-                out.push(observed_event(state, EventKind::AlertResolved, text, fp));
-                state.observed.insert(key, String::new());
+                // Gone from every source: resolved only once it stays gone
+                // for `resolve_grace`. An Alertmanager that restarted comes
+                // back empty until Prometheus sends its alerts again, and
+                // that is not a resolution. The event keeps the true time.
+                let since = *state.vanished.entry(key.clone()).or_insert(state.now);
+                let grace = chrono::Duration::from_std(state.resolve_grace).unwrap_or_default();
+                if state.now - since >= grace {
+                    let text = format!("{} resolved", super::declare::labels_text(labels));
+                    let mut e = observed_event(state, EventKind::AlertResolved, text, fp);
+                    e.time = since;
+                    out.push(e);
+                    state.observed.insert(key.clone(), String::new());
+                    state.vanished.remove(&key);
+                }
             }
             continue;
         };
+        // Back within the grace (or never gone): nothing happened.
+        state.vanished.remove(&key);
         // A change is a change of state (firing, silenced, inhibited), not
         // of an annotation that carries the live value.
         let now = a.state_word().to_string();

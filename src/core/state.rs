@@ -175,6 +175,10 @@ pub struct State {
     /// What this console last saw of linked alerts and silences, so an
     /// observation is journaled once (see `core::observe`).
     pub observed: HashMap<String, String>,
+    /// Linked alerts gone from every source, and since when (a resolution
+    /// once they stay gone for `resolve_grace`).
+    pub vanished: HashMap<String, DateTime<Utc>>,
+    pub resolve_grace: Duration,
     /// Fingerprints with a declaration in flight (auto-declare).
     pub declaring: HashSet<String>,
     /// Activity-log keys already written (fires and acks); shared with a
@@ -253,6 +257,7 @@ impl State {
         state.ack_duration = settings.ack_duration;
         state.ack_prefix = settings.ack_prefix.clone();
         state.page_retry = settings.page_retry;
+        state.resolve_grace = settings.resolve_grace;
         state.silence_duration = settings.silence_duration;
         state.require_comment = settings.require_comment;
         state.incident_settings = settings.incidents.clone();
@@ -345,6 +350,8 @@ impl State {
             journal_loaded: false,
             incident_settings: IncidentSettings::default(),
             observed: HashMap::new(),
+            vanished: HashMap::new(),
+            resolve_grace: Duration::from_secs(120),
             declaring: HashSet::new(),
             activity_seen: Arc::default(),
             activity_found: None,

@@ -190,31 +190,62 @@ fn polling_records_a_linked_alert_resolving_and_firing_again() {
     let a = alert("ModelServerDown", "gpu-1", "critical");
     let (mut s, mut disk) = loaded(vec![a.clone()]);
     let id = declare_first(&mut s, &mut disk);
+    let kinds = |s: &oncall::core::State| -> Vec<EventKind> {
+        s.incident(&id)
+            .unwrap()
+            .events
+            .iter()
+            .map(|e| e.kind)
+            .collect()
+    };
+    // Gone at 1m: not resolved yet (a restarted Alertmanager comes back
+    // empty until Prometheus sends again)...
     s.now = t0() + min(1);
     let fx = poll(&mut s, vec![], vec![]);
     disk.run(&mut s, fx);
-    let kinds: Vec<EventKind> = s
-        .incident(&id)
-        .unwrap()
-        .events
-        .iter()
-        .map(|e| e.kind)
-        .collect();
-    assert_eq!(kinds.last(), Some(&EventKind::AlertResolved));
+    assert_ne!(kinds(&s).last(), Some(&EventKind::AlertResolved));
+    // ...and still gone past the grace (2m): resolved, at the time it went.
+    s.now = t0() + min(4);
+    let fx = poll(&mut s, vec![], vec![]);
+    disk.run(&mut s, fx);
+    assert_eq!(kinds(&s).last(), Some(&EventKind::AlertResolved));
     // Which copy resolved, not just its name.
-    let last = s.incident(&id).unwrap().events.last().unwrap().text.clone();
-    assert_eq!(last, "ModelServerDown instance=gpu-1 resolved");
+    let last = s.incident(&id).unwrap().events.last().unwrap().clone();
+    assert_eq!(last.text, "ModelServerDown instance=gpu-1 resolved");
+    assert_eq!(last.time, t0() + min(1), "the true time of the resolution");
     // A second poll says nothing new.
     let fx = poll(&mut s, vec![], vec![]);
     assert!(!fx
         .iter()
         .any(|e| matches!(e, Effect::Journal(JournalOp::Append { .. }))));
-    s.now = t0() + min(2);
+    s.now = t0() + min(5);
     let fx = poll(&mut s, vec![a], vec![]);
     disk.run(&mut s, fx);
     let last = s.incident(&id).unwrap().events.last().unwrap().clone();
     assert_eq!(last.kind, EventKind::AlertFired);
     assert_eq!(last.actor, "alertmanager");
+}
+
+/// Both Alertmanagers restarted: they answer, empty, until Prometheus sends
+/// the alert again. That is no resolution: nothing reaches the timeline.
+#[test]
+fn an_alert_back_within_the_grace_never_resolved() {
+    let a = alert("ModelServerDown", "gpu-1", "critical");
+    let (mut s, mut disk) = loaded(vec![a.clone()]);
+    let id = declare_first(&mut s, &mut disk);
+    let before = s.incident(&id).unwrap().events.len();
+    for (at, alerts) in [(1, vec![]), (2, vec![]), (3, vec![a.clone()]), (6, vec![a])] {
+        s.now = t0() + min(at);
+        let fx = poll(&mut s, alerts, vec![]);
+        disk.run(&mut s, fx);
+    }
+    let events = &s.incident(&id).unwrap().events;
+    assert_eq!(
+        events.len(),
+        before,
+        "no resolved / fires again pair: {:?}",
+        &events[before..]
+    );
 }
 
 #[test]
