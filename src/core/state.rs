@@ -237,6 +237,16 @@ impl State {
         self.read_only
     }
 
+    /// A page of this alert's escalation group that no notifier delivered.
+    pub fn failed_page_of(&self, alert: &Alert) -> Option<&super::page::FailedPage> {
+        if self.failed_pages.is_empty() {
+            return None;
+        }
+        self.failed_pages
+            .values()
+            .find(|f| f.page.note.group == alert.alertname())
+    }
+
     /// A message on the status line (it stays a few seconds; warnings longer).
     pub fn say(&mut self, level: StatusLevel, text: impl Into<String>) {
         self.status = Some((level, text.into(), self.now));

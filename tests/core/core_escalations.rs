@@ -347,6 +347,11 @@ fn a_failed_page_is_said_and_tried_again_until_delivered() {
         ),
         "{screen}"
     );
+    // The alert's row says it too, at 80 columns.
+    update(&mut s, Msg::Action(Action::Back));
+    let list = common::screen::screen(&s, 80, 24);
+    assert!(list.contains("PAGE FAILED L1"), "{list}");
+    update(&mut s, Msg::Action(Action::Escalations));
     // Not before its time; then again, as a retry of the same claim.
     assert!(pages_of(update(&mut s, Msg::Tick(t(10) + Duration::seconds(10)))).is_empty());
     let again = pages_of(update(&mut s, Msg::Tick(t(10) + Duration::seconds(31))));

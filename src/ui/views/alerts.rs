@@ -105,6 +105,17 @@ fn state_style(alert: &Alert, theme: &Theme) -> Style {
 /// left"; narrower "acked bob 12m", and "acked 12m" only where no name
 /// fits); an ack that ended while the alert fires is flagged.
 fn state_cell(state: &State, theme: &Theme, alert: &Alert, w: usize) -> (String, Style) {
+    // A page for it that no notifier delivered outranks the state: nobody
+    // may know it fires.
+    if let Some(f) = state.failed_page_of(alert) {
+        let long = format!("PAGE FAILED L{}", f.page.note.level);
+        let text = if width(&long) <= w {
+            long
+        } else {
+            "PAGE FAILED".into()
+        };
+        return (text, theme.error_text.add_modifier(Modifier::BOLD));
+    }
     match state.ack_state(alert) {
         AckState::Acked(s) => {
             let left = time_left(s.ends_at, state.now);
@@ -133,6 +144,8 @@ fn state_cell(state: &State, theme: &Theme, alert: &Alert, w: usize) -> (String,
 /// make (over the silences, not the rows: a few, and the same on every
 /// page of the list).
 fn widest_ack(state: &State) -> usize {
+    // `PAGE FAILED L1` needs its room too.
+    let failed = if state.failed_pages.is_empty() { 0 } else { 14 };
     state
         .silences
         .iter()
@@ -140,6 +153,7 @@ fn widest_ack(state: &State) -> usize {
         .map(|s| width(&short_ack(&s.created_by, &time_left(s.ends_at, state.now))))
         .max()
         .unwrap_or(0)
+        .max(failed)
 }
 
 fn short_ack(by: &str, left: &str) -> String {

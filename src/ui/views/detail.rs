@@ -114,6 +114,9 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
             .unwrap_or_else(|| "no escalation policy".to_string());
         doc.field(" Escalation", KEY_W, k, &text, theme.text);
     }
+    if let Some(f) = state.failed_page_of(a) {
+        doc.field(" Paging", KEY_W, k, &f.words(state.now), theme.error_text);
+    }
     let since = (state.now - a.starts_at).num_seconds();
     doc.field(
         " Since",
