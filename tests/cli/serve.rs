@@ -286,3 +286,96 @@ async fn a_failing_page_is_tried_again_until_it_is_delivered() {
     signal(&child, "TERM");
     assert_eq!(exit_code(&mut child, Duration::from_secs(15)), Some(0));
 }
+
+/// Two engines on one state dir: one holds the lease and pages, the other
+/// waits; each due level is paged once. When the first stops, the second
+/// takes the lease over.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_engines_on_one_state_dir_page_once_and_hand_over() {
+    let ams = Alertmanagers::start(1);
+    let receiver = Receiver::start(vec![Answer::Status(200, "ok")]);
+    let home = Home::new();
+    let url_file = home.0.join("pager-url");
+    std::fs::write(&url_file, receiver.url("/hook")).unwrap();
+    let config = home.config(&cluster_config(
+        &ams,
+        &format!(
+            "refresh: 1s\n{}",
+            POLICY.replace("URL_FILE", &url_file.display().to_string())
+        ),
+    ));
+    let start = |tag: &str| {
+        let port = free_port();
+        let log = home.0.join(format!("serve-{tag}.log"));
+        let child = home
+            .command(&[
+                "--config",
+                &config,
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("oncall serve starts");
+        (child, port, log)
+    };
+    let (mut first, _, first_log) = start("a");
+    eventually(
+        "the first holds the lease",
+        Duration::from_secs(10),
+        || async {
+            std::fs::read_to_string(home.state_dir().join("engine.lease"))
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        },
+    )
+    .await;
+    let (mut second, second_port, second_log) = start("b");
+    let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap_or_default();
+    eventually("the second waits", Duration::from_secs(15), || async {
+        read(&second_log)
+            .contains("another engine holds the lease")
+            .then_some(())
+            .ok_or(read(&second_log))
+    })
+    .await;
+    ams.post_alerts(json!([{
+        "labels": {"alertname": "ModelServerDown", "severity": "critical", "team": "ml-platform"}
+    }]))
+    .await;
+    eventually("the page", Duration::from_secs(30), || async {
+        let n = receiver.requests().len();
+        (n >= 1).then_some(()).ok_or(format!("{n}"))
+    })
+    .await;
+    // Long enough for a second page, were there one.
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    assert_eq!(receiver.requests().len(), 1, "paged once");
+    assert!(read(&first_log).contains("paged"), "{}", read(&first_log));
+    assert!(
+        !read(&second_log).contains(" paged"),
+        "{}",
+        read(&second_log)
+    );
+    // The first stops; the second takes over within a lease check.
+    signal(&first, "TERM");
+    assert_eq!(exit_code(&mut first, Duration::from_secs(15)), Some(0));
+    eventually("the second pages now", Duration::from_secs(15), || async {
+        let (_, m) = get(second_port, "/metrics").ok_or("no answer")?;
+        m.lines()
+            .any(|l| l == "oncall_engine_paging 1")
+            .then_some(())
+            .ok_or(m)
+    })
+    .await;
+    assert!(
+        read(&second_log).contains("holding the engine lease"),
+        "{}",
+        read(&second_log)
+    );
+    signal(&second, "TERM");
+    assert_eq!(exit_code(&mut second, Duration::from_secs(15)), Some(0));
+}
