@@ -16,7 +16,15 @@ pub fn paged(
     results: Vec<(String, Result<u32, String>)>,
 ) -> Vec<Effect> {
     if !claimed {
-        // Another console (or this one before a restart) paged it.
+        // Another console or engine paged it, or holds it. Asked again
+        // later: if that one died before delivering, its hold runs out and
+        // the level is taken over, so it is delivered at least once.
+        if let Some(key) = page.keys.first() {
+            let next = state.now + chrono::Duration::from_std(state.page_retry).unwrap_or_default();
+            state
+                .claimed_elsewhere
+                .insert(key.clone(), (page.clone(), next));
+        }
         return vec![];
     }
     track_failure(state, &page, &results);
@@ -90,10 +98,14 @@ fn track_failure(state: &mut State, page: &Page, results: &[(String, Result<u32,
     state.failed_pages.insert(key, failed);
 }
 
-/// Failed pages whose time has come, tried again; those whose group was
-/// acked, silenced or resolved meanwhile are dropped.
+/// Failed pages whose time has come, tried again, and levels another
+/// claimed asked for again; those whose group was acked, silenced or
+/// resolved meanwhile are dropped.
 pub fn retries_due(state: &mut State) -> Vec<Page> {
-    if state.failed_pages.is_empty() || state.paging_held_by.is_some() {
+    if state.failed_pages.is_empty() && state.claimed_elsewhere.is_empty() {
+        return vec![];
+    }
+    if state.paging_held_by.is_some() {
         return vec![];
     }
     let rows = super::escalations::escalation_rows(state);
@@ -119,6 +131,21 @@ pub fn retries_due(state: &mut State) -> Vec<Page> {
                 true
             }
         }
+    });
+    state.claimed_elsewhere.retain(|_, (page, next)| {
+        let still_due = rows.iter().any(|r| {
+            r.policy == page.note.policy
+                && r.group == page.note.group
+                && r.standing.held_by.is_none()
+        });
+        if still_due && *next <= now {
+            let mut again = page.clone();
+            again.note.time = now;
+            out.push(again);
+            // Claimed again now: what comes back decides what follows.
+            return false;
+        }
+        still_due
     });
     out
 }

@@ -209,6 +209,9 @@ pub struct State {
     pub paging_held_by: Option<String>,
     /// Claimed pages no notifier delivered, by their first level key.
     pub failed_pages: std::collections::BTreeMap<String, super::page::FailedPage>,
+    /// Levels another console or engine claimed, with when to ask again
+    /// (taken over if that one died before delivering them).
+    pub claimed_elsewhere: std::collections::BTreeMap<String, (super::page::Page, DateTime<Utc>)>,
     /// How long before a failed page is tried again (`page_retry`).
     pub page_retry: Duration,
     /// Prometheus's picture of the alert in the detail view.
@@ -374,6 +377,7 @@ impl State {
             paged_at: HashMap::new(),
             paging_held_by: None,
             failed_pages: Default::default(),
+            claimed_elsewhere: Default::default(),
             page_retry: Duration::from_secs(30),
             terminal_notifiers: Vec::new(),
             held: HashMap::new(),

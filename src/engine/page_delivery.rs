@@ -23,13 +23,16 @@ pub fn spawn(
         .cloned()
         .collect();
     let by = settings.author.clone();
+    // A failed level stays ours until the next try, and a while after.
+    let hold = settings.page_retry + std::time::Duration::from_secs(30);
     tokio::spawn(async move {
         let keys = page.keys.clone();
-        let claimed = match dir {
+        let (claim_dir, claim_by) = (dir.clone(), by.clone());
+        let claimed = match claim_dir {
             // A retry: this process claimed it, and could not deliver it yet.
             _ if page.retry => Ok(true),
             Some(dir) => tokio::task::spawn_blocking(move || {
-                crate::store::page_claims::claim(&dir, &keys, &by, chrono::Utc::now())
+                crate::store::page_claims::claim(&dir, &keys, &claim_by, chrono::Utc::now())
             })
             .await
             .map_err(|e| e.to_string())
@@ -49,6 +52,9 @@ pub fn spawn(
             for n in &notifiers {
                 results.push((n.name.clone(), deliver(n, &page.note).await));
             }
+            if let Some(dir) = dir {
+                record(dir, page.keys.clone(), by, &results, hold).await;
+            }
         }
         let _ = tx.send(Msg::Paged {
             page,
@@ -56,4 +62,33 @@ pub fn spawn(
             results,
         });
     })
+}
+
+/// Writes the attempt's outcome on the level's claim: delivered (no
+/// notifier, or one got through), or failed and held until the next try.
+async fn record(
+    dir: std::path::PathBuf,
+    keys: Vec<String>,
+    by: String,
+    results: &[(String, Result<u32, String>)],
+    hold: std::time::Duration,
+) {
+    let outcome = if results.is_empty() || results.iter().any(|(_, r)| r.is_ok()) {
+        Ok(())
+    } else {
+        Err(results
+            .iter()
+            .filter_map(|(n, r)| r.as_ref().err().map(|e| format!("{n}: {e}")))
+            .collect::<Vec<_>>()
+            .join("; "))
+    };
+    let now = chrono::Utc::now();
+    let until = now + chrono::Duration::from_std(hold).unwrap_or_default();
+    let written = tokio::task::spawn_blocking(move || {
+        crate::store::page_claims::record(&dir, &keys, &by, now, outcome, until)
+    })
+    .await;
+    if !matches!(written, Ok(Ok(()))) {
+        tracing::warn!("the page's outcome could not be written to the state dir");
+    }
 }

@@ -1,7 +1,10 @@
-//! Which escalation levels were paged: `<state dir>/paged.jsonl`, one line
-//! per level key, claimed under a file lock. A console pages only when it
-//! wins the claim, so a restart or a second console sharing the state dir
-//! never pages twice for the same level of the same pass.
+//! Which escalation levels were paged: `<state dir>/paged.jsonl`, lines
+//! per level key written under a file lock: the claim (held for a term),
+//! then each attempt's outcome. A console or engine pages only when it wins
+//! the claim, so a restart or a second one sharing the state dir never
+//! pages twice for the same level of the same pass; a level delivered is
+//! held for good, and one whose claimant died before delivering it is
+//! taken over once its hold runs out, so it is delivered at least once.
 
 use std::fs::OpenOptions;
 use std::io::{Read, Write};
@@ -14,11 +17,43 @@ struct Line {
     key: String,
     time: DateTime<Utc>,
     by: String,
+    /// What this line says of the level: claimed (absent), `delivered`,
+    /// or `failed` (with the reason).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    /// Until when the claimant holds the level without delivering it: past
+    /// it (the claimant died, or gave up), another may take it over. A line
+    /// without it (older files) holds for good.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    until: Option<DateTime<Utc>>,
 }
 
-/// Records `keys` and returns true, unless one of them was recorded before
-/// (then nothing is written and it returns false).
-pub fn claim(dir: &Path, keys: &[String], by: &str, now: DateTime<Utc>) -> std::io::Result<bool> {
+/// How long a claim holds before its first outcome is written: longer than
+/// a delivery with all its retries takes.
+pub const CLAIM_TERM: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Whether a level's lines leave it free to claim at `now`: never claimed,
+/// or claimed and not delivered by a claimant whose hold ran out.
+fn free(lines: &[Line], key: &str, now: DateTime<Utc>) -> bool {
+    let mine: Vec<&Line> = lines.iter().filter(|l| l.key == key).collect();
+    if mine
+        .iter()
+        .any(|l| l.outcome.as_deref() == Some("delivered"))
+    {
+        return false;
+    }
+    match mine.last() {
+        None => true,
+        Some(last) => last.until.is_some_and(|u| u <= now),
+    }
+}
+
+fn with_lines<T>(
+    dir: &Path,
+    f: impl FnOnce(&[Line], &mut String) -> std::io::Result<T>,
+) -> std::io::Result<T> {
     std::fs::create_dir_all(dir)?;
     let path = dir.join("paged.jsonl");
     let mut file = OpenOptions::new()
@@ -30,30 +65,88 @@ pub fn claim(dir: &Path, keys: &[String], by: &str, now: DateTime<Utc>) -> std::
     let result = (|| {
         let mut text = String::new();
         file.read_to_string(&mut text)?;
-        let seen = text
+        let lines: Vec<Line> = text
             .lines()
             .filter_map(|l| serde_json::from_str::<Line>(l).ok())
-            .any(|l| keys.contains(&l.key));
-        if seen {
-            return Ok(false);
-        }
+            .collect();
         let mut out = String::new();
         if !text.is_empty() && !text.ends_with('\n') {
             out.push('\n');
         }
-        for key in keys {
-            let line = Line {
-                key: key.clone(),
-                time: now,
-                by: by.to_string(),
-            };
-            out.push_str(&serde_json::to_string(&line).map_err(std::io::Error::other)?);
-            out.push('\n');
+        let value = f(&lines, &mut out)?;
+        if out.trim().is_empty() {
+            return Ok(value);
         }
         file.write_all(out.as_bytes())?;
         file.sync_data()?;
-        Ok(true)
+        Ok(value)
     })();
     let _ = file.unlock();
     result
+}
+
+fn push(out: &mut String, line: &Line) -> std::io::Result<()> {
+    out.push_str(&serde_json::to_string(line).map_err(std::io::Error::other)?);
+    out.push('\n');
+    Ok(())
+}
+
+/// Claims `keys` for `by` and returns true, unless one of them is held
+/// (delivered, or claimed by another whose hold has not run out): then
+/// nothing is written and it returns false. A level whose claimant died
+/// before delivering it is taken over.
+pub fn claim(dir: &Path, keys: &[String], by: &str, now: DateTime<Utc>) -> std::io::Result<bool> {
+    with_lines(dir, |lines, out| {
+        if !keys.iter().all(|k| free(lines, k, now)) {
+            return Ok(false);
+        }
+        let until = now + chrono::Duration::from_std(CLAIM_TERM).unwrap_or_default();
+        for key in keys {
+            push(
+                out,
+                &Line {
+                    key: key.clone(),
+                    time: now,
+                    by: by.to_string(),
+                    outcome: None,
+                    reason: None,
+                    until: Some(until),
+                },
+            )?;
+        }
+        Ok(true)
+    })
+}
+
+/// Records an attempt's outcome: delivered (held for good), or failed and
+/// held by `by` until `until`, when it means to try again; past that,
+/// another may take it over.
+pub fn record(
+    dir: &Path,
+    keys: &[String],
+    by: &str,
+    now: DateTime<Utc>,
+    outcome: Result<(), String>,
+    until: DateTime<Utc>,
+) -> std::io::Result<()> {
+    with_lines(dir, |_, out| {
+        for key in keys {
+            let (word, reason, until) = match &outcome {
+                Ok(()) => ("delivered", None, None),
+                Err(e) => ("failed", Some(e.clone()), Some(until)),
+            };
+            push(
+                out,
+                &Line {
+                    key: key.clone(),
+                    time: now,
+                    by: by.to_string(),
+                    outcome: Some(word.to_string()),
+                    reason,
+                    until,
+                },
+            )?;
+        }
+        Ok(())
+    })
 }

@@ -379,3 +379,82 @@ async fn two_engines_on_one_state_dir_page_once_and_hand_over() {
     signal(&second, "TERM");
     assert_eq!(exit_code(&mut second, Duration::from_secs(15)), Some(0));
 }
+
+/// The engine holding a level dies (kill -9) mid-retry: once its hold runs
+/// out, another engine takes the level over and delivers it, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_level_held_by_an_engine_that_died_is_delivered_by_another() {
+    let ams = Alertmanagers::start(1);
+    let receiver = Receiver::start(vec![Answer::Status(200, "ok")]);
+    let home = Home::new();
+    let url_file = home.0.join("pager-url");
+    // Nothing listens there yet: the first engine's tries fail.
+    let dead = format!(
+        "http://127.0.0.1:{}/hook",
+        crate::common::webhook::closed_port()
+    );
+    std::fs::write(&url_file, &dead).unwrap();
+    let policy = POLICY
+        .replace("URL_FILE", &url_file.display().to_string())
+        .replace("url_file: ", "retries: 0, url_file: ");
+    let config = home.config(&cluster_config(
+        &ams,
+        &format!("refresh: 1s\npage_retry: 1s\n{policy}"),
+    ));
+    ams.post_alerts(json!([{
+        "labels": {"alertname": "ModelServerDown", "severity": "critical", "team": "ml-platform"}
+    }]))
+    .await;
+    let start = |tag: &str| {
+        let log = home.0.join(format!("serve-{tag}.log"));
+        let child = home
+            .command(&[
+                "--config",
+                &config,
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{}", free_port()),
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("oncall serve starts");
+        (child, log)
+    };
+    let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap_or_default();
+    let (mut first, first_log) = start("a");
+    eventually(
+        "the first engine fails to page",
+        Duration::from_secs(30),
+        || async {
+            read(&first_log)
+                .contains("page NOT delivered")
+                .then_some(())
+                .ok_or(read(&first_log))
+        },
+    )
+    .await;
+    first.kill().unwrap();
+    let _ = first.wait();
+    std::fs::write(&url_file, receiver.url("/hook")).unwrap();
+    let (mut second, second_log) = start("b");
+    let got = eventually(
+        "the second engine delivers",
+        Duration::from_secs(90),
+        || async {
+            let n = receiver.requests().len();
+            (n >= 1)
+                .then_some(n)
+                .ok_or(format!("{n}; {}", read(&second_log)))
+        },
+    )
+    .await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!((got, receiver.requests().len()), (1, 1), "delivered once");
+    let claims = read(&home.state_dir().join("paged.jsonl"));
+    assert!(claims.contains("\"outcome\":\"failed\""), "{claims}");
+    assert!(claims.contains("\"outcome\":\"delivered\""), "{claims}");
+    signal(&second, "TERM");
+    assert_eq!(exit_code(&mut second, Duration::from_secs(15)), Some(0));
+}

@@ -66,7 +66,10 @@ async fn the_pane_counts_down_and_the_level_pages_once() {
         "the next level counts down: {screen}"
     );
     let record = std::fs::read_to_string(home.join("state/paged.jsonl")).unwrap();
-    assert_eq!(record.lines().count(), 1, "{record}");
+    // One claim, and its outcome.
+    let claims = |r: &str| r.lines().filter(|l| !l.contains("\"outcome\"")).count();
+    assert_eq!(claims(&record), 1, "{record}");
+    assert!(record.contains("\"outcome\":\"delivered\""), "{record}");
     s.press(&["q"]);
     s.wait_for("a clean exit", |t| t.contains("EXITED=0"));
     drop(s);
@@ -80,7 +83,7 @@ async fn the_pane_counts_down_and_the_level_pages_once() {
     });
     tokio::time::sleep(Duration::from_secs(3)).await;
     let record = std::fs::read_to_string(home.join("state/paged.jsonl")).unwrap();
-    assert_eq!(record.lines().count(), 1, "paged twice: {record}");
+    assert_eq!(claims(&record), 1, "paged twice: {record}");
     assert!(
         !again.screen().contains("escalated E2EEscalates"),
         "{}",

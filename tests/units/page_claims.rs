@@ -48,3 +48,56 @@ fn consoles_claiming_together_page_once() {
     assert_eq!(wins, 1);
     let _ = std::fs::remove_dir_all(&d);
 }
+
+/// A claim holds while its claimant may still deliver; a level delivered
+/// holds for good; one whose claimant died (its hold ran out with no
+/// delivery) is taken over, so it is delivered at least once.
+#[test]
+fn a_level_not_delivered_is_taken_over_when_its_hold_runs_out() {
+    use oncall::store::page_claims::{record, CLAIM_TERM};
+    let d = dir("takeover");
+    let t0 = Utc::now();
+    let key = vec!["p/g@5/0/0".to_string()];
+    let term = chrono::Duration::from_std(CLAIM_TERM).unwrap();
+    assert!(claim(&d, &key, "engine-a", t0).unwrap());
+    assert!(!claim(&d, &key, "engine-b", t0 + term / 2).unwrap(), "held");
+    // A died with no outcome written: past the term, B takes it.
+    assert!(claim(&d, &key, "engine-b", t0 + term).unwrap());
+    // B fails, holding it until its next try...
+    let t1 = t0 + term;
+    let next = t1 + chrono::Duration::seconds(60);
+    record(&d, &key, "engine-b", t1, Err("pager: refused".into()), next).unwrap();
+    assert!(!claim(&d, &key, "console", t1 + chrono::Duration::seconds(30)).unwrap());
+    // ...and dies: after that, a console takes it and delivers.
+    let t2 = next + chrono::Duration::seconds(1);
+    assert!(claim(&d, &key, "console", t2).unwrap());
+    record(&d, &key, "console", t2, Ok(()), t2).unwrap();
+    let much_later = t2 + chrono::Duration::days(1);
+    assert!(
+        !claim(&d, &key, "anyone", much_later).unwrap(),
+        "delivered: for good"
+    );
+    let text = std::fs::read_to_string(d.join("paged.jsonl")).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        5,
+        "every claim and outcome is kept:\n{text}"
+    );
+    assert!(text.contains("\"outcome\":\"failed\"") && text.contains("pager: refused"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+/// A line written before claims had a term holds for good, as it did.
+#[test]
+fn an_old_claim_without_a_term_holds() {
+    let d = dir("legacy");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(
+        d.join("paged.jsonl"),
+        "{\"key\":\"p/g@1/0/0\",\"time\":\"2026-11-22T03:00:00Z\",\"by\":\"alice\"}\n",
+    )
+    .unwrap();
+    let later = Utc::now() + chrono::Duration::days(30);
+    assert!(!claim(&d, &["p/g@1/0/0".to_string()], "bob", later).unwrap());
+    let _ = std::fs::remove_dir_all(&d);
+}
