@@ -148,29 +148,10 @@ fn undeclared(book: &crate::model::runbook::Runbook) -> Vec<String> {
 }
 
 /// A webhook whose URL cannot be read would fail at 3 a.m., when a level
-/// falls due: its `url_env` or `url_file` must give a URL now. (The URL is
-/// a credential: only where it comes from is named.)
+/// falls due: its `url_env` or `url_file` must give a URL now.
 fn notifier_urls(s: &crate::config::Settings, r: &mut Report) {
-    use crate::notify::NotifierKind;
-    for n in &s.notifiers {
-        if let NotifierKind::Webhook { url, .. } = &n.kind {
-            let what = format!("notifier {}", n.name);
-            match crate::source::http::read_secret(url, &what) {
-                Ok(u) if u.starts_with("http://") || u.starts_with("https://") => {}
-                Ok(_) => r.error(format!(
-                    "{what}: the URL from {} is not an http(s) URL",
-                    secret_origin(url)
-                )),
-                Err(e) => r.error(e.to_string()),
-            }
-        }
-    }
-}
-
-fn secret_origin(secret: &crate::notify::Secret) -> String {
-    match secret {
-        crate::notify::Secret::Env(var) => format!("environment variable {var}"),
-        crate::notify::Secret::File(path) => format!("file {}", path.display()),
+    for problem in crate::notify::unreadable(&s.notifiers) {
+        r.error(problem);
     }
 }
 

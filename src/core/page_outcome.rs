@@ -80,9 +80,10 @@ fn track_failure(state: &mut State, page: &Page, results: &[(String, Result<u32,
         state.failed_pages.remove(&key);
         return;
     }
+    // The delivery's error names its notifier already.
     let reason: Vec<String> = results
         .iter()
-        .filter_map(|(name, r)| r.as_ref().err().map(|e| format!("{name}: {e}")))
+        .filter_map(|(_, r)| r.as_ref().err().cloned())
         .collect();
     let tries = state.failed_pages.get(&key).map_or(0, |f| f.tries) + 1;
     let next = state.now + chrono::Duration::from_std(state.page_retry).unwrap_or_default();

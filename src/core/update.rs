@@ -118,7 +118,14 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::PagingHeldBy(holder) => {
+            // Paging changed hands: what this process tried or retried is
+            // the claims' to settle now. Every due level is claimed afresh
+            // when paging comes back; claims say which were delivered, and
+            // which another still holds (taken over once its hold runs out).
             state.paging_held_by = holder;
+            state.paged.clear();
+            state.failed_pages.clear();
+            state.claimed_elsewhere.clear();
             vec![]
         }
         Msg::SloRead(r) => {

@@ -9,6 +9,7 @@ use crate::config::Settings;
 use crate::core::escalations::Page;
 use crate::core::Msg;
 use crate::notify::{deliver, Notifier};
+use crate::store::page_claims::Claim;
 
 pub fn spawn(
     page: Page,
@@ -30,18 +31,21 @@ pub fn spawn(
         let (claim_dir, claim_by) = (dir.clone(), by.clone());
         let claimed = match claim_dir {
             // A retry: this process claimed it, and could not deliver it yet.
-            _ if page.retry => Ok(true),
+            _ if page.retry => Ok(Claim::Won),
             Some(dir) => tokio::task::spawn_blocking(move || {
-                crate::store::page_claims::claim(&dir, &keys, &claim_by, chrono::Utc::now())
+                crate::store::page_claims::try_claim(&dir, &keys, &claim_by, chrono::Utc::now())
             })
             .await
             .map_err(|e| e.to_string())
             .and_then(|r| r.map_err(|e| e.to_string())),
             // No state dir: nothing to share a claim with.
-            None => Ok(true),
+            None => Ok(Claim::Won),
         };
         let claimed = match claimed {
-            Ok(c) => c,
+            Ok(Claim::Won) => true,
+            // Delivered by someone: nothing to do, and nothing to ask again.
+            Ok(Claim::Delivered) => return,
+            Ok(Claim::Held) => false,
             Err(e) => {
                 tracing::warn!(error = %crate::sanitize::line(&e), "paging record unavailable; paging anyway");
                 true

@@ -23,8 +23,10 @@ pub struct EngineStats {
     /// (notifier, "ok" | "failed") → deliveries.
     pub deliveries: BTreeMap<(String, &'static str), u64>,
     pub levels_paged: u64,
-    /// Levels claimed whose every notifier failed.
+    /// Levels whose every notifier failed at least once (each counted once,
+    /// however often it is tried again).
     pub levels_failed: u64,
+    failed_keys: std::collections::HashSet<String>,
     pub store_errors: u64,
 }
 
@@ -55,9 +57,9 @@ impl EngineStats {
     pub fn message(&mut self, msg: &Msg) {
         match msg {
             Msg::Paged {
+                page,
                 claimed: true,
                 results,
-                ..
             } => {
                 for (notifier, r) in results {
                     let result = if r.is_ok() { "ok" } else { "failed" };
@@ -66,9 +68,10 @@ impl EngineStats {
                         .entry((notifier.clone(), result))
                         .or_default() += 1;
                 }
+                let key = page.keys.first().cloned().unwrap_or_default();
                 if results.iter().any(|(_, r)| r.is_ok()) {
                     self.levels_paged += 1;
-                } else if !results.is_empty() {
+                } else if !results.is_empty() && self.failed_keys.insert(key) {
                     self.levels_failed += 1;
                 }
             }

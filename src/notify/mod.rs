@@ -126,3 +126,28 @@ where
         tokio::time::sleep(backoff(n.backoff_base, made)).await;
     }
 }
+
+/// Notifiers whose webhook URL cannot be read now (its `url_env` or
+/// `url_file` gives none): one sentence each, naming where the URL was to
+/// come from, never the URL. They would fail when a level falls due.
+pub fn unreadable(notifiers: &[Notifier]) -> Vec<String> {
+    let mut out = Vec::new();
+    for n in notifiers {
+        let NotifierKind::Webhook { url, .. } = &n.kind else {
+            continue;
+        };
+        let what = format!("notifier {}", n.name);
+        match crate::source::http::read_secret(url, &what) {
+            Ok(u) if u.starts_with("http://") || u.starts_with("https://") => {}
+            Ok(_) => out.push(format!(
+                "{what}: the URL from {} is not an http(s) URL",
+                match url {
+                    Secret::Env(var) => format!("environment variable {var}"),
+                    Secret::File(path) => format!("file {}", path.display()),
+                }
+            )),
+            Err(e) => out.push(e.to_string()),
+        }
+    }
+    out
+}

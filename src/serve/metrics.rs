@@ -68,11 +68,18 @@ pub fn render(engine: &Engine) -> String {
         &mut out,
         "oncall_escalation_levels_due",
         "gauge",
-        "Escalation groups with a level that fell due and no ack or silence holding them.",
+        "Escalation groups with a level that fell due, is not paged yet, and nothing holds.",
     );
     let due = escalation_rows(state)
         .iter()
-        .filter(|r| r.standing.held_by.is_none() && !r.standing.reached.is_empty())
+        .filter(|r| {
+            r.standing.held_by.is_none()
+                && r.standing.reached.iter().any(|d| {
+                    !state
+                        .paged
+                        .contains(&d.key(&r.policy, &r.group, r.standing.started))
+                })
+        })
         .count();
     let _ = writeln!(out, "oncall_escalation_levels_due {due}");
     family(

@@ -52,6 +52,16 @@ pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> E
             return ExitCode::from(1);
         }
     };
+    // A notifier that cannot page would be found out only when a level
+    // falls due: refused now, as `oncall check` refuses it.
+    let unreadable = crate::notify::unreadable(&settings.notifiers);
+    if !unreadable.is_empty() {
+        for u in &unreadable {
+            tracing::error!(problem = %u, "cannot start");
+            eprintln!("oncall: {u}");
+        }
+        return ExitCode::from(1);
+    }
     let me = holder_name();
     let mut engine = start(settings, &me);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -67,7 +77,12 @@ pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> E
             Some(ask) = asks.recv() => answer(&engine, ask),
             _ = term.recv() => break,
             _ = int.recv() => break,
-            _ = hup.recv() => match crate::config::from_args(global) {
+            _ = hup.recv() => match crate::config::from_args(global).and_then(|new| {
+                match crate::notify::unreadable(&new.notifiers).first() {
+                    Some(problem) => Err(problem.clone()),
+                    None => Ok(new),
+                }
+            }) {
                 Ok(new) => {
                     tracing::info!(sources = new.sources.len(), "config reloaded");
                     engine.shutdown().await;
@@ -84,10 +99,8 @@ pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> E
 }
 
 fn start(mut settings: Settings, me: &str) -> Engine {
-    // The engine's pages are signed by it, not by a person.
-    if settings.author.is_empty() {
-        settings.author = me.to_string();
-    }
+    // The engine's pages and claims are signed by it, not by a person.
+    settings.author = me.to_string();
     tracing::info!(
         sources = settings.sources.len(),
         policies = settings.policies.len(),
@@ -139,13 +152,10 @@ fn holder_name() -> String {
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "localhost".into());
-    // The start time too: two containers may share a hostname and a pid.
-    let started = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() % 1_000_000)
-        .unwrap_or(0);
+    // When it started too: two containers may share a hostname and a pid.
+    let started = chrono::Utc::now().format("%H:%M:%S%.3f");
     format!(
-        "oncall serve on {host} (pid {}, {started:06})",
+        "oncall serve on {host} (pid {}, started {started})",
         std::process::id()
     )
 }

@@ -91,14 +91,43 @@ fn push(out: &mut String, line: &Line) -> std::io::Result<()> {
     Ok(())
 }
 
+/// What claiming a level found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// It is ours to deliver.
+    Won,
+    /// Delivered already (by anyone): nothing more to do, ever.
+    Delivered,
+    /// Another holds it and may still deliver it: ask again later.
+    Held,
+}
+
 /// Claims `keys` for `by` and returns true, unless one of them is held
 /// (delivered, or claimed by another whose hold has not run out): then
 /// nothing is written and it returns false. A level whose claimant died
 /// before delivering it is taken over.
 pub fn claim(dir: &Path, keys: &[String], by: &str, now: DateTime<Utc>) -> std::io::Result<bool> {
+    Ok(try_claim(dir, keys, by, now)? == Claim::Won)
+}
+
+/// `claim`, saying why when the level is not won.
+pub fn try_claim(
+    dir: &Path,
+    keys: &[String],
+    by: &str,
+    now: DateTime<Utc>,
+) -> std::io::Result<Claim> {
     with_lines(dir, |lines, out| {
+        let delivered = |k: &String| {
+            lines
+                .iter()
+                .any(|l| &l.key == k && l.outcome.as_deref() == Some("delivered"))
+        };
+        if keys.iter().any(delivered) {
+            return Ok(Claim::Delivered);
+        }
         if !keys.iter().all(|k| free(lines, k, now)) {
-            return Ok(false);
+            return Ok(Claim::Held);
         }
         let until = now + chrono::Duration::from_std(CLAIM_TERM).unwrap_or_default();
         for key in keys {
@@ -114,7 +143,7 @@ pub fn claim(dir: &Path, keys: &[String], by: &str, now: DateTime<Utc>) -> std::
                 },
             )?;
         }
-        Ok(true)
+        Ok(Claim::Won)
     })
 }
 

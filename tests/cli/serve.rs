@@ -269,7 +269,7 @@ async fn a_failing_page_is_tried_again_until_it_is_delivered() {
     for line in [
         "oncall_deliveries_total{notifier=\"pager\",result=\"failed\"} 2",
         "oncall_deliveries_total{notifier=\"pager\",result=\"ok\"} 1",
-        "oncall_escalation_levels_failed_total 2",
+        "oncall_escalation_levels_failed_total 1",
         "oncall_escalation_levels_paged_total 1",
     ] {
         assert!(
@@ -457,4 +457,28 @@ async fn a_level_held_by_an_engine_that_died_is_delivered_by_another() {
     assert!(claims.contains("\"outcome\":\"delivered\""), "{claims}");
     signal(&second, "TERM");
     assert_eq!(exit_code(&mut second, Duration::from_secs(15)), Some(0));
+}
+
+/// A notifier that could not page is found at start, not at 3 a.m.
+#[test]
+fn serve_refuses_to_start_with_a_notifier_it_cannot_read() {
+    let home = Home::new();
+    let missing = home.0.join("no-such-url-file");
+    let config = home.config(&format!(
+        "alertmanagers:\n  - {{name: am, url: \"http://127.0.0.1:9\"}}\n{}",
+        POLICY.replace("URL_FILE", &missing.display().to_string())
+    ));
+    let out = home
+        .command(&[
+            "--config",
+            &config,
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{}", free_port()),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("notifier pager: cannot read"), "{err}");
 }

@@ -342,9 +342,7 @@ fn a_failed_page_is_said_and_tried_again_until_delivered() {
     update(&mut s, Msg::Action(Action::Escalations));
     let screen = common::screen::screen(&s, 160, 24);
     assert!(
-        screen.contains(
-            "PAGE FAILED L1 pager: webhook pager: connection refused (1 try, next in 30s)"
-        ),
+        screen.contains("PAGE FAILED L1 webhook pager: connection refused (1 try, next in 30s)"),
         "{screen}"
     );
     // The alert's row says it too, at 80 columns.
