@@ -181,6 +181,7 @@ impl Engine {
     /// terminal can do comes back.
     pub fn handle(&mut self, msg: Msg) -> Vec<TerminalEffect> {
         self.stats.message(&msg);
+        log_paged(&msg);
         let tick = matches!(msg, Msg::Tick(_));
         let effects = update(&mut self.state, msg);
         let mut out = self.run(effects);
@@ -429,7 +430,7 @@ impl Engine {
     }
 }
 
-/// A page's outcome, in the log.
+/// A page's outcome, in the log (the console's file, serve's stderr).
 pub fn log_paged(msg: &Msg) {
     let Msg::Paged {
         page,
@@ -439,17 +440,20 @@ pub fn log_paged(msg: &Msg) {
     else {
         return;
     };
+    let n = &page.note;
+    let level = format!("L{} {} ({})", n.level, n.group, n.policy);
+    let targets = n.targets.join(", ");
     for (notifier, r) in results {
         match r {
-            Ok(attempts) => {
-                tracing::info!(level = %page.keys.join(","), notifier = %notifier, attempts, "paged")
+            Ok(attempt) => {
+                tracing::info!(level = %level, to = %targets, notifier = %notifier, attempt, "paged")
             }
             Err(e) => {
-                tracing::error!(level = %page.keys.join(","), notifier = %notifier, error = %e, "page NOT delivered")
+                tracing::error!(level = %level, to = %targets, notifier = %notifier, error = %e, "page NOT delivered")
             }
         }
     }
     if !claimed {
-        tracing::debug!(level = %page.keys.join(","), "already paged by another process");
+        tracing::debug!(level = %level, "held by another console or engine");
     }
 }

@@ -101,11 +101,16 @@ pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> E
 fn start(mut settings: Settings, me: &str) -> Engine {
     // The engine's pages and claims are signed by it, not by a person.
     settings.author = me.to_string();
+    let state_dir = settings
+        .state_dir
+        .as_ref()
+        .map_or("none".to_string(), |d| d.display().to_string());
     tracing::info!(
         sources = settings.sources.len(),
         policies = settings.policies.len(),
-        state_dir = ?settings.state_dir,
-        "engine started"
+        state_dir = %state_dir,
+        holder = %me,
+        "engine running"
     );
     Engine::start_as(settings, vec![], Paging::Engine(me.to_string()))
 }
@@ -121,7 +126,6 @@ fn handle(engine: &mut Engine, msg: Msg) {
             let name = engine.state.sources.get(*source).map(|s| s.name.as_str());
             tracing::warn!(source = name.unwrap_or("?"), error = %crate::sanitize::line(&e.to_string()), "poll failed");
         }
-        Msg::Paged { .. } => crate::engine::log_paged(&msg),
         _ => {}
     }
     let before = engine.state.journal_error.clone();

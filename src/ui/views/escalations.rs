@@ -90,7 +90,11 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
     let rows = escalation_rows(state);
     // Another process pages for this state dir: say who, in the title.
     let title = match &state.paging_held_by {
-        Some(holder) => format!(" Escalations ({}) · paged by {holder}", rows.len()),
+        Some(holder) => {
+            // "oncall serve on HOST": the pid and start are for the lease.
+            let who = holder.split(" (pid").next().unwrap_or(holder);
+            format!(" Escalations ({}) · paged by {who}", rows.len())
+        }
         None => format!(" Escalations ({})", rows.len()),
     };
     title_row(buf, area, &title, hint, theme.title, theme.dim);
@@ -99,7 +103,17 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
     }
     let w = area.width as usize;
     // NEXT (the countdown and who comes next) gets what the others leave.
-    let (pw, gw, lw) = ((w / 6).min(22), (w / 5).min(28), (w / 4).min(32));
+    let widest_level = rows
+        .iter()
+        .map(|r| crate::sanitize::width(&standing_text(state, r).0) + 1)
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let (pw, gw, lw) = (
+        (w / 6).min(22),
+        (w / 5).min(28),
+        (w / 4).min(32).min(widest_level),
+    );
     put_segs(
         buf,
         area,
