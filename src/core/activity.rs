@@ -24,6 +24,7 @@ pub fn activity_of(
     silences: &[Silence],
     seen: &HashSet<Seen>,
     ack_prefix: &str,
+    gone: &HashSet<LabelText>,
 ) -> (HashSet<Seen>, Vec<Activity>) {
     let mut out = Vec::new();
     let mut current: HashSet<Seen> = HashSet::with_capacity(seen.len());
@@ -37,7 +38,9 @@ pub fn activity_of(
             actor: actor.to_string(),
         };
         let fired = Seen::Fired(a.fingerprint.clone(), a.starts_at.timestamp());
-        if !seen.contains(&fired) {
+        // Back within the grace after an Alertmanager restart (maybe with a
+        // new start): the same firing, not a new one.
+        if !seen.contains(&fired) && !gone.contains(&a.fingerprint) {
             let key = format!("{}@{}", a.fingerprint, a.starts_at.timestamp());
             out.push(record(a.starts_at, ActivityKind::Fired, key, ""));
         }
@@ -63,4 +66,23 @@ pub fn silences_of<'a>(
         .silenced_by
         .iter()
         .filter_map(move |id| silences.iter().find(|s| &s.id == id))
+}
+
+/// The fingerprints that fired in `before` and are not in `after`: alerts
+/// that just went away.
+pub fn went_away(before: &HashSet<Seen>, after: &HashSet<Seen>) -> Vec<LabelText> {
+    let now: HashSet<&LabelText> = after
+        .iter()
+        .filter_map(|s| match s {
+            Seen::Fired(fp, _) => Some(fp),
+            Seen::Acked(..) => None,
+        })
+        .collect();
+    before
+        .iter()
+        .filter_map(|s| match s {
+            Seen::Fired(fp, _) if !now.contains(fp) => Some(fp.clone()),
+            _ => None,
+        })
+        .collect()
 }

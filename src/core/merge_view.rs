@@ -58,6 +58,8 @@ pub struct MergeJob {
 pub struct ActivityJob {
     /// The keys already written when the job left.
     pub seen: Arc<HashSet<Seen>>,
+    /// Alerts gone for less than the grace (`State::recently_gone`).
+    pub gone: Arc<HashSet<crate::model::LabelText>>,
     pub silences: Vec<Silence>,
     pub ack_prefix: String,
 }
@@ -68,6 +70,9 @@ pub struct ActivityFound {
     pub before: Arc<HashSet<Seen>>,
     pub seen: HashSet<Seen>,
     pub new: Vec<Activity>,
+    /// Fingerprints that fired before and are gone now (found here, off
+    /// the UI task: at 50,000 alerts it is a walk over both sets).
+    pub went: Vec<crate::model::LabelText>,
 }
 
 /// The alerts of the sources answering now, merged; then those that only a
@@ -116,8 +121,10 @@ pub fn compute(job: MergeJob) -> Merged {
     let alerts = merge_answering_first(&job.sources, &job.silent);
     let (rows, widths, counts) = view_rows(&alerts, &job.view);
     let activity = job.activity.map(|j| {
-        let (seen, new) = activity_of(&alerts, &j.silences, &j.seen, &j.ack_prefix);
+        let (seen, new) = activity_of(&alerts, &j.silences, &j.seen, &j.ack_prefix, &j.gone);
+        let went = super::activity::went_away(&j.seen, &seen);
         ActivityFound {
+            went,
             before: j.seen,
             seen,
             new,

@@ -5,7 +5,6 @@
 //! the incident fold drops the repeats of a second console.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 pub use super::activity::{activity_of, Seen};
 use super::incident_form::Linked;
@@ -248,13 +247,16 @@ fn activity(state: &mut State) -> Vec<Effect> {
     let out = match state.activity_found.take() {
         Some(found) => found,
         None => {
+            let gone = state.gone_set();
             let (seen, found) = activity_of(
                 &state.alerts,
                 &state.silences,
                 &state.activity_seen,
                 &state.ack_prefix,
+                &gone,
             );
-            state.activity_seen = Arc::new(seen);
+            let went = super::activity::went_away(&state.activity_seen, &seen);
+            state.activity_moved(went, seen);
             found
         }
     };

@@ -184,7 +184,7 @@ fn install(state: &mut State, m: Merged) {
     // looks again, here).
     if let Some(found) = m.activity {
         if Arc::ptr_eq(&found.before, &state.activity_seen) {
-            state.activity_seen = Arc::new(found.seen);
+            state.activity_moved(found.went, found.seen);
             state.activity_found = Some(found.new);
         }
     }
@@ -268,6 +268,7 @@ pub fn merge_job(state: &State) -> MergeJob {
         view: view_inputs(state),
         activity: observing.then(|| ActivityJob {
             seen: state.activity_seen.clone(),
+            gone: Arc::new(state.gone_set()),
             silences: gossiped_silences(state),
             ack_prefix: state.ack_prefix.clone(),
         }),

@@ -178,6 +178,9 @@ pub struct State {
     /// Linked alerts gone from every source, and since when (a resolution
     /// once they stay gone for `resolve_grace`).
     pub vanished: HashMap<String, DateTime<Utc>>,
+    /// Alerts that fired and went away less than `resolve_grace` ago: if
+    /// they come back meanwhile, `oncall stats` counts no new firing.
+    pub recently_gone: HashMap<crate::model::LabelText, DateTime<Utc>>,
     pub resolve_grace: Duration,
     /// Fingerprints with a declaration in flight (auto-declare).
     pub declaring: HashSet<String>,
@@ -248,6 +251,42 @@ impl State {
         self.failed_pages
             .values()
             .find(|f| f.page.note.group == alert.alertname())
+    }
+
+    /// The activity keys move to `after`; `went`, the alerts that went away,
+    /// are remembered for the grace, and what is back is forgotten.
+    pub fn activity_moved(
+        &mut self,
+        went: Vec<crate::model::LabelText>,
+        after: HashSet<super::activity::Seen>,
+    ) {
+        let now = self.now;
+        for fp in went {
+            self.recently_gone.entry(fp).or_insert(now);
+        }
+        let grace = chrono::Duration::from_std(self.resolve_grace).unwrap_or_default();
+        if !self.recently_gone.is_empty() {
+            let back: HashSet<&crate::model::LabelText> = after
+                .iter()
+                .filter_map(|s| match s {
+                    super::activity::Seen::Fired(fp, _) => Some(fp),
+                    super::activity::Seen::Acked(..) => None,
+                })
+                .collect();
+            self.recently_gone
+                .retain(|fp, at| now - *at < grace && !back.contains(fp));
+        }
+        self.activity_seen = Arc::new(after);
+    }
+
+    /// The fingerprints gone for less than the grace, for `activity_of`.
+    pub fn gone_set(&self) -> HashSet<crate::model::LabelText> {
+        let grace = chrono::Duration::from_std(self.resolve_grace).unwrap_or_default();
+        self.recently_gone
+            .iter()
+            .filter(|(_, at)| self.now - **at < grace)
+            .map(|(fp, _)| fp.clone())
+            .collect()
     }
 
     /// A message on the status line (it stays a few seconds; warnings longer).
@@ -364,6 +403,7 @@ impl State {
             incident_settings: IncidentSettings::default(),
             observed: HashMap::new(),
             vanished: HashMap::new(),
+            recently_gone: HashMap::new(),
             resolve_grace: Duration::from_secs(120),
             declaring: HashSet::new(),
             activity_seen: Arc::default(),

@@ -74,13 +74,36 @@ fn a_start_and_an_ack_are_journaled_once_each() {
         [ActivityKind::Acked]
     );
     assert!(journaled(&mut s, vec![acked], vec![ack()]).is_empty());
-    // It resolved and fired again: a new start.
+    // It resolved and, half an hour later, fired again: a new start.
     assert!(journaled(&mut s, vec![], vec![]).is_empty());
+    s.now = t0() + Duration::minutes(30);
     let again = alert(t0() + Duration::minutes(30));
     assert_eq!(
         journaled(&mut s, vec![again], vec![]),
         [ActivityKind::Fired]
     );
+}
+
+/// Both Alertmanagers restarted: the alert is gone, then sent again by
+/// Prometheus (here with a new start, as a re-sent alert may carry). Within
+/// `resolve_grace` that is the same firing: `oncall stats` counts it once.
+#[test]
+fn an_alert_back_within_the_grace_is_not_a_new_firing() {
+    let mut s = one_source("am1", t0());
+    s.journal_loaded = true;
+    assert_eq!(
+        journaled(&mut s, vec![alert(t0())], vec![]),
+        [ActivityKind::Fired]
+    );
+    s.now = t0() + Duration::seconds(10);
+    assert!(journaled(&mut s, vec![], vec![]).is_empty());
+    s.now = t0() + Duration::seconds(60);
+    let resent = alert(t0() + Duration::seconds(55));
+    assert!(
+        journaled(&mut s, vec![resent.clone()], vec![]).is_empty(),
+        "no second firing"
+    );
+    assert!(journaled(&mut s, vec![resent], vec![]).is_empty());
 }
 
 /// A console that merges every poll on a worker thread (the worker here is
