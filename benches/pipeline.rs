@@ -368,6 +368,7 @@ fn job(lists: &[Arc<Vec<Alert>>], filter: &Filter) -> MergeJob {
             .zip(["am1", "am2"])
             .map(|(a, name)| (name.to_string(), SourceKind::Alertmanager, a.clone()))
             .collect(),
+        unknown: Vec::new(),
         view: ViewInputs {
             filter: filter.clone(),
             group_by: "alertname".into(),

@@ -126,7 +126,9 @@ fn red(s: Severity) -> bool {
 fn counted(state: &State, a: &Alert) -> Option<bool> {
     let acked = matches!(state.ack_state(a), AckState::Acked(_));
     match a.state {
-        AlertState::Firing => Some(acked),
+        // Unknown: gone with a restarted source, maybe still firing; the
+        // board does not turn green on it.
+        AlertState::Firing | AlertState::Unknown => Some(acked),
         AlertState::Suppressed if acked && !a.is_inhibited() => Some(true),
         _ => None,
     }

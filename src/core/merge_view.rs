@@ -48,6 +48,9 @@ pub struct MergeJob {
     /// Sources not answering now (their last poll failed, or is overdue):
     /// their last answer counts only for alerts no answering source reports.
     pub silent: Vec<usize>,
+    /// Alerts gone with a restarted source (`State::unknown`): kept, as
+    /// `unknown`, where no source reports them.
+    pub unknown: Vec<Alert>,
     pub view: ViewInputs,
     /// Set when the incident observer runs: find the new fires and acks
     /// for the activity log here too (`observe::activity_of`).
@@ -118,7 +121,16 @@ pub struct Merged {
 }
 
 pub fn compute(job: MergeJob) -> Merged {
-    let alerts = merge_answering_first(&job.sources, &job.silent);
+    let mut alerts = merge_answering_first(&job.sources, &job.silent);
+    if !job.unknown.is_empty() {
+        let known: HashSet<&str> = alerts.iter().map(|a| a.fingerprint.as_str()).collect();
+        let kept: Vec<Alert> = job
+            .unknown
+            .into_iter()
+            .filter(|a| !known.contains(a.fingerprint.as_str()))
+            .collect();
+        alerts.extend(kept);
+    }
     let (rows, widths, counts) = view_rows(&alerts, &job.view);
     let activity = job.activity.map(|j| {
         let (seen, new) = activity_of(&alerts, &j.silences, &j.seen, &j.ack_prefix, &j.gone);

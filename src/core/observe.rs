@@ -49,10 +49,9 @@ fn alert_events(state: &mut State, inc: &Incident, all_healthy: bool) -> Vec<Eve
     let mut out = Vec::new();
     for (fp, labels) in &inc.alerts {
         let key = format!("{}/{fp}", inc.id);
-        let alert = state
-            .alerts
-            .iter()
-            .find(|a| a.fingerprint == fp && a.state != AlertState::Pending);
+        let alert = state.alerts.iter().find(|a| {
+            a.fingerprint == fp && !matches!(a.state, AlertState::Pending | AlertState::Unknown)
+        });
         let Some(a) = alert else {
             if all_healthy
                 && inc.alert_firing(fp)

@@ -16,7 +16,7 @@ use super::page_outcome::pages;
 use super::rows::{view_rows, Row, ViewInputs};
 use super::silences::rebuild_silence_rows_keeping;
 use super::state::{AckState, Health, State, StatusLevel};
-use crate::model::Silence;
+use crate::model::{Alert, AlertState, Silence};
 use crate::source::{Snapshot, SourceError};
 use std::collections::HashSet;
 
@@ -32,6 +32,14 @@ pub fn polled(
     let failed = result.is_err();
     match result {
         Ok(snap) => {
+            let restarted = (src.failures > 0 && src.last_ok.is_some())
+                || matches!((src.started, snap.started), (Some(a), Some(b)) if a != b);
+            if restarted {
+                src.restarted_at = Some(at);
+            }
+            if snap.started.is_some() {
+                src.started = snap.started;
+            }
             let old = std::mem::replace(&mut src.alerts, snap.alerts);
             // The merge out on a worker may still hold the old list.
             if let Ok(old) = Arc::try_unwrap(old) {
@@ -175,7 +183,8 @@ pub fn remerge(state: &mut State) {
 }
 
 /// Puts a merge in place, keeping the cursor on the same item.
-fn install(state: &mut State, m: Merged) {
+fn install(state: &mut State, mut m: Merged) {
+    let held = hold_unknown(state, &mut m.alerts);
     let selected = selected_identity(state);
     let selected_silence = state.selected_silence().map(|s| s.id.clone());
     drop_later(std::mem::replace(&mut state.alerts, m.alerts));
@@ -188,7 +197,7 @@ fn install(state: &mut State, m: Merged) {
             state.activity_found = Some(found.new);
         }
     }
-    if m.view == view_inputs(state) {
+    if m.view == view_inputs(state) && !held {
         state.rows = m.rows;
         state.row_widths = m.widths;
         state.counts = m.counts;
@@ -201,6 +210,48 @@ fn install(state: &mut State, m: Merged) {
     if let Some(form) = state.form.as_mut() {
         form.preview(&state.alerts);
     }
+}
+
+/// An Alertmanager that restarted comes back empty until Prometheus sends
+/// its alerts again. So for `resolve_grace` after a source came back from a
+/// restart or from being down, alerts that went away are kept as `unknown`
+/// rather than dropped as resolved. Returns whether this merge lost some
+/// (they are added to `alerts`, and the rows must be built again).
+fn hold_unknown(state: &mut State, alerts: &mut Vec<Alert>) -> bool {
+    let grace = chrono::Duration::from_std(state.resolve_grace).unwrap_or_default();
+    let now = state.now;
+    if !state.unknown.is_empty() {
+        let reported: HashSet<&str> = alerts
+            .iter()
+            .filter(|a| a.state != AlertState::Unknown)
+            .map(|a| a.fingerprint.as_str())
+            .collect();
+        state
+            .unknown
+            .retain(|fp, (_, since)| now - *since < grace && !reported.contains(fp.as_str()));
+    }
+    let restarting = state
+        .sources
+        .iter()
+        .any(|s| s.restarted_at.is_some_and(|at| now - at < grace));
+    if !restarting {
+        return false;
+    }
+    let present: HashSet<&str> = alerts.iter().map(|a| a.fingerprint.as_str()).collect();
+    let went: Vec<Alert> = state
+        .alerts
+        .iter()
+        .filter(|a| a.state != AlertState::Unknown && !present.contains(a.fingerprint.as_str()))
+        .cloned()
+        .collect();
+    for mut a in went.iter().cloned() {
+        a.state = AlertState::Unknown;
+        state
+            .unknown
+            .insert(a.fingerprint.clone(), (a.clone(), now));
+        alerts.push(a);
+    }
+    !went.is_empty()
 }
 
 fn selected_identity(state: &State) -> Option<String> {
@@ -265,6 +316,15 @@ pub fn merge_job(state: &State) -> MergeJob {
         silent: (0..state.sources.len())
             .filter(|&i| !matches!(state.health(i), Health::Ok | Health::Connecting))
             .collect(),
+        unknown: {
+            let grace = chrono::Duration::from_std(state.resolve_grace).unwrap_or_default();
+            state
+                .unknown
+                .values()
+                .filter(|(_, since)| state.now - *since < grace)
+                .map(|(a, _)| a.clone())
+                .collect()
+        },
         view: view_inputs(state),
         activity: observing.then(|| ActivityJob {
             seen: state.activity_seen.clone(),

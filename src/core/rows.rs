@@ -38,6 +38,8 @@ pub struct Counts {
     pub by_severity: [usize; 5],
     pub pending: usize,
     pub suppressed: usize,
+    /// Gone with a restarted source, not known to be resolved.
+    pub unknown: usize,
 }
 
 pub fn visible(alert: &Alert, filter: &Filter, show_silenced: bool, show_inhibited: bool) -> bool {
@@ -55,6 +57,7 @@ fn state_rank(a: &Alert) -> u8 {
         AlertState::Firing => 0,
         AlertState::Pending => 1,
         AlertState::Suppressed => 2,
+        AlertState::Unknown => 3,
     }
 }
 
@@ -209,6 +212,7 @@ fn walk<'a>(alerts: &'a [Alert], part: std::ops::Range<usize>, v: &ViewInputs) -
             AlertState::Firing => w.counts.by_severity[sev as usize] += 1,
             AlertState::Pending => w.counts.pending += 1,
             AlertState::Suppressed => w.counts.suppressed += 1,
+            AlertState::Unknown => w.counts.unknown += 1,
         }
         if !visible(a, &v.filter, v.show_silenced, v.show_inhibited) {
             continue;
@@ -245,6 +249,7 @@ fn join<'a>(alerts: &'a [Alert], mut a: Walk<'a>, b: Walk<'a>) -> Walk<'a> {
     }
     a.counts.pending += b.counts.pending;
     a.counts.suppressed += b.counts.suppressed;
+    a.counts.unknown += b.counts.unknown;
     for g in b.groups {
         match a.slots.get(g.key) {
             Some(&slot) => {

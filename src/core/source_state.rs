@@ -41,6 +41,11 @@ pub struct SourceState {
     pub silences: Vec<Silence>,
     pub peer: Option<PeerInfo>,
     pub rules: Vec<AlertRule>,
+    /// When the source's process started, as it last said.
+    pub started: Option<DateTime<Utc>>,
+    /// When it was last seen back from a restart or from being down: for
+    /// `resolve_grace` after, alerts gone with it are `unknown`.
+    pub restarted_at: Option<DateTime<Utc>>,
 }
 
 impl SourceState {
@@ -57,6 +62,8 @@ impl SourceState {
             silences: Vec::new(),
             peer: None,
             rules: Vec::new(),
+            started: None,
+            restarted_at: None,
         }
     }
 

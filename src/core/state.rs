@@ -182,6 +182,10 @@ pub struct State {
     /// they come back meanwhile, `oncall stats` counts no new firing.
     pub recently_gone: HashMap<crate::model::LabelText, DateTime<Utc>>,
     pub resolve_grace: Duration,
+    /// Alerts that went away with a source that restarted or came back
+    /// from being down, and since when: shown as `unknown` for
+    /// `resolve_grace` (or until a source reports them again).
+    pub unknown: HashMap<crate::model::LabelText, (Alert, DateTime<Utc>)>,
     /// Fingerprints with a declaration in flight (auto-declare).
     pub declaring: HashSet<String>,
     /// Activity-log keys already written (fires and acks); shared with a
@@ -404,6 +408,7 @@ impl State {
             observed: HashMap::new(),
             vanished: HashMap::new(),
             recently_gone: HashMap::new(),
+            unknown: HashMap::new(),
             resolve_grace: Duration::from_secs(120),
             declaring: HashSet::new(),
             activity_seen: Arc::default(),

@@ -21,6 +21,10 @@ pub enum AlertState {
     Firing,
     Pending,
     Suppressed,
+    /// Gone with a source that restarted or came back from being down: it
+    /// may still fire (Prometheus re-sends within minutes), so it is shown,
+    /// marked, for `resolve_grace` rather than taken as resolved.
+    Unknown,
 }
 
 /// Severity read from the `severity` label; the order is the display order.
@@ -162,6 +166,7 @@ impl Alert {
             AlertState::Suppressed if self.is_silenced() => "silenced",
             AlertState::Suppressed if self.is_inhibited() => "inhibited",
             AlertState::Suppressed => "suppressed",
+            AlertState::Unknown => "unknown",
         }
     }
 

@@ -233,6 +233,7 @@ fn alerts(out: &mut String, state: &State) {
         ("firing", AlertState::Firing),
         ("pending", AlertState::Pending),
         ("suppressed", AlertState::Suppressed),
+        ("unknown", AlertState::Unknown),
     ] {
         let n = state.alerts.iter().filter(|a| a.state == st).count();
         let _ = writeln!(out, "oncall_alerts{{state=\"{word}\"}} {n}");

@@ -117,16 +117,14 @@ fn start(mut settings: Settings, me: &str) -> Engine {
 
 /// One message through the engine, with what is worth a log line.
 fn handle(engine: &mut Engine, msg: Msg) {
-    match &msg {
-        Msg::Polled {
-            source,
-            result: Err(e),
-            ..
-        } => {
-            let name = engine.state.sources.get(*source).map(|s| s.name.as_str());
-            tracing::warn!(source = name.unwrap_or("?"), error = %crate::sanitize::line(&e.to_string()), "poll failed");
-        }
-        _ => {}
+    if let Msg::Polled {
+        source,
+        result: Err(e),
+        ..
+    } = &msg
+    {
+        let name = engine.state.sources.get(*source).map(|s| s.name.as_str());
+        tracing::warn!(source = name.unwrap_or("?"), error = %crate::sanitize::line(&e.to_string()), "poll failed");
     }
     let before = engine.state.journal_error.clone();
     // No terminal here: the clipboard, the bell and quit do not apply.

@@ -50,13 +50,17 @@ pub async fn fetch(
     if let (Some(last), Some(next)) = (keep, next) {
         *last = Some(next);
     }
-    let peer = match status {
-        Ok(s) => s
-            .cluster
-            .map(|c| peer_info(c.name, c.peers.into_iter().map(|p| p.name).collect())),
+    let (peer, started) = match status {
+        Ok(s) => (
+            s.cluster
+                .map(|c| peer_info(c.name, c.peers.into_iter().map(|p| p.name).collect())),
+            s.uptime
+                .and_then(|u| chrono::DateTime::parse_from_rfc3339(&u).ok())
+                .map(|u| u.with_timezone(&chrono::Utc)),
+        ),
         Err(e) => {
             tracing::debug!(source = %spec.name, error = %e, "status call failed; no peer info");
-            None
+            (None, None)
         }
     };
     Ok(Snapshot {
@@ -64,6 +68,7 @@ pub async fn fetch(
         silences,
         peer,
         rules: Vec::new(),
+        started,
     })
 }
 

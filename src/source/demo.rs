@@ -245,6 +245,7 @@ pub fn snapshot(index: usize, started: DateTime<Utc>, now: DateTime<Utc>) -> Sna
         silences,
         peer: None,
         rules,
+        started: None,
     }
 }
 

@@ -93,6 +93,12 @@ pub struct AmSilenceStatus {
 #[derive(Debug, Deserialize)]
 pub struct AmStatus {
     pub cluster: Option<AmCluster>,
+    /// When this Alertmanager process started: a new value means it
+    /// restarted (and lost the alerts Prometheus has not re-sent yet).
+    /// Kept as text: a value oncall cannot read costs the restart signal,
+    /// not the cluster's peers.
+    #[serde(default, deserialize_with = "nullable")]
+    pub uptime: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

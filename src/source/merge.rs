@@ -261,6 +261,8 @@ fn rank(state: AlertState) -> u8 {
         AlertState::Firing => 0,
         AlertState::Pending => 1,
         AlertState::Suppressed => 2,
+        // What a source reports now beats what was kept of a restart.
+        AlertState::Unknown => 3,
     }
 }
 

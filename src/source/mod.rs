@@ -66,6 +66,9 @@ pub struct Snapshot {
     pub peer: Option<PeerInfo>,
     /// Alerting rules (Prometheus only).
     pub rules: Vec<AlertRule>,
+    /// When the source's process started, if it says (Alertmanager's
+    /// `uptime`): a change means it restarted.
+    pub started: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Why a poll failed, in words for the status bar and stderr.

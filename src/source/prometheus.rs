@@ -44,6 +44,7 @@ pub async fn fetch(client: &HttpClient, spec: &SourceSpec) -> Result<Snapshot, S
         silences: Vec::new(),
         peer: None,
         rules,
+        started: None,
     })
 }
 

@@ -376,7 +376,14 @@ impl Prometheus {
 
     /// A Prometheus evaluating `rules` (a rule file's YAML) every second.
     pub fn start_with_rules(alertmanager_urls: &[String], rules: &str) -> Prometheus {
-        Prometheus::launch(alertmanager_urls, rules, "")
+        Prometheus::launch(alertmanager_urls, rules, "", "1s")
+    }
+
+    /// As `start_with_rules`, re-sending firing alerts every `resend`
+    /// (Prometheus' default is 1m): how long a restarted Alertmanager
+    /// stays without them.
+    pub fn resending_every(alertmanager_urls: &[String], rules: &str, resend: &str) -> Prometheus {
+        Prometheus::launch(alertmanager_urls, rules, "", resend)
     }
 
     /// A Prometheus scraping `target` (`127.0.0.1:PORT`, path `/metrics`)
@@ -391,10 +398,10 @@ impl Prometheus {
             "scrape_configs:\n  - job_name: {job}\n    scrape_interval: 1s\n    \
              static_configs: [{{targets: ['{target}']}}]\n"
         );
-        Prometheus::launch(&[], "groups: []\n", &scrape)
+        Prometheus::launch(&[], "groups: []\n", &scrape, "1s")
     }
 
-    fn launch(alertmanager_urls: &[String], rules: &str, scrape: &str) -> Prometheus {
+    fn launch(alertmanager_urls: &[String], rules: &str, scrape: &str, resend: &str) -> Prometheus {
         let bin = find_binary(&["prometheus"]);
         let dir = temp_dir("prom");
         let targets: Vec<String> = alertmanager_urls
@@ -414,7 +421,7 @@ impl Prometheus {
             format!("--config.file={}", dir.join("prometheus.yml").display()),
             format!("--storage.tsdb.path={}", dir.join("tsdb").display()),
             format!("--web.listen-address=127.0.0.1:{port}"),
-            "--rules.alert.resend-delay=1s".into(),
+            format!("--rules.alert.resend-delay={resend}"),
         ];
         let mut proc = Proc::spawn("prometheus", &bin, &args, dir.join("prometheus.log"));
         proc.wait_ready(port, Duration::from_secs(30));

@@ -73,6 +73,7 @@ fn rank(a: &Alert) -> u8 {
         AlertState::Firing => 0,
         AlertState::Pending => 1,
         AlertState::Suppressed => 2,
+        AlertState::Unknown => 3,
     }
 }
 

@@ -12,7 +12,7 @@ use oncall::engine::Engine;
 use serde_json::json;
 
 /// Feeds the engine its own messages until `done` holds (or fails after `within`).
-async fn run_until(
+pub(crate) async fn run_until(
     engine: &mut Engine,
     within: Duration,
     what: &str,

@@ -11,6 +11,7 @@ mod fault_writes;
 mod faults;
 mod live_sources;
 mod live_writes;
+mod restart_truth;
 mod runbook_query;
 mod slo_live;
 mod tls;

@@ -98,6 +98,7 @@ fn state_style(alert: &Alert, theme: &Theme) -> Style {
         AlertState::Pending => theme.pending,
         AlertState::Suppressed if alert.is_silenced() => theme.silenced,
         AlertState::Suppressed => theme.inhibited,
+        AlertState::Unknown => theme.stale,
     }
 }
 

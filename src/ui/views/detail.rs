@@ -30,6 +30,7 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         AlertState::Firing => theme.severity(sev),
         AlertState::Pending => theme.pending,
         AlertState::Suppressed => theme.silenced,
+        AlertState::Unknown => theme.stale,
     };
     let mut title = vec![
         seg(" ", theme.text),
@@ -45,6 +46,17 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     let mut tail = vec![seg(" ", theme.text), seg(word, state_style)];
     if state.is_stale(a) {
         tail.push(seg("  STALE: its sources are not answering", theme.stale));
+    }
+    if let Some((_, since)) = state.unknown.get(&a.fingerprint) {
+        let left = chrono::Duration::from_std(state.resolve_grace).unwrap_or_default()
+            - (state.now - *since);
+        tail.push(seg(
+            format!(
+                "  gone with a restarted source; resolved if not re-sent in {}",
+                format_age_long(left.num_seconds().max(0))
+            ),
+            theme.stale,
+        ));
     }
     // The state word wraps to its own line rather than being cut.
     if segs_width(&title) + segs_width(&tail) < doc.width {

@@ -84,6 +84,14 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
     ));
     segs.push(seg(" · ", dim));
     segs.push(seg(format!("{} {suppressed}", c.suppressed), dim));
+    if c.unknown > 0 {
+        // Gone with a restarted Alertmanager: maybe still firing.
+        segs.push(seg(" · ", dim));
+        segs.push(seg(
+            format!("{} unknown", c.unknown),
+            theme.header.patch(theme.stale),
+        ));
+    }
     segs
 }
 

@@ -1,0 +1,145 @@
+//! An Alertmanager that restarts (or comes back from being down) answers
+//! empty until Prometheus sends its alerts again: what went away with it is
+//! `unknown` for `resolve_grace`, not resolved. A source that answers all
+//! along and loses an alert: that is a resolution, and the row goes.
+
+use crate::common::{self, build};
+
+use chrono::{DateTime, TimeZone, Utc};
+use oncall::core::{update, Msg, Row, State};
+use oncall::model::{Alert, AlertState};
+use oncall::source::{Snapshot, SourceError};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 7, 3, 0, 0).unwrap()
+}
+
+fn secs(s: i64) -> chrono::Duration {
+    chrono::Duration::seconds(s)
+}
+
+fn alert(name: &str) -> Alert {
+    build::alert(&[("alertname", name), ("severity", "critical")])
+        .started(t0() - secs(600))
+        .source("am")
+        .build()
+}
+
+fn answer(s: &mut State, at: i64, alerts: Vec<Alert>, started: Option<i64>) {
+    s.now = t0() + secs(at);
+    let at = s.now;
+    update(
+        s,
+        Msg::Polled {
+            source: 0,
+            at,
+            result: Ok(Snapshot {
+                alerts: alerts.into(),
+                started: started.map(|m| t0() + secs(m)),
+                ..Snapshot::default()
+            }),
+        },
+    );
+}
+
+fn refuse(s: &mut State, at: i64) {
+    s.now = t0() + secs(at);
+    let at = s.now;
+    update(
+        s,
+        Msg::Polled {
+            source: 0,
+            at,
+            result: Err(SourceError::Connect("connection refused".into())),
+        },
+    );
+}
+
+/// Each alert on screen (in the rows) with its state word.
+fn shown(s: &State) -> Vec<(String, &'static str)> {
+    s.rows
+        .iter()
+        .filter_map(|r| match r {
+            Row::Alert { index } => Some(&s.alerts[*index]),
+            Row::Group {
+                single: Some(index),
+                ..
+            } => Some(&s.alerts[*index]),
+            Row::Group { .. } => None,
+        })
+        .map(|a| (a.alertname().to_string(), a.state_word()))
+        .collect()
+}
+
+fn one_source() -> State {
+    common::fixtures::one_source("am", t0())
+}
+
+#[test]
+fn alerts_gone_with_a_member_back_from_down_are_unknown_until_prometheus_resends() {
+    let mut s = one_source();
+    answer(
+        &mut s,
+        0,
+        vec![alert("HighErrorRate"), alert("DiskFull")],
+        None,
+    );
+    refuse(&mut s, 15);
+    // Back, empty: nothing is known to have resolved.
+    answer(&mut s, 30, vec![], None);
+    assert_eq!(
+        shown(&s),
+        vec![
+            ("DiskFull".to_string(), "unknown"),
+            ("HighErrorRate".to_string(), "unknown")
+        ]
+    );
+    assert_eq!(s.counts.unknown, 2);
+    assert_eq!(s.counts.by_severity.iter().sum::<usize>(), 0);
+    // Prometheus re-sends one: it fires; the other stays unknown.
+    answer(&mut s, 60, vec![alert("HighErrorRate")], None);
+    assert_eq!(
+        shown(&s),
+        vec![
+            ("HighErrorRate".to_string(), "firing"),
+            ("DiskFull".to_string(), "unknown")
+        ]
+    );
+    // Past the grace (2m from when it went) the other is gone: it resolved.
+    answer(&mut s, 155, vec![alert("HighErrorRate")], None);
+    assert_eq!(shown(&s), vec![("HighErrorRate".to_string(), "firing")]);
+    assert_eq!(s.counts.unknown, 0);
+}
+
+#[test]
+fn a_new_start_time_is_a_restart_even_with_no_failed_poll() {
+    let mut s = one_source();
+    answer(&mut s, 0, vec![alert("HighErrorRate")], Some(-3600));
+    // Restarted between two polls: its uptime says so.
+    answer(&mut s, 15, vec![], Some(10));
+    assert_eq!(shown(&s), vec![("HighErrorRate".to_string(), "unknown")]);
+    answer(&mut s, 30, vec![alert("HighErrorRate")], Some(10));
+    assert_eq!(shown(&s), vec![("HighErrorRate".to_string(), "firing")]);
+    assert!(s.unknown.is_empty());
+}
+
+#[test]
+fn an_alert_gone_from_a_source_that_answered_all_along_resolved() {
+    let mut s = one_source();
+    answer(
+        &mut s,
+        0,
+        vec![alert("HighErrorRate"), alert("DiskFull")],
+        Some(-3600),
+    );
+    answer(&mut s, 15, vec![alert("HighErrorRate")], Some(-3600));
+    assert_eq!(shown(&s), vec![("HighErrorRate".to_string(), "firing")]);
+    assert!(s.unknown.is_empty());
+    assert_eq!(
+        s.alerts
+            .iter()
+            .filter(|a| a.state == AlertState::Unknown)
+            .count(),
+        0
+    );
+}
