@@ -139,56 +139,58 @@ pub fn pages_due(state: &mut State) -> Vec<Page> {
             .map(|d| d.key(&row.policy, &row.group, row.standing.started))
             .filter(|k| !state.paged.contains(k))
             .collect();
-        let Some(last) = row.standing.reached.last() else {
-            continue;
-        };
         if keys.is_empty() {
             continue;
         }
-        let alerts: Vec<&Alert> = state
+        if state
             .alerts
             .iter()
             .filter(|a| a.alertname() == row.group)
-            .collect();
-        if alerts.iter().all(|a| state.is_stale(a)) {
+            .all(|a| state.is_stale(a))
+        {
             continue;
         }
-        let Some(policy) = state.policies.iter().find(|p| p.name == row.policy) else {
+        let Some(page) = page_of(state, &row, keys) else {
             continue;
         };
-        let Some(level) = policy.levels.get(last.level) else {
-            continue;
-        };
-        let first = alerts.first();
-        let note = crate::notify::Notification {
-            policy: row.policy.clone(),
-            level: last.level + 1,
-            targets: level
-                .targets
-                .iter()
-                .map(|t| targets_now(state, std::slice::from_ref(t)))
-                .collect(),
-            alertname: row.group.clone(),
-            group: row.group.clone(),
-            labels: first.map(|a| Labels::clone(&a.labels)).unwrap_or_default(),
-            summary: first.map(|a| a.summary().to_string()).unwrap_or_default(),
-            console: state.author.clone(),
-            time: state.now,
-            incident: first
-                .and_then(|a| state.incident_of(&a.fingerprint))
-                .map(|i| i.id.clone()),
-        };
-        state.paged.extend(keys.iter().cloned());
+        state.paged.extend(page.keys.iter().cloned());
         // A later level supersedes an earlier one that is failing.
         state
             .failed_pages
             .retain(|_, f| !(f.page.note.policy == row.policy && f.page.note.group == row.group));
-        pages.push(Page {
-            keys,
-            notifiers: level.notify.clone(),
-            note,
-            retry: false,
-        });
+        pages.push(page);
     }
     pages
+}
+
+/// The page of a group's highest level reached, settling `keys`.
+pub fn page_of(state: &State, row: &EscalationRow, keys: Vec<String>) -> Option<Page> {
+    let last = row.standing.reached.last()?;
+    let policy = state.policies.iter().find(|p| p.name == row.policy)?;
+    let level = policy.levels.get(last.level)?;
+    let first = state.alerts.iter().find(|a| a.alertname() == row.group);
+    let note = crate::notify::Notification {
+        policy: row.policy.clone(),
+        level: last.level + 1,
+        targets: level
+            .targets
+            .iter()
+            .map(|t| targets_now(state, std::slice::from_ref(t)))
+            .collect(),
+        alertname: row.group.clone(),
+        group: row.group.clone(),
+        labels: first.map(|a| Labels::clone(&a.labels)).unwrap_or_default(),
+        summary: first.map(|a| a.summary().to_string()).unwrap_or_default(),
+        console: state.author.clone(),
+        time: state.now,
+        incident: first
+            .and_then(|a| state.incident_of(&a.fingerprint))
+            .map(|i| i.id.clone()),
+    };
+    Some(Page {
+        keys,
+        notifiers: level.notify.clone(),
+        note,
+        retry: false,
+    })
 }

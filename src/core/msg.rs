@@ -69,6 +69,9 @@ pub enum Msg {
     /// Who pages for this state dir when it is not this process: the
     /// holder of the engine lease (`oncall serve`), or `None`.
     PagingHeldBy(Option<String>),
+    /// The claims' record of every level (read while another process
+    /// pages, or always on a read-only console that never pages).
+    PagesSeen(std::collections::HashMap<String, crate::store::page_claims::Outcome>),
     /// An SLO window's SLI was read (or could not be).
     SloRead(SloRead),
 }

@@ -106,7 +106,9 @@ pub fn retries_due(state: &mut State) -> Vec<Page> {
     if state.failed_pages.is_empty() && state.claimed_elsewhere.is_empty() {
         return vec![];
     }
-    if state.paging_held_by.is_some() {
+    // Another pages (its failures shown here are its to retry), or this
+    // one never does (read-only: the wall; the demo).
+    if state.paging_held_by.is_some() || state.read_only || state.demo {
         return vec![];
     }
     let rows = super::escalations::escalation_rows(state);
@@ -184,6 +186,57 @@ pub fn holds_changed(state: &mut State) -> Vec<Effect> {
     }
     state.held = now_held;
     effects
+}
+
+/// What the claims say of the levels reached, for a process that does not
+/// page (a console while `oncall serve` holds the lease, or read-only, as
+/// the wall is): when each was paged, and which page no notifier has
+/// delivered yet, shown as this process's own failures are.
+pub fn seen_elsewhere(
+    state: &mut State,
+    outcomes: &std::collections::HashMap<String, crate::store::page_claims::Outcome>,
+) {
+    if state.paging_held_by.is_none() && !state.read_only {
+        // This process pages: its own outcomes are the news.
+        return;
+    }
+    let rows = super::escalations::escalation_rows(state);
+    let mut failed = std::collections::BTreeMap::new();
+    for row in &rows {
+        let keys: Vec<String> = row
+            .standing
+            .reached
+            .iter()
+            .map(|d| d.key(&row.policy, &row.group, row.standing.started))
+            .collect();
+        for k in &keys {
+            if let Some(at) = outcomes.get(k).and_then(|o| o.delivered) {
+                state.paged_at.insert(k.clone(), at);
+            }
+        }
+        // A page settles its levels together; the highest tells.
+        let Some((last, o)) = keys.last().and_then(|k| Some((k, outcomes.get(k)?))) else {
+            continue;
+        };
+        if o.delivered.is_some() || o.failures == 0 || row.standing.held_by.is_some() {
+            continue;
+        }
+        let Some(page) = super::escalations::page_of(state, row, vec![last.clone()]) else {
+            continue;
+        };
+        let slack =
+            chrono::Duration::from_std(crate::store::page_claims::RETRY_SLACK).unwrap_or_default();
+        failed.insert(
+            last.clone(),
+            FailedPage {
+                page,
+                tries: o.failures,
+                reason: o.reason.clone().unwrap_or_default(),
+                next: o.until.map_or(state.now, |u| u - slack),
+            },
+        );
+    }
+    state.failed_pages = failed;
 }
 
 /// Levels that fell due, to be paged (escalation).

@@ -257,6 +257,13 @@ impl State {
             .find(|f| f.page.note.group == alert.alertname())
     }
 
+    /// The failing page of a policy's group, if one is.
+    pub fn failed_page_for(&self, policy: &str, group: &str) -> Option<&super::page::FailedPage> {
+        self.failed_pages
+            .values()
+            .find(|f| f.page.note.policy == policy && f.page.note.group == group)
+    }
+
     /// The activity keys move to `after`; `went`, the alerts that went away,
     /// are remembered for the grace, and what is back is forgotten.
     pub fn activity_moved(

@@ -128,6 +128,10 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.claimed_elsewhere.clear();
             vec![]
         }
+        Msg::PagesSeen(outcomes) => {
+            super::page_outcome::seen_elsewhere(state, &outcomes);
+            vec![]
+        }
         Msg::SloRead(r) => {
             state.slo.read(r);
             vec![]

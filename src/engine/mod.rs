@@ -215,6 +215,16 @@ impl Engine {
                 .filter(|l| l.live(now))
                 .map(|l| l.holder),
         };
+        if held_by.is_some() || self.state.read_only {
+            // Not paging here: show what the one who does did.
+            let (tx, dir) = (self.tx.clone(), dir.clone());
+            tokio::task::spawn_blocking(move || match crate::store::page_claims::outcomes(&dir) {
+                Ok(o) => {
+                    let _ = tx.send(Msg::PagesSeen(o));
+                }
+                Err(e) => tracing::debug!(error = %e, "cannot read the page claims"),
+            });
+        }
         if held_by == self.state.paging_held_by {
             return vec![];
         }

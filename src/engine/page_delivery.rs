@@ -25,7 +25,7 @@ pub fn spawn(
         .collect();
     let by = settings.author.clone();
     // A failed level stays ours until the next try, and a while after.
-    let hold = settings.page_retry + std::time::Duration::from_secs(30);
+    let hold = settings.page_retry + crate::store::page_claims::RETRY_SLACK;
     tokio::spawn(async move {
         let keys = page.keys.clone();
         let (claim_dir, claim_by) = (dir.clone(), by.clone());

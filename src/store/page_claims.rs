@@ -34,6 +34,11 @@ struct Line {
 /// a delivery with all its retries takes.
 pub const CLAIM_TERM: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// A failed level stays its claimant's this long past its next try (it
+/// writes `until` = next try + this), so another does not take it over
+/// while the retry is on its way.
+pub const RETRY_SLACK: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Whether a level's lines leave it free to claim at `now`: never claimed,
 /// or claimed and not delivered by a claimant whose hold ran out.
 fn free(lines: &[Line], key: &str, now: DateTime<Utc>) -> bool {
@@ -178,4 +183,52 @@ pub fn record(
         }
         Ok(())
     })
+}
+
+/// Where a level stands in the claims, for a process that does not page
+/// (a console while `oncall serve` holds the lease, the wall): who has
+/// it, whether it was delivered, and its failures since.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    pub by: String,
+    pub delivered: Option<DateTime<Utc>>,
+    /// Failed attempts (each with the notifiers' own retries).
+    pub failures: u32,
+    /// The last failure's reason.
+    pub reason: Option<String>,
+    /// Until when the claimant holds it: about when it tries again.
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Every level's outcome so far, by key. No file yet: none.
+pub fn outcomes(dir: &Path) -> std::io::Result<std::collections::HashMap<String, Outcome>> {
+    let text = match std::fs::read_to_string(dir.join("paged.jsonl")) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e),
+    };
+    let mut out: std::collections::HashMap<String, Outcome> = std::collections::HashMap::new();
+    for line in text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Line>(l).ok())
+    {
+        let o = out.entry(line.key).or_insert_with(|| Outcome {
+            by: line.by.clone(),
+            delivered: None,
+            failures: 0,
+            reason: None,
+            until: None,
+        });
+        o.by = line.by;
+        o.until = line.until;
+        match line.outcome.as_deref() {
+            Some("delivered") => o.delivered = o.delivered.or(Some(line.time)),
+            Some("failed") => {
+                o.failures += 1;
+                o.reason = line.reason;
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
 }

@@ -482,3 +482,85 @@ fn serve_refuses_to_start_with_a_notifier_it_cannot_read() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("notifier pager: cannot read"), "{err}");
 }
+
+/// A console on the state dir of a running `serve` pages nothing, and shows
+/// the engine's page that no notifier delivers as PAGE FAILED, with its
+/// reason and tries, read from the claims.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_console_shows_the_engines_failing_page() {
+    let ams = Alertmanagers::start(1);
+    let receiver = Receiver::start(vec![Answer::Status(500, "down")]);
+    let home = Home::new();
+    let url_file = home.0.join("pager-url");
+    std::fs::write(&url_file, receiver.url("/hook")).unwrap();
+    let policy = POLICY
+        .replace("URL_FILE", &url_file.display().to_string())
+        .replace("url_file: ", "retries: 0, url_file: ");
+    let config = home.config(&cluster_config(
+        &ams,
+        &format!("refresh: 1s\npage_retry: 2s\n{policy}"),
+    ));
+    ams.post_alerts(json!([{
+        "labels": {"alertname": "ModelServerDown", "severity": "critical", "team": "ml-platform"}
+    }]))
+    .await;
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = home
+        .command(&["--config", &config, "serve", "--listen", &listen])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("oncall serve starts");
+    eventually("serve tried twice", Duration::from_secs(30), || async {
+        let n = receiver.requests().len();
+        (n >= 2).then_some(()).ok_or(format!("{n} requests"))
+    })
+    .await;
+
+    let args = oncall::cli::GlobalArgs {
+        config: Some(config.clone().into()),
+        state_dir: Some(home.state_dir()),
+        ..Default::default()
+    };
+    let mut settings = oncall::config::from_args(&args).expect("settings");
+    settings.author = "console-alice".into();
+    settings.runbook_dirs.clear();
+    let mut console = oncall::engine::Engine::start(settings, vec![]);
+    let start = Instant::now();
+    let words = loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the console never showed the engine's failure: held by {:?}, failed {:?}",
+            console.state.paging_held_by,
+            console.state.failed_pages
+        );
+        match tokio::time::timeout(Duration::from_millis(500), console.recv()).await {
+            Ok(Some(msg)) => {
+                console.handle(msg);
+            }
+            Ok(None) => panic!("the console's tasks ended"),
+            Err(_) => {
+                console.handle(oncall::core::Msg::Tick(chrono::Utc::now()));
+            }
+        }
+        if let Some(f) = console.state.failed_page_for("serving", "ModelServerDown") {
+            if console.state.paging_held_by.is_some() {
+                break f.words(console.state.now);
+            }
+        }
+    };
+    assert!(
+        words.starts_with("PAGE FAILED L1 pager:") && words.contains("500"),
+        "{words}"
+    );
+    console.shutdown().await;
+    let claims = std::fs::read_to_string(home.state_dir().join("paged.jsonl")).unwrap();
+    assert!(
+        !claims.contains("console-alice"),
+        "the console claimed nothing:\n{claims}"
+    );
+    signal(&child, "TERM");
+    assert_eq!(exit_code(&mut child, Duration::from_secs(15)), Some(0));
+}

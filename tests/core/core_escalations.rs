@@ -384,3 +384,69 @@ fn a_failed_page_is_said_and_tried_again_until_delivered() {
     assert!(pages_of(update(&mut s, Msg::Tick(t(10) + Duration::seconds(31)))).is_empty());
     assert!(s.failed_pages.is_empty());
 }
+
+/// While `oncall serve` pages, a console shows what the claims say it did:
+/// the level it paged, or its page that no notifier delivered; the wall
+/// (read-only, never paging) too. Neither retries the engine's page.
+#[test]
+fn a_console_not_paging_shows_the_engines_failed_page_from_the_claims() {
+    use oncall::store::page_claims;
+    let dir = common::temp_dir("claims-seen");
+    for read_only in [false, true] {
+        let _ = std::fs::remove_file(dir.join("paged.jsonl"));
+        let mut s = paging_console(t(10));
+        s.read_only = read_only;
+        if !read_only {
+            update(
+                &mut s,
+                Msg::PagingHeldBy(Some("oncall serve on bastion (pid 7)".into())),
+            );
+        }
+        poll_alerts(&mut s, vec![alert("Old", 0), alert("Fine", 0)]);
+        let key = |group: &str| {
+            let rows = escalation_rows(&s);
+            let r = rows.iter().find(|r| r.group == group).unwrap();
+            r.standing.reached[0].key(&r.policy, &r.group, r.standing.started)
+        };
+        let (old, fine) = (key("Old"), key("Fine"));
+        let serve = "oncall serve on bastion (pid 7)";
+        let now = t(10);
+        assert!(page_claims::claim(&dir, &[old.clone()], serve, now).unwrap());
+        assert!(page_claims::claim(&dir, &[fine.clone()], serve, now).unwrap());
+        for _ in 0..3 {
+            page_claims::record(
+                &dir,
+                &[old.clone()],
+                serve,
+                now,
+                Err("pager: connection refused".into()),
+                now + Duration::seconds(60),
+            )
+            .unwrap();
+        }
+        page_claims::record(&dir, &[fine.clone()], serve, now, Ok(()), now).unwrap();
+
+        let seen = page_claims::outcomes(&dir).unwrap();
+        assert_eq!(seen[&old].failures, 3);
+        assert_eq!(seen[&fine].delivered, Some(now));
+        update(&mut s, Msg::PagesSeen(seen));
+        update(&mut s, Msg::Action(Action::Escalations));
+        let screen = common::screen::screen(&s, 160, 24);
+        assert!(
+            screen.contains("PAGE FAILED L1 pager: connection refused (3 tries, next in 30s)"),
+            "read_only={read_only}\n{screen}"
+        );
+        assert!(screen.contains("paged L1 15:10"), "{screen}");
+        // Not this process's page to retry, ever.
+        for secs in [31, 120] {
+            assert!(
+                pages_of(update(&mut s, Msg::Tick(t(10) + Duration::seconds(secs)))).is_empty()
+            );
+        }
+        // Delivered at last: the next reading clears it.
+        page_claims::record(&dir, &[old.clone()], serve, now, Ok(()), now).unwrap();
+        update(&mut s, Msg::PagesSeen(page_claims::outcomes(&dir).unwrap()));
+        assert!(s.failed_pages.is_empty());
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

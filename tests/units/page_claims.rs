@@ -101,3 +101,31 @@ fn an_old_claim_without_a_term_holds() {
     assert!(!claim(&d, &["p/g@1/0/0".to_string()], "bob", later).unwrap());
     let _ = std::fs::remove_dir_all(&d);
 }
+
+#[test]
+fn outcomes_count_failures_and_keep_the_first_delivery() {
+    use oncall::store::page_claims;
+    let dir = dir("outcomes");
+    let t0 = chrono::Utc::now();
+    let later = t0 + chrono::Duration::seconds(40);
+    assert!(
+        page_claims::outcomes(&dir).unwrap().is_empty(),
+        "no file yet"
+    );
+    let k = vec!["p/G@1/0/0".to_string()];
+    assert!(page_claims::claim(&dir, &k, "serve", t0).unwrap());
+    page_claims::record(&dir, &k, "serve", t0, Err("pager: 500".into()), later).unwrap();
+    let o = &page_claims::outcomes(&dir).unwrap()[&k[0]];
+    assert_eq!(
+        (o.failures, o.reason.as_deref(), o.until),
+        (1, Some("pager: 500"), Some(later))
+    );
+    assert_eq!(o.delivered, None);
+    page_claims::record(&dir, &k, "serve", later, Ok(()), later).unwrap();
+    let o = &page_claims::outcomes(&dir).unwrap()[&k[0]];
+    assert_eq!(
+        (o.failures, o.delivered, o.by.as_str()),
+        (1, Some(later), "serve")
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -145,10 +145,7 @@ pub fn render(state: &State, theme: &Theme, hint: &str, area: Rect, buf: &mut Bu
         let y = list.y + (k - first) as u16;
         let (level, mut next) = standing_text(state, r);
         // A page no notifier delivered says so, loudly, until one does.
-        let failed = state
-            .failed_pages
-            .values()
-            .find(|f| f.page.note.policy == r.policy && f.page.note.group == r.group);
+        let failed = state.failed_page_for(&r.policy, &r.group);
         if let Some(f) = failed {
             next = f.words(state.now);
         }

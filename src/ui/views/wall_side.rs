@@ -102,12 +102,17 @@ fn render_escalations(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer
     let gw = (w / 3).min(30);
     let shown = room(buf, area, theme, rows.len());
     for (k, r) in rows.iter().take(shown).enumerate() {
-        let (level, next) = standing_text(state, r);
-        let style = match (&r.standing.held_by, r.standing.next) {
+        let (level, mut next) = standing_text(state, r);
+        let mut style = match (&r.standing.held_by, r.standing.next) {
             (Some(_), _) => theme.silenced,
             (None, Some(_)) => theme.warning,
             (None, None) => theme.critical,
         };
+        // A page no notifier delivered (the engine's, read from the claims).
+        if let Some(f) = state.failed_page_for(&r.policy, &r.group) {
+            next = f.words(state.now);
+            style = theme.error_text;
+        }
         let segs = [
             seg(" ", theme.text),
             seg(pad(&r.group, gw.saturating_sub(1)) + " ", theme.text),
