@@ -408,15 +408,15 @@ fn a_console_not_paging_shows_the_engines_failed_page_from_the_claims() {
             let r = rows.iter().find(|r| r.group == group).unwrap();
             r.standing.reached[0].key(&r.policy, &r.group, r.standing.started)
         };
-        let (old, fine) = (key("Old"), key("Fine"));
+        let (old, fine) = (vec![key("Old")], vec![key("Fine")]);
         let serve = "oncall serve on bastion (pid 7)";
         let now = t(10);
-        assert!(page_claims::claim(&dir, &[old.clone()], serve, now).unwrap());
-        assert!(page_claims::claim(&dir, &[fine.clone()], serve, now).unwrap());
+        assert!(page_claims::claim(&dir, &old, serve, now).unwrap());
+        assert!(page_claims::claim(&dir, &fine, serve, now).unwrap());
         for _ in 0..3 {
             page_claims::record(
                 &dir,
-                &[old.clone()],
+                &old,
                 serve,
                 now,
                 Err("pager: connection refused".into()),
@@ -424,11 +424,11 @@ fn a_console_not_paging_shows_the_engines_failed_page_from_the_claims() {
             )
             .unwrap();
         }
-        page_claims::record(&dir, &[fine.clone()], serve, now, Ok(()), now).unwrap();
+        page_claims::record(&dir, &fine, serve, now, Ok(()), now).unwrap();
 
         let seen = page_claims::outcomes(&dir).unwrap();
-        assert_eq!(seen[&old].failures, 3);
-        assert_eq!(seen[&fine].delivered, Some(now));
+        assert_eq!(seen[&old[0]].failures, 3);
+        assert_eq!(seen[&fine[0]].delivered, Some(now));
         update(&mut s, Msg::PagesSeen(seen));
         update(&mut s, Msg::Action(Action::Escalations));
         let screen = common::screen::screen(&s, 160, 24);
@@ -444,7 +444,7 @@ fn a_console_not_paging_shows_the_engines_failed_page_from_the_claims() {
             );
         }
         // Delivered at last: the next reading clears it.
-        page_claims::record(&dir, &[old.clone()], serve, now, Ok(()), now).unwrap();
+        page_claims::record(&dir, &old, serve, now, Ok(()), now).unwrap();
         update(&mut s, Msg::PagesSeen(page_claims::outcomes(&dir).unwrap()));
         assert!(s.failed_pages.is_empty());
     }
