@@ -18,16 +18,16 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Rect;
 use ratatui::Terminal;
 
+use oncall::core::keymap::Keymap;
 use oncall::core::merge_view::{compute, MergeJob, BACKGROUND_FROM};
 use oncall::core::rows::ViewInputs;
 use oncall::core::{update, Action, Effect, Filter, Msg, State};
+use oncall::draw::theme::load_theme;
 use oncall::model::{fingerprint, Alert, LabelText, Labels};
 use oncall::runbook::markdown::parse_markdown;
 use oncall::source::am_decode::{decode_alerts as decode_with, decode_next};
 use oncall::source::last_poll::LastPoll;
 use oncall::source::{Auth, Snapshot, SourceKind, SourceSpec, Tls};
-use oncall::ui::keymap::Keymap;
-use oncall::ui::theme::load_theme;
 use oncall::ui::views;
 
 // ---- deterministic inputs ----

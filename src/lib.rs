@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod core;
+pub mod draw;
 pub mod engine;
 pub mod logging;
 pub mod model;

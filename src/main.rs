@@ -163,7 +163,7 @@ fn console(settings: Settings, runtime: tokio::runtime::Runtime) -> ExitCode {
         Ok(path) => tracing::info!(log = %path.display(), "console starting"),
         Err(e) => notices.push(format!("logging is off: {e}")),
     }
-    let keymap = match ui::keymap::Keymap::new(&settings.keys) {
+    let keymap = match oncall::core::keymap::Keymap::new(&settings.keys) {
         Ok(k) => k,
         Err(e) => {
             eprintln!("oncall: config keys: {e}");
@@ -172,8 +172,11 @@ fn console(settings: Settings, runtime: tokio::runtime::Runtime) -> ExitCode {
     };
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let user_themes = config::config_dir().map(|d| d.join("themes"));
-    let (theme, warning) =
-        ui::theme::load_theme(settings.theme.as_deref(), user_themes.as_deref(), no_color);
+    let (theme, warning) = oncall::draw::theme::load_theme(
+        settings.theme.as_deref(),
+        user_themes.as_deref(),
+        no_color,
+    );
     notices.extend(warning);
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::cli::{CheckArgs, GlobalArgs};
+use crate::draw::theme;
 use crate::model::{Alert, AlertState};
 use crate::runbook::{check, find_for, load_all, load_dirs, vars};
 use crate::sanitize;
 use crate::source::{http::HttpClient, prometheus, SourceKind};
-use crate::ui::theme;
 
 #[derive(Default)]
 struct Report {

@@ -15,7 +15,7 @@ pub(super) fn act(state: &mut State, action: Action) -> Vec<Effect> {
     }
     // The wall answers only quit, help and its pages.
     if state.wall.is_some() {
-        return super::wall::act(state, action);
+        return super::panes::wall::act(state, action);
     }
     if let Some(effects) = panes::act(state, action) {
         return effects;

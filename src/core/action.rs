@@ -3,7 +3,7 @@
 //! these names, so they are stable), whether it changes shared state (then
 //! read-only and wall mode refuse it, in one place), and whether a key can
 //! be bound to it. A new action is one line here, its handling in its pane
-//! and its default key in `ui::keymap`. Owns no state; imports nothing.
+//! and its default key in `core::keymap`. Owns no state; imports nothing.
 
 /// Declares `Action` and its table from one list:
 /// `Variant = "name" [mutating] [unbound];`.

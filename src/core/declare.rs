@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::incident_form::{Focus, IncidentForm, Linked, Purpose};
 use super::incidents::{append, current_or_say, event, JournalOp};
 use super::msg::Effect;
+use super::panes::incident_form::{Focus, IncidentForm, Linked, Purpose};
 use super::state::{State, StatusLevel};
 use super::targets::targets;
 use crate::model::duration::parse_duration;

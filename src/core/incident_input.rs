@@ -1,56 +1,11 @@
-//! Keys and typing for incidents: the declare/update form, the note and
-//! resolution lines, the timeline's type filter, and the `:` commands.
+//! Typing for incidents: the note and resolution lines, the timeline's type
+//! filter, and the incident `:` commands (the forms' keys are in
+//! `panes::incident_form`).
 
-use super::incident_form::Focus;
 use super::incidents;
-use super::line_edit::type_into;
-use super::msg::{Effect, FormKey, InputEdit};
+use super::msg::Effect;
 use super::state::{InputKind, Pane, State, StatusLevel};
 use crate::model::EventKind;
-
-/// Form keys while no field is being edited.
-pub fn iform_key(state: &mut State, key: FormKey) -> Vec<Effect> {
-    let Some(form) = state.iform.as_mut() else {
-        return vec![];
-    };
-    form.error = None;
-    match key {
-        FormKey::Up => form.move_focus(-1),
-        FormKey::Down => form.move_focus(1),
-        FormKey::Toggle | FormKey::CycleOp => form.cycle(),
-        FormKey::Delete => {}
-        FormKey::Enter => match form.focused() {
-            Focus::Field(_) => form.start_edit(),
-            Focus::Submit | Focus::Attach(_) => return incidents::submit_form(state),
-        },
-        FormKey::Cancel => {
-            state.iform = None;
-            state.say(StatusLevel::Info, "closed; nothing was recorded");
-        }
-    }
-    vec![]
-}
-
-/// Typing into the form's focused field.
-pub fn iform_edit(state: &mut State, edit: InputEdit) {
-    let Some(form) = state.iform.as_mut() else {
-        return;
-    };
-    let Some(text) = form.editing.as_mut() else {
-        return;
-    };
-    if type_into(text, &edit) {
-        return;
-    }
-    match edit {
-        InputEdit::Char(_) | InputEdit::Backspace | InputEdit::ClearLine => {}
-        InputEdit::Cancel => form.editing = None,
-        InputEdit::Submit => {
-            form.commit_edit();
-            form.move_focus(1);
-        }
-    }
-}
 
 /// Enter on the note, resolution or timeline-filter line.
 pub fn submit_line(state: &mut State, kind: InputKind, text: &str) -> Vec<Effect> {

@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 
 pub use super::activity::{activity_of, Seen};
-use super::incident_form::Linked;
 use super::incidents::{alert_text, append, declaration, link_event, JournalOp};
 use super::msg::Effect;
+use super::panes::incident_form::Linked;
 use super::state::{Health, State};
 use crate::model::{Alert, AlertState, Event, EventKind, Incident, OBSERVER};
 

@@ -120,7 +120,7 @@ fn merge_here_or_later(state: &mut State) -> Vec<Effect> {
 /// What follows a merge.
 fn landed(state: &mut State) -> Vec<Effect> {
     notice_ended_acks(state);
-    super::wall::repaginate(state);
+    super::panes::wall::repaginate(state);
     let mut effects = observe(state);
     effects.extend(pages(state));
     effects

@@ -4,8 +4,8 @@
 
 use super::incidents::{append, event};
 use super::msg::Effect;
+use super::panes::runbook::state::Missing;
 pub use super::runbook_run::{declared, run, with_prometheus};
-use super::runbook_state::Missing;
 use super::state::{Pane, State, StatusLevel};
 pub use super::step_msg::StepMsg;
 use crate::model::runbook::StepKind;

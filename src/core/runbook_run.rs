@@ -2,9 +2,9 @@
 //! incident records it (declaring one, after asking), then exactly what
 //! will run and with which variables.
 
-use super::incident_form::Linked;
 use super::incidents::{declaration, JournalOp};
 use super::msg::Effect;
+use super::panes::incident_form::Linked;
 use super::runbook::StepMsg;
 use super::state::{Confirm, State, StatusLevel};
 use crate::model::runbook::{StepKind, StepRole};

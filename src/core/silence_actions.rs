@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::ack_actions::{besides_lines, plural, request, short_id};
 use super::msg::Effect;
-use super::silence_form::SilenceForm;
+use super::panes::silence_form::SilenceForm;
 use super::state::{Confirm, Pane, State, StatusLevel};
 use super::targets::{all_clusters, cluster_of_source, clusters_of_alerts, matchers_for, targets};
 use crate::model::duration::format_duration;

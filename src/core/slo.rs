@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::state::State;
 use crate::model::slo::{budget_remaining, burn_rate, burning, fill, window_text, Sli, Slo};
 
-pub use super::slo_state::{Reading, SloRead, SloSource, SloState};
+pub use super::panes::slos::state::{Reading, SloRead, SloSource, SloState};
 
 /// Where an SLO stands, worst first.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

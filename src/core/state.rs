@@ -11,13 +11,13 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 use super::filter::Filter;
-use super::incident_form::IncidentForm;
 use super::merge_view::MergeState;
 use super::msg::Effect;
+use super::panes::incident_form::IncidentForm;
+use super::panes::runbook::state::RunbookState;
+use super::panes::silence_form::SilenceForm;
 use super::row_widths::RowWidths;
 use super::rows::{Counts, Row};
-use super::runbook_state::RunbookState;
-use super::silence_form::SilenceForm;
 use crate::config::notifier_spec::NotifierKind;
 use crate::config::settings::IncidentSettings;
 use crate::config::Settings;
@@ -34,21 +34,7 @@ pub use super::status::StatusLevel;
 /// says others (`context: {related_labels: ...}`).
 pub const DEFAULT_RELATED_LABELS: &[&str] = &["service", "instance", "cluster"];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pane {
-    Alerts,
-    Detail,
-    Help,
-    Silences,
-    Incidents,
-    Timeline,
-    /// The runbook stepper of one alert.
-    Runbook,
-    /// Every escalating group with its countdown.
-    Escalations,
-    /// Service level objectives: SLI, error budget, burn rates.
-    Slos,
-}
+pub use super::panes::Pane;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputKind {
@@ -226,9 +212,9 @@ pub struct State {
     /// Labels whose shared values make other alerts "related" (detail view).
     pub related_labels: Vec<String>,
     /// The SLOs and their last readings.
-    pub slo: super::slo_state::SloState,
+    pub slo: super::panes::slos::state::SloState,
     /// Wall mode (`oncall wall`): the status board's pages; `None` in the console.
-    pub wall: Option<super::wall_state::WallState>,
+    pub wall: Option<super::panes::wall::WallState>,
 }
 
 impl State {
@@ -353,7 +339,7 @@ impl State {
             if let Some(limit) = settings.wall.stale_after {
                 state.stale_after = limit;
             }
-            state.wall = Some(super::wall_state::WallState::new(&settings.wall, now));
+            state.wall = Some(super::panes::wall::WallState::new(&settings.wall, now));
         }
         state
     }
@@ -438,7 +424,7 @@ impl State {
                 .iter()
                 .map(|l| l.to_string())
                 .collect(),
-            slo: super::slo_state::SloState::default(),
+            slo: super::panes::slos::state::SloState::default(),
             wall: None,
         }
     }

@@ -6,10 +6,11 @@
 //! imports it (they return `Effect`s from `msg`).
 use super::ack_actions;
 use super::act::act;
-use super::incident_input::{iform_edit, iform_key};
-use super::input::{form_edit, form_key, input};
+use super::input::input;
 use super::journal_replies::journaled;
 pub use super::msg::{Effect, FormKey, InputEdit, Msg};
+use super::panes::incident_form::{iform_edit, iform_key};
+use super::panes::silence_form::{form_edit, form_key};
 pub use super::poll_landing::rebuild;
 use super::silences::rebuild_silence_rows;
 use super::state::{Confirm, Pane, State, StatusLevel};
@@ -52,7 +53,7 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             if state.pane == Pane::Silences {
                 rebuild_silence_rows(state);
             }
-            super::wall::tick(state);
+            super::panes::wall::tick(state);
             super::page_outcome::pages(state)
         }
         Msg::Polled { source, at, result } => {
@@ -69,7 +70,7 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         } => super::page_outcome::paged(state, page, claimed, results),
         Msg::Resized { list_rows } => {
             state.page_rows = list_rows.max(1);
-            super::wall::repaginate(state);
+            super::panes::wall::repaginate(state);
             vec![]
         }
         Msg::ScrollLimit(max) => {

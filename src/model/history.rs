@@ -1,7 +1,7 @@
 //! What Prometheus remembers about an alert: its expression over a window,
 //! the threshold the expression compares against, and how often the alert
 //! fired in the last day. Plain data and arithmetic; the queries live in
-//! `source::prom_range`, the pictures in `ui::views::context`.
+//! `source::prom_range`, the pictures in `core::panes::detail::context`.
 
 use super::alert::Labels;
 

@@ -12,11 +12,11 @@ use ratatui::layout::Rect;
 use tokio::signal::unix::{signal, SignalKind};
 
 use super::input::{key_msg, spawn_input_reader};
-use super::keymap::Keymap;
-use super::theme::Theme;
 use super::views;
 use crate::config::Settings;
+use crate::core::keymap::Keymap;
 use crate::core::{Msg, State};
+use crate::draw::theme::Theme;
 use crate::engine::{Engine, TerminalEffect};
 
 pub async fn run(
@@ -140,18 +140,18 @@ impl Drop for RestoreOnDrop {
 
 /// What the clock shows on the wall board (`None` in the console, which
 /// redraws on every tick).
-fn wall_frame(state: &State) -> Option<crate::core::wall::FrameKey> {
+fn wall_frame(state: &State) -> Option<crate::core::panes::wall::FrameKey> {
     state
         .wall
         .as_ref()
-        .map(|_| crate::core::wall::frame_key(state))
+        .map(|_| crate::core::panes::wall::frame_key(state))
 }
 
 /// The list's (or, on the wall, a page's) rows at this terminal size.
 fn resized(state: &State, w: u16, h: u16) -> Msg {
     let area = Rect::new(0, 0, w, h);
     let list_rows = if state.wall.is_some() {
-        views::wall::page_rows(area)
+        crate::core::panes::wall::view::page_rows(area)
     } else {
         views::list_rows(area)
     };

@@ -7,8 +7,8 @@ use std::time::Duration;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc;
 
-use super::keymap::{input_edit, Keymap};
-use super::modal_keys::{answer, form_key, Answer};
+use crate::core::keymap::{input_edit, Keymap};
+use crate::core::modal_keys::{answer, form_key, Answer};
 use crate::core::{Action, Msg, State};
 
 /// Reads terminal events on a thread of its own: crossterm's read blocks.

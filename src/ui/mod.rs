@@ -3,8 +3,5 @@
 
 pub mod event_loop;
 pub mod input;
-pub mod keymap;
-pub mod modal_keys;
-pub mod theme;
 pub mod turn_log;
 pub mod views;

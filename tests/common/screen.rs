@@ -1,9 +1,9 @@
 //! Drawing a state into a `TestBackend` and reading the screen back as
 //! text, for snapshot tests.
 
+use oncall::core::keymap::Keymap;
 use oncall::core::State;
-use oncall::ui::keymap::Keymap;
-use oncall::ui::theme::Theme;
+use oncall::draw::theme::Theme;
 use oncall::ui::views::draw;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use oncall::core::wall::{enter, WallSettings};
+use oncall::core::panes::wall::{enter, WallSettings};
 use oncall::core::{update, Msg, State};
 use oncall::model::{label_matchers, Alert, AlertState, Silence, SilenceState};
 use oncall::source::{Snapshot, SourceError, SourceKind};

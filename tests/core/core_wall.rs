@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use common::screen::screen;
 use common::wall::{alert, amber, board, fail, green, now, red};
-use oncall::core::board::{board as board_of, Level};
-use oncall::core::wall::{enter, frame_key, WallSettings};
+use oncall::core::panes::wall::board::{board as board_of, Level};
+use oncall::core::panes::wall::view::page_rows;
+use oncall::core::panes::wall::{enter, frame_key, WallSettings};
 use oncall::core::{update, Action, Effect, Msg, Pane, State};
 use oncall::model::Severity;
 use oncall::source::SourceKind;
-use oncall::ui::views::wall::page_rows;
 use ratatui::layout::Rect;
 
 fn at(st: &mut State, secs: i64) {

@@ -7,7 +7,7 @@ use crate::common::build;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
-use oncall::core::silence_form::Field;
+use oncall::core::panes::silence_form::Field;
 use oncall::core::update::{FormKey, InputEdit};
 use oncall::core::{update, AckState, Action, Effect, Msg, Pane, State, StatusLevel};
 use oncall::model::{Alert, AlertState, MatchOp, Matcher, Silence, SilenceState};

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use common::{eventually, Alertmanagers};
-use oncall::core::silence_form::Field;
+use oncall::core::panes::silence_form::Field;
 use oncall::core::update::{FormKey, InputEdit};
 use oncall::core::{update, AckState, Action, Effect, Msg, Row, State, StatusLevel};
 use oncall::model::{AlertState, Silence, SilenceDraft, SilenceState};

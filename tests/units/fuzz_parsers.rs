@@ -289,9 +289,9 @@ proptest! {
         let dir = common::temp_dir("fuzz-theme");
         let path = temp_file(&dir, "t.yaml", &theme);
         let spec = path.to_string_lossy().into_owned();
-        let _ = oncall::ui::theme::check_theme(&spec, None);
-        let (_, warning) = oncall::ui::theme::load_theme(Some(&spec), None, false);
-        prop_assert_eq!(warning.is_none(), oncall::ui::theme::check_theme(&spec, None).is_ok());
+        let _ = oncall::draw::theme::check_theme(&spec, None);
+        let (_, warning) = oncall::draw::theme::load_theme(Some(&spec), None, false);
+        prop_assert_eq!(warning.is_none(), oncall::draw::theme::check_theme(&spec, None).is_ok());
         let _ = std::fs::remove_dir_all(dir);
     }
 }

@@ -7,10 +7,10 @@ use crate::common;
 
 use common::screen::{render, screen};
 use common::wall::{amber, degraded, green, red, stale};
+use oncall::core::panes::wall::banner::banner_style;
+use oncall::core::panes::wall::view::layout;
 use oncall::core::State;
-use oncall::ui::theme::Theme;
-use oncall::ui::views::wall::layout;
-use oncall::ui::views::wall_banner::banner_style;
+use oncall::draw::theme::Theme;
 use ratatui::layout::Rect;
 
 #[test]
@@ -73,7 +73,7 @@ fn larger_screens_get_larger_numerals_and_more_rows() {
     let (small, large) = (numeral_rows(80, 24), numeral_rows(300, 80));
     assert_eq!(small, 5, "the 3x5 font at 80x24");
     assert!(large >= 3 * small, "80x24: {small} rows, 300x80: {large}");
-    let rows = |w, h| oncall::ui::views::wall::page_rows(Rect::new(0, 0, w, h));
+    let rows = |w, h| oncall::core::panes::wall::view::page_rows(Rect::new(0, 0, w, h));
     assert!(
         rows(300, 80) > 3 * rows(80, 24),
         "{} vs {}",

@@ -1,23 +1,52 @@
-//! Each pane's own keys. `act` first gives an action to the pane on screen
-//! (one match, one line per pane); what the pane leaves (`None`), the
-//! console's global keys do (`core::act`). A pane's sub-state lives in
-//! `State` (its type in a leaf module of `core`), its view in
-//! `ui::views::<pane>`. A new pane: a file here, a line in `act` and in
-//! `ui::views::draw`, its keys in `ui::keymap`.
+//! The panes. Each is a folder: `mod.rs` its keys (`act`), `view.rs` its
+//! view (`render`), and what else it alone uses. `act` first gives an
+//! action to the pane on screen (one match, one line per pane); what the
+//! pane leaves (`None`), the console's global keys do (`core::act`).
+//! `render` draws the pane on screen into the body of the screen
+//! (`ui::views::draw` lays out the header, status bar and forms around it).
+//! A new pane: its folder, a `Pane` variant and a line in `act` and in
+//! `render` here, its keys in `core::keymap` (and a line in the action
+//! table, `core::action`, for a new action).
 
-mod alerts;
-mod detail;
-mod escalations;
-mod help;
-mod incidents;
-mod runbook;
-mod silences;
-mod slos;
-mod timeline;
+pub mod alerts;
+pub mod detail;
+pub mod escalations;
+pub mod help;
+pub mod incident_form;
+pub mod incidents;
+pub mod runbook;
+pub mod silence_form;
+pub mod silences;
+pub mod slos;
+pub mod timeline;
+pub mod wall;
 
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::keymap::Keymap;
 use super::msg::Effect;
-use super::state::{Pane, State};
+use super::state::State;
 use super::Action;
+use crate::draw::theme::Theme;
+
+/// The panes of the console. The wall (`wall/`) is a mode of its own,
+/// drawn instead of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Alerts,
+    Detail,
+    Help,
+    Silences,
+    Incidents,
+    Timeline,
+    /// The runbook stepper of one alert.
+    Runbook,
+    /// Every escalating group with its countdown.
+    Escalations,
+    /// Service level objectives: SLI, error budget, burn rates.
+    Slos,
+}
 
 /// What `action` means on the pane on screen (Enter on a silence edits it,
 /// Enter in the runbook runs the step), before the read-only check.
@@ -42,6 +71,21 @@ pub fn act(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         Pane::Runbook => runbook::act(state, action),
         Pane::Escalations => escalations::act(state, action),
         Pane::Slos => slos::act(state, action),
+    }
+}
+
+/// Draws the pane on screen into `area` (the body of the screen).
+pub fn render(state: &State, theme: &Theme, keymap: &Keymap, area: Rect, buf: &mut Buffer) {
+    match state.pane {
+        Pane::Alerts => alerts::view::render(state, theme, area, buf),
+        Pane::Detail => detail::view::render(state, theme, area, buf),
+        Pane::Help => help::view::render(state, theme, keymap, area, buf),
+        Pane::Silences => silences::view::render(state, theme, keymap, area, buf),
+        Pane::Incidents => incidents::view::render(state, theme, keymap, area, buf),
+        Pane::Timeline => timeline::view::render(state, theme, keymap, area, buf),
+        Pane::Runbook => runbook::view::render(state, theme, keymap, area, buf),
+        Pane::Escalations => escalations::view::render(state, theme, keymap, area, buf),
+        Pane::Slos => slos::view::render(state, theme, keymap, area, buf),
     }
 }
 

@@ -4,9 +4,9 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Clear, Widget};
 
-use super::text::{put_segs, seg, wrap};
 use crate::core::{Effect, State};
-use crate::ui::theme::Theme;
+use crate::draw::text::{put_segs, seg, wrap};
+use crate::draw::theme::Theme;
 
 pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let Some(c) = &state.confirm else { return };

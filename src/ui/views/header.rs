@@ -1,24 +1,14 @@
 //! The top bar: what is firing overall (never filtered, so a filter cannot
 //! hide a critical from the counts), the view in force, and badges.
 
+use crate::draw::text::severity_tag;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::text::{fill_row, put_segs, seg, segs_width, Seg};
 use crate::core::{Health, Row, State};
+use crate::draw::text::{fill_row, put_segs, seg, segs_width, Seg};
+use crate::draw::theme::Theme;
 use crate::model::Severity;
-use crate::ui::theme::Theme;
-
-/// The short tag that makes severity readable without color.
-pub fn severity_tag(s: Severity) -> &'static str {
-    match s {
-        Severity::Critical => "CRIT",
-        Severity::Error => "ERR",
-        Severity::Warning => "WARN",
-        Severity::Info => "INFO",
-        Severity::None => "—",
-    }
-}
 
 /// Counts of everything (unfiltered). Narrow terminals drop the product
 /// name and zero counts; before any source answered there is nothing to

@@ -4,33 +4,16 @@
 //! Layout: header (2 rows from 16 rows of height, else 1), body, status bar
 //! (2 rows from 16 rows, else 1). Below 3 rows only the body is drawn.
 
-pub mod alerts;
 pub mod confirm;
-pub mod context;
-pub mod detail;
-pub mod escalations;
 pub mod header;
-pub mod help;
-pub mod incident_form;
-pub mod incidents;
-pub mod runbook;
-pub mod silence_form;
-pub mod silences;
-pub mod slos;
 pub mod status;
-pub mod text;
-pub mod timeline;
-pub mod wall;
-pub mod wall_banner;
-pub mod wall_digits;
-pub mod wall_side;
 
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-use super::keymap::Keymap;
-use super::theme::Theme;
+use crate::core::keymap::Keymap;
 use crate::core::{Action, Pane, State};
+use crate::draw::theme::Theme;
 
 /// Terminal height from which header and status bar get two rows each.
 const TALL: u16 = 16;
@@ -65,7 +48,9 @@ pub fn areas(area: Rect) -> Areas {
 /// How many list rows the alerts pane shows on a terminal of this size
 /// (sent to `update` as `Msg::Resized` for paging).
 pub fn list_rows(area: Rect) -> usize {
-    alerts::split(areas(area).body).1.height as usize
+    crate::core::panes::alerts::view::split(areas(area).body)
+        .1
+        .height as usize
 }
 
 /// How far the detail or help view can scroll on a terminal of this size,
@@ -80,8 +65,12 @@ pub fn scroll_limit(state: &State, theme: &Theme, keymap: &Keymap, area: Rect) -
         | Pane::Runbook
         | Pane::Escalations
         | Pane::Slos => return 0,
-        Pane::Detail => detail::doc(state, theme, body.width).lines.len(),
-        Pane::Help => help::doc(state, theme, keymap, body.width).lines.len(),
+        Pane::Detail => crate::core::panes::detail::view::doc(state, theme, body.width)
+            .lines
+            .len(),
+        Pane::Help => crate::core::panes::help::view::doc(state, theme, keymap, body.width)
+            .lines
+            .len(),
     };
     lines
         .saturating_sub(body.height as usize)
@@ -94,7 +83,8 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
     let buf = frame.buffer_mut();
     buf.set_style(area, theme.text);
     if state.wall.is_some() {
-        wall::render(state, theme, &wall_keys(keymap), area, buf);
+        let keys = crate::core::panes::wall::side::WallKeys::of(keymap);
+        crate::core::panes::wall::view::render(state, theme, &keys, area, buf);
         return;
     }
     let a = areas(area);
@@ -106,96 +96,17 @@ pub fn draw(frame: &mut Frame, state: &State, theme: &Theme, keymap: &Keymap) {
             let row = Rect::new(a.header.x, a.header.y + 1, a.header.width, 1);
             let hint = format!("{keys} help ");
             if (row.width as usize) >= header::context_width(state, theme) + hint.len() + 2 {
-                text::put_right(buf, row, row.y, &hint, theme.dim.patch(theme.header));
+                crate::draw::text::put_right(buf, row, row.y, &hint, theme.dim.patch(theme.header));
             }
         }
     }
-    match state.pane {
-        Pane::Alerts => alerts::render(state, theme, a.body, buf),
-        Pane::Detail => detail::render(state, theme, a.body, buf),
-        Pane::Help => help::render(state, theme, keymap, a.body, buf),
-        Pane::Silences => silences::render(state, theme, &silences_hint(keymap), a.body, buf),
-        Pane::Incidents => incidents::render(state, theme, &incidents_hint(keymap), a.body, buf),
-        Pane::Timeline => timeline::render(state, theme, &timeline_hint(keymap), a.body, buf),
-        Pane::Runbook => runbook::render(state, theme, &runbook_hint(keymap), a.body, buf),
-        Pane::Escalations => {
-            let hint = format!("{} back", keymap.keys_for(Action::Back));
-            escalations::render(state, theme, &hint, a.body, buf)
-        }
-        Pane::Slos => {
-            let k = |a| keymap.keys_for(a);
-            let hint = format!("{} move · {} back", k(Action::Down), k(Action::Back));
-            slos::render(state, theme, &hint, a.body, buf)
-        }
-    }
+    crate::core::panes::render(state, theme, keymap, a.body, buf);
     if state.form.is_some() {
-        silence_form::render(state, theme, a.body, buf);
+        crate::core::panes::silence_form::view::render(state, theme, a.body, buf);
     }
     if state.iform.is_some() {
-        incident_form::render(state, theme, a.body, buf);
+        crate::core::panes::incident_form::view::render(state, theme, a.body, buf);
     }
     status::render(state, theme, a.status, buf);
     confirm::render(state, theme, area, buf);
-}
-
-fn wall_keys(keymap: &Keymap) -> wall_side::WallKeys {
-    let k = |a| keymap.keys_for(a);
-    wall_side::WallKeys {
-        quit: k(Action::Quit),
-        help: k(Action::Help),
-        next: format!("{} {}", k(Action::PageDown), k(Action::Down)),
-        previous: format!("{} {}", k(Action::PageUp), k(Action::Up)),
-    }
-}
-
-/// The silences pane's keys, from the key map in force.
-fn silences_hint(keymap: &Keymap) -> String {
-    let k = |a| keymap.keys_for(a);
-    format!(
-        "{} expire · {} extend · {} edit · {} filter · {} back",
-        k(Action::Expire),
-        k(Action::Extend),
-        k(Action::Open),
-        k(Action::Filter),
-        k(Action::Back)
-    )
-}
-
-fn incidents_hint(keymap: &Keymap) -> String {
-    let k = |a| keymap.keys_for(a);
-    format!(
-        "{} timeline · {} note · {} update · {} resolve · {} postmortem · {} back",
-        k(Action::Open),
-        k(Action::Note),
-        k(Action::StatusUpdate),
-        k(Action::Resolve),
-        k(Action::Postmortem),
-        k(Action::Back)
-    )
-}
-
-fn runbook_hint(keymap: &Keymap) -> String {
-    let k = |a| keymap.keys_for(a);
-    format!(
-        "{} run · {} done · {} failed · {} skip · 1-9 choose · {} stop · {} back",
-        k(Action::Open),
-        k(Action::StepDone),
-        k(Action::StepFailed),
-        k(Action::StepSkip),
-        k(Action::StopStep),
-        k(Action::Back)
-    )
-}
-
-fn timeline_hint(keymap: &Keymap) -> String {
-    let k = |a| keymap.keys_for(a);
-    format!(
-        "{} note · {} pin · {} update · {} types · :status · {} resolve · {} postmortem",
-        k(Action::Note),
-        k(Action::Pin),
-        k(Action::StatusUpdate),
-        k(Action::Filter),
-        k(Action::Resolve),
-        k(Action::Postmortem)
-    )
 }

@@ -5,11 +5,11 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
-use super::text::{fill_row, put_segs, seg, Seg};
 use crate::core::{Health, InputKind, State, StatusLevel};
+use crate::draw::text::{fill_row, put_segs, seg, Seg};
+use crate::draw::theme::Theme;
 use crate::model::duration::format_age;
 use crate::sanitize::{fit, width};
-use crate::ui::theme::Theme;
 
 /// Each source as (name, short word, full text, style).
 fn source_items(state: &State, theme: &Theme) -> Vec<(String, &'static str, String, Style)> {
