@@ -37,6 +37,7 @@ pub mod silences;
 pub mod slo;
 pub mod source_state;
 pub mod state;
+mod state_init;
 pub mod status;
 pub mod step_msg;
 pub mod targets;
