@@ -230,18 +230,23 @@ fn hold_unknown(state: &mut State, alerts: &mut Vec<Alert>) -> bool {
             .unknown
             .retain(|fp, (_, since)| now - *since < grace && !reported.contains(fp.as_str()));
     }
-    let restarting = state
+    let restarting: Vec<&str> = state
         .sources
         .iter()
-        .any(|s| s.restarted_at.is_some_and(|at| now - at < grace));
-    if !restarting {
+        .filter(|s| s.restarted_at.is_some_and(|at| now - at < grace))
+        .map(|s| s.name.as_str())
+        .collect();
+    if restarting.is_empty() {
         return false;
     }
+    // Only what went away with a restarted source: an alert that another
+    // source alone reported and no longer does has resolved.
     let present: HashSet<&str> = alerts.iter().map(|a| a.fingerprint.as_str()).collect();
     let went: Vec<Alert> = state
         .alerts
         .iter()
         .filter(|a| a.state != AlertState::Unknown && !present.contains(a.fingerprint.as_str()))
+        .filter(|a| a.sources.iter().any(|s| restarting.contains(&s.as_str())))
         .cloned()
         .collect();
     for mut a in went.iter().cloned() {

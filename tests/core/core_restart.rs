@@ -143,3 +143,38 @@ fn an_alert_gone_from_a_source_that_answered_all_along_resolved() {
         0
     );
 }
+
+#[test]
+fn only_what_went_away_with_the_restarted_source_is_unknown() {
+    let specs = [
+        common::fixtures::am_spec("a"),
+        common::fixtures::am_spec("b"),
+    ];
+    let mut s = State::new(&specs, t0(), std::time::Duration::from_secs(15));
+    let from = |name: &str, source: &str| {
+        build::alert(&[("alertname", name), ("severity", "critical")])
+            .started(t0() - secs(600))
+            .source(source)
+            .build()
+    };
+    let answer_on = |s: &mut State, source: usize, at: i64, alerts: Vec<Alert>, ok: bool| {
+        s.now = t0() + secs(at);
+        let at = s.now;
+        let result = if ok {
+            Ok(Snapshot {
+                alerts: alerts.into(),
+                ..Snapshot::default()
+            })
+        } else {
+            Err(SourceError::Connect("connection refused".into()))
+        };
+        update(s, Msg::Polled { source, at, result });
+    };
+    answer_on(&mut s, 0, 0, vec![from("OnA", "a")], true);
+    answer_on(&mut s, 1, 0, vec![from("OnB", "b")], true);
+    answer_on(&mut s, 1, 15, vec![], false);
+    // b is back (empty); a, which answered all along, lost its alert too.
+    answer_on(&mut s, 1, 30, vec![], true);
+    answer_on(&mut s, 0, 31, vec![], true);
+    assert_eq!(shown(&s), vec![("OnB".to_string(), "unknown")]);
+}
