@@ -107,6 +107,7 @@ fn main() -> ExitCode {
         Some(Command::Page(PageCommand::Test(a))) => {
             runtime.block_on(commands::page::test(&settings, &a))
         }
+        Some(Command::Store(c)) => runtime.block_on(commands::store::run(&settings, &c)),
         Some(Command::Serve(a)) => {
             if settings.sources.is_empty() {
                 eprint!("{}", config::no_source_help());

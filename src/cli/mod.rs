@@ -105,6 +105,9 @@ pub enum Command {
     /// incidents; serves /healthz and /metrics
     #[command(after_help = SERVE_HELP)]
     Serve(ServeArgs),
+    /// The shared store (config `store:`): its schema and who pages
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// Print a shell completion script (bash, zsh or fish) to stdout
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -129,6 +132,20 @@ pub enum PageCommand {
         after_help = "Examples:\n  oncall page test pager\n  oncall page test chat --to fraud-model-oncall\n\nThe page says it is a test (alertname OncallTestPage); exit 1 when it was not delivered."
     )]
     Test(PageTestArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Where the store is, its schema version against this binary's, and
+    /// who holds the engine lease
+    #[command(
+        after_help = "Example:\n  ONCALL_DATABASE_URL=postgres://oncall@db/oncall oncall store status"
+    )]
+    Status,
+    /// Apply the schema migrations this binary has and the database lacks
+    /// (also done at start by every oncall using the store)
+    #[command(after_help = "Example:\n  oncall store migrate")]
+    Migrate,
 }
 
 #[derive(Debug, Args)]

@@ -153,6 +153,10 @@ fn notifier_urls(s: &crate::config::Settings, r: &mut Report) {
     for problem in crate::notify::unreadable(&s.notifiers) {
         r.error(problem);
     }
+    // The same for the team store's URL (not connected to here).
+    if let Err(e) = crate::store::paging_store::PagingStore::open(&s.store, s.state_dir.as_ref()) {
+        r.error(format!("store: {e}"));
+    }
 }
 
 /// Every alerting rule of the configured Prometheus servers should have a runbook.

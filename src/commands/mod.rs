@@ -16,3 +16,4 @@ pub mod shell;
 pub mod silence;
 mod silence_ids;
 pub mod stats;
+pub mod store;

@@ -111,6 +111,7 @@ pub fn from_args(args: &GlobalArgs) -> Result<Settings, String> {
     let notifiers = config::notifiers(&config.notifiers)?;
     let slos = config::slos(&config.slos)?;
     let wall = config::wall_settings(config.wall.as_ref())?;
+    let store = super::store_spec::store_spec(config.store.as_ref())?;
     for p in &policies {
         for (i, l) in p.levels.iter().enumerate() {
             if let Some(n) = l
@@ -165,6 +166,7 @@ pub fn from_args(args: &GlobalArgs) -> Result<Settings, String> {
         ack_duration: config.ack_duration(),
         ack_prefix: config.ack_prefix(),
         page_retry: config.page_retry(),
+        store,
         resolve_grace: config.resolve_grace(),
         silence_duration: config.silence_duration(),
         require_comment: config

@@ -17,6 +17,7 @@ pub mod notifier_spec;
 mod notifiers;
 pub mod settings;
 pub mod source_spec;
+pub mod store_spec;
 pub use escalation::{policies, PolicyConfig};
 pub use notifiers::{notifiers, NotifierConfig};
 mod schedules;
@@ -75,6 +76,8 @@ pub struct Config {
     /// The status board of `oncall wall`.
     pub wall: Option<WallConfig>,
     pub context: Option<ContextConfig>,
+    /// Where incidents' shared state lives: the state dir, or PostgreSQL.
+    pub store: Option<store_spec::StoreConfig>,
 }
 
 /// `context: {related_labels: [service, instance, cluster]}`: the detail

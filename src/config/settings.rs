@@ -30,6 +30,8 @@ pub struct Settings {
     /// How long before a page no notifier delivered is tried again
     /// (config `page_retry`, default 30s).
     pub page_retry: Duration,
+    /// Where page claims and the engine lease live (config `store:`).
+    pub store: super::store_spec::StoreSpec,
     /// How long an alert gone from every source must stay gone before an
     /// incident's timeline says it resolved (config `resolve_grace`, 2m).
     pub resolve_grace: Duration,

@@ -118,6 +118,7 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             super::context::answered(state, reply);
             vec![]
         }
+        Msg::PagingHeldBy(holder) if holder == state.paging_held_by => vec![],
         Msg::PagingHeldBy(holder) => {
             // Paging changed hands: what this process tried or retried is
             // the claims' to settle now. Every due level is claimed afresh

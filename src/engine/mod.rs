@@ -9,6 +9,7 @@
 
 pub mod context_queries;
 pub mod journal;
+mod lease;
 pub mod merge;
 pub mod page_delivery;
 pub mod priority;
@@ -31,6 +32,7 @@ use crate::core::{update, Effect, Msg, State, StatusLevel};
 use crate::model::Silence;
 use crate::runbook::exec::ExecHandle;
 use crate::source::{alertmanager_writes, demo, demo_writes, SourceEvent, SourceKind};
+use crate::store::paging_store::PagingStore;
 
 /// What the engine hands back for a terminal to do.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,9 +58,6 @@ pub enum Paging {
 /// How long a shutdown waits for pages on their way.
 const DELIVERY_GRACE: Duration = Duration::from_secs(10);
 
-/// How often the lease is read (a console) or renewed (an engine).
-const LEASE_EVERY: Duration = Duration::from_secs(5);
-
 pub struct Engine {
     pub state: State,
     pub stats: stats::EngineStats,
@@ -67,7 +66,9 @@ pub struct Engine {
     rx: mpsc::UnboundedReceiver<Msg>,
     events: mpsc::UnboundedReceiver<SourceEvent>,
     paging: Paging,
-    lease_checked: Option<std::time::Instant>,
+    /// Page claims and the engine lease: the state dir or PostgreSQL.
+    store: PagingStore,
+    lease: tokio::task::JoinHandle<()>,
     /// Page deliveries under way (waited for, bounded, at shutdown).
     deliveries: Vec<tokio::task::JoinHandle<()>>,
     refresh: watch::Sender<u64>,
@@ -131,7 +132,28 @@ impl Engine {
         slos::start(&settings, &mut state, &events_tx, &refresh_rx);
         let journal = journal::spawn(&settings, tx.clone());
         let stats = stats::EngineStats::new(settings.sources.len());
-        let mut engine = Engine {
+        let store =
+            PagingStore::open(&settings.store, settings.state_dir.as_ref()).unwrap_or_else(|e| {
+                // `oncall serve` and `oncall check` refuse this; a console
+                // says it and pages on its own.
+                update(
+                    &mut state,
+                    Msg::Notice(
+                        StatusLevel::Error,
+                        format!("store: {e}; pages are not shared"),
+                    ),
+                );
+                PagingStore::None
+            });
+        // A console knows at once whether an engine pages for its state dir.
+        if let (Paging::Console, PagingStore::Files(dir)) = (&paging, &store) {
+            let held = crate::store::engine_lease::read(dir)
+                .filter(|l| l.live(now))
+                .map(|l| l.holder);
+            update(&mut state, Msg::PagingHeldBy(held));
+        }
+        let lease = lease::spawn(store.clone(), paging.clone(), state.read_only, tx.clone());
+        Engine {
             state,
             stats,
             settings,
@@ -139,16 +161,20 @@ impl Engine {
             rx,
             events,
             paging,
-            lease_checked: None,
+            store,
+            lease,
             deliveries: Vec::new(),
             refresh,
             demo_silences,
             journal,
             steps: HashMap::new(),
             queries: HashMap::new(),
-        };
-        engine.mind_lease();
-        engine
+        }
+    }
+
+    /// Where page claims and the lease live.
+    pub fn store(&self) -> &PagingStore {
+        &self.store
     }
 
     pub fn settings(&self) -> &Settings {
@@ -182,60 +208,18 @@ impl Engine {
     pub fn handle(&mut self, msg: Msg) -> Vec<TerminalEffect> {
         self.stats.message(&msg);
         log_paged(&msg);
-        let tick = matches!(msg, Msg::Tick(_));
-        let effects = update(&mut self.state, msg);
-        let mut out = self.run(effects);
-        if tick {
-            out.extend(self.mind_lease());
-        }
-        out
-    }
-
-    /// Every few seconds: an engine takes or renews the lease, a console
-    /// reads it; `update` hears who pages when that changes.
-    fn mind_lease(&mut self) -> Vec<TerminalEffect> {
-        let due = self
-            .lease_checked
-            .is_none_or(|at| at.elapsed() >= LEASE_EVERY);
-        let Some(dir) = self.settings.state_dir.clone().filter(|_| due) else {
-            return vec![];
-        };
-        self.lease_checked = Some(std::time::Instant::now());
-        let now = Utc::now();
-        let held_by = match &self.paging {
-            Paging::Engine(me) => match crate::store::engine_lease::hold(&dir, me, now) {
-                Ok(true) => None,
-                Ok(false) => crate::store::engine_lease::read(&dir).map(|l| l.holder),
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot write the engine lease; paging anyway");
-                    None
+        if let Msg::PagingHeldBy(held_by) = &msg {
+            if *held_by != self.state.paging_held_by {
+                match (&self.paging, held_by) {
+                    (Paging::Engine(_), Some(other)) => {
+                        tracing::warn!(holder = %other, "another engine holds the lease: not paging")
+                    }
+                    (Paging::Engine(_), None) => tracing::info!("holding the engine lease: paging"),
+                    _ => {}
                 }
-            },
-            Paging::Console => crate::store::engine_lease::read(&dir)
-                .filter(|l| l.live(now))
-                .map(|l| l.holder),
-        };
-        if held_by.is_some() || self.state.read_only {
-            // Not paging here: show what the one who does did.
-            let (tx, dir) = (self.tx.clone(), dir.clone());
-            tokio::task::spawn_blocking(move || match crate::store::page_claims::outcomes(&dir) {
-                Ok(o) => {
-                    let _ = tx.send(Msg::PagesSeen(o));
-                }
-                Err(e) => tracing::debug!(error = %e, "cannot read the page claims"),
-            });
-        }
-        if held_by == self.state.paging_held_by {
-            return vec![];
-        }
-        match (&self.paging, &held_by) {
-            (Paging::Engine(_), Some(other)) => {
-                tracing::warn!(holder = %other, "another engine holds the lease: not paging")
             }
-            (Paging::Engine(_), None) => tracing::info!("holding the engine lease: paging"),
-            _ => {}
         }
-        let effects = update(&mut self.state, Msg::PagingHeldBy(held_by));
+        let effects = update(&mut self.state, msg);
         self.run(effects)
     }
 
@@ -330,7 +314,8 @@ impl Engine {
             }
             Effect::Page(page) => {
                 self.deliveries.retain(|d| !d.is_finished());
-                let delivery = page_delivery::spawn(page, &self.settings, tx.clone());
+                let delivery =
+                    page_delivery::spawn(page, &self.settings, self.store.clone(), tx.clone());
                 self.deliveries.push(delivery);
             }
             Effect::QueryContext(q) => context_queries::spawn(q, &self.settings, tx.clone()),
@@ -352,8 +337,9 @@ impl Engine {
         // Pages on their way are let finish, for a while; what they report
         // is recorded (the timeline, the log) as it would be while running.
         let mut journaled = self.finish_deliveries().await;
-        if let (Paging::Engine(me), Some(dir)) = (&self.paging, &self.settings.state_dir) {
-            crate::store::engine_lease::release(dir, me);
+        self.lease.abort();
+        if let Paging::Engine(me) = &self.paging {
+            self.store.release_lease(me).await;
         }
         if let Some((run, _)) = self.state.rb.running {
             let outcome = crate::runbook::exec::ExecOutcome {

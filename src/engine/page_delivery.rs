@@ -10,13 +10,14 @@ use crate::core::escalations::Page;
 use crate::core::Msg;
 use crate::notify::{deliver, Notifier};
 use crate::store::page_claims::Claim;
+use crate::store::paging_store::PagingStore;
 
 pub fn spawn(
     page: Page,
     settings: &Settings,
+    store: PagingStore,
     tx: UnboundedSender<Msg>,
 ) -> tokio::task::JoinHandle<()> {
-    let dir = settings.state_dir.clone();
     let notifiers: Vec<Notifier> = settings
         .notifiers
         .iter()
@@ -27,19 +28,11 @@ pub fn spawn(
     // A failed level stays ours until the next try, and a while after.
     let hold = settings.page_retry + crate::store::page_claims::RETRY_SLACK;
     tokio::spawn(async move {
-        let keys = page.keys.clone();
-        let (claim_dir, claim_by) = (dir.clone(), by.clone());
-        let claimed = match claim_dir {
+        let claimed = if page.retry {
             // A retry: this process claimed it, and could not deliver it yet.
-            _ if page.retry => Ok(Claim::Won),
-            Some(dir) => tokio::task::spawn_blocking(move || {
-                crate::store::page_claims::try_claim(&dir, &keys, &claim_by, chrono::Utc::now())
-            })
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.map_err(|e| e.to_string())),
-            // No state dir: nothing to share a claim with.
-            None => Ok(Claim::Won),
+            Ok(Claim::Won)
+        } else {
+            store.try_claim(&page.keys, &by, chrono::Utc::now()).await
         };
         let claimed = match claimed {
             Ok(Claim::Won) => true,
@@ -56,9 +49,7 @@ pub fn spawn(
             for n in &notifiers {
                 results.push((n.name.clone(), deliver(n, &page.note).await));
             }
-            if let Some(dir) = dir {
-                record(dir, page.keys.clone(), by, &results, hold).await;
-            }
+            record(&store, &page.keys, &by, &results, hold).await;
         }
         let _ = tx.send(Msg::Paged {
             page,
@@ -71,9 +62,9 @@ pub fn spawn(
 /// Writes the attempt's outcome on the level's claim: delivered (no
 /// notifier, or one got through), or failed and held until the next try.
 async fn record(
-    dir: std::path::PathBuf,
-    keys: Vec<String>,
-    by: String,
+    store: &PagingStore,
+    keys: &[String],
+    by: &str,
     results: &[(String, Result<u32, String>)],
     hold: std::time::Duration,
 ) {
@@ -88,11 +79,7 @@ async fn record(
     };
     let now = chrono::Utc::now();
     let until = now + chrono::Duration::from_std(hold).unwrap_or_default();
-    let written = tokio::task::spawn_blocking(move || {
-        crate::store::page_claims::record(&dir, &keys, &by, now, outcome, until)
-    })
-    .await;
-    if !matches!(written, Ok(Ok(()))) {
-        tracing::warn!("the page's outcome could not be written to the state dir");
+    if let Err(e) = store.record(keys, by, now, outcome, until).await {
+        tracing::warn!(error = %crate::sanitize::line(&e), "the page's outcome could not be recorded");
     }
 }

@@ -3,6 +3,7 @@
 //! request head read with a bound and a deadline. The answers come from the
 //! serve loop (`Ask`), which alone holds the engine.
 
+use crate::store::paging_store::PagingStore;
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -40,10 +41,13 @@ async fn one(mut stream: TcpStream, asks: mpsc::Sender<Ask>) -> std::io::Result<
             if asks.send(Ask::Health(tx)).await.is_err() {
                 return respond(&mut stream, 503, "text/plain", "stopping\n").await;
             }
-            let (mut trouble, dir) = rx.await.unwrap_or((vec!["stopping".into()], None));
-            if let Some(e) = match dir {
-                Some(dir) => store_writable(&dir).await.err(),
-                None => None,
+            let Ok((mut trouble, dir, store)) = rx.await else {
+                return respond(&mut stream, 503, "text/plain", "stopping\n").await;
+            };
+            if let Some(e) = match (&store, dir) {
+                (PagingStore::Postgres(_), _) => store_answers(&store).await.err(),
+                (_, Some(dir)) => store_writable(&dir).await.err(),
+                (_, None) => None,
             } {
                 trouble.push(format!("store: {e}"));
             }
@@ -73,6 +77,19 @@ async fn one(mut stream: TcpStream, asks: mpsc::Sender<Ask>) -> std::io::Result<
             )
             .await
         }
+    }
+}
+
+/// Whether the team store answers now (within the read deadline).
+async fn store_answers(store: &PagingStore) -> Result<(), String> {
+    match tokio::time::timeout(READ_DEADLINE, store.read_lease()).await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(format!(
+            "{}: no answer within {}s",
+            store.describe(),
+            READ_DEADLINE.as_secs()
+        )),
     }
 }
 

@@ -7,6 +7,7 @@
 mod http;
 mod metrics;
 
+use crate::store::paging_store::PagingStore;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -22,7 +23,7 @@ use crate::engine::{Engine, Paging};
 /// What the HTTP side asks the loop, which alone holds the engine.
 pub enum Ask {
     /// What is wrong now (nothing: healthy), and the state dir to probe.
-    Health(oneshot::Sender<(Vec<String>, Option<std::path::PathBuf>)>),
+    Health(oneshot::Sender<(Vec<String>, Option<std::path::PathBuf>, PagingStore)>),
     Metrics(oneshot::Sender<String>),
 }
 
@@ -61,6 +62,25 @@ pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> E
             eprintln!("oncall: {u}");
         }
         return ExitCode::from(1);
+    }
+    // The team store: a URL that cannot be read, or a database whose schema
+    // is newer than this binary, is refused now; one that does not answer
+    // yet is said, and paging goes on (a duplicate page beats a missed one).
+    match PagingStore::open(&settings.store, settings.state_dir.as_ref()) {
+        Err(e) => {
+            tracing::error!(problem = %e, "cannot start");
+            eprintln!("oncall: store: {e}");
+            return ExitCode::from(1);
+        }
+        Ok(store) => match store.prepare().await {
+            Ok(()) => tracing::info!(store = %store.describe(), "store ready"),
+            Err(e) if e.contains(crate::store::postgres::migrate::NEWER) => {
+                tracing::error!(problem = %e, "cannot start");
+                eprintln!("oncall: {e}");
+                return ExitCode::from(1);
+            }
+            Err(e) => tracing::error!(error = %e, "the store does not answer; paging anyway"),
+        },
     }
     let me = holder_name();
     let mut engine = start(settings, &me);
@@ -141,7 +161,7 @@ fn answer(engine: &Engine, ask: Ask) {
     match ask {
         Ask::Health(reply) => {
             let dir = engine.settings().state_dir.clone();
-            let _ = reply.send((metrics::health(engine), dir));
+            let _ = reply.send((metrics::health(engine), dir, engine.store().clone()));
         }
         Ask::Metrics(reply) => {
             let _ = reply.send(metrics::render(engine));

@@ -6,6 +6,8 @@ pub mod engine_lease;
 pub mod journal;
 mod journal_io;
 pub mod page_claims;
+pub mod paging_store;
+pub mod postgres;
 pub mod postmortem;
 pub mod postmortem_md;
 pub mod stats;

@@ -16,3 +16,4 @@ mod page_test;
 mod secrets;
 mod serve;
 mod shell;
+mod store_cli;

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod disk;
 pub mod faults;
 pub mod fixtures;
+pub mod postgres;
 pub mod screen;
 pub mod slos;
 pub mod stepper;

@@ -14,4 +14,5 @@ mod live_writes;
 mod restart_truth;
 mod runbook_query;
 mod slo_live;
+mod store_contract;
 mod tls;

@@ -1,0 +1,66 @@
+//! Who pages: every few seconds an engine (`oncall serve`) takes or renews
+//! the lease, and a console reads it; the answer goes to `update` as
+//! `Msg::PagingHeldBy`. A process that does not page (another holds the
+//! lease, or it is read-only as the wall is) also reads what the claims say
+//! was paged (`Msg::PagesSeen`), to show it.
+
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::Paging;
+use crate::core::Msg;
+use crate::store::paging_store::PagingStore;
+
+/// How often the lease is read (a console) or renewed (an engine).
+pub const LEASE_EVERY: Duration = Duration::from_secs(5);
+
+pub fn spawn(
+    store: PagingStore,
+    paging: Paging,
+    read_only: bool,
+    tx: UnboundedSender<Msg>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(LEASE_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let held_by = held_by(&store, &paging).await;
+            if held_by.is_some() || read_only {
+                match store.outcomes().await {
+                    Ok(o) => {
+                        let _ = tx.send(Msg::PagesSeen(o));
+                    }
+                    Err(e) => tracing::debug!(error = %e, "cannot read the page claims"),
+                }
+            }
+            if tx.send(Msg::PagingHeldBy(held_by)).is_err() {
+                return;
+            }
+        }
+    })
+}
+
+/// Another process holding the lease, or None when this one pages.
+async fn held_by(store: &PagingStore, paging: &Paging) -> Option<String> {
+    let now = Utc::now();
+    match paging {
+        Paging::Engine(me) => match store.hold_lease(me, now).await {
+            Ok(true) => None,
+            Ok(false) => store.read_lease().await.ok().flatten().map(|l| l.holder),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot write the engine lease; paging anyway");
+                None
+            }
+        },
+        Paging::Console => match store.read_lease().await {
+            Ok(lease) => lease.filter(|l| l.live(now)).map(|l| l.holder),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the engine lease; paging here");
+                None
+            }
+        },
+    }
+}

@@ -1,0 +1,166 @@
+//! The team store in PostgreSQL: a connection (TLS verified by rustls
+//! unless the URL says `sslmode=disable`), a small pool, the schema's
+//! migrations, and the page claims and engine lease kept in it. The URL
+//! holds a password: it is never logged or shown; `describe` names the
+//! database without it.
+
+pub mod migrate;
+pub mod paging;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tokio::sync::Mutex;
+use tokio_postgres::config::SslMode;
+use tokio_postgres::{Client, Config, NoTls};
+
+/// Connections kept open for reuse; more may be open at a burst.
+const IDLE: usize = 4;
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum PgError {
+    #[error("store: {0}")]
+    Config(String),
+    #[error("store {at}: {why}")]
+    Db { at: String, why: String },
+}
+
+pub struct Pg {
+    config: Config,
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    /// `user@host:port/db`, for messages.
+    pub at: String,
+    idle: Mutex<Vec<Client>>,
+}
+
+impl std::fmt::Debug for Pg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Pg({})", self.at)
+    }
+}
+
+impl Pg {
+    /// From the URL (or `key=value` string) and an extra CA. Nothing is
+    /// connected yet.
+    pub fn new(url: &str, ca_file: Option<&Path>) -> Result<Arc<Pg>, PgError> {
+        let mut config: Config = url.parse().map_err(|e: tokio_postgres::Error| {
+            PgError::Config(format!("the database URL: {}", plain(&e)))
+        })?;
+        config.connect_timeout(CONNECT_TIMEOUT);
+        let at = describe(&config);
+        // TLS unless the operator says otherwise, and never "prefer": a
+        // server that offers none is refused rather than used in the clear.
+        let tls = if config.get_ssl_mode() == SslMode::Disable {
+            None
+        } else {
+            config.ssl_mode(SslMode::Require);
+            Some(tls_connector(ca_file)?)
+        };
+        Ok(Arc::new(Pg {
+            config,
+            tls,
+            at,
+            idle: Mutex::new(Vec::new()),
+        }))
+    }
+
+    /// A connection from the pool (or a new one); give it back with `put`.
+    pub async fn get(&self) -> Result<Client, PgError> {
+        while let Some(c) = self.idle.lock().await.pop() {
+            if !c.is_closed() {
+                return Ok(c);
+            }
+        }
+        let err = |e: tokio_postgres::Error| self.error(&e);
+        let client = match &self.tls {
+            None => {
+                let (client, conn) = self.config.connect(NoTls).await.map_err(err)?;
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+                client
+            }
+            Some(tls) => {
+                let (client, conn) = self.config.connect(tls.clone()).await.map_err(err)?;
+                tokio::spawn(async move {
+                    let _ = conn.await;
+                });
+                client
+            }
+        };
+        Ok(client)
+    }
+
+    pub async fn put(&self, client: Client) {
+        let mut idle = self.idle.lock().await;
+        if idle.len() < IDLE && !client.is_closed() {
+            idle.push(client);
+        }
+    }
+
+    pub fn error(&self, e: &tokio_postgres::Error) -> PgError {
+        PgError::Db {
+            at: self.at.clone(),
+            why: plain(e),
+        }
+    }
+}
+
+/// The error and its cause, in one line (tokio-postgres says only "db
+/// error" at the top).
+fn plain(e: &tokio_postgres::Error) -> String {
+    use std::error::Error;
+    let mut text = e.to_string();
+    if let Some(db) = e.as_db_error() {
+        return format!("{}: {}", db.severity(), db.message());
+    }
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text = format!("{text}: {c}");
+        cause = c.source();
+    }
+    text
+}
+
+/// `user@host:port/db`: where, never the password.
+pub fn describe(config: &Config) -> String {
+    let host = config
+        .get_hosts()
+        .first()
+        .map(|h| match h {
+            tokio_postgres::config::Host::Tcp(name) => name.clone(),
+            tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .unwrap_or_else(|| "localhost".into());
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!(
+        "{}@{host}:{port}/{}",
+        config.get_user().unwrap_or("?"),
+        config.get_dbname().unwrap_or("?")
+    )
+}
+
+fn tls_connector(
+    ca_file: Option<&Path>,
+) -> Result<tokio_postgres_rustls::MakeRustlsConnect, PgError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = ca_file {
+        use rustls::pki_types::pem::PemObject;
+        let certs = rustls::pki_types::CertificateDer::pem_file_iter(path)
+            .map_err(|e| PgError::Config(format!("store.ca_file {}: {e}", path.display())))?;
+        for cert in certs {
+            let cert = cert
+                .map_err(|e| PgError::Config(format!("store.ca_file {}: {e}", path.display())))?;
+            roots
+                .add(cert)
+                .map_err(|e| PgError::Config(format!("store.ca_file {}: {e}", path.display())))?;
+        }
+    }
+    // rustls is built with ring only: its default provider is ring.
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}

@@ -1,0 +1,274 @@
+//! The team store from the command line and `oncall serve`, on a real
+//! PostgreSQL: `store status|migrate`, a schema newer than the binary
+//! refused, two engines on two machines (separate state dirs) paging each
+//! level once through it, and the database password in no output or log.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use crate::common::cli::{cluster_config, stderr, stdout, Home};
+use crate::common::postgres::{PgServer, PASSWORD};
+use crate::common::webhook::{Answer, Receiver};
+use crate::common::{eventually, free_port, Alertmanagers};
+use serde_json::json;
+
+fn store_config(url_file: &std::path::Path) -> String {
+    format!(
+        "store: {{kind: postgres, url_file: {}}}\n",
+        url_file.display()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_status_and_migrate_and_a_newer_schema_refused() {
+    let server = PgServer::start();
+    let url = server.create_db("cli").await;
+    let home = Home::new();
+    let url_file = home.0.join("db-url");
+    std::fs::write(&url_file, &url).unwrap();
+    let config = home.config(&store_config(&url_file));
+    let run = |args: &[&str]| {
+        let mut all = vec!["--config", config.as_str()];
+        all.extend(args);
+        home.command(&all).output().unwrap()
+    };
+
+    let out = run(&["store", "status"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(&format!(
+            "store      postgres oncall@127.0.0.1:{}/cli",
+            server.port
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "version 0 · behind this oncall (1): oncall store migrate applies 1 (page claims"
+        ),
+        "{text}"
+    );
+
+    let out = run(&["store", "migrate"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("applied version 1"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(&["store", "migrate"]);
+    assert!(
+        stdout(&out).contains("schema at version 1, nothing to do"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(&["store", "status"]);
+    assert!(
+        stdout(&out).contains("version 1 · up to date"),
+        "{}",
+        stdout(&out)
+    );
+
+    // A newer oncall migrated this database: this one refuses it.
+    server
+        .sql(
+            "cli",
+            "INSERT INTO oncall_schema_migrations (version, description) VALUES (7, 'from the future')",
+        )
+        .await;
+    let out = run(&["store", "status"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("version 7 · NEWER than this oncall knows (1): upgrade oncall"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(&["store", "migrate"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the database's schema is version 7, newer than this oncall knows"),
+        "{}",
+        stderr(&out)
+    );
+    let ams = Alertmanagers::start(1);
+    let serve_config = home.config(&cluster_config(&ams, &store_config(&url_file)));
+    let out = home
+        .command(&[
+            "--config",
+            &serve_config,
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{}", free_port()),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "serve refuses a newer schema");
+    assert!(
+        stderr(&out).contains("newer than this oncall knows"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A URL that cannot be read: check and serve say so, up front.
+    let missing = home.config(&cluster_config(
+        &ams,
+        "store: {kind: postgres, url_env: ONCALL_TEST_NO_SUCH_VAR}\n",
+    ));
+    let out = home
+        .command(&["--config", &missing, "check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("store:") || stderr(&out).contains("store:"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+
+    assert!(!stdout(&out).contains(PASSWORD) && !stderr(&out).contains(PASSWORD));
+}
+
+const POLICY: &str = r#"escalation:
+  - name: serving
+    match: 'team="ml-platform"'
+    levels:
+      - {after: 1s, targets: [fraud-oncall], notify: [pager]}
+notifiers:
+  - {name: pager, type: webhook, url_file: URL_FILE}
+"#;
+
+/// Two engines on two "machines" (separate state dirs) sharing one
+/// PostgreSQL: one holds the team's lease and pages; each level is paged
+/// once. The database password is in neither's log, even at debug.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_engines_with_their_own_state_dirs_page_once_through_postgres() {
+    let server = PgServer::start();
+    let url = server.create_db("team").await;
+    let ams = Alertmanagers::start(2);
+    let receiver = Receiver::start(vec![Answer::Status(200, "ok")]);
+    let home = Home::new();
+    let url_file = home.0.join("db-url");
+    std::fs::write(&url_file, &url).unwrap();
+    let pager_file = home.0.join("pager-url");
+    std::fs::write(&pager_file, receiver.url("/hook")).unwrap();
+    let config = home.config(&cluster_config(
+        &ams,
+        &format!(
+            "refresh: 1s\n{}{}",
+            store_config(&url_file),
+            POLICY.replace("URL_FILE", &pager_file.display().to_string())
+        ),
+    ));
+    let mut children = Vec::new();
+    let mut logs = Vec::new();
+    for machine in ["a", "b"] {
+        let state = home.0.join(format!("state-{machine}"));
+        let log = home.0.join(format!("serve-{machine}.log"));
+        let child = home
+            .command(&[
+                "--config",
+                &config,
+                "--state-dir",
+                &state.display().to_string(),
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{}", free_port()),
+            ])
+            .env("RUST_LOG", "oncall=debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("oncall serve starts");
+        children.push(child);
+        logs.push(log);
+        // The first takes the lease before the second starts.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    let read = |p: &std::path::Path| std::fs::read_to_string(p).unwrap_or_default();
+    eventually("the second waits", Duration::from_secs(15), || async {
+        read(&logs[1])
+            .contains("another engine holds the lease")
+            .then_some(())
+            .ok_or(read(&logs[1]))
+    })
+    .await;
+    // Five groups fall due: each is paged once, by whoever holds the lease.
+    let alerts: Vec<serde_json::Value> = (0..5)
+        .map(|i| {
+            json!({"labels": {"alertname": format!("ModelServerDown{i}"),
+                              "severity": "critical", "team": "ml-platform"}})
+        })
+        .collect();
+    ams.post_alerts(json!(alerts)).await;
+    eventually("five pages", Duration::from_secs(30), || async {
+        let n = receiver.requests().len();
+        (n >= 5).then_some(()).ok_or(format!("{n}"))
+    })
+    .await;
+    // The first one stops: the second takes the lease over and pages what
+    // falls due next, and nothing already paged again.
+    let first = children.remove(0);
+    unsafe {
+        libc::kill(first.id() as i32, libc::SIGTERM);
+    }
+    eventually(
+        "the second holds the lease",
+        Duration::from_secs(20),
+        || async {
+            read(&logs[1])
+                .contains("holding the engine lease")
+                .then_some(())
+                .ok_or(read(&logs[1]))
+        },
+    )
+    .await;
+    ams.post_alerts(
+        json!([{"labels": {"alertname": "Later", "severity": "critical", "team": "ml-platform"}}]),
+    )
+    .await;
+    eventually("six pages", Duration::from_secs(30), || async {
+        let n = receiver.requests().len();
+        (n >= 6).then_some(()).ok_or(format!("{n}"))
+    })
+    .await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let mut names: Vec<String> = receiver
+        .requests()
+        .iter()
+        .map(|r| {
+            let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            v["alertname"].as_str().unwrap_or("?").to_string()
+        })
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "Later",
+            "ModelServerDown0",
+            "ModelServerDown1",
+            "ModelServerDown2",
+            "ModelServerDown3",
+            "ModelServerDown4"
+        ],
+        "each level paged once"
+    );
+    for mut child in children.into_iter().chain([first]) {
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM);
+        }
+        let _ = child.wait();
+    }
+    for log in &logs {
+        let text = read(log);
+        assert!(text.contains("store ready"), "{text}");
+        assert!(
+            !text.contains(PASSWORD),
+            "the password is in {}",
+            log.display()
+        );
+    }
+}
