@@ -28,15 +28,21 @@ pub struct FailedPage {
 }
 
 impl FailedPage {
-    /// `PAGE FAILED L1 pager: connection refused (4 tries, next in 30s)`.
+    /// `PAGE FAILED L1 (4 tries, next in 30s) webhook pager: connection
+    /// refused`: the counts before the reason, which a narrow row cuts.
     pub fn words(&self, now: chrono::DateTime<chrono::Utc>) -> String {
-        let left = (self.next - now).num_seconds().max(0);
+        let left = (self.next - now).num_seconds();
+        let next = if left > 0 {
+            format!("next in {left}s")
+        } else {
+            "trying again".to_string()
+        };
         format!(
-            "PAGE FAILED L{} {} ({} tr{}, next in {left}s)",
+            "PAGE FAILED L{} ({} tr{}, {next}) {}",
             self.page.note.level,
-            self.reason,
             self.tries,
-            if self.tries == 1 { "y" } else { "ies" }
+            if self.tries == 1 { "y" } else { "ies" },
+            self.reason,
         )
     }
 }

@@ -73,7 +73,8 @@ async fn record(
     } else {
         Err(results
             .iter()
-            .filter_map(|(n, r)| r.as_ref().err().map(|e| format!("{n}: {e}")))
+            // A delivery's error names its notifier already.
+            .filter_map(|(_, r)| r.as_ref().err().cloned())
             .collect::<Vec<_>>()
             .join("; "))
     };

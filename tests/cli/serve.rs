@@ -552,7 +552,7 @@ async fn a_console_shows_the_engines_failing_page() {
         }
     };
     assert!(
-        words.starts_with("PAGE FAILED L1 pager:") && words.contains("500"),
+        words.starts_with("PAGE FAILED L1 (") && words.contains("webhook pager: HTTP 500"),
         "{words}"
     );
     console.shutdown().await;

@@ -342,7 +342,7 @@ fn a_failed_page_is_said_and_tried_again_until_delivered() {
     update(&mut s, Msg::Action(Action::Escalations));
     let screen = common::screen::screen(&s, 160, 24);
     assert!(
-        screen.contains("PAGE FAILED L1 webhook pager: connection refused (1 try, next in 30s)"),
+        screen.contains("PAGE FAILED L1 (1 try, next in 30s) webhook pager: connection refused"),
         "{screen}"
     );
     // The alert's row says it too, at 80 columns.
@@ -433,7 +433,7 @@ fn a_console_not_paging_shows_the_engines_failed_page_from_the_claims() {
         update(&mut s, Msg::Action(Action::Escalations));
         let screen = common::screen::screen(&s, 160, 24);
         assert!(
-            screen.contains("PAGE FAILED L1 pager: connection refused (3 tries, next in 30s)"),
+            screen.contains("PAGE FAILED L1 (3 tries, next in 30s) pager: connection refused"),
             "read_only={read_only}\n{screen}"
         );
         assert!(screen.contains("paged L1 15:10"), "{screen}");

@@ -96,6 +96,14 @@ fn alerts_gone_with_a_member_back_from_down_are_unknown_until_prometheus_resends
     );
     assert_eq!(s.counts.unknown, 2);
     assert_eq!(s.counts.by_severity.iter().sum::<usize>(), 0);
+    // Said in words on each row and in the header, not only in colour.
+    let screen = common::screen::screen(&s, 120, 24);
+    assert!(screen.contains("2 unknown"), "{screen}");
+    assert_eq!(screen.matches("UNKNOWN").count(), 2, "{screen}");
+    // The wall: neither firing nor all clear.
+    let board = oncall::core::panes::wall::board::board(&s);
+    assert_eq!(board.level, oncall::core::panes::wall::board::Level::Amber);
+    assert_eq!((board.tally.unknown, board.tally.critical), (2, 0));
     // Prometheus re-sends one: it fires; the other stays unknown.
     answer(&mut s, 60, vec![alert("HighErrorRate")], None);
     assert_eq!(

@@ -42,6 +42,9 @@ const LEAD: usize = 1 + 2 + 4 + 1;
 const WIDE: usize = 120;
 /// Marks a row whose sources are not answering, in words (no color needed).
 const STALE: &str = "STALE ";
+/// Marks a row gone with a restarted source (its state cell may say
+/// PAGE FAILED instead of `unknown`).
+const UNKNOWN: &str = "UNKNOWN ";
 
 /// `ack_w`: the widest `acked NAME 12m` among the acks in force, so who
 /// acked shows wherever a fifth of the width holds it.
@@ -171,15 +174,23 @@ fn alert_segs(
     c: &Cols,
 ) -> Vec<Seg> {
     let suppressed = alert.state == AlertState::Suppressed;
+    let unknown = alert.state == AlertState::Unknown;
     let text = if suppressed {
         theme.silenced
+    } else if unknown {
+        theme.stale
     } else {
         theme.text
     };
     let sev = alert.severity();
+    let sev_style = if unknown {
+        theme.stale
+    } else {
+        theme.severity(sev)
+    };
     let mut segs = vec![
         seg("   ", text),
-        seg(pad(severity_tag(sev), 4), theme.severity(sev)),
+        seg(pad(severity_tag(sev), 4), sev_style),
         seg(" ", text),
     ];
     if c.name > 0 {
@@ -192,15 +203,20 @@ fn alert_segs(
     // A stale alert is marked in words, so it reads the same without color;
     // the marker takes its room from the labels (or, without them, the summary).
     let stale = state.is_stale(alert);
-    let marker = if stale { STALE.len() } else { 0 };
+    let mark = if unknown {
+        Some(UNKNOWN)
+    } else {
+        stale.then_some(STALE)
+    };
+    let marker = mark.map_or(0, str::len);
     let (mut labels_w, mut summary_w) = (c.labels, c.summary);
     if c.labels > 0 {
         labels_w = labels_w.saturating_sub(marker);
     } else {
         summary_w = summary_w.saturating_sub(marker);
     }
-    if stale {
-        segs.push(seg(STALE, theme.stale));
+    if let Some(m) = mark {
+        segs.push(seg(m, theme.stale));
     }
     if let Some(title) = title {
         // The title takes its room from the labels (or the shared column).
@@ -337,7 +353,13 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     // source is not answering, the column keeps room for it.
     let m = &state.row_widths;
     let any_stale = (0..state.sources.len()).any(|i| !matches!(state.health(i), Health::Ok));
-    let marker = if any_stale { STALE.len() } else { 0 };
+    let marker = if state.counts.unknown > 0 {
+        UNKNOWN.len()
+    } else if any_stale {
+        STALE.len()
+    } else {
+        0
+    };
     let c = columns(
         w,
         show_name,

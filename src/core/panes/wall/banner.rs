@@ -132,18 +132,34 @@ fn trouble_text(t: &SourceTrouble, now: DateTime<Utc>, why: bool) -> String {
 /// The banner's word, detail and style from the data's level alone.
 fn level_text(state: &State, theme: &Theme, b: &Board) -> (String, String, Style) {
     let t = &b.tally;
+    // Alerts gone with a restarted Alertmanager are neither firing nor clear.
+    let unknown = match t.unknown {
+        0 => String::new(),
+        n => format!(" · {n} unknown (an Alertmanager restarted)"),
+    };
     match b.level {
         Level::Red => (
             "CRITICAL".into(),
             format!(
-                "{} critical firing, {} unacknowledged · {} warning",
+                "{} critical firing, {} unacknowledged · {} warning{unknown}",
                 t.critical, t.critical_unacked, t.warning
             ),
             theme.critical,
         ),
+        Level::Amber if t.warning == 0 && t.unknown > 0 => (
+            "UNKNOWN".into(),
+            format!(
+                "{} alerts gone with a restarted Alertmanager, not yet re-sent",
+                t.unknown
+            ),
+            theme.warning,
+        ),
         Level::Amber => (
             "WARNING".into(),
-            format!("{} warning firing, {} unacknowledged", t.warning, t.unacked),
+            format!(
+                "{} warning firing, {} unacknowledged{unknown}",
+                t.warning, t.unacked
+            ),
             theme.warning,
         ),
         Level::Green => {

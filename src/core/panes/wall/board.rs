@@ -71,6 +71,9 @@ pub struct Tally {
     /// Of the alerts at or above the threshold.
     pub acked: usize,
     pub unacked: usize,
+    /// Gone with a restarted source, maybe still firing (at the threshold
+    /// or above): not counted as firing, and the board is not green on them.
+    pub unknown: usize,
 }
 
 /// One alertname's firing alerts.
@@ -126,9 +129,7 @@ fn red(s: Severity) -> bool {
 fn counted(state: &State, a: &Alert) -> Option<bool> {
     let acked = matches!(state.ack_state(a), AckState::Acked(_));
     match a.state {
-        // Unknown: gone with a restarted source, maybe still firing; the
-        // board does not turn green on it.
-        AlertState::Firing | AlertState::Unknown => Some(acked),
+        AlertState::Firing => Some(acked),
         AlertState::Suppressed if acked && !a.is_inhibited() => Some(true),
         _ => None,
     }
@@ -233,6 +234,9 @@ fn oldest_unacked(state: &State) -> Option<&Alert> {
 fn tally(state: &State) -> Tally {
     let mut t = Tally::default();
     for a in &state.alerts {
+        if a.state == AlertState::Unknown && at_threshold(state, a.severity()) {
+            t.unknown += 1;
+        }
         let Some(acked) = counted(state, a) else {
             continue;
         };
@@ -283,6 +287,10 @@ pub fn board(state: &State) -> Board<'_> {
             level = Level::Red;
             break;
         }
+        level = Level::Amber;
+    }
+    if level == Level::Green && tally.unknown > 0 {
+        // Not known to be resolved: not all clear either.
         level = Level::Amber;
     }
     Board {
