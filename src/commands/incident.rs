@@ -42,7 +42,7 @@ pub(super) fn journal(settings: &Settings) -> Result<Journal, ExitCode> {
         );
         return Err(ExitCode::from(1));
     };
-    Journal::open(&dir).map_err(fail)
+    Journal::for_settings(settings, &dir).map_err(fail)
 }
 
 /// Says what went wrong (one sentence) and gives exit code 1.

@@ -33,7 +33,7 @@ pub fn spawn(settings: &Settings, tx: UnboundedSender<Msg>) -> Sender<JournalOp>
                 return;
             };
             let mut journal = loop {
-                match Journal::open(&dir) {
+                match Journal::for_settings(&settings, &dir) {
                     Ok(j) => break j,
                     Err(e) => {
                         if !send(JournalReply::Failed(e.to_string())) {

@@ -32,10 +32,9 @@ pub fn write_and_record(
     now: DateTime<Utc>,
 ) -> Result<Drafted, String> {
     let (events, _) = journal.load(id).map_err(|e| match e {
-        super::JournalError::NoSuchIncident(..) => format!(
-            "no incident {id:?} in {} (each incident is a journal file ID.jsonl there)",
-            journal.dir().display()
-        ),
+        super::JournalError::NoSuchIncident(..) => {
+            format!("no incident {id:?} in {}", journal.describe())
+        }
         e => e.to_string(),
     })?;
     let inc =

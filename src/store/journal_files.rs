@@ -1,4 +1,5 @@
-//! The incident journal: one append-only JSON-lines file per incident,
+//! The incident journal in the state dir (the files store): one
+//! append-only JSON-lines file per incident,
 //! `<dir>/INC-YYYYMMDD-NNN.jsonl`, plus the activity log
 //! `<dir>/../activity.jsonl`. The files are the only record: an incident is
 //! the replay of its lines (`Incident::replay`).
@@ -37,6 +38,9 @@ pub enum JournalError {
     BadId(String),
     #[error("{0}")]
     Invalid(String),
+    /// The team store (PostgreSQL) did not answer or refused.
+    #[error("{0}")]
+    Store(String),
     #[error("cannot encode a journal line: {0}")]
     Encode(#[from] serde_json::Error),
 }
@@ -48,7 +52,7 @@ pub enum Declared {
     Exists(String),
 }
 
-pub struct Journal {
+pub struct FilesJournal {
     dir: PathBuf,
     /// How far each journal has been read (by `read_new`).
     tails: HashMap<String, Tail>,
@@ -68,6 +72,24 @@ pub fn valid_id(id: &str) -> bool {
     date.len() == 8 && digits(date) && n.len() >= 3 && digits(n)
 }
 
+/// A salt for event ids: RandomState is seeded randomly per thread and
+/// differs per call, a salt without a global counter of our own.
+pub(crate) fn id_salt() -> u32 {
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish() as u32
+}
+
+/// An event id: unix nanos, the process id, the journal's salt and its
+/// counter, so no two writers anywhere make the same one.
+pub(crate) fn event_id(salt: u32, counter: u64) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}-{:x}-{salt:08x}-{counter}", std::process::id())
+}
+
 pub(crate) fn io_err<'a>(
     what: &'static str,
     path: &'a Path,
@@ -79,22 +101,17 @@ pub(crate) fn io_err<'a>(
     }
 }
 
-impl Journal {
+impl FilesJournal {
     /// Opens (creating, private to the user) the journal directory.
-    pub fn open(dir: &Path) -> Result<Journal, JournalError> {
+    pub fn open(dir: &Path) -> Result<FilesJournal, JournalError> {
         // 0700: journals name hosts, alerts and what people wrote during an incident.
         DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(dir)
             .map_err(io_err("create the journal directory", dir))?;
-        use std::hash::{BuildHasher, Hasher};
-        // RandomState is seeded randomly per thread and differs per call:
-        // a salt without a global counter of our own.
-        let salt = std::collections::hash_map::RandomState::new()
-            .build_hasher()
-            .finish() as u32;
-        Ok(Journal {
+        let salt = id_salt();
+        Ok(FilesJournal {
             dir: dir.to_path_buf(),
             tails: HashMap::new(),
             salt,
@@ -287,15 +304,7 @@ impl Journal {
 
     fn fresh_id(&mut self) -> String {
         self.counter += 1;
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
-        format!(
-            "{nanos:x}-{:x}-{:08x}-{}",
-            std::process::id(),
-            self.salt,
-            self.counter
-        )
+        event_id(self.salt, self.counter)
     }
 
     /// Appends whole lines (see the module comment). Returns the event ids.

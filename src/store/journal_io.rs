@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use super::journal::{io_err, JournalError};
+use super::journal_files::{io_err, JournalError};
 use crate::model::Event;
 
 /// A torn or malformed line found while reading: reported, skipped, never fatal.

@@ -4,6 +4,7 @@
 pub mod drafts;
 pub mod engine_lease;
 pub mod journal;
+pub mod journal_files;
 mod journal_io;
 pub mod page_claims;
 pub mod paging_store;

@@ -45,27 +45,29 @@ async fn store_status_and_migrate_and_a_newer_schema_refused() {
     );
     assert!(
         text.contains(
-            "version 0 · behind this oncall (1): oncall store migrate applies 1 (page claims"
+            "version 0 · behind this oncall (2): oncall store migrate applies \
+             1 (page claims, attempts and the engine lease), \
+             2 (incidents, their events and the activity log)"
         ),
         "{text}"
     );
 
     let out = run(&["store", "migrate"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let applied = stdout(&out);
     assert!(
-        stdout(&out).contains("applied version 1"),
-        "{}",
-        stdout(&out)
+        applied.contains("applied version 1\n") && applied.contains("applied version 2\n"),
+        "{applied}"
     );
     let out = run(&["store", "migrate"]);
     assert!(
-        stdout(&out).contains("schema at version 1, nothing to do"),
+        stdout(&out).contains("schema at version 2, nothing to do"),
         "{}",
         stdout(&out)
     );
     let out = run(&["store", "status"]);
     assert!(
-        stdout(&out).contains("version 1 · up to date"),
+        stdout(&out).contains("version 2 · up to date"),
         "{}",
         stdout(&out)
     );
@@ -80,7 +82,7 @@ async fn store_status_and_migrate_and_a_newer_schema_refused() {
     let out = run(&["store", "status"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stdout(&out).contains("version 7 · NEWER than this oncall knows (1): upgrade oncall"),
+        stdout(&out).contains("version 7 · NEWER than this oncall knows (2): upgrade oncall"),
         "{}",
         stdout(&out)
     );

@@ -9,6 +9,7 @@ mod engine_headless;
 mod fault_matrix;
 mod fault_writes;
 mod faults;
+mod journal_contract;
 mod live_sources;
 mod live_writes;
 mod restart_truth;

@@ -77,7 +77,7 @@ fn append_raw(path: &Path, bytes: &[u8]) {
 fn declared_and_appended_events_replay_into_the_incident() {
     let tmp = TempDir::new("replay");
     let mut j = Journal::open(&tmp.incidents()).unwrap();
-    assert_eq!(j.dir(), tmp.incidents());
+    assert_eq!(j.dir(), Some(tmp.incidents().as_path()));
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&tmp.incidents()), 0o700);
 

@@ -7,10 +7,16 @@
 use super::{Pg, PgError};
 
 /// Every migration, in order: version n is `MIGRATIONS[n - 1]`.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "page claims, attempts and the engine lease",
-    include_str!("migrations/0001_paging.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "page claims, attempts and the engine lease",
+        include_str!("migrations/0001_paging.sql"),
+    ),
+    (
+        "incidents, their events and the activity log",
+        include_str!("migrations/0002_journal.sql"),
+    ),
+];
 
 /// The version this binary writes.
 pub fn latest() -> i32 {

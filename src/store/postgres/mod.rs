@@ -4,6 +4,7 @@
 //! holds a password: it is never logged or shown; `describe` names the
 //! database without it.
 
+pub mod journal;
 pub mod migrate;
 pub mod paging;
 

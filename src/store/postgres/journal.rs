@@ -1,0 +1,473 @@
+//! The incident journal in PostgreSQL: incidents and their events as
+//! append-only rows (the event's JSON as the files hold it), read back in
+//! the store's order. Every write takes one advisory lock for its
+//! transaction, so the order of `seq` is the order of commits and a reader
+//! that asks for "everything after seq N" never skips a row committed late.
+//!
+//! The journal's callers are synchronous (the journal thread, the one-shot
+//! commands, some inside a tokio runtime), so the queries run on a thread
+//! of their own with its own runtime and connections.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::{migrate, Pg};
+use crate::model::{Activity, Event, EventKind, Incident};
+use crate::store::journal_files::{event_id, id_salt, valid_id, Declared, JournalError};
+use crate::store::journal_io::{Problem, Read};
+
+/// The advisory lock every journal write holds for its transaction.
+const WRITE_LOCK: i64 = 0x6f6e_6361_6c6d;
+
+type Job = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+
+pub struct PgJournal {
+    pg: Arc<Pg>,
+    jobs: tokio::sync::mpsc::UnboundedSender<Job>,
+    /// The last row read by `read_new`.
+    seen: i64,
+    salt: u32,
+    counter: u64,
+}
+
+impl PgJournal {
+    /// Connects (on the journal's own thread) and brings the schema up to
+    /// date; a database that does not answer is an error to retry.
+    pub fn open(url: &str, ca_file: Option<&std::path::Path>) -> Result<PgJournal, JournalError> {
+        let pg = Pg::new(url, ca_file).map_err(store_err)?;
+        let (jobs, mut rx) = tokio::sync::mpsc::unbounded_channel::<Job>();
+        std::thread::Builder::new()
+            .name("store".into())
+            .spawn(move || {
+                let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                // The runtime runs all along, not only during a job: the
+                // connections' tasks (a rollback, the server's messages)
+                // go on between jobs.
+                rt.block_on(async move {
+                    while let Some(job) = rx.recv().await {
+                        job.await;
+                    }
+                });
+            })
+            .map_err(|e| JournalError::Store(format!("cannot start the store thread: {e}")))?;
+        let journal = PgJournal {
+            pg,
+            jobs,
+            seen: 0,
+            salt: id_salt(),
+            counter: 0,
+        };
+        let pg = journal.pg.clone();
+        journal
+            .run(async move { migrate::migrate(&pg).await.map(|_| ()) })
+            .map_err(store_err)?;
+        Ok(journal)
+    }
+
+    pub fn at(&self) -> &str {
+        &self.pg.at
+    }
+
+    /// Runs `fut` on the store thread and waits for its answer.
+    fn run<T: Send + 'static>(&self, fut: impl Future<Output = T> + Send + 'static) -> T {
+        let (tx, rx) = mpsc::channel();
+        let job: Job = Box::pin(async move {
+            let _ = tx.send(fut.await);
+        });
+        if self.jobs.send(job).is_err() {
+            panic!("the store thread is gone");
+        }
+        rx.recv().expect("the store thread answers every job")
+    }
+
+    fn where_(&self) -> PathBuf {
+        PathBuf::from(format!("postgres {}", self.pg.at))
+    }
+
+    /// Every event added since the last call (the first call: all), by
+    /// incident, in the store's order.
+    pub fn read_new(&mut self) -> Result<Read, JournalError> {
+        let (pg, after) = (self.pg.clone(), self.seen);
+        let rows = self.run(async move {
+            let client = pg.get().await?;
+            let rows = client
+                .query(
+                    "SELECT seq, incident_id, body::text FROM incident_events
+                     WHERE seq > $1 ORDER BY seq",
+                    &[&after],
+                )
+                .await
+                .map_err(|e| pg.error(&e));
+            pg.put(client).await;
+            rows.map(|rows| {
+                rows.iter()
+                    .map(|r| {
+                        (
+                            r.get::<_, i64>(0),
+                            r.get::<_, String>(1),
+                            r.get::<_, String>(2),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+        });
+        let rows = rows.map_err(store_err)?;
+        let mut read = Read::default();
+        let mut by_incident: std::collections::BTreeMap<String, Vec<Event>> = Default::default();
+        for (seq, id, body) in rows {
+            self.seen = self.seen.max(seq);
+            match serde_json::from_str::<Event>(&body) {
+                Ok(e) => by_incident.entry(id).or_default().push(e),
+                Err(e) => read.problems.push(self.problem(&id, seq, e)),
+            }
+        }
+        read.batches = by_incident.into_iter().collect();
+        Ok(read)
+    }
+
+    fn problem(&self, incident: &str, seq: i64, e: serde_json::Error) -> Problem {
+        Problem {
+            incident: incident.to_string(),
+            path: self.where_(),
+            line: seq.max(0) as usize,
+            what: format!("row {seq} is not an event ({e})"),
+        }
+    }
+
+    fn fresh(&mut self, events: &[Event]) -> Result<Vec<(String, String)>, JournalError> {
+        let mut out = Vec::new();
+        for e in events {
+            let mut e = e.clone();
+            if e.id.is_empty() {
+                self.counter += 1;
+                e.id = event_id(self.salt, self.counter);
+            }
+            out.push((e.id.clone(), serde_json::to_string(&e)?));
+        }
+        Ok(out)
+    }
+
+    pub fn declare(
+        &mut self,
+        first: Event,
+        more: &[Event],
+        unless_linked: &[String],
+    ) -> Result<Declared, JournalError> {
+        if first.kind != EventKind::Declared {
+            return Err(JournalError::Invalid(format!(
+                "an incident journal must start with a `declared` event, not `{}`",
+                first.kind.word()
+            )));
+        }
+        let day = first.time.format("%Y%m%d").to_string();
+        let declared_at = first.time;
+        let mut all = vec![first];
+        all.extend_from_slice(more);
+        let rows = self.fresh(&all)?;
+        let (pg, unless) = (self.pg.clone(), unless_linked.to_vec());
+        self.run(async move { declare(&pg, &day, declared_at, rows, unless).await })
+    }
+
+    pub fn append(
+        &mut self,
+        incident: &str,
+        events: &[Event],
+    ) -> Result<Vec<String>, JournalError> {
+        if !valid_id(incident) {
+            return Err(JournalError::BadId(incident.to_string()));
+        }
+        let rows = self.fresh(events)?;
+        let ids: Vec<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+        if rows.is_empty() {
+            return Ok(ids);
+        }
+        let (pg, incident, place) = (self.pg.clone(), incident.to_string(), self.where_());
+        self.run(async move {
+            let mut client = pg.get().await.map_err(store_err)?;
+            let result = async {
+                let err = |e: tokio_postgres::Error| store_err(pg.error(&e));
+                let tx = client.transaction().await.map_err(err)?;
+                tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+                    .await
+                    .map_err(err)?;
+                let exists = tx
+                    .query_opt("SELECT 1 FROM incidents WHERE id = $1", &[&incident])
+                    .await
+                    .map_err(err)?;
+                if exists.is_none() {
+                    // Ended here, not on drop: this thread's runtime sends
+                    // nothing between jobs, and the lock would stay held.
+                    tx.rollback().await.map_err(err)?;
+                    return Err(JournalError::NoSuchIncident(incident.clone(), place));
+                }
+                insert_events(&tx, &incident, &rows).await.map_err(err)?;
+                tx.commit().await.map_err(err)
+            }
+            .await;
+            pg.put(client).await;
+            result
+        })?;
+        Ok(ids)
+    }
+
+    pub fn load(&self, incident: &str) -> Result<(Vec<Event>, Vec<Problem>), JournalError> {
+        if !valid_id(incident) {
+            return Err(JournalError::BadId(incident.to_string()));
+        }
+        let (pg, id) = (self.pg.clone(), incident.to_string());
+        let (exists, rows) = self
+            .run(async move {
+                let client = pg.get().await?;
+                let result = async {
+                    let exists = client
+                        .query_opt("SELECT 1 FROM incidents WHERE id = $1", &[&id])
+                        .await?
+                        .is_some();
+                    let rows = client
+                        .query(
+                            "SELECT seq, body::text FROM incident_events
+                             WHERE incident_id = $1 ORDER BY seq",
+                            &[&id],
+                        )
+                        .await?;
+                    Ok::<_, tokio_postgres::Error>((
+                        exists,
+                        rows.iter()
+                            .map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1)))
+                            .collect::<Vec<_>>(),
+                    ))
+                }
+                .await
+                .map_err(|e| pg.error(&e));
+                pg.put(client).await;
+                result
+            })
+            .map_err(store_err)?;
+        if !exists {
+            return Err(JournalError::NoSuchIncident(
+                incident.to_string(),
+                self.where_(),
+            ));
+        }
+        let mut events = Vec::new();
+        let mut problems = Vec::new();
+        for (seq, body) in rows {
+            match serde_json::from_str::<Event>(&body) {
+                Ok(e) => events.push(e),
+                Err(e) => problems.push(self.problem(incident, seq, e)),
+            }
+        }
+        Ok((events, problems))
+    }
+
+    pub fn load_all(&self) -> Result<(Vec<Incident>, Vec<Problem>), JournalError> {
+        let pg = self.pg.clone();
+        let rows = self
+            .run(async move { all_events(&pg).await })
+            .map_err(store_err)?;
+        let mut problems = Vec::new();
+        let mut by_incident: std::collections::BTreeMap<String, Vec<Event>> = Default::default();
+        for (seq, id, body) in rows {
+            match serde_json::from_str::<Event>(&body) {
+                Ok(e) => by_incident.entry(id).or_default().push(e),
+                Err(e) => problems.push(self.problem(&id, seq, e)),
+            }
+        }
+        Ok((replay(by_incident, &mut problems, &self.where_()), problems))
+    }
+
+    pub fn log_activity(&mut self, entries: &[Activity]) -> Result<(), JournalError> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let bodies = entries
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<Result<Vec<String>, _>>()?;
+        let pg = self.pg.clone();
+        self.run(async move {
+            let client = pg.get().await?;
+            let done = client
+                .execute(
+                    "INSERT INTO activity (body) SELECT b::jsonb FROM unnest($1::text[]) AS b",
+                    &[&bodies],
+                )
+                .await
+                .map_err(|e| pg.error(&e));
+            pg.put(client).await;
+            done.map(|_| ())
+        })
+        .map_err(store_err)
+    }
+
+    pub fn read_activity(&self) -> Result<(Vec<Activity>, Vec<Problem>), JournalError> {
+        let pg = self.pg.clone();
+        let rows = self
+            .run(async move {
+                let client = pg.get().await?;
+                let rows = client
+                    .query("SELECT seq, body::text FROM activity ORDER BY seq", &[])
+                    .await
+                    .map_err(|e| pg.error(&e));
+                pg.put(client).await;
+                rows.map(|rows| {
+                    rows.iter()
+                        .map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .map_err(store_err)?;
+        let mut out = Vec::new();
+        let mut problems = Vec::new();
+        for (seq, body) in rows {
+            match serde_json::from_str::<Activity>(&body) {
+                Ok(a) => out.push(a),
+                Err(e) => problems.push(self.problem("activity", seq, e)),
+            }
+        }
+        Ok((out, problems))
+    }
+}
+
+fn store_err(e: super::PgError) -> JournalError {
+    JournalError::Store(e.to_string())
+}
+
+async fn all_events(pg: &Pg) -> Result<Vec<(i64, String, String)>, super::PgError> {
+    let client = pg.get().await?;
+    let rows = client
+        .query(
+            "SELECT seq, incident_id, body::text FROM incident_events ORDER BY seq",
+            &[],
+        )
+        .await
+        .map_err(|e| pg.error(&e));
+    pg.put(client).await;
+    Ok(rows?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect())
+}
+
+fn replay(
+    by_incident: std::collections::BTreeMap<String, Vec<Event>>,
+    problems: &mut Vec<Problem>,
+    place: &std::path::Path,
+) -> Vec<Incident> {
+    let mut out = Vec::new();
+    for (id, events) in by_incident {
+        match Incident::replay(&id, events) {
+            Some(i) => out.push(i),
+            None => problems.push(Problem {
+                incident: id.clone(),
+                path: place.to_path_buf(),
+                line: 1,
+                what: "the first event is not `declared`, so this is not an incident".into(),
+            }),
+        }
+    }
+    out
+}
+
+async fn insert_events(
+    tx: &tokio_postgres::Transaction<'_>,
+    incident: &str,
+    rows: &[(String, String)],
+) -> Result<(), tokio_postgres::Error> {
+    let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
+    let bodies: Vec<&str> = rows.iter().map(|(_, b)| b.as_str()).collect();
+    tx.execute(
+        "INSERT INTO incident_events (incident_id, event_id, body)
+         SELECT $1, e.id, e.body::jsonb FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS e(id, body, n)
+         ORDER BY e.n
+         ON CONFLICT (incident_id, event_id) DO NOTHING",
+        &[&incident, &ids, &bodies],
+    )
+    .await
+    .map(|_| ())
+}
+
+/// A new incident under the write lock: unless an open one links one of
+/// `unless` already, the next free id of its day, then its events.
+async fn declare(
+    pg: &Pg,
+    day: &str,
+    declared_at: DateTime<Utc>,
+    rows: Vec<(String, String)>,
+    unless: Vec<String>,
+) -> Result<Declared, JournalError> {
+    let mut client = pg.get().await.map_err(store_err)?;
+    let result = async {
+        let err = |e: tokio_postgres::Error| store_err(pg.error(&e));
+        let tx = client.transaction().await.map_err(err)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
+            .await
+            .map_err(err)?;
+        if !unless.is_empty() {
+            let rows = tx
+                .query(
+                    "SELECT seq, incident_id, body::text FROM incident_events ORDER BY seq",
+                    &[],
+                )
+                .await
+                .map_err(err)?;
+            let mut by_incident: std::collections::BTreeMap<String, Vec<Event>> =
+                Default::default();
+            for r in &rows {
+                if let Ok(e) = serde_json::from_str::<Event>(r.get::<_, &str>(2)) {
+                    by_incident.entry(r.get(1)).or_default().push(e);
+                }
+            }
+            let incidents = replay(by_incident, &mut Vec::new(), std::path::Path::new(""));
+            if let Some(i) = incidents
+                .iter()
+                .find(|i| i.is_open() && unless.iter().any(|fp| i.links(fp)))
+            {
+                // Ended here, not on drop (see `append`).
+                tx.rollback().await.map_err(err)?;
+                return Ok(Declared::Exists(i.id.clone()));
+            }
+        }
+        let prefix = format!("INC-{day}-");
+        let taken = tx
+            .query(
+                "SELECT id FROM incidents WHERE id LIKE $1",
+                &[&format!("{prefix}%")],
+            )
+            .await
+            .map_err(err)?;
+        let n = taken
+            .iter()
+            .filter_map(|r| {
+                r.get::<_, &str>(0)
+                    .strip_prefix(&prefix)?
+                    .parse::<u32>()
+                    .ok()
+            })
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let id = format!("{prefix}{n:03}");
+        tx.execute(
+            "INSERT INTO incidents (id, declared_at) VALUES ($1, $2)",
+            &[&id, &declared_at],
+        )
+        .await
+        .map_err(err)?;
+        insert_events(&tx, &id, &rows).await.map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        Ok(Declared::New(id))
+    }
+    .await;
+    pg.put(client).await;
+    result
+}
