@@ -146,6 +146,10 @@ pub enum StoreCommand {
     /// (also done at start by every oncall using the store)
     #[command(after_help = "Example:\n  oncall store migrate")]
     Migrate,
+    /// Copy the state dir's incidents and activity log into the store
+    /// (running it again adds nothing)
+    #[command(after_help = "Example:\n  oncall store import --state-dir ~/.local/state/oncall")]
+    Import,
 }
 
 #[derive(Debug, Args)]

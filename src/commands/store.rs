@@ -4,8 +4,11 @@
 use std::process::ExitCode;
 
 use crate::cli::StoreCommand;
+use crate::config::store_spec::StoreSpec;
 use crate::config::Settings;
+use crate::store::journal::FilesJournal;
 use crate::store::paging_store::PagingStore;
+use crate::store::postgres::journal::PgJournal;
 use crate::store::postgres::migrate;
 
 pub async fn run(settings: &Settings, command: &StoreCommand) -> ExitCode {
@@ -25,6 +28,7 @@ pub async fn run(settings: &Settings, command: &StoreCommand) -> ExitCode {
         return ExitCode::SUCCESS;
     };
     match command {
+        StoreCommand::Import => import(settings, &p.pg.at),
         StoreCommand::Migrate => match migrate::migrate(&p.pg).await {
             Ok(applied) if applied.is_empty() => {
                 println!(
@@ -97,4 +101,67 @@ fn print_lease(l: &crate::store::engine_lease::Lease) {
         )
     };
     println!("engine     {} · {state}", crate::sanitize::line(&l.holder));
+}
+
+/// The state dir's journals into PostgreSQL.
+fn import(settings: &Settings, at: &str) -> ExitCode {
+    let fail = |e: &dyn std::fmt::Display| {
+        eprintln!("oncall: {}", crate::sanitize::line(&e.to_string()));
+        ExitCode::from(1)
+    };
+    let Some(dir) = settings.incident_dir() else {
+        return fail(&"no state directory to import from; pass --state-dir DIR");
+    };
+    let files = match FilesJournal::open(&dir) {
+        Ok(f) => f,
+        Err(e) => return fail(&e),
+    };
+    let (incidents, problems) = match files.load_all() {
+        Ok(x) => x,
+        Err(e) => return fail(&e),
+    };
+    for p in &problems {
+        eprintln!("oncall: {p}");
+    }
+    let mut journals = Vec::new();
+    for i in &incidents {
+        match files.load(&i.id) {
+            Ok((events, _)) => journals.push((i.id.clone(), events)),
+            Err(e) => return fail(&e),
+        }
+    }
+    let (activity, _) = files.read_activity().unwrap_or_default();
+    let StoreSpec::Postgres { url, ca_file } = &settings.store else {
+        return fail(&"store: import needs store: {kind: postgres, ...}");
+    };
+    let url = match crate::source::http::read_secret(url, "store") {
+        Ok(u) => u,
+        Err(e) => return fail(&e),
+    };
+    let mut pg = match PgJournal::open(url.trim(), ca_file.as_deref()) {
+        Ok(j) => j,
+        Err(e) => return fail(&e),
+    };
+    let n = journals.len();
+    let events: usize = journals.iter().map(|(_, e)| e.len()).sum();
+    match pg.import(journals, &activity) {
+        Ok(done) => {
+            println!(
+                "{at}: {} of {n} incidents new, {} of {events} events new, {} of {} activity entries new",
+                done.incidents,
+                done.events,
+                done.activity,
+                activity.len()
+            );
+            for id in &done.clashes {
+                println!("{id}: the store holds another incident under this id; not imported");
+            }
+            if done.clashes.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => fail(&e),
+    }
 }

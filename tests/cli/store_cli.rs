@@ -274,3 +274,89 @@ async fn two_engines_with_their_own_state_dirs_page_once_through_postgres() {
         );
     }
 }
+
+/// A state dir's journals go into PostgreSQL once, however often the
+/// import runs; postmortems and stats then read them from there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_copies_a_state_dir_once_and_stats_read_the_store() {
+    let server = PgServer::start();
+    let url = server.create_db("import").await;
+    let home = Home::new();
+    let url_file = home.0.join("db-url");
+    std::fs::write(&url_file, &url).unwrap();
+    let state = home.0.join("state-dir");
+    let incidents = state.join("incidents");
+    std::fs::create_dir_all(&incidents).unwrap();
+    let journal = |id: &str, title: &str, fp: &str| {
+        let lines = [
+            json!({"id": format!("{id}-1"), "time": "2026-12-06T02:00:00Z", "actor": "alice", "type": "declared",
+                   "text": title, "data": {"title": title, "severity": "SEV2", "fingerprint": fp,
+                   "labels": {"alertname": title}, "starts_at": "2026-12-06T01:55:00Z"}}),
+            json!({"id": format!("{id}-2"), "time": "2026-12-06T02:05:00Z", "actor": "bob", "type": "note",
+                   "text": "rolled back"}),
+            json!({"id": format!("{id}-3"), "time": "2026-12-06T02:30:00Z", "actor": "bob", "type": "status",
+                   "text": "fixed", "data": {"status": "resolved"}}),
+        ];
+        let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        std::fs::write(
+            incidents.join(format!("{id}.jsonl")),
+            text.join("\n") + "\n",
+        )
+        .unwrap();
+    };
+    journal("INC-20261206-001", "FraudLatency", "fp1");
+    journal("INC-20261206-002", "DiskFull", "fp2");
+    let activity = [
+        json!({"time": "2026-12-06T01:55:00Z", "kind": "fired", "alertname": "FraudLatency", "fingerprint": "fp1", "key": "fp1@1"}),
+        json!({"time": "2026-12-06T01:56:00Z", "kind": "fired", "alertname": "DiskFull", "fingerprint": "fp2", "key": "fp2@1"}),
+    ];
+    let text: Vec<String> = activity.iter().map(|l| l.to_string()).collect();
+    std::fs::write(state.join("activity.jsonl"), text.join("\n") + "\n").unwrap();
+    let drafts = home.0.join("drafts");
+    let config = home.config(&format!(
+        "postmortems: {}\n{}",
+        drafts.display(),
+        store_config(&url_file)
+    ));
+    let dir = state.display().to_string();
+    let run = |args: &[&str]| {
+        let mut all = vec!["--config", config.as_str(), "--state-dir", dir.as_str()];
+        all.extend(args);
+        home.command(&all).output().unwrap()
+    };
+    let out = run(&["store", "import"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .contains("2 of 2 incidents new, 6 of 6 events new, 2 of 2 activity entries new"),
+        "{}",
+        stdout(&out)
+    );
+    let out = run(&["store", "import"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out)
+            .contains("0 of 2 incidents new, 0 of 6 events new, 0 of 2 activity entries new"),
+        "{}",
+        stdout(&out)
+    );
+    // The state dir's files go away: what follows reads the store.
+    std::fs::remove_dir_all(&state).unwrap();
+    std::fs::create_dir_all(&state).unwrap();
+    let out = run(&["incident", "list", "--all"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list = stdout(&out);
+    assert!(
+        list.contains("INC-20261206-001") && list.contains("INC-20261206-002"),
+        "{list}"
+    );
+    let out = run(&["postmortem", "INC-20261206-001"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let draft = std::fs::read_to_string(stdout(&out).trim()).unwrap();
+    assert!(draft.contains("rolled back"), "{draft}");
+    let out = run(&["stats", "--output", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["incidents"]["total"], 2, "{v}");
+    assert_eq!(v["fired_most"].as_array().map(Vec::len), Some(2), "{v}");
+}

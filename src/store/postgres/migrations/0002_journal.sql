@@ -13,8 +13,11 @@ CREATE TABLE incident_events (
     UNIQUE (incident_id, event_id)
 );
 
--- What `oncall stats` counts: fires and acks, once each.
+-- What `oncall stats` counts: fires and acks, once each (by kind and key).
 CREATE TABLE activity (
     seq  bigserial PRIMARY KEY,
-    body jsonb NOT NULL
+    kind text NOT NULL,
+    key  text NOT NULL,
+    body jsonb NOT NULL,
+    UNIQUE (kind, key)
 );
