@@ -16,4 +16,5 @@ mod restart_truth;
 mod runbook_query;
 mod slo_live;
 mod store_contract;
+mod team_store;
 mod tls;

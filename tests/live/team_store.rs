@@ -1,0 +1,130 @@
+//! Two machines (two engines with state dirs of their own) sharing one
+//! PostgreSQL and one Alertmanager pair: an incident declared and a note
+//! written on A are on B's screen within two seconds.
+
+use std::time::{Duration, Instant};
+
+use crate::common;
+
+use common::postgres::PgServer;
+use common::{temp_dir, Alertmanagers};
+use oncall::config::source_spec::Secret;
+use oncall::config::store_spec::StoreSpec;
+use oncall::core::update::{FormKey, InputEdit};
+use oncall::core::{Action, Msg, Row};
+use oncall::engine::Engine;
+use serde_json::json;
+
+fn machine(ams: &Alertmanagers, url_file: &std::path::Path, name: &str) -> Engine {
+    let args = oncall::cli::GlobalArgs {
+        alertmanagers: ams.urls.clone(),
+        state_dir: Some(temp_dir(&format!("team-{name}"))),
+        refresh: Some("1s".into()),
+        ..Default::default()
+    };
+    let mut settings = oncall::config::from_args(&args).expect("settings");
+    settings.author = name.into();
+    settings.runbook_dirs.clear();
+    settings.store = StoreSpec::Postgres {
+        url: Secret::File(url_file.to_path_buf()),
+        ca_file: None,
+    };
+    Engine::start(settings, vec![])
+}
+
+/// Feeds both engines their messages until `done` holds.
+async fn pump(
+    a: &mut Engine,
+    b: &mut Engine,
+    within: Duration,
+    what: &str,
+    done: impl Fn(&Engine, &Engine) -> bool,
+) -> Duration {
+    let start = Instant::now();
+    while !done(a, b) {
+        assert!(start.elapsed() < within, "not within {within:?}: {what}");
+        tokio::select! {
+            Some(m) = a.recv() => { a.handle(m); }
+            Some(m) = b.recv() => { b.handle(m); }
+            _ = tokio::time::sleep(Duration::from_millis(200)) => {
+                let now = chrono::Utc::now();
+                a.handle(Msg::Tick(now));
+                b.handle(Msg::Tick(now));
+            }
+        }
+    }
+    start.elapsed()
+}
+
+fn has_note(e: &Engine, text: &str) -> bool {
+    e.state
+        .incidents
+        .iter()
+        .any(|i| i.events.iter().any(|ev| ev.text == text))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_written_on_one_machine_is_on_the_other_within_two_seconds() {
+    let server = PgServer::start();
+    let url = server.create_db("team").await;
+    let url_file = temp_dir("team-url").join("db-url");
+    std::fs::create_dir_all(url_file.parent().unwrap()).unwrap();
+    std::fs::write(&url_file, url).unwrap();
+    let ams = Alertmanagers::start(2);
+    ams.post_alerts(json!([{"labels": {"alertname": "FraudModelDown", "severity": "critical"}}]))
+        .await;
+    let mut a = machine(&ams, &url_file, "alice");
+    let mut b = machine(&ams, &url_file, "bob");
+    pump(&mut a, &mut b, Duration::from_secs(30), "both see the alert", |a, b| {
+        [a, b]
+            .iter()
+            .all(|e| e.state.journal_loaded && !e.state.alerts.is_empty())
+    })
+    .await;
+
+    a.state.cursor = a
+        .state
+        .rows
+        .iter()
+        .position(|r| matches!(r, Row::Alert { .. } | Row::Group { single: Some(_), .. }))
+        .unwrap();
+    a.handle(Msg::Action(Action::Incident));
+    a.handle(Msg::Form(FormKey::Enter));
+    let took = pump(&mut a, &mut b, Duration::from_secs(10), "B sees A's incident", |_, b| {
+        b.state.incidents.iter().any(|i| i.is_open())
+    })
+    .await;
+    assert!(took < Duration::from_secs(3), "declared → on B in {took:?}");
+    let id = b.state.incidents[0].id.clone();
+    assert_eq!(a.state.timeline.as_deref(), Some(id.as_str()), "A shows its timeline");
+
+    let mut worst = Duration::ZERO;
+    for n in 0..5 {
+        let text = format!("restarted fraud-model-{n}");
+        a.handle(Msg::Action(Action::Note));
+        for c in text.chars() {
+            a.handle(Msg::Input(InputEdit::Char(c)));
+        }
+        a.handle(Msg::Input(InputEdit::Submit));
+        let took = pump(&mut a, &mut b, Duration::from_secs(10), "B sees A's note", |_, b| {
+            has_note(b, &text)
+        })
+        .await;
+        worst = worst.max(took);
+    }
+    assert!(worst <= Duration::from_secs(2), "the slowest note took {worst:?}");
+    // And the other way.
+    b.state.timeline = Some(id.clone());
+    b.state.pane = oncall::core::Pane::Timeline;
+    b.handle(Msg::Action(Action::Note));
+    for c in "from bob".chars() {
+        b.handle(Msg::Input(InputEdit::Char(c)));
+    }
+    b.handle(Msg::Input(InputEdit::Submit));
+    pump(&mut a, &mut b, Duration::from_secs(3), "A sees B's note", |a, _| {
+        has_note(a, "from bob")
+    })
+    .await;
+    a.shutdown().await;
+    b.shutdown().await;
+}
