@@ -45,4 +45,7 @@ pub enum JournalReply {
     Failed(String),
     /// A message for the status line (postmortem written, ...).
     Said(StatusLevel, String),
+    /// The journal can be read again after a failure to read it (the
+    /// store came back): the failure is over.
+    Readable,
 }

@@ -63,6 +63,11 @@ pub fn journaled(state: &mut State, reply: JournalReply) -> Vec<Effect> {
             state.journal_error = Some(e);
         }
         JournalReply::Said(level, text) => state.say(level, text),
+        JournalReply::Readable => {
+            if state.journal_error.take().is_some() {
+                state.say(StatusLevel::Info, "the journal can be read again");
+            }
+        }
     }
     vec![]
 }

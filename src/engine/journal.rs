@@ -44,6 +44,9 @@ pub fn spawn(settings: &Settings, tx: UnboundedSender<Msg>) -> Sender<JournalOp>
                 }
             };
             let mut reader_ok = true;
+            // Whether the failure said last was a read's (a write's stays
+            // until a write works).
+            let mut read_failed_last = false;
             // The first read is sent even when empty: it says the replay is done.
             let mut first = true;
             loop {
@@ -51,7 +54,12 @@ pub fn spawn(settings: &Settings, tx: UnboundedSender<Msg>) -> Sender<JournalOp>
                     Ok(read) => {
                         if !reader_ok {
                             reader_ok = true;
-                            send(JournalReply::Said(StatusLevel::Info, "the journal can be read again".into()));
+                            if read_failed_last {
+                                read_failed_last = false;
+                                send(JournalReply::Readable);
+                            } else {
+                                send(JournalReply::Said(StatusLevel::Info, "the journal can be read again".into()));
+                            }
                         }
                         let problems = read.problems.iter().map(|p| p.to_string()).collect();
                         if (first || !read.batches.is_empty() || !read.problems.is_empty())
@@ -63,6 +71,7 @@ pub fn spawn(settings: &Settings, tx: UnboundedSender<Msg>) -> Sender<JournalOp>
                     }
                     Err(e) if reader_ok => {
                         reader_ok = false;
+                        read_failed_last = true;
                         send(JournalReply::Failed(e.to_string()));
                     }
                     Err(_) => {}
@@ -73,6 +82,9 @@ pub fn spawn(settings: &Settings, tx: UnboundedSender<Msg>) -> Sender<JournalOp>
                     Err(RecvTimeoutError::Disconnected) => return,
                 };
                 let reply = run(&mut journal, op, &settings, &drafts);
+                if matches!(reply, JournalReply::Failed(_)) {
+                    read_failed_last = false;
+                }
                 if !send(reply) {
                     return;
                 }

@@ -91,27 +91,22 @@ impl PgServer {
         );
         let _ = std::fs::remove_file(&pwfile);
         let port = free_port();
-        let log = std::fs::File::create(dir.join("postgres.log")).unwrap();
+        std::fs::File::create(dir.join("postgres.log")).unwrap();
         std::fs::set_permissions(
             dir.join("postgres.log"),
             std::fs::Permissions::from_mode(0o666),
         )
         .unwrap();
-        let child = as_server_user(&bin.join("postgres"))
-            .arg("-D")
-            .arg(&data)
-            .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1"])
-            .arg("-k")
-            .arg(&dir)
-            .args(["-c", "fsync=off", "-c", "max_connections=100"])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start postgres: {e}; {INSTALL}"));
+        let child = spawn_server(&dir, port);
         let mut server = PgServer { port, dir, child };
         server.wait_ready();
         server
+    }
+
+    /// Starts the server again after `stop`, on the same port and data.
+    pub fn start_again(&mut self) {
+        self.child = spawn_server(&self.dir, self.port);
+        self.wait_ready();
     }
 
     fn wait_ready(&mut self) {
@@ -176,6 +171,25 @@ impl PgServer {
         }
         let _ = self.child.wait();
     }
+}
+
+fn spawn_server(dir: &Path, port: u16) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join("postgres.log"))
+        .unwrap();
+    as_server_user(&bin_dir().join("postgres"))
+        .arg("-D")
+        .arg(dir.join("data"))
+        .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1"])
+        .arg("-k")
+        .arg(dir)
+        .args(["-c", "fsync=off", "-c", "max_connections=100"])
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start postgres: {e}; {INSTALL}"))
 }
 
 impl Drop for PgServer {

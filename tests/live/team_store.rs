@@ -65,7 +65,7 @@ fn has_note(e: &Engine, text: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_note_written_on_one_machine_is_on_the_other_within_two_seconds() {
-    let server = PgServer::start();
+    let mut server = PgServer::start();
     let url = server.create_db("team").await;
     let url_file = temp_dir("team-url").join("db-url");
     std::fs::create_dir_all(url_file.parent().unwrap()).unwrap();
@@ -75,28 +75,51 @@ async fn a_note_written_on_one_machine_is_on_the_other_within_two_seconds() {
         .await;
     let mut a = machine(&ams, &url_file, "alice");
     let mut b = machine(&ams, &url_file, "bob");
-    pump(&mut a, &mut b, Duration::from_secs(30), "both see the alert", |a, b| {
-        [a, b]
-            .iter()
-            .all(|e| e.state.journal_loaded && !e.state.alerts.is_empty())
-    })
+    pump(
+        &mut a,
+        &mut b,
+        Duration::from_secs(30),
+        "both see the alert",
+        |a, b| {
+            [a, b]
+                .iter()
+                .all(|e| e.state.journal_loaded && !e.state.alerts.is_empty())
+        },
+    )
     .await;
 
     a.state.cursor = a
         .state
         .rows
         .iter()
-        .position(|r| matches!(r, Row::Alert { .. } | Row::Group { single: Some(_), .. }))
+        .position(|r| {
+            matches!(
+                r,
+                Row::Alert { .. }
+                    | Row::Group {
+                        single: Some(_),
+                        ..
+                    }
+            )
+        })
         .unwrap();
     a.handle(Msg::Action(Action::Incident));
     a.handle(Msg::Form(FormKey::Enter));
-    let took = pump(&mut a, &mut b, Duration::from_secs(10), "B sees A's incident", |_, b| {
-        b.state.incidents.iter().any(|i| i.is_open())
-    })
+    let took = pump(
+        &mut a,
+        &mut b,
+        Duration::from_secs(10),
+        "B sees A's incident",
+        |_, b| b.state.incidents.iter().any(|i| i.is_open()),
+    )
     .await;
     assert!(took < Duration::from_secs(3), "declared → on B in {took:?}");
     let id = b.state.incidents[0].id.clone();
-    assert_eq!(a.state.timeline.as_deref(), Some(id.as_str()), "A shows its timeline");
+    assert_eq!(
+        a.state.timeline.as_deref(),
+        Some(id.as_str()),
+        "A shows its timeline"
+    );
 
     let mut worst = Duration::ZERO;
     for n in 0..5 {
@@ -106,13 +129,20 @@ async fn a_note_written_on_one_machine_is_on_the_other_within_two_seconds() {
             a.handle(Msg::Input(InputEdit::Char(c)));
         }
         a.handle(Msg::Input(InputEdit::Submit));
-        let took = pump(&mut a, &mut b, Duration::from_secs(10), "B sees A's note", |_, b| {
-            has_note(b, &text)
-        })
+        let took = pump(
+            &mut a,
+            &mut b,
+            Duration::from_secs(10),
+            "B sees A's note",
+            |_, b| has_note(b, &text),
+        )
         .await;
         worst = worst.max(took);
     }
-    assert!(worst <= Duration::from_secs(2), "the slowest note took {worst:?}");
+    assert!(
+        worst <= Duration::from_secs(2),
+        "the slowest note took {worst:?}"
+    );
     // And the other way.
     b.state.timeline = Some(id.clone());
     b.state.pane = oncall::core::Pane::Timeline;
@@ -121,9 +151,48 @@ async fn a_note_written_on_one_machine_is_on_the_other_within_two_seconds() {
         b.handle(Msg::Input(InputEdit::Char(c)));
     }
     b.handle(Msg::Input(InputEdit::Submit));
-    pump(&mut a, &mut b, Duration::from_secs(3), "A sees B's note", |a, _| {
-        has_note(a, "from bob")
-    })
+    pump(
+        &mut a,
+        &mut b,
+        Duration::from_secs(3),
+        "A sees B's note",
+        |a, _| has_note(a, "from bob"),
+    )
+    .await;
+
+    // The database goes away: both consoles go on with their alerts and
+    // say the journal fails; when it is back, so is the shared timeline.
+    server.stop();
+    pump(
+        &mut a,
+        &mut b,
+        Duration::from_secs(15),
+        "both say it",
+        |a, b| a.state.journal_error.is_some() && b.state.journal_error.is_some(),
+    )
+    .await;
+    assert!(!a.state.alerts.is_empty(), "the alerts stay");
+    server.start_again();
+    pump(
+        &mut a,
+        &mut b,
+        Duration::from_secs(20),
+        "the journal is back",
+        |a, b| a.state.journal_error.is_none() && b.state.journal_error.is_none(),
+    )
+    .await;
+    a.handle(Msg::Action(Action::Note));
+    for c in "after the outage".chars() {
+        a.handle(Msg::Input(InputEdit::Char(c)));
+    }
+    a.handle(Msg::Input(InputEdit::Submit));
+    pump(
+        &mut a,
+        &mut b,
+        Duration::from_secs(5),
+        "B sees the note",
+        |_, b| has_note(b, "after the outage"),
+    )
     .await;
     a.shutdown().await;
     b.shutdown().await;
