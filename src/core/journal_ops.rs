@@ -48,4 +48,6 @@ pub enum JournalReply {
     /// The journal can be read again after a failure to read it (the
     /// store came back): the failure is over.
     Readable,
+    /// Writes waiting in the outbox for the team store to come back.
+    Pending(usize),
 }

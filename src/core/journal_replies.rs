@@ -50,7 +50,10 @@ pub fn journaled(state: &mut State, reply: JournalReply) -> Vec<Effect> {
                 return super::runbook::declared(state, &id);
             }
         }
-        JournalReply::Wrote => state.journal_error = None,
+        JournalReply::Wrote => {
+            state.journal_error = None;
+            state.journal_failing_since = None;
+        }
         JournalReply::Failed(e) => {
             state.declaring.clear();
             state.rb.awaiting_incident = None;
@@ -60,10 +63,15 @@ pub fn journaled(state: &mut State, reply: JournalReply) -> Vec<Effect> {
             if state.journal_error.as_ref() != Some(&e) {
                 state.say(StatusLevel::Error, format!("JOURNAL FAILING: {e}"));
             }
+            if state.journal_error.is_none() {
+                state.journal_failing_since = Some(state.now);
+            }
             state.journal_error = Some(e);
         }
         JournalReply::Said(level, text) => state.say(level, text),
+        JournalReply::Pending(n) => state.journal_pending = n,
         JournalReply::Readable => {
+            state.journal_failing_since = None;
             if state.journal_error.take().is_some() {
                 state.say(StatusLevel::Info, "the journal can be read again");
             }

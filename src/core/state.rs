@@ -153,6 +153,12 @@ pub struct State {
     pub iform: Option<IncidentForm>,
     /// Set while the journal cannot be written: shown loudly until it works again.
     pub journal_error: Option<String>,
+    /// Since when it fails (the header says how long the store is down).
+    pub journal_failing_since: Option<DateTime<Utc>>,
+    /// Incident writes waiting for the team store (in the outbox).
+    pub journal_pending: usize,
+    /// The journal is the team store (PostgreSQL), not the state dir.
+    pub shared_store: bool,
     /// The journal has been replayed once (observations wait for it).
     pub journal_loaded: bool,
     pub incident_settings: IncidentSettings,

@@ -36,6 +36,11 @@ impl State {
         state.silence_duration = settings.silence_duration;
         state.require_comment = settings.require_comment;
         state.incident_settings = settings.incidents.clone();
+        state.shared_store = !settings.demo
+            && matches!(
+                settings.store,
+                crate::config::store_spec::StoreSpec::Postgres { .. }
+            );
         state.rb.settings = settings.stepper.clone();
         state.schedules = settings.schedules.clone();
         state.policies = settings.policies.clone();
@@ -130,6 +135,9 @@ impl State {
             unknown: HashMap::new(),
             resolve_grace: Duration::from_secs(120),
             declaring: HashSet::new(),
+            journal_failing_since: None,
+            journal_pending: 0,
+            shared_store: false,
             activity_seen: Arc::default(),
             activity_found: None,
             rb: RunbookState::default(),

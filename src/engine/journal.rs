@@ -43,6 +43,19 @@ pub fn spawn(settings: &Settings, tx: UnboundedSender<Msg>) -> Sender<JournalOp>
                     }
                 }
             };
+            // The team store's outbox: what waits from a previous run is
+            // said at once, and sent as soon as the store answers.
+            let mut outbox = if journal.is_shared() {
+                settings
+                    .state_dir
+                    .as_deref()
+                    .and_then(|d| crate::store::outbox::Outbox::open(d).ok())
+            } else {
+                None
+            };
+            if let Some(ob) = outbox.as_ref().filter(|o| !o.is_empty()) {
+                send(JournalReply::Pending(ob.len()));
+            }
             let mut reader_ok = true;
             // Whether the failure said last was a read's (a write's stays
             // until a write works).
@@ -50,6 +63,9 @@ pub fn spawn(settings: &Settings, tx: UnboundedSender<Msg>) -> Sender<JournalOp>
             // The first read is sent even when empty: it says the replay is done.
             let mut first = true;
             loop {
+                if let Some(ob) = outbox.as_mut().filter(|o| !o.is_empty()) {
+                    super::journal_outbox::flush(&mut journal, ob, &send);
+                }
                 match journal.read_new() {
                     Ok(read) => {
                         if !reader_ok {
@@ -81,7 +97,13 @@ pub fn spawn(settings: &Settings, tx: UnboundedSender<Msg>) -> Sender<JournalOp>
                     Err(RecvTimeoutError::Timeout) => continue,
                     Err(RecvTimeoutError::Disconnected) => return,
                 };
-                let reply = run(&mut journal, op, &settings, &drafts);
+                let reply = match outbox.as_mut() {
+                    Some(ob) => match super::journal_outbox::write(&mut journal, ob, op.clone(), &send) {
+                        Some(reply) => reply,
+                        None => run(&mut journal, op, &settings, &drafts),
+                    },
+                    None => run(&mut journal, op, &settings, &drafts),
+                };
                 if matches!(reply, JournalReply::Failed(_)) {
                     read_failed_last = false;
                 }

@@ -9,6 +9,7 @@
 
 pub mod context_queries;
 pub mod journal;
+mod journal_outbox;
 mod lease;
 pub mod merge;
 pub mod page_delivery;

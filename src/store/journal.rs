@@ -40,6 +40,19 @@ impl Journal {
         }
     }
 
+    /// Whether the journal is the team store (PostgreSQL), which can be
+    /// away while this machine works on (writes then wait in the outbox).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.0, Backend::Postgres(_))
+    }
+
+    pub fn give_ids(&mut self, events: &mut [Event]) {
+        match &mut self.0 {
+            Backend::Files(j) => j.give_ids(events),
+            Backend::Postgres(j) => j.give_ids(events),
+        }
+    }
+
     /// The directory of a files journal (None in PostgreSQL).
     pub fn dir(&self) -> Option<&Path> {
         match &self.0 {

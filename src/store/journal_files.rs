@@ -302,6 +302,14 @@ impl FilesJournal {
         Ok(ids)
     }
 
+    /// Gives each event without an id a fresh one (before a write that
+    /// may be sent again: the store then knows it).
+    pub fn give_ids(&mut self, events: &mut [Event]) {
+        for e in events.iter_mut().filter(|e| e.id.is_empty()) {
+            e.id = self.fresh_id();
+        }
+    }
+
     fn fresh_id(&mut self) -> String {
         self.counter += 1;
         event_id(self.salt, self.counter)

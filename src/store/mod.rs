@@ -6,6 +6,7 @@ pub mod engine_lease;
 pub mod journal;
 pub mod journal_files;
 mod journal_io;
+pub mod outbox;
 pub mod page_claims;
 pub mod paging_store;
 pub mod postgres;

@@ -172,15 +172,53 @@ async fn a_note_written_on_one_machine_is_on_the_other_within_two_seconds() {
     )
     .await;
     assert!(!a.state.alerts.is_empty(), "the alerts stay");
+    // A note written meanwhile waits in A's outbox, and says so.
+    for text in ["during the outage", "and another"] {
+        a.handle(Msg::Action(Action::Note));
+        for c in text.chars() {
+            a.handle(Msg::Input(InputEdit::Char(c)));
+        }
+        a.handle(Msg::Input(InputEdit::Submit));
+    }
+    pump(
+        &mut a,
+        &mut b,
+        Duration::from_secs(10),
+        "two changes wait",
+        |a, _| a.state.journal_pending == 2,
+    )
+    .await;
+    let screen = common::screen::screen(&a.state, 160, 24);
+    assert!(
+        screen.contains("STORE DOWN") && screen.contains("2 changes not yet shared"),
+        "{screen}"
+    );
     server.start_again();
     pump(
         &mut a,
         &mut b,
         Duration::from_secs(20),
         "the journal is back",
-        |a, b| a.state.journal_error.is_none() && b.state.journal_error.is_none(),
+        |a, b| {
+            a.state.journal_error.is_none()
+                && b.state.journal_error.is_none()
+                && a.state.journal_pending == 0
+                && has_note(b, "and another")
+        },
     )
     .await;
+    let inc = b.state.incidents.iter().find(|i| i.id == id).unwrap();
+    let texts: Vec<&str> = inc.events.iter().map(|e| e.text.as_str()).collect();
+    let at = texts
+        .iter()
+        .position(|t| *t == "during the outage")
+        .expect("sent");
+    assert_eq!(texts[at + 1], "and another", "in order");
+    assert_eq!(
+        texts.iter().filter(|t| **t == "during the outage").count(),
+        1,
+        "once"
+    );
     a.handle(Msg::Action(Action::Note));
     for c in "after the outage".chars() {
         a.handle(Msg::Input(InputEdit::Char(c)));

@@ -351,3 +351,25 @@ fn the_activity_log_sits_next_to_the_incidents_and_survives_a_torn_line() {
     // The activity log is not an incident.
     assert!(j.read_new().unwrap().batches.is_empty());
 }
+
+/// The team store's outbox keeps its writes across a restart, in order.
+#[test]
+fn the_outbox_survives_a_restart_in_order() {
+    use oncall::store::outbox::{Outbox, Pending};
+    let tmp = TempDir::new("outbox");
+    let append = |text: &str| Pending::Append {
+        incident: "INC-20261122-001".into(),
+        events: vec![note(text)],
+    };
+    let mut ob = Outbox::open(&tmp.0).unwrap();
+    ob.push(append("one")).unwrap();
+    ob.push(append("two")).unwrap();
+    drop(ob);
+    let mut ob = Outbox::open(&tmp.0).unwrap();
+    assert_eq!(ob.len(), 2);
+    assert_eq!(ob.front(), Some(&append("one")));
+    ob.pop().unwrap();
+    let ob = Outbox::open(&tmp.0).unwrap();
+    assert_eq!(ob.front(), Some(&append("two")));
+    assert_eq!(ob.len(), 1);
+}

@@ -143,6 +143,13 @@ impl PgJournal {
         }
     }
 
+    pub fn give_ids(&mut self, events: &mut [Event]) {
+        for e in events.iter_mut().filter(|e| e.id.is_empty()) {
+            self.counter += 1;
+            e.id = event_id(self.salt, self.counter);
+        }
+    }
+
     fn fresh(&mut self, events: &[Event]) -> Result<Vec<(String, String)>, JournalError> {
         let mut out = Vec::new();
         for e in events {
@@ -534,6 +541,19 @@ async fn declare(
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
             .await
             .map_err(err)?;
+        // Sent again (its first try went through, its answer was lost):
+        // the incident it made.
+        if let Some(r) = tx
+            .query_opt(
+                "SELECT incident_id FROM incident_events WHERE event_id = $1",
+                &[&rows[0].0],
+            )
+            .await
+            .map_err(err)?
+        {
+            tx.rollback().await.map_err(err)?;
+            return Ok(Declared::New(r.get(0)));
+        }
         if !unless.is_empty() {
             let rows = tx
                 .query(

@@ -113,7 +113,22 @@ fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
     }
     // Incidents are not being recorded: never quiet about that.
     if state.journal_error.is_some() {
-        out.push(seg(" JOURNAL FAILING ", theme.down));
+        // The team store (PostgreSQL) away says how long; the status line
+        // and the message history say why.
+        let text = match (state.shared_store, state.journal_failing_since) {
+            (true, Some(since)) => format!(
+                " STORE DOWN {} ",
+                crate::model::duration::format_age((state.now - since).num_seconds())
+            ),
+            _ => " JOURNAL FAILING ".to_string(),
+        };
+        out.push(seg(text, theme.down));
+        out.push(seg(" ", theme.header));
+    }
+    if state.journal_pending > 0 {
+        let n = state.journal_pending;
+        let s = if n == 1 { "" } else { "s" };
+        out.push(seg(format!(" {n} change{s} not yet shared "), theme.stale));
         out.push(seg(" ", theme.header));
     }
     // A command is running: visible from every pane, with how long.
