@@ -27,7 +27,7 @@ pub fn write(
             let mut first = vec![*first];
             journal.give_ids(&mut first);
             journal.give_ids(&mut more);
-            let first = first.remove(0);
+            let first = Box::new(first.remove(0));
             (
                 Pending::Declare {
                     first,
@@ -110,7 +110,7 @@ fn apply(journal: &mut Journal, p: &Pending, show: bool) -> Result<JournalReply,
             first,
             more,
             unless_linked,
-        } => match journal.declare(first.clone(), more, unless_linked)? {
+        } => match journal.declare((**first).clone(), more, unless_linked)? {
             Declared::New(id) => JournalReply::Declared {
                 id,
                 existed: false,

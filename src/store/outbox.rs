@@ -17,7 +17,7 @@ use crate::model::{Activity, Event};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Pending {
     Declare {
-        first: Event,
+        first: Box<Event>,
         more: Vec<Event>,
         unless_linked: Vec<String>,
     },
