@@ -167,6 +167,7 @@ pub fn from_args(args: &GlobalArgs) -> Result<Settings, String> {
         ack_prefix: config.ack_prefix(),
         page_retry: config.page_retry(),
         store,
+        store_grace: config.store_grace(),
         resolve_grace: config.resolve_grace(),
         silence_duration: config.silence_duration(),
         require_comment: config

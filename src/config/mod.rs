@@ -78,6 +78,9 @@ pub struct Config {
     pub context: Option<ContextConfig>,
     /// Where incidents' shared state lives: the state dir, or PostgreSQL.
     pub store: Option<store_spec::StoreConfig>,
+    /// How late a level may get while the team store does not answer
+    /// before it is paged without a claim (default 60s).
+    pub store_grace: Option<String>,
 }
 
 /// `context: {related_labels: [service, instance, cluster]}`: the detail
@@ -231,6 +234,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         ("stale_after", &config.stale_after),
         ("page_retry", &config.page_retry),
         ("resolve_grace", &config.resolve_grace),
+        ("store_grace", &config.store_grace),
         (
             "ack.duration",
             &config.ack.as_ref().and_then(|a| a.duration.clone()),
@@ -340,6 +344,14 @@ impl Config {
             .as_deref()
             .and_then(|r| parse_duration(r).ok())
             .unwrap_or(Duration::from_secs(120))
+    }
+    /// How late a level may get, its claim unanswered, before it is paged
+    /// anyway (default 60s).
+    pub fn store_grace(&self) -> Duration {
+        self.store_grace
+            .as_deref()
+            .and_then(|r| parse_duration(r).ok())
+            .unwrap_or(Duration::from_secs(60))
     }
     /// How long before a failed page is tried again (default 30s).
     pub fn page_retry(&self) -> Duration {

@@ -32,6 +32,9 @@ pub struct Settings {
     pub page_retry: Duration,
     /// Where page claims and the engine lease live (config `store:`).
     pub store: super::store_spec::StoreSpec,
+    /// How late a level may get while the team store does not answer
+    /// before it is paged uncoordinated (config `store_grace`, 60s).
+    pub store_grace: Duration,
     /// How long an alert gone from every source must stay gone before an
     /// incident's timeline says it resolved (config `resolve_grace`, 2m).
     pub resolve_grace: Duration,

@@ -192,5 +192,7 @@ pub fn page_of(state: &State, row: &EscalationRow, keys: Vec<String>) -> Option<
         notifiers: level.notify.clone(),
         note,
         retry: false,
+        due: state.now,
+        uncoordinated: false,
     })
 }

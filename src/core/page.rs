@@ -12,6 +12,11 @@ pub struct Page {
     /// A retry of a page this process claimed and could not deliver: the
     /// claim is its already.
     pub retry: bool,
+    /// When the level fell due (kept across retries): how late it is.
+    pub due: chrono::DateTime<chrono::Utc>,
+    /// Delivered without a claim: the team store did not answer for
+    /// `store_grace`, and a duplicate page beats a missed one.
+    pub uncoordinated: bool,
 }
 
 /// A claimed page that no notifier delivered: tried again every

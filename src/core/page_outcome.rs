@@ -44,10 +44,13 @@ pub fn paged(
     {
         effects.push(Effect::Bell);
     }
-    let text = format!(
+    let mut text = format!(
         "escalated {} to level {}: {who} ({})",
         n.alertname, n.level, n.policy
     );
+    if page.uncoordinated {
+        text += " · uncoordinated: the team store did not answer";
+    }
     if failed.is_empty() {
         state.say(StatusLevel::Warn, text.clone());
     } else {

@@ -235,3 +235,83 @@ async fn a_note_written_on_one_machine_is_on_the_other_within_two_seconds() {
     a.shutdown().await;
     b.shutdown().await;
 }
+
+/// The team store does not answer: a level that falls due waits for it
+/// until it is `store_grace` late, then is paged once anyway, marked
+/// uncoordinated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_level_is_paged_uncoordinated_once_the_store_has_been_away_for_the_grace() {
+    use common::webhook::{closed_port, Answer, Receiver};
+    let ams = Alertmanagers::start(1);
+    let receiver = Receiver::start(vec![Answer::Status(200, "ok")]);
+    let dir = temp_dir("team-grace");
+    std::fs::create_dir_all(&dir).unwrap();
+    let url_file = dir.join("db-url");
+    std::fs::write(
+        &url_file,
+        format!(
+            "postgres://oncall:pw@127.0.0.1:{}/oncall?sslmode=disable",
+            closed_port()
+        ),
+    )
+    .unwrap();
+    let pager = dir.join("pager-url");
+    std::fs::write(&pager, receiver.url("/hook")).unwrap();
+    let config = dir.join("config.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "store: {{kind: postgres, url_file: {}}}\nstore_grace: 4s\npage_retry: 1s\n\
+             escalation:\n  - name: serving\n    match: 'team=\"ml\"'\n    levels:\n      \
+             - {{after: 1s, targets: [oncall], notify: [pager]}}\n\
+             notifiers:\n  - {{name: pager, type: webhook, url_file: {}}}\n",
+            url_file.display(),
+            pager.display()
+        ),
+    )
+    .unwrap();
+    let args = oncall::cli::GlobalArgs {
+        config: Some(config),
+        alertmanagers: ams.urls.clone(),
+        state_dir: Some(dir.join("state")),
+        refresh: Some("1s".into()),
+        ..Default::default()
+    };
+    let mut settings = oncall::config::from_args(&args).expect("settings");
+    settings.runbook_dirs.clear();
+    let mut engine = Engine::start(settings, vec![]);
+    ams.post_alerts(
+        json!([{"labels": {"alertname": "ModelDown", "severity": "critical", "team": "ml"}}]),
+    )
+    .await;
+    let start = Instant::now();
+    let mut first_page = None;
+    while start.elapsed() < Duration::from_secs(20) {
+        tokio::select! {
+            Some(m) = engine.recv() => { engine.handle(m); }
+            _ = tokio::time::sleep(Duration::from_millis(200)) => {
+                engine.handle(Msg::Tick(chrono::Utc::now()));
+            }
+        }
+        if first_page.is_none() && !receiver.requests().is_empty() {
+            first_page = Some(start.elapsed());
+        }
+        if first_page.is_some_and(|t| start.elapsed() > t + Duration::from_secs(4)) {
+            break;
+        }
+    }
+    let took = first_page.expect("the level is paged in the end");
+    assert!(
+        took >= Duration::from_secs(4),
+        "it waited for the store first: paged after {took:?}"
+    );
+    assert_eq!(receiver.requests().len(), 1, "once");
+    let said = engine
+        .state
+        .status
+        .as_ref()
+        .map(|(_, t, _)| t.clone())
+        .unwrap_or_default();
+    assert!(said.contains("uncoordinated"), "{said}");
+    engine.shutdown().await;
+}
