@@ -16,9 +16,6 @@ use crate::core::{Msg, StatusLevel};
 use crate::store::drafts;
 use crate::store::journal::{Declared, Journal};
 
-/// How often other consoles' events are looked for.
-const TAIL_EVERY: Duration = Duration::from_secs(1);
-
 pub fn spawn(settings: &Settings, tx: UnboundedSender<Msg>) -> Sender<JournalOp> {
     let (ops_tx, ops) = channel::<JournalOp>();
     let settings = settings.clone();
@@ -66,7 +63,12 @@ pub fn spawn(settings: &Settings, tx: UnboundedSender<Msg>) -> Sender<JournalOp>
                 if let Some(ob) = outbox.as_mut().filter(|o| !o.is_empty()) {
                     super::journal_outbox::flush(&mut journal, ob, &send);
                 }
-                match journal.read_new() {
+                let read = if journal.wants_read() || !reader_ok {
+                    journal.read_new()
+                } else {
+                    Ok(Default::default())
+                };
+                match read {
                     Ok(read) => {
                         if !reader_ok {
                             reader_ok = true;
@@ -92,7 +94,7 @@ pub fn spawn(settings: &Settings, tx: UnboundedSender<Msg>) -> Sender<JournalOp>
                     }
                     Err(_) => {}
                 }
-                let op = match ops.recv_timeout(TAIL_EVERY) {
+                let op = match ops.recv_timeout(journal.tail_every()) {
                     Ok(op) => op,
                     Err(RecvTimeoutError::Timeout) => continue,
                     Err(RecvTimeoutError::Disconnected) => return,

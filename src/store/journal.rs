@@ -72,6 +72,24 @@ impl Journal {
         }
     }
 
+    /// Whether to read now: the files every time it is asked (each
+    /// second); PostgreSQL when a write was notified, or to catch up.
+    pub fn wants_read(&mut self) -> bool {
+        match &mut self.0 {
+            Backend::Files(_) => true,
+            Backend::Postgres(j) => j.has_news(),
+        }
+    }
+
+    /// How long the journal thread waits for work before asking again.
+    pub fn tail_every(&self) -> std::time::Duration {
+        match &self.0 {
+            Backend::Files(_) => std::time::Duration::from_secs(1),
+            // Only a flag is looked at; a read happens on news.
+            Backend::Postgres(_) => std::time::Duration::from_millis(100),
+        }
+    }
+
     pub fn read_new(&mut self) -> Result<Read, JournalError> {
         match &mut self.0 {
             Backend::Files(j) => j.read_new(),

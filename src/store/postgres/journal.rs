@@ -22,6 +22,10 @@ use crate::store::journal_io::{Problem, Read};
 
 /// The advisory lock every journal write holds for its transaction.
 const WRITE_LOCK: i64 = 0x6f6e_6361_6c6d;
+/// Every write notifies here (delivered at its commit); readers listen.
+const CHANNEL: &str = "oncall_journal";
+/// Read by id this often even with no notification (a missed one).
+const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(5);
 
 type Job = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
 
@@ -30,6 +34,9 @@ pub struct PgJournal {
     jobs: tokio::sync::mpsc::UnboundedSender<Job>,
     /// The last row read by `read_new`.
     seen: i64,
+    /// Set by the listener on each NOTIFY (and after it reconnects).
+    news: Arc<std::sync::atomic::AtomicBool>,
+    last_read: std::time::Instant,
     salt: u32,
     counter: u64,
 }
@@ -63,6 +70,8 @@ impl PgJournal {
             pg,
             jobs,
             seen: 0,
+            news: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+            last_read: std::time::Instant::now(),
             salt: id_salt(),
             counter: 0,
         };
@@ -70,11 +79,23 @@ impl PgJournal {
         journal
             .run(async move { migrate::migrate(&pg).await.map(|_| ()) })
             .map_err(store_err)?;
+        // Others' writes wake the reader at once (LISTEN/NOTIFY).
+        let (pg, news) = (journal.pg.clone(), journal.news.clone());
+        let _ = journal.jobs.send(Box::pin(async move {
+            tokio::spawn(async move { pg.listen(CHANNEL, news).await });
+        }));
         Ok(journal)
     }
 
     pub fn at(&self) -> &str {
         &self.pg.at
+    }
+
+    /// Whether `read_new` has something to find: a notification came (or
+    /// the listener reconnected), or the catch-up time has come.
+    pub fn has_news(&mut self) -> bool {
+        self.news.swap(false, std::sync::atomic::Ordering::Relaxed)
+            || self.last_read.elapsed() >= CATCH_UP
     }
 
     /// Runs `fut` on the store thread and waits for its answer.
@@ -96,6 +117,7 @@ impl PgJournal {
     /// Every event added since the last call (the first call: all), by
     /// incident, in the store's order.
     pub fn read_new(&mut self) -> Result<Read, JournalError> {
+        self.last_read = std::time::Instant::now();
         let (pg, after) = (self.pg.clone(), self.seen);
         let rows = self.run(async move {
             let client = pg.get().await?;
@@ -217,6 +239,7 @@ impl PgJournal {
                     return Err(JournalError::NoSuchIncident(incident.clone(), place));
                 }
                 insert_events(&tx, &incident, &rows).await.map_err(err)?;
+                notify(&tx).await.map_err(err)?;
                 tx.commit().await.map_err(err)
             }
             .await;
@@ -455,6 +478,7 @@ impl PgJournal {
                         )
                         .await
                         .map_err(err)?;
+                    notify(&tx).await.map_err(err)?;
                     tx.commit().await.map_err(err)?;
                 }
                 done.activity = insert_activity(&client, &activity).await.map_err(err)?;
@@ -505,6 +529,13 @@ fn replay(
         }
     }
     out
+}
+
+/// Wakes every listening reader when the transaction commits.
+async fn notify(tx: &tokio_postgres::Transaction<'_>) -> Result<(), tokio_postgres::Error> {
+    tx.execute("SELECT pg_notify($1, '')", &[&CHANNEL])
+        .await
+        .map(|_| ())
 }
 
 async fn insert_events(
@@ -606,6 +637,7 @@ async fn declare(
         .await
         .map_err(err)?;
         insert_events(&tx, &id, &rows).await.map_err(err)?;
+        notify(&tx).await.map_err(err)?;
         tx.commit().await.map_err(err)?;
         Ok(Declared::New(id))
     }

@@ -93,6 +93,29 @@ impl Pg {
         Ok(client)
     }
 
+    /// Listens on `channel` for as long as the process lives, setting `news`
+    /// on each notification, and once after each (re)connection: what was
+    /// written while not listening is then read by id.
+    pub async fn listen(&self, channel: &str, news: Arc<std::sync::atomic::AtomicBool>) {
+        loop {
+            let listened = match &self.tls {
+                None => match self.config.connect(NoTls).await {
+                    Ok((client, conn)) => drive(client, conn, channel, &news).await,
+                    Err(e) => Err(e),
+                },
+                Some(tls) => match self.config.connect(tls.clone()).await {
+                    Ok((client, conn)) => drive(client, conn, channel, &news).await,
+                    Err(e) => Err(e),
+                },
+            };
+            if let Err(e) = listened {
+                tracing::debug!(store = %self.at, error = %plain(&e), "not listening; trying again");
+            }
+            news.store(true, std::sync::atomic::Ordering::Relaxed);
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        }
+    }
+
     pub async fn put(&self, client: Client) {
         let mut idle = self.idle.lock().await;
         if idle.len() < IDLE && !client.is_closed() {
@@ -104,6 +127,48 @@ impl Pg {
         PgError::Db {
             at: self.at.clone(),
             why: plain(e),
+        }
+    }
+}
+
+/// Runs one listening connection until it ends.
+async fn drive<S, T>(
+    client: Client,
+    mut conn: tokio_postgres::Connection<S, T>,
+    channel: &str,
+    news: &std::sync::atomic::AtomicBool,
+) -> Result<(), tokio_postgres::Error>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    use std::future::Future;
+    use std::sync::atomic::Ordering;
+    use tokio_postgres::AsyncMessage;
+    let listen = format!("LISTEN {channel}");
+    let mut asked = std::pin::pin!(client.batch_execute(&listen));
+    let mut listening = false;
+    loop {
+        // The LISTEN goes out through the connection polled here.
+        let message = std::future::poll_fn(|cx| {
+            if !listening {
+                if let std::task::Poll::Ready(r) = asked.as_mut().poll(cx) {
+                    listening = true;
+                    if let Err(e) = r {
+                        return std::task::Poll::Ready(Some(Err(e)));
+                    }
+                    // Listening now: what came before is read by id.
+                    news.store(true, Ordering::Relaxed);
+                }
+            }
+            conn.poll_message(cx)
+        })
+        .await;
+        match message {
+            Some(Ok(AsyncMessage::Notification(_))) => news.store(true, Ordering::Relaxed),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(e),
+            None => return Ok(()),
         }
     }
 }
