@@ -141,9 +141,10 @@ notifiers:
   - {name: pager, type: webhook, url_file: URL_FILE}
 "#;
 
-/// Two engines on two "machines" (separate state dirs) sharing one
-/// PostgreSQL: one holds the team's lease and pages; each level is paged
-/// once. The database password is in neither's log, even at debug.
+/// Two engines and two consoles on four "machines" (separate state dirs)
+/// sharing one PostgreSQL: one engine holds the team's lease and pages;
+/// each level is paged once. The database password is in neither engine's
+/// log, even at debug.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_engines_with_their_own_state_dirs_page_once_through_postgres() {
     let server = PgServer::start();
@@ -197,6 +198,34 @@ async fn two_engines_with_their_own_state_dirs_page_once_through_postgres() {
             .ok_or(read(&logs[1]))
     })
     .await;
+    // Two consoles on two more machines, open all along.
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut consoles = Vec::new();
+    for machine in ["c", "d"] {
+        let args = oncall::cli::GlobalArgs {
+            config: Some(config.clone().into()),
+            state_dir: Some(home.0.join(format!("state-{machine}"))),
+            ..Default::default()
+        };
+        let mut settings = oncall::config::from_args(&args).expect("settings");
+        settings.author = format!("console-{machine}");
+        settings.runbook_dirs.clear();
+        let stop = stop.clone();
+        consoles.push(tokio::spawn(async move {
+            let mut e = oncall::engine::Engine::start(settings, vec![]);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                tokio::select! {
+                    Some(m) = e.recv() => { e.handle(m); }
+                    _ = tokio::time::sleep(Duration::from_millis(200)) => {
+                        e.handle(oncall::core::Msg::Tick(chrono::Utc::now()));
+                    }
+                }
+            }
+            let held = e.state.paging_held_by.clone();
+            e.shutdown().await;
+            held
+        }));
+    }
     // Five groups fall due: each is paged once, by whoever holds the lease.
     let alerts: Vec<serde_json::Value> = (0..5)
         .map(|i| {
@@ -258,6 +287,15 @@ async fn two_engines_with_their_own_state_dirs_page_once_through_postgres() {
         ],
         "each level paged once"
     );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for c in consoles {
+        let held = c.await.unwrap();
+        assert!(
+            held.as_deref()
+                .is_some_and(|h| h.starts_with("oncall serve on")),
+            "the consoles left paging to the engine: {held:?}"
+        );
+    }
     for mut child in children.into_iter().chain([first]) {
         unsafe {
             libc::kill(child.id() as i32, libc::SIGTERM);

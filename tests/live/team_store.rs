@@ -315,3 +315,76 @@ async fn a_level_is_paged_uncoordinated_once_the_store_has_been_away_for_the_gra
     assert!(said.contains("uncoordinated"), "{said}");
     engine.shutdown().await;
 }
+
+/// A page made while the database was down is in the store once it is back:
+/// nobody pages that level again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_made_during_an_outage_is_recorded_when_the_store_returns() {
+    use common::webhook::{Answer, Receiver};
+    let mut server = PgServer::start();
+    let url = server.create_db("outage").await;
+    let ams = Alertmanagers::start(1);
+    let receiver = Receiver::start(vec![Answer::Status(200, "ok")]);
+    let dir = temp_dir("team-outage-page");
+    std::fs::create_dir_all(&dir).unwrap();
+    let url_file = dir.join("db-url");
+    std::fs::write(&url_file, &url).unwrap();
+    let pager = dir.join("pager-url");
+    std::fs::write(&pager, receiver.url("/hook")).unwrap();
+    let config = dir.join("config.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "store: {{kind: postgres, url_file: {}}}\nstore_grace: 2s\npage_retry: 1s\n\
+             escalation:\n  - name: serving\n    match: 'team=\"ml\"'\n    levels:\n      \
+             - {{after: 1s, targets: [oncall], notify: [pager]}}\n\
+             notifiers:\n  - {{name: pager, type: webhook, url_file: {}}}\n",
+            url_file.display(),
+            pager.display()
+        ),
+    )
+    .unwrap();
+    let args = oncall::cli::GlobalArgs {
+        config: Some(config),
+        alertmanagers: ams.urls.clone(),
+        state_dir: Some(dir.join("state")),
+        refresh: Some("1s".into()),
+        ..Default::default()
+    };
+    let mut settings = oncall::config::from_args(&args).expect("settings");
+    settings.runbook_dirs.clear();
+    let mut engine = Engine::start(settings, vec![]);
+    // The schema exists; then the database goes away.
+    engine.store().prepare().await.unwrap();
+    server.stop();
+    ams.post_alerts(
+        json!([{"labels": {"alertname": "ModelDown", "severity": "critical", "team": "ml"}}]),
+    )
+    .await;
+    let start = Instant::now();
+    let mut restarted = false;
+    let mut recorded = false;
+    while start.elapsed() < Duration::from_secs(40) && !recorded {
+        tokio::select! {
+            Some(m) = engine.recv() => { engine.handle(m); }
+            _ = tokio::time::sleep(Duration::from_millis(200)) => {
+                engine.handle(Msg::Tick(chrono::Utc::now()));
+            }
+        }
+        if !restarted && !receiver.requests().is_empty() {
+            server.start_again();
+            restarted = true;
+        }
+        if restarted {
+            if let Ok(o) = engine.store().outcomes().await {
+                recorded = o.values().any(|x| x.delivered.is_some());
+            }
+        }
+    }
+    assert!(restarted, "the level was paged during the outage");
+    assert!(recorded, "its delivery is in the store once it is back");
+    // Asked again, the level is settled: nobody pages it twice.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(receiver.requests().len(), 1);
+    engine.shutdown().await;
+}
