@@ -121,7 +121,12 @@ fn console(tag: &str, urls: &[String], flags: &str) -> Session {
 }
 
 /// The same in a given home (a restart finds its state dir again).
-fn console_in(tag: &str, urls: &[String], flags: &str, home: std::path::PathBuf) -> Session {
+pub(crate) fn console_in(
+    tag: &str,
+    urls: &[String],
+    flags: &str,
+    home: std::path::PathBuf,
+) -> Session {
     let name = format!("oncall-e2e-{tag}-{}", std::process::id());
     let sources: Vec<String> = urls.iter().map(|u| format!("--alertmanager {u}")).collect();
     let cmd = format!(

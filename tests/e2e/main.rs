@@ -7,5 +7,6 @@ mod e2e_escalation;
 mod e2e_faults;
 mod e2e_runbook;
 mod e2e_slo;
+mod e2e_team;
 mod e2e_tmux;
 mod e2e_wall;
