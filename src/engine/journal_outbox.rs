@@ -76,10 +76,10 @@ fn queue(outbox: &mut Outbox, p: Pending, send: &impl Fn(JournalReply) -> bool) 
 /// Sends what waits, oldest first, until the store refuses again.
 pub fn flush(journal: &mut Journal, outbox: &mut Outbox, send: &impl Fn(JournalReply) -> bool) {
     let before = outbox.len();
-    while let Some(p) = outbox.front().cloned() {
+    while let Some(p) = outbox.front() {
         match apply(journal, &p, false) {
             Ok(reply) => {
-                if let Err(e) = outbox.pop() {
+                if let Err(e) = outbox.remove(&p) {
                     send(JournalReply::Failed(format!(
                         "the outbox cannot be written: {e}"
                     )));
@@ -92,7 +92,7 @@ pub fn flush(journal: &mut Journal, outbox: &mut Outbox, send: &impl Fn(JournalR
                 // It can never go through (its incident is gone): said, and
                 // not left to block the others.
                 tracing::warn!(error = %e, "an outbox entry was dropped");
-                let _ = outbox.pop();
+                let _ = outbox.remove(&p);
                 send(JournalReply::Failed(format!(
                     "a change from the outbox was not recorded: {e}"
                 )));

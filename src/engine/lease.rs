@@ -25,9 +25,10 @@ pub fn spawn(
     tokio::spawn(async move {
         let mut every = tokio::time::interval(LEASE_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_seen = None;
         loop {
             every.tick().await;
-            let held_by = held_by(&store, &paging).await;
+            let held_by = held_by(&store, &paging, &mut last_seen).await;
             if held_by.is_some() || read_only {
                 match store.outcomes().await {
                     Ok(o) => {
@@ -44,7 +45,11 @@ pub fn spawn(
 }
 
 /// Another process holding the lease, or None when this one pages.
-async fn held_by(store: &PagingStore, paging: &Paging) -> Option<String> {
+async fn held_by(
+    store: &PagingStore,
+    paging: &Paging,
+    last_seen: &mut Option<crate::store::engine_lease::Lease>,
+) -> Option<String> {
     let now = Utc::now();
     match paging {
         Paging::Engine(me) => match store.hold_lease(me, now).await {
@@ -56,11 +61,20 @@ async fn held_by(store: &PagingStore, paging: &Paging) -> Option<String> {
             }
         },
         Paging::Console => match store.read_lease().await {
-            Ok(lease) => lease.filter(|l| l.live(now)).map(|l| l.holder),
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot read the engine lease; paging here");
-                None
+            Ok(lease) => {
+                *last_seen = lease.clone();
+                lease.filter(|l| l.live(now)).map(|l| l.holder)
             }
+            // The store away: the engine seen holding the lease still pages
+            // until its lease would run out (then this console pages too,
+            // rather than nobody).
+            Err(e) => match last_seen.as_ref().filter(|l| l.live(now)) {
+                Some(l) => Some(l.holder.clone()),
+                None => {
+                    tracing::warn!(error = %e, "cannot read the engine lease; paging here");
+                    None
+                }
+            },
         },
     }
 }

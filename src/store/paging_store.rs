@@ -73,9 +73,7 @@ impl PagingStore {
             }
             PagingStore::Postgres(p) => {
                 p.ready().await?;
-                paging::try_claim(&p.pg, keys, by, now)
-                    .await
-                    .map_err(|e| e.to_string())
+                timed(paging::try_claim(&p.pg, keys, by, now)).await
             }
         }
     }
@@ -96,9 +94,7 @@ impl PagingStore {
             }
             PagingStore::Postgres(p) => {
                 p.ready().await?;
-                paging::record(&p.pg, keys, by, now, outcome, until)
-                    .await
-                    .map_err(|e| e.to_string())
+                timed(paging::record(&p.pg, keys, by, now, outcome, until)).await
             }
         }
     }
@@ -112,7 +108,7 @@ impl PagingStore {
             }
             PagingStore::Postgres(p) => {
                 p.ready().await?;
-                paging::outcomes(&p.pg).await.map_err(|e| e.to_string())
+                timed(paging::outcomes(&p.pg)).await
             }
         }
     }
@@ -127,9 +123,7 @@ impl PagingStore {
             }
             PagingStore::Postgres(p) => {
                 p.ready().await?;
-                paging::hold_lease(&p.pg, holder, now)
-                    .await
-                    .map_err(|e| e.to_string())
+                timed(paging::hold_lease(&p.pg, holder, now)).await
             }
         }
     }
@@ -140,7 +134,7 @@ impl PagingStore {
             PagingStore::Files(dir) => Ok(engine_lease::read(dir)),
             PagingStore::Postgres(p) => {
                 p.ready().await?;
-                paging::read_lease(&p.pg).await.map_err(|e| e.to_string())
+                timed(paging::read_lease(&p.pg)).await
             }
         }
     }
@@ -183,6 +177,16 @@ impl PgStore {
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+}
+
+/// A store that hangs is a store away: every call ends within 10 s.
+async fn timed<T>(
+    fut: impl std::future::Future<Output = Result<T, PgError>>,
+) -> Result<T, StoreError> {
+    match tokio::time::timeout(std::time::Duration::from_secs(10), fut).await {
+        Ok(r) => r.map_err(|e| e.to_string()),
+        Err(_) => Err("store: no answer within 10s".into()),
     }
 }
 

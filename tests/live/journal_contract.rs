@@ -118,9 +118,14 @@ async fn the_journal_contract_holds_for_files_and_postgres() {
             let all: Vec<&str> = read.batches.iter().flat_map(|(_, e)| texts(e)).collect();
             assert!(all.ends_with(&["from b"]), "{what}: {all:?}");
 
+            // A NUL from an annotation: kept by the files, replaced by U+FFFD
+            // in PostgreSQL (jsonb cannot hold it), never a refusal.
+            a.append(&id, &[note("nul\0here")]).unwrap();
             let (events, problems) = a.load(&id).unwrap();
             assert!(problems.is_empty(), "{what}");
-            assert_eq!(events.len(), 5, "{what}");
+            assert_eq!(events.len(), 6, "{what}");
+            let last = &events.last().unwrap().text;
+            assert!(last == "nul\0here" || last == "nul\u{fffd}here", "{what}: {last:?}");
             assert!(events.iter().all(|e| !e.id.is_empty()), "{what}: ids given");
             // Auto-declare for an alert an open incident links: that one.
             assert_eq!(
@@ -171,17 +176,51 @@ async fn writers_at_once_lose_nothing_and_double_nothing() {
                     .declare(declared("Busy", "fp"), &[], &[])
                     .unwrap(),
             );
-            std::thread::scope(|s| {
-                for w in 0..4 {
-                    let (store, id) = (&store, &id);
+            // A reader on another machine, reading as they write: it must
+            // see every event once, none skipped by a late commit.
+            let done = std::sync::atomic::AtomicBool::new(false);
+            let seen = std::thread::scope(|s| {
+                let reader = {
+                    let (store, done) = (&store, &done);
                     s.spawn(move || {
-                        let mut j = store.open();
-                        for n in 0..100 {
-                            j.append(id, &[note(&format!("w{w} n{n}"))]).unwrap();
+                        let mut r = store.open();
+                        let mut seen: Vec<String> = Vec::new();
+                        loop {
+                            let last = done.load(std::sync::atomic::Ordering::SeqCst);
+                            for (_, events) in r.read_new().unwrap().batches {
+                                seen.extend(events.into_iter().map(|e| e.text));
+                            }
+                            if last {
+                                return seen;
+                            }
+                            std::thread::sleep(std::time::Duration::from_millis(5));
                         }
-                    });
+                    })
+                };
+                let writers: Vec<_> = (0..4)
+                    .map(|w| {
+                        let (store, id) = (&store, &id);
+                        s.spawn(move || {
+                            let mut j = store.open();
+                            for n in 0..100 {
+                                j.append(id, &[note(&format!("w{w} n{n}"))]).unwrap();
+                            }
+                        })
+                    })
+                    .collect();
+                for w in writers {
+                    w.join().unwrap();
                 }
+                done.store(true, std::sync::atomic::Ordering::SeqCst);
+                reader.join().unwrap()
             });
+            let what = store.open().describe();
+            assert_eq!(seen.len(), 401, "{what}: the reader saw each event once");
+            assert_eq!(
+                seen.iter().collect::<HashSet<_>>().len(),
+                401,
+                "{what}: none twice"
+            );
             let (events, _) = store.open().load(&id).unwrap();
             let what = store.open().describe();
             assert_eq!(events.len(), 401, "{what}");

@@ -29,8 +29,13 @@ async fn both(server: &PgServer, tag: &str) -> Vec<PagingStore> {
     vec![files, pg]
 }
 
+/// Times around the test's own now (the database keeps a week of claims
+/// for `outcomes`).
 fn t(secs: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(1_800_000_000, 0).unwrap() + Duration::seconds(secs)
+    static BASE: std::sync::OnceLock<DateTime<Utc>> = std::sync::OnceLock::new();
+    // Whole seconds: PostgreSQL keeps microseconds, not nanoseconds.
+    *BASE.get_or_init(|| chrono::SubsecRound::trunc_subsecs(Utc::now(), 0))
+        + Duration::seconds(secs)
 }
 
 fn keys(k: &[&str]) -> Vec<String> {

@@ -383,8 +383,31 @@ async fn a_page_made_during_an_outage_is_recorded_when_the_store_returns() {
     }
     assert!(restarted, "the level was paged during the outage");
     assert!(recorded, "its delivery is in the store once it is back");
-    // Asked again, the level is settled: nobody pages it twice.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // The engine goes on (asked again, the level is settled) and a second
+    // one finds it delivered: nobody pages it twice.
+    let until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < until {
+        tokio::select! {
+            Some(m) = engine.recv() => { engine.handle(m); }
+            _ = tokio::time::sleep(Duration::from_millis(200)) => {
+                engine.handle(Msg::Tick(chrono::Utc::now()));
+            }
+        }
+    }
     assert_eq!(receiver.requests().len(), 1);
+    let keys: Vec<String> = engine
+        .store()
+        .outcomes()
+        .await
+        .unwrap()
+        .into_keys()
+        .collect();
+    assert_eq!(
+        engine
+            .store()
+            .try_claim(&keys, "another engine", chrono::Utc::now())
+            .await,
+        Ok(oncall::store::page_claims::Claim::Delivered)
+    );
     engine.shutdown().await;
 }

@@ -29,6 +29,28 @@ const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(5);
 
 type Job = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
 
+/// How long one call may take before the store counts as away.
+const STORE_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// What a call answers when the store took too long.
+trait TimedOut {
+    fn timed_out() -> Self;
+}
+
+const NO_ANSWER: &str = "no answer within 15s";
+
+impl<X> TimedOut for Result<X, super::PgError> {
+    fn timed_out() -> Self {
+        Err(super::PgError::Config(NO_ANSWER.into()))
+    }
+}
+
+impl<X> TimedOut for Result<X, JournalError> {
+    fn timed_out() -> Self {
+        Err(JournalError::Store(format!("store: {NO_ANSWER}")))
+    }
+}
+
 pub struct PgJournal {
     pg: Arc<Pg>,
     jobs: tokio::sync::mpsc::UnboundedSender<Job>,
@@ -98,16 +120,24 @@ impl PgJournal {
             || self.last_read.elapsed() >= CATCH_UP
     }
 
-    /// Runs `fut` on the store thread and waits for its answer.
-    fn run<T: Send + 'static>(&self, fut: impl Future<Output = T> + Send + 'static) -> T {
+    /// Runs `fut` on the store thread and waits for its answer, for
+    /// `STORE_WAIT` at most: a store that hangs is a store away.
+    fn run<T: TimedOut + Send + 'static>(
+        &self,
+        fut: impl Future<Output = T> + Send + 'static,
+    ) -> T {
         let (tx, rx) = mpsc::channel();
         let job: Job = Box::pin(async move {
-            let _ = tx.send(fut.await);
+            let answer = tokio::time::timeout(STORE_WAIT, fut)
+                .await
+                .unwrap_or_else(|_| T::timed_out());
+            let _ = tx.send(answer);
         });
         if self.jobs.send(job).is_err() {
-            panic!("the store thread is gone");
+            return T::timed_out();
         }
-        rx.recv().expect("the store thread answers every job")
+        rx.recv_timeout(STORE_WAIT + std::time::Duration::from_secs(5))
+            .unwrap_or_else(|_| T::timed_out())
     }
 
     fn where_(&self) -> PathBuf {
@@ -180,7 +210,7 @@ impl PgJournal {
                 self.counter += 1;
                 e.id = event_id(self.salt, self.counter);
             }
-            out.push((e.id.clone(), serde_json::to_string(&e)?));
+            out.push((e.id.clone(), storable(&e)?));
         }
         Ok(out)
     }
@@ -361,13 +391,32 @@ impl PgJournal {
     }
 }
 
+/// The JSON a row holds. PostgreSQL's jsonb cannot hold a NUL character
+/// (an annotation can carry one, and the files store keeps it): replaced
+/// by U+FFFD rather than refused.
+fn storable(e: &Event) -> Result<String, serde_json::Error> {
+    let mut v = serde_json::to_value(e)?;
+    strip_nul(&mut v);
+    Ok(v.to_string())
+}
+
+fn strip_nul(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => *s = s.replace('\0', "\u{fffd}"),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_nul),
+        serde_json::Value::Object(o) => o.values_mut().for_each(strip_nul),
+        _ => {}
+    }
+}
+
 /// Kind, key and JSON of each entry (a fire or an ack is counted once).
 type ActivityRows = (Vec<String>, Vec<String>, Vec<String>);
 
 fn activity_rows(entries: &[Activity]) -> Result<ActivityRows, JournalError> {
     let mut rows: ActivityRows = Default::default();
     for a in entries {
-        let body = serde_json::to_value(a)?;
+        let mut body = serde_json::to_value(a)?;
+        strip_nul(&mut body);
         rows.0.push(body["kind"].as_str().unwrap_or("").to_string());
         rows.1.push(a.key.clone());
         rows.2.push(body.to_string());
@@ -426,7 +475,7 @@ impl PgJournal {
                         crate::store::postmortem::content_hash(&serde_json::to_string(&e)?)
                     );
                 }
-                rows.push((e.id.clone(), serde_json::to_string(&e)?));
+                rows.push((e.id.clone(), storable(&e)?));
             }
             prepared.push((id, declared_at, rows));
         }
@@ -491,8 +540,12 @@ impl PgJournal {
     }
 }
 
+/// A refusal for good is not a store away: it is said, not queued.
 fn store_err(e: super::PgError) -> JournalError {
-    JournalError::Store(e.to_string())
+    match e {
+        super::PgError::Refused { .. } => JournalError::Invalid(e.to_string()),
+        e => JournalError::Store(e.to_string()),
+    }
 }
 
 async fn all_events(pg: &Pg) -> Result<Vec<(i64, String, String)>, super::PgError> {

@@ -25,6 +25,9 @@ pub enum PgError {
     Config(String),
     #[error("store {at}: {why}")]
     Db { at: String, why: String },
+    /// Refused for good (the data or the statement), not for now.
+    #[error("store {at} refused it: {why}")]
+    Refused { at: String, why: String },
 }
 
 pub struct Pg {
@@ -45,11 +48,37 @@ impl Pg {
     /// From the URL (or `key=value` string) and an extra CA. Nothing is
     /// connected yet.
     pub fn new(url: &str, ca_file: Option<&Path>) -> Result<Arc<Pg>, PgError> {
-        let mut config: Config = url.parse().map_err(|e: tokio_postgres::Error| {
-            PgError::Config(format!("the database URL: {}", plain(&e)))
+        // Its error may quote the string, password and all: not repeated.
+        let mut config: Config = url.parse().map_err(|_| {
+            PgError::Config(
+                "the database URL cannot be read (postgres://USER:PASSWORD@HOST:PORT/DB, \
+                 special characters in the password percent-encoded)"
+                    .into(),
+            )
         })?;
+        // `user:pa@ss@host`: the rest of the password reads as the host.
+        let at_in_host = config.get_hosts().iter().any(|h| match h {
+            tokio_postgres::config::Host::Tcp(name) => name.contains('@'),
+            tokio_postgres::config::Host::Unix(_) => false,
+        });
+        if at_in_host {
+            return Err(PgError::Config(
+                "the database URL has an @ in its password: percent-encode it as %40".into(),
+            ));
+        }
         config.connect_timeout(CONNECT_TIMEOUT);
-        let at = describe(&config);
+        // A store that hangs must fail, not wait: a claim or a write that
+        // waits forever pages nobody and queues nothing. The server ends a
+        // statement, a lock wait or an idle transaction; TCP notices a
+        // dead peer within seconds, not hours.
+        let mut options = config.get_options().unwrap_or("").to_string();
+        options.push_str(
+            " -c statement_timeout=5000 -c lock_timeout=4000 -c idle_in_transaction_session_timeout=15000",
+        );
+        config.options(options.trim());
+        config.keepalives_idle(std::time::Duration::from_secs(30));
+        config.tcp_user_timeout(std::time::Duration::from_secs(15));
+        let at = scrub(&config, describe(&config));
         // TLS unless the operator says otherwise, and never "prefer": a
         // server that offers none is refused rather than used in the clear.
         let tls = if config.get_ssl_mode() == SslMode::Disable {
@@ -124,9 +153,18 @@ impl Pg {
     }
 
     pub fn error(&self, e: &tokio_postgres::Error) -> PgError {
-        PgError::Db {
-            at: self.at.clone(),
-            why: plain(e),
+        let why = scrub(&self.config, plain(e));
+        // The server refused the data or the statement (a value it cannot
+        // store, a constraint, a schema it does not have): trying again
+        // will not help. Anything else (connection, timeout) may pass.
+        let refused = e
+            .code()
+            .is_some_and(|c| ["22", "23", "42"].contains(&&c.code()[..2]));
+        let at = self.at.clone();
+        if refused {
+            PgError::Refused { at, why }
+        } else {
+            PgError::Db { at, why }
         }
     }
 }
@@ -189,6 +227,15 @@ fn plain(e: &tokio_postgres::Error) -> String {
     text
 }
 
+/// The text with the password taken out, wherever it shows (a password
+/// with an unencoded `@` reads as part of the host).
+fn scrub(config: &Config, text: String) -> String {
+    match config.get_password().map(String::from_utf8_lossy) {
+        Some(pw) if !pw.is_empty() => text.replace(pw.as_ref(), "***"),
+        _ => text,
+    }
+}
+
 /// `user@host:port/db`: where, never the password.
 pub fn describe(config: &Config) -> String {
     let host = config
@@ -229,4 +276,31 @@ fn tls_connector(
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_is_in_no_message() {
+        for url in [
+            // Not read as a URL: the key=value parser would quote it whole.
+            "\"postgres://oncall:s3cretPW@db:5432/oncall?sslmode=disable\"",
+            "jdbc:postgresql://oncall:s3cretPW@db:5432/oncall?sslmode=disable",
+        ] {
+            let e = Pg::new(url, None).unwrap_err().to_string();
+            assert!(!e.contains("s3cretPW"), "{e}");
+            assert!(e.contains("cannot be read"), "{e}");
+        }
+        // An unencoded @ in the password reads as part of the host.
+        let e = Pg::new(
+            "postgres://oncall:s3cret@PW@db.example:5432/oncall?sslmode=disable",
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(!e.contains("s3cret") && !e.contains("PW@"), "{e}");
+        assert!(e.contains("percent-encode"), "{e}");
+    }
 }

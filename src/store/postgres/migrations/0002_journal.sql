@@ -12,6 +12,8 @@ CREATE TABLE incident_events (
     body        jsonb NOT NULL,
     UNIQUE (incident_id, event_id)
 );
+-- A write sent again is found by its first event's id.
+CREATE INDEX incident_events_event_id ON incident_events (event_id);
 
 -- What `oncall stats` counts: fires and acks, once each (by kind and key).
 CREATE TABLE activity (
