@@ -15,8 +15,10 @@ use tokio::sync::Mutex;
 use tokio_postgres::config::SslMode;
 use tokio_postgres::{Client, Config, NoTls};
 
-/// Connections kept open for reuse; more may be open at a burst.
+/// Connections kept open for reuse.
 const IDLE: usize = 4;
+/// Connections in use at once, at most.
+const OPEN: usize = 8;
 const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +38,28 @@ pub struct Pg {
     /// `user@host:port/db`, for messages.
     pub at: String,
     idle: Mutex<Vec<Client>>,
+    /// At most `OPEN` connections in use at once (the listener apart): a
+    /// burst of pages waits for one rather than exhaust the server's.
+    open: Arc<tokio::sync::Semaphore>,
+}
+
+/// A connection from the pool: a `Client`, and its place among the open.
+pub struct Pooled {
+    client: Client,
+    _place: tokio::sync::OwnedSemaphorePermit,
+}
+
+impl std::ops::Deref for Pooled {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl std::ops::DerefMut for Pooled {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
 }
 
 impl std::fmt::Debug for Pg {
@@ -92,14 +116,24 @@ impl Pg {
             tls,
             at,
             idle: Mutex::new(Vec::new()),
+            open: Arc::new(tokio::sync::Semaphore::new(OPEN)),
         }))
     }
 
     /// A connection from the pool (or a new one); give it back with `put`.
-    pub async fn get(&self) -> Result<Client, PgError> {
+    pub async fn get(&self) -> Result<Pooled, PgError> {
+        let place = self
+            .open
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| PgError::Config("the pool is closed".into()))?;
         while let Some(c) = self.idle.lock().await.pop() {
             if !c.is_closed() {
-                return Ok(c);
+                return Ok(Pooled {
+                    client: c,
+                    _place: place,
+                });
             }
         }
         let err = |e: tokio_postgres::Error| self.error(&e);
@@ -119,7 +153,10 @@ impl Pg {
                 client
             }
         };
-        Ok(client)
+        Ok(Pooled {
+            client,
+            _place: place,
+        })
     }
 
     /// Listens on `channel` for as long as the process lives, setting `news`
@@ -145,10 +182,10 @@ impl Pg {
         }
     }
 
-    pub async fn put(&self, client: Client) {
+    pub async fn put(&self, pooled: Pooled) {
         let mut idle = self.idle.lock().await;
-        if idle.len() < IDLE && !client.is_closed() {
-            idle.push(client);
+        if idle.len() < IDLE && !pooled.client.is_closed() {
+            idle.push(pooled.client);
         }
     }
 
