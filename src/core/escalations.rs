@@ -128,7 +128,15 @@ pub fn pages_due(state: &mut State) -> Vec<Page> {
         return Vec::new();
     }
     let mut pages = Vec::new();
-    for row in escalation_rows(state) {
+    let rows = escalation_rows(state);
+    // When the next level falls due: `oncall serve` wakes then, rather than
+    // on its next tick.
+    state.next_due = rows
+        .iter()
+        .filter(|r| r.standing.held_by.is_none())
+        .filter_map(|r| r.standing.next.map(|(_, _, left)| state.now + left))
+        .min();
+    for row in rows {
         if row.standing.held_by.is_some() {
             continue;
         }

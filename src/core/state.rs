@@ -209,6 +209,8 @@ pub struct State {
     /// Levels another console or engine claimed, with when to ask again
     /// (taken over if that one died before delivering them).
     pub claimed_elsewhere: std::collections::BTreeMap<String, (super::page::Page, DateTime<Utc>)>,
+    /// When the next escalation level falls due (set as levels are paged).
+    pub next_due: Option<DateTime<Utc>>,
     /// How long before a failed page is tried again (`page_retry`).
     pub page_retry: Duration,
     /// Prometheus's picture of the alert in the detail view.

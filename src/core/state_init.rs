@@ -135,6 +135,7 @@ impl State {
             unknown: HashMap::new(),
             resolve_grace: Duration::from_secs(120),
             declaring: HashSet::new(),
+            next_due: None,
             journal_failing_since: None,
             journal_pending: 0,
             shared_store: false,

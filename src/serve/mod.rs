@@ -87,6 +87,14 @@ pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> E
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
+        // A level falls due between ticks: woken for it, so it pages then
+        // (a few ms late), not up to a tick later.
+        let until_due = engine
+            .state
+            .next_due
+            .and_then(|d| (d - Utc::now()).to_std().ok())
+            .filter(|d| *d < Duration::from_secs(1))
+            .map(|d| d + Duration::from_millis(5));
         tokio::select! {
             m = engine.recv() => {
                 if let Some(m) = m {
@@ -94,6 +102,9 @@ pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> E
                 }
             }
             _ = tick.tick() => handle(&mut engine, Msg::Tick(Utc::now())),
+            _ = tokio::time::sleep(until_due.unwrap_or(Duration::from_secs(3600))), if until_due.is_some() => {
+                handle(&mut engine, Msg::Tick(Utc::now()));
+            }
             Some(ask) = asks.recv() => answer(&engine, ask),
             _ = term.recv() => break,
             _ = int.recv() => break,
