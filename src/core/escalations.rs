@@ -124,11 +124,16 @@ pub fn targets_now(state: &State, targets: &[String]) -> String {
 /// Nothing pages from read-only consoles (a wall display), the demo, or
 /// data that is stale.
 pub fn pages_due(state: &mut State) -> Vec<Page> {
+    let rows = escalation_rows(state);
+    pages_due_in(state, &rows)
+}
+
+/// `pages_due` over rows computed already (a tick computes them once).
+pub fn pages_due_in(state: &mut State, rows: &[EscalationRow]) -> Vec<Page> {
     if state.read_only || state.demo || state.paging_held_by.is_some() {
         return Vec::new();
     }
     let mut pages = Vec::new();
-    let rows = escalation_rows(state);
     // When the next level falls due: `oncall serve` wakes then, rather than
     // on its next tick.
     state.next_due = rows
@@ -158,7 +163,7 @@ pub fn pages_due(state: &mut State) -> Vec<Page> {
         {
             continue;
         }
-        let Some(page) = page_of(state, &row, keys) else {
+        let Some(page) = page_of(state, row, keys) else {
             continue;
         };
         state.paged.extend(page.keys.iter().cloned());

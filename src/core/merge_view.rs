@@ -29,6 +29,14 @@ pub struct MergeState {
     pub again: bool,
     /// `BACKGROUND_FROM`, settable so tests can take the background path.
     pub background_from: usize,
+    /// At most one big merge per this long (`oncall serve`: its refresh; a
+    /// console: none, it shows every poll at once). Polls landing sooner
+    /// wait, and the merge after the gap takes them all.
+    pub min_gap: std::time::Duration,
+    /// When the last big merge started.
+    pub last: Option<chrono::DateTime<chrono::Utc>>,
+    /// A poll waits for the gap to pass.
+    pub waiting: bool,
 }
 
 impl Default for MergeState {
@@ -37,6 +45,9 @@ impl Default for MergeState {
             in_flight: false,
             again: false,
             background_from: BACKGROUND_FROM,
+            min_gap: std::time::Duration::ZERO,
+            last: None,
+            waiting: false,
         }
     }
 }

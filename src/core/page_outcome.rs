@@ -2,7 +2,7 @@
 //! paged (or why not), the incident's timeline records it, and the
 //! `terminal` notifier rings the bell.
 
-use super::escalations::Page;
+use super::escalations::{EscalationRow, Page};
 use super::incidents::{append, event};
 use super::msg::Effect;
 use super::page::FailedPage;
@@ -105,7 +105,7 @@ fn track_failure(state: &mut State, page: &Page, results: &[(String, Result<u32,
 /// Failed pages whose time has come, tried again, and levels another
 /// claimed asked for again; those whose group was acked, silenced or
 /// resolved meanwhile are dropped.
-pub fn retries_due(state: &mut State) -> Vec<Page> {
+pub fn retries_due(state: &mut State, rows: &[EscalationRow]) -> Vec<Page> {
     if state.failed_pages.is_empty() && state.claimed_elsewhere.is_empty() {
         return vec![];
     }
@@ -114,7 +114,6 @@ pub fn retries_due(state: &mut State) -> Vec<Page> {
     if state.paging_held_by.is_some() || state.read_only || state.demo {
         return vec![];
     }
-    let rows = super::escalations::escalation_rows(state);
     let now = state.now;
     let retry = state.page_retry;
     let mut out = Vec::new();
@@ -162,11 +161,10 @@ fn is_terminal(state: &State, name: &str) -> bool {
 
 /// A group whose ack or silence ended while it still fires escalates again:
 /// said on the status line and on its incident's timeline, once.
-pub fn holds_changed(state: &mut State) -> Vec<Effect> {
-    let rows = super::escalations::escalation_rows(state);
+pub fn holds_changed(state: &mut State, rows: &[EscalationRow]) -> Vec<Effect> {
     let mut effects = Vec::new();
     let mut now_held = std::collections::HashMap::new();
-    for r in &rows {
+    for r in rows {
         let key = format!("{}/{}", r.policy, r.group);
         let holder = r.standing.held_by.as_ref().map(|s| s.created_by.clone());
         if let (Some(Some(was)), None) = (state.held.get(&key), &holder) {
@@ -242,17 +240,18 @@ pub fn seen_elsewhere(
     state.failed_pages = failed;
 }
 
-/// Levels that fell due, to be paged (escalation).
+/// Levels that fell due, to be paged (escalation). The groups are worked
+/// out once for the three questions (holds ended, levels due, retries):
+/// with tens of thousands of alerts that walk is most of a tick.
 pub fn pages(state: &mut State) -> Vec<Effect> {
     if state.policies.is_empty() {
         return vec![];
     }
-    let mut effects = holds_changed(state);
-    effects.extend(
-        super::escalations::pages_due(state)
-            .into_iter()
-            .map(Effect::Page),
-    );
-    effects.extend(retries_due(state).into_iter().map(Effect::Page));
+    let rows = super::escalations::escalation_rows(state);
+    let mut effects = holds_changed(state, &rows);
+    // Levels due before retries: a later level supersedes a failing one.
+    let due = super::escalations::pages_due_in(state, &rows);
+    effects.extend(due.into_iter().map(Effect::Page));
+    effects.extend(retries_due(state, &rows).into_iter().map(Effect::Page));
     effects
 }

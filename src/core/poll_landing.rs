@@ -104,12 +104,20 @@ fn big(state: &State) -> bool {
 /// Merges now, or asks for a merge on a worker thread when the alerts are
 /// many. The ask goes through the message queue (`Effect::MergeSoon` comes
 /// back as `Msg::MergeNow`), so polls that landed together are merged once.
-fn merge_here_or_later(state: &mut State) -> Vec<Effect> {
+pub(super) fn merge_here_or_later(state: &mut State) -> Vec<Effect> {
     if state.merge.in_flight {
         state.merge.again = true;
         return vec![];
     }
     if big(state) {
+        let gap = chrono::Duration::from_std(state.merge.min_gap).unwrap_or_default();
+        if state.merge.last.is_some_and(|last| state.now - last < gap) {
+            // Merged lately: the tick after the gap merges this one too.
+            state.merge.waiting = true;
+            return vec![];
+        }
+        state.merge.waiting = false;
+        state.merge.last = Some(state.now);
         state.merge.in_flight = true;
         return vec![Effect::MergeSoon];
     }

@@ -54,7 +54,11 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
                 rebuild_silence_rows(state);
             }
             super::panes::wall::tick(state);
-            super::page_outcome::pages(state)
+            let mut effects = super::page_outcome::pages(state);
+            if state.merge.waiting {
+                effects.extend(super::poll_landing::merge_here_or_later(state));
+            }
+            effects
         }
         Msg::Polled { source, at, result } => {
             super::poll_landing::polled(state, source, at, result)

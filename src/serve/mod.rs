@@ -143,7 +143,12 @@ fn start(mut settings: Settings, me: &str) -> Engine {
         holder = %me,
         "engine running"
     );
-    Engine::start_as(settings, vec![], Paging::Engine(me.to_string()))
+    let refresh = settings.refresh;
+    let mut engine = Engine::start_as(settings, vec![], Paging::Engine(me.to_string()));
+    // No screen to keep up to date: with many alerts, one merge per refresh
+    // takes every source's poll (ten Alertmanagers' polls land apart).
+    engine.state.merge.min_gap = refresh;
+    engine
 }
 
 /// One message through the engine, with what is worth a log line.

@@ -204,3 +204,34 @@ fn small_polls_are_merged_in_place() {
     assert!(!effects.contains(&Effect::MergeSoon));
     assert_eq!(s.alerts.len(), 2);
 }
+
+/// `oncall serve` (a minimum gap between big merges): polls landing within
+/// the gap of the last merge wait, and the tick after the gap merges them.
+#[test]
+fn with_a_gap_polls_landing_together_are_merged_once_after_it() {
+    let mut s = background();
+    s.merge.min_gap = std::time::Duration::from_secs(15);
+    let soon = |fx: &[Effect]| fx.iter().any(|e| matches!(e, Effect::MergeSoon));
+    let fx = poll(&mut s, 0, snap(alerts(&["A"])));
+    assert!(soon(&fx), "the first poll is merged");
+    let first = job(update(&mut s, Msg::MergeNow)).unwrap();
+    update(&mut s, Msg::Merged(Ok(Box::new(compute(first)))));
+    s.now = t0() + chrono::Duration::seconds(5);
+    assert!(
+        !soon(&poll(&mut s, 1, snap(alerts(&["A", "B"])))),
+        "within the gap"
+    );
+    s.now = t0() + chrono::Duration::seconds(9);
+    assert!(!soon(&poll(&mut s, 0, snap(alerts(&["A", "B", "C"])))));
+    assert!(!soon(&update(
+        &mut s,
+        Msg::Tick(t0() + chrono::Duration::seconds(10))
+    )));
+    let fx = update(&mut s, Msg::Tick(t0() + chrono::Duration::seconds(15)));
+    assert!(soon(&fx), "the tick after the gap merges what waited");
+    let later = job(update(&mut s, Msg::MergeNow)).unwrap();
+    update(&mut s, Msg::Merged(Ok(Box::new(compute(later)))));
+    let mut names: Vec<&str> = s.alerts.iter().map(|a| a.alertname()).collect();
+    names.sort();
+    assert_eq!(names, ["A", "B", "C"]);
+}

@@ -125,7 +125,10 @@ async fn the_journal_contract_holds_for_files_and_postgres() {
             assert!(problems.is_empty(), "{what}");
             assert_eq!(events.len(), 6, "{what}");
             let last = &events.last().unwrap().text;
-            assert!(last == "nul\0here" || last == "nul\u{fffd}here", "{what}: {last:?}");
+            assert!(
+                last == "nul\0here" || last == "nul\u{fffd}here",
+                "{what}: {last:?}"
+            );
             assert!(events.iter().all(|e| !e.id.is_empty()), "{what}: ids given");
             // Auto-declare for an alert an open incident links: that one.
             assert_eq!(
