@@ -15,6 +15,8 @@ use crate::store::paging_store::PagingStore;
 
 /// How often the lease is read (a console) or renewed (an engine).
 pub const LEASE_EVERY: Duration = Duration::from_secs(5);
+/// How often a process that does not page reads what was paged.
+const SEEN_EVERY: Duration = Duration::from_secs(1);
 
 pub fn spawn(
     store: PagingStore,
@@ -23,12 +25,19 @@ pub fn spawn(
     tx: UnboundedSender<Msg>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(LEASE_EVERY);
+        let mut every = tokio::time::interval(SEEN_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_seen = None;
+        let mut held_by = None;
+        let mut lease_at: Option<std::time::Instant> = None;
         loop {
             every.tick().await;
-            let held_by = held_by(&store, &paging, &mut last_seen).await;
+            let lease_due = lease_at.is_none_or(|t| t.elapsed() >= LEASE_EVERY);
+            if lease_due {
+                lease_at = Some(std::time::Instant::now());
+                held_by = self::held_by(&store, &paging, &mut last_seen).await;
+            }
+            // What the one who pages did is on screen within a second or so.
             if held_by.is_some() || read_only {
                 match store.outcomes().await {
                     Ok(o) => {
@@ -37,7 +46,7 @@ pub fn spawn(
                     Err(e) => tracing::debug!(error = %e, "cannot read the page claims"),
                 }
             }
-            if tx.send(Msg::PagingHeldBy(held_by)).is_err() {
+            if lease_due && tx.send(Msg::PagingHeldBy(held_by.clone())).is_err() {
                 return;
             }
         }
