@@ -6,10 +6,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod runbook_args;
 mod schedule_args;
+mod service_args;
 use runbook_args::CHECK_HELP;
 pub use runbook_args::{CheckArgs, RunbookCommand, RunbookRunArgs, RunbookShowArgs};
 pub use schedule_args::ScheduleArgs;
 use schedule_args::SCHEDULE_HELP;
+pub use service_args::{PageCommand, PageTestArgs, StoreCommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -124,42 +126,6 @@ const SERVE_HELP: &str = "Examples:\n  \
     new one is invalid. While it runs it holds the state dir's engine lease:\n\
     consoles on the same state dir leave paging to it. docs/serve.md has a\n\
     systemd unit and the alert rule that says when it is down.";
-
-#[derive(Debug, Subcommand)]
-pub enum PageCommand {
-    /// Send a labelled test page through NOTIFIER and say what happened
-    #[command(
-        after_help = "Examples:\n  oncall page test pager\n  oncall page test chat --to fraud-model-oncall\n\nThe page says it is a test (alertname OncallTestPage); exit 1 when it was not delivered."
-    )]
-    Test(PageTestArgs),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum StoreCommand {
-    /// Where the store is, its schema version against this binary's, and
-    /// who holds the engine lease
-    #[command(
-        after_help = "Example:\n  ONCALL_DATABASE_URL=postgres://oncall@db/oncall oncall store status"
-    )]
-    Status,
-    /// Apply the schema migrations this binary has and the database lacks
-    /// (also done at start by every oncall using the store)
-    #[command(after_help = "Example:\n  oncall store migrate")]
-    Migrate,
-    /// Copy the state dir's incidents and activity log into the store
-    /// (running it again adds nothing)
-    #[command(after_help = "Example:\n  oncall store import --state-dir ~/.local/state/oncall")]
-    Import,
-}
-
-#[derive(Debug, Args)]
-pub struct PageTestArgs {
-    /// A notifier's name from the config's `notifiers:`
-    pub notifier: String,
-    /// Who the test page is for (a schedule or a person) [default: test]
-    #[arg(long, value_name = "TARGET")]
-    pub to: Option<String>,
-}
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {

@@ -13,17 +13,15 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
-
+use super::journal_rows::{
+    activity_rows, all_events, declare, insert_activity, insert_events, notify, replay, storable,
+    store_err, CHANNEL, WRITE_LOCK,
+};
 use super::{migrate, Pg};
 use crate::model::{Activity, Event, EventKind, Incident};
 use crate::store::journal_files::{event_id, id_salt, valid_id, Declared, JournalError};
 use crate::store::journal_io::{Problem, Read};
 
-/// The advisory lock every journal write holds for its transaction.
-const WRITE_LOCK: i64 = 0x6f6e_6361_6c6d;
-/// Every write notifies here (delivered at its commit); readers listen.
-const CHANNEL: &str = "oncall_journal";
 /// Read by id this often even with no notification (a missed one).
 const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -33,7 +31,7 @@ type Job = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
 const STORE_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// What a call answers when the store took too long.
-trait TimedOut {
+pub(super) trait TimedOut {
     fn timed_out() -> Self;
 }
 
@@ -52,7 +50,7 @@ impl<X> TimedOut for Result<X, JournalError> {
 }
 
 pub struct PgJournal {
-    pg: Arc<Pg>,
+    pub(super) pg: Arc<Pg>,
     jobs: tokio::sync::mpsc::UnboundedSender<Job>,
     /// The last row read by `read_new`.
     seen: i64,
@@ -122,7 +120,7 @@ impl PgJournal {
 
     /// Runs `fut` on the store thread and waits for its answer, for
     /// `STORE_WAIT` at most: a store that hangs is a store away.
-    fn run<T: TimedOut + Send + 'static>(
+    pub(super) fn run<T: TimedOut + Send + 'static>(
         &self,
         fut: impl Future<Output = T> + Send + 'static,
     ) -> T {
@@ -389,312 +387,4 @@ impl PgJournal {
         }
         Ok((out, problems))
     }
-}
-
-/// The JSON a row holds. PostgreSQL's jsonb cannot hold a NUL character
-/// (an annotation can carry one, and the files store keeps it): replaced
-/// by U+FFFD rather than refused.
-fn storable(e: &Event) -> Result<String, serde_json::Error> {
-    let mut v = serde_json::to_value(e)?;
-    strip_nul(&mut v);
-    Ok(v.to_string())
-}
-
-fn strip_nul(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::String(s) if s.contains('\0') => *s = s.replace('\0', "\u{fffd}"),
-        serde_json::Value::Array(a) => a.iter_mut().for_each(strip_nul),
-        serde_json::Value::Object(o) => o.values_mut().for_each(strip_nul),
-        _ => {}
-    }
-}
-
-/// Kind, key and JSON of each entry (a fire or an ack is counted once).
-type ActivityRows = (Vec<String>, Vec<String>, Vec<String>);
-
-fn activity_rows(entries: &[Activity]) -> Result<ActivityRows, JournalError> {
-    let mut rows: ActivityRows = Default::default();
-    for a in entries {
-        let mut body = serde_json::to_value(a)?;
-        strip_nul(&mut body);
-        rows.0.push(body["kind"].as_str().unwrap_or("").to_string());
-        rows.1.push(a.key.clone());
-        rows.2.push(body.to_string());
-    }
-    Ok(rows)
-}
-
-/// Inserts what is not there yet; returns how many were new.
-async fn insert_activity(
-    client: &tokio_postgres::Client,
-    rows: &ActivityRows,
-) -> Result<u64, tokio_postgres::Error> {
-    client
-        .execute(
-            "INSERT INTO activity (kind, key, body)
-             SELECT k, y, b::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS a(k, y, b)
-             ON CONFLICT (kind, key) DO NOTHING",
-            &[&rows.0, &rows.1, &rows.2],
-        )
-        .await
-}
-
-/// What `oncall store import` did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Imported {
-    pub incidents: usize,
-    pub events: u64,
-    pub activity: u64,
-    /// Incidents whose id the store gives another incident: left out.
-    pub clashes: Vec<String>,
-}
-
-impl PgJournal {
-    /// Copies incidents (each with every event, ids kept) and activity into
-    /// the store; what is there already is left as it is, so running it
-    /// twice adds nothing. An id the store holds for another incident (its
-    /// declaration differs) is not merged: it is reported.
-    pub fn import(
-        &mut self,
-        incidents: Vec<(String, Vec<Event>)>,
-        activity: &[Activity],
-    ) -> Result<Imported, JournalError> {
-        let mut prepared = Vec::new();
-        for (id, events) in incidents {
-            let Some(first) = events.first() else {
-                continue;
-            };
-            let declared_at = first.time;
-            let mut rows = Vec::new();
-            for e in &events {
-                let mut e = e.clone();
-                if e.id.is_empty() {
-                    // Stable across runs, so a second import finds it.
-                    e.id = format!(
-                        "import-{}",
-                        crate::store::postmortem::content_hash(&serde_json::to_string(&e)?)
-                    );
-                }
-                rows.push((e.id.clone(), storable(&e)?));
-            }
-            prepared.push((id, declared_at, rows));
-        }
-        let activity = activity_rows(activity)?;
-        let pg = self.pg.clone();
-        self.run(async move {
-            let mut client = pg.get().await.map_err(store_err)?;
-            let result = async {
-                let err = |e: tokio_postgres::Error| store_err(pg.error(&e));
-                let mut done = Imported::default();
-                for (id, declared_at, rows) in prepared {
-                    let tx = client.transaction().await.map_err(err)?;
-                    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-                        .await
-                        .map_err(err)?;
-                    let first: Option<String> = tx
-                        .query_opt(
-                            "SELECT event_id FROM incident_events WHERE incident_id = $1
-                             ORDER BY seq LIMIT 1",
-                            &[&id],
-                        )
-                        .await
-                        .map_err(err)?
-                        .map(|r| r.get(0));
-                    if first.as_ref().is_some_and(|f| *f != rows[0].0) {
-                        tx.rollback().await.map_err(err)?;
-                        done.clashes.push(id);
-                        continue;
-                    }
-                    let new = tx
-                        .execute(
-                            "INSERT INTO incidents (id, declared_at) VALUES ($1, $2)
-                             ON CONFLICT DO NOTHING",
-                            &[&id, &declared_at],
-                        )
-                        .await
-                        .map_err(err)?;
-                    done.incidents += new as usize;
-                    let ids: Vec<&str> = rows.iter().map(|(i, _)| i.as_str()).collect();
-                    let bodies: Vec<&str> = rows.iter().map(|(_, b)| b.as_str()).collect();
-                    done.events += tx
-                        .execute(
-                            "INSERT INTO incident_events (incident_id, event_id, body)
-                             SELECT $1, e.id, e.body::jsonb
-                             FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS e(id, body, n)
-                             ORDER BY e.n
-                             ON CONFLICT (incident_id, event_id) DO NOTHING",
-                            &[&id, &ids, &bodies],
-                        )
-                        .await
-                        .map_err(err)?;
-                    notify(&tx).await.map_err(err)?;
-                    tx.commit().await.map_err(err)?;
-                }
-                done.activity = insert_activity(&client, &activity).await.map_err(err)?;
-                Ok(done)
-            }
-            .await;
-            pg.put(client).await;
-            result
-        })
-    }
-}
-
-/// A refusal for good is not a store away: it is said, not queued.
-fn store_err(e: super::PgError) -> JournalError {
-    match e {
-        super::PgError::Refused { .. } => JournalError::Invalid(e.to_string()),
-        e => JournalError::Store(e.to_string()),
-    }
-}
-
-async fn all_events(pg: &Pg) -> Result<Vec<(i64, String, String)>, super::PgError> {
-    let client = pg.get().await?;
-    let rows = client
-        .query(
-            "SELECT seq, incident_id, body::text FROM incident_events ORDER BY seq",
-            &[],
-        )
-        .await
-        .map_err(|e| pg.error(&e));
-    pg.put(client).await;
-    Ok(rows?
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2)))
-        .collect())
-}
-
-fn replay(
-    by_incident: std::collections::BTreeMap<String, Vec<Event>>,
-    problems: &mut Vec<Problem>,
-    place: &std::path::Path,
-) -> Vec<Incident> {
-    let mut out = Vec::new();
-    for (id, events) in by_incident {
-        match Incident::replay(&id, events) {
-            Some(i) => out.push(i),
-            None => problems.push(Problem {
-                incident: id.clone(),
-                path: place.to_path_buf(),
-                line: 1,
-                what: "the first event is not `declared`, so this is not an incident".into(),
-            }),
-        }
-    }
-    out
-}
-
-/// Wakes every listening reader when the transaction commits.
-async fn notify(tx: &tokio_postgres::Transaction<'_>) -> Result<(), tokio_postgres::Error> {
-    tx.execute("SELECT pg_notify($1, '')", &[&CHANNEL])
-        .await
-        .map(|_| ())
-}
-
-async fn insert_events(
-    tx: &tokio_postgres::Transaction<'_>,
-    incident: &str,
-    rows: &[(String, String)],
-) -> Result<(), tokio_postgres::Error> {
-    let ids: Vec<&str> = rows.iter().map(|(id, _)| id.as_str()).collect();
-    let bodies: Vec<&str> = rows.iter().map(|(_, b)| b.as_str()).collect();
-    tx.execute(
-        "INSERT INTO incident_events (incident_id, event_id, body)
-         SELECT $1, e.id, e.body::jsonb FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS e(id, body, n)
-         ORDER BY e.n
-         ON CONFLICT (incident_id, event_id) DO NOTHING",
-        &[&incident, &ids, &bodies],
-    )
-    .await
-    .map(|_| ())
-}
-
-/// A new incident under the write lock: unless an open one links one of
-/// `unless` already, the next free id of its day, then its events.
-async fn declare(
-    pg: &Pg,
-    day: &str,
-    declared_at: DateTime<Utc>,
-    rows: Vec<(String, String)>,
-    unless: Vec<String>,
-) -> Result<Declared, JournalError> {
-    let mut client = pg.get().await.map_err(store_err)?;
-    let result = async {
-        let err = |e: tokio_postgres::Error| store_err(pg.error(&e));
-        let tx = client.transaction().await.map_err(err)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK])
-            .await
-            .map_err(err)?;
-        // Sent again (its first try went through, its answer was lost):
-        // the incident it made.
-        if let Some(r) = tx
-            .query_opt(
-                "SELECT incident_id FROM incident_events WHERE event_id = $1",
-                &[&rows[0].0],
-            )
-            .await
-            .map_err(err)?
-        {
-            tx.rollback().await.map_err(err)?;
-            return Ok(Declared::New(r.get(0)));
-        }
-        if !unless.is_empty() {
-            let rows = tx
-                .query(
-                    "SELECT seq, incident_id, body::text FROM incident_events ORDER BY seq",
-                    &[],
-                )
-                .await
-                .map_err(err)?;
-            let mut by_incident: std::collections::BTreeMap<String, Vec<Event>> =
-                Default::default();
-            for r in &rows {
-                if let Ok(e) = serde_json::from_str::<Event>(r.get::<_, &str>(2)) {
-                    by_incident.entry(r.get(1)).or_default().push(e);
-                }
-            }
-            let incidents = replay(by_incident, &mut Vec::new(), std::path::Path::new(""));
-            if let Some(i) = incidents
-                .iter()
-                .find(|i| i.is_open() && unless.iter().any(|fp| i.links(fp)))
-            {
-                // Ended here, not on drop (see `append`).
-                tx.rollback().await.map_err(err)?;
-                return Ok(Declared::Exists(i.id.clone()));
-            }
-        }
-        let prefix = format!("INC-{day}-");
-        let taken = tx
-            .query(
-                "SELECT id FROM incidents WHERE id LIKE $1",
-                &[&format!("{prefix}%")],
-            )
-            .await
-            .map_err(err)?;
-        let n = taken
-            .iter()
-            .filter_map(|r| {
-                r.get::<_, &str>(0)
-                    .strip_prefix(&prefix)?
-                    .parse::<u32>()
-                    .ok()
-            })
-            .max()
-            .unwrap_or(0)
-            + 1;
-        let id = format!("{prefix}{n:03}");
-        tx.execute(
-            "INSERT INTO incidents (id, declared_at) VALUES ($1, $2)",
-            &[&id, &declared_at],
-        )
-        .await
-        .map_err(err)?;
-        insert_events(&tx, &id, &rows).await.map_err(err)?;
-        notify(&tx).await.map_err(err)?;
-        tx.commit().await.map_err(err)?;
-        Ok(Declared::New(id))
-    }
-    .await;
-    pg.put(client).await;
-    result
 }

@@ -4,7 +4,9 @@
 //! holds a password: it is never logged or shown; `describe` names the
 //! database without it.
 
+pub mod import;
 pub mod journal;
+mod journal_rows;
 pub mod migrate;
 pub mod paging;
 

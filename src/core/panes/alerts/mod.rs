@@ -1,6 +1,7 @@
 //! The alerts list: Enter opens an alert (or folds a group), Esc clears
 //! the filter. Movement, filtering and the writes are the global keys'.
 
+mod state_cell;
 pub mod view;
 
 use super::done;
