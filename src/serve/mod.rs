@@ -27,6 +27,10 @@ pub enum Ask {
     Metrics(oneshot::Sender<String>),
 }
 
+/// How often serve's clock ticks when nothing falls due sooner: each tick
+/// walks every alert through the escalation policies.
+const TICK: Duration = Duration::from_secs(5);
+
 pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> ExitCode {
     if let Err(e) = init_logging(args.log_format) {
         eprintln!("oncall: cannot set up logging: {e}");
@@ -84,16 +88,22 @@ pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> E
     }
     let me = holder_name();
     let mut engine = start(settings, &me);
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    // No screen: the clock is needed for what falls due, and the loop wakes
+    // for that by itself (below); the tick is the backstop.
+    let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         // A level falls due between ticks: woken for it, so it pages then
         // (a few ms late), not up to a tick later.
-        let until_due = engine
-            .state
-            .next_due
+        let s = &engine.state;
+        let until_due = [s.next_due]
+            .into_iter()
+            .flatten()
+            .chain(s.failed_pages.values().map(|f| f.next))
+            .chain(s.claimed_elsewhere.values().map(|(_, next)| *next))
+            .min()
             .and_then(|d| (d - Utc::now()).to_std().ok())
-            .filter(|d| *d < Duration::from_secs(1))
+            .filter(|d| *d < TICK)
             .map(|d| d + Duration::from_millis(5));
         tokio::select! {
             m = engine.recv() => {
