@@ -28,8 +28,11 @@ pub enum Ask {
 }
 
 /// How often serve's clock ticks when nothing falls due sooner: each tick
-/// walks every alert through the escalation policies.
-const TICK: Duration = Duration::from_secs(5);
+/// walks every alert through the escalation policies. (A 5 s tick took CPU
+/// from 2.3 % to 1.9 % under the bench's load, but some levels were then
+/// paged up to 2.8 s late: the wake-ups below do not catch every level
+/// yet.)
+const TICK: Duration = Duration::from_secs(1);
 
 pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> ExitCode {
     if let Err(e) = init_logging(args.log_format) {
