@@ -131,6 +131,8 @@ pub fn pages_due(state: &mut State) -> Vec<Page> {
 /// `pages_due` over rows computed already (a tick computes them once).
 pub fn pages_due_in(state: &mut State, rows: &[EscalationRow]) -> Vec<Page> {
     if state.read_only || state.demo || state.paging_held_by.is_some() {
+        // Nothing to wake for: this process does not page.
+        state.next_due = None;
         return Vec::new();
     }
     let mut pages = Vec::new();

@@ -99,13 +99,23 @@ pub async fn run(global: &GlobalArgs, settings: Settings, args: &ServeArgs) -> E
         // A level falls due between ticks: woken for it, so it pages then
         // (a few ms late), not up to a tick later.
         let s = &engine.state;
+        // Retries are this engine's only while it pages (another's failures
+        // shown here are not woken for).
+        let mine = s.paging_held_by.is_none();
         let until_due = [s.next_due]
             .into_iter()
             .flatten()
-            .chain(s.failed_pages.values().map(|f| f.next))
-            .chain(s.claimed_elsewhere.values().map(|(_, next)| *next))
+            .chain(s.failed_pages.values().filter(|_| mine).map(|f| f.next))
+            .chain(
+                s.claimed_elsewhere
+                    .values()
+                    .filter(|_| mine)
+                    .map(|(_, next)| *next),
+            )
             .min()
-            .and_then(|d| (d - Utc::now()).to_std().ok())
+            // Already past (a message was handled as it fell due, and no
+            // tick since): now. The tick it wakes moves these on.
+            .map(|d| (d - Utc::now()).to_std().unwrap_or(Duration::ZERO))
             .filter(|d| *d < TICK)
             .map(|d| d + Duration::from_millis(5));
         tokio::select! {
