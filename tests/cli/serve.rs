@@ -109,7 +109,12 @@ async fn serve_pages_with_no_console_open_and_reports_its_health() {
         "{}",
         pages[0].body
     );
-    assert!(stderr().contains("paged"), "{}", stderr());
+    // The log line follows the webhook's answer, so it may come a moment later.
+    eventually("the page in the log", Duration::from_secs(5), || async {
+        let text = stderr();
+        text.contains("paged").then_some(()).ok_or(text)
+    })
+    .await;
 
     // Healthy, and the metrics say what it did.
     let (status, body) = get(port, "/healthz").expect("healthz answers");
