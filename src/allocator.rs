@@ -37,3 +37,20 @@ pub fn keep_freed_memory() {
         libc::mallopt(libc::M_MMAP_THRESHOLD, MAP_FROM as libc::c_int);
     }
 }
+
+/// Heaps for `oncall serve`'s threads: two, one a worker.
+///
+/// Why: glibc gives threads heaps of their own (up to eight a core), and
+/// each keeps up to `KEEP` free at its top. The engine's decodes and merges
+/// run on whichever worker, blocking or merge thread is free, so each heap
+/// grew to a poll's peak: seven of them held 575 MB resident where the live
+/// data was a third of that (heaptrack, docs/performance.md). Threads
+/// share two heaps instead; the engine's work is a few short bursts a
+/// refresh, so they rarely wait for each other's lock.
+pub fn few_heaps() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt sets an allocator parameter; no thread runs yet.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}

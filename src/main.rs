@@ -25,6 +25,9 @@ fn main() -> ExitCode {
     ) {
         oncall::allocator::keep_freed_memory();
     }
+    if matches!(cli.command, Some(Command::Serve(_))) {
+        oncall::allocator::few_heaps();
+    }
     // Generated from the command line's definition: no config needed.
     match &cli.command {
         Some(Command::Completions(args)) => return commands::shell::completions(args.shell),

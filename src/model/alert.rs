@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-pub use super::labels::{LabelText, Labels};
+pub use super::labels::{LabelText, Labels, WeakLabels};
 
 /// A few short names (receivers, sources), two of them inline.
 pub type Names = smallvec::SmallVec<[LabelText; 2]>;

@@ -38,6 +38,22 @@ type Pair = (LabelText, LabelText);
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Labels(Arc<[u8]>);
 
+/// A set held weakly (`Labels::downgrade`).
+#[derive(Clone, Default)]
+pub struct WeakLabels(Option<std::sync::Weak<[u8]>>);
+
+impl WeakLabels {
+    /// The set, if anything still holds it.
+    pub fn upgrade(&self) -> Option<Labels> {
+        self.0.as_ref()?.upgrade().map(Labels)
+    }
+
+    /// Whether nothing holds the set any more.
+    pub fn is_gone(&self) -> bool {
+        self.0.as_ref().is_none_or(|w| w.strong_count() == 0)
+    }
+}
+
 /// Empty sets share one block, so an alert without annotations allocates none.
 static EMPTY: LazyLock<Arc<[u8]>> = LazyLock::new(|| Arc::from([0u8; 4]));
 
@@ -147,6 +163,12 @@ impl Labels {
     /// comparing contents).
     pub fn ptr_eq(a: &Labels, b: &Labels) -> bool {
         Arc::ptr_eq(&a.0, &b.0)
+    }
+
+    /// The set held weakly, so a table of sets in use (`source::shared_sets`)
+    /// keeps none of them alive.
+    pub fn downgrade(&self) -> WeakLabels {
+        WeakLabels(Some(Arc::downgrade(&self.0)))
     }
 
     /// The block, for hints to the cache (`prefetch`).

@@ -18,7 +18,7 @@ pub mod text_order;
 pub mod time_interval;
 pub mod timeline;
 
-pub use alert::{fingerprint, Alert, AlertState, LabelText, Labels, Names, Severity};
+pub use alert::{fingerprint, Alert, AlertState, LabelText, Labels, Names, Severity, WeakLabels};
 pub use incident::{
     short_duration, Incident, Metrics, Milestone, PostmortemRecord, Sev, Status, OBSERVER,
 };

@@ -24,6 +24,7 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 
 use super::json_read::{Read, ReadError, ReadKind, Reader};
 use super::last_poll::{LastPoll, Reuse, Spans};
+use super::shared_sets;
 use crate::model::{Alert, AlertState, LabelText, Labels, Names};
 
 /// Decodes a `/api/v2/alerts` body; `source` names the reporting source.
@@ -38,18 +39,48 @@ pub fn decode_next(
     source: &str,
     last: Option<&LastPoll>,
 ) -> Result<(Vec<Alert>, Spans), Box<ReadError>> {
-    let text = std::str::from_utf8(body).map_err(|e| {
+    let text = utf8(body)?;
+    read_alerts(
+        &mut Reader::new(text),
+        source,
+        Reuse::new(last, source),
+        false,
+    )
+}
+
+/// `decode_next` for a poller: alerts read anew take the sets another
+/// source's copy already holds (`shared_sets`).
+pub(crate) fn decode_polled(
+    body: &[u8],
+    source: &str,
+    last: Option<&LastPoll>,
+) -> Result<(Vec<Alert>, Spans), Box<ReadError>> {
+    let text = utf8(body)?;
+    read_alerts(
+        &mut Reader::new(text),
+        source,
+        Reuse::new(last, source),
+        true,
+    )
+}
+
+fn utf8(body: &[u8]) -> Result<&str, Box<ReadError>> {
+    std::str::from_utf8(body).map_err(|e| {
         Box::new(ReadError {
             kind: ReadKind::Syntax,
             what: format!("invalid UTF-8 at byte {}", e.valid_up_to()),
             line: 1,
             column: 1,
         })
-    })?;
-    read_alerts(&mut Reader::new(text), source, Reuse::new(last, source))
+    })
 }
 
-fn read_alerts(r: &mut Reader, source: &str, mut reuse: Reuse<'_>) -> Read<(Vec<Alert>, Spans)> {
+fn read_alerts(
+    r: &mut Reader,
+    source: &str,
+    mut reuse: Reuse<'_>,
+    share: bool,
+) -> Read<(Vec<Alert>, Spans)> {
     let (mut out, mut spans) = (Vec::new(), Vec::new());
     // Scratch text, ends and dates reused for every alert read anew.
     let mut scratch = Scratch::default();
@@ -68,14 +99,19 @@ fn read_alerts(r: &mut Reader, source: &str, mut reuse: Reuse<'_>) -> Read<(Vec<
                 out.push(alert.clone());
             }
             None => {
-                let alert = read_alert(r, &mut scratch, source)?;
+                let mut alert = read_alert(r, &mut scratch, source)?;
                 reuse.passed(&alert.fingerprint);
+                if share {
+                    shared_sets::share(&mut alert);
+                }
                 out.push(alert);
             }
         }
         spans.push(start..r.offset());
     }
     r.end()?;
+    // The room reserved by guess (kept until the next poll) is given back.
+    out.shrink_to_fit();
     Ok((out, spans))
 }
 

@@ -19,7 +19,7 @@ use std::hash::BuildHasher;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
-use super::am_decode::decode_next;
+use super::am_decode::decode_polled;
 use super::json_read::ReadError;
 use crate::model::text_order::less;
 use crate::model::{Alert, LabelText};
@@ -65,7 +65,7 @@ impl LastPoll {
         source: &str,
         last: Option<&LastPoll>,
     ) -> Result<LastPoll, Box<ReadError>> {
-        let (alerts, spans) = decode_next(&body, source, last)?;
+        let (alerts, spans) = decode_polled(&body, source, last)?;
         debug_assert!(spans
             .iter()
             .all(|s| body[s.start] == b'{' && body[s.end - 1] == b'}'));

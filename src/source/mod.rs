@@ -21,6 +21,7 @@ pub mod poll;
 pub mod prom_query;
 pub mod prom_range;
 pub mod prometheus;
+pub mod shared_sets;
 pub mod slo_query;
 mod string_scan;
 

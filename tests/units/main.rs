@@ -7,6 +7,7 @@ mod common;
 
 mod am_decode;
 mod am_decode_next;
+mod shared_sets;
 mod escalation;
 mod fuzz_parsers;
 mod hostile_input;
