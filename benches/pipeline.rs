@@ -376,6 +376,7 @@ fn job(lists: &[Arc<Vec<Alert>>], filter: &Filter) -> MergeJob {
             show_inhibited: true,
             collapsed: HashSet::new(),
         },
+        rows: true,
         activity: None,
         silent: vec![],
     }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use super::activity::{activity_of, Seen};
 use super::row_widths::RowWidths;
-use super::rows::{view_rows, Counts, Row, ViewInputs};
+use super::rows::{view_rows_if, Counts, Row, ViewInputs};
 use crate::model::{Activity, Alert, Silence};
 use crate::source::{merge_sources, SourceKind};
 
@@ -37,6 +37,9 @@ pub struct MergeState {
     pub last: Option<chrono::DateTime<chrono::Utc>>,
     /// A poll waits for the gap to pass.
     pub waiting: bool,
+    /// Whether the alerts pane's rows are built (`oncall serve`, with no
+    /// screen: only the counts).
+    pub rows: bool,
 }
 
 impl Default for MergeState {
@@ -48,6 +51,7 @@ impl Default for MergeState {
             min_gap: std::time::Duration::ZERO,
             last: None,
             waiting: false,
+            rows: true,
         }
     }
 }
@@ -63,6 +67,8 @@ pub struct MergeJob {
     /// `unknown`, where no source reports them.
     pub unknown: Vec<Alert>,
     pub view: ViewInputs,
+    /// Whether to build the pane's rows (`MergeState::rows`).
+    pub rows: bool,
     /// Set when the incident observer runs: find the new fires and acks
     /// for the activity log here too (`observe::activity_of`).
     pub activity: Option<ActivityJob>,
@@ -142,7 +148,7 @@ pub fn compute(job: MergeJob) -> Merged {
             .collect();
         alerts.extend(kept);
     }
-    let (rows, widths, counts) = view_rows(&alerts, &job.view);
+    let (rows, widths, counts) = view_rows_if(&alerts, &job.view, job.rows);
     let activity = job.activity.map(|j| {
         let (seen, new) = activity_of(&alerts, &j.silences, &j.seen, &j.ack_prefix, &j.gone);
         let went = super::activity::went_away(&j.seen, &seen);

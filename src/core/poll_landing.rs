@@ -13,7 +13,7 @@ use super::merge_view::{compute, ActivityJob, MergeJob, Merged};
 use super::msg::Effect;
 use super::observe::observe;
 use super::page_outcome::pages;
-use super::rows::{view_rows, Row, ViewInputs};
+use super::rows::{view_rows_if, Row, ViewInputs};
 use super::silences::rebuild_silence_rows_keeping;
 use super::state::{AckState, Health, State, StatusLevel};
 use crate::model::{Alert, AlertState, Silence};
@@ -285,7 +285,7 @@ pub fn rebuild(state: &mut State) {
 
 /// Rebuilds the rows and puts the cursor back on the item it was on.
 fn rebuild_keeping(state: &mut State, before: Option<String>) {
-    let (rows, widths, counts) = view_rows(&state.alerts, &view_inputs(state));
+    let (rows, widths, counts) = view_rows_if(&state.alerts, &view_inputs(state), state.merge.rows);
     state.rows = rows;
     state.row_widths = widths;
     state.counts = counts;
@@ -339,6 +339,7 @@ pub fn merge_job(state: &State) -> MergeJob {
                 .collect()
         },
         view: view_inputs(state),
+        rows: state.merge.rows,
         activity: observing.then(|| ActivityJob {
             seen: state.activity_seen.clone(),
             gone: Arc::new(state.gone_set()),

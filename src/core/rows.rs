@@ -42,6 +42,34 @@ pub struct Counts {
     pub unknown: usize,
 }
 
+impl Counts {
+    pub fn add(&mut self, a: &Alert) {
+        match a.state {
+            AlertState::Firing => self.by_severity[a.severity() as usize] += 1,
+            AlertState::Pending => self.pending += 1,
+            AlertState::Suppressed => self.suppressed += 1,
+            AlertState::Unknown => self.unknown += 1,
+        }
+    }
+
+    pub fn of(alerts: &[Alert]) -> Counts {
+        let mut counts = Counts::default();
+        alerts.iter().for_each(|a| counts.add(a));
+        counts
+    }
+}
+
+/// The rows, widths and counts, or (`rows` false: no screen shows them,
+/// as in `oncall serve`) only the counts: at 50,000 alerts the rows and
+/// their widths were most of a merge's time and a list as long as the alerts.
+pub fn view_rows_if(alerts: &[Alert], v: &ViewInputs, rows: bool) -> (Vec<Row>, RowWidths, Counts) {
+    if rows {
+        view_rows(alerts, v)
+    } else {
+        (Vec::new(), RowWidths::default(), Counts::of(alerts))
+    }
+}
+
 pub fn visible(alert: &Alert, filter: &Filter, show_silenced: bool, show_inhibited: bool) -> bool {
     if !show_silenced && alert.is_silenced() {
         return false;
@@ -207,13 +235,7 @@ fn walk<'a>(alerts: &'a [Alert], part: std::ops::Range<usize>, v: &ViewInputs) -
     for i in part {
         prefetch::alert_sets(alerts, i + prefetch::AHEAD);
         let a = &alerts[i];
-        let sev = a.severity();
-        match a.state {
-            AlertState::Firing => w.counts.by_severity[sev as usize] += 1,
-            AlertState::Pending => w.counts.pending += 1,
-            AlertState::Suppressed => w.counts.suppressed += 1,
-            AlertState::Unknown => w.counts.unknown += 1,
-        }
+        w.counts.add(a);
         if !visible(a, &v.filter, v.show_silenced, v.show_inhibited) {
             continue;
         }
@@ -234,7 +256,7 @@ fn walk<'a>(alerts: &'a [Alert], part: std::ops::Range<usize>, v: &ViewInputs) -
             differences(&alerts[g.reference].labels, &a.labels, &mut g.differs);
         }
         g.active += usize::from(a.state == AlertState::Firing);
-        g.members.push(((state_rank(a), sev, a.starts_at), i));
+        g.members.push(((state_rank(a), a.severity(), a.starts_at), i));
     }
     w
 }

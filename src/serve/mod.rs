@@ -171,6 +171,7 @@ fn start(mut settings: Settings, me: &str) -> Engine {
     // No screen to keep up to date: with many alerts, one merge per refresh
     // takes every source's poll (ten Alertmanagers' polls land apart).
     engine.state.merge.min_gap = refresh;
+    engine.state.merge.rows = false;
     engine
 }
 

@@ -7,7 +7,6 @@ mod common;
 
 mod am_decode;
 mod am_decode_next;
-mod shared_sets;
 mod escalation;
 mod fuzz_parsers;
 mod hostile_input;
@@ -25,5 +24,6 @@ mod runbook_parse;
 mod runbook_vars;
 mod runbook_yaml;
 mod schedule;
+mod shared_sets;
 mod source_merge;
 mod time_intervals;
