@@ -155,6 +155,7 @@ pub fn from_args(args: &GlobalArgs) -> Result<Settings, String> {
         theme: args.theme.clone().or(config.theme.clone()),
         keys: config.keys.clone(),
         group_by: config.group_by.clone(),
+        fold_groups_from: config.fold_groups_from,
         state_dir: args.state_dir.clone().or_else(config::state_dir),
         config_path,
         author: config

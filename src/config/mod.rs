@@ -49,6 +49,8 @@ pub struct Config {
     pub prometheus: Vec<SourceConfig>,
     pub theme: Option<String>,
     pub group_by: Option<String>,
+    /// Groups of this many alerts or more start folded (default 10; 0: never).
+    pub fold_groups_from: Option<usize>,
     /// Rebinds keys: action name → key (`ack: "a"`).
     #[serde(default)]
     pub keys: BTreeMap<String, String>,

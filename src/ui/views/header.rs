@@ -33,7 +33,9 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
         Severity::None,
     ] {
         let n = c.by_severity[s as usize];
-        if n == 0 && (compact || s == Severity::None) {
+        // ERR only where the data has that severity at all: most setups
+        // use critical/warning/info, and a constant `0 ERR` is noise.
+        if n == 0 && (compact || s == Severity::None || (s == Severity::Error && !c.any_error)) {
             continue;
         }
         let tag = if s == Severity::None {
@@ -74,6 +76,13 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
     ));
     segs.push(seg(" · ", dim));
     segs.push(seg(format!("{} {suppressed}", c.suppressed), dim));
+    if state.triage.new > 0 {
+        segs.push(seg(" · ", dim));
+        segs.push(seg(
+            format!("{} new", state.triage.new),
+            theme.header.patch(theme.key).add_modifier(ratatui::style::Modifier::BOLD),
+        ));
+    }
     if c.unknown > 0 {
         // Gone with a restarted Alertmanager: maybe still firing.
         segs.push(seg(" · ", dim));
@@ -144,6 +153,14 @@ fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
         out.push(seg(format!(" ▶ STEP {} {took} ", i + 1), theme.warning));
         out.push(seg(" ", theme.header));
     }
+    // Warnings said at startup (a broken runbook, a theme) wait in the
+    // message history rather than hold the status line.
+    if state.messages.unread > 0 {
+        let n = state.messages.unread;
+        let s = if n == 1 { "" } else { "S" };
+        out.push(seg(format!(" {n} MESSAGE{s} (:messages) "), theme.warning));
+        out.push(seg(" ", theme.header));
+    }
     if state.read_only {
         out.push(seg(" READ-ONLY ", theme.badge));
         out.push(seg(" ", theme.header));
@@ -160,6 +177,21 @@ pub fn context_segs(state: &State, theme: &Theme) -> Vec<Seg> {
     let dim = theme.header.patch(theme.dim);
     let text = theme.header;
     let mut segs = vec![seg(" by ", dim), seg(state.group_by.clone(), text)];
+    let sort = match state.triage.owners {
+        crate::core::triage::OwnerView::Unowned => crate::core::triage::SortMode::Severity,
+        _ => state.triage.sort,
+    };
+    if sort != crate::core::triage::SortMode::Severity {
+        segs.push(seg(" · ", dim));
+        segs.push(seg(format!("{} first", sort.name()), text));
+    }
+    match state.triage.owners {
+        crate::core::triage::OwnerView::All => {}
+        crate::core::triage::OwnerView::Mine => segs.push(seg(" · mine", theme.header.patch(theme.key))),
+        crate::core::triage::OwnerView::Unowned => {
+            segs.push(seg(" · unowned", theme.header.patch(theme.key)))
+        }
+    }
     if state.filter.is_empty() {
         segs.push(seg(" · no filter", dim));
     } else {
