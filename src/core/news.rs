@@ -49,18 +49,20 @@ pub fn is_new(state: &State, alert: &Alert) -> bool {
     state.triage.primed && state.wall.is_none() && !state.triage.seen.contains(&alert.fingerprint)
 }
 
-/// Counts what is new after the alerts changed; the first alerts to
-/// arrive are the screen the user starts from, not news.
+/// Counts what is new after the alerts changed. Until every source has
+/// answered (or failed) once, what arrives is the screen the user starts
+/// from, not news.
 pub fn recount(state: &mut State) {
     if state.wall.is_some() {
         return;
     }
     if !state.triage.primed {
-        if state.alerts.is_empty() {
-            return;
-        }
-        state.triage.primed = true;
-        state.triage.seen = state.alerts.iter().map(|a| a.fingerprint.clone()).collect();
+        let fps = state.alerts.iter().map(|a| a.fingerprint.clone());
+        state.triage.seen.extend(fps);
+        let connecting = (0..state.sources.len())
+            .any(|i| matches!(state.health(i), super::state::Health::Connecting));
+        state.triage.primed = !connecting;
+        return;
     }
     let present: std::collections::HashSet<&str> =
         state.alerts.iter().map(|a| a.fingerprint.as_str()).collect();

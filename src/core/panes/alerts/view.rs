@@ -195,7 +195,7 @@ fn alert_segs(
         // A group-of-one row already spent room on its title: the summary,
         // which says what is broken, keeps most of the rest.
         let share = if title.is_some() { 7 } else { 11 };
-        let lw = width(labels).min(if summary_w >= 30 {
+        let lw = width(labels).min(if summary_w >= 20 {
             summary_w * share / 20
         } else {
             summary_w
