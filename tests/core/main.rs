@@ -15,6 +15,7 @@ mod core_runbook;
 mod core_runbook_resume;
 mod core_runbook_safety;
 mod core_slo;
+mod core_triage;
 mod core_update;
 mod core_wall;
 mod core_writes;
