@@ -157,8 +157,7 @@ fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
     // message history rather than hold the status line.
     if state.messages.unread > 0 {
         let n = state.messages.unread;
-        let s = if n == 1 { "" } else { "S" };
-        out.push(seg(format!(" {n} MESSAGE{s} (:messages) "), theme.warning));
+        out.push(seg(format!(" {n} MSG "), theme.warning));
         out.push(seg(" ", theme.header));
     }
     if state.read_only {

@@ -119,3 +119,40 @@ fn uncovered_trouble(state: &State) -> Option<Vec<&str>> {
         .collect();
     (!bad.is_empty()).then_some(bad)
 }
+
+/// When no Alertmanager answers (every one down or stale, none of its
+/// cluster answering for it), the list says so above the rows, in the
+/// error colour with each one's reason, as the wall does: the rows left
+/// are Prometheus's or old, with no acks or silences known.
+pub(super) fn blind_lines(state: &State, theme: &Theme) -> Vec<Seg> {
+    use crate::source::SourceKind;
+    let ams: Vec<usize> = (0..state.sources.len())
+        .filter(|&i| state.sources[i].kind == SourceKind::Alertmanager)
+        .collect();
+    let blind = !ams.is_empty()
+        && ams
+            .iter()
+            .all(|&i| matches!(state.health(i), Health::Down { .. } | Health::Stale { .. }));
+    if !blind {
+        return Vec::new();
+    }
+    let mut lines = vec![seg(
+        format!(
+            "NO ALERTMANAGER ANSWERS: {n} of {n} down; acks and silences unknown",
+            n = ams.len()
+        ),
+        theme.error_text.add_modifier(Modifier::BOLD),
+    )];
+    for &i in &ams {
+        let why = match state.health(i) {
+            Health::Down { reason } => format!("down: {reason}"),
+            Health::Stale { reason, .. } => format!("stale: {reason}"),
+            _ => continue,
+        };
+        lines.push(seg(
+            format!("{}  {why}", state.sources[i].name),
+            theme.error_text,
+        ));
+    }
+    lines
+}

@@ -7,7 +7,7 @@ use ratatui::style::Modifier;
 
 use std::collections::HashMap;
 
-use super::empty::empty;
+use super::empty::{blind_lines, empty};
 use super::state_cell::{state_cell, widest_owner};
 use super::window;
 use crate::core::ownership::paged_levels;
@@ -299,6 +299,17 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if state.rows.is_empty() {
         return empty(state, theme, area, buf);
     }
+    let blind = blind_lines(state, theme);
+    let area = if !blind.is_empty() && area.height as usize > blind.len() + 4 {
+        for (k, (text, style)) in blind.iter().enumerate() {
+            let text = crate::sanitize::fit_middle(text, (area.width as usize).saturating_sub(2));
+            put_segs(buf, area, area.y + k as u16, &[seg(format!(" {text}"), *style)]);
+        }
+        let used = blind.len() as u16;
+        Rect::new(area.x, area.y + used, area.width, area.height - used)
+    } else {
+        area
+    };
     let (head, list) = split(area);
     let w = area.width as usize;
     let show_name = state.group_by != "alertname";

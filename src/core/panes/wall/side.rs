@@ -142,11 +142,17 @@ fn render_escalations(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer
 /// How many of a section's `n` rows fit under its title; when not all do,
 /// the last line says how many more there are (the least urgent: the
 /// lists are sorted most urgent first). With one line, the most urgent
-/// row is worth more than the count, which the title holds.
+/// row is worth more than a line of count: `+N more` ends the title's line.
 fn room(buf: &mut Buffer, area: Rect, theme: &Theme, n: usize) -> usize {
     let lines = area.height as usize - 1;
-    if n <= lines || lines <= 1 {
-        return n.min(lines);
+    if n <= lines {
+        return n;
+    }
+    if lines <= 1 {
+        // No line to spare: the count goes at the end of the title's line.
+        let more = format!("+{} more ", n - lines);
+        crate::draw::text::put_right(buf, area, area.y, &more, theme.dim);
+        return lines;
     }
     let shown = lines.saturating_sub(1);
     let y = area.y + 1 + shown as u16;
