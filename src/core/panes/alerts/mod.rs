@@ -90,5 +90,6 @@ fn fold_all(state: &mut State, fold: bool) {
     }
     rebuild(state);
     let word = if fold { "folded" } else { "unfolded" };
-    state.say(StatusLevel::Info, format!("{n} groups {word}"));
+    let s = if n == 1 { "" } else { "s" };
+    state.say(StatusLevel::Info, format!("{n} group{s} {word}"));
 }
