@@ -104,6 +104,8 @@ pub struct State {
     pub back_to: Pane,
     /// Fingerprint of the alert in the detail view.
     pub detail: Option<String>,
+    /// The detail view shows a long "What" whole (Enter), not folded.
+    pub detail_more: bool,
     pub scroll: u16,
     /// The furthest the detail or help view can scroll (sent by the UI).
     pub scroll_max: u16,

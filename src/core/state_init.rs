@@ -96,6 +96,7 @@ impl State {
             pane: Pane::Alerts,
             back_to: Pane::Alerts,
             detail: None,
+            detail_more: false,
             scroll: 0,
             scroll_max: u16::MAX,
             filter: Filter::default(),

@@ -204,3 +204,35 @@ fn triage_screens_are_safe_at_every_size() {
         sweep(&st);
     }
 }
+
+/// The detail of an alert whose description runs to 40 lines: What is
+/// folded so How bad, Since and Check stay on the first screen.
+fn long_what(more: bool) -> State {
+    let mut st = State::new(&[spec("am-eu-1", SourceKind::Alertmanager)], now(), Duration::from_secs(15));
+    let long: Vec<String> = (1..=40).map(|i| format!("line {i} of a very long description")).collect();
+    let a = alert(&[("alertname", "ChattyAlert"), ("severity", "critical")])
+        .summary("checkout is failing")
+        .annotation("description", &long.join("\n"))
+        .annotation("runbook_url", "https://runbooks.example/ChattyAlert")
+        .started(ago(7))
+        .build();
+    polled(&mut st, vec![a], vec![]);
+    update(&mut st, Msg::Action(Action::Open));
+    if more {
+        update(&mut st, Msg::Action(Action::Open));
+    }
+    st
+}
+
+snap!(long_what_80x24, long_what(false), 80, 24);
+snap!(long_what_200x50, long_what(false), 200, 50);
+
+#[test]
+fn a_long_what_keeps_the_four_answers_in_view_and_enter_shows_it_whole() {
+    let folded = screen(&long_what(false), 80, 24);
+    for answer in ["What", "How bad", "Since", "Check", "more lines (Enter shows all)"] {
+        assert!(folded.contains(answer), "{answer}:\n{folded}");
+    }
+    let whole = screen(&long_what(true), 80, 24);
+    assert!(whole.contains("line 10 of") && !whole.contains("more lines"), "{whole}");
+}

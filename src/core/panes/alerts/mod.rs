@@ -43,6 +43,7 @@ fn open(state: &mut State) {
             },
         ) => {
             state.detail = Some(state.alerts[index].fingerprint.to_string());
+            state.detail_more = false;
             state.pane = Pane::Detail;
             state.scroll = 0;
         }
