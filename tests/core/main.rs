@@ -4,6 +4,7 @@
 mod common;
 
 mod core_activity;
+mod core_chart_source;
 mod core_context;
 mod core_escalations;
 mod core_incidents;
