@@ -175,7 +175,7 @@ fn a_broken_config_is_one_error_and_the_rest_is_still_checked() {
         .find(|l| l.contains("alertmanagerz"))
         .unwrap_or_else(|| panic!("the unknown key named: {text}"));
     assert!(config_error.starts_with("error: "), "{config_error}");
-    assert!(config_error.contains("line 2"), "{config_error}");
+    assert!(config_error.contains(&format!("{config}:2: ")), "{config_error}");
     // The runbooks were checked all the same.
     assert!(text.contains("flow.yaml:3: step probe"), "{text}");
     assert!(text.contains("flow.yaml:9: step orphan"), "{text}");
@@ -407,7 +407,7 @@ fn the_context_key_is_checked_like_every_other() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("related_label") && text.contains("line 2"),
+        text.contains("related_label") && text.contains(&format!("{typo}:2: ")),
         "{text}"
     );
 }
@@ -475,4 +475,23 @@ fn a_notifier_without_its_url_fails_the_check() {
         !text.contains("secret-path"),
         "the URL is a credential: {text}"
     );
+}
+
+/// Three mistakes in three places: one run names each, with its file and line.
+#[test]
+fn every_config_error_is_reported_in_one_run_with_file_and_line() {
+    let env = Env::new();
+    let config = env.home.config(
+        "refresh: 15s\nalertmanagerz:\n  - url: http://127.0.0.1:9\nack:\n  duration: 15m\n  prefx: ACK!\ntimeout: soon\n",
+    );
+    let out = env.run(&["check", "--config", &config]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    for (line, what) in [(2, "alertmanagerz"), (6, "prefx"), (7, "timeout")] {
+        let found = text
+            .lines()
+            .find(|l| l.starts_with("error: ") && l.contains(&format!("{config}:{line}: ")));
+        let found = found.unwrap_or_else(|| panic!("line {line} ({what}) not reported:\n{text}"));
+        assert!(found.contains(what), "{found}");
+    }
 }
