@@ -573,8 +573,10 @@ fn lifecycle_milestones_and_metrics() {
     assert_eq!(inc.resolution.as_deref(), Some("rolled back"));
     assert_eq!(inc.responders, vec!["alice".to_string(), "bob".to_string()]);
     let m = inc.metrics();
-    // impact −20m (by hand), detected −4m, acked +2m, mitigated +9m, resolved +30m.
-    assert_eq!(m.time_to_detect, Some(min(16)));
+    // impact −20m (by hand), detected at the first observation (the
+    // declaration, 0m), the alert fired −4m, acked +2m, mitigated +9m,
+    // resolved +30m.
+    assert_eq!(m.time_to_detect, Some(min(20)));
     assert_eq!(m.time_to_acknowledge, Some(min(6)));
     assert_eq!(m.time_to_mitigate, Some(min(29)));
     assert_eq!(m.time_to_resolve, Some(min(50)));
