@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::escalations::escalation_rows;
+use super::escalations::EscalationRow;
 use super::state::{AckState, State};
 use super::triage::Owners;
 use crate::model::{Alert, LabelText};
@@ -62,19 +62,17 @@ pub enum Owner {
 }
 
 /// Per escalation group (alertname): the highest level reached and whom
-/// it paged, for the rows on screen (computed once per frame).
-pub fn paged_levels(state: &State) -> HashMap<String, (usize, String)> {
-    if state.policies.is_empty() {
-        return HashMap::new();
-    }
-    escalation_rows(state)
-        .into_iter()
+/// it paged, from the escalation rows a tick or a merge computed already
+/// (kept in `triage.paged`: the list draws every frame, and walking every
+/// alert through the policies each frame would cost more than the frame).
+pub fn paged_levels_in(state: &State, rows: &[EscalationRow]) -> HashMap<String, (usize, String)> {
+    rows.iter()
         .filter(|r| r.standing.held_by.is_none())
         .filter_map(|r| {
             let last = r.standing.reached.last()?;
             let policy = state.policies.iter().find(|p| p.name == r.policy)?;
             let target = policy.levels.get(last.level)?.targets.first()?;
-            Some((r.group, (last.level + 1, on_call_now(state, target))))
+            Some((r.group.clone(), (last.level + 1, on_call_now(state, target))))
         })
         .collect()
 }

@@ -75,6 +75,9 @@ pub struct Triage {
     pub new: usize,
     /// Of those, how many per group (a folded group says `3 new`).
     pub new_in: HashMap<String, usize>,
+    /// Per escalation group: the level that paged last and whom (the
+    /// rows' `L2 paged carol`), set where the escalation is walked.
+    pub paged: HashMap<String, (usize, String)>,
 }
 
 impl Default for Triage {
@@ -88,6 +91,7 @@ impl Default for Triage {
             primed: false,
             new: 0,
             new_in: HashMap::new(),
+            paged: HashMap::new(),
         }
     }
 }

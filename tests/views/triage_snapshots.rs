@@ -196,6 +196,9 @@ fn the_real_alert_is_on_the_first_screen_of_a_noisy_night() {
     assert!(text.contains("HighErrorRate"), "{text}");
     assert!(text.contains("300 alerts"), "{text}");
     assert!(text.contains("1 new"), "{text}");
+    assert!(text.contains("L2 paged carol") && text.contains("acked bob 12m"), "{text}");
+    let wide = screen(&noisy_night(), 200, 50);
+    assert!(wide.contains("acked bob 12m INC-20261122-003") && wide.contains("silenced by dave"), "{wide}");
 }
 
 #[test]

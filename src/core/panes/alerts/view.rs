@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use super::empty::{blind_lines, empty};
 use super::state_cell::{state_cell, widest_owner};
 use super::window;
-use crate::core::ownership::paged_levels;
 use crate::core::row_widths::write_label_text;
 use crate::core::rows::{distinct_of, listed};
 use crate::core::{Health, Row, State};
@@ -328,12 +327,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     } else {
         0
     };
-    let paged = paged_levels(state);
+    let paged = &state.triage.paged;
     let c = columns(
         w,
         show_name,
         (m.name, m.labels + marker, m.summary),
-        widest_owner(state, &paged),
+        widest_owner(state, paged),
     );
     if let Some(h) = head {
         put_segs(buf, h, h.y, &heading(&c, theme));
@@ -358,9 +357,9 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         let labels = |a| label_text(a, distinct_of(&state.rows, i), &m.common);
         let mut segs = match (row, listed(&state.alerts, row)) {
             (Row::Group { key, .. }, Some(a)) => {
-                alert_segs(state, theme, a, Some(key), &labels(a), &c, &paged)
+                alert_segs(state, theme, a, Some(key), &labels(a), &c, paged)
             }
-            (_, Some(a)) => alert_segs(state, theme, a, None, &labels(a), &c, &paged),
+            (_, Some(a)) => alert_segs(state, theme, a, None, &labels(a), &c, paged),
             (_, None) => group_segs(row, state, theme, w),
         };
         // The cursor is also marked in text, for screens without color.
