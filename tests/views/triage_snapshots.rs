@@ -239,3 +239,17 @@ fn a_long_what_keeps_the_four_answers_in_view_and_enter_shows_it_whole() {
     let whole = screen(&long_what(true), 80, 24);
     assert!(whole.contains("line 10 of") && !whole.contains("more lines"), "{whole}");
 }
+
+/// Both Alertmanagers refuse from the start and nothing else is configured.
+fn all_down() -> State {
+    let specs = [spec("am-eu-1", SourceKind::Alertmanager), spec("am-eu-2", SourceKind::Alertmanager)];
+    let mut st = State::new(&specs, now(), Duration::from_secs(15));
+    for source in [0, 1] {
+        let result = Err(SourceError::Connect("connection refused".into()));
+        update(&mut st, Msg::Polled { source, at: now(), result });
+    }
+    st
+}
+
+snap!(all_down_80x24, all_down(), 80, 24);
+snap!(all_down_200x50, all_down(), 200, 50);

@@ -21,7 +21,16 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
     }
     let dim = theme.header.patch(theme.dim);
     if !state.sources.iter().any(|s| s.last_ok.is_some()) {
-        segs.push(seg(" waiting for the first answer…", dim));
+        // Every source refused: not "waiting", blind, and said as loudly as
+        // the list says it.
+        let all_down = !state.sources.is_empty()
+            && (0..state.sources.len()).all(|i| matches!(state.health(i), Health::Down { .. }));
+        if all_down {
+            let style = theme.header.patch(theme.error_text).add_modifier(ratatui::style::Modifier::BOLD);
+            segs.push(seg(" NO SOURCE ANSWERS", style));
+        } else {
+            segs.push(seg(" waiting for the first answer…", dim));
+        }
         return segs;
     }
     let c = &state.counts;
@@ -115,7 +124,8 @@ fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
         out.push(seg(" STALE DATA ", theme.stale));
         out.push(seg(" ", theme.header));
     }
-    if answered && down > 0 {
+    // Down before any answer too: a console started blind says so.
+    if down > 0 {
         let noun = if down == 1 { "SOURCE" } else { "SOURCES" };
         out.push(seg(format!(" {down} {noun} DOWN "), theme.down));
         out.push(seg(" ", theme.header));
