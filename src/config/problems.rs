@@ -29,6 +29,7 @@ pub fn all_problems(text: &str, path: &Path) -> Vec<String> {
                         .into_iter()
                         .map(|m| placed(&shown.to_string(), &m)),
                 );
+                out.extend(section_problems(&config, &current, &shown.to_string()));
                 return out;
             }
             Err(e) => {
@@ -46,6 +47,37 @@ pub fn all_problems(text: &str, path: &Path) -> Vec<String> {
         }
     }
     out
+}
+
+/// What building each section's settings finds wrong, every section
+/// tried (building the settings stops at the first), each placed at its
+/// section's key.
+fn section_problems(config: &Config, text: &str, path: &str) -> Vec<String> {
+    let intervals = super::time_intervals_value(config.time_intervals.as_ref());
+    let names: Vec<&str> = match &intervals {
+        Ok(list) => list.iter().map(|i| i.name.as_str()).collect(),
+        Err(_) => Vec::new(),
+    };
+    let results: Vec<(&str, Result<(), String>)> = vec![
+        ("incidents", super::build::incident_settings(config.incidents.as_ref()).map(drop)),
+        ("schedules", super::schedules(&config.schedules).map(drop)),
+        ("time_intervals", intervals.as_ref().map(drop).map_err(Clone::clone)),
+        ("escalation", super::policies(&config.escalation, &names).map(drop)),
+        ("notifiers", super::notifiers(&config.notifiers).map(drop)),
+        ("slos", super::slos(&config.slos).map(drop)),
+        ("wall", super::wall_settings(config.wall.as_ref()).map(drop)),
+        ("store", super::store_spec::store_spec(config.store.as_ref()).map(drop)),
+    ];
+    results
+        .into_iter()
+        .filter_map(|(key, r)| {
+            let e = r.err()?;
+            Some(match super::key_line(text, key) {
+                Some(i) => format!("{path}:{}: {e}", i + 1),
+                None => format!("{path}: {e}"),
+            })
+        })
+        .collect()
 }
 
 /// `path:N: message` from a message ending ` at line N`.

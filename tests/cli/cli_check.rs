@@ -425,7 +425,9 @@ fn slos_are_checked_and_a_bad_one_is_named() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("error: slos.checkout.ratio: the query does not use {{window}}"),
+        text.contains(&format!(
+            "error: {bad}:1: slos.checkout.ratio: the query does not use {{{{window}}}}"
+        )),
         "{text}"
     );
 }
@@ -493,5 +495,24 @@ fn every_config_error_is_reported_in_one_run_with_file_and_line() {
             .find(|l| l.starts_with("error: ") && l.contains(&format!("{config}:{line}: ")));
         let found = found.unwrap_or_else(|| panic!("line {line} ({what}) not reported:\n{text}"));
         assert!(found.contains(what), "{found}");
+    }
+}
+
+/// Mistakes found while building the settings (a severity, a time zone, a
+/// wall threshold) are each reported too, at their section's line.
+#[test]
+fn every_section_with_a_bad_value_is_reported_in_one_run() {
+    let env = Env::new();
+    let config = env.home.config(
+        "refresh: 15s\nincidents:\n  severity_map: {critical: SEV9}\nschedules:\n  - {name: rota, time_zone: Mars/Olympus, turn: 1w, start: \"2026-11-02T09:00:00\", users: [alice]}\nwall:\n  threshold: loud\n",
+    );
+    let out = env.run(&["check", "--config", &config]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    for (line, what) in [(2, "SEV9"), (4, "Mars/Olympus"), (6, "loud")] {
+        assert!(
+            text.lines().any(|l| l.starts_with(&format!("error: {config}:{line}: ")) && l.contains(what)),
+            "{what} at line {line}:\n{text}"
+        );
     }
 }
