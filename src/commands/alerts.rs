@@ -236,9 +236,15 @@ fn write_table(alerts: &[Alert], silences: &[Silence], wide: bool) -> std::io::R
         let (labels, summary) = if wide {
             let l = sanitize::line(&labels).into_owned();
             let pad = 40usize.saturating_sub(sanitize::width(&l));
-            (l + &" ".repeat(pad), sanitize::line(a.summary()).into_owned())
+            (
+                l + &" ".repeat(pad),
+                sanitize::line(a.summary()).into_owned(),
+            )
         } else {
-            (sanitize::pad(&labels, 40), sanitize::fit(a.summary(), SUMMARY_W))
+            (
+                sanitize::pad(&labels, 40),
+                sanitize::fit(a.summary(), SUMMARY_W),
+            )
         };
         writeln!(
             out,

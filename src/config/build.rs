@@ -11,7 +11,9 @@ use crate::config::{self, SourceArgs};
 use crate::model::duration::parse_duration;
 use crate::model::{parse_matchers, Sev};
 
-pub(super) fn incident_settings(c: Option<&config::IncidentsConfig>) -> Result<IncidentSettings, String> {
+pub(super) fn incident_settings(
+    c: Option<&config::IncidentsConfig>,
+) -> Result<IncidentSettings, String> {
     let mut out = IncidentSettings::default();
     let Some(c) = c else { return Ok(out) };
     let sev = |text: &str, key: &str| {

@@ -59,14 +59,26 @@ fn section_problems(config: &Config, text: &str, path: &str) -> Vec<String> {
         Err(_) => Vec::new(),
     };
     let results: Vec<(&str, Result<(), String>)> = vec![
-        ("incidents", super::build::incident_settings(config.incidents.as_ref()).map(drop)),
+        (
+            "incidents",
+            super::build::incident_settings(config.incidents.as_ref()).map(drop),
+        ),
         ("schedules", super::schedules(&config.schedules).map(drop)),
-        ("time_intervals", intervals.as_ref().map(drop).map_err(Clone::clone)),
-        ("escalation", super::policies(&config.escalation, &names).map(drop)),
+        (
+            "time_intervals",
+            intervals.as_ref().map(drop).map_err(Clone::clone),
+        ),
+        (
+            "escalation",
+            super::policies(&config.escalation, &names).map(drop),
+        ),
         ("notifiers", super::notifiers(&config.notifiers).map(drop)),
         ("slos", super::slos(&config.slos).map(drop)),
         ("wall", super::wall_settings(config.wall.as_ref()).map(drop)),
-        ("store", super::store_spec::store_spec(config.store.as_ref()).map(drop)),
+        (
+            "store",
+            super::store_spec::store_spec(config.store.as_ref()).map(drop),
+        ),
     ];
     results
         .into_iter()

@@ -68,9 +68,9 @@ fn host(url: &str) -> Option<String> {
 fn from_words(state: &State, alert: &Alert, prometheus: &str) -> String {
     let used = proms(state).find(|s| s.name == prometheus);
     match host(&alert.generator_url) {
-        Some(h) if used.is_some_and(|s| host(&s.url).as_deref() != Some(h.as_str())) => format!(
-            "from {prometheus} (its generatorURL names {h}, which is not configured)"
-        ),
+        Some(h) if used.is_some_and(|s| host(&s.url).as_deref() != Some(h.as_str())) => {
+            format!("from {prometheus} (its generatorURL names {h}, which is not configured)")
+        }
         _ => format!("from {prometheus}"),
     }
 }

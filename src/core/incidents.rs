@@ -2,11 +2,11 @@
 //! pins, postmortems and resolving record. Nothing is shown before the
 //! journal has it on disk: events come back from the journal to be shown.
 
-use crate::model::AlertState;
 use super::msg::Effect;
 use super::state::{Confirm, InputKind, InputLine, Pane, State, StatusLevel};
 use super::targets::clusters_of_alerts;
 use crate::model::duration::parse_since;
+use crate::model::AlertState;
 use crate::model::{Event, EventKind, Milestone, Sev, Status};
 use crate::source::alertmanager_writes::{WriteOp, WriteRequest};
 

@@ -9,8 +9,8 @@ use super::msg::{Effect, InputEdit};
 use super::poll_landing::rebuild;
 use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, State, StatusLevel};
-use super::{ack_actions, silence_actions, Action};
 use super::triage::{OwnerView, SortMode};
+use super::{ack_actions, silence_actions, Action};
 use crate::model::duration::parse_duration;
 
 pub(super) fn input(state: &mut State, edit: InputEdit) -> Vec<Effect> {
@@ -175,7 +175,11 @@ fn sort(state: &mut State, arg: &str) -> Vec<Effect> {
         let modes: Vec<&str> = SortMode::ALL.iter().map(|m| m.name()).collect();
         state.say(
             StatusLevel::Error,
-            format!("usage: :sort {} (now: {})", modes.join("|"), state.triage.sort.name()),
+            format!(
+                "usage: :sort {} (now: {})",
+                modes.join("|"),
+                state.triage.sort.name()
+            ),
         );
         return vec![];
     };

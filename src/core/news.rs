@@ -64,8 +64,11 @@ pub fn recount(state: &mut State) {
         state.triage.primed = !connecting;
         return;
     }
-    let present: std::collections::HashSet<&str> =
-        state.alerts.iter().map(|a| a.fingerprint.as_str()).collect();
+    let present: std::collections::HashSet<&str> = state
+        .alerts
+        .iter()
+        .map(|a| a.fingerprint.as_str())
+        .collect();
     state.triage.seen.retain(|fp| present.contains(fp.as_str()));
     let mut new_in = std::collections::HashMap::new();
     let mut new = 0;
@@ -113,7 +116,10 @@ pub fn looked(state: &mut State) {
     }
     if !folded.is_empty() {
         for a in &state.alerts {
-            if folded.iter().any(|k| a.labels.get(&state.group_by).unwrap_or("") == k) {
+            if folded
+                .iter()
+                .any(|k| a.labels.get(&state.group_by).unwrap_or("") == k)
+            {
                 state.triage.seen.insert(a.fingerprint.clone());
             }
         }

@@ -25,7 +25,10 @@ pub fn owners(state: &State) -> Owners {
     for a in &state.alerts {
         if a.is_silenced() {
             owned.insert(a.fingerprint.clone());
-            if a.silenced_by.iter().any(|id| my_silences.contains(id.as_str())) {
+            if a.silenced_by
+                .iter()
+                .any(|id| my_silences.contains(id.as_str()))
+            {
                 mine.insert(a.fingerprint.clone());
             }
         }
@@ -51,12 +54,18 @@ pub enum Owner {
     /// A page for it that no notifier delivered, at this level.
     PageFailed(usize),
     /// Acked by whom, and how long is left (`12m`).
-    Acked { by: String, left: String },
+    Acked {
+        by: String,
+        left: String,
+    },
     AckEnded,
     /// The open incident it is linked to.
     Incident(String),
     /// The level of its escalation that paged, and whom.
-    Paged { level: usize, to: String },
+    Paged {
+        level: usize,
+        to: String,
+    },
     /// A silence (not an ack) by whom.
     SilencedBy(String),
 }
@@ -72,7 +81,10 @@ pub fn paged_levels_in(state: &State, rows: &[EscalationRow]) -> HashMap<String,
             let last = r.standing.reached.last()?;
             let policy = state.policies.iter().find(|p| p.name == r.policy)?;
             let target = policy.levels.get(last.level)?.targets.first()?;
-            Some((r.group.clone(), (last.level + 1, on_call_now(state, target))))
+            Some((
+                r.group.clone(),
+                (last.level + 1, on_call_now(state, target)),
+            ))
         })
         .collect()
 }

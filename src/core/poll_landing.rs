@@ -14,9 +14,9 @@ use super::msg::Effect;
 use super::observe::observe;
 use super::page_outcome::pages;
 use super::rows::{view_rows, Row, ViewInputs};
-use super::triage::{OwnerView, Owners, SortMode};
 use super::silences::rebuild_silence_rows_keeping;
 use super::state::{AckState, Health, State, StatusLevel};
+use super::triage::{OwnerView, Owners, SortMode};
 use crate::model::{Alert, AlertState, Silence};
 use crate::source::{Snapshot, SourceError};
 use std::collections::HashSet;
@@ -325,8 +325,7 @@ pub fn view_inputs(state: &State) -> ViewInputs {
             _ => state.triage.sort,
         },
         owner_view: state.triage.owners,
-        owners: if state.triage.owners != OwnerView::All || state.triage.sort == SortMode::Unacked
-        {
+        owners: if state.triage.owners != OwnerView::All || state.triage.sort == SortMode::Unacked {
             super::ownership::owners(state)
         } else {
             Owners::default()

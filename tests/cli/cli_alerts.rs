@@ -276,7 +276,10 @@ async fn a_huge_summary_is_cut_in_the_table_and_whole_with_wide_and_in_json() {
     let wide = oncall(&["alerts", "--wide", "--alertmanager", url]);
     let text = String::from_utf8_lossy(&wide.stdout).into_owned();
     let row = text.lines().find(|l| l.contains("Chatty")).expect(&text);
-    assert!(row.ends_with("THE END") && row.contains(&"t".repeat(300)), "the whole text");
+    assert!(
+        row.ends_with("THE END") && row.contains(&"t".repeat(300)),
+        "the whole text"
+    );
     let json = oncall(&["alerts", "--output", "json", "--alertmanager", url]);
     let v: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v[0]["annotations"]["summary"].as_str(), Some(huge.as_str()));

@@ -175,7 +175,10 @@ fn a_broken_config_is_one_error_and_the_rest_is_still_checked() {
         .find(|l| l.contains("alertmanagerz"))
         .unwrap_or_else(|| panic!("the unknown key named: {text}"));
     assert!(config_error.starts_with("error: "), "{config_error}");
-    assert!(config_error.contains(&format!("{config}:2: ")), "{config_error}");
+    assert!(
+        config_error.contains(&format!("{config}:2: ")),
+        "{config_error}"
+    );
     // The runbooks were checked all the same.
     assert!(text.contains("flow.yaml:3: step probe"), "{text}");
     assert!(text.contains("flow.yaml:9: step orphan"), "{text}");
@@ -511,7 +514,8 @@ fn every_section_with_a_bad_value_is_reported_in_one_run() {
     let text = stdout(&out);
     for (line, what) in [(2, "SEV9"), (4, "Mars/Olympus"), (6, "loud")] {
         assert!(
-            text.lines().any(|l| l.starts_with(&format!("error: {config}:{line}: ")) && l.contains(what)),
+            text.lines()
+                .any(|l| l.starts_with(&format!("error: {config}:{line}: ")) && l.contains(what)),
             "{what} at line {line}:\n{text}"
         );
     }

@@ -36,14 +36,28 @@ fn console(generator: &str) -> State {
         .source("am")
         .build();
     a.generator_url = format!("{generator}/graph?g0.expr=latency+%3E+0.3&g0.tab=1").into();
-    poll(&mut st, 0, Snapshot { alerts: vec![a].into(), ..Default::default() });
+    poll(
+        &mut st,
+        0,
+        Snapshot {
+            alerts: vec![a].into(),
+            ..Default::default()
+        },
+    );
     let rule = AlertRule {
         name: "LatencyHigh".into(),
         expr: "latency > 0.3".into(),
         interval_secs: 60,
         ..Default::default()
     };
-    poll(&mut st, 1, Snapshot { rules: vec![rule], ..Default::default() });
+    poll(
+        &mut st,
+        1,
+        Snapshot {
+            rules: vec![rule],
+            ..Default::default()
+        },
+    );
     poll(&mut st, 2, Snapshot::default());
     st
 }
@@ -59,7 +73,11 @@ fn opened(st: &mut State) -> (String, String) {
             _ => None,
         })
         .expect("a context query");
-    let from = st.context.as_ref().and_then(|c| c.from.clone()).unwrap_or_default();
+    let from = st
+        .context
+        .as_ref()
+        .and_then(|c| c.from.clone())
+        .unwrap_or_default();
     (asked, from)
 }
 

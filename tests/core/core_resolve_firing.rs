@@ -3,8 +3,8 @@
 
 use crate::core_incidents::{alert, bobs_ack, declare_first, loaded, poll, type_line};
 
-use oncall::core::{update, Action, Effect, Msg, Pane};
 use oncall::core::journal_ops::JournalOp;
+use oncall::core::{update, Action, Effect, Msg, Pane};
 use oncall::model::Status;
 
 #[test]
@@ -15,10 +15,17 @@ fn resolving_while_linked_alerts_fire_asks_first() {
     s.pane = Pane::Timeline;
     update(&mut s, Msg::Action(Action::Resolve));
     let fx = type_line(&mut s, "rolled back model v42");
-    assert!(fx.is_empty(), "nothing is written before the answer: {fx:?}");
+    assert!(
+        fx.is_empty(),
+        "nothing is written before the answer: {fx:?}"
+    );
     let q = s.confirm.clone().expect("a question");
     assert!(q.title.contains("still fire"), "{}", q.title);
-    assert!(q.lines[0].contains("1 linked alert still fires: ModelServerDown"), "{:?}", q.lines);
+    assert!(
+        q.lines[0].contains("1 linked alert still fires: ModelServerDown"),
+        "{:?}",
+        q.lines
+    );
     // Esc: not resolved.
     update(&mut s, Msg::Dismiss);
     assert_eq!(s.incident(&id).unwrap().status, Status::Open);
@@ -26,7 +33,9 @@ fn resolving_while_linked_alerts_fire_asks_first() {
     update(&mut s, Msg::Action(Action::Resolve));
     type_line(&mut s, "rolled back model v42");
     let fx = update(&mut s, Msg::Confirm(true));
-    assert!(fx.iter().any(|e| matches!(e, Effect::Journal(JournalOp::Postmortem { .. }))));
+    assert!(fx
+        .iter()
+        .any(|e| matches!(e, Effect::Journal(JournalOp::Postmortem { .. }))));
     disk.run(&mut s, fx);
     assert_eq!(s.incident(&id).unwrap().status, Status::Resolved);
 }

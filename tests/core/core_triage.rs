@@ -61,7 +61,11 @@ fn names(s: &State) -> Vec<String> {
         .iter()
         .map(|r| match r {
             Row::Group { key, .. } => format!("g:{key}"),
-            Row::Alert { index } => s.alerts[*index].labels.get("pod").unwrap_or("?").to_string(),
+            Row::Alert { index } => s.alerts[*index]
+                .labels
+                .get("pod")
+                .unwrap_or("?")
+                .to_string(),
         })
         .collect()
 }
@@ -72,7 +76,14 @@ fn a_large_group_starts_folded_so_the_real_alert_is_on_the_first_screen() {
     let mut alerts = load(100, 60);
     alerts.push(high_error_rate());
     poll_alerts(&mut s, alerts);
-    assert!(matches!(group_row(&s, "TargetDown"), Row::Group { collapsed: true, count: 100, .. }));
+    assert!(matches!(
+        group_row(&s, "TargetDown"),
+        Row::Group {
+            collapsed: true,
+            count: 100,
+            ..
+        }
+    ));
     assert_eq!(s.rows.len(), 2, "{:?}", names(&s));
     assert!(names(&s).contains(&"g:HighErrorRate".to_string()));
 }
@@ -110,10 +121,22 @@ fn fold_all_and_unfold_all_and_enter_on_a_large_group() {
     // Enter on the folded large group opens it, and it stays open on the next poll.
     s.cursor = 1;
     update(&mut s, Msg::Action(Action::Open));
-    assert!(matches!(group_row(&s, "TargetDown"), Row::Group { collapsed: false, .. }));
+    assert!(matches!(
+        group_row(&s, "TargetDown"),
+        Row::Group {
+            collapsed: false,
+            ..
+        }
+    ));
     let again = s.alerts.clone();
     poll_alerts(&mut s, again);
-    assert!(matches!(group_row(&s, "TargetDown"), Row::Group { collapsed: false, .. }));
+    assert!(matches!(
+        group_row(&s, "TargetDown"),
+        Row::Group {
+            collapsed: false,
+            ..
+        }
+    ));
     assert_eq!(s.rows.len(), 2 + 30);
 }
 
@@ -121,7 +144,11 @@ fn fold_all_and_unfold_all_and_enter_on_a_large_group() {
 fn sort_modes_order_the_list_and_are_remembered() {
     let mut s = one_source("am", now());
     s.triage.fold_from = 0;
-    let pods = [("old", 90, "warning"), ("new", 1, "info"), ("mid", 30, "critical")];
+    let pods = [
+        ("old", 90, "warning"),
+        ("new", 1, "info"),
+        ("mid", 30, "critical"),
+    ];
     poll_alerts(
         &mut s,
         pods.iter()
@@ -133,10 +160,17 @@ fn sort_modes_order_the_list_and_are_remembered() {
             })
             .collect(),
     );
-    assert_eq!(names(&s)[1..], ["mid", "old", "new"], "severity first by default");
+    assert_eq!(
+        names(&s)[1..],
+        ["mid", "old", "new"],
+        "severity first by default"
+    );
     let effects = command(&mut s, "sort newest");
     assert_eq!(names(&s)[1..], ["new", "mid", "old"]);
-    assert!(effects.contains(&Effect::RememberSort("newest")), "{effects:?}");
+    assert!(
+        effects.contains(&Effect::RememberSort("newest")),
+        "{effects:?}"
+    );
     command(&mut s, "sort oldest");
     assert_eq!(names(&s)[1..], ["old", "mid", "new"]);
     let effects = command(&mut s, "sort sideways");
@@ -153,8 +187,14 @@ fn owned_night() -> State {
     s.triage.fold_from = 0;
     let mut alerts = load(4, 60);
     alerts.push(high_error_rate());
-    let acked = ack("ack-bob", &alerts[0]).by("bob").between(mins(3), mins(-12)).build();
-    let quiet = silence("sil-alice", label_matchers(&alerts[1].labels)).by("alice").between(mins(5), mins(-60)).build();
+    let acked = ack("ack-bob", &alerts[0])
+        .by("bob")
+        .between(mins(3), mins(-12))
+        .build();
+    let quiet = silence("sil-alice", label_matchers(&alerts[1].labels))
+        .by("alice")
+        .between(mins(5), mins(-60))
+        .build();
     alerts[0].silenced_by = vec!["ack-bob".into()];
     alerts[0].state = oncall::model::AlertState::Suppressed;
     alerts[1].silenced_by = vec!["sil-alice".into()];
@@ -163,10 +203,19 @@ fn owned_night() -> State {
     poll(
         &mut s,
         0,
-        Snapshot { alerts: alerts.into(), silences: vec![acked, quiet], ..Snapshot::default() },
+        Snapshot {
+            alerts: alerts.into(),
+            silences: vec![acked, quiet],
+            ..Snapshot::default()
+        },
     );
     let declared = {
-        let mut e = oncall::model::Event::new(mins(10), "carol", oncall::model::EventKind::Declared, "Targets down");
+        let mut e = oncall::model::Event::new(
+            mins(10),
+            "carol",
+            oncall::model::EventKind::Declared,
+            "Targets down",
+        );
         e.data.title = Some("Targets down".into());
         e.data.fingerprint = Some(linked.fingerprint.to_string());
         e.data.labels = Some(linked.labels.clone());
@@ -186,14 +235,31 @@ fn owned_night() -> State {
 fn every_row_says_who_owns_it() {
     let s = owned_night();
     let of = |pod: &str| {
-        let a = s.alerts.iter().find(|a| a.labels.get("pod") == Some(pod)).unwrap();
+        let a = s
+            .alerts
+            .iter()
+            .find(|a| a.labels.get("pod") == Some(pod))
+            .unwrap();
         owner_of(&s, a, &Default::default())
     };
-    assert_eq!(of("pod-0000"), [Owner::Acked { by: "bob".into(), left: "12m".into() }]);
+    assert_eq!(
+        of("pod-0000"),
+        [Owner::Acked {
+            by: "bob".into(),
+            left: "12m".into()
+        }]
+    );
     assert_eq!(of("pod-0001"), [Owner::SilencedBy("alice".into())]);
     assert_eq!(of("pod-0002"), [Owner::Incident("INC-20261122-007".into())]);
     assert_eq!(of("pod-0003"), []);
-    assert_eq!(Owner::Paged { level: 2, to: "carol".into() }.forms(), ["L2 paged carol"]);
+    assert_eq!(
+        Owner::Paged {
+            level: 2,
+            to: "carol".into()
+        }
+        .forms(),
+        ["L2 paged carol"]
+    );
     assert_eq!(Owner::PageFailed(1).forms()[0], "PAGE FAILED L1");
 }
 
@@ -209,7 +275,12 @@ fn unowned_lists_nobodys_alerts_most_severe_first_and_mine_the_users() {
         .map(|a| format!("{}/{}", a.alertname(), a.labels.get("pod").unwrap_or("-")))
         .collect();
     assert_eq!(shown, ["HighErrorRate/-", "TargetDown/pod-0003"]);
-    assert!(s.status.as_ref().unwrap().1.starts_with("2 alert(s) nobody acked"));
+    assert!(s
+        .status
+        .as_ref()
+        .unwrap()
+        .1
+        .starts_with("2 alert(s) nobody acked"));
     command(&mut s, "mine");
     let shown: Vec<&str> = s
         .rows
@@ -217,7 +288,11 @@ fn unowned_lists_nobodys_alerts_most_severe_first_and_mine_the_users() {
         .filter_map(|r| oncall::core::rows::listed(&s.alerts, r))
         .filter_map(|a| a.labels.get("pod"))
         .collect();
-    assert_eq!(shown, ["pod-0001"], "alice silenced pod-1 (and responds to no incident)");
+    assert_eq!(
+        shown,
+        ["pod-0001"],
+        "alice silenced pod-1 (and responds to no incident)"
+    );
     command(&mut s, "all");
     assert_eq!(s.rows.len(), 2 + 4);
 }
@@ -232,7 +307,11 @@ fn what_arrives_after_the_first_answer_is_new_until_looked_at() {
     alerts.push(high_error_rate());
     poll_alerts(&mut s, alerts.clone());
     assert_eq!(s.triage.new, 1);
-    let fresh = s.alerts.iter().find(|a| a.alertname() == "HighErrorRate").unwrap();
+    let fresh = s
+        .alerts
+        .iter()
+        .find(|a| a.alertname() == "HighErrorRate")
+        .unwrap();
     assert!(oncall::core::news::is_new(&s, fresh));
     // Not looking (no key) keeps it new over polls.
     poll_alerts(&mut s, alerts);
@@ -264,10 +343,23 @@ fn a_new_alert_off_screen_stays_new_and_a_folded_group_counts_its_new() {
 fn the_window_counts_what_is_cut_off_above_and_below() {
     // Fits: no lines of its own.
     let w = window(0, 5, 10);
-    assert_eq!((w.offset, w.shown, w.above, w.below, w.top_line, w.bottom_line), (0, 5, 0, 0, false, false));
+    assert_eq!(
+        (
+            w.offset,
+            w.shown,
+            w.above,
+            w.below,
+            w.top_line,
+            w.bottom_line
+        ),
+        (0, 5, 0, 0, false, false)
+    );
     // At the top of 100 rows in 10 lines: 9 rows, `↓ 91 more`.
     let w = window(0, 100, 10);
-    assert_eq!((w.shown, w.below, w.top_line, w.bottom_line), (9, 91, false, true));
+    assert_eq!(
+        (w.shown, w.below, w.top_line, w.bottom_line),
+        (9, 91, false, true)
+    );
     // Scrolled to row 50: `↑` and `↓` lines, the cursor on screen.
     let w = window(50, 100, 10);
     assert!(w.top_line && w.bottom_line);
@@ -285,19 +377,32 @@ fn every_message_goes_to_the_history_and_errors_stay_until_seen() {
     s.say(StatusLevel::Info, "refreshing all sources");
     s.say(StatusLevel::Error, "ack failed: am answered 500");
     update(&mut s, Msg::Tick(now() + Duration::minutes(10)));
-    assert_eq!(s.status.as_ref().unwrap().1, "ack failed: am answered 500", "unseen errors stay");
+    assert_eq!(
+        s.status.as_ref().unwrap().1,
+        "ack failed: am answered 500",
+        "unseen errors stay"
+    );
     // A key pressed after it: seen; then it goes like a warning.
     update(&mut s, Msg::Action(Action::Down));
     update(&mut s, Msg::Tick(now() + Duration::minutes(11)));
     assert!(s.status.is_none());
     let texts: Vec<&str> = s.messages.newest_first().map(|m| m.text.as_str()).collect();
-    assert_eq!(texts, ["ack failed: am answered 500", "refreshing all sources"]);
+    assert_eq!(
+        texts,
+        ["ack failed: am answered 500", "refreshing all sources"]
+    );
 }
 
 #[test]
 fn startup_warnings_wait_in_the_history_with_a_badge_and_messages_opens_it() {
     let mut s = one_source("am", now());
-    update(&mut s, Msg::Noted(StatusLevel::Warn, "runbook not loaded: broken.md:3: bad fence".into()));
+    update(
+        &mut s,
+        Msg::Noted(
+            StatusLevel::Warn,
+            "runbook not loaded: broken.md:3: bad fence".into(),
+        ),
+    );
     assert!(s.status.is_none(), "the status line stays free");
     assert_eq!(s.messages.unread, 1);
     update(&mut s, Msg::Action(Action::Messages));
@@ -311,9 +416,15 @@ fn startup_warnings_wait_in_the_history_with_a_badge_and_messages_opens_it() {
 
 #[test]
 fn the_middle_of_a_long_message_goes_not_its_end() {
-    let cut = oncall::sanitize::fit_middle("down: cannot connect to 10.0.0.7:9093 (connection refused)", 30);
+    let cut = oncall::sanitize::fit_middle(
+        "down: cannot connect to 10.0.0.7:9093 (connection refused)",
+        30,
+    );
     assert_eq!(oncall::sanitize::width(&cut), 30);
-    assert!(cut.starts_with("down: cannot") && cut.ends_with("refused)"), "{cut}");
+    assert!(
+        cut.starts_with("down: cannot") && cut.ends_with("refused)"),
+        "{cut}"
+    );
     assert_eq!(oncall::sanitize::fit_middle("short", 30), "short");
 }
 
@@ -322,7 +433,12 @@ fn the_header_counts_err_only_when_error_severity_exists() {
     let mut s = one_source("am", now());
     poll_alerts(&mut s, vec![high_error_rate()]);
     assert!(!s.counts.any_error);
-    let err = alert(&[("alertname", "Y"), ("severity", "error")]).silenced_by(&["x"]).build();
+    let err = alert(&[("alertname", "Y"), ("severity", "error")])
+        .silenced_by(&["x"])
+        .build();
     poll_alerts(&mut s, vec![high_error_rate(), err]);
-    assert!(s.counts.any_error, "a suppressed error alert is error data too");
+    assert!(
+        s.counts.any_error,
+        "a suppressed error alert is error data too"
+    );
 }

@@ -222,7 +222,8 @@ fn a_board_that_cannot_trust_its_data_is_never_green() {
     assert!(text.contains("2 of 2 silent: am-eu-1, am-eu-2"), "{text}");
     let wide = screen(&st, 200, 50);
     assert!(
-        wide.contains("am-eu-1 has not answered for 31s") && wide.contains("am-eu-2 has not answered"),
+        wide.contains("am-eu-1 has not answered for 31s")
+            && wide.contains("am-eu-2 has not answered"),
         "{wide}"
     );
 

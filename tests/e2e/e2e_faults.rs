@@ -222,7 +222,10 @@ async fn an_unwritable_postmortems_dir_is_one_clear_error() {
     let history = s.wait_for("the path in the message history", |t| {
         t.contains("Messages (") && t.contains(&pm.display().to_string())
     });
-    assert!(history.contains("ERROR postmortem not written"), "{history}");
+    assert!(
+        history.contains("ERROR postmortem not written"),
+        "{history}"
+    );
     s.press(&["Escape"]);
     s.press(&["q"]);
     s.wait_for("a clean exit", |t| t.contains("EXITED=0"));

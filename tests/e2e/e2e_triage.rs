@@ -64,7 +64,9 @@ async fn a_noisy_night_folds_keeps_its_messages_and_remembers_the_sort() {
     let unfolded = screen.find("1 group unfolded").expect(&screen);
     assert!(folded < unfolded, "newest first:\n{screen}");
     s.press(&["Escape"]);
-    s.wait_for("the list again", |t| t.contains("HighErrorRate") && !t.contains("Messages ("));
+    s.wait_for("the list again", |t| {
+        t.contains("HighErrorRate") && !t.contains("Messages (")
+    });
 
     // `:sort newest`, said in the header, and remembered after a restart.
     s.press(&[":"]);

@@ -432,9 +432,23 @@ fn an_unwritable_directory_is_one_clear_error() {
 #[test]
 fn impact_starts_from_the_latest_status_update() {
     let mut events: Vec<Event> = resolved_incident().events.clone();
-    let update = |time, text: &str| ev(time, "erin", EventKind::StatusUpdate, text, EventData::default());
-    events.push(update(t(2, 15, 0), "Status: investigating\nImpact: 10% of scoring requests time out"));
-    events.push(update(t(2, 30, 0), "Status: monitoring\nImpact: 30% of scoring requests time out\nNext update: 02:45 UTC"));
+    let update = |time, text: &str| {
+        ev(
+            time,
+            "erin",
+            EventKind::StatusUpdate,
+            text,
+            EventData::default(),
+        )
+    };
+    events.push(update(
+        t(2, 15, 0),
+        "Status: investigating\nImpact: 10% of scoring requests time out",
+    ));
+    events.push(update(
+        t(2, 30, 0),
+        "Status: monitoring\nImpact: 30% of scoring requests time out\nNext update: 02:45 UTC",
+    ));
     let inc = Incident::replay("INC-20261122-001", numbered(events)).unwrap();
     let text = render(&inc, DEFAULT_TEMPLATE, t(10, 0, 0)).text;
     let impact = text.split("## Impact").nth(1).unwrap();
@@ -445,5 +459,8 @@ fn impact_starts_from_the_latest_status_update() {
     );
     let plain = render(&fresh_incident(), DEFAULT_TEMPLATE, t(10, 0, 0)).text;
     let impact = plain.split("## Impact").nth(1).unwrap();
-    assert!(impact.trim_start().starts_with("Impact window:"), "{impact}");
+    assert!(
+        impact.trim_start().starts_with("Impact window:"),
+        "{impact}"
+    );
 }

@@ -65,14 +65,26 @@ fn polled(st: &mut State, alerts: Vec<Alert>, silences: Vec<oncall::model::Silen
 /// acked by bob and taken into an incident; FeatureStoreStale silenced by
 /// dave; then HighErrorRate arrives (new), paged to level 2 (carol).
 fn noisy_night() -> State {
-    let mut st = State::new(&[spec("am-eu-1", SourceKind::Alertmanager)], now(), Duration::from_secs(15));
+    let mut st = State::new(
+        &[spec("am-eu-1", SourceKind::Alertmanager)],
+        now(),
+        Duration::from_secs(15),
+    );
     st.author = "alice".into();
     st.policies = vec![Policy {
         name: "checkout".into(),
         matchers: parse_matchers(r#"alertname="HighErrorRate""#).unwrap(),
         levels: vec![
-            Level { after: chrono::Duration::zero(), targets: vec!["checkout-oncall".into()], notify: vec![] },
-            Level { after: chrono::Duration::minutes(1), targets: vec!["carol".into()], notify: vec![] },
+            Level {
+                after: chrono::Duration::zero(),
+                targets: vec!["checkout-oncall".into()],
+                notify: vec![],
+            },
+            Level {
+                after: chrono::Duration::minutes(1),
+                targets: vec!["carol".into()],
+                notify: vec![],
+            },
         ],
         repeat: 0,
         active_time_intervals: vec![],
@@ -80,12 +92,18 @@ fn noisy_night() -> State {
     }];
     let mut alerts = many("TargetDown", "warning", 300, 60);
     alerts.extend(many("KubePodCrashLooping", "critical", 40, 90));
-    let mut latency = alert(&[("alertname", "ModelLatencySLOBreach"), ("severity", "critical")])
-        .label("model", "fraud-xgb-v14")
-        .summary("fraud-scoring p99 latency 870ms, SLO 300ms")
-        .started(ago(25))
+    let mut latency = alert(&[
+        ("alertname", "ModelLatencySLOBreach"),
+        ("severity", "critical"),
+    ])
+    .label("model", "fraud-xgb-v14")
+    .summary("fraud-scoring p99 latency 870ms, SLO 300ms")
+    .started(ago(25))
+    .build();
+    let acked = ack("ack-bob", &latency)
+        .by("bob")
+        .between(ago(3), ago(-12))
         .build();
-    let acked = ack("ack-bob", &latency).by("bob").between(ago(3), ago(-12)).build();
     latency.state = AlertState::Suppressed;
     latency.silenced_by = vec!["ack-bob".into()];
     let mut stale = alert(&[("alertname", "FeatureStoreStale"), ("severity", "warning")])
@@ -112,7 +130,13 @@ fn noisy_night() -> State {
             problems: vec![],
         }),
     );
-    update(&mut st, Msg::Noted(StatusLevel::Warn, "runbook not loaded: runbooks/broken.md:12: unclosed fence".into()));
+    update(
+        &mut st,
+        Msg::Noted(
+            StatusLevel::Warn,
+            "runbook not loaded: runbooks/broken.md:12: unclosed fence".into(),
+        ),
+    );
     alerts.push(
         alert(&[("alertname", "HighErrorRate"), ("severity", "critical")])
             .label("service", "checkout")
@@ -158,7 +182,11 @@ fn blind() -> State {
     for (source, why) in [(0, "connection refused"), (1, "no answer within 10s")] {
         update(
             &mut st,
-            Msg::Polled { source, at: now(), result: Err(SourceError::Connect(why.to_string())) },
+            Msg::Polled {
+                source,
+                at: now(),
+                result: Err(SourceError::Connect(why.to_string())),
+            },
         );
     }
     let down = alert(&[("alertname", "ModelServerDown"), ("severity", "critical")])
@@ -167,7 +195,14 @@ fn blind() -> State {
         .build();
     update(
         &mut st,
-        Msg::Polled { source: 2, at: now(), result: Ok(Snapshot { alerts: vec![down].into(), ..Snapshot::default() }) },
+        Msg::Polled {
+            source: 2,
+            at: now(),
+            result: Ok(Snapshot {
+                alerts: vec![down].into(),
+                ..Snapshot::default()
+            }),
+        },
     );
     st
 }
@@ -196,9 +231,15 @@ fn the_real_alert_is_on_the_first_screen_of_a_noisy_night() {
     assert!(text.contains("HighErrorRate"), "{text}");
     assert!(text.contains("300 alerts"), "{text}");
     assert!(text.contains("1 new"), "{text}");
-    assert!(text.contains("L2 paged carol") && text.contains("acked bob 12m"), "{text}");
+    assert!(
+        text.contains("L2 paged carol") && text.contains("acked bob 12m"),
+        "{text}"
+    );
     let wide = screen(&noisy_night(), 200, 50);
-    assert!(wide.contains("acked bob 12m INC-20261122-003") && wide.contains("silenced by dave"), "{wide}");
+    assert!(
+        wide.contains("acked bob 12m INC-20261122-003") && wide.contains("silenced by dave"),
+        "{wide}"
+    );
 }
 
 #[test]
@@ -211,8 +252,14 @@ fn triage_screens_are_safe_at_every_size() {
 /// The detail of an alert whose description runs to 40 lines: What is
 /// folded so How bad, Since and Check stay on the first screen.
 fn long_what(more: bool) -> State {
-    let mut st = State::new(&[spec("am-eu-1", SourceKind::Alertmanager)], now(), Duration::from_secs(15));
-    let long: Vec<String> = (1..=40).map(|i| format!("line {i} of a very long description")).collect();
+    let mut st = State::new(
+        &[spec("am-eu-1", SourceKind::Alertmanager)],
+        now(),
+        Duration::from_secs(15),
+    );
+    let long: Vec<String> = (1..=40)
+        .map(|i| format!("line {i} of a very long description"))
+        .collect();
     let a = alert(&[("alertname", "ChattyAlert"), ("severity", "critical")])
         .summary("checkout is failing")
         .annotation("description", &long.join("\n"))
@@ -233,20 +280,39 @@ snap!(long_what_200x50, long_what(false), 200, 50);
 #[test]
 fn a_long_what_keeps_the_four_answers_in_view_and_enter_shows_it_whole() {
     let folded = screen(&long_what(false), 80, 24);
-    for answer in ["What", "How bad", "Since", "Check", "more lines (Enter shows all)"] {
+    for answer in [
+        "What",
+        "How bad",
+        "Since",
+        "Check",
+        "more lines (Enter shows all)",
+    ] {
         assert!(folded.contains(answer), "{answer}:\n{folded}");
     }
     let whole = screen(&long_what(true), 80, 24);
-    assert!(whole.contains("line 10 of") && !whole.contains("more lines"), "{whole}");
+    assert!(
+        whole.contains("line 10 of") && !whole.contains("more lines"),
+        "{whole}"
+    );
 }
 
 /// Both Alertmanagers refuse from the start and nothing else is configured.
 fn all_down() -> State {
-    let specs = [spec("am-eu-1", SourceKind::Alertmanager), spec("am-eu-2", SourceKind::Alertmanager)];
+    let specs = [
+        spec("am-eu-1", SourceKind::Alertmanager),
+        spec("am-eu-2", SourceKind::Alertmanager),
+    ];
     let mut st = State::new(&specs, now(), Duration::from_secs(15));
     for source in [0, 1] {
         let result = Err(SourceError::Connect("connection refused".into()));
-        update(&mut st, Msg::Polled { source, at: now(), result });
+        update(
+            &mut st,
+            Msg::Polled {
+                source,
+                at: now(),
+                result,
+            },
+        );
     }
     st
 }

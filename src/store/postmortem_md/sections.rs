@@ -141,7 +141,10 @@ fn reported_impact(inc: &Incident) -> Option<(DateTime<Utc>, &str, &str)> {
         .rev()
         .filter(|e| e.kind == EventKind::StatusUpdate)
         .find_map(|e| {
-            let line = e.text.lines().find_map(|l| l.trim().strip_prefix("Impact:"))?;
+            let line = e
+                .text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("Impact:"))?;
             let text = line.trim();
             (!text.is_empty()).then_some((e.time, e.actor.as_str(), text))
         })

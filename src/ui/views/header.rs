@@ -26,7 +26,10 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
         let all_down = !state.sources.is_empty()
             && (0..state.sources.len()).all(|i| matches!(state.health(i), Health::Down { .. }));
         if all_down {
-            let style = theme.header.patch(theme.error_text).add_modifier(ratatui::style::Modifier::BOLD);
+            let style = theme
+                .header
+                .patch(theme.error_text)
+                .add_modifier(ratatui::style::Modifier::BOLD);
             segs.push(seg(" NO SOURCE ANSWERS", style));
         } else {
             segs.push(seg(" waiting for the first answer…", dim));
@@ -89,7 +92,10 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
         segs.push(seg(" · ", dim));
         segs.push(seg(
             format!("{} new", state.triage.new),
-            theme.header.patch(theme.key).add_modifier(ratatui::style::Modifier::BOLD),
+            theme
+                .header
+                .patch(theme.key)
+                .add_modifier(ratatui::style::Modifier::BOLD),
         ));
     }
     if c.unknown > 0 {
@@ -196,7 +202,9 @@ pub fn context_segs(state: &State, theme: &Theme) -> Vec<Seg> {
     }
     match state.triage.owners {
         crate::core::triage::OwnerView::All => {}
-        crate::core::triage::OwnerView::Mine => segs.push(seg(" · mine", theme.header.patch(theme.key))),
+        crate::core::triage::OwnerView::Mine => {
+            segs.push(seg(" · mine", theme.header.patch(theme.key)))
+        }
         crate::core::triage::OwnerView::Unowned => {
             segs.push(seg(" · unowned", theme.header.patch(theme.key)))
         }

@@ -75,7 +75,10 @@ pub(super) fn state_cell(
     let text = if owners.len() == 1 {
         first_form(first, w)
     } else {
-        first_form(first, width(first.forms().last().unwrap_or(&String::new())).min(w))
+        first_form(
+            first,
+            width(first.forms().last().unwrap_or(&String::new())).min(w),
+        )
     };
     let mut used = width(&text);
     let mut segs = vec![seg(text, owner_style(first, theme))];
@@ -130,7 +133,11 @@ pub(super) fn widest_owner(state: &State, paged: &HashMap<String, (usize, String
         .unwrap_or(0);
     let silence = active()
         .filter(|s| !s.is_ack(&state.ack_prefix))
-        .map(|s| short(Owner::SilencedBy(crate::sanitize::line(&s.created_by).into_owned())))
+        .map(|s| {
+            short(Owner::SilencedBy(
+                crate::sanitize::line(&s.created_by).into_owned(),
+            ))
+        })
         .max()
         .unwrap_or(0);
     [ack, incident, page, silence]

@@ -302,7 +302,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let area = if !blind.is_empty() && area.height as usize > blind.len() + 4 {
         for (k, (text, style)) in blind.iter().enumerate() {
             let text = crate::sanitize::fit_middle(text, (area.width as usize).saturating_sub(2));
-            put_segs(buf, area, area.y + k as u16, &[seg(format!(" {text}"), *style)]);
+            put_segs(
+                buf,
+                area,
+                area.y + k as u16,
+                &[seg(format!(" {text}"), *style)],
+            );
         }
         let used = blind.len() as u16;
         Rect::new(area.x, area.y + used, area.width, area.height - used)
@@ -375,4 +380,3 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         }
     }
 }
-

@@ -94,7 +94,8 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     }
     let n = what.lines.len();
     if n > WHAT_LINES && !state.detail_more {
-        doc.lines.extend(what.lines.into_iter().take(WHAT_LINES - 1));
+        doc.lines
+            .extend(what.lines.into_iter().take(WHAT_LINES - 1));
         doc.line(vec![
             seg(" ".repeat(KEY_W), theme.text),
             seg(

@@ -48,7 +48,14 @@ pub fn doc(state: &State, theme: &Theme, width: u16) -> Doc {
                 vec![seg(" ".repeat(LEAD), theme.text)]
             };
             let mut line = lead;
-            line.push(seg(part, if i == 0 { style.patch(theme.text) } else { theme.text }));
+            line.push(seg(
+                part,
+                if i == 0 {
+                    style.patch(theme.text)
+                } else {
+                    theme.text
+                },
+            ));
             doc.line(line);
         }
     }
