@@ -34,7 +34,7 @@ pub fn owners(state: &State) -> Owners {
         }
     }
     for i in state.incidents.iter().filter(|i| i.is_open()) {
-        let responds = i.responders.iter().any(|r| *r == state.author);
+        let responds = i.responders.contains(&state.author);
         for (fp, _) in &i.alerts {
             owned.insert(fp.as_str().into());
             if responds {
