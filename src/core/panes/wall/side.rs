@@ -206,7 +206,9 @@ fn render_slos(theme: &Theme, b: &Board, area: Rect, buf: &mut Buffer) {
         return;
     }
     put(buf, area, area.x, area.y, " SLO ERROR BUDGETS", theme.title);
-    for (k, s) in b.slos.iter().take(area.height as usize - 1).enumerate() {
+    // Cut like every section: what is left out is counted.
+    let shown = room(buf, area, theme, b.slos.len());
+    for (k, s) in b.slos.iter().take(shown).enumerate() {
         let (left, style) = match s.budget_remaining {
             Some(f) if f <= 0.0 => (format!("{:.0}% budget left", f * 100.0), theme.critical),
             Some(f) if f < 0.25 => (format!("{:.0}% budget left", f * 100.0), theme.warning),
