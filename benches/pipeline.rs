@@ -375,6 +375,7 @@ fn job(lists: &[Arc<Vec<Alert>>], filter: &Filter) -> MergeJob {
             show_silenced: true,
             show_inhibited: true,
             collapsed: HashSet::new(),
+            ..ViewInputs::default()
         },
         rows: true,
         activity: None,

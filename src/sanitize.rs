@@ -166,6 +166,35 @@ pub fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// Sanitizes and cuts to at most `max` columns by taking out the middle
+/// (`…`): the start says what a message is about, the end often says
+/// why (`down: cannot…connection refused`).
+pub fn fit_middle(s: &str, max: usize) -> String {
+    let clean = line(s);
+    if width(&clean) <= max {
+        return clean.into_owned();
+    }
+    if max < 8 {
+        return fit(&clean, max);
+    }
+    let head_w = (max - 1) * 3 / 5;
+    let tail_w = max - 1 - head_w;
+    let head = fit(&clean, head_w + 1);
+    let head = head.trim_end_matches('…');
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in clean.chars().rev() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > tail_w {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    let tail: String = tail.into_iter().rev().collect();
+    format!("{head}…{tail}")
+}
+
 /// Sanitizes, cuts or pads to exactly `cols` columns (wide characters keep columns aligned).
 pub fn pad(s: &str, cols: usize) -> String {
     let mut out = fit(s, cols);

@@ -209,6 +209,10 @@ pub struct AlertsArgs {
     /// Leave out silenced and inhibited alerts
     #[arg(long)]
     pub active_only: bool,
+    /// Whole label lists and summaries in the table (by default each cell
+    /// is cut at its column's width; the JSON output is never cut)
+    #[arg(long)]
+    pub wide: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

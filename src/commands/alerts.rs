@@ -52,7 +52,7 @@ pub async fn run(settings: &Settings, args: &AlertsArgs) -> ExitCode {
     urgent_first(&mut alerts);
     let written = match args.output {
         Output::Json => write_json(&alerts, &acks),
-        Output::Table => write_table(&alerts, &acks),
+        Output::Table => write_table(&alerts, &acks, args.wide),
     };
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
@@ -212,7 +212,11 @@ fn write_json(alerts: &[Alert], silences: &[Silence]) -> std::io::Result<()> {
     out.flush()
 }
 
-fn write_table(alerts: &[Alert], silences: &[Silence]) -> std::io::Result<()> {
+/// The summary column's width in the table without `--wide`: one line of
+/// a wide terminal with the columns before it, not 170 lines of one summary.
+const SUMMARY_W: usize = 80;
+
+fn write_table(alerts: &[Alert], silences: &[Silence], wide: bool) -> std::io::Result<()> {
     let now = Utc::now();
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -228,6 +232,20 @@ fn write_table(alerts: &[Alert], silences: &[Silence]) -> std::io::Result<()> {
             .filter(|(k, _)| *k != "alertname" && *k != "severity")
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
+        let labels = labels.join(",");
+        let (labels, summary) = if wide {
+            let l = sanitize::line(&labels).into_owned();
+            let pad = 40usize.saturating_sub(sanitize::width(&l));
+            (
+                l + &" ".repeat(pad),
+                sanitize::line(a.summary()).into_owned(),
+            )
+        } else {
+            (
+                sanitize::pad(&labels, 40),
+                sanitize::fit(a.summary(), SUMMARY_W),
+            )
+        };
         writeln!(
             out,
             "{}{}{}{:>5}  {} {}",
@@ -235,8 +253,8 @@ fn write_table(alerts: &[Alert], silences: &[Silence]) -> std::io::Result<()> {
             sanitize::pad(a.alertname(), 28),
             sanitize::pad(&state_word(a, silences, now), 18),
             format_age((now - a.starts_at).num_seconds()),
-            sanitize::pad(&labels.join(","), 40),
-            sanitize::line(a.summary()),
+            labels,
+            summary.trim_end(),
         )?;
     }
     writeln!(

@@ -29,6 +29,23 @@ impl Report {
     }
 }
 
+/// Every problem of the config file in force (`--config`, `ONCALL_CONFIG`
+/// or the default path), `file:line: problem` each.
+fn config_problems(global: &GlobalArgs) -> Vec<String> {
+    let path = global
+        .config
+        .clone()
+        .or_else(|| crate::config::config_dir().map(|d| d.join("config.yaml")));
+    let Some(path) = path else {
+        return Vec::new();
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => crate::config::all_problems(&text, &path),
+        // Missing or unreadable: `from_args` says so (or does not mind).
+        Err(_) => Vec::new(),
+    }
+}
+
 fn theme_files(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
@@ -43,9 +60,15 @@ fn theme_files(dir: &Path) -> Vec<PathBuf> {
 
 pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
     let mut r = Report::default();
-    // A config that does not load is reported, and the rest still checked.
+    // A config that does not load is reported, every problem of it in
+    // one run, and the rest still checked.
+    let problems = config_problems(global);
+    for p in &problems {
+        r.error(p);
+    }
     let settings = match crate::config::from_args(global) {
         Ok(s) => Some(s),
+        Err(_) if !problems.is_empty() => None,
         Err(e) => {
             r.error(e);
             None

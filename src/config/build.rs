@@ -11,7 +11,9 @@ use crate::config::{self, SourceArgs};
 use crate::model::duration::parse_duration;
 use crate::model::{parse_matchers, Sev};
 
-fn incident_settings(c: Option<&config::IncidentsConfig>) -> Result<IncidentSettings, String> {
+pub(super) fn incident_settings(
+    c: Option<&config::IncidentsConfig>,
+) -> Result<IncidentSettings, String> {
     let mut out = IncidentSettings::default();
     let Some(c) = c else { return Ok(out) };
     let sev = |text: &str, key: &str| {
@@ -155,6 +157,7 @@ pub fn from_args(args: &GlobalArgs) -> Result<Settings, String> {
         theme: args.theme.clone().or(config.theme.clone()),
         keys: config.keys.clone(),
         group_by: config.group_by.clone(),
+        fold_groups_from: config.fold_groups_from,
         state_dir: args.state_dir.clone().or_else(config::state_dir),
         config_path,
         author: config

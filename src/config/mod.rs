@@ -31,6 +31,8 @@ use sources::check_url;
 pub use sources::{source_specs, SourceArgs};
 mod time_intervals;
 pub use time_intervals::{time_intervals, time_intervals_value, TimeIntervalConfig};
+mod problems;
+pub use problems::all_problems;
 mod wall;
 pub use wall::{wall_settings, WallConfig};
 
@@ -49,6 +51,8 @@ pub struct Config {
     pub prometheus: Vec<SourceConfig>,
     pub theme: Option<String>,
     pub group_by: Option<String>,
+    /// Groups of this many alerts or more start folded (default 10; 0: never).
+    pub fold_groups_from: Option<usize>,
     /// Rebinds keys: action name → key (`ack: "a"`).
     #[serde(default)]
     pub keys: BTreeMap<String, String>,
@@ -224,10 +228,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         path: path.to_path_buf(),
         message: e.message,
     })?;
-    let invalid = |message: String| ConfigError::Invalid {
-        path: path.to_path_buf(),
-        message,
-    };
+    match semantic_problems(&config, text).into_iter().next() {
+        Some(message) => Err(ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        }),
+        None => Ok(config),
+    }
+}
+
+/// What is wrong with a config that parsed, every problem (each placed by
+/// its key's line): `parse` reports the first, `oncall check` all of them.
+pub fn semantic_problems(config: &Config, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
     for (key, value) in [
         ("refresh", &config.refresh),
         ("timeout", &config.timeout),
@@ -250,12 +263,13 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
     ] {
         if let Some(v) = value {
             let line = || at_line(key_line(text, key));
-            let d = parse_duration(v).map_err(|e| invalid(format!("{key}: {e}{}", line())))?;
-            if key == "refresh" && d < Duration::from_secs(1) {
-                return Err(invalid(format!(
+            match parse_duration(v) {
+                Err(e) => out.push(format!("{key}: {e}{}", line())),
+                Ok(d) if key == "refresh" && d < Duration::from_secs(1) => out.push(format!(
                     "refresh of {v} is too fast; use at least 1s{}",
                     line()
-                )));
+                )),
+                Ok(_) => {}
             }
         }
     }
@@ -264,34 +278,35 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         // once by two consoles share it), so a prefix is one word.
         let p = prefix.trim();
         if p.is_empty() || p.chars().any(char::is_whitespace) || p.chars().count() > 32 {
-            return Err(invalid(format!(
+            out.push(format!(
                 "ack.prefix {prefix:?} must be one word of at most 32 characters, such as \"ACK!\"{}",
                 at_line(key_line(text, "ack.prefix"))
-            )));
+            ));
         }
     }
     let mut names: Vec<&str> = Vec::new();
     for s in config.alertmanagers.iter().chain(&config.prometheus) {
         let line = text.lines().position(|l| l.contains(s.url.as_str()));
-        check_url(&s.url).map_err(|e| invalid(format!("{e}{}", at_line(line))))?;
+        if let Err(e) = check_url(&s.url) {
+            out.push(format!("{e}{}", at_line(line)));
+        }
         // Named by hand twice: a typo, and names key dedup and writes.
         if let Some(name) = s.name.as_deref() {
             if name.trim().is_empty() {
-                return Err(invalid(format!(
+                out.push(format!(
                     "a source's name is empty; leave `name` out to name it by its host{}",
                     at_line(line)
-                )));
-            }
-            if names.contains(&name) {
-                return Err(invalid(format!(
+                ));
+            } else if names.contains(&name) {
+                out.push(format!(
                     "two sources are named {name:?}; each needs a name of its own{}",
                     at_line(line)
-                )));
+                ));
             }
             names.push(name);
         }
     }
-    Ok(config)
+    out
 }
 
 /// ` at line N` (1-based), or nothing when the line is not known.

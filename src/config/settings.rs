@@ -20,6 +20,8 @@ pub struct Settings {
     pub theme: Option<String>,
     pub keys: BTreeMap<String, String>,
     pub group_by: Option<String>,
+    /// Groups of this many alerts or more start folded (`fold_groups_from:`; 0: never).
+    pub fold_groups_from: Option<usize>,
     pub state_dir: Option<PathBuf>,
     pub config_path: Option<PathBuf>,
     /// Who acks and silences: config `author`, else `$USER`.

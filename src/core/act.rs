@@ -101,6 +101,9 @@ fn global(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Incidents => state.pane = Pane::Incidents,
         Action::Escalations => state.pane = Pane::Escalations,
         Action::Slos => state.pane = Pane::Slos,
+        Action::Messages => super::panes::messages::open(state),
+        // Only the alerts list has groups.
+        Action::FoldAll | Action::UnfoldAll => {}
         Action::Ack => return ack_actions::ack(state, ""),
         Action::Unack => return ack_actions::unack(state),
         Action::Resolve => return ack_actions::resolve(state),

@@ -80,6 +80,12 @@ actions! {
     HistoryWindow = "history-window";
     /// The SLO pane.
     Slos = "slos";
+    /// Fold every group of the alerts list.
+    FoldAll = "fold-all";
+    /// Unfold every group of the alerts list.
+    UnfoldAll = "unfold-all";
+    /// The message history (`:messages`).
+    Messages = "messages";
 }
 
 impl Action {

@@ -34,27 +34,45 @@ pub fn alert_expr(state: &State, alert: &Alert) -> Option<String> {
         .or_else(|| generator_expr(&alert.generator_url))
 }
 
-/// The Prometheus to ask about an alert: the one holding its rule, else the
-/// one its generatorURL names, else the first configured.
+/// The Prometheus to ask about an alert: the one its generatorURL names
+/// (it evaluated the rule) when that one is configured, else the one
+/// holding its rule, else the first configured.
 fn prometheus_for(state: &State, alert: &Alert) -> Option<String> {
-    let proms = || {
-        state
-            .sources
-            .iter()
-            .filter(|s| s.kind == SourceKind::Prometheus)
-    };
-    let host = |url: &str| {
-        url.split("://")
-            .nth(1)
-            .and_then(|rest| rest.split(['/', '?']).next())
-            .map(str::to_ascii_lowercase)
-    };
     let gen_host = host(&alert.generator_url);
-    proms()
-        .find(|s| s.rules.iter().any(|r| r.matches(alert)))
-        .or_else(|| proms().find(|s| gen_host.is_some() && host(&s.url) == gen_host))
-        .or_else(|| proms().next())
+    proms(state)
+        .find(|s| gen_host.is_some() && host(&s.url) == gen_host)
+        .or_else(|| proms(state).find(|s| s.rules.iter().any(|r| r.matches(alert))))
+        .or_else(|| proms(state).next())
         .map(|s| s.name.clone())
+}
+
+fn proms(state: &State) -> impl Iterator<Item = &crate::core::SourceState> {
+    state
+        .sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Prometheus)
+}
+
+/// `host:port` of a URL, lowercased.
+fn host(url: &str) -> Option<String> {
+    url.split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', '?']).next())
+        .filter(|h| !h.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
+/// What the chart says of its source: `from prom-eu`, and when the
+/// alert's generatorURL names a Prometheus that is not configured, that
+/// the chart is not from the one that evaluated it.
+fn from_words(state: &State, alert: &Alert, prometheus: &str) -> String {
+    let used = proms(state).find(|s| s.name == prometheus);
+    match host(&alert.generator_url) {
+        Some(h) if used.is_some_and(|s| host(&s.url).as_deref() != Some(h.as_str())) => {
+            format!("from {prometheus} (its generatorURL names {h}, which is not configured)")
+        }
+        _ => format!("from {prometheus}"),
+    }
 }
 
 /// The effect asking for the open alert's context, when it is missing,
@@ -74,6 +92,10 @@ pub fn wanted(state: &mut State) -> Vec<Effect> {
         return vec![];
     }
     let query = query_for(state, alert, window);
+    let from = query
+        .as_ref()
+        .ok()
+        .map(|q| from_words(state, alert, &q.prometheus));
     let (expr, threshold, fires_step) = match &query {
         Ok(q) => (
             q.history.as_ref().map(|h| h.query.clone()),
@@ -108,6 +130,7 @@ pub fn wanted(state: &mut State) -> Vec<Effect> {
         history,
         fires,
         fires_step,
+        from,
     };
     if let Some(old) = keep(state.context.as_ref()) {
         if old.window == window

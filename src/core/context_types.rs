@@ -45,6 +45,9 @@ pub struct ContextState {
     pub fires: Load<Fires>,
     /// The step the fires were sampled at (a longer gap ends an episode).
     pub fires_step: i64,
+    /// Where the chart comes from: the Prometheus source's name, and why
+    /// that one when the alert's generatorURL names another.
+    pub from: Option<String>,
 }
 
 /// What to ask Prometheus (the task runs it; `update` reads the answer).

@@ -6,6 +6,7 @@ use super::msg::Effect;
 use super::state::{Confirm, InputKind, InputLine, Pane, State, StatusLevel};
 use super::targets::clusters_of_alerts;
 use crate::model::duration::parse_since;
+use crate::model::AlertState;
 use crate::model::{Event, EventKind, Milestone, Sev, Status};
 use crate::source::alertmanager_writes::{WriteOp, WriteRequest};
 
@@ -259,9 +260,23 @@ pub fn resolve_with(state: &mut State, resolution: &str) -> Vec<Effect> {
     then.push(Effect::Journal(JournalOp::Postmortem {
         incident: id.clone(),
     }));
+    let firing = still_firing(state, &id);
     let acks = incident_acks(state, &id);
     if acks.is_empty() {
-        return then;
+        if firing.is_empty() {
+            return then;
+        }
+        // Resolving while its alerts fire is allowed (the cause may be
+        // fixed and the alerts lag), but never by surprise.
+        let mut lines = firing;
+        lines.push("y: resolve anyway · n or Esc: do not resolve".into());
+        state.confirm = Some(Confirm {
+            title: format!("Resolve {id}? Its linked alerts still fire"),
+            lines,
+            yes: then,
+            no: None,
+        });
+        return vec![];
     }
     let n: usize = acks.iter().map(|(_, ids)| ids.len()).sum();
     let jobs = acks
@@ -279,14 +294,47 @@ pub fn resolve_with(state: &mut State, resolution: &str) -> Vec<Effect> {
             "Resolve {id}: expire its {n} ack{} too?",
             if n == 1 { "" } else { "s" }
         ),
-        lines: vec![
-            "y: expire them, so the alerts page again if they come back".into(),
-            "n: resolve and keep the acks · Esc: do not resolve".into(),
-        ],
+        lines: firing
+            .into_iter()
+            .chain([
+                "y: expire them, so the alerts page again if they come back".into(),
+                "n: resolve and keep the acks · Esc: do not resolve".into(),
+            ])
+            .collect(),
         yes,
         no: Some(then),
     });
     vec![]
+}
+
+/// Lines naming the incident's linked alerts that still fire (acked or
+/// not), for the question before resolving; empty when none does.
+fn still_firing(state: &State, id: &str) -> Vec<String> {
+    let Some(inc) = state.incident(id) else {
+        return vec![];
+    };
+    let names: Vec<String> = state
+        .alerts
+        .iter()
+        .filter(|a| inc.links(&a.fingerprint))
+        .filter(|a| matches!(a.state, AlertState::Firing | AlertState::Suppressed))
+        .map(|a| crate::sanitize::line(a.alertname()).into_owned())
+        .collect();
+    if names.is_empty() {
+        return vec![];
+    }
+    let shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
+    let more = match names.len() {
+        n if n > 3 => format!(" and {} more", n - 3),
+        _ => String::new(),
+    };
+    let s = if names.len() == 1 { "" } else { "s" };
+    vec![format!(
+        "{} linked alert{s} still fire{}: {}{more}",
+        names.len(),
+        if names.len() == 1 { "s" } else { "" },
+        shown.join(", ")
+    )]
 }
 
 /// Active ack silences covering the incident's alerts, per cluster.

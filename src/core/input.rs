@@ -9,6 +9,7 @@ use super::msg::{Effect, InputEdit};
 use super::poll_landing::rebuild;
 use super::silences::rebuild_silence_rows;
 use super::state::{InputKind, State, StatusLevel};
+use super::triage::{OwnerView, SortMode};
 use super::{ack_actions, silence_actions, Action};
 use crate::model::duration::parse_duration;
 
@@ -149,6 +150,11 @@ fn command(state: &mut State, text: &str) -> Vec<Effect> {
                 state.say(StatusLevel::Error, format!("filter: {e}"));
             }
         }
+        "sort" => return sort(state, &arg),
+        "mine" => owner_view(state, OwnerView::Mine),
+        "unowned" => owner_view(state, OwnerView::Unowned),
+        "all" => owner_view(state, OwnerView::All),
+        "messages" | "mes" => return act(state, Action::Messages),
         "refresh" => return act(state, Action::Refresh),
         "silenced" => return act(state, Action::ToggleSilenced),
         "inhibited" => return act(state, Action::ToggleInhibited),
@@ -157,8 +163,53 @@ fn command(state: &mut State, text: &str) -> Vec<Effect> {
         "ack" if state.read_only => return act(state, Action::Ack),
         "ack" => return ack_actions::ack(state, &arg),
         other => state.say(StatusLevel::Error,
-            format!("unknown command :{other} (try :group-by LABEL, :filter M, :ack TEXT, :silences, :incidents, :status S, :q)"),
+            format!("unknown command :{other} (try :group-by LABEL, :filter M, :sort MODE, :mine, :unowned, :messages, :ack TEXT, :incidents, :q)"),
         ),
     }
     vec![]
+}
+
+/// `:sort severity|newest|oldest|unacked`, remembered in the state dir.
+fn sort(state: &mut State, arg: &str) -> Vec<Effect> {
+    let Some(mode) = SortMode::parse(arg) else {
+        let modes: Vec<&str> = SortMode::ALL.iter().map(|m| m.name()).collect();
+        state.say(
+            StatusLevel::Error,
+            format!(
+                "usage: :sort {} (now: {})",
+                modes.join("|"),
+                state.triage.sort.name()
+            ),
+        );
+        return vec![];
+    };
+    state.triage.sort = mode;
+    state.cursor = 0;
+    rebuild(state);
+    state.say(StatusLevel::Info, format!("sorted by {}", mode.name()));
+    vec![Effect::RememberSort(mode.name())]
+}
+
+/// `:mine`, `:unowned` and `:all`: whose alerts the list shows. Nobody's
+/// come most severe first, so the unowned view is a to-do list.
+fn owner_view(state: &mut State, view: OwnerView) {
+    state.triage.owners = view;
+    state.cursor = 0;
+    rebuild(state);
+    let shown: usize = state
+        .rows
+        .iter()
+        .map(|r| match r {
+            crate::core::rows::Row::Group { count, .. } => *count,
+            crate::core::rows::Row::Alert { .. } => 0,
+        })
+        .sum();
+    let text = match view {
+        OwnerView::All => "showing every owner's alerts".to_string(),
+        OwnerView::Mine => format!("{shown} alert(s) of yours (:all shows every one)"),
+        OwnerView::Unowned => {
+            format!("{shown} alert(s) nobody acked, silenced or took into an incident (:all shows every one)")
+        }
+    };
+    state.say(StatusLevel::Info, text);
 }

@@ -57,6 +57,9 @@ pub const DEFAULT_KEYS: &[(&str, Action, &str)] = &[
     ("e", Action::Expire, "expire a silence (in S)"),
     ("x", Action::Extend, "extend a silence (in S)"),
     ("y", Action::CopyLink, "copy link (OSC 52)"),
+    ("-", Action::FoldAll, "fold every group"),
+    ("+", Action::UnfoldAll, "unfold every group"),
+    ("M", Action::Messages, "message history (:messages)"),
     ("z", Action::ToggleSilenced, "show/hide silenced alerts"),
     ("Z", Action::ToggleInhibited, "show/hide inhibited alerts"),
 ];

@@ -40,6 +40,8 @@ pub enum Msg {
     ScrollLimit(u16),
     /// A message for the status line (a theme that failed to load, ...).
     Notice(StatusLevel, String),
+    /// A message for the history only, with a badge (startup warnings).
+    Noted(StatusLevel, String),
     /// A key in the silence form (not while a field is being edited).
     Form(FormKey),
     /// The answer to a confirmation question.
@@ -141,5 +143,7 @@ pub enum Effect {
     KillStep {
         run: u64,
     },
+    /// Remember the list's sort mode (by name) in the state dir.
+    RememberSort(&'static str),
     Quit,
 }

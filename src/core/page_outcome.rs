@@ -248,6 +248,7 @@ pub fn pages(state: &mut State) -> Vec<Effect> {
         return vec![];
     }
     let rows = super::escalations::escalation_rows(state);
+    state.triage.paged = super::ownership::paged_levels_in(state, &rows);
     let mut effects = holds_changed(state, &rows);
     // Levels due before retries: a later level supersedes a failing one.
     let due = super::escalations::pages_due_in(state, &rows);

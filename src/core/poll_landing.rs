@@ -16,6 +16,7 @@ use super::page_outcome::pages;
 use super::rows::{view_rows_if, Row, ViewInputs};
 use super::silences::rebuild_silence_rows_keeping;
 use super::state::{AckState, Health, State, StatusLevel};
+use super::triage::{OwnerView, Owners, SortMode};
 use crate::model::{Alert, AlertState, Silence};
 use crate::source::{Snapshot, SourceError};
 use std::collections::HashSet;
@@ -215,6 +216,7 @@ fn install(state: &mut State, mut m: Merged) {
         rebuild_keeping(state, selected);
     }
     rebuild_silence_rows_keeping(state, selected_silence);
+    super::news::recount(state);
     if let Some(form) = state.form.as_mut() {
         form.preview(&state.alerts);
     }
@@ -290,6 +292,7 @@ fn rebuild_keeping(state: &mut State, before: Option<String>) {
     state.row_widths = widths;
     state.counts = counts;
     restore_cursor(state, before);
+    super::news::recount(state);
 }
 
 fn restore_cursor(state: &mut State, before: Option<String>) {
@@ -314,6 +317,19 @@ pub fn view_inputs(state: &State) -> ViewInputs {
         show_silenced: state.show_silenced,
         show_inhibited: state.show_inhibited,
         collapsed: state.collapsed.clone(),
+        expanded: state.triage.expanded.clone(),
+        fold_from: state.triage.fold_from,
+        // Nobody's alerts are a to-do list: most severe first, whatever the sort.
+        sort: match state.triage.owners {
+            OwnerView::Unowned => SortMode::Severity,
+            _ => state.triage.sort,
+        },
+        owner_view: state.triage.owners,
+        owners: if state.triage.owners != OwnerView::All || state.triage.sort == SortMode::Unacked {
+            super::ownership::owners(state)
+        } else {
+            Owners::default()
+        },
     }
 }
 

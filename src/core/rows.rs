@@ -4,10 +4,9 @@
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
-
 use super::filter::Filter;
 use super::row_widths::{measure, RowWidths};
+use super::triage::{is_folded, owner_visible, sort_key, OwnerView, Owners, SortMode};
 use crate::model::text_order::text_cmp;
 use crate::model::{prefetch, Alert, AlertState, Labels, Severity};
 
@@ -40,16 +39,21 @@ pub struct Counts {
     pub suppressed: usize,
     /// Gone with a restarted source, not known to be resolved.
     pub unknown: usize,
+    /// Some alert (in any state) has severity `error`: only then does the
+    /// header count ERR (a constant `0 ERR` reads as a category that exists).
+    pub any_error: bool,
 }
 
 impl Counts {
     pub fn add(&mut self, a: &Alert) {
+        let sev = a.severity();
         match a.state {
-            AlertState::Firing => self.by_severity[a.severity() as usize] += 1,
+            AlertState::Firing => self.by_severity[sev as usize] += 1,
             AlertState::Pending => self.pending += 1,
             AlertState::Suppressed => self.suppressed += 1,
             AlertState::Unknown => self.unknown += 1,
         }
+        self.any_error |= sev == Severity::Error;
     }
 
     pub fn of(alerts: &[Alert]) -> Counts {
@@ -89,8 +93,8 @@ fn state_rank(a: &Alert) -> u8 {
     }
 }
 
-/// Sort key inside a group: firing first, then severity, then oldest first.
-type SortKey = (u8, Severity, DateTime<Utc>);
+/// Sort key inside a group (`triage::sort_key`): firing first, then as the mode says.
+type SortKey = (u8, u8, i64, i64);
 
 /// A group while the alerts are walked.
 struct Group<'a> {
@@ -100,6 +104,9 @@ struct Group<'a> {
     /// With their sort keys, computed once rather than per comparison.
     members: Vec<(SortKey, usize)>,
     active: usize,
+    /// Its most urgent member's state rank and severity (firing before
+    /// suppressed, then most severe): the group row's severity, whatever the sort.
+    urgent: (u8, Severity),
     /// Names whose value differs from the reference's (or is missing on
     /// one side) for some member.
     differs: Vec<&'a str>,
@@ -117,6 +124,30 @@ pub struct ViewInputs {
     pub show_silenced: bool,
     pub show_inhibited: bool,
     pub collapsed: HashSet<String>,
+    /// Large groups unfolded by hand; groups of `fold_from` or more start folded.
+    pub expanded: HashSet<String>,
+    pub fold_from: usize,
+    pub sort: SortMode,
+    pub owner_view: OwnerView,
+    /// Filled only when the owner view or the sort asks.
+    pub owners: Owners,
+}
+
+impl Default for ViewInputs {
+    fn default() -> ViewInputs {
+        ViewInputs {
+            filter: Filter::default(),
+            group_by: "alertname".into(),
+            show_silenced: true,
+            show_inhibited: true,
+            collapsed: HashSet::new(),
+            expanded: HashSet::new(),
+            fold_from: 0,
+            sort: SortMode::default(),
+            owner_view: OwnerView::default(),
+            owners: Owners::default(),
+        }
+    }
 }
 
 /// The rows, their widths and the counts of merged alerts.
@@ -165,7 +196,14 @@ pub fn view_rows_split(
     let mut listed_groups = Vec::new();
     for g in &groups {
         let single = (g.members.len() == 1).then(|| g.members[0].1);
-        let is_collapsed = single.is_none() && v.collapsed.contains(g.key);
+        let is_collapsed = single.is_none()
+            && is_folded(
+                g.key,
+                g.members.len(),
+                &v.collapsed,
+                &v.expanded,
+                v.fold_from,
+            );
         let mut distinct: Vec<&str> = match single {
             // A group of one shows every label but the skipped ones.
             Some(i) => alerts[i].labels.keys().collect(),
@@ -178,7 +216,7 @@ pub fn view_rows_split(
             key: g.key.to_string(),
             count: g.members.len(),
             active: g.active,
-            severity: g.members[0].0 .1,
+            severity: g.urgent.1,
             collapsed: is_collapsed,
             distinct: distinct.into_iter().map(str::to_string).collect(),
             single,
@@ -235,8 +273,11 @@ fn walk<'a>(alerts: &'a [Alert], part: std::ops::Range<usize>, v: &ViewInputs) -
     for i in part {
         prefetch::alert_sets(alerts, i + prefetch::AHEAD);
         let a = &alerts[i];
+        let sev = a.severity();
         w.counts.add(a);
-        if !visible(a, &v.filter, v.show_silenced, v.show_inhibited) {
+        if !visible(a, &v.filter, v.show_silenced, v.show_inhibited)
+            || !owner_visible(v.owner_view, &v.owners, a)
+        {
             continue;
         }
         let key = a.labels.get(&v.group_by).unwrap_or("");
@@ -247,6 +288,7 @@ fn walk<'a>(alerts: &'a [Alert], part: std::ops::Range<usize>, v: &ViewInputs) -
                 reference: i,
                 members: Vec::new(),
                 active: 0,
+                urgent: (u8::MAX, Severity::None),
                 differs: Vec::new(),
             });
             groups.len() - 1
@@ -256,7 +298,9 @@ fn walk<'a>(alerts: &'a [Alert], part: std::ops::Range<usize>, v: &ViewInputs) -
             differences(&alerts[g.reference].labels, &a.labels, &mut g.differs);
         }
         g.active += usize::from(a.state == AlertState::Firing);
-        g.members.push(((state_rank(a), a.severity(), a.starts_at), i));
+        g.urgent = g.urgent.min((state_rank(a), sev));
+        let owned = v.sort == SortMode::Unacked && v.owners.owned.contains(&a.fingerprint);
+        g.members.push((sort_key(v.sort, a, owned), i));
     }
     w
 }
@@ -272,6 +316,7 @@ fn join<'a>(alerts: &'a [Alert], mut a: Walk<'a>, b: Walk<'a>) -> Walk<'a> {
     a.counts.pending += b.counts.pending;
     a.counts.suppressed += b.counts.suppressed;
     a.counts.unknown += b.counts.unknown;
+    a.counts.any_error |= b.counts.any_error;
     for g in b.groups {
         match a.slots.get(g.key) {
             Some(&slot) => {
@@ -285,6 +330,7 @@ fn join<'a>(alerts: &'a [Alert], mut a: Walk<'a>, b: Walk<'a>) -> Walk<'a> {
                     mark(&mut into.differs, d);
                 }
                 into.active += g.active;
+                into.urgent = into.urgent.min(g.urgent);
                 into.members.extend(g.members);
             }
             None => {
@@ -386,4 +432,11 @@ fn common_labels(alerts: &[Alert], listed: &[&Group]) -> Vec<(String, String)> {
             .collect(),
         _ => vec![],
     }
+}
+
+/// The index of the group row that row `i` is listed under (itself for a group row).
+pub fn group_row_of(rows: &[Row], i: usize) -> Option<usize> {
+    rows.get(..=i)?
+        .iter()
+        .rposition(|r| matches!(r, Row::Group { .. }))
 }

@@ -104,6 +104,8 @@ pub struct State {
     pub back_to: Pane,
     /// Fingerprint of the alert in the detail view.
     pub detail: Option<String>,
+    /// The detail view shows a long "What" whole (Enter), not folded.
+    pub detail_more: bool,
     pub scroll: u16,
     /// The furthest the detail or help view can scroll (sent by the UI).
     pub scroll_max: u16,
@@ -116,7 +118,13 @@ pub struct State {
     pub show_silenced: bool,
     pub show_inhibited: bool,
     pub collapsed: HashSet<String>,
+    /// Sort, owner view, folding from a size, and what is new (`core::triage`).
+    pub triage: super::triage::Triage,
     pub status: Option<(StatusLevel, String, DateTime<Utc>)>,
+    /// An error on the status line stays until a key is pressed after it.
+    pub status_seen: bool,
+    /// Every status message, for `:messages`.
+    pub messages: super::messages::Messages,
     /// Rows the alerts list shows at once; sent by the UI on resize.
     pub page_rows: usize,
     pub quit: bool,
@@ -292,9 +300,20 @@ impl State {
             .collect()
     }
 
-    /// A message on the status line (it stays a few seconds; warnings longer).
+    /// A message on the status line (it stays a few seconds; warnings
+    /// longer; errors until seen) and in the history.
     pub fn say(&mut self, level: StatusLevel, text: impl Into<String>) {
-        self.status = Some((level, text.into(), self.now));
+        let text = text.into();
+        self.messages.push(self.now, level, text.clone());
+        self.status = Some((level, text, self.now));
+        self.status_seen = false;
+    }
+
+    /// A message for the history only, counted on the header's badge until
+    /// read (startup warnings: they must not hold the status line).
+    pub fn note(&mut self, level: StatusLevel, text: impl Into<String>) {
+        self.messages.push(self.now, level, text.into());
+        self.messages.unread += 1;
     }
 }
 

@@ -60,6 +60,9 @@ impl State {
         } else {
             state.stale_after = settings.stale_after;
         }
+        if let Some(n) = settings.fold_groups_from {
+            state.triage.fold_from = n;
+        }
         if let Some(g) = &settings.group_by {
             state.group_by = g.clone();
         }
@@ -93,6 +96,7 @@ impl State {
             pane: Pane::Alerts,
             back_to: Pane::Alerts,
             detail: None,
+            detail_more: false,
             scroll: 0,
             scroll_max: u16::MAX,
             filter: Filter::default(),
@@ -103,7 +107,10 @@ impl State {
             show_silenced: true,
             show_inhibited: true,
             collapsed: HashSet::new(),
+            triage: Default::default(),
             status: None,
+            status_seen: false,
+            messages: Default::default(),
             page_rows: 20,
             quit: false,
             author: "oncall".into(),

@@ -23,6 +23,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         msg,
         Msg::Action(_) | Msg::Form(_) | Msg::Confirm(_) | Msg::Input(_)
     );
+    if by_user {
+        // A key pressed: the screen before it has been seen, the error on
+        // the status line too (from now it may go), and what was new on
+        // the list is no longer.
+        state.status_seen = true;
+        super::news::looked(state);
+    }
     let mut effects = step(state, msg);
     if by_user {
         super::journal_replies::say_if_unrecorded(state, &effects);
@@ -40,11 +47,13 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => {
             state.now = now;
             if let Some((level, _, at)) = &state.status {
-                // Warnings and errors stay long enough to be read.
-                let keep = if *level == StatusLevel::Info {
-                    STATUS_SECS
-                } else {
-                    STATUS_SECS * 4
+                // Warnings stay long enough to be read; errors until a key
+                // was pressed after them (and then as long as warnings).
+                let keep = match level {
+                    StatusLevel::Info => STATUS_SECS,
+                    StatusLevel::Warn => STATUS_SECS * 4,
+                    StatusLevel::Error if !state.status_seen => i64::MAX,
+                    StatusLevel::Error => STATUS_SECS * 4,
                 };
                 if (now - *at).num_seconds() >= keep {
                     state.status = None;
@@ -84,6 +93,10 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Notice(level, text) => {
             state.say(level, text);
+            vec![]
+        }
+        Msg::Noted(level, text) => {
+            state.note(level, text);
             vec![]
         }
         Msg::Input(edit) if state.form.as_ref().is_some_and(|f| f.editing.is_some()) => {

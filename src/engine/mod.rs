@@ -104,21 +104,26 @@ impl Engine {
                 src.peer = known.get(&crate::source::redact_url(&spec.url)).cloned();
             }
         }
-        let mut notices = notices;
-        if let Some(first) = state.rb.errors.first() {
-            let more = state.rb.errors.len() - 1;
-            let more = if more > 0 {
-                format!(" (+{more} more; oncall check lists them)")
-            } else {
-                String::new()
-            };
-            notices.push(format!("runbook not loaded: {first}{more}"));
+        if let Some(sort) = settings
+            .state_dir
+            .as_deref()
+            .and_then(crate::store::view_prefs::load_sort)
+            .and_then(|s| crate::core::triage::SortMode::parse(&s))
+        {
+            state.triage.sort = sort;
         }
-        if !notices.is_empty() {
-            update(
-                &mut state,
-                Msg::Notice(StatusLevel::Warn, notices.join(" · ")),
-            );
+        // Startup warnings go to the message history with a badge: on the
+        // status line they would hold it and hide who is on call.
+        let mut notices = notices;
+        notices.extend(
+            state
+                .rb
+                .errors
+                .iter()
+                .map(|e| format!("runbook not loaded: {e} (oncall check lists every problem)")),
+        );
+        for n in notices {
+            update(&mut state, Msg::Noted(StatusLevel::Warn, n));
         }
         let (tx, rx) = mpsc::unbounded_channel::<Msg>();
         let (refresh, refresh_rx) = watch::channel(0u64);
@@ -320,6 +325,16 @@ impl Engine {
                 self.deliveries.push(delivery);
             }
             Effect::QueryContext(q) => context_queries::spawn(q, &self.settings, tx.clone()),
+            Effect::RememberSort(name) => {
+                if let Some(dir) = &self.settings.state_dir {
+                    if let Err(e) = crate::store::view_prefs::save_sort(dir, name) {
+                        crate::core::update(
+                            &mut self.state,
+                            Msg::Notice(StatusLevel::Warn, format!("sort not remembered: {e}")),
+                        );
+                    }
+                }
+            }
             Effect::Copy(text) => return Some(TerminalEffect::Copy(text)),
             Effect::Bell => return Some(TerminalEffect::Bell),
             Effect::Quit => return Some(TerminalEffect::Quit),

@@ -16,7 +16,7 @@ pub use super::lifecycle::{Milestone, Sev, Status};
 pub struct Metrics {
     /// detected − impact_started
     pub time_to_detect: Option<Duration>,
-    /// acknowledged − detected
+    /// acknowledged − when it alerted (first alert, or detection set by hand)
     pub time_to_acknowledge: Option<Duration>,
     /// mitigated − impact_started
     pub time_to_mitigate: Option<Duration>,
@@ -271,9 +271,18 @@ impl Incident {
             return Some(*at);
         }
         match m {
-            Milestone::ImpactStarted | Milestone::Detected => {
-                Some(self.first_alert.unwrap_or(self.declared))
-            }
+            Milestone::ImpactStarted => Some(self.first_alert.unwrap_or(self.declared)),
+            // The first observation: the earliest event the timeline holds
+            // (the declaration, or an alert seen firing before it), so time
+            // to detect runs from the alert's start to someone seeing it.
+            Milestone::Detected => Some(
+                self.events
+                    .iter()
+                    .map(|e| e.time)
+                    .min()
+                    .unwrap_or(self.declared)
+                    .min(self.declared),
+            ),
             Milestone::Acknowledged => self.acknowledged,
             Milestone::Declared => Some(self.declared),
             Milestone::Mitigated => self.mitigated.or(self.resolved),
@@ -284,6 +293,15 @@ impl Incident {
     /// True when the milestone was set by hand.
     pub fn milestone_by_hand(&self, m: Milestone) -> bool {
         self.set_by_hand.contains_key(&m)
+    }
+
+    /// When it alerted: a detection set by hand, else its first alert's
+    /// start, else its declaration.
+    fn alerted(&self) -> DateTime<Utc> {
+        self.set_by_hand
+            .get(&Milestone::Detected)
+            .copied()
+            .unwrap_or(self.first_alert.unwrap_or(self.declared))
     }
 
     /// When the incident started, for "time since start" on the timeline.
@@ -298,7 +316,10 @@ impl Incident {
         let span = |a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>| Some(b? - a?);
         Metrics {
             time_to_detect: span(m(Milestone::ImpactStarted), m(Milestone::Detected)),
-            time_to_acknowledge: span(m(Milestone::Detected), m(Milestone::Acknowledged)),
+            // From when it alerted (its first alert's start, or a detection
+            // set by hand), as acks are counted on call: not from when a
+            // person first saw it, which may be after the ack.
+            time_to_acknowledge: span(Some(self.alerted()), m(Milestone::Acknowledged)),
             time_to_mitigate: span(m(Milestone::ImpactStarted), m(Milestone::Mitigated)),
             time_to_resolve: span(m(Milestone::ImpactStarted), m(Milestone::Resolved)),
         }

@@ -13,5 +13,6 @@ pub mod postgres;
 pub mod postmortem;
 pub mod postmortem_md;
 pub mod stats;
+pub mod view_prefs;
 
 pub use journal::{Declared, Journal, JournalError, Problem, Read};

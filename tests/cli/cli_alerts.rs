@@ -254,3 +254,33 @@ fn bad_source_urls_are_refused_in_one_clear_sentence() {
         );
     }
 }
+
+/// A 20,000-character summary: the table cuts its cell at the column's
+/// width (one line, not 170), `--wide` prints it whole, JSON is unchanged.
+#[tokio::test]
+async fn a_huge_summary_is_cut_in_the_table_and_whole_with_wide_and_in_json() {
+    let ams = Alertmanagers::start(1);
+    let huge = "x".repeat(19_990) + " THE END";
+    ams.post_alerts(json!([
+        {"labels": {"alertname": "Chatty", "severity": "warning", "team": "t".repeat(300)},
+         "annotations": {"summary": huge}}
+    ]))
+    .await;
+    let url = ams.urls[0].as_str();
+    let out = oncall(&["alerts", "--alertmanager", url]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let row = text.lines().find(|l| l.contains("Chatty")).expect(&text);
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(row.chars().count() < 200, "{} columns", row.chars().count());
+    assert!(row.ends_with('…') && !row.contains("THE END"), "{row}");
+    let wide = oncall(&["alerts", "--wide", "--alertmanager", url]);
+    let text = String::from_utf8_lossy(&wide.stdout).into_owned();
+    let row = text.lines().find(|l| l.contains("Chatty")).expect(&text);
+    assert!(
+        row.ends_with("THE END") && row.contains(&"t".repeat(300)),
+        "the whole text"
+    );
+    let json = oncall(&["alerts", "--output", "json", "--alertmanager", url]);
+    let v: Vec<Value> = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v[0]["annotations"]["summary"].as_str(), Some(huge.as_str()));
+}

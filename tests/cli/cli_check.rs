@@ -175,7 +175,10 @@ fn a_broken_config_is_one_error_and_the_rest_is_still_checked() {
         .find(|l| l.contains("alertmanagerz"))
         .unwrap_or_else(|| panic!("the unknown key named: {text}"));
     assert!(config_error.starts_with("error: "), "{config_error}");
-    assert!(config_error.contains("line 2"), "{config_error}");
+    assert!(
+        config_error.contains(&format!("{config}:2: ")),
+        "{config_error}"
+    );
     // The runbooks were checked all the same.
     assert!(text.contains("flow.yaml:3: step probe"), "{text}");
     assert!(text.contains("flow.yaml:9: step orphan"), "{text}");
@@ -407,7 +410,7 @@ fn the_context_key_is_checked_like_every_other() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("related_label") && text.contains("line 2"),
+        text.contains("related_label") && text.contains(&format!("{typo}:2: ")),
         "{text}"
     );
 }
@@ -425,7 +428,9 @@ fn slos_are_checked_and_a_bad_one_is_named() {
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let text = stdout(&out);
     assert!(
-        text.contains("error: slos.checkout.ratio: the query does not use {{window}}"),
+        text.contains(&format!(
+            "error: {bad}:1: slos.checkout.ratio: the query does not use {{{{window}}}}"
+        )),
         "{text}"
     );
 }
@@ -475,4 +480,43 @@ fn a_notifier_without_its_url_fails_the_check() {
         !text.contains("secret-path"),
         "the URL is a credential: {text}"
     );
+}
+
+/// Three mistakes in three places: one run names each, with its file and line.
+#[test]
+fn every_config_error_is_reported_in_one_run_with_file_and_line() {
+    let env = Env::new();
+    let config = env.home.config(
+        "refresh: 15s\nalertmanagerz:\n  - url: http://127.0.0.1:9\nack:\n  duration: 15m\n  prefx: ACK!\ntimeout: soon\n",
+    );
+    let out = env.run(&["check", "--config", &config]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    for (line, what) in [(2, "alertmanagerz"), (6, "prefx"), (7, "timeout")] {
+        let found = text
+            .lines()
+            .find(|l| l.starts_with("error: ") && l.contains(&format!("{config}:{line}: ")));
+        let found = found.unwrap_or_else(|| panic!("line {line} ({what}) not reported:\n{text}"));
+        assert!(found.contains(what), "{found}");
+    }
+}
+
+/// Mistakes found while building the settings (a severity, a time zone, a
+/// wall threshold) are each reported too, at their section's line.
+#[test]
+fn every_section_with_a_bad_value_is_reported_in_one_run() {
+    let env = Env::new();
+    let config = env.home.config(
+        "refresh: 15s\nincidents:\n  severity_map: {critical: SEV9}\nschedules:\n  - {name: rota, time_zone: Mars/Olympus, turn: 1w, start: \"2026-11-02T09:00:00\", users: [alice]}\nwall:\n  threshold: loud\n",
+    );
+    let out = env.run(&["check", "--config", &config]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    for (line, what) in [(2, "SEV9"), (4, "Mars/Olympus"), (6, "loud")] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("error: {config}:{line}: ")) && l.contains(what)),
+            "{what} at line {line}:\n{text}"
+        );
+    }
 }

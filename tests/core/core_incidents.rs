@@ -21,7 +21,7 @@ use oncall::model::{
 use oncall::source::alertmanager_writes::WriteOp;
 use oncall::source::Snapshot;
 
-fn t0() -> DateTime<Utc> {
+pub(crate) fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 3, 0, 0).unwrap()
 }
 
@@ -29,7 +29,7 @@ fn min(m: i64) -> chrono::Duration {
     chrono::Duration::minutes(m)
 }
 
-fn alert(name: &str, instance: &str, severity: &str) -> Alert {
+pub(crate) fn alert(name: &str, instance: &str, severity: &str) -> Alert {
     build::alert(&[
         ("alertname", name),
         ("severity", severity),
@@ -47,7 +47,7 @@ fn state(alerts: Vec<Alert>) -> State {
     s
 }
 
-fn poll(s: &mut State, alerts: Vec<Alert>, silences: Vec<Silence>) -> Vec<Effect> {
+pub(crate) fn poll(s: &mut State, alerts: Vec<Alert>, silences: Vec<Silence>) -> Vec<Effect> {
     let at = s.now;
     update(
         s,
@@ -70,7 +70,7 @@ fn poll(s: &mut State, alerts: Vec<Alert>, silences: Vec<Silence>) -> Vec<Effect
 }
 
 /// Plays the journal thread: keeps every incident's lines and answers.
-fn loaded(alerts: Vec<Alert>) -> (State, Disk) {
+pub(crate) fn loaded(alerts: Vec<Alert>) -> (State, Disk) {
     let mut s = state(alerts);
     let mut disk = Disk::default();
     let fx = update(
@@ -84,14 +84,14 @@ fn loaded(alerts: Vec<Alert>) -> (State, Disk) {
     (s, disk)
 }
 
-fn type_line(s: &mut State, text: &str) -> Vec<Effect> {
+pub(crate) fn type_line(s: &mut State, text: &str) -> Vec<Effect> {
     for c in text.chars() {
         update(s, Msg::Input(InputEdit::Char(c)));
     }
     update(s, Msg::Input(InputEdit::Submit))
 }
 
-fn declare_first(s: &mut State, disk: &mut Disk) -> String {
+pub(crate) fn declare_first(s: &mut State, disk: &mut Disk) -> String {
     update(s, Msg::Action(Action::Incident));
     let form = s.iform.as_ref().expect("the declare form opens");
     assert_eq!(
@@ -309,7 +309,7 @@ fn an_ack_of_a_linked_alert_lands_on_the_timeline_once() {
 }
 
 /// bob acks the alert for 15 minutes at t0.
-fn bobs_ack(a: &Alert) -> Silence {
+pub(crate) fn bobs_ack(a: &Alert) -> Silence {
     Silence {
         id: "ack-1".into(),
         matchers: oncall::model::label_matchers(&a.labels),
@@ -573,8 +573,10 @@ fn lifecycle_milestones_and_metrics() {
     assert_eq!(inc.resolution.as_deref(), Some("rolled back"));
     assert_eq!(inc.responders, vec!["alice".to_string(), "bob".to_string()]);
     let m = inc.metrics();
-    // impact −20m (by hand), detected −4m, acked +2m, mitigated +9m, resolved +30m.
-    assert_eq!(m.time_to_detect, Some(min(16)));
+    // impact −20m (by hand), detected at the first observation (the
+    // declaration, 0m), the alert fired −4m, acked +2m, mitigated +9m,
+    // resolved +30m.
+    assert_eq!(m.time_to_detect, Some(min(20)));
     assert_eq!(m.time_to_acknowledge, Some(min(6)));
     assert_eq!(m.time_to_mitigate, Some(min(29)));
     assert_eq!(m.time_to_resolve, Some(min(50)));

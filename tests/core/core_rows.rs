@@ -64,6 +64,7 @@ fn inputs_strategy() -> impl Strategy<Value = ViewInputs> {
             show_silenced,
             show_inhibited,
             collapsed: collapsed.into_iter().map(str::to_string).collect(),
+            ..ViewInputs::default()
         },
     )
 }

@@ -174,9 +174,15 @@ fn an_unwritable_state_dir_is_said_loudly_and_the_console_keeps_working() {
             && t.contains("JOURNAL FAILING: cannot create the journal directory")
     });
     assert!(
-        screen.contains("a-file/state"),
-        "it names the path: {screen}"
+        screen.contains("Not a directory"),
+        "the status line keeps the cause (its middle elided): {screen}"
     );
+    // The whole message, path and all, is in the history.
+    s.press(&["M"]);
+    s.wait_for("the path in the message history", |t| {
+        t.contains("Messages (") && t.contains("a-file/state")
+    });
+    s.press(&["Escape"]);
     // Still a console: it moves, filters, declares (the incident waits), helps.
     s.press(&["i"]);
     s.wait_for("the declare form", |t| t.contains("Declare an incident"));
@@ -208,9 +214,19 @@ async fn an_unwritable_postmortems_dir_is_one_clear_error() {
     s.press(&["p"]);
     let screen = s.wait_for("the postmortem error", |t| {
         t.contains("postmortem not written: cannot create the directory")
-            && t.contains(&pm.display().to_string())
+            && t.contains("Not a directory")
     });
     assert!(!screen.contains("postmortem draft written"), "{screen}");
+    // Too long for the status line (cut in the middle): whole in the history.
+    s.press(&["M"]);
+    let history = s.wait_for("the path in the message history", |t| {
+        t.contains("Messages (") && t.contains(&pm.display().to_string())
+    });
+    assert!(
+        history.contains("ERROR postmortem not written"),
+        "{history}"
+    );
+    s.press(&["Escape"]);
     s.press(&["q"]);
     s.wait_for("a clean exit", |t| t.contains("EXITED=0"));
 }

@@ -9,4 +9,5 @@ mod e2e_runbook;
 mod e2e_slo;
 mod e2e_team;
 mod e2e_tmux;
+mod e2e_triage;
 mod e2e_wall;

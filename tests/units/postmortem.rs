@@ -222,18 +222,20 @@ fn fresh_incident() -> Incident {
 fn metrics_of_the_resolved_incident() {
     let inc = resolved_incident();
     assert_eq!(inc.milestone(Milestone::ImpactStarted), Some(t(1, 52, 0)));
-    assert_eq!(inc.milestone(Milestone::Detected), Some(t(2, 0, 0)));
+    // Detected: the first observation, the declaration at 02:07 (the
+    // alert fired at 02:00).
+    assert_eq!(inc.milestone(Milestone::Detected), Some(t(2, 7, 0)));
     let m = inc.metrics();
-    // detected 02:00:00 − impact 01:52:00; acked 02:09:15 − detected 02:00:00;
+    // detected 02:07:00 − impact 01:52:00; acked 02:09:15 − alert 02:00:00;
     // monitoring 02:25:00 − 01:52:00; resolved 02:55:00 − 01:52:00.
-    assert_eq!(m.time_to_detect.unwrap().num_seconds(), 8 * 60);
+    assert_eq!(m.time_to_detect.unwrap().num_seconds(), 15 * 60);
     assert_eq!(m.time_to_acknowledge.unwrap().num_seconds(), 9 * 60 + 15);
     assert_eq!(m.time_to_mitigate.unwrap().num_seconds(), 33 * 60);
     assert_eq!(m.time_to_resolve.unwrap().num_seconds(), 63 * 60);
     assert_eq!(short_duration(m.time_to_acknowledge.unwrap()), "9m15s");
     let text = render(&inc, DEFAULT_TEMPLATE, t(10, 0, 0)).text;
     for line in [
-        "  time_to_detect: 8m00s\n  time_to_detect_seconds: 480\n",
+        "  time_to_detect: 15m00s\n  time_to_detect_seconds: 900\n",
         "  time_to_acknowledge: 9m15s\n  time_to_acknowledge_seconds: 555\n",
         "  time_to_mitigate: 33m00s\n  time_to_mitigate_seconds: 1980\n",
         "  time_to_resolve: 1h03m\n  time_to_resolve_seconds: 3780\n",
@@ -423,4 +425,42 @@ fn an_unwritable_directory_is_one_clear_error() {
     );
     assert_eq!(names(&scratch_dir), ["a-file"]);
     let _ = std::fs::remove_dir_all(scratch_dir);
+}
+
+/// The Impact section starts from what the latest status update said the
+/// impact was; with no update it starts from the impact window.
+#[test]
+fn impact_starts_from_the_latest_status_update() {
+    let mut events: Vec<Event> = resolved_incident().events.clone();
+    let update = |time, text: &str| {
+        ev(
+            time,
+            "erin",
+            EventKind::StatusUpdate,
+            text,
+            EventData::default(),
+        )
+    };
+    events.push(update(
+        t(2, 15, 0),
+        "Status: investigating\nImpact: 10% of scoring requests time out",
+    ));
+    events.push(update(
+        t(2, 30, 0),
+        "Status: monitoring\nImpact: 30% of scoring requests time out\nNext update: 02:45 UTC",
+    ));
+    let inc = Incident::replay("INC-20261122-001", numbered(events)).unwrap();
+    let text = render(&inc, DEFAULT_TEMPLATE, t(10, 0, 0)).text;
+    let impact = text.split("## Impact").nth(1).unwrap();
+    let first = impact.trim_start().lines().next().unwrap();
+    assert_eq!(
+        first,
+        "As last reported (status update 2026-11-22 02:30:00 UTC by erin): 30% of scoring requests time out"
+    );
+    let plain = render(&fresh_incident(), DEFAULT_TEMPLATE, t(10, 0, 0)).text;
+    let impact = plain.split("## Impact").nth(1).unwrap();
+    assert!(
+        impact.trim_start().starts_with("Impact window:"),
+        "{impact}"
+    );
 }

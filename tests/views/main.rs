@@ -7,4 +7,5 @@ mod common;
 mod snapshots;
 mod snapshots_runbook;
 mod snapshots_slo;
+mod triage_snapshots;
 mod wall_snapshots;

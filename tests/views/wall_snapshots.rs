@@ -135,7 +135,7 @@ fn slo_tiles_show_each_budget_and_what_burns() {
 #[test]
 fn escalations_that_do_not_fit_are_counted_not_dropped() {
     // Three escalations: as the board grows from 24 lines, the section
-    // shows one row, then rows and how many more, then all three.
+    // shows one row and `+2 more`, then rows and how many more, then all three.
     let st = red();
     let mut counted = false;
     for h in 24..48 {
@@ -146,7 +146,8 @@ fn escalations_that_do_not_fit_are_counted_not_dropped() {
             .count();
         let more = (1..=3).find(|n| text.contains(&format!(" +{n} more")));
         assert!(
-            rows == 3 || more == Some(3 - rows) || (rows == 1 && more.is_none()),
+            // One row shown says `+2 more` too (at the end of its title).
+            rows == 3 || more == Some(3 - rows),
             "{h} lines: {rows} rows shown, {more:?} more:\n{text}"
         );
         counted |= more.is_some();
@@ -167,4 +168,26 @@ fn a_long_incident_title_ends_in_an_ellipsis_at_the_edge() {
         .find(|l| l.contains("INC-20261122-001"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(line.trim_end().ends_with('…'), "{line}");
+}
+
+#[test]
+fn slo_tiles_that_do_not_fit_are_counted_not_dropped() {
+    use common::slos::{feed_all, slos};
+    use oncall::core::slo::{SloSource, SloState};
+    let mut st = common::wall::red();
+    st.slo = SloState::new(slos(), SloSource::Prometheus("prom".into()));
+    feed_all(&mut st);
+    let names: Vec<String> = slos().iter().map(|s| s.name.clone()).collect();
+    let n = names.len();
+    let mut counted = false;
+    for h in 24..60 {
+        let text = screen(&st, 120, h);
+        let Some(at) = text.find("SLO ERROR BUDGETS") else { continue };
+        let section = &text[at..];
+        let rows = names.iter().filter(|name| section.contains(name.as_str())).count();
+        let more = (1..=n).find(|k| section.contains(&format!("+{k} more")));
+        assert!(rows == n || more == Some(n - rows), "{h} lines: {rows} of {n}, {more:?}:\n{text}");
+        counted |= more.is_some();
+    }
+    assert!(counted, "no height cut the SLO tiles");
 }

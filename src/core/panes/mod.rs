@@ -14,6 +14,7 @@ pub mod escalations;
 pub mod help;
 pub mod incident_form;
 pub mod incidents;
+pub mod messages;
 pub mod runbook;
 pub mod silence_form;
 pub mod silences;
@@ -46,6 +47,8 @@ pub enum Pane {
     Escalations,
     /// Service level objectives: SLI, error budget, burn rates.
     Slos,
+    /// The message history (`:messages`).
+    Messages,
 }
 
 /// What `action` means on the pane on screen (Enter on a silence edits it,
@@ -71,6 +74,7 @@ pub fn act(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         Pane::Runbook => runbook::act(state, action),
         Pane::Escalations => escalations::act(state, action),
         Pane::Slos => slos::act(state, action),
+        Pane::Messages => messages::act(state, action),
     }
 }
 
@@ -86,6 +90,7 @@ pub fn render(state: &State, theme: &Theme, keymap: &Keymap, area: Rect, buf: &m
         Pane::Runbook => runbook::view::render(state, theme, keymap, area, buf),
         Pane::Escalations => escalations::view::render(state, theme, keymap, area, buf),
         Pane::Slos => slos::view::render(state, theme, keymap, area, buf),
+        Pane::Messages => messages::view::render(state, theme, area, buf),
     }
 }
 

@@ -114,7 +114,15 @@ pub fn impact(inc: &Incident) -> String {
         let values: BTreeSet<&str> = inc.alerts.iter().filter_map(|(_, l)| l.get(key)).collect();
         scope.extend(values.into_iter().map(|v| matcher(key, v)));
     }
-    let mut out = window;
+    let mut out = match reported_impact(inc) {
+        Some((at, by, text)) => format!(
+            "As last reported (status update {} UTC by {}): {}\n\n{window}",
+            table_time(at),
+            one(by),
+            one(text)
+        ),
+        None => window,
+    };
     if !scope.is_empty() {
         out += &format!(
             "\n\nWhere, as the linked alerts' labels name it: {}.",
@@ -123,6 +131,23 @@ pub fn impact(inc: &Incident) -> String {
     }
     out + "\n\n_Who and what was affected, and how badly? Failed or slow requests, delayed \
            data, users or customers who noticed, error budget spent._"
+}
+
+/// The `Impact:` line of the latest status update that has one: its
+/// time, author and text.
+fn reported_impact(inc: &Incident) -> Option<(DateTime<Utc>, &str, &str)> {
+    by_time(inc)
+        .into_iter()
+        .rev()
+        .filter(|e| e.kind == EventKind::StatusUpdate)
+        .find_map(|e| {
+            let line = e
+                .text
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("Impact:"))?;
+            let text = line.trim();
+            (!text.is_empty()).then_some((e.time, e.actor.as_str(), text))
+        })
 }
 
 pub fn detection(inc: &Incident) -> String {

@@ -55,7 +55,7 @@ pub fn metrics_table(inc: &Incident) -> String {
     let metrics = inc.metrics();
     let spans = [
         "impact started → detected",
-        "detected → acknowledged",
+        "alert fired → acknowledged",
         "impact started → mitigated",
         "impact started → resolved",
     ];

@@ -21,7 +21,19 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
     }
     let dim = theme.header.patch(theme.dim);
     if !state.sources.iter().any(|s| s.last_ok.is_some()) {
-        segs.push(seg(" waiting for the first answer…", dim));
+        // Every source refused: not "waiting", blind, and said as loudly as
+        // the list says it.
+        let all_down = !state.sources.is_empty()
+            && (0..state.sources.len()).all(|i| matches!(state.health(i), Health::Down { .. }));
+        if all_down {
+            let style = theme
+                .header
+                .patch(theme.error_text)
+                .add_modifier(ratatui::style::Modifier::BOLD);
+            segs.push(seg(" NO SOURCE ANSWERS", style));
+        } else {
+            segs.push(seg(" waiting for the first answer…", dim));
+        }
         return segs;
     }
     let c = &state.counts;
@@ -33,7 +45,9 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
         Severity::None,
     ] {
         let n = c.by_severity[s as usize];
-        if n == 0 && (compact || s == Severity::None) {
+        // ERR only where the data has that severity at all: most setups
+        // use critical/warning/info, and a constant `0 ERR` is noise.
+        if n == 0 && (compact || s == Severity::None || (s == Severity::Error && !c.any_error)) {
             continue;
         }
         let tag = if s == Severity::None {
@@ -74,6 +88,16 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
     ));
     segs.push(seg(" · ", dim));
     segs.push(seg(format!("{} {suppressed}", c.suppressed), dim));
+    if state.triage.new > 0 {
+        segs.push(seg(" · ", dim));
+        segs.push(seg(
+            format!("{} new", state.triage.new),
+            theme
+                .header
+                .patch(theme.key)
+                .add_modifier(ratatui::style::Modifier::BOLD),
+        ));
+    }
     if c.unknown > 0 {
         // Gone with a restarted Alertmanager: maybe still firing.
         segs.push(seg(" · ", dim));
@@ -106,7 +130,8 @@ fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
         out.push(seg(" STALE DATA ", theme.stale));
         out.push(seg(" ", theme.header));
     }
-    if answered && down > 0 {
+    // Down before any answer too: a console started blind says so.
+    if down > 0 {
         let noun = if down == 1 { "SOURCE" } else { "SOURCES" };
         out.push(seg(format!(" {down} {noun} DOWN "), theme.down));
         out.push(seg(" ", theme.header));
@@ -144,6 +169,13 @@ fn badges(state: &State, theme: &Theme) -> Vec<Seg> {
         out.push(seg(format!(" ▶ STEP {} {took} ", i + 1), theme.warning));
         out.push(seg(" ", theme.header));
     }
+    // Warnings said at startup (a broken runbook, a theme) wait in the
+    // message history rather than hold the status line.
+    if state.messages.unread > 0 {
+        let n = state.messages.unread;
+        out.push(seg(format!(" {n} MSG "), theme.warning));
+        out.push(seg(" ", theme.header));
+    }
     if state.read_only {
         out.push(seg(" READ-ONLY ", theme.badge));
         out.push(seg(" ", theme.header));
@@ -160,6 +192,23 @@ pub fn context_segs(state: &State, theme: &Theme) -> Vec<Seg> {
     let dim = theme.header.patch(theme.dim);
     let text = theme.header;
     let mut segs = vec![seg(" by ", dim), seg(state.group_by.clone(), text)];
+    let sort = match state.triage.owners {
+        crate::core::triage::OwnerView::Unowned => crate::core::triage::SortMode::Severity,
+        _ => state.triage.sort,
+    };
+    if sort != crate::core::triage::SortMode::Severity {
+        segs.push(seg(" · ", dim));
+        segs.push(seg(format!("{} first", sort.name()), text));
+    }
+    match state.triage.owners {
+        crate::core::triage::OwnerView::All => {}
+        crate::core::triage::OwnerView::Mine => {
+            segs.push(seg(" · mine", theme.header.patch(theme.key)))
+        }
+        crate::core::triage::OwnerView::Unowned => {
+            segs.push(seg(" · unowned", theme.header.patch(theme.key)))
+        }
+    }
     if state.filter.is_empty() {
         segs.push(seg(" · no filter", dim));
     } else {

@@ -71,6 +71,9 @@ pub fn scroll_limit(state: &State, theme: &Theme, keymap: &Keymap, area: Rect) -
         Pane::Help => crate::core::panes::help::view::doc(state, theme, keymap, body.width)
             .lines
             .len(),
+        Pane::Messages => crate::core::panes::messages::view::doc(state, theme, body.width)
+            .lines
+            .len(),
     };
     lines
         .saturating_sub(body.height as usize)

@@ -9,7 +9,7 @@ use crate::core::{Health, InputKind, State, StatusLevel};
 use crate::draw::text::{fill_row, put_segs, seg, Seg};
 use crate::draw::theme::Theme;
 use crate::model::duration::format_age;
-use crate::sanitize::{fit, width};
+use crate::sanitize::{fit, fit_middle, width};
 
 /// Each source as (name, short word, full text, style).
 fn source_items(state: &State, theme: &Theme) -> Vec<(String, &'static str, String, Style)> {
@@ -73,7 +73,7 @@ fn sources_line(state: &State, theme: &Theme, w: usize) -> Vec<Seg> {
         segs.push(seg(" ", bar));
         let text = match (squeeze, healthy(short)) {
             (true, true) => short.to_string(),
-            (true, false) => fit(what, share),
+            (true, false) => fit_middle(what, share),
             (false, _) => what.clone(),
         };
         segs.push(seg(text, bar.patch(*style)));
@@ -129,14 +129,19 @@ fn input_line(state: &State, theme: &Theme, w: usize) -> Option<Vec<Seg>> {
     Some(segs)
 }
 
-fn message_line(state: &State, theme: &Theme) -> Option<Vec<Seg>> {
+/// The newest message, cut in the middle when it does not fit (its end
+/// often says why); `:messages` has it whole.
+fn message_line(state: &State, theme: &Theme, w: usize) -> Option<Vec<Seg>> {
     let (level, text, _) = state.status.as_ref()?;
     let style = match level {
         StatusLevel::Info => theme.status_bar,
         StatusLevel::Warn => theme.status_bar.patch(theme.warning),
         StatusLevel::Error => theme.status_bar.patch(theme.error_text),
     };
-    Some(vec![seg(" ", theme.status_bar), seg(text.clone(), style)])
+    Some(vec![
+        seg(" ", theme.status_bar),
+        seg(fit_middle(text, w.saturating_sub(1)), style),
+    ])
 }
 
 /// When nothing else is to be said: how fresh the data is.
@@ -178,7 +183,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     for y in area.top()..area.bottom() {
         fill_row(buf, area, y, theme.status_bar);
     }
-    let extra = input_line(state, theme, w).or_else(|| message_line(state, theme));
+    let extra = input_line(state, theme, w).or_else(|| message_line(state, theme, w));
     let sources = sources_line(state, theme, w);
     let last = area.bottom() - 1;
     if area.height >= 2 {

@@ -1,11 +1,15 @@
-//! The alert row's state cell: `PAGE FAILED L1` first, then who acked it
-//! and for how long (`acked by bob, 12m left`, narrower `acked bob 12m`),
-//! an ack that ended, or the alert's state word in its colour.
+//! The alert row's state cell: who owns the alert, most important first
+//! (`PAGE FAILED L1`, `acked bob 12m`, the incident id, `L2 paged carol`,
+//! `silenced by …`), as many as fit; or the alert's state word in its
+//! colour when nobody does.
+
+use std::collections::HashMap;
 
 use ratatui::style::{Modifier, Style};
 
-use crate::core::ack_actions::time_left;
-use crate::core::{AckState, State};
+use crate::core::ownership::{owner_of, Owner};
+use crate::core::State;
+use crate::draw::text::{seg, Seg};
 use crate::draw::theme::Theme;
 use crate::model::{Alert, AlertState};
 use crate::sanitize::{fit, width};
@@ -20,61 +24,126 @@ fn state_style(alert: &Alert, theme: &Theme) -> Style {
     }
 }
 
-/// The state column: an ack says who and how long ("acked by bob, 12m
-/// left"; narrower "acked bob 12m", and "acked 12m" only where no name
-/// fits); an ack that ended while the alert fires is flagged.
-pub(super) fn state_cell(state: &State, theme: &Theme, alert: &Alert, w: usize) -> (String, Style) {
-    // A page for it that no notifier delivered outranks the state: nobody
-    // may know it fires.
-    if let Some(f) = state.failed_page_of(alert) {
-        let long = format!("PAGE FAILED L{}", f.page.note.level);
-        let text = if width(&long) <= w {
-            long
-        } else {
-            "PAGE FAILED".into()
-        };
-        return (text, theme.error_text.add_modifier(Modifier::BOLD));
-    }
-    match state.ack_state(alert) {
-        AckState::Acked(s) => {
-            let left = time_left(s.ends_at, state.now);
-            // Narrower, the time stays said to be what is left.
-            let by = crate::sanitize::line(&s.created_by);
-            let text = [format!("acked by {by}, {left} left"), short_ack(&by, &left)]
-                .into_iter()
-                .find(|t| width(t) <= w)
-                .or_else(|| {
-                    // The name cut rather than dropped, while two of its letters fit.
-                    let room = w.checked_sub(width(&format!("acked  {left}")))?;
-                    (room >= 3).then(|| format!("acked {} {left}", fit(&by, room)))
-                })
-                .unwrap_or_else(|| format!("acked {left}"));
-            (text, theme.silenced)
-        }
-        AckState::Ended(_) => (
-            "ack ended".to_string(),
-            theme.warning.add_modifier(Modifier::BOLD),
-        ),
-        AckState::None => (alert.state_word().to_string(), state_style(alert, theme)),
+fn owner_style(o: &Owner, theme: &Theme) -> Style {
+    match o {
+        Owner::PageFailed(_) => theme.error_text.add_modifier(Modifier::BOLD),
+        Owner::Acked { .. } | Owner::SilencedBy(_) => theme.silenced,
+        Owner::AckEnded => theme.warning.add_modifier(Modifier::BOLD),
+        Owner::Incident(_) => theme.key,
+        Owner::Paged { .. } => theme.warning,
     }
 }
 
-/// The width of the widest `acked NAME 12m` cell an ack in force would
-/// make (over the silences, not the rows: a few, and the same on every
-/// page of the list).
-pub(super) fn widest_ack(state: &State) -> usize {
-    // `PAGE FAILED L1` needs its room too.
+/// The first owner in `w` columns: its longest form that fits; an ack
+/// keeps its time and cuts the name while three letters fit.
+fn first_form(o: &Owner, w: usize) -> String {
+    let forms = o.forms();
+    if let Some(f) = forms.iter().find(|f| width(f) <= w) {
+        return f.clone();
+    }
+    if let Owner::Acked { by, left } = o {
+        if let Some(room) = w.checked_sub(width(&format!("acked  {left}"))) {
+            if room >= 3 {
+                return format!("acked {} {left}", fit(by, room));
+            }
+        }
+        return fit(&format!("acked {left}"), w);
+    }
+    fit(forms.last().map_or("", String::as_str), w)
+}
+
+/// The state column, `w` cells wide. `paged`: the escalation levels that
+/// paged, per group (`ownership::paged_levels`, once per frame).
+pub(super) fn state_cell(
+    state: &State,
+    theme: &Theme,
+    alert: &Alert,
+    w: usize,
+    paged: &HashMap<String, (usize, String)>,
+) -> Vec<Seg> {
+    let owners = owner_of(state, alert, paged);
+    let Some(first) = owners.first() else {
+        let word = fit(alert.state_word(), w);
+        let used = width(&word);
+        return vec![
+            seg(word, state_style(alert, theme)),
+            seg(" ".repeat(w - used), theme.text),
+        ];
+    };
+    // Alone, an ack says it in full ("acked by bob, 12m left"); with others
+    // each says it short, so more of them fit.
+    let text = if owners.len() == 1 {
+        first_form(first, w)
+    } else {
+        first_form(
+            first,
+            width(first.forms().last().unwrap_or(&String::new())).min(w),
+        )
+    };
+    let mut used = width(&text);
+    let mut segs = vec![seg(text, owner_style(first, theme))];
+    for o in &owners[1..] {
+        let short = o.forms().pop().unwrap_or_default();
+        // A part that does not fit is left out; a later, shorter one may.
+        if used + 1 + width(&short) <= w {
+            used += 1 + width(&short);
+            segs.push(seg(" ", theme.text));
+            segs.push(seg(short, owner_style(o, theme)));
+        }
+    }
+    segs.push(seg(" ".repeat(w.saturating_sub(used)), theme.text));
+    segs
+}
+
+/// The width of the widest owner cell a row could need: the widest short
+/// ack, an incident id, a paged level and a silence's author, added up
+/// (over the silences, incidents and escalations, not the rows: a few,
+/// and the same on every page of the list).
+pub(super) fn widest_owner(state: &State, paged: &HashMap<String, (usize, String)>) -> usize {
     let failed = if state.failed_pages.is_empty() { 0 } else { 14 };
-    state
-        .silences
-        .iter()
-        .filter(|s| s.is_ack(&state.ack_prefix) && s.is_active(state.now))
-        .map(|s| width(&short_ack(&s.created_by, &time_left(s.ends_at, state.now))))
+    let short = |o: Owner| width(o.forms().last().map_or("", String::as_str));
+    let active = || state.silences.iter().filter(|s| s.is_active(state.now));
+    let ack = active()
+        .filter(|s| s.is_ack(&state.ack_prefix))
+        .map(|s| {
+            short(Owner::Acked {
+                by: crate::sanitize::line(&s.created_by).into_owned(),
+                left: crate::core::ack_actions::time_left(s.ends_at, state.now),
+            })
+        })
         .max()
         .unwrap_or(0)
-        .max(failed)
-}
-
-fn short_ack(by: &str, left: &str) -> String {
-    format!("acked {} {left}", crate::sanitize::line(by))
+        .max(failed);
+    let incident = state
+        .incidents
+        .iter()
+        .filter(|i| i.is_open() && !i.alerts.is_empty())
+        .map(|i| width(&i.id))
+        .max()
+        .unwrap_or(0);
+    let page = paged
+        .values()
+        .map(|(level, to)| {
+            short(Owner::Paged {
+                level: *level,
+                to: to.clone(),
+            })
+        })
+        .max()
+        .unwrap_or(0);
+    let silence = active()
+        .filter(|s| !s.is_ack(&state.ack_prefix))
+        .map(|s| {
+            short(Owner::SilencedBy(
+                crate::sanitize::line(&s.created_by).into_owned(),
+            ))
+        })
+        .max()
+        .unwrap_or(0);
+    [ack, incident, page, silence]
+        .into_iter()
+        .filter(|&n| n > 0)
+        .map(|n| n + 1)
+        .sum::<usize>()
+        .saturating_sub(1)
 }

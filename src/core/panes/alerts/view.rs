@@ -5,12 +5,16 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 
-use super::state_cell::{state_cell, widest_ack};
+use std::collections::HashMap;
+
+use super::empty::{blind_lines, empty};
+use super::state_cell::{state_cell, widest_owner};
+use super::window;
 use crate::core::row_widths::write_label_text;
 use crate::core::rows::{distinct_of, listed};
 use crate::core::{Health, Row, State};
 use crate::draw::text::severity_tag;
-use crate::draw::text::{fill_row, put, put_segs, seg, Seg};
+use crate::draw::text::{fill_row, put_segs, seg, Seg};
 use crate::draw::theme::Theme;
 use crate::model::duration::format_age;
 use crate::model::{Alert, AlertState};
@@ -45,14 +49,17 @@ const STALE: &str = "STALE ";
 /// Marks a row gone with a restarted source (its state cell may say
 /// PAGE FAILED instead of `unknown`).
 const UNKNOWN: &str = "UNKNOWN ";
+/// Marks an alert that appeared since the list was last looked at.
+const NEW: &str = "new ";
 
-/// `ack_w`: the widest `acked NAME 12m` among the acks in force, so who
-/// acked shows wherever a fifth of the width holds it.
+/// `ack_w`: the widest owner cell (`acked NAME 12m INC-…`) a row may
+/// need, so who owns an alert shows wherever a fifth (wide: a quarter) of
+/// the width holds it.
 fn columns(w: usize, show_name: bool, max: (usize, usize, usize), ack_w: usize) -> Cols {
     let (max_name, max_labels, max_summary) = max;
     let age = if w >= 24 { 4 } else { 0 };
     let state = match w {
-        w if w >= 150 => 24,
+        w if w >= 150 => 24.max(ack_w.min(w / 4)),
         w if w >= 56 => 9.max(ack_w.min(w / 5)),
         _ => 0,
     };
@@ -103,6 +110,7 @@ fn alert_segs(
     title: Option<&str>,
     labels: &str,
     c: &Cols,
+    paged: &HashMap<String, (usize, String)>,
 ) -> Vec<Seg> {
     let suppressed = alert.state == AlertState::Suppressed;
     let unknown = alert.state == AlertState::Unknown;
@@ -136,8 +144,10 @@ fn alert_segs(
     let stale = state.is_stale(alert);
     let mark = if unknown {
         Some(UNKNOWN)
+    } else if stale {
+        Some(STALE)
     } else {
-        stale.then_some(STALE)
+        super::is_new(state, alert).then_some(NEW)
     };
     let marker = mark.map_or(0, str::len);
     let (mut labels_w, mut summary_w) = (c.labels, c.summary);
@@ -147,7 +157,12 @@ fn alert_segs(
         summary_w = summary_w.saturating_sub(marker);
     }
     if let Some(m) = mark {
-        segs.push(seg(m, theme.stale));
+        let style = if m == NEW {
+            theme.key.add_modifier(Modifier::BOLD)
+        } else {
+            theme.stale
+        };
+        segs.push(seg(m, style));
     }
     if let Some(title) = title {
         // The title takes its room from the labels (or the shared column).
@@ -179,7 +194,7 @@ fn alert_segs(
         // A group-of-one row already spent room on its title: the summary,
         // which says what is broken, keeps most of the rest.
         let share = if title.is_some() { 7 } else { 11 };
-        let lw = width(labels).min(if summary_w >= 30 {
+        let lw = width(labels).min(if summary_w >= 20 {
             summary_w * share / 20
         } else {
             summary_w
@@ -208,8 +223,7 @@ fn alert_segs(
     }
     if c.state > 0 {
         segs.push(seg(" ", text));
-        let (word, style) = state_cell(state, theme, alert, c.state);
-        segs.push(seg(pad(&word, c.state), style));
+        segs.extend(state_cell(state, theme, alert, c.state, paged));
     }
     segs
 }
@@ -238,13 +252,22 @@ fn group_segs(row: &Row, state: &State, theme: &Theme, w: usize) -> Vec<Seg> {
     } else {
         format!(" ({count})")
     };
-    let name_w = w.saturating_sub(LEAD + width(&tally)).max(1);
+    let fresh = state.triage.new_in.get(key).copied().unwrap_or(0);
+    let fresh = if fresh > 0 && *collapsed {
+        format!(" · {fresh} new")
+    } else {
+        String::new()
+    };
+    let name_w = w
+        .saturating_sub(LEAD + width(&tally) + width(&fresh))
+        .max(1);
     vec![
         seg(fold, theme.title),
         seg(pad(severity_tag(*severity), 4), theme.severity(*severity)),
         seg(" ", theme.text),
         seg(fit(&name, name_w), theme.text.add_modifier(Modifier::BOLD)),
         seg(tally, theme.dim),
+        seg(fresh, theme.key.add_modifier(Modifier::BOLD)),
     ]
 }
 
@@ -275,6 +298,22 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     if state.rows.is_empty() {
         return empty(state, theme, area, buf);
     }
+    let blind = blind_lines(state, theme);
+    let area = if !blind.is_empty() && area.height as usize > blind.len() + 4 {
+        for (k, (text, style)) in blind.iter().enumerate() {
+            let text = crate::sanitize::fit_middle(text, (area.width as usize).saturating_sub(2));
+            put_segs(
+                buf,
+                area,
+                area.y + k as u16,
+                &[seg(format!(" {text}"), *style)],
+            );
+        }
+        let used = blind.len() as u16;
+        Rect::new(area.x, area.y + used, area.width, area.height - used)
+    } else {
+        area
+    };
     let (head, list) = split(area);
     let w = area.width as usize;
     let show_name = state.group_by != "alertname";
@@ -288,30 +327,44 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         UNKNOWN.len()
     } else if any_stale {
         STALE.len()
+    } else if state.triage.new > 0 {
+        NEW.len()
     } else {
         0
     };
+    let paged = &state.triage.paged;
     let c = columns(
         w,
         show_name,
         (m.name, m.labels + marker, m.summary),
-        widest_ack(state),
+        widest_owner(state, paged),
     );
     if let Some(h) = head {
         put_segs(buf, h, h.y, &heading(&c, theme));
     }
-    let h = list.height as usize;
     let cursor = state.cursor.min(state.rows.len() - 1);
-    // Stateless scrolling: the cursor row is always on screen.
-    let offset = cursor.saturating_sub(h.saturating_sub(1));
-    for (i, row) in state.rows.iter().enumerate().skip(offset).take(h) {
-        let y = list.y + (i - offset) as u16;
+    // Stateless scrolling: the cursor row is always on screen; rows cut
+    // off above and below are counted on lines of their own.
+    let win = window(cursor, state.rows.len(), list.height as usize);
+    let more = theme.dim.add_modifier(Modifier::BOLD);
+    if win.top_line {
+        let text = format!("   ↑ {} more", win.above);
+        put_segs(buf, list, list.y, &[seg(text, more)]);
+    }
+    if win.bottom_line && win.below > 0 {
+        let text = format!("   ↓ {} more", win.below);
+        put_segs(buf, list, list.bottom() - 1, &[seg(text, more)]);
+    }
+    let first_y = list.y + u16::from(win.top_line);
+    let offset = win.offset;
+    for (i, row) in state.rows.iter().enumerate().skip(offset).take(win.shown) {
+        let y = first_y + (i - offset) as u16;
         let labels = |a| label_text(a, distinct_of(&state.rows, i), &m.common);
         let mut segs = match (row, listed(&state.alerts, row)) {
             (Row::Group { key, .. }, Some(a)) => {
-                alert_segs(state, theme, a, Some(key), &labels(a), &c)
+                alert_segs(state, theme, a, Some(key), &labels(a), &c, paged)
             }
-            (_, Some(a)) => alert_segs(state, theme, a, None, &labels(a), &c),
+            (_, Some(a)) => alert_segs(state, theme, a, None, &labels(a), &c, paged),
             (_, None) => group_segs(row, state, theme, w),
         };
         // The cursor is also marked in text, for screens without color.
@@ -326,113 +379,4 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
             fill_row(buf, list, y, theme.selected);
         }
     }
-}
-
-fn lines_at(buf: &mut Buffer, area: Rect, lines: &[Seg]) {
-    for (i, (text, style)) in lines.iter().enumerate() {
-        let y = area.y.saturating_add(1 + i as u16);
-        put(
-            buf,
-            area,
-            area.x.saturating_add(2),
-            y,
-            &fit(text, (area.width as usize).saturating_sub(3)),
-            *style,
-        );
-    }
-}
-
-/// What an empty list means, said plainly: connecting, unreachable, a
-/// filter that matches nothing, or all clear (never "clear" on stale data).
-fn empty(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let mut lines: Vec<Seg> = Vec::new();
-    let answered = state.sources.iter().any(|s| s.last_ok.is_some());
-    if state.sources.is_empty() {
-        lines.push(seg(
-            "No sources configured: use --alertmanager URL, --demo or a config file.",
-            theme.warning,
-        ));
-    } else if !answered && state.alerts.is_empty() {
-        let all_down =
-            (0..state.sources.len()).all(|i| matches!(state.health(i), Health::Down { .. }));
-        if all_down {
-            lines.push(seg("Cannot reach any source:", theme.error_text));
-        } else {
-            lines.push(seg("Connecting to …", theme.text));
-        }
-        for (i, s) in state.sources.iter().enumerate() {
-            let (what, style) = match state.health(i) {
-                Health::Down { reason } => (reason, theme.down),
-                _ => ("waiting for the first answer".to_string(), theme.dim),
-            };
-            lines.push(seg(format!("{}  {}  {what}", s.name, s.url), style));
-        }
-    } else if !state.alerts.is_empty() && !state.filter.is_empty() {
-        lines.push(seg(
-            format!("No alert matches the filter {}", state.filter.source),
-            theme.warning,
-        ));
-        lines.push(seg(
-            "A bare word matches alertname exactly, e.g. /ModelLatencyHigh",
-            theme.dim,
-        ));
-        lines.push(seg(
-            "Quote text to search labels and annotations, e.g. /\"latency\"",
-            theme.dim,
-        ));
-        lines.push(seg("Esc clears the filter.", theme.dim));
-    } else if !state.alerts.is_empty() {
-        lines.push(seg(
-            format!("{} suppressed alerts hidden", state.alerts.len()),
-            theme.text,
-        ));
-        lines.push(seg(
-            "z shows silenced alerts, Z shows inhibited alerts.",
-            theme.dim,
-        ));
-    } else if let Some(bad) = uncovered_trouble(state) {
-        lines.push(seg(
-            "No alerts reported, but not every source is answering:",
-            theme.stale,
-        ));
-        lines.push(seg(
-            format!("{} — data may be stale.", bad.join(", ")),
-            theme.stale,
-        ));
-    } else {
-        let answering = (0..state.sources.len())
-            .filter(|&i| matches!(state.health(i), Health::Ok))
-            .count();
-        // Never green while a source is not answering, even one its
-        // cluster answers for.
-        let clear = match answering == state.sources.len() {
-            true => theme.ok,
-            false => theme.warning,
-        };
-        lines.push(seg(
-            "All clear: no alerts",
-            clear.add_modifier(Modifier::BOLD),
-        ));
-        lines.push(seg(
-            match state.sources.len() - answering {
-                0 => format!("{answering} source(s) answering."),
-                _ => format!(
-                    "{answering} of {} sources answering; each cluster through one member at least.",
-                    state.sources.len()
-                ),
-            },
-            theme.dim,
-        ));
-    }
-    lines_at(buf, area, &lines);
-}
-
-/// The sources not answering that no member of their cluster answers for.
-fn uncovered_trouble(state: &State) -> Option<Vec<&str>> {
-    let covered = state.covered();
-    let bad: Vec<&str> = (0..state.sources.len())
-        .filter(|&i| !matches!(state.health(i), Health::Ok) && !covered[i])
-        .map(|i| state.sources[i].name.as_str())
-        .collect();
-    (!bad.is_empty()).then_some(bad)
 }

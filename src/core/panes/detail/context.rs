@@ -46,6 +46,11 @@ pub fn prometheus(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         head.push(seg(format!("   {expr}"), theme.dim));
     }
     doc.line(cut(head, doc.width));
+    // Which Prometheus drew it: with several, a chart from the wrong one
+    // would look just as sure.
+    if let Some(from) = &ctx.from {
+        doc.field("", KEY_W, key(theme), from, theme.dim);
+    }
     match &ctx.history {
         Load::Loading => doc.field("", KEY_W, key(theme), "loading…", theme.dim),
         Load::Failed(why) => doc.field("", KEY_W, key(theme), why, theme.stale),

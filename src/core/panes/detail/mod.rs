@@ -1,5 +1,6 @@
 //! An alert's detail: movement scrolls, `w` changes the history chart's
-//! window, Esc goes back to the list.
+//! window, Enter shows a long "What" whole (or folds it), Esc goes back
+//! to the list.
 
 mod context;
 pub mod view;
@@ -16,6 +17,7 @@ pub fn act(state: &mut State, action: Action) -> Option<Vec<Effect>> {
     }
     match action {
         Action::HistoryWindow => crate::core::context::next_window(state),
+        Action::Open => state.detail_more = !state.detail_more,
         Action::Back => state.pane = Pane::Alerts,
         _ => return None,
     }

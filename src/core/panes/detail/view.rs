@@ -16,6 +16,8 @@ use crate::model::duration::{format_age, format_age_long};
 use crate::model::{Alert, AlertState};
 use crate::sanitize::width;
 
+/// Lines of "What" (summary and description) shown before `more`.
+const WHAT_LINES: usize = 5;
 /// Width of the label column: the longest label (" Fingerprint") and a
 /// blank before the value.
 pub const KEY_W: usize = 13;
@@ -70,7 +72,10 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     doc.blank();
     let k = theme.dim.add_modifier(Modifier::BOLD);
     let summary = a.summary();
-    doc.field(
+    // A long "What" is folded to a few lines, so How bad, Since and Check
+    // stay on the first screen; Enter shows it whole.
+    let mut what = Doc::new(doc.width as u16);
+    what.field(
         " What",
         KEY_W,
         k,
@@ -85,7 +90,21 @@ fn questions(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
         .annotation("description")
         .filter(|d| !d.is_empty() && *d != summary)
     {
-        doc.field("", KEY_W, k, desc, theme.text);
+        what.field("", KEY_W, k, desc, theme.text);
+    }
+    let n = what.lines.len();
+    if n > WHAT_LINES && !state.detail_more {
+        doc.lines
+            .extend(what.lines.into_iter().take(WHAT_LINES - 1));
+        doc.line(vec![
+            seg(" ".repeat(KEY_W), theme.text),
+            seg(
+                format!("… {} more lines (Enter shows all)", n - (WHAT_LINES - 1)),
+                theme.dim.add_modifier(Modifier::BOLD),
+            ),
+        ]);
+    } else {
+        doc.lines.extend(what.lines);
     }
     // Who suppressed it and for how long belongs to "how bad", not only
     // to the section at the end.

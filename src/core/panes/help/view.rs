@@ -29,6 +29,17 @@ const COMMANDS: &[(&str, &str)] = &[
         "group the list by a label (default alertname)",
     ),
     (":filter MATCHERS", "set the filter, as with /"),
+    (
+        ":sort MODE",
+        "severity, newest, oldest or unacked first (remembered)",
+    ),
+    (":mine", "only alerts you acked, silenced or respond to"),
+    (
+        ":unowned",
+        "only alerts nobody acked, silenced or took into an incident",
+    ),
+    (":all", "every alert again (after :mine or :unowned)"),
+    (":messages", "every status message, newest first"),
     (":ack TEXT", "ack with a comment (ACK! TEXT)"),
     (":silences", "the silences pane, as with S"),
     (":incidents", "the incidents pane, as with I"),

@@ -79,6 +79,25 @@ fn banner_text(state: &State, theme: &Theme, b: &Board, room: usize) -> (String,
         if width(&detail) > room {
             detail = shown(false) + &last;
         }
+        // Narrower: every silent source by name, then at least how many,
+        // so a second one down is never cut off unsaid.
+        if width(&detail) > room {
+            let silent: Vec<&str> = b
+                .troubles
+                .iter()
+                .filter(|t| t.blinds())
+                .map(|t| t.name.as_str())
+                .collect();
+            let n = state.sources.len();
+            let k = silent.len();
+            detail = format!("{k} of {n} silent: {}{last}", silent.join(", "));
+            if width(&detail) > room {
+                detail = format!("{k} of {n} stale: {}", silent.join(", "));
+            }
+            if width(&detail) > room {
+                detail = format!("{k} of {n} stale");
+            }
+        }
         return (word.into(), detail, theme.stale);
     }
     // Members down in clusters another member answers for: the colour is

@@ -142,11 +142,17 @@ fn render_escalations(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer
 /// How many of a section's `n` rows fit under its title; when not all do,
 /// the last line says how many more there are (the least urgent: the
 /// lists are sorted most urgent first). With one line, the most urgent
-/// row is worth more than the count, which the title holds.
+/// row is worth more than a line of count: `+N more` ends the title's line.
 fn room(buf: &mut Buffer, area: Rect, theme: &Theme, n: usize) -> usize {
     let lines = area.height as usize - 1;
-    if n <= lines || lines <= 1 {
-        return n.min(lines);
+    if n <= lines {
+        return n;
+    }
+    if lines <= 1 {
+        // No line to spare: the count goes at the end of the title's line.
+        let more = format!("+{} more ", n - lines);
+        crate::draw::text::put_right(buf, area, area.y, &more, theme.dim);
+        return lines;
     }
     let shown = lines.saturating_sub(1);
     let y = area.y + 1 + shown as u16;
@@ -200,7 +206,9 @@ fn render_slos(theme: &Theme, b: &Board, area: Rect, buf: &mut Buffer) {
         return;
     }
     put(buf, area, area.x, area.y, " SLO ERROR BUDGETS", theme.title);
-    for (k, s) in b.slos.iter().take(area.height as usize - 1).enumerate() {
+    // Cut like every section: what is left out is counted.
+    let shown = room(buf, area, theme, b.slos.len());
+    for (k, s) in b.slos.iter().take(shown).enumerate() {
         let (left, style) = match s.budget_remaining {
             Some(f) if f <= 0.0 => (format!("{:.0}% budget left", f * 100.0), theme.critical),
             Some(f) if f < 0.25 => (format!("{:.0}% budget left", f * 100.0), theme.warning),
