@@ -3,8 +3,8 @@
 
 pub use super::page::Page;
 use super::state::State;
-use crate::model::escalation::{policy_for, standing, Policy, Standing};
-use crate::model::{Alert, AlertState, Labels};
+use crate::model::escalation::{policy_for, standing, Standing};
+use crate::model::{Alert, Labels};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EscalationRow {
@@ -28,27 +28,16 @@ impl EscalationRow {
 
 /// Every escalating group, the soonest next escalation first.
 pub fn escalation_rows(state: &State) -> Vec<EscalationRow> {
-    let mut groups: Vec<(&Policy, String, Vec<&Alert>)> = Vec::new();
-    for a in &state.alerts {
-        // Pending alerts have not fired; inhibited ones are another's symptom.
-        if a.state == AlertState::Pending || a.is_inhibited() {
-            continue;
-        }
-        let Some(p) = policy_for(a, &state.policies, &state.intervals, state.now) else {
-            continue;
-        };
-        let name = a.alertname().to_string();
-        match groups
-            .iter_mut()
-            .find(|(gp, g, _)| gp.name == p.name && *g == name)
-        {
-            Some((_, _, alerts)) => alerts.push(a),
-            None => groups.push((p, name, vec![a])),
-        }
-    }
+    let groups = super::escalation_groups::groups(state);
     let mut rows: Vec<EscalationRow> = groups
-        .into_iter()
-        .filter_map(|(p, group, alerts)| {
+        .iter()
+        .filter_map(|g| {
+            let p = state.policies.get(g.policy)?;
+            let alerts: Vec<&Alert> = g
+                .alerts
+                .iter()
+                .filter_map(|&i| state.alerts.get(i))
+                .collect();
             let declared = alerts
                 .iter()
                 .find_map(|a| state.incident_of(&a.fingerprint))
@@ -56,7 +45,7 @@ pub fn escalation_rows(state: &State) -> Vec<EscalationRow> {
             let standing = standing(p, &alerts, &state.silences, declared, state.now)?;
             Some(EscalationRow {
                 policy: p.name.clone(),
-                group,
+                group: g.name.clone(),
                 alerts: alerts.len(),
                 standing,
             })

@@ -9,6 +9,7 @@ pub mod context;
 pub mod context_types;
 pub mod declare;
 mod drop_later;
+pub mod escalation_groups;
 pub mod escalations;
 pub mod filter;
 pub mod incident_input;

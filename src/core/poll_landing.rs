@@ -197,6 +197,7 @@ fn install(state: &mut State, mut m: Merged) {
     let selected = selected_identity(state);
     let selected_silence = state.selected_silence().map(|s| s.id.clone());
     drop_later(std::mem::replace(&mut state.alerts, m.alerts));
+    state.alerts_gen += 1;
     state.silences = gossiped_silences(state);
     // Found against the keys written since: take it (else the observer
     // looks again, here).

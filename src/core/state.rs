@@ -86,8 +86,13 @@ pub struct State {
     /// A source that has not answered for this long is stale.
     pub stale_after: Duration,
     pub sources: Vec<SourceState>,
-    /// Deduplicated alerts of every source.
+    /// Deduplicated alerts of every source. Replaced by each merge, never
+    /// edited in place (`escalation_groups` relies on it).
     pub alerts: Vec<Alert>,
+    /// Counts the merges put in place.
+    pub alerts_gen: u64,
+    /// The alerts' escalation groups, worked out once per alert list.
+    pub escalation_groups: super::escalation_groups::GroupsMemo,
     pub silences: Vec<Silence>,
     /// What the alerts pane lists, after filter, grouping and sorting.
     pub rows: Vec<Row>,

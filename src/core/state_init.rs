@@ -87,6 +87,8 @@ impl State {
             stale_after: refresh * 3,
             sources: specs.iter().map(SourceState::new).collect(),
             alerts: Vec::new(),
+            alerts_gen: 0,
+            escalation_groups: Default::default(),
             silences: Vec::new(),
             rows: Vec::new(),
             row_widths: RowWidths::default(),

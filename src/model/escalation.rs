@@ -52,7 +52,7 @@ impl Policy {
             .max(Duration::minutes(1))
     }
 
-    fn is_active(&self, intervals: &[TimeInterval], now: DateTime<Utc>) -> bool {
+    pub fn is_active(&self, intervals: &[TimeInterval], now: DateTime<Utc>) -> bool {
         self.active_time_intervals.is_empty()
             || self.active_time_intervals.iter().any(|name| {
                 intervals

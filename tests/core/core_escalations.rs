@@ -450,3 +450,48 @@ fn a_console_not_paging_shows_the_engines_failed_page_from_the_claims() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The groups are worked out once per alert list (`core::escalation_groups`):
+/// they still follow each new poll, a changed policy, and a policy's time
+/// interval starting or ending.
+#[test]
+fn the_groups_follow_the_alerts_the_policies_and_the_time_intervals() {
+    use oncall::model::time_interval::{Span, TimeInterval, TimeRange};
+    let mut s = one_source("am", t(10));
+    s.policies = vec![policy()];
+    let groups = |s: &oncall::core::State| -> Vec<(String, usize)> {
+        escalation_rows(s)
+            .into_iter()
+            .map(|r| (r.group, r.alerts))
+            .collect()
+    };
+    poll_alerts(&mut s, vec![alert("Old", 0)]);
+    assert_eq!(groups(&s), [("Old".to_string(), 1)]);
+    // The same number of alerts, other ones: a new list, new groups.
+    poll_alerts(&mut s, vec![alert("Other", 0)]);
+    assert_eq!(groups(&s), [("Other".to_string(), 1)]);
+    poll_alerts(&mut s, vec![new_on("a", 8), new_on("b", 9)]);
+    assert_eq!(groups(&s), [("New".to_string(), 2)]);
+    // A reload that narrows the policy.
+    let mut narrow = policy();
+    narrow.matchers = parse_matchers(r#"pod="a""#).unwrap();
+    s.policies = vec![narrow];
+    assert_eq!(groups(&s), [("New".to_string(), 1)]);
+    // Active 15:00–15:20 only: at 15:20 (t(20)) the policy stops.
+    let mut timed = policy();
+    timed.active_time_intervals = vec!["afternoon".into()];
+    s.policies = vec![timed];
+    s.intervals = vec![TimeInterval {
+        name: "afternoon".into(),
+        ranges: vec![TimeRange {
+            times: vec![Span {
+                start: 15 * 60,
+                end: 15 * 60 + 20,
+            }],
+            ..TimeRange::default()
+        }],
+    }];
+    assert_eq!(groups(&s), [("New".to_string(), 2)]);
+    update(&mut s, Msg::Tick(t(20)));
+    assert!(groups(&s).is_empty(), "{:?}", groups(&s));
+}
