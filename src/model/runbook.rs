@@ -94,6 +94,9 @@ pub struct Step {
     /// The exact text handed to `sh -c` (prompts stripped), or the PromQL query.
     pub command: Option<String>,
     pub expected: Option<String>,
+    /// Why a step whose command is shown is still done by hand: a
+    /// placeholder to fill in, a command that opens an interactive session.
+    pub manual_why: Option<String>,
     pub troubleshooting: Option<String>,
     /// `Some(true)`: always ask; `Some(false)`: never (not honoured for Mitigation).
     pub confirm: Option<bool>,

@@ -53,6 +53,7 @@ pub fn step(id: &str, role: StepRole, command: Option<&str>) -> Step {
         command: command.map(str::to_string),
         expected: None,
         troubleshooting: None,
+        manual_why: None,
         confirm: None,
         timeout: None,
         capture: vec![],

@@ -17,6 +17,7 @@ mod notify;
 mod page_claims;
 mod postmortem;
 mod runbook_check;
+mod runbook_corpus;
 mod runbook_exec;
 mod runbook_load;
 mod runbook_match;

@@ -1,0 +1,143 @@
+//! Why a command from a Markdown runbook must not run as written: a
+//! `<placeholder>` the reader is meant to fill in (as a shell redirect it
+//! would read or truncate a file), or a command that opens an interactive
+//! session whose next lines were meant for the remote shell.
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+
+use crate::model::runbook::VarSpec;
+
+/// `<namespace>`, `<instance label from alert>`, `'<value of x>'`: a word
+/// or words in angle brackets, not a here-doc (`<<EOF`) or a process
+/// substitution.
+fn pattern() -> Regex {
+    Regex::new(r"'?(?:^|[^<])<([A-Za-z][A-Za-z0-9_. /-]*[A-Za-z0-9])>'?").expect("valid regex")
+}
+
+/// The placeholders of a command, as written (without brackets), in order.
+pub fn placeholders(command: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in pattern().captures_iter(command) {
+        let name = c[1].to_string();
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// The declared variable that fills a placeholder: one named like it
+/// (`<my-namespace>` → `MY_NAMESPACE`), or, for "instance label from
+/// alert", the variable read from that label.
+fn filler(name: &str, vars: &BTreeMap<String, VarSpec>) -> Option<String> {
+    let plain: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if vars.contains_key(&plain) {
+        return Some(plain);
+    }
+    let label = Regex::new(r"(?i)\b([a-z_][a-z0-9_]*) label\b").expect("valid regex");
+    let label = label.captures(name)?.get(1)?.as_str().to_ascii_lowercase();
+    vars.iter()
+        .find(|(var, spec)| spec.label.as_deref().unwrap_or(&var.to_ascii_lowercase()) == label)
+        .map(|(var, _)| var.clone())
+}
+
+/// The command with each placeholder a declared variable fills replaced
+/// by a reference to it (`"${NAMESPACE}"`: the value still arrives only
+/// through the environment), and the placeholders nothing fills.
+pub fn fill(command: &str, vars: &BTreeMap<String, VarSpec>) -> (String, Vec<String>) {
+    let mut open = Vec::new();
+    let filled = pattern().replace_all(command, |c: &regex::Captures| {
+        let all = &c[0];
+        let name = &c[1];
+        // The match may start with the character before `<`; keep it.
+        let lead = if all.starts_with('<') || all.starts_with("'<") {
+            ""
+        } else {
+            &all[..all.chars().next().map_or(0, char::len_utf8)]
+        };
+        match filler(name, vars) {
+            Some(var) => format!("{lead}\"${{{var}}}\""),
+            None => {
+                if !open.contains(&name.to_string()) {
+                    open.push(name.to_string());
+                }
+                all.to_string()
+            }
+        }
+    });
+    (filled.into_owned(), open)
+}
+
+/// A command that opens an interactive session or an editor: with no
+/// terminal it would hang until its timeout, and the lines after it were
+/// meant for the session it opens.
+pub fn interactive(command: &str) -> Option<String> {
+    let rules = [
+        r"\b(?:kubectl|oc)\s+(?:[^\s|;&]+\s+)*?(?:edit|debug|rsh|attach)\b",
+        r"\b(?:kubectl|oc)\s+(?:[^\s|;&]+\s+)*?exec\s+(?:[^\s|;&]+\s+)*?-(?:it|ti|i)\b",
+        r"(?m)^\s*(?:sudo\s+)?(?:chroot|ssh\s+\S+\s*$|vi|vim|nano|less|top|watch)\b",
+    ];
+    let lines: Vec<&str> = command
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let leaves = |l: &&str| *l == "exit" || *l == "logout" || l.starts_with("exit ");
+    if !lines.is_empty() && lines.iter().all(leaves) {
+        return Some("it leaves a session an earlier step opened; nothing runs here".into());
+    }
+    for line in lines {
+        for rule in rules {
+            let re = Regex::new(rule).expect("valid regex");
+            if let Some(m) = re.find(line) {
+                let what = m.as_str().trim();
+                return Some(format!(
+                    "`{what}` needs a terminal of its own: run it there"
+                ));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_not_heredocs() {
+        assert_eq!(
+            placeholders("NODE=<instance label from alert>\ncat <<EOF\nx\nEOF\n"),
+            ["instance label from alert"]
+        );
+        assert_eq!(placeholders("diff <(a) <(b) 2>&1"), Vec::<String>::new());
+        let mut vars = BTreeMap::new();
+        vars.insert("NAMESPACE".to_string(), VarSpec::default());
+        let (cmd, open) = fill("kubectl -n <namespace> get pod '<pod>'", &vars);
+        assert_eq!(cmd, "kubectl -n \"${NAMESPACE}\" get pod '<pod>'");
+        assert_eq!(open, ["pod"]);
+        let (cmd, _) = fill("H='<value of namespace label from alert>'", &vars);
+        assert_eq!(cmd, "H=\"${NAMESPACE}\"");
+    }
+
+    #[test]
+    fn interactive_commands() {
+        assert!(interactive("kubectl -n x edit cm y").is_some());
+        assert!(interactive("oc debug node/a").is_some());
+        assert!(interactive("kubectl exec -n a -it pod -- sh").is_some());
+        assert!(interactive("kubectl get pods\nchroot /host").is_some());
+        assert!(interactive("kubectl get pods -o wide").is_none());
+        assert!(interactive("kubectl logs deploy/x | grep debug").is_none());
+    }
+}
