@@ -13,7 +13,7 @@ use crate::model::runbook::StepKind;
 use crate::model::{Event, EventKind, Labels};
 use crate::runbook::exec::{self, ExecEvent, ExecOutcome, ExecRequest};
 use crate::runbook::stepper::{StepStatus, Stepper, Taken};
-use crate::runbook::{record, vars};
+use crate::runbook::{record, session, vars};
 use crate::sanitize;
 use crate::source::{SourceKind, SourceSpec};
 use crate::store::journal::Journal;
@@ -93,6 +93,7 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
     if args.dry_run {
         return dry_run(&s);
     }
+    let session = RunSession::new(&crate::core::runbook::session_name(&s));
     // One handler for the whole run: Ctrl-c stops a step, or quits at a
     // question; SIGTERM and SIGHUP (the SSH session dropped) stop the step's
     // group before oncall goes, so nothing runs on unwatched.
@@ -228,6 +229,7 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
                         env,
                         timeout,
                         workdir: None,
+                        session: session.file.clone(),
                     },
                     &mut sigint,
                 )
@@ -237,6 +239,9 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
         let (status, text, taken) = s.finish_with(i, &outcome);
         let ok = status == StepStatus::Done;
         eprintln!("── step {}: {}", i + 1, sanitize::line(&text));
+        if outcome.session_lost {
+            eprintln!("{}", crate::core::runbook::LOST);
+        }
         rec.note(&s, i, status, taken.as_ref(), Some(&text));
         if let Some(t) = &taken {
             eprintln!("── branch: {}", sanitize::line(&t.text));
@@ -247,6 +252,27 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
     }
     eprintln!("oncall: runbook {} finished", sanitize::line(&s.runbook.id));
     ExitCode::SUCCESS
+}
+
+/// The run's one shell session, removed when the run ends (it may hold
+/// what a step exported).
+struct RunSession {
+    file: Option<std::path::PathBuf>,
+}
+
+impl RunSession {
+    fn new(name: &str) -> RunSession {
+        let file = session::dir().ok().map(|d| session::file(&d, name));
+        RunSession { file }
+    }
+}
+
+impl Drop for RunSession {
+    fn drop(&mut self) {
+        if let Ok(dir) = session::dir() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }
 
 /// A `promql` step: its series printed, as the console shows them.
@@ -277,7 +303,7 @@ async fn execute(s: &mut Stepper, i: usize, req: ExecRequest, sigint: &mut Signa
                     s.output(i, line);
                 }
                 Some(ExecEvent::Done(o)) => return o,
-                None => return ExecOutcome { exit_code: None, signal: None, timed_out: false, killed: false, duration: Default::default(), error: Some("the executor stopped".into()) },
+                None => return ExecOutcome { error: Some("the executor stopped".into()), ..ExecOutcome::default() },
             },
             kind = sigint.any() => {
                 eprintln!("oncall: stopping step {} (SIGTERM to its process group)", i + 1);

@@ -5,7 +5,7 @@
 use super::incidents::{append, event};
 use super::msg::Effect;
 use super::panes::runbook::state::Missing;
-pub use super::runbook_run::{declared, run, with_prometheus};
+pub use super::runbook_run::{declared, run, session_name, with_prometheus};
 use super::state::{Pane, State, StatusLevel};
 pub use super::step_msg::StepMsg;
 use crate::model::runbook::StepKind;
@@ -156,6 +156,10 @@ pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
     }
 }
 
+/// A step's shell that ended without writing the session back (killed,
+/// `exec`, an EXIT trap of its own): the session itself is still there.
+pub const LOST: &str = "oncall: this step's shell ended without handing on the session (killed, exec, or an EXIT trap of its own); the next step starts from the session as it was before this step";
+
 fn done(state: &mut State, run: u64, outcome: ExecOutcome) -> Vec<Effect> {
     let Some((r, i)) = state.rb.running else {
         return vec![];
@@ -167,9 +171,18 @@ fn done(state: &mut State, run: u64, outcome: ExecOutcome) -> Vec<Effect> {
     let Some(s) = state.rb.stepper.as_mut() else {
         return vec![];
     };
+    if outcome.session_lost {
+        // Said in the output too, so the timeline and postmortem keep it.
+        s.output(i, LOST.to_string());
+    }
     let (status, text, taken) = s.finish_with(i, &outcome);
     let ok = status == StepStatus::Done;
     let mut effects = journal(state, i, status, taken.as_ref(), Some(&text));
+    let text = if outcome.session_lost {
+        format!("{text} · its shell did not hand on the session: the next step starts from the one before")
+    } else {
+        text
+    };
     let level = if ok {
         StatusLevel::Info
     } else {

@@ -104,6 +104,11 @@ fn demo_stand_in(mut request: ExecRequest) -> ExecRequest {
     request
 }
 
+/// One shell session per run: a runbook on one alert.
+pub fn session_name(s: &crate::runbook::stepper::Stepper) -> String {
+    format!("{}-{}", s.runbook.id, s.fingerprint)
+}
+
 /// The configured Prometheus a step may query (none in the demo).
 fn prometheus_url(state: &State) -> Option<String> {
     if state.demo {
@@ -172,6 +177,7 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
             env: vec![],
             timeout,
             workdir: None,
+            session: None,
         };
         return vec![Effect::Step(StepMsg::Run { step: i, request })];
     }
@@ -180,6 +186,8 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
         env,
         timeout,
         workdir: None,
+        // The run's session by name; the engine keeps the file (core does no I/O).
+        session: Some(session_name(s).into()),
     };
     let run = Effect::Step(StepMsg::Run {
         step: i,
@@ -198,7 +206,7 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
             step.role.word()
         )
     } else {
-        format!("{} step · runs with /bin/sh -c:", step.role.word())
+        format!("{} step · runs in this run's bash session:", step.role.word())
     }];
     lines.extend(command.lines().map(|l| format!("│ {l}")));
     lines.push(String::new());

@@ -20,6 +20,7 @@ mod parse_common;
 pub mod placeholder;
 pub mod query_step;
 pub mod record;
+pub mod session;
 mod spec;
 pub mod stepper;
 pub mod vars;

@@ -165,6 +165,7 @@ pub fn finish(s: &mut State, disk: &mut Disk, run: u64, lines: &[&str], code: i3
         killed: false,
         duration: Duration::from_millis(1200),
         error: None,
+        session_lost: false,
     };
     let fx = update(
         s,

@@ -22,6 +22,7 @@ mod runbook_exec;
 mod runbook_load;
 mod runbook_match;
 mod runbook_parse;
+mod runbook_session;
 mod runbook_vars;
 mod runbook_yaml;
 mod schedule;
