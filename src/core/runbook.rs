@@ -183,13 +183,25 @@ fn done(state: &mut State, run: u64, outcome: ExecOutcome) -> Vec<Effect> {
     } else {
         text
     };
-    let level = if ok {
-        StatusLevel::Info
-    } else {
-        StatusLevel::Error
-    };
-    state.say(level, format!("step {}: {text}", i + 1));
+    if ok {
+        state.say(StatusLevel::Info, format!("step {}: {text}", i + 1));
+        effects.extend(moved_on(state, taken.as_ref()));
+        return effects;
+    }
+    // A failure stays said; its branches are still offered beside it.
     effects.extend(moved_on(state, taken.as_ref()));
+    let offered = state
+        .rb
+        .stepper
+        .as_ref()
+        .and_then(|s| s.choice.as_ref())
+        .map(Vec::len);
+    let more = match offered {
+        Some(1) => " · Enter retries, 1 goes on anyway".to_string(),
+        Some(n) => format!(" · Enter retries, 1-{n} go on anyway"),
+        None => String::new(),
+    };
+    state.say(StatusLevel::Error, format!("step {}: {text}{more}", i + 1));
     effects
 }
 

@@ -208,8 +208,25 @@ impl Stepper {
             self.advance_from(i)
         } else {
             self.current = Some(i);
+            self.choice = self.offered(i);
             None
         }
+    }
+
+    /// The labelled branches of a step, still offered when it failed: the
+    /// way forward the runbook wrote is a choice the engineer may make
+    /// anyway (its `when`s are not: a failed run's output decides nothing).
+    fn offered(&self, i: usize) -> Option<Vec<(String, Option<usize>)>> {
+        let step = self.runbook.steps.get(i)?;
+        let options: Vec<(String, Option<usize>)> = step
+            .next
+            .iter()
+            .filter_map(|b| match &b.cond {
+                BranchCond::Label(l) => Some((l.clone(), self.resolve(&b.goto)?)),
+                _ => None,
+            })
+            .collect();
+        (!options.is_empty()).then_some(options)
     }
 
     /// Marks a step by hand (a manual step, or skipping a command).
@@ -220,6 +237,11 @@ impl Stepper {
             // A skipped step still leads where the runbook says: its jump,
             // or the engineer's choice (`when`s see only earlier captures).
             StepStatus::Done | StepStatus::Skipped => self.advance_from(i),
+            StepStatus::Failed => {
+                self.current = Some(i);
+                self.choice = self.offered(i);
+                None
+            }
             _ => {
                 self.current = Some(i);
                 None

@@ -12,6 +12,7 @@ mod core_merge_background;
 mod core_restart;
 mod core_rows;
 mod core_runbook;
+mod core_runbook_failures;
 mod core_runbook_resume;
 mod core_runbook_safety;
 mod core_slo;
