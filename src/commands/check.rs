@@ -124,13 +124,19 @@ fn undeclared(book: &crate::model::runbook::Runbook) -> Vec<String> {
         .flat_map(|s| s.capture.iter().map(|c| c.var.as_str()))
         .collect();
     let labels = crate::runbook::check::labels_shown(book);
+    // A run keeps one shell session: what any step sets, a later one sees.
+    let own: Vec<String> = book
+        .steps
+        .iter()
+        .filter_map(|s| s.command.as_deref())
+        .flat_map(vars::self_provided)
+        .collect();
     let mut out = Vec::new();
     for s in &book.steps {
         // A manual step is run by the reader, who fills it in.
         let Some(command) = s.command.as_ref().filter(|_| s.kind != StepKind::Manual) else {
             continue;
         };
-        let own = vars::self_provided(command);
         let unknown: Vec<String> = crate::runbook::command_text::expanded(command)
             .into_iter()
             .filter(|n| {

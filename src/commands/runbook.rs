@@ -91,7 +91,7 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
     };
     let mut s = Stepper::new(book, &fingerprint, &alertname, &labels);
     if args.dry_run {
-        return dry_run(&s);
+        return super::runbook_dry_run::dry_run(&s);
     }
     let session = RunSession::new(&crate::core::runbook::session_name(&s));
     // One handler for the whole run: Ctrl-c stops a step, or quits at a
@@ -188,7 +188,7 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
             ),
             Err(e) => return fail(format!("step {} not run: {e}", i + 1)),
         };
-        var_lines(&command, &env)
+        var_lines(&s, i, &command, &env, false)
             .iter()
             .for_each(|l| eprintln!("{l}"));
         let expanded = match query {
@@ -320,7 +320,7 @@ async fn execute(s: &mut Stepper, i: usize, req: ExecRequest, sigint: &mut Signa
 }
 
 /// The step as the terminal shows it before it runs (sanitized).
-fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
+pub(super) fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
     let Some(st) = s.step(i) else { return vec![] };
     let mut out = vec![format!(
         "\n── Step {}/{} · {} · {}: {}",
@@ -334,9 +334,22 @@ fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
         let lines = sanitize::lines(&st.description).into_iter();
         out.extend(lines.map(|l| format!("   {l}")));
     }
+    if let Some(why) = st
+        .manual_why
+        .as_deref()
+        .filter(|_| st.kind == StepKind::Manual)
+    {
+        out.push(format!("   by hand: {}", sanitize::line(why)));
+    }
     if let Some(c) = &st.command {
+        // A command to do by hand is shown without a prompt: oncall won't run it.
+        let prompt = if st.kind == StepKind::Manual {
+            "|"
+        } else {
+            "$"
+        };
         let lines = sanitize::lines(c).into_iter().enumerate();
-        out.extend(lines.map(|(k, l)| format!("   {} {l}", if k == 0 { "$" } else { " " })));
+        out.extend(lines.map(|(k, l)| format!("   {} {l}", if k == 0 { prompt } else { " " })));
     }
     if let Some(e) = &st.expected {
         let lines = sanitize::lines(e).into_iter().enumerate();
@@ -349,7 +362,13 @@ fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
 }
 
 /// The variables a command names, with their values, and those unset.
-fn var_lines(command: &str, env: &[(String, String)]) -> Vec<String> {
+pub(super) fn var_lines(
+    s: &Stepper,
+    i: usize,
+    command: &str,
+    env: &[(String, String)],
+    in_order: bool,
+) -> Vec<String> {
     let named = vars::referenced(command);
     let mut out: Vec<String> = env
         .iter()
@@ -361,25 +380,10 @@ fn var_lines(command: &str, env: &[(String, String)]) -> Vec<String> {
         named
             .iter()
             .filter(|n| !env.iter().any(|(k, _)| k == *n) && !own.contains(n))
-            .map(|n| format!("   {n} is not set")),
+            .map(|n| match session::from_session(s, i, n, in_order) {
+                Some(said) => format!("   {said}"),
+                None => format!("   {n} is not set"),
+            }),
     );
     out
-}
-
-/// `--dry-run`: every step in file order, with what it would run and see.
-fn dry_run(s: &Stepper) -> ExitCode {
-    for i in 0..s.runs.len() {
-        step_lines(s, i).iter().for_each(|l| println!("{l}"));
-        let Some(command) = s.step(i).and_then(|st| st.command.clone()) else {
-            continue;
-        };
-        match vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
-            Ok(env) => var_lines(&command, &env)
-                .iter()
-                .for_each(|l| println!("{l}")),
-            Err(e) => println!("   would not run: {}", sanitize::line(&e.to_string())),
-        }
-    }
-    println!("\ndry run: nothing was run");
-    ExitCode::SUCCESS
 }

@@ -206,7 +206,10 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
             step.role.word()
         )
     } else {
-        format!("{} step · runs in this run's bash session:", step.role.word())
+        format!(
+            "{} step · runs in this run's bash session:",
+            step.role.word()
+        )
     }];
     lines.extend(command.lines().map(|l| format!("│ {l}")));
     lines.push(String::new());
@@ -223,7 +226,12 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
         .iter()
         .filter(|n| !request.env.iter().any(|(k, _)| k == *n) && !own.contains(n))
     {
-        lines.push(format!("• {missing} is not set (no such label or var)"));
+        lines.push(
+            match crate::runbook::session::from_session(s, i, missing, false) {
+                Some(said) => format!("• {said}"),
+                None => format!("• {missing} is not set (no such label or var)"),
+            },
+        );
     }
     // The rest of what it receives, with values; the ONCALL_LABEL_ copies
     // repeat the labels, so they are named once.

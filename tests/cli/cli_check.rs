@@ -479,7 +479,8 @@ fn a_notifier_without_its_url_fails_the_check() {
 
 /// Our corpus in the public runbooks' shapes: `$k` in a single-quoted Go
 /// template, `$7` in an awk program, `jq` filters, `$NODE`-style variables
-/// the runbook shows as labels, `_index.md` pages and nested folders raise
+/// the runbook shows as labels, variables an earlier step exported (one
+/// shell session per run), `_index.md` pages and nested folders raise
 /// nothing; the one variable nothing ever sets does.
 #[test]
 fn check_on_the_corpus_warns_only_about_real_problems() {
@@ -493,7 +494,7 @@ fn check_on_the_corpus_warns_only_about_real_problems() {
         .collect();
     assert_eq!(problems.len(), 1, "{text}");
     assert!(
-        problems[0].contains("SessionCarriesState.md") && problems[0].contains("$PROBE_REGION"),
+        problems[0].contains("SessionCarriesState.md:32: step step-3: $PROBE_REGION not declared"),
         "{text}"
     );
     assert!(

@@ -75,7 +75,9 @@ async fn exports_cd_aliases_and_functions_carry_from_step_to_step() {
     let mode = std::fs::metadata(&file).unwrap().permissions().mode();
     assert_eq!(mode & 0o077, 0, "{mode:o}");
     // A label's value is not baked into the session: it comes by environment.
-    assert!(!std::fs::read_to_string(&file).unwrap().contains("from-label"));
+    assert!(!std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("from-label"));
     std::fs::remove_dir_all(probe_dir).unwrap();
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -85,7 +87,12 @@ async fn a_timeout_stops_the_step_and_the_session_goes_on() {
     let (file, dir) = session_file("timeout");
     let (_, o) = step("export A=1", &file, LONG).await;
     assert_eq!(o.exit_code, Some(0));
-    let (lines, o) = step("export B=2; echo started; sleep 30; echo never", &file, Duration::from_millis(500)).await;
+    let (lines, o) = step(
+        "export B=2; echo started; sleep 30; echo never",
+        &file,
+        Duration::from_millis(500),
+    )
+    .await;
     assert!(o.timed_out, "{o:?}");
     assert_eq!(lines, ["started"]);
     let (lines, o) = step("echo \"$A $B $NAMESPACE\"", &file, LONG).await;
