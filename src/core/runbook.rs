@@ -110,6 +110,9 @@ fn journal(
 pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
     match msg {
         StepMsg::Confirm { step, recorded } => super::runbook_run::confirm(state, step, recorded),
+        StepMsg::Record { step, incident } => {
+            super::runbook_record::record_on(state, step, &incident)
+        }
         StepMsg::Run { step, request } => {
             if state.refuses("running a step") {
                 return vec![];

@@ -40,11 +40,17 @@ pub fn run(state: &mut State) -> Vec<Effect> {
         return confirm(state, i, true);
     }
     let fp = s.fingerprint.clone();
-    if let Some(id) = state.incident_of(&fp).map(|i| i.id.clone()) {
+    // One open incident links the alert: the run is recorded there. With
+    // several, the question below asks which.
+    if let Some(id) = super::runbook_record::run_incident(state) {
         state.rb.incident = Some(id);
         return confirm(state, i, true);
     }
-    if state.rb.unrecorded {
+    let linked = state
+        .incidents
+        .iter()
+        .any(|inc| inc.is_open() && inc.links(&fp));
+    if state.rb.unrecorded && !linked {
         return confirm(state, i, false);
     }
     let Some(alert) = state.alerts.iter().find(|a| a.fingerprint == fp).cloned() else {
@@ -56,14 +62,27 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     let title = super::incidents::alert_text(&alert);
     let (first, more) = declaration(state, &[Linked::of(&alert, title.clone())], &title, sev);
     state.rb.awaiting_incident = Some(i);
+    let (offered, picks) = super::runbook_record::record_picks(state, i, &fp);
+    let mut lines = vec![if linked {
+        format!(
+            "Several open incidents link {}: which one records this run?",
+            alert.alertname()
+        )
+    } else if offered.is_empty() {
+        format!("No incident is open for {}.", alert.alertname())
+    } else {
+        format!("No open incident links {} yet.", alert.alertname())
+    }];
+    lines.extend(offered);
+    lines.extend([
+        format!("y  declare {sev} \"{title}\" and record every step on its timeline"),
+        "n  run without recording (nothing to resume from after a restart)".into(),
+        "Esc  do not run".into(),
+    ]);
     state.confirm = Some(Confirm {
+        picks,
         title: "Record this runbook run on an incident?".into(),
-        lines: vec![
-            format!("No incident is open for {}.", alert.alertname()),
-            format!("y  declare {sev} \"{title}\" and record every step on its timeline"),
-            "n  run without recording (nothing to resume from after a restart)".into(),
-            "Esc  do not run".into(),
-        ],
+        lines,
         yes: vec![Effect::Journal(JournalOp::Declare {
             first: Box::new(first),
             more,
@@ -261,6 +280,7 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
             .map_or("not recorded".to_string(), |id| format!("recorded on {id}"))
     ));
     state.confirm = Some(Confirm {
+        picks: Vec::new(),
         title: format!("Run step {}/{}: {}?", i + 1, s.runs.len(), step.title),
         lines,
         yes: vec![run],

@@ -46,6 +46,10 @@ pub fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
         return Some(Msg::Action(Action::Quit));
     }
     if let Some(c) = &state.confirm {
+        if let KeyCode::Char(d @ '1'..='9') = key.code {
+            let n = d as usize - '1' as usize;
+            return (n < c.picks.len()).then_some(Msg::ConfirmPick(n));
+        }
         return match answer(key.code)? {
             Answer::Yes => Some(Msg::Confirm(true)),
             Answer::No => Some(Msg::Confirm(false)),
