@@ -13,7 +13,7 @@ use crate::model::runbook::StepKind;
 use crate::model::{Event, EventKind, Labels};
 use crate::runbook::exec::{self, ExecEvent, ExecOutcome, ExecRequest};
 use crate::runbook::stepper::{StepStatus, Stepper, Taken};
-use crate::runbook::{record, session, vars};
+use crate::runbook::{record, session, session_vars, vars};
 use crate::sanitize;
 use crate::source::{SourceKind, SourceSpec};
 use crate::store::journal::Journal;
@@ -380,7 +380,7 @@ pub(super) fn var_lines(
         named
             .iter()
             .filter(|n| !env.iter().any(|(k, _)| k == *n) && !own.contains(n))
-            .map(|n| match session::from_session(s, i, n, in_order) {
+            .map(|n| match session_vars::from_session(s, i, n, in_order) {
                 Some(said) => format!("   {said}"),
                 None => format!("   {n} is not set"),
             }),

@@ -21,7 +21,7 @@ pub fn current(state: &State) -> Option<String> {
     match state.pane {
         Pane::Timeline => return state.timeline.clone(),
         // The stepper's incident is its run's, never the alert list's.
-        Pane::Runbook => return super::runbook_record::run_incident(state),
+        Pane::Runbook => return state.run_incident(),
         Pane::Incidents => return state.selected_incident().map(|i| i.id.clone()),
         _ => {}
     }
@@ -83,9 +83,6 @@ pub fn note(state: &mut State, text: &str) -> Vec<Effect> {
     if text.is_empty() {
         state.say(StatusLevel::Info, "empty note: nothing recorded");
         return vec![];
-    }
-    if state.pane == Pane::Runbook {
-        return super::runbook_record::note(state, text);
     }
     let Some(id) = current_or_say(state) else {
         return vec![];

@@ -3,12 +3,13 @@
 //! and declaring a new one; a note typed in the stepper goes to the run's
 //! incident, or asks which incident (or none) when the run is unrecorded.
 
-use super::incidents::{append, event, link_event};
+use super::declare::link_event;
+use super::journal_ops::JournalOp;
 use super::msg::Effect;
 use super::panes::incident_form::Linked;
 use super::runbook::StepMsg;
 use super::state::{Confirm, State, StatusLevel};
-use crate::model::{EventKind, Incident};
+use crate::model::{Event, EventKind, Incident};
 
 /// The open incidents a run may be recorded on, at most nine (keys 1-9):
 /// those that link the alert, then the others, newest first.
@@ -17,23 +18,6 @@ pub fn candidates<'a>(state: &'a State, fingerprint: &str) -> Vec<&'a Incident> 
     open.sort_by_key(|i| (!i.links(fingerprint), std::cmp::Reverse(i.started())));
     open.truncate(9);
     open
-}
-
-/// The run's incident: the one it records on, or the one open incident
-/// that links its alert.
-pub fn run_incident(state: &State) -> Option<String> {
-    if let Some(id) = &state.rb.incident {
-        return Some(id.clone());
-    }
-    let s = state.rb.stepper.as_ref()?;
-    let mut linking = state
-        .incidents
-        .iter()
-        .filter(|i| i.is_open() && i.links(&s.fingerprint));
-    match (linking.next(), linking.next()) {
-        (Some(only), None) => Some(only.id.clone()),
-        _ => None,
-    }
 }
 
 /// The question's numbered lines and what each pick does.
@@ -76,7 +60,7 @@ pub fn record_on(state: &mut State, step: usize, incident: &str) -> Vec<Effect> 
         .is_some_and(|i| fp.as_ref().is_some_and(|f| i.links(f)));
     let alert = fp.and_then(|f| state.alerts.iter().find(|a| a.fingerprint == f).cloned());
     if let (false, Some(alert)) = (linked, alert) {
-        let text = super::incidents::alert_text(&alert);
+        let text = super::declare::alert_text(&alert);
         let e = link_event(state, &Linked::of(&alert, text));
         effects.extend(append(incident, vec![e]));
     }
@@ -87,7 +71,11 @@ pub fn record_on(state: &mut State, step: usize, incident: &str) -> Vec<Effect> 
 /// `n` then Enter in the stepper: the note goes to the run's incident; an
 /// unrecorded run asks which open incident takes it, or none.
 pub fn note(state: &mut State, text: &str) -> Vec<Effect> {
-    if let Some(id) = run_incident(state) {
+    if text.is_empty() {
+        state.say(StatusLevel::Info, "empty note: nothing recorded");
+        return vec![];
+    }
+    if let Some(id) = state.run_incident() {
         return append(&id, vec![event(state, EventKind::Note, text)]);
     }
     let fp = state
@@ -121,4 +109,15 @@ pub fn note(state: &mut State, text: &str) -> Vec<Effect> {
         picks,
     });
     vec![]
+}
+
+fn event(state: &State, kind: EventKind, text: &str) -> Event {
+    Event::new(state.now, state.author.clone(), kind, text)
+}
+
+fn append(incident: &str, events: Vec<Event>) -> Vec<Effect> {
+    vec![Effect::Journal(JournalOp::Append {
+        incident: incident.to_string(),
+        events,
+    })]
 }

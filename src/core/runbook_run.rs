@@ -42,7 +42,7 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     let fp = s.fingerprint.clone();
     // One open incident links the alert: the run is recorded there. With
     // several, the question below asks which.
-    if let Some(id) = super::runbook_record::run_incident(state) {
+    if let Some(id) = state.run_incident() {
         state.rb.incident = Some(id);
         return confirm(state, i, true);
     }
@@ -246,7 +246,7 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
         .filter(|n| !request.env.iter().any(|(k, _)| k == *n) && !own.contains(n))
     {
         lines.push(
-            match crate::runbook::session::from_session(s, i, missing, false) {
+            match crate::runbook::session_vars::from_session(s, i, missing, false) {
                 Some(said) => format!("• {said}"),
                 None => format!("• {missing} is not set (no such label or var)"),
             },

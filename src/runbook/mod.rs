@@ -21,6 +21,7 @@ pub mod placeholder;
 pub mod query_step;
 pub mod record;
 pub mod session;
+pub mod session_vars;
 mod spec;
 pub mod stepper;
 pub mod vars;
