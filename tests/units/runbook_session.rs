@@ -94,7 +94,9 @@ async fn a_timeout_stops_the_step_and_the_session_goes_on() {
     )
     .await;
     assert!(o.timed_out, "{o:?}");
-    assert_eq!(lines, ["started"]);
+    // bash may report the killed `sleep` ("Terminated") as it goes.
+    assert_eq!(lines[0], "started");
+    assert!(!lines.iter().any(|l| l == "never"), "{lines:?}");
     let (lines, o) = step("echo \"$A $B $NAMESPACE\"", &file, LONG).await;
     assert_eq!(o.exit_code, Some(0));
     assert_eq!(lines, ["1 2 from-label"]);
