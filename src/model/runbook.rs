@@ -97,6 +97,9 @@ pub struct Step {
     /// Why a step whose command is shown is still done by hand: a
     /// placeholder to fill in, a command that opens an interactive session.
     pub manual_why: Option<String>,
+    /// `<placeholders>` left in the command (no `vars:` fills them); an
+    /// alert whose labels fill them all makes the step runnable for it.
+    pub placeholders: Vec<String>,
     pub troubleshooting: Option<String>,
     /// `Some(true)`: always ask; `Some(false)`: never (not honoured for Mitigation).
     pub confirm: Option<bool>,

@@ -169,9 +169,11 @@ impl Builder {
                 let attrs = attrs()?;
                 self.section.text.push(fence.raw.clone());
                 let (kind, command, why) = self.runnable(kind, command);
+                let open = placeholder::fill(&command, &self.vars).1;
                 self.step(kind, Some(command), expected, attrs, fence.line)?;
                 if let Some(step) = self.steps.last_mut() {
                     step.manual_why = why;
+                    step.placeholders = open;
                 }
                 self.section.after_step = true;
             }
@@ -269,6 +271,7 @@ impl Builder {
             command,
             expected,
             manual_why: None,
+            placeholders: Vec::new(),
             troubleshooting: None,
             confirm: attrs.confirm,
             timeout: attrs.timeout.or(self.timeout),
@@ -363,6 +366,7 @@ impl Builder {
             command: None,
             expected: None,
             manual_why: None,
+            placeholders: Vec::new(),
             troubleshooting: None,
             confirm: None,
             timeout: self.timeout,

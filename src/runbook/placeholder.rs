@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use regex::Regex;
 
-use crate::model::runbook::VarSpec;
+use crate::model::runbook::{Step, StepKind, VarSpec};
+use crate::model::Labels;
 
 /// `<namespace>`, `<instance label from alert>`, `'<value of x>'`: a word
 /// or words in angle brackets, not a here-doc (`<<EOF`) or a process
@@ -56,6 +57,11 @@ fn filler(name: &str, vars: &BTreeMap<String, VarSpec>) -> Option<String> {
 /// by a reference to it (`"${NAMESPACE}"`: the value still arrives only
 /// through the environment), and the placeholders nothing fills.
 pub fn fill(command: &str, vars: &BTreeMap<String, VarSpec>) -> (String, Vec<String>) {
+    fill_by(command, |name| filler(name, vars))
+}
+
+/// As [`fill`], the variable for each placeholder given by `var_for`.
+fn fill_by(command: &str, var_for: impl Fn(&str) -> Option<String>) -> (String, Vec<String>) {
     let mut open = Vec::new();
     let filled = pattern().replace_all(command, |c: &regex::Captures| {
         let all = &c[0];
@@ -66,7 +72,7 @@ pub fn fill(command: &str, vars: &BTreeMap<String, VarSpec>) -> (String, Vec<Str
         } else {
             &all[..all.chars().next().map_or(0, char::len_utf8)]
         };
-        match filler(name, vars) {
+        match var_for(name) {
             Some(var) => format!("{lead}\"${{{var}}}\""),
             None => {
                 if !open.contains(&name.to_string()) {
@@ -140,4 +146,81 @@ mod tests {
         assert!(interactive("kubectl get pods -o wide").is_none());
         assert!(interactive("kubectl logs deploy/x | grep debug").is_none());
     }
+}
+
+/// The labels a placeholder may name: `<namespace>`, `<my-namespace>`,
+/// `<pod-name>`, `<value of instance label from alert>`.
+fn label_names(name: &str) -> Vec<String> {
+    let label = Regex::new(r"(?i)\b([a-z_][a-z0-9_]*) label\b").expect("valid regex");
+    if let Some(c) = label.captures(name) {
+        return vec![c[1].to_ascii_lowercase()];
+    }
+    let norm: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let bare = ["my_", "your_", "the_"]
+        .iter()
+        .find_map(|p| norm.strip_prefix(p))
+        .unwrap_or(&norm)
+        .to_string();
+    let short = bare.strip_suffix("_name").map(str::to_string);
+    [Some(norm.clone()), Some(bare), short]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The step as it runs for an alert: a step manual only for its
+/// placeholders becomes a command when the alert's labels fill them all,
+/// each placeholder replaced by a reference to the label's variable (the
+/// value still arrives only by environment, and is checked there).
+pub fn for_alert(mut step: Step, labels: &Labels) -> Step {
+    if step.kind != StepKind::Manual || step.placeholders.is_empty() {
+        return step;
+    }
+    let Some(command) = step.command.clone() else {
+        return step;
+    };
+    let mut filled_by = Vec::new();
+    let mut vars: BTreeMap<String, String> = BTreeMap::new();
+    for p in &step.placeholders {
+        let Some(label) = label_names(p)
+            .into_iter()
+            .find(|l| labels.contains_key(l.as_str()))
+        else {
+            return step;
+        };
+        let short = super::vars::env_name(&label);
+        let var = if super::vars::is_reserved(&short) {
+            format!("{}{short}", super::vars::LABEL_PREFIX)
+        } else {
+            short
+        };
+        filled_by.push(format!("<{p}> from the alert's {label} label"));
+        vars.insert(p.clone(), var);
+    }
+    let (command, open) = fill_by(&command, |name| vars.get(name).cloned());
+    if !open.is_empty() {
+        return step;
+    }
+    step.placeholders.clear();
+    step.command = Some(command.clone());
+    step.description = format!("{} (filled in: {})", step.description, filled_by.join(", "))
+        .trim_start()
+        .to_string();
+    match interactive(&command) {
+        Some(why) => step.manual_why = Some(why),
+        None => {
+            step.kind = StepKind::Shell;
+            step.manual_why = None;
+        }
+    }
+    step
 }

@@ -124,7 +124,17 @@ pub struct Stepper {
 }
 
 impl Stepper {
-    pub fn new(runbook: Runbook, fingerprint: &str, alertname: &str, labels: &Labels) -> Stepper {
+    pub fn new(
+        mut runbook: Runbook,
+        fingerprint: &str,
+        alertname: &str,
+        labels: &Labels,
+    ) -> Stepper {
+        // A placeholder the alert's labels fill is no reason to do a step by hand.
+        runbook.steps = std::mem::take(&mut runbook.steps)
+            .into_iter()
+            .map(|s| super::placeholder::for_alert(s, labels))
+            .collect();
         let n = runbook.steps.len();
         Stepper {
             current: if n == 0 { None } else { Some(0) },

@@ -54,6 +54,7 @@ pub fn step(id: &str, role: StepRole, command: Option<&str>) -> Step {
         expected: None,
         troubleshooting: None,
         manual_why: None,
+        placeholders: vec![],
         confirm: None,
         timeout: None,
         capture: vec![],

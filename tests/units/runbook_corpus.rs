@@ -4,6 +4,8 @@
 //! nested headings, `<details>`, Go templates, awk/jq, nested folders and
 //! Hugo's `_index.md`. Each test is one thing a new user saw go wrong.
 
+use crate::common;
+
 use std::path::PathBuf;
 
 use oncall::model::runbook::{Runbook, Step, StepKind};
@@ -254,4 +256,41 @@ fn a_variable_declared_in_vars_fills_a_placeholder() {
         s.command.as_deref(),
         Some("kubectl -n \"${NAMESPACE}\" get pods")
     );
+}
+
+#[test]
+fn an_alert_label_fills_a_placeholder_by_environment_never_by_text() {
+    use oncall::runbook::stepper::Stepper;
+    use oncall::runbook::vars::command_env;
+    let md = "# X\n\n## Diagnosis\n\nList the pods:\n\n```shell\n$ kubectl -n <my-namespace> get pod '<value of pod label from alert>'\n```\n";
+    let rb = oncall::runbook::markdown::parse_markdown(std::path::Path::new("x.md"), md).unwrap();
+    assert_eq!(rb.steps[0].kind, StepKind::Manual);
+    assert_eq!(
+        rb.steps[0].placeholders,
+        ["my-namespace", "value of pod label from alert"]
+    );
+    // Without the labels the step stays manual, naming what to fill in.
+    let bare = Stepper::new(
+        rb.clone(),
+        "fp",
+        "X",
+        &common::fixtures::labels(&[("alertname", "X")]),
+    );
+    assert_eq!(bare.runbook.steps[0].kind, StepKind::Manual);
+    let labels = common::fixtures::labels(&[
+        ("alertname", "X"),
+        ("namespace", "ledger; rm -rf ~"),
+        ("pod", "ledger-0"),
+    ]);
+    let s = Stepper::new(rb, "fp", "X", &labels);
+    let step = &s.runbook.steps[0];
+    assert_eq!(step.kind, StepKind::Shell);
+    let command = step.command.as_deref().unwrap();
+    assert_eq!(command, "kubectl -n \"${NAMESPACE}\" get pod \"${POD}\"");
+    assert!(step
+        .description
+        .contains("<my-namespace> from the alert's namespace label"));
+    // The value is checked where it enters the environment: this one may not.
+    let e = command_env(&s.runbook, &s.labels, &s.captured, command).unwrap_err();
+    assert!(e.to_string().contains("namespace"), "{e}");
 }

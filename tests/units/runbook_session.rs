@@ -119,3 +119,35 @@ async fn a_shell_that_cannot_hand_on_the_session_is_said_and_the_next_step_start
     assert!(!o.session_lost);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test]
+async fn ctrl_c_stops_the_step_and_the_session_goes_on() {
+    let (file, dir) = session_file("kill");
+    let (_, o) = step("cd /tmp && export A=kept", &file, LONG).await;
+    assert_eq!(o.exit_code, Some(0));
+    let (tx, mut rx) = mpsc::channel(1024);
+    let handle = exec::spawn(
+        ExecRequest {
+            command: "echo waiting; sleep 30; echo never".into(),
+            env: vec![],
+            timeout: LONG,
+            workdir: None,
+            session: Some(file.clone()),
+        },
+        tx,
+    );
+    // Ctrl-c in the console or `runbook run` is this kill.
+    assert!(matches!(rx.recv().await, Some(ExecEvent::Output { line, .. }) if line == "waiting"));
+    handle.kill();
+    let o = loop {
+        match tokio::time::timeout(Duration::from_secs(10), rx.recv()).await {
+            Ok(Some(ExecEvent::Done(o))) => break o,
+            Ok(Some(ExecEvent::Output { line, .. })) => assert_ne!(line, "never"),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(o.killed && !o.session_lost, "{o:?}");
+    let (lines, _) = step("echo \"$A $(pwd)\"", &file, LONG).await;
+    assert_eq!(lines, ["kept /tmp"]);
+    std::fs::remove_dir_all(dir).unwrap();
+}
