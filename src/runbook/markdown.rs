@@ -92,6 +92,9 @@ struct Section {
     after_step: bool,
     /// No step since the last heading: the prose is all the next step's.
     after_heading: bool,
+    /// A step since the last heading opened a shell elsewhere (its number
+    /// and how): the blocks after it were written for that shell.
+    shell: Option<(usize, String)>,
 }
 
 #[derive(Default)]
@@ -131,6 +134,7 @@ impl Builder {
                 self.flush_pending();
                 self.close_h3();
                 self.section.h3 = Some(text);
+                self.section.shell = None;
                 self.section.h3_first = self.steps.len();
                 self.section.after_heading = true;
                 self.section.after_step = false;
@@ -168,7 +172,20 @@ impl Builder {
             (Some(kind), Some((command, expected))) => {
                 let attrs = attrs()?;
                 self.section.text.push(fence.raw.clone());
-                let (kind, command, why) = self.runnable(kind, command);
+                let opens = placeholder::opens_shell(&command);
+                let (kind, command, why) = match (self.runnable(kind, command), &self.section.shell)
+                {
+                    ((StepKind::Shell, command, None), Some((n, what))) => {
+                        let why = format!(
+                            "runs inside the shell step {n} opens (`{what}`): run it there"
+                        );
+                        (StepKind::Manual, command, Some(why))
+                    }
+                    (runnable, _) => runnable,
+                };
+                if let Some(what) = opens {
+                    self.section.shell = Some((self.steps.len() + 1, what));
+                }
                 let open = placeholder::fill(&command, &self.vars).1;
                 self.step(kind, Some(command), expected, attrs, fence.line)?;
                 if let Some(step) = self.steps.last_mut() {

@@ -117,6 +117,23 @@ pub fn interactive(command: &str) -> Option<String> {
     None
 }
 
+/// A command that opens a shell somewhere else (`kubectl rsh`, `oc debug
+/// node/x`, `kubectl exec -it`, `ssh host`, `chroot`): the blocks after it
+/// were written for that shell, not for ours.
+pub fn opens_shell(command: &str) -> Option<String> {
+    let rules = [
+        r"\b(?:kubectl|oc)\s+(?:[^\s|;&]+\s+)*?(?:debug|rsh|attach)\b",
+        r"\b(?:kubectl|oc)\s+(?:[^\s|;&]+\s+)*?exec\s+(?:[^\s|;&]+\s+)*?-(?:it|ti|i)\b",
+        r"^\s*(?:sudo\s+)?(?:chroot\b|ssh\s+\S+\s*$)",
+    ];
+    command.lines().find_map(|line| {
+        rules.iter().find_map(|rule| {
+            let re = Regex::new(rule).expect("valid regex");
+            re.find(line).map(|m| m.as_str().trim().to_string())
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,6 +162,8 @@ mod tests {
         assert!(interactive("kubectl get pods\nchroot /host").is_some());
         assert!(interactive("kubectl get pods -o wide").is_none());
         assert!(interactive("kubectl logs deploy/x | grep debug").is_none());
+        assert!(opens_shell("kubectl -n x edit cm y").is_none());
+        assert!(opens_shell("kubectl rsh -c etcdctl -n ns pod").is_some());
     }
 }
 

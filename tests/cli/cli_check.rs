@@ -498,7 +498,7 @@ fn check_on_the_corpus_warns_only_about_real_problems() {
         "{text}"
     );
     assert!(
-        summary(&out).contains("4 runbooks: 0 errors, 1 warning"),
+        summary(&out).contains("5 runbooks: 0 errors, 1 warning"),
         "{text}"
     );
     assert_eq!(out.status.code(), Some(0));

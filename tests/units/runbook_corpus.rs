@@ -46,6 +46,7 @@ fn folders_load_to_any_depth_and_section_pages_are_not_runbooks() {
         ids,
         [
             "LedgerPeersSplit",
+            "LedgerStoreCompactionStuck",
             "QueueConsumerStalled",
             "ScratchVolumeFillingUp",
             "SessionCarriesState"
@@ -293,4 +294,24 @@ fn an_alert_label_fills_a_placeholder_by_environment_never_by_text() {
     // The value is checked where it enters the environment: this one may not.
     let e = command_env(&s.runbook, &s.labels, &s.captured, command).unwrap_err();
     assert!(e.to_string().contains("namespace"), "{e}");
+}
+
+#[test]
+fn blocks_written_for_a_shell_another_step_opens_are_not_run_here() {
+    let rb = runbook("LedgerStoreCompactionStuck");
+    let kinds = commands(&rb);
+    assert_eq!(
+        kinds,
+        [
+            (
+                StepKind::Manual,
+                "kubectl -n ledger exec -it ledger-0 -- sh"
+            ),
+            (StepKind::Manual, "ledgerctl compaction status"),
+            // A new heading: back on the operator's own machine.
+            (StepKind::Shell, "kubectl -n ledger get pvc"),
+        ]
+    );
+    let why = step(&rb, 2).manual_why.as_deref().unwrap();
+    assert!(why.contains("inside the shell step 1 opens"), "{why}");
 }
