@@ -45,7 +45,7 @@ impl StepRole {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
-    /// A shell command (`sh -c`), labels in its environment.
+    /// A shell command (run in the run's bash session), labels in its environment.
     Shell,
     /// A PromQL query (a `promql` block): shown, and run against Prometheus.
     Query,
@@ -91,7 +91,7 @@ pub struct Step {
     pub role: StepRole,
     pub kind: StepKind,
     pub description: String,
-    /// The exact text handed to `sh -c` (prompts stripped), or the PromQL query.
+    /// The exact text the step's bash evaluates (prompts and output removed), or the PromQL query.
     pub command: Option<String>,
     pub expected: Option<String>,
     /// Why a step whose command is shown is still done by hand: a
