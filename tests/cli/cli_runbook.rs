@@ -1,6 +1,6 @@
 //! `oncall runbook list|show|run` as the real binary: runbooks written to
 //! temp dirs, alerts held by a real Alertmanager, commands really run by
-//! `/bin/sh` in a temp working directory, and the incident journal on disk.
+//! bash (the run's session) in a temp working directory, and the incident journal on disk.
 
 use crate::common;
 
@@ -705,4 +705,53 @@ fn answers_on_stdin_run_or_skip_each_step() {
     let out = env.run_with_input(&["runbook", "run", "e2easks"], "");
     assert_eq!(code(&out), Some(1), "{}", stderr(&out));
     assert!(!env.marker("first.marker"), "ran without an answer");
+}
+
+/// Our corpus's session runbook through the binary: step 1's export, `cd`,
+/// alias and function are there in step 3, its file in step 1's directory;
+/// the dry run shows the whole session and runs none of it.
+#[test]
+fn runbook_run_keeps_one_shell_session_and_the_dry_run_shows_it() {
+    let mut env = Env::new();
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/runbook_corpus/storage/disks/SessionCarriesState.md");
+    env.book(
+        "SessionCarriesState.md",
+        &std::fs::read_to_string(corpus).unwrap(),
+    );
+    env.configure(None);
+
+    let dry = env.run(&["runbook", "run", "SessionCarriesState", "--dry-run"]);
+    assert_eq!(code(&dry), Some(0), "{}", stderr(&dry));
+    let text = stdout(&dry);
+    assert!(text.contains("one shell session for the run"), "{text}");
+    assert!(
+        text.contains("PROBE_DIR: from the session (step 1 sets it)"),
+        "{text}"
+    );
+    let script = text
+        .split("── the session, in order")
+        .nth(1)
+        .expect("the session script");
+    assert!(
+        script.contains("# step 1 · step-1: Set up where to look, once\nexport PROBE_DIR=\"$(mktemp -d)\"\ncd \"$PROBE_DIR\""),
+        "{script}"
+    );
+    assert!(
+        script.contains("# step 3 · step-3: Use what the first step set up\nprobe_note"),
+        "{script}"
+    );
+
+    let out = env.run(&["runbook", "run", "SessionCarriesState", "--yes"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines[0], "written once", "{printed}");
+    let note = lines[1]
+        .strip_prefix("note: ")
+        .expect("step 3 ran step 1's function");
+    let (pwd, probe) = note.split_once(' ').unwrap();
+    assert_eq!(pwd, probe, "step 3 runs where step 1 cd'd to");
+    assert_eq!(lines[2..], ["found.txt", "region: "], "{printed}");
+    std::fs::remove_dir_all(probe).unwrap();
 }

@@ -182,7 +182,7 @@ proptest! {
     }
 }
 
-/// The executor, for real: `/bin/sh -c` with the value in the environment
+/// The executor, for real: the step's bash with the value in the environment
 /// prints the value back unchanged, so no quoting, `$(...)` or `;` in it
 /// was ever read as shell.
 #[test]
