@@ -334,6 +334,16 @@ impl Builder {
             return;
         }
         let text = prose.join("\n\n");
+        // Prose under a heading no step followed belongs to that heading,
+        // not to the step before it (`### Purge volume` after a step).
+        if s.after_heading {
+            let text = match &s.h3 {
+                Some(h3) => format!("### {h3}\n\n{text}"),
+                None => text,
+            };
+            s.orphan.push(text);
+            return;
+        }
         let in_section = s.steps > 0;
         match self.steps.last_mut().filter(|_| in_section) {
             Some(step) if step.description.is_empty() => step.description = text,

@@ -126,7 +126,15 @@ pub fn shell_command(lang: &str, body: &[String]) -> Option<(String, Option<Stri
     if !runnable {
         return None;
     }
-    let expected = trim_blank_lines(&split.output);
+    // Blank lines a transcript puts around each command's output: one is enough.
+    let mut output: Vec<&str> = Vec::new();
+    for line in split.output {
+        let blank = line.trim().is_empty();
+        if !(blank && output.last().is_some_and(|l| l.trim().is_empty())) {
+            output.push(line);
+        }
+    }
+    let expected = trim_blank_lines(&output);
     Some((
         trim_blank_lines(&split.command),
         (!expected.is_empty()).then_some(expected),

@@ -192,6 +192,17 @@ fn console_blocks_without_prompts_are_commands_and_inner_headings_are_context() 
     );
     // `### Restart the broker` holds one step: it is that step's title.
     assert_eq!(step(&rb, 5).title, "Restart the broker");
+    // A later heading with prose only is context, not the step's text.
+    assert_eq!(
+        step(&rb, 5).description,
+        "If the broker itself is stuck, restart it:"
+    );
+    let mitigation = rb.context_text("Mitigation").unwrap();
+    assert!(
+        mitigation
+            .starts_with("### Move the queue to a bigger broker\n\nWhen the broker keeps stalling"),
+        "{mitigation}"
+    );
 }
 
 #[test]
