@@ -384,7 +384,9 @@ impl Builder {
             return self.context.push((s.heading, text));
         }
         self.steps.push(Step {
-            title: first_sentence(&text).unwrap_or_else(|| s.heading.clone()),
+            // Its text may open with an `###` line: the title is its words.
+            title: first_sentence(text.trim_start_matches('#').trim_start())
+                .unwrap_or_else(|| s.heading.clone()),
             id,
             section: s.heading,
             role,

@@ -92,8 +92,13 @@ pub fn interactive(command: &str) -> Option<String> {
     let rules = [
         r"\b(?:kubectl|oc)\s+(?:[^\s|;&]+\s+)*?(?:edit|debug|rsh|attach)\b",
         r"\b(?:kubectl|oc)\s+(?:[^\s|;&]+\s+)*?exec\s+(?:[^\s|;&]+\s+)*?-(?:it|ti|i)\b",
-        r"(?m)^\s*(?:sudo\s+)?(?:chroot|ssh\s+\S+\s*$|vi|vim|nano|less|top|watch)\b",
+        r"^\s*(?:sudo\s+)?(?:chroot|ssh\s+\S+\s*$|vi|vim|nano|less|top|watch)(?:\s|$)",
     ];
+    if let Some(what) = opens_shell(command) {
+        return Some(format!(
+            "`{what}` needs a terminal of its own: run it there"
+        ));
+    }
     let lines: Vec<&str> = command
         .lines()
         .map(str::trim)
@@ -126,6 +131,16 @@ pub fn opens_shell(command: &str) -> Option<String> {
         r"\b(?:kubectl|oc)\s+(?:[^\s|;&]+\s+)*?exec\s+(?:[^\s|;&]+\s+)*?-(?:it|ti|i)\b",
         r"^\s*(?:sudo\s+)?(?:chroot\b|ssh\s+\S+\s*$)",
     ];
+    // `kubectl exec` with no command after `--` means "a shell in there".
+    let exec =
+        Regex::new(r"\b(?:kubectl|oc)\s+(?:[^\s|;&]+\s+)*?exec(?:\s|$)").expect("valid regex");
+    if let Some(line) = command
+        .lines()
+        .find(|l| exec.is_match(l) && !l.contains(" -- "))
+    {
+        let m = exec.find(line).map_or("", |m| m.as_str());
+        return Some(m.trim().to_string());
+    }
     command.lines().find_map(|line| {
         rules.iter().find_map(|rule| {
             let re = Regex::new(rule).expect("valid regex");
@@ -162,8 +177,13 @@ mod tests {
         assert!(interactive("kubectl get pods\nchroot /host").is_some());
         assert!(interactive("kubectl get pods -o wide").is_none());
         assert!(interactive("kubectl logs deploy/x | grep debug").is_none());
+        assert!(interactive("top=$(printf x)\nless_noise=1").is_none());
+        assert!(interactive("top -b").is_some());
         assert!(opens_shell("kubectl -n x edit cm y").is_none());
         assert!(opens_shell("kubectl rsh -c etcdctl -n ns pod").is_some());
+        assert!(opens_shell("kubectl exec -c etcdctl -n ns $(pick)").is_some());
+        assert!(opens_shell("kubectl exec -n ns pod -- etcdctl version").is_none());
+        assert!(opens_shell("kubectl logs exec-runner").is_none());
     }
 }
 
