@@ -210,7 +210,9 @@ fn label_names(name: &str) -> Vec<String> {
         .unwrap_or(&norm)
         .to_string();
     let short = bare.strip_suffix("_name").map(str::to_string);
-    [Some(norm.clone()), Some(bare), short]
+    // kube-state-metrics spells a PVC out in full.
+    let long = (bare == "pvc").then(|| "persistentvolumeclaim".to_string());
+    [Some(norm.clone()), Some(bare), short, long]
         .into_iter()
         .flatten()
         .collect()

@@ -326,3 +326,21 @@ fn blocks_written_for_a_shell_another_step_opens_are_not_run_here() {
     let why = step(&rb, 2).manual_why.as_deref().unwrap();
     assert!(why.contains("inside the shell step 1 opens"), "{why}");
 }
+
+#[test]
+fn kube_state_metrics_labels_fill_pvc_placeholders() {
+    use oncall::runbook::stepper::Stepper;
+    let md = "# X\n\n## Diagnosis\n\n```shell\n$ kubectl -n <my-namespace> get pvc <my-pvc>\n```\n";
+    let rb = oncall::runbook::markdown::parse_markdown(std::path::Path::new("x.md"), md).unwrap();
+    let labels = common::fixtures::labels(&[
+        ("alertname", "X"),
+        ("namespace", "ledger"),
+        ("persistentvolumeclaim", "data-ledger-0"),
+    ]);
+    let s = Stepper::new(rb, "fp", "X", &labels);
+    assert_eq!(
+        s.runbook.steps[0].command.as_deref(),
+        Some("kubectl -n \"${NAMESPACE}\" get pvc \"${PERSISTENTVOLUMECLAIM}\"")
+    );
+    assert_eq!(s.runbook.steps[0].kind, StepKind::Shell);
+}
