@@ -160,6 +160,8 @@ pub fn resume<'a>(s: &mut Stepper, events: impl IntoIterator<Item = &'a Event>) 
                     s.choice = Some(options);
                 }
             }
+            // Failed: its labelled branches are still offered.
+            (None, Some(StepStatus::Failed)) => s.choice = s.offered(i),
             _ => {}
         }
     }

@@ -226,7 +226,7 @@ impl Stepper {
     /// The labelled branches of a step, still offered when it failed: the
     /// way forward the runbook wrote is a choice the engineer may make
     /// anyway (its `when`s are not: a failed run's output decides nothing).
-    fn offered(&self, i: usize) -> Option<Vec<(String, Option<usize>)>> {
+    pub fn offered(&self, i: usize) -> Option<Vec<(String, Option<usize>)>> {
         let step = self.runbook.steps.get(i)?;
         let options: Vec<(String, Option<usize>)> = step
             .next

@@ -195,3 +195,14 @@ fn the_record_question_offers_open_incidents_and_a_pick_links_the_alert() {
         s.confirm
     );
 }
+
+#[test]
+fn a_failed_steps_branches_are_offered_again_after_a_restart() {
+    let (mut s, mut disk) = console("gpu-node-07");
+    let (run, _) = start_first_step(&mut s, &mut disk);
+    finish(&mut s, &mut disk, run, &["error: no GPU found"], 1);
+    let again = restarted(&disk, "gpu-node-07");
+    let st = again.rb.stepper.as_ref().unwrap();
+    assert_eq!(st.status(0), StepStatus::Failed);
+    assert_eq!(st.choice.as_ref().map(Vec::len), Some(2), "{:?}", st.choice);
+}
