@@ -109,7 +109,12 @@ async fn serve_pages_with_no_console_open_and_reports_its_health() {
         "{}",
         pages[0].body
     );
-    assert!(stderr().contains("paged"), "{}", stderr());
+    // The webhook may answer before serve has written its log line.
+    eventually("serve says it paged", Duration::from_secs(10), || async {
+        let said = stderr();
+        said.contains("paged").then_some(()).ok_or(said)
+    })
+    .await;
 
     // Healthy, and the metrics say what it did.
     let (status, body) = get(port, "/healthz").expect("healthz answers");
