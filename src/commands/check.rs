@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::cli::{CheckArgs, GlobalArgs};
 use crate::draw::theme;
+use crate::model::runbook::StepKind;
 use crate::model::{Alert, AlertState};
 use crate::runbook::{check, find_for, load_all, load_dirs, vars};
 use crate::sanitize;
@@ -134,8 +135,10 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
 }
 
 /// Variables the runbook's commands use that it neither declares nor
-/// captures: they come from a label of that name if the alert has one, or
-/// from oncall's own environment, and are unset otherwise.
+/// captures, and that the runbook does not show as one of its alert's
+/// labels: they come from a label of that name if the alert has one, or
+/// from oncall's own environment, and are unset otherwise. Only what the
+/// shell expands counts (not `$k` in a single-quoted Go template).
 fn undeclared(book: &crate::model::runbook::Runbook) -> Vec<String> {
     const INHERITED: [&str; 6] = ["HOME", "PATH", "USER", "KUBECONFIG", "PWD", "TMPDIR"];
     let captured: Vec<&str> = book
@@ -143,14 +146,25 @@ fn undeclared(book: &crate::model::runbook::Runbook) -> Vec<String> {
         .iter()
         .flat_map(|s| s.capture.iter().map(|c| c.var.as_str()))
         .collect();
+    let labels = crate::runbook::check::labels_shown(book);
+    // A run keeps one shell session: what any step sets, a later one sees.
+    let own: Vec<String> = book
+        .steps
+        .iter()
+        .filter_map(|s| s.command.as_deref())
+        .flat_map(vars::self_provided)
+        .collect();
     let mut out = Vec::new();
     for s in &book.steps {
-        let Some(command) = &s.command else { continue };
-        let own = vars::self_provided(command);
-        let unknown: Vec<String> = vars::referenced(command)
+        // A manual step is run by the reader, who fills it in.
+        let Some(command) = s.command.as_ref().filter(|_| s.kind != StepKind::Manual) else {
+            continue;
+        };
+        let unknown: Vec<String> = crate::runbook::command_text::expanded(command)
             .into_iter()
             .filter(|n| {
                 !book.vars.contains_key(n)
+                    && !labels.contains(&n.to_ascii_lowercase())
                     && !captured.contains(&n.as_str())
                     && !own.contains(n)
                     && !INHERITED.contains(&n.as_str())

@@ -9,6 +9,7 @@ mod incident_view;
 pub mod page;
 pub mod postmortem;
 pub mod runbook;
+mod runbook_dry_run;
 mod runbook_prompt;
 mod runbook_show;
 pub mod schedule;

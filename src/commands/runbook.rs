@@ -13,7 +13,7 @@ use crate::model::runbook::StepKind;
 use crate::model::{Event, EventKind, Labels};
 use crate::runbook::exec::{self, ExecEvent, ExecOutcome, ExecRequest};
 use crate::runbook::stepper::{StepStatus, Stepper, Taken};
-use crate::runbook::{record, vars};
+use crate::runbook::{record, session, session_vars, vars};
 use crate::sanitize;
 use crate::source::{SourceKind, SourceSpec};
 use crate::store::journal::Journal;
@@ -91,8 +91,9 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
     };
     let mut s = Stepper::new(book, &fingerprint, &alertname, &labels);
     if args.dry_run {
-        return dry_run(&s);
+        return super::runbook_dry_run::dry_run(&s);
     }
+    let session = RunSession::new(&crate::core::runbook::session_name(&s));
     // One handler for the whole run: Ctrl-c stops a step, or quits at a
     // question; SIGTERM and SIGHUP (the SSH session dropped) stop the step's
     // group before oncall goes, so nothing runs on unwatched.
@@ -187,7 +188,7 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
             ),
             Err(e) => return fail(format!("step {} not run: {e}", i + 1)),
         };
-        var_lines(&command, &env)
+        var_lines(&s, i, &command, &env, false)
             .iter()
             .for_each(|l| eprintln!("{l}"));
         let expanded = match query {
@@ -228,6 +229,7 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
                         env,
                         timeout,
                         workdir: None,
+                        session: session.file.clone(),
                     },
                     &mut sigint,
                 )
@@ -237,6 +239,9 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
         let (status, text, taken) = s.finish_with(i, &outcome);
         let ok = status == StepStatus::Done;
         eprintln!("── step {}: {}", i + 1, sanitize::line(&text));
+        if outcome.session_lost {
+            eprintln!("{}", crate::core::runbook::LOST);
+        }
         rec.note(&s, i, status, taken.as_ref(), Some(&text));
         if let Some(t) = &taken {
             eprintln!("── branch: {}", sanitize::line(&t.text));
@@ -247,6 +252,27 @@ pub async fn run(settings: &Settings, args: &RunbookRunArgs) -> ExitCode {
     }
     eprintln!("oncall: runbook {} finished", sanitize::line(&s.runbook.id));
     ExitCode::SUCCESS
+}
+
+/// The run's one shell session, removed when the run ends (it may hold
+/// what a step exported).
+struct RunSession {
+    file: Option<std::path::PathBuf>,
+}
+
+impl RunSession {
+    fn new(name: &str) -> RunSession {
+        let file = session::dir().ok().map(|d| session::file(&d, name));
+        RunSession { file }
+    }
+}
+
+impl Drop for RunSession {
+    fn drop(&mut self) {
+        if let Ok(dir) = session::dir() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }
 
 /// A `promql` step: its series printed, as the console shows them.
@@ -277,7 +303,7 @@ async fn execute(s: &mut Stepper, i: usize, req: ExecRequest, sigint: &mut Signa
                     s.output(i, line);
                 }
                 Some(ExecEvent::Done(o)) => return o,
-                None => return ExecOutcome { exit_code: None, signal: None, timed_out: false, killed: false, duration: Default::default(), error: Some("the executor stopped".into()) },
+                None => return ExecOutcome { error: Some("the executor stopped".into()), ..ExecOutcome::default() },
             },
             kind = sigint.any() => {
                 eprintln!("oncall: stopping step {} (SIGTERM to its process group)", i + 1);
@@ -294,7 +320,7 @@ async fn execute(s: &mut Stepper, i: usize, req: ExecRequest, sigint: &mut Signa
 }
 
 /// The step as the terminal shows it before it runs (sanitized).
-fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
+pub(super) fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
     let Some(st) = s.step(i) else { return vec![] };
     let mut out = vec![format!(
         "\n── Step {}/{} · {} · {}: {}",
@@ -308,9 +334,22 @@ fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
         let lines = sanitize::lines(&st.description).into_iter();
         out.extend(lines.map(|l| format!("   {l}")));
     }
+    if let Some(why) = st
+        .manual_why
+        .as_deref()
+        .filter(|_| st.kind == StepKind::Manual)
+    {
+        out.push(format!("   by hand: {}", sanitize::line(why)));
+    }
     if let Some(c) = &st.command {
+        // A command to do by hand is shown without a prompt: oncall won't run it.
+        let prompt = if st.kind == StepKind::Manual {
+            "|"
+        } else {
+            "$"
+        };
         let lines = sanitize::lines(c).into_iter().enumerate();
-        out.extend(lines.map(|(k, l)| format!("   {} {l}", if k == 0 { "$" } else { " " })));
+        out.extend(lines.map(|(k, l)| format!("   {} {l}", if k == 0 { prompt } else { " " })));
     }
     if let Some(e) = &st.expected {
         let lines = sanitize::lines(e).into_iter().enumerate();
@@ -323,7 +362,13 @@ fn step_lines(s: &Stepper, i: usize) -> Vec<String> {
 }
 
 /// The variables a command names, with their values, and those unset.
-fn var_lines(command: &str, env: &[(String, String)]) -> Vec<String> {
+pub(super) fn var_lines(
+    s: &Stepper,
+    i: usize,
+    command: &str,
+    env: &[(String, String)],
+    in_order: bool,
+) -> Vec<String> {
     let named = vars::referenced(command);
     let mut out: Vec<String> = env
         .iter()
@@ -335,25 +380,10 @@ fn var_lines(command: &str, env: &[(String, String)]) -> Vec<String> {
         named
             .iter()
             .filter(|n| !env.iter().any(|(k, _)| k == *n) && !own.contains(n))
-            .map(|n| format!("   {n} is not set")),
+            .map(|n| match session_vars::from_session(s, i, n, in_order) {
+                Some(said) => format!("   {said}"),
+                None => format!("   {n} is not set"),
+            }),
     );
     out
-}
-
-/// `--dry-run`: every step in file order, with what it would run and see.
-fn dry_run(s: &Stepper) -> ExitCode {
-    for i in 0..s.runs.len() {
-        step_lines(s, i).iter().for_each(|l| println!("{l}"));
-        let Some(command) = s.step(i).and_then(|st| st.command.clone()) else {
-            continue;
-        };
-        match vars::command_env(&s.runbook, &s.labels, &s.captured, &command) {
-            Ok(env) => var_lines(&command, &env)
-                .iter()
-                .for_each(|l| println!("{l}")),
-            Err(e) => println!("   would not run: {}", sanitize::line(&e.to_string())),
-        }
-    }
-    println!("\ndry run: nothing was run");
-    ExitCode::SUCCESS
 }

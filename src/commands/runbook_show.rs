@@ -112,6 +112,11 @@ pub fn show(settings: &Settings, args: &RunbookShowArgs) -> ExitCode {
             indented(&s.description, "   ");
         }
         match (&s.command, s.kind) {
+            (Some(c), StepKind::Manual) => {
+                let why = s.manual_why.as_deref().unwrap_or("done by hand");
+                out!("   (manual step: {})", sanitize::line(why));
+                indented(c, "   | ");
+            }
             (Some(c), StepKind::Query) => indented(c, "   promql> "),
             (Some(c), _) => indented(c, "   $ "),
             (None, _) => out!("   (manual step)"),

@@ -95,6 +95,7 @@ pub fn ack(state: &mut State, text: &str) -> Vec<Effect> {
         lines.extend(besides);
         lines.push(format!("Matchers: {}", format_matchers(&draft.matchers)));
         state.confirm = Some(Confirm {
+            picks: Vec::new(),
             title: format!("Ack {name} and these for {duration}?"),
             lines,
             yes: request(format!("ack of {name}"), jobs),
@@ -150,6 +151,7 @@ fn offer_extension(state: &mut State, name: &str, idx: &[usize]) -> Vec<Effect> 
         ));
     }
     state.confirm = Some(Confirm {
+        picks: Vec::new(),
         title: format!(
             "Extend the ack of {name} by {}?",
             format_duration(by.as_secs())
@@ -281,6 +283,7 @@ pub fn unack(state: &mut State) -> Vec<Effect> {
             lines.push(format!("  … and {} more", n - 4));
         }
         state.confirm = Some(Confirm {
+            picks: Vec::new(),
             title: format!("Remove the ack of {name}?"),
             lines,
             yes: vec![Effect::Write(WriteRequest {
@@ -334,6 +337,7 @@ pub fn resolve(state: &mut State) -> Vec<Effect> {
         .map(|c| (c, WriteOp::Resolve(alerts.clone())))
         .collect();
     state.confirm = Some(Confirm {
+        picks: Vec::new(),
         title: format!("Resolve {name}?"),
         lines: vec![
             "Alertmanager marks it resolved now and sends the resolved notification.".into(),

@@ -36,6 +36,7 @@ fn global(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Quit if state.rb.running.is_some() => {
             let step = state.rb.running.map_or(0, |(_, i)| i + 1);
             state.confirm = Some(super::state::Confirm {
+                picks: Vec::new(),
                 title: format!("Step {step} is still running. Quit?"),
                 lines: vec![
                     "Quitting stops it: SIGTERM to its process group, then SIGKILL.".into(),

@@ -10,6 +10,10 @@ use crate::model::EventKind;
 /// Enter on the note, resolution or timeline-filter line.
 pub fn submit_line(state: &mut State, kind: InputKind, text: &str) -> Vec<Effect> {
     match kind {
+        // In the stepper a note follows the run, not the alert list.
+        InputKind::Note if state.pane == super::state::Pane::Runbook => {
+            super::runbook_record::note(state, text.trim())
+        }
         InputKind::Note => incidents::note(state, text),
         InputKind::Resolution => incidents::resolve_with(state, text),
         InputKind::TimelineFilter => {

@@ -8,6 +8,23 @@ impl State {
         self.incidents.iter().find(|i| i.id == id)
     }
 
+    /// A runbook run's incident: the one it records on, or the one open
+    /// incident that links its alert (none when several do).
+    pub fn run_incident(&self) -> Option<String> {
+        if let Some(id) = &self.rb.incident {
+            return Some(id.clone());
+        }
+        let s = self.rb.stepper.as_ref()?;
+        let mut linking = self
+            .incidents
+            .iter()
+            .filter(|i| i.is_open() && i.links(&s.fingerprint));
+        match (linking.next(), linking.next()) {
+            (Some(only), None) => Some(only.id.clone()),
+            _ => None,
+        }
+    }
+
     pub fn selected_incident(&self) -> Option<&Incident> {
         self.incidents.get(self.incident_cursor)
     }

@@ -21,6 +21,8 @@ pub use super::journal_ops::{JournalOp, JournalReply};
 pub fn current(state: &State) -> Option<String> {
     match state.pane {
         Pane::Timeline => return state.timeline.clone(),
+        // The stepper's incident is its run's, never the alert list's.
+        Pane::Runbook => return state.run_incident(),
         Pane::Incidents => return state.selected_incident().map(|i| i.id.clone()),
         _ => {}
     }
@@ -66,9 +68,10 @@ pub fn append(incident: &str, events: Vec<Event>) -> Vec<Effect> {
     })]
 }
 
-/// `n`: a one-line note for the current incident.
+/// `n`: a one-line note for the current incident (in the stepper: the
+/// run's, or asked for once it is typed).
 pub fn start_note(state: &mut State) {
-    if current_or_say(state).is_some() {
+    if state.pane == Pane::Runbook || current_or_say(state).is_some() {
         state.input = Some(InputLine {
             kind: InputKind::Note,
             text: String::new(),
@@ -275,6 +278,7 @@ pub fn resolve_with(state: &mut State, resolution: &str) -> Vec<Effect> {
             lines,
             yes: then,
             no: None,
+            picks: Vec::new(),
         });
         return vec![];
     }
@@ -290,6 +294,7 @@ pub fn resolve_with(state: &mut State, resolution: &str) -> Vec<Effect> {
     })];
     yes.extend(then.clone());
     state.confirm = Some(Confirm {
+        picks: Vec::new(),
         title: format!(
             "Resolve {id}: expire its {n} ack{} too?",
             if n == 1 { "" } else { "s" }

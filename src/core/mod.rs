@@ -35,6 +35,7 @@ pub mod related;
 pub mod row_widths;
 pub mod rows;
 pub mod runbook;
+mod runbook_record;
 mod runbook_run;
 pub mod silence_actions;
 pub mod silences;

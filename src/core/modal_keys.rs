@@ -96,6 +96,20 @@ pub fn answer(code: KeyCode) -> Option<Answer> {
         .map(|(_, a, _)| *a)
 }
 
+/// `1`-`9` on a question that offers numbered choices: which (0-based).
+pub fn pick(code: KeyCode) -> Option<usize> {
+    match code {
+        KeyCode::Char(d @ '1'..='9') => Some(d as usize - '1' as usize),
+        _ => None,
+    }
+}
+
+/// How help shows [`pick`].
+pub const PICK_HELP: (&str, &str) = (
+    "1-9",
+    "pick a numbered choice, when the question offers some",
+);
+
 pub fn form_key(code: KeyCode) -> Option<FormKey> {
     FORM_KEYS
         .iter()
@@ -127,6 +141,7 @@ pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
             QUESTION_KEYS
                 .iter()
                 .map(|(codes, _, help)| (labels(codes), *help))
+                .chain([(PICK_HELP.0.to_string(), PICK_HELP.1)])
                 .collect(),
         ),
         (

@@ -46,6 +46,8 @@ pub enum Msg {
     Form(FormKey),
     /// The answer to a confirmation question.
     Confirm(bool),
+    /// `1`-`9` on a question with numbered choices (0-based).
+    ConfirmPick(usize),
     /// Esc on a question whose `n` is an answer of its own: do nothing.
     Dismiss,
     /// j/k on a question taller than the screen.

@@ -5,7 +5,7 @@
 use super::incidents::{append, event};
 use super::msg::Effect;
 use super::panes::runbook::state::Missing;
-pub use super::runbook_run::{declared, run, with_prometheus};
+pub use super::runbook_run::{declared, run, session_name, with_prometheus};
 use super::state::{Pane, State, StatusLevel};
 pub use super::step_msg::StepMsg;
 use crate::model::runbook::StepKind;
@@ -110,6 +110,9 @@ fn journal(
 pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
     match msg {
         StepMsg::Confirm { step, recorded } => super::runbook_run::confirm(state, step, recorded),
+        StepMsg::Record { step, incident } => {
+            super::runbook_record::record_on(state, step, &incident)
+        }
         StepMsg::Run { step, request } => {
             if state.refuses("running a step") {
                 return vec![];
@@ -156,6 +159,10 @@ pub fn step_msg(state: &mut State, msg: StepMsg) -> Vec<Effect> {
     }
 }
 
+/// A step's shell that ended without writing the session back (killed,
+/// `exec`, an EXIT trap of its own): the session itself is still there.
+pub const LOST: &str = "oncall: this step's shell ended without handing on the session (killed, exec, or an EXIT trap of its own); the next step starts from the session as it was before this step";
+
 fn done(state: &mut State, run: u64, outcome: ExecOutcome) -> Vec<Effect> {
     let Some((r, i)) = state.rb.running else {
         return vec![];
@@ -167,16 +174,37 @@ fn done(state: &mut State, run: u64, outcome: ExecOutcome) -> Vec<Effect> {
     let Some(s) = state.rb.stepper.as_mut() else {
         return vec![];
     };
+    if outcome.session_lost {
+        // Said in the output too, so the timeline and postmortem keep it.
+        s.output(i, LOST.to_string());
+    }
     let (status, text, taken) = s.finish_with(i, &outcome);
     let ok = status == StepStatus::Done;
     let mut effects = journal(state, i, status, taken.as_ref(), Some(&text));
-    let level = if ok {
-        StatusLevel::Info
+    let text = if outcome.session_lost {
+        format!("{text} · its shell did not hand on the session: the next step starts from the one before")
     } else {
-        StatusLevel::Error
+        text
     };
-    state.say(level, format!("step {}: {text}", i + 1));
+    if ok {
+        state.say(StatusLevel::Info, format!("step {}: {text}", i + 1));
+        effects.extend(moved_on(state, taken.as_ref()));
+        return effects;
+    }
+    // A failure stays said; its branches are still offered beside it.
     effects.extend(moved_on(state, taken.as_ref()));
+    let offered = state
+        .rb
+        .stepper
+        .as_ref()
+        .and_then(|s| s.choice.as_ref())
+        .map(Vec::len);
+    let more = match offered {
+        Some(1) => " · Enter retries, 1 goes on anyway".to_string(),
+        Some(n) => format!(" · Enter retries, 1-{n} go on anyway"),
+        None => String::new(),
+    };
+    state.say(StatusLevel::Error, format!("step {}: {text}{more}", i + 1));
     effects
 }
 

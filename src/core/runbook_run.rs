@@ -40,11 +40,17 @@ pub fn run(state: &mut State) -> Vec<Effect> {
         return confirm(state, i, true);
     }
     let fp = s.fingerprint.clone();
-    if let Some(id) = state.incident_of(&fp).map(|i| i.id.clone()) {
+    // One open incident links the alert: the run is recorded there. With
+    // several, the question below asks which.
+    if let Some(id) = state.run_incident() {
         state.rb.incident = Some(id);
         return confirm(state, i, true);
     }
-    if state.rb.unrecorded {
+    let linked = state
+        .incidents
+        .iter()
+        .any(|inc| inc.is_open() && inc.links(&fp));
+    if state.rb.unrecorded && !linked {
         return confirm(state, i, false);
     }
     let Some(alert) = state.alerts.iter().find(|a| a.fingerprint == fp).cloned() else {
@@ -56,14 +62,27 @@ pub fn run(state: &mut State) -> Vec<Effect> {
     let title = super::incidents::alert_text(&alert);
     let (first, more) = declaration(state, &[Linked::of(&alert, title.clone())], &title, sev);
     state.rb.awaiting_incident = Some(i);
+    let (offered, picks) = super::runbook_record::record_picks(state, i, &fp);
+    let mut lines = vec![if linked {
+        format!(
+            "Several open incidents link {}: which one records this run?",
+            alert.alertname()
+        )
+    } else if offered.is_empty() {
+        format!("No incident is open for {}.", alert.alertname())
+    } else {
+        format!("No open incident links {} yet.", alert.alertname())
+    }];
+    lines.extend(offered);
+    lines.extend([
+        format!("y  declare {sev} \"{title}\" and record every step on its timeline"),
+        "n  run without recording (nothing to resume from after a restart)".into(),
+        "Esc  do not run".into(),
+    ]);
     state.confirm = Some(Confirm {
+        picks,
         title: "Record this runbook run on an incident?".into(),
-        lines: vec![
-            format!("No incident is open for {}.", alert.alertname()),
-            format!("y  declare {sev} \"{title}\" and record every step on its timeline"),
-            "n  run without recording (nothing to resume from after a restart)".into(),
-            "Esc  do not run".into(),
-        ],
+        lines,
         yes: vec![Effect::Journal(JournalOp::Declare {
             first: Box::new(first),
             more,
@@ -102,6 +121,11 @@ fn demo_stand_in(mut request: ExecRequest) -> ExecRequest {
     request.command =
         "printf 'demo: nothing ran. Outside the demo this step runs:\\n%s\\n' \"$ONCALL_STEP_COMMAND\"".into();
     request
+}
+
+/// One shell session per run: a runbook on one alert.
+pub fn session_name(s: &crate::runbook::stepper::Stepper) -> String {
+    format!("{}-{}", s.runbook.id, s.fingerprint)
 }
 
 /// The configured Prometheus a step may query (none in the demo).
@@ -172,6 +196,7 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
             env: vec![],
             timeout,
             workdir: None,
+            session: None,
         };
         return vec![Effect::Step(StepMsg::Run { step: i, request })];
     }
@@ -180,6 +205,8 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
         env,
         timeout,
         workdir: None,
+        // The run's session by name; the engine keeps the file (core does no I/O).
+        session: Some(session_name(s).into()),
     };
     let run = Effect::Step(StepMsg::Run {
         step: i,
@@ -198,7 +225,10 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
             step.role.word()
         )
     } else {
-        format!("{} step · runs with /bin/sh -c:", step.role.word())
+        format!(
+            "{} step · runs in this run's bash session:",
+            step.role.word()
+        )
     }];
     lines.extend(command.lines().map(|l| format!("│ {l}")));
     lines.push(String::new());
@@ -215,7 +245,12 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
         .iter()
         .filter(|n| !request.env.iter().any(|(k, _)| k == *n) && !own.contains(n))
     {
-        lines.push(format!("• {missing} is not set (no such label or var)"));
+        lines.push(
+            match crate::runbook::session_vars::from_session(s, i, missing, false) {
+                Some(said) => format!("• {said}"),
+                None => format!("• {missing} is not set (no such label or var)"),
+            },
+        );
     }
     // The rest of what it receives, with values; the ONCALL_LABEL_ copies
     // repeat the labels, so they are named once.
@@ -245,6 +280,7 @@ pub(super) fn confirm(state: &mut State, i: usize, recorded: bool) -> Vec<Effect
             .map_or("not recorded".to_string(), |id| format!("recorded on {id}"))
     ));
     state.confirm = Some(Confirm {
+        picks: Vec::new(),
         title: format!("Run step {}/{}: {}?", i + 1, s.runs.len(), step.title),
         lines,
         yes: vec![run],

@@ -186,6 +186,7 @@ pub fn expire(state: &mut State) -> Vec<Effect> {
         "silence"
     };
     state.confirm = Some(Confirm {
+        picks: Vec::new(),
         title: format!("Expire {kind} {}?", short_id(&s.id)),
         lines: vec![
             crate::model::matcher::format_matchers(&s.matchers),

@@ -60,6 +60,9 @@ pub struct Confirm {
     /// What `n` does when it is a choice of its own (Esc then cancels);
     /// `None`: `n` and Esc cancel.
     pub no: Option<Vec<Effect>>,
+    /// What `1`-`9` do, in order, when the question offers numbered
+    /// choices (its lines say what each is).
+    pub picks: Vec<Vec<Effect>>,
 }
 
 /// An alert's ack, as the list and the detail view show it.

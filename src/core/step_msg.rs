@@ -18,6 +18,9 @@ pub enum StepMsg {
     },
     /// Ask (or skip asking) to run step `step`; `recorded`: on an incident.
     Confirm { step: usize, recorded: bool },
+    /// Record the run on this open incident (picked in the question), then
+    /// ask to run step `step`.
+    Record { step: usize, incident: String },
     /// Run it: exactly the command and environment that were shown.
     Run { step: usize, request: ExecRequest },
 }

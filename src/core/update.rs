@@ -21,7 +21,7 @@ const STATUS_SECS: i64 = 8;
 pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     let by_user = matches!(
         msg,
-        Msg::Action(_) | Msg::Form(_) | Msg::Confirm(_) | Msg::Input(_)
+        Msg::Action(_) | Msg::Form(_) | Msg::Confirm(_) | Msg::ConfirmPick(_) | Msg::Input(_)
     );
     if by_user {
         // A key pressed: the screen before it has been seen, the error on
@@ -118,6 +118,14 @@ fn step(state: &mut State, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Confirm(yes) => answered(state, yes),
+        Msg::ConfirmPick(n) => {
+            let pick = state.confirm.as_ref().and_then(|c| c.picks.get(n)).cloned();
+            if pick.is_some() {
+                state.confirm = None;
+                state.confirm_scroll = 0;
+            }
+            pick.unwrap_or_default()
+        }
         Msg::Dismiss => {
             state.confirm_scroll = 0;
             state.rb.awaiting_incident = None;

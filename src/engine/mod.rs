@@ -292,7 +292,8 @@ impl Engine {
             Effect::Step(m) => {
                 let _ = tx.send(Msg::Step(m));
             }
-            Effect::RunStep { run, request } => {
+            Effect::RunStep { run, mut request } => {
+                request.session = request.session.and_then(|name| steps::session_file(&name));
                 self.steps
                     .insert(run, steps::spawn(run, request, tx.clone()));
             }
@@ -350,6 +351,7 @@ impl Engine {
         for h in self.steps.values() {
             h.kill_now(Duration::from_millis(500));
         }
+        steps::end_sessions();
         // Pages on their way are let finish, for a while; what they report
         // is recorded (the timeline, the log) as it would be while running.
         let mut journaled = self.finish_deliveries().await;

@@ -45,6 +45,22 @@ pub fn spawn(run: u64, request: ExecRequest, tx: UnboundedSender<Msg>) -> ExecHa
     handle
 }
 
+/// The session file of a run core named (a run is a runbook on one alert):
+/// one per run for the life of this process. A restarted console starts
+/// new sessions, as a new terminal would. `None` (a fresh shell per step)
+/// if the session dir cannot be made.
+pub fn session_file(name: &std::path::Path) -> Option<std::path::PathBuf> {
+    let dir = crate::runbook::session::dir().ok()?;
+    Some(crate::runbook::session::file(&dir, &name.to_string_lossy()))
+}
+
+/// Removes this process's sessions (they may hold what steps exported).
+pub fn end_sessions() {
+    if let Ok(dir) = crate::runbook::session::dir() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
 /// Output lines sent to the console in one message at most.
 const BATCH: usize = 500;
 

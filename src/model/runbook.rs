@@ -45,7 +45,7 @@ impl StepRole {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StepKind {
-    /// A shell command (`sh -c`), labels in its environment.
+    /// A shell command (run in the run's bash session), labels in its environment.
     Shell,
     /// A PromQL query (a `promql` block): shown, and run against Prometheus.
     Query,
@@ -91,9 +91,15 @@ pub struct Step {
     pub role: StepRole,
     pub kind: StepKind,
     pub description: String,
-    /// The exact text handed to `sh -c` (prompts stripped), or the PromQL query.
+    /// The exact text the step's bash evaluates (prompts and output removed), or the PromQL query.
     pub command: Option<String>,
     pub expected: Option<String>,
+    /// Why a step whose command is shown is still done by hand: a
+    /// placeholder to fill in, a command that opens an interactive session.
+    pub manual_why: Option<String>,
+    /// `<placeholders>` left in the command (no `vars:` fills them); an
+    /// alert whose labels fill them all makes the step runnable for it.
+    pub placeholders: Vec<String>,
     pub troubleshooting: Option<String>,
     /// `Some(true)`: always ask; `Some(false)`: never (not honoured for Mitigation).
     pub confirm: Option<bool>,

@@ -178,6 +178,11 @@ pub struct EventData {
     pub captured: Option<BTreeMap<String, String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
+    /// The variables a step's command named, with the values it ran with
+    /// (labels, runbook vars, captures): the postmortem shows the command
+    /// as it ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vars: Option<BTreeMap<String, String>>,
     /// How a step's command ended (`exit 0 after 1.2s`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,

@@ -108,3 +108,26 @@ fn unreachable(runbook: &Runbook) -> Vec<usize> {
     }
     (0..steps.len()).filter(|i| !seen[*i]).collect()
 }
+
+/// Label names the runbook's text shows its alert carrying: a sample
+/// notification (`- node = node1`, `node="a"`) or prose naming "the
+/// `mountpoint` label". A command's `$NODE` then comes from that label.
+pub fn labels_shown(runbook: &Runbook) -> BTreeSet<String> {
+    let sample =
+        Regex::new(r#"(?m)^\s*[-*]?\s*([a-z_][a-z0-9_]*)\s*=\s*"?[^\s=]"#).expect("valid regex");
+    let prose = Regex::new(r"(?i)`?\b([a-z_][a-z0-9_]*)\b`?\s+label\b").expect("valid regex");
+    let texts = runbook
+        .context
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .chain(runbook.steps.iter().map(|s| s.description.as_str()));
+    let mut out = BTreeSet::new();
+    for text in texts {
+        for re in [&sample, &prose] {
+            for c in re.captures_iter(text) {
+                out.insert(c[1].to_ascii_lowercase());
+            }
+        }
+    }
+    out
+}

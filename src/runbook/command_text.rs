@@ -153,3 +153,104 @@ for pod in $PODS; do read -r line; echo "$pod $line"; done; x=1 echo "${Y-none}"
         );
     }
 }
+
+/// Names the shell itself would expand in a command: unlike
+/// [`referenced`], `$x` inside single quotes, after a backslash, in a
+/// comment, in a quoted here-doc, in a Go template (`{{range $k, $v :=
+/// ...}}`) or in a single-quoted `awk`/`jq` program (`'{ print $2 }'`)
+/// is not a shell variable (a double-quoted one the shell does expand). For
+/// `oncall check`, which must not warn about those.
+pub fn expanded(command: &str) -> Vec<String> {
+    referenced(&shell_visible(command))
+}
+
+/// The command with everything the shell does not expand blanked out.
+fn shell_visible(command: &str) -> String {
+    let template = regex::Regex::new(r"\{\{.*?\}\}").expect("valid regex");
+    let text = template.replace_all(command, "");
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut double = false;
+    let mut word_start = true;
+    let mut quoted_heredoc: Option<String> = None;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        if let Some(end) = &quoted_heredoc {
+            // Skip to the delimiter line.
+            let line_end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+            if text[at..line_end].trim() == end {
+                quoted_heredoc = None;
+            }
+            while i < chars.len() && chars[i].0 < line_end {
+                i += 1;
+            }
+            i += 1;
+            out.push('\n');
+            continue;
+        }
+        match c {
+            '\\' => {
+                i += 2;
+                out.push(' ');
+                word_start = false;
+                continue;
+            }
+            '\'' if !double => {
+                // A single-quoted string (or an awk/jq program): nothing expands.
+                let close = chars[i + 1..].iter().position(|(_, c)| *c == '\'');
+                i += close.map_or(chars.len(), |n| n + 2);
+                out.push(' ');
+                word_start = false;
+                continue;
+            }
+            '"' => double = !double,
+            '#' if word_start && !double => {
+                while i < chars.len() && chars[i].1 != '\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            '\n' if !double => {
+                let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+                if let Some(word) = quoted_heredoc_word(&text[line_start..at]) {
+                    quoted_heredoc = Some(word);
+                }
+            }
+            _ => {}
+        }
+        word_start = c.is_whitespace() || ";&|(".contains(c);
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// The delimiter of a here-doc with a quoted word (`<<'EOF'`) opened on
+/// the last line of `text`: its body is not expanded.
+fn quoted_heredoc_word(text: &str) -> Option<String> {
+    let line = text.rsplit('\n').next().unwrap_or(text);
+    let re = regex::Regex::new(r#"<<-?\s*(?:'(\w+)'|"(\w+)"|\\(\w+))"#).expect("valid regex");
+    let c = re.captures(line)?;
+    c.get(1)
+        .or(c.get(2))
+        .or(c.get(3))
+        .map(|m| m.as_str().to_string())
+}
+
+#[cfg(test)]
+mod expanded_tests {
+    use super::expanded;
+
+    #[test]
+    fn only_what_the_shell_expands() {
+        let cmd = r#"kubectl get no -o template --template='{{range $k, $v := .x}}{{$k}}{{end}}' -n "$NS"
+awk -F"/" "{ print \$2, \$name }" | jq -r --arg x "$ARG" '.[] | $x' # $COMMENT
+echo "{{ $GO }}" \$ESCAPED $REAL
+cat <<'EOF'
+$IN_DOC
+EOF
+echo $AFTER"#;
+        assert_eq!(expanded(cmd), ["AFTER", "ARG", "NS", "REAL"]);
+    }
+}

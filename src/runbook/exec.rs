@@ -1,5 +1,5 @@
-//! Runs a step's command: `/bin/sh -c <command>` in a process group of its
-//! own, output streamed line by line, a timeout and a kill that take the
+//! Runs a step's command: bash (no profile, no rc) in a process group of
+//! its own, inside the run's shell session (see `session.rs`), output streamed line by line, a timeout and a kill that take the
 //! whole group down. Values reach the command only through `env` (see
 //! `runbook::vars`); the command text is one argv element, never edited.
 
@@ -15,6 +15,8 @@ use tokio::sync::mpsc::Sender;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
+use super::session;
+
 /// Longer lines are split so one runaway line cannot grow without bound.
 pub const MAX_LINE: usize = 8 * 1024;
 /// Between SIGTERM and SIGKILL on timeout or kill.
@@ -29,6 +31,9 @@ pub struct ExecRequest {
     pub env: Vec<(String, String)>,
     pub timeout: Duration,
     pub workdir: Option<PathBuf>,
+    /// The run's session file: what earlier steps left in their shell.
+    /// `None`: a shell of its own, carrying nothing over.
+    pub session: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +64,9 @@ pub struct ExecOutcome {
     pub duration: Duration,
     /// Spawning or waiting failed; nothing ran, or its end is unknown.
     pub error: Option<String>,
+    /// The step's shell ended without writing the session back: what it
+    /// changed is gone, and the next step starts from the session before it.
+    pub session_lost: bool,
 }
 
 /// The running command. Dropping it does not stop the command; its
@@ -101,10 +109,15 @@ impl ExecHandle {
 pub fn spawn(req: ExecRequest, events: Sender<ExecEvent>) -> ExecHandle {
     let kill = Arc::new(Notify::new());
     let start = Instant::now();
-    let mut cmd = tokio::process::Command::new("/bin/sh");
-    cmd.arg("-c")
+    let started = std::time::SystemTime::now();
+    let mut cmd = tokio::process::Command::new(session::bash());
+    cmd.args(session::SHELL_ARGS)
+        .arg("-c")
+        .arg(session::WRAPPER)
+        .arg("oncall-step")
         .arg(&req.command)
         .envs(req.env.iter().map(|(k, v)| (k, v)))
+        .env_remove(session::SESSION_VAR)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -126,6 +139,9 @@ pub fn spawn(req: ExecRequest, events: Sender<ExecEvent>) -> ExecHandle {
     if let Some(dir) = &req.workdir {
         cmd.current_dir(dir);
     }
+    if let Some(file) = &req.session {
+        cmd.env(session::SESSION_VAR, file);
+    }
     let spawned = cmd.spawn().and_then(|child| {
         let pid = child.id().and_then(|p| i32::try_from(p).ok());
         pid.map(|pid| (child, pid))
@@ -136,7 +152,7 @@ pub fn spawn(req: ExecRequest, events: Sender<ExecEvent>) -> ExecHandle {
         Err(e) => {
             let done = ExecEvent::Done(ExecOutcome {
                 duration: start.elapsed(),
-                error: Some(format!("could not start /bin/sh: {e}")),
+                error: Some(format!("could not start {}: {e}", session::bash())),
                 ..ExecOutcome::default()
             });
             // A fresh channel has room; a full one means nobody reads it.
@@ -159,8 +175,12 @@ pub fn spawn(req: ExecRequest, events: Sender<ExecEvent>) -> ExecHandle {
         kill: kill.clone(),
     };
     tokio::spawn(async move {
-        let outcome = supervise(&mut child, pgid, req.timeout, &kill, start).await;
+        let mut outcome = supervise(&mut child, pgid, req.timeout, &kill, start).await;
         drain(readers, pgid).await;
+        outcome.session_lost = req
+            .session
+            .as_deref()
+            .is_some_and(|f| !session::saved_since(f, started));
         let _ = events.send(ExecEvent::Done(outcome)).await;
     });
     handle

@@ -13,16 +13,25 @@ pub struct Loaded {
     pub errors: Vec<RunbookError>,
 }
 
-/// Loads `*.md`, `*.yaml` and `*.yml` of each dir in order (not recursive
-/// beyond one level of subdirectories). A runbook id seen in an earlier dir wins.
+/// Loads `*.md`, `*.yaml` and `*.yml` of each dir and its folders in
+/// order. A runbook id seen in an earlier dir wins.
 pub fn load_dirs(dirs: &[PathBuf]) -> Loaded {
     let mut loaded = Loaded::default();
     // Lowercased id -> the file that defined it; matching ignores case, so
     // ids differing only in case would be ambiguous.
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     for dir in dirs {
-        let files = match runbook_files(dir) {
-            Ok(files) => files,
+        let files = match runbook_files_and_skipped(dir) {
+            Ok((files, skipped)) => {
+                for folder in skipped {
+                    loaded.errors.push(RunbookError::new(
+                        &folder,
+                        None,
+                        format!("folder not read: unreadable, or deeper than {MAX_DEPTH} levels"),
+                    ));
+                }
+                files
+            }
             Err(e) => {
                 loaded.errors.push(RunbookError::new(
                     dir,
@@ -58,31 +67,49 @@ pub fn load_dirs(dirs: &[PathBuf]) -> Loaded {
     loaded
 }
 
-/// The runbook files of a dir and of its direct subdirectories, sorted by
-/// path so the load order (and so which duplicate wins) is stable.
+/// Folders deeper than this below a runbook dir are not read (a symlink
+/// loop would otherwise never end); each one skipped is reported.
+pub const MAX_DEPTH: usize = 8;
+
+/// The runbook files of a dir and of its subdirectories to any depth (up
+/// to [`MAX_DEPTH`]), sorted by path so the load order (and so which
+/// duplicate wins) is stable. Folders not read are in `skipped`.
 pub fn runbook_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    runbook_files_and_skipped(dir).map(|(files, _)| files)
+}
+
+/// Like [`runbook_files`], also naming the folders it did not read.
+pub fn runbook_files_and_skipped(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    walk(dir, 0, &mut files, &mut skipped)?;
+    files.sort();
+    skipped.sort();
+    Ok((files, skipped))
+}
+
+fn walk(
+    dir: &Path,
+    depth: usize,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<PathBuf>,
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if is_hidden(&path) {
             continue;
         }
         if path.is_dir() {
-            // A subdirectory that cannot be read is skipped, not fatal: the
-            // rest of the dir still loads.
-            if let Ok(sub) = std::fs::read_dir(&path) {
-                files.extend(
-                    sub.flatten()
-                        .map(|e| e.path())
-                        .filter(|p| p.is_file() && is_runbook_file(p)),
-                );
+            // A subdirectory that cannot be read, or is too deep, is
+            // skipped and said, not fatal: the rest still loads.
+            if depth + 1 > MAX_DEPTH || walk(&path, depth + 1, files, skipped).is_err() {
+                skipped.push(path);
             }
         } else if is_runbook_file(&path) {
             files.push(path);
         }
     }
-    files.sort();
-    Ok(files)
+    Ok(())
 }
 
 fn is_hidden(path: &Path) -> bool {
@@ -95,7 +122,11 @@ fn is_runbook_file(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    if name.starts_with('.') || name.eq_ignore_ascii_case("README.md") {
+    // Hugo's section pages (`_index.md`) list a folder; they are no runbook.
+    if name.starts_with('.')
+        || name.eq_ignore_ascii_case("README.md")
+        || name.eq_ignore_ascii_case("_index.md")
+    {
         return false;
     }
     matches!(extension(path).as_deref(), Some("md" | "yaml" | "yml"))

@@ -2,18 +2,20 @@
 //! title, H2 sections, and fenced shell / PromQL blocks as steps. Nothing is
 //! template-expanded: kubectl Go templates in commands pass through as is.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::time::Duration;
 
 use super::front_matter::{self, FrontMatter};
 use super::md_fence::{self, Attrs};
+use super::md_html;
 use super::md_scan::{self, Block, Fence, ScanError};
 pub use super::parse_common::first_sentence;
 use super::parse_common::{file_stem, RunbookError};
+use super::placeholder;
 use super::spec::var_specs;
 use crate::model::duration::parse_duration;
-use crate::model::runbook::{Format, Runbook, Step, StepKind, StepRole};
+use crate::model::runbook::{Format, Runbook, Step, StepKind, StepRole, VarSpec};
 
 /// The context heading of text above the first H2.
 pub const PREAMBLE: &str = "Overview";
@@ -26,13 +28,22 @@ pub fn parse_markdown(path: &Path, text: &str) -> Result<Runbook, RunbookError> 
     let timeout = fm_timeout(&fm, &lines[..body_start]).map_err(at)?;
     let blocks = md_scan::scan(&lines[body_start..], body_start + 1).map_err(at)?;
 
+    let vars = var_specs(fm.vars);
     let mut b = Builder {
         timeout,
+        vars: vars.clone(),
         ..Builder::default()
     };
+    // A runbook without sections is a flat list: its blocks are steps.
+    b.section.steps_allowed = !blocks
+        .iter()
+        .any(|b| matches!(b, Block::Heading { level: 2, .. }));
+    b.section.heading = PREAMBLE.into();
     for block in blocks {
         b.block(block).map_err(at)?;
     }
+    b.flush_pending();
+    b.close_h3();
     b.end_section();
 
     let stem = file_stem(path);
@@ -42,7 +53,7 @@ pub fn parse_markdown(path: &Path, text: &str) -> Result<Runbook, RunbookError> 
         path: path.to_path_buf(),
         format: Format::Markdown,
         alerts: fm.alerts.0,
-        vars: var_specs(fm.vars),
+        vars,
         context: b.context,
         steps: b.steps,
     })
@@ -72,16 +83,25 @@ struct Section {
     /// Paragraphs since the heading, the last H3 or the last step.
     pending: Vec<String>,
     h3: Option<String>,
+    /// Index in `Builder::steps` of the first step under `h3`.
+    h3_first: usize,
     steps: usize,
     /// Prose cut off by an H3 before any step: belongs to no step.
     orphan: Vec<String>,
     /// The last non-blank block was a step's fence.
     after_step: bool,
+    /// No step since the last heading: the prose is all the next step's.
+    after_heading: bool,
+    /// A step since the last heading opened a shell elsewhere (its number
+    /// and how): the blocks after it were written for that shell.
+    shell: Option<(usize, String)>,
 }
 
 #[derive(Default)]
 struct Builder {
     timeout: Option<Duration>,
+    /// The runbook's `vars:`, which may fill a command's placeholders.
+    vars: BTreeMap<String, VarSpec>,
     title: Option<String>,
     context: Vec<(String, String)>,
     steps: Vec<Step>,
@@ -98,6 +118,8 @@ impl Builder {
                 self.title = Some(text);
             }
             Block::Heading { level, text, line } if level <= 2 => {
+                self.flush_pending();
+                self.close_h3();
                 self.end_section();
                 self.section = Section {
                     heading: text,
@@ -110,10 +132,18 @@ impl Builder {
                 let s = &mut self.section;
                 s.text.push(format!("{} {text}", "#".repeat(level)));
                 self.flush_pending();
+                self.close_h3();
                 self.section.h3 = Some(text);
+                self.section.shell = None;
+                self.section.h3_first = self.steps.len();
+                self.section.after_heading = true;
                 self.section.after_step = false;
             }
             Block::Para { text, .. } => {
+                let text = md_html::strip_tags(&text);
+                if text.is_empty() {
+                    return Ok(());
+                }
                 let s = &mut self.section;
                 s.text.push(text.clone());
                 s.pending.push(text);
@@ -132,15 +162,49 @@ impl Builder {
             Some(_) => md_fence::query_text(&fence.body).map(|q| (q, None)),
             None => None,
         };
+        let attrs = || {
+            md_fence::attrs(&fence.info).map_err(|m| ScanError {
+                line: fence.line,
+                message: format!("code block attributes: {m}"),
+            })
+        };
         match (kind, content) {
             (Some(kind), Some((command, expected))) => {
-                let attrs = md_fence::attrs(&fence.info).map_err(|m| ScanError {
-                    line: fence.line,
-                    message: format!("code block attributes: {m}"),
-                })?;
-                self.section.text.push(fence.raw);
-                self.step(kind, command, expected, attrs, fence.line)?;
+                let attrs = attrs()?;
+                self.section.text.push(fence.raw.clone());
+                let opens = placeholder::opens_shell(&command);
+                let (kind, command, why) = match (self.runnable(kind, command), &self.section.shell)
+                {
+                    ((StepKind::Shell, command, None), Some((n, what))) => {
+                        let why = format!(
+                            "runs inside the shell step {n} opens (`{what}`): run it there"
+                        );
+                        (StepKind::Manual, command, Some(why))
+                    }
+                    (runnable, _) => runnable,
+                };
+                if let Some(what) = opens {
+                    self.section.shell = Some((self.steps.len() + 1, what));
+                }
+                let open = placeholder::fill(&command, &self.vars).1;
+                self.step(kind, Some(command), expected, attrs, fence.line)?;
+                if let Some(step) = self.steps.last_mut() {
+                    step.manual_why = why;
+                    step.placeholders = open;
+                }
                 self.section.after_step = true;
+            }
+            (Some(StepKind::Shell), None) if fence.body.iter().any(|l| !l.trim().is_empty()) => {
+                // Only comments (`# TODO: command needed`): the reader has
+                // this to do by hand, and the prose above it is about it.
+                let attrs = attrs()?;
+                self.section.text.push(fence.raw.clone());
+                let body = fence.body.join("\n");
+                self.step(StepKind::Manual, Some(body), None, attrs, fence.line)?;
+                if let Some(step) = self.steps.last_mut() {
+                    step.manual_why = Some("the runbook gives no command for this step".into());
+                }
+                self.section.after_step = false;
             }
             _ if self.section.after_step => {
                 // Output shown right below a command is what it should print.
@@ -164,10 +228,29 @@ impl Builder {
         Ok(())
     }
 
+    /// A shell command with its placeholders filled by declared variables,
+    /// or, when one is left or it opens an interactive session, a manual
+    /// step that shows it and says why.
+    fn runnable(&self, kind: StepKind, command: String) -> (StepKind, String, Option<String>) {
+        if kind != StepKind::Shell {
+            return (kind, command, None);
+        }
+        let (command, open) = placeholder::fill(&command, &self.vars);
+        if !open.is_empty() {
+            let names: Vec<String> = open.iter().map(|p| format!("<{p}>")).collect();
+            let why = format!("fill in {} by hand, then run it yourself", names.join(", "));
+            return (StepKind::Manual, command, Some(why));
+        }
+        match placeholder::interactive(&command) {
+            Some(why) => (StepKind::Manual, command, Some(why)),
+            None => (kind, command, None),
+        }
+    }
+
     fn step(
         &mut self,
         kind: StepKind,
-        command: String,
+        command: Option<String>,
         expected: Option<String>,
         attrs: Attrs,
         line: usize,
@@ -182,13 +265,19 @@ impl Builder {
             });
         }
         let s = &mut self.section;
+        // Between two steps, the paragraph right above a block introduces
+        // it; those before it read the previous step's result.
+        if s.steps > 0 && s.pending.len() > 1 && !s.after_heading {
+            let own = s.pending.split_off(s.pending.len() - 1);
+            self.flush_pending();
+            self.section.pending = own;
+        }
+        let s = &mut self.section;
         let description = s.pending.join("\n\n");
         s.pending.clear();
-        let title =
-            s.h3.take()
-                .or_else(|| first_sentence(&description))
-                .unwrap_or_else(|| id.clone());
+        let title = first_sentence(&description).unwrap_or_else(|| id.clone());
         s.steps += 1;
+        s.after_heading = false;
         self.steps.push(Step {
             id,
             title,
@@ -196,8 +285,10 @@ impl Builder {
             role: StepRole::from_heading(&s.heading),
             kind,
             description,
-            command: Some(command),
+            command,
             expected,
+            manual_why: None,
+            placeholders: Vec::new(),
             troubleshooting: None,
             confirm: attrs.confirm,
             timeout: attrs.timeout.or(self.timeout),
@@ -208,6 +299,27 @@ impl Builder {
         Ok(())
     }
 
+    /// An H3 over exactly one step names it; over several (`### AWS EKS`,
+    /// then two commands) it is the context each of them is read in.
+    fn close_h3(&mut self) {
+        let s = &mut self.section;
+        let Some(h3) = s.h3.take() else { return };
+        let first = s.h3_first.min(self.steps.len());
+        let under = &mut self.steps[first..];
+        match under {
+            [one] => one.title = h3,
+            many => {
+                for step in many {
+                    step.description = if step.description.is_empty() {
+                        h3.clone()
+                    } else {
+                        format!("{h3}: {}", step.description)
+                    };
+                }
+            }
+        }
+    }
+
     /// Prose with no step after it: after a step it tells how to read that
     /// step's result, so it joins that step; before any step it is context.
     fn flush_pending(&mut self) {
@@ -215,8 +327,23 @@ impl Builder {
         if s.pending.is_empty() {
             return;
         }
-        let text = s.pending.join("\n\n");
-        s.pending.clear();
+        let (refs, prose): (Vec<String>, Vec<String>) =
+            s.pending.drain(..).partition(|p| md_html::only_links(p));
+        s.orphan.extend(refs);
+        if prose.is_empty() {
+            return;
+        }
+        let text = prose.join("\n\n");
+        // Prose under a heading no step followed belongs to that heading,
+        // not to the step before it (`### Purge volume` after a step).
+        if s.after_heading {
+            let text = match &s.h3 {
+                Some(h3) => format!("### {h3}\n\n{text}"),
+                None => text,
+            };
+            s.orphan.push(text);
+            return;
+        }
         let in_section = s.steps > 0;
         match self.steps.last_mut().filter(|_| in_section) {
             Some(step) if step.description.is_empty() => step.description = text,
@@ -257,7 +384,9 @@ impl Builder {
             return self.context.push((s.heading, text));
         }
         self.steps.push(Step {
-            title: first_sentence(&text).unwrap_or_else(|| s.heading.clone()),
+            // Its text may open with an `###` line: the title is its words.
+            title: first_sentence(text.trim_start_matches('#').trim_start())
+                .unwrap_or_else(|| s.heading.clone()),
             id,
             section: s.heading,
             role,
@@ -265,6 +394,8 @@ impl Builder {
             description: text,
             command: None,
             expected: None,
+            manual_why: None,
+            placeholders: Vec::new(),
             troubleshooting: None,
             confirm: None,
             timeout: self.timeout,

@@ -25,7 +25,9 @@ pub fn language(info: &str) -> String {
 /// The step kind a language makes, if any.
 pub fn step_kind(lang: &str) -> Option<StepKind> {
     match lang {
-        "sh" | "bash" | "shell" | "zsh" | "console" => Some(StepKind::Shell),
+        "sh" | "bash" | "shell" | "zsh" | "console" | "shell-session" | "shellsession" => {
+            Some(StepKind::Shell)
+        }
         "promql" => Some(StepKind::Query),
         _ => None,
     }
@@ -112,50 +114,31 @@ fn pairs(s: &str) -> Result<Vec<(String, String)>, String> {
     }
 }
 
-/// A shell block's command and, for `console`, the expected output.
-/// `None` when the block has nothing to run (only comments or blank lines).
+/// A shell block's command and the output the runbook shows for it (see
+/// `md_prompt`). `None` when the block has nothing to run (only comments
+/// or blank lines).
 pub fn shell_command(lang: &str, body: &[String]) -> Option<(String, Option<String>)> {
-    let (command, expected) = if lang == "console" {
-        split_console(body)
-    } else {
-        let lines: Vec<&str> = body
-            .iter()
-            .map(|l| l.strip_prefix("$ ").unwrap_or(l))
-            .collect();
-        (lines, Vec::new())
-    };
-    let runnable = command.iter().any(|l| {
+    let split = super::md_prompt::split(lang, body);
+    let runnable = split.command.iter().any(|l| {
         let t = l.trim();
         !t.is_empty() && !t.starts_with('#')
     });
     if !runnable {
         return None;
     }
-    let expected = trim_blank_lines(&expected);
-    Some((
-        trim_blank_lines(&command),
-        (!expected.is_empty()).then_some(expected),
-    ))
-}
-
-/// Console transcript: `$ ` lines (and their `\` continuations) are the
-/// command, every other line is output.
-fn split_console(body: &[String]) -> (Vec<&str>, Vec<&str>) {
-    let mut command = Vec::new();
-    let mut output = Vec::new();
-    let mut continued = false;
-    for line in body {
-        if continued {
-            command.push(line.as_str());
-            continued = line.trim_end().ends_with('\\');
-        } else if let Some(cmd) = line.strip_prefix("$ ").or(line.strip_prefix("$\t")) {
-            command.push(cmd);
-            continued = cmd.trim_end().ends_with('\\');
-        } else {
-            output.push(line.as_str());
+    // Blank lines a transcript puts around each command's output: one is enough.
+    let mut output: Vec<&str> = Vec::new();
+    for line in split.output {
+        let blank = line.trim().is_empty();
+        if !(blank && output.last().is_some_and(|l| l.trim().is_empty())) {
+            output.push(line);
         }
     }
-    (command, output)
+    let expected = trim_blank_lines(&output);
+    Some((
+        trim_blank_lines(&split.command),
+        (!expected.is_empty()).then_some(expected),
+    ))
 }
 
 fn trim_blank_lines(lines: &[&str]) -> String {

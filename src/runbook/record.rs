@@ -2,7 +2,10 @@
 //! record, so after a restart the stepper resumes from the incident's
 //! `runbook_step` events.
 
+use std::collections::BTreeMap;
+
 use super::stepper::{StepStatus, Stepper, Taken};
+use crate::model::runbook::StepKind;
 use crate::model::{Event, EventData, EventKind};
 
 /// Output kept in the journal per step: the last lines, bounded.
@@ -25,6 +28,16 @@ pub fn excerpt(lines: &[String]) -> String {
 }
 
 /// The data of an event about step `i` of the stepper's runbook.
+/// The values a command's named variables have for this run: what it
+/// saw when it started. `None` when it names none that are set.
+fn seen(s: &Stepper, command: &str) -> Option<BTreeMap<String, String>> {
+    let env = super::vars::command_env(&s.runbook, &s.labels, &s.captured, command).ok()?;
+    let named = super::vars::referenced(command);
+    let vars: BTreeMap<String, String> =
+        env.into_iter().filter(|(k, _)| named.contains(k)).collect();
+    (!vars.is_empty()).then_some(vars)
+}
+
 pub fn step_data(
     s: &Stepper,
     i: usize,
@@ -57,6 +70,9 @@ pub fn step_data(
         output: run
             .filter(|r| finished && !r.output.is_empty())
             .map(|r| excerpt(&r.output)),
+        vars: step
+            .filter(|st| st.kind == StepKind::Shell && status == StepStatus::Running)
+            .and_then(|st| seen(s, st.command.as_deref()?)),
         ..EventData::default()
     }
 }
@@ -144,6 +160,8 @@ pub fn resume<'a>(s: &mut Stepper, events: impl IntoIterator<Item = &'a Event>) 
                     s.choice = Some(options);
                 }
             }
+            // Failed: its labelled branches are still offered.
+            (None, Some(StepStatus::Failed)) => s.choice = s.offered(i),
             _ => {}
         }
     }

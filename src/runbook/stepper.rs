@@ -124,7 +124,17 @@ pub struct Stepper {
 }
 
 impl Stepper {
-    pub fn new(runbook: Runbook, fingerprint: &str, alertname: &str, labels: &Labels) -> Stepper {
+    pub fn new(
+        mut runbook: Runbook,
+        fingerprint: &str,
+        alertname: &str,
+        labels: &Labels,
+    ) -> Stepper {
+        // A placeholder the alert's labels fill is no reason to do a step by hand.
+        runbook.steps = std::mem::take(&mut runbook.steps)
+            .into_iter()
+            .map(|s| super::placeholder::for_alert(s, labels))
+            .collect();
         let n = runbook.steps.len();
         Stepper {
             current: if n == 0 { None } else { Some(0) },
@@ -208,8 +218,25 @@ impl Stepper {
             self.advance_from(i)
         } else {
             self.current = Some(i);
+            self.choice = self.offered(i);
             None
         }
+    }
+
+    /// The labelled branches of a step, still offered when it failed: the
+    /// way forward the runbook wrote is a choice the engineer may make
+    /// anyway (its `when`s are not: a failed run's output decides nothing).
+    pub fn offered(&self, i: usize) -> Option<Vec<(String, Option<usize>)>> {
+        let step = self.runbook.steps.get(i)?;
+        let options: Vec<(String, Option<usize>)> = step
+            .next
+            .iter()
+            .filter_map(|b| match &b.cond {
+                BranchCond::Label(l) => Some((l.clone(), self.resolve(&b.goto)?)),
+                _ => None,
+            })
+            .collect();
+        (!options.is_empty()).then_some(options)
     }
 
     /// Marks a step by hand (a manual step, or skipping a command).
@@ -220,6 +247,11 @@ impl Stepper {
             // A skipped step still leads where the runbook says: its jump,
             // or the engineer's choice (`when`s see only earlier captures).
             StepStatus::Done | StepStatus::Skipped => self.advance_from(i),
+            StepStatus::Failed => {
+                self.current = Some(i);
+                self.choice = self.offered(i);
+                None
+            }
             _ => {
                 self.current = Some(i);
                 None

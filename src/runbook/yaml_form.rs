@@ -243,6 +243,8 @@ fn step(
         command,
         expected: raw.expected_result.map(|t| t.trim_end().to_string()),
         troubleshooting: raw.troubleshooting.map(|t| t.trim_end().to_string()),
+        manual_why: None,
+        placeholders: vec![],
         confirm: raw.confirm,
         timeout,
         capture: raw.capture.0,

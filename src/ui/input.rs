@@ -8,7 +8,7 @@ use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, Ke
 use tokio::sync::mpsc;
 
 use crate::core::keymap::{input_edit, Keymap};
-use crate::core::modal_keys::{answer, form_key, Answer};
+use crate::core::modal_keys::{answer, form_key, pick, Answer};
 use crate::core::{Action, Msg, State};
 
 /// Reads terminal events on a thread of its own: crossterm's read blocks.
@@ -46,6 +46,9 @@ pub fn key_msg(state: &State, keymap: &Keymap, key: KeyEvent) -> Option<Msg> {
         return Some(Msg::Action(Action::Quit));
     }
     if let Some(c) = &state.confirm {
+        if let Some(n) = pick(key.code) {
+            return (n < c.picks.len()).then_some(Msg::ConfirmPick(n));
+        }
         return match answer(key.code)? {
             Answer::Yes => Some(Msg::Confirm(true)),
             Answer::No => Some(Msg::Confirm(false)),

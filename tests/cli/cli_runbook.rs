@@ -1,6 +1,6 @@
 //! `oncall runbook list|show|run` as the real binary: runbooks written to
 //! temp dirs, alerts held by a real Alertmanager, commands really run by
-//! `/bin/sh` in a temp working directory, and the incident journal on disk.
+//! bash (the run's session) in a temp working directory, and the incident journal on disk.
 
 use crate::common;
 

@@ -9,6 +9,7 @@ mod cli_check;
 mod cli_incident;
 mod cli_postmortem;
 mod cli_runbook;
+mod cli_runbook_corpus;
 mod cli_schedule;
 mod cli_silence;
 mod kill_points;

@@ -53,6 +53,8 @@ pub fn step(id: &str, role: StepRole, command: Option<&str>) -> Step {
         command: command.map(str::to_string),
         expected: None,
         troubleshooting: None,
+        manual_why: None,
+        placeholders: vec![],
         confirm: None,
         timeout: None,
         capture: vec![],
@@ -164,6 +166,7 @@ pub fn finish(s: &mut State, disk: &mut Disk, run: u64, lines: &[&str], code: i3
         killed: false,
         duration: Duration::from_millis(1200),
         error: None,
+        session_lost: false,
     };
     let fx = update(
         s,

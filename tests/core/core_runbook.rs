@@ -224,6 +224,7 @@ fn ctrl_c_stops_the_running_step_and_its_end_is_reported() {
         killed: true,
         duration: Duration::from_secs(3),
         error: None,
+        session_lost: false,
     };
     let fx = update(
         &mut s,

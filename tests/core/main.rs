@@ -14,6 +14,8 @@ mod core_resolve_firing;
 mod core_restart;
 mod core_rows;
 mod core_runbook;
+mod core_runbook_failures;
+mod core_runbook_postmortem;
 mod core_runbook_resume;
 mod core_runbook_safety;
 mod core_slo;

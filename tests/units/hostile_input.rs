@@ -182,7 +182,7 @@ proptest! {
     }
 }
 
-/// The executor, for real: `/bin/sh -c` with the value in the environment
+/// The executor, for real: the step's bash with the value in the environment
 /// prints the value back unchanged, so no quoting, `$(...)` or `;` in it
 /// was ever read as shell.
 #[test]
@@ -202,6 +202,7 @@ fn the_shell_never_reads_a_value_as_code() {
                 env: vec![("INSTANCE".into(), value.clone())],
                 timeout: std::time::Duration::from_secs(10),
                 workdir: None,
+                session: None,
             };
             let out = rt.block_on(async move {
                 let _h = spawn(req, tx);

@@ -31,6 +31,7 @@ fn request(command: &str) -> ExecRequest {
         env: Vec::new(),
         timeout: Duration::from_secs(60),
         workdir: None,
+        session: None,
     }
 }
 

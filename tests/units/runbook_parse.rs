@@ -136,7 +136,7 @@ fn markdown_steps() {
     let ids: Vec<&str> = rb.steps.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
         ids,
-        vec!["step-1", "step-2", "step-3", "step-4", "step-5", "limits", "rollback"]
+        vec!["step-1", "step-2", "step-3", "step-4", "step-5", "limits", "step-7", "rollback"]
     );
 
     let s = &rb.steps[0];
@@ -191,20 +191,33 @@ fn markdown_steps() {
     );
 
     let limits = &rb.steps[5];
-    assert_eq!(limits.title, "Restart loop with OOMKilled");
+    // The H3 holds two steps (this and the one to do by hand): context.
+    assert_eq!(limits.title, "Look for memory limits");
     assert_eq!(limits.timeout, Some(Duration::from_secs(30)));
     assert!(limits
         .command
         .as_deref()
         .unwrap()
         .starts_with("# comments stay"));
-    // Prose after the last step of a section tells how to read it.
     assert_eq!(
         limits.description,
-        "Look for memory limits.\n\nIf the limit is below the working set, raise it.\n\n```sh\n# only a comment: not a step\n```"
+        "Restart loop with OOMKilled: Look for memory limits."
     );
+    // A block of comments only is something to do by hand, with the prose
+    // above it as its description.
+    let by_hand = &rb.steps[6];
+    assert_eq!(by_hand.kind, StepKind::Manual);
+    assert_eq!(
+        by_hand.description,
+        "Restart loop with OOMKilled: If the limit is below the working set, raise it."
+    );
+    assert_eq!(
+        by_hand.command.as_deref(),
+        Some("# only a comment: not a step")
+    );
+    assert!(by_hand.manual_why.is_some());
 
-    let rollback = &rb.steps[6];
+    let rollback = &rb.steps[7];
     assert_eq!(
         (rollback.role, rollback.confirm),
         (StepRole::Mitigation, Some(true))
@@ -279,7 +292,19 @@ fn bad_attributes_and_duplicate_ids_name_the_line() {
 
 #[test]
 fn code_above_the_first_section_is_not_a_step() {
-    let rb = parse("# T\n\n```sh\nrm -rf /\n```\n").unwrap();
+    let rb = parse("# T\n\n```sh\nrm -rf /\n```\n\n## Meaning\n\nx\n").unwrap();
     assert!(rb.steps.is_empty());
     assert_eq!(rb.context_text("Overview"), Some("```sh\nrm -rf /\n```"));
+}
+
+#[test]
+fn a_runbook_without_sections_is_a_list_of_steps() {
+    let rb = parse("# T\n\nFind the pod.\n\n```sh\n$ kubectl get pods\n```\n").unwrap();
+    let s = &rb.steps[0];
+    assert_eq!(s.command.as_deref(), Some("kubectl get pods"));
+    // Neither Diagnosis nor Mitigation: it always asks before it runs.
+    assert_eq!(
+        (s.role, s.title.as_str()),
+        (StepRole::Other, "Find the pod")
+    );
 }

@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod runbook_manual_steps;
 mod snapshots;
 mod snapshots_runbook;
 mod snapshots_slo;

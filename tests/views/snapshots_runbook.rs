@@ -98,6 +98,7 @@ fn stepped() -> State {
         killed: false,
         duration: Duration::from_millis(1840),
         error: None,
+        session_lost: false,
     };
     update(
         &mut st,

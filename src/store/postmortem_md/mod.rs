@@ -25,6 +25,7 @@
 //! table cells escape `|` and show line breaks as `<br>`; front-matter
 //! strings are double-quoted YAML.
 
+mod runbook_rows;
 mod sections;
 mod tables;
 
@@ -104,7 +105,7 @@ fn values(incident: &Incident, now: DateTime<Utc>) -> BTreeMap<String, String> {
     put("resolution", sections::resolution(incident));
     put("responders", sections::responders(incident));
     put("timeline_table", tables::timeline_table(incident));
-    put("runbook_table", tables::runbook_table(incident));
+    put("runbook_table", runbook_rows::runbook_table(incident));
     put("supporting", sections::supporting(incident));
     put("event_log", tables::event_log(incident));
     for m in Milestone::ALL {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::sections::{by_time, impact_start};
-use super::{cell, cell_code, since, table_time, MetricGet, METRICS};
+use super::{cell, since, table_time, MetricGet, METRICS};
 use crate::model::{short_duration, Event, EventKind, Incident, Milestone};
 
 /// An event's text for a table cell; changes of state name the new value
@@ -28,7 +28,7 @@ fn describe(e: &Event) -> String {
     }
 }
 
-fn table(head: &[&str], rows: &[Vec<String>]) -> String {
+pub(super) fn table(head: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = format!(
         "| {} |\n|{}|",
         head.join(" | "),
@@ -116,53 +116,6 @@ pub fn timeline_table(inc: &Incident) -> String {
     out
 }
 
-/// `350ms`, `1.8s`, `1m05s`
-fn took(ms: u64) -> String {
-    match ms {
-        0..=999 => format!("{ms}ms"),
-        1000..=59_999 => format!("{}.{}s", ms / 1000, ms % 1000 / 100),
-        _ => short_duration(chrono::Duration::milliseconds(ms as i64)),
-    }
-}
-
-pub fn runbook_table(inc: &Incident) -> String {
-    let start = impact_start(inc);
-    let rows: Vec<Vec<String>> = by_time(inc)
-        .into_iter()
-        .filter(|e| e.kind == EventKind::RunbookStep)
-        .map(|e| {
-            let d = &e.data;
-            vec![
-                table_time(e.time),
-                since(start, e.time),
-                cell(&e.text),
-                d.command.as_deref().map_or(String::new(), cell_code),
-                d.exit_code.map_or("—".into(), |c| c.to_string()),
-                d.duration_ms.map_or("—".into(), took),
-                d.branch.as_deref().map_or(String::new(), cell),
-                cell(&e.actor),
-            ]
-        })
-        .collect();
-    if rows.is_empty() {
-        return "_No runbook steps were run from oncall during this incident. If commands were \
-                run by hand, list them here with what they showed._"
-            .into();
-    }
-    let head = [
-        "Time (UTC)",
-        "T+",
-        "Step",
-        "Command",
-        "Exit",
-        "Took",
-        "Branch",
-        "By",
-    ];
-    table(&head, &rows)
-        + "\n\n_Did the runbook fit what was happening? Which steps were missing, wrong or slow?_"
-}
-
 pub fn event_log(inc: &Incident) -> String {
     let start = impact_start(inc);
     let rows: Vec<Vec<String>> = by_time(inc)
@@ -179,16 +132,4 @@ pub fn event_log(inc: &Incident) -> String {
         })
         .collect();
     table(&["Time (UTC)", "T+", "Type", "By", "Text"], &rows)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn step_durations() {
-        assert_eq!(took(350), "350ms");
-        assert_eq!(took(1840), "1.8s");
-        assert_eq!(took(65_200), "1m05s");
-    }
 }

@@ -267,14 +267,23 @@ fn detail(state: &State, s: &Stepper, theme: &Theme, area: Rect, buf: &mut Buffe
             doc.push(seg(format!("captured: {}", vals.join(" ")), theme.info));
         }
     }
+    // A failed step's advice comes first, so it stays on screen next to
+    // the output that takes the lower half.
+    let failed = status == StepStatus::Failed;
+    if failed {
+        if let Some(t) = &step.troubleshooting {
+            labelled(&mut doc, "If not: ", t, w, theme.warning);
+        }
+    }
     for l in wrap_lines(&reflow(&step.description), w) {
         doc.push(seg(l, theme.text));
     }
     if let Some(cmd) = &step.command {
-        let prompt = if step.kind == StepKind::Query {
-            "promql> "
-        } else {
-            "$ "
+        // A command to do by hand has no prompt: oncall will not run it.
+        let prompt = match step.kind {
+            StepKind::Query => "promql> ",
+            StepKind::Manual => "│ ",
+            StepKind::Shell => "$ ",
         };
         for (k, l) in wrap_lines(cmd, w.saturating_sub(2)).into_iter().enumerate() {
             doc.push(seg(
@@ -282,26 +291,22 @@ fn detail(state: &State, s: &Stepper, theme: &Theme, area: Rect, buf: &mut Buffe
                 theme.key,
             ));
         }
-    } else {
-        doc.push(seg("(manual: d done · f failed · > skipped)", theme.dim));
     }
-    for (label, text) in [
-        ("Expected: ", &step.expected),
-        ("If not: ", &step.troubleshooting),
-    ] {
-        if let Some(t) = text {
-            for (k, l) in wrap_lines(&reflow(t), w.saturating_sub(label.len()))
-                .into_iter()
-                .enumerate()
-            {
-                let lead = if k == 0 {
-                    label.to_string()
-                } else {
-                    " ".repeat(label.len())
-                };
-                doc.push(seg(format!("{lead}{l}"), theme.dim));
-            }
-        }
+    if step.kind == StepKind::Manual {
+        let why = step
+            .manual_why
+            .as_deref()
+            .map_or(String::new(), |w| format!("{w} · "));
+        doc.push(seg(
+            format!("(manual: {why}d done · f failed · > skipped)"),
+            theme.dim,
+        ));
+    }
+    if let Some(t) = &step.expected {
+        labelled(&mut doc, "Expected: ", t, w, theme.dim);
+    }
+    if let Some(t) = step.troubleshooting.as_ref().filter(|_| !failed) {
+        labelled(&mut doc, "If not: ", t, w, theme.dim);
     }
     let has_output =
         !run.output.is_empty() || run.summary.is_some() || status == StepStatus::Running;
@@ -323,6 +328,21 @@ fn detail(state: &State, s: &Stepper, theme: &Theme, area: Rect, buf: &mut Buffe
     }
     let out = Rect::new(area.x, top, area.width, area.bottom() - top);
     output(state, s, i, theme, out, buf);
+}
+
+/// `label` then the text, wrapped, continuation lines under the text.
+fn labelled(doc: &mut Vec<(String, Style)>, label: &str, text: &str, w: usize, style: Style) {
+    for (k, l) in wrap_lines(&reflow(text), w.saturating_sub(label.len()))
+        .into_iter()
+        .enumerate()
+    {
+        let lead = if k == 0 {
+            label.to_string()
+        } else {
+            " ".repeat(label.len())
+        };
+        doc.push(seg(format!("{lead}{l}"), style));
+    }
 }
 
 fn output(state: &State, s: &Stepper, i: usize, theme: &Theme, area: Rect, buf: &mut Buffer) {
