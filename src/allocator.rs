@@ -38,20 +38,25 @@ pub fn keep_freed_memory() {
     }
 }
 
-/// Heaps for `oncall serve`'s threads: two, one a worker.
+/// The allocator for `oncall serve`: two heaps, freed memory given back.
 ///
 /// Why: glibc gives threads heaps of their own (up to eight a core), and
 /// each keeps up to `KEEP` free at its top. The engine's decodes and merges
 /// run on whichever worker, blocking or merge thread is free, so each heap
 /// grew to a poll's peak: seven of them held 575 MB resident where the live
-/// data was a third of that (heaptrack, docs/performance.md). Threads
-/// share two heaps instead; the engine's work is a few short bursts a
-/// refresh, so they rarely wait for each other's lock.
-pub fn few_heaps() {
+/// data was a third of that (heaptrack, docs/performance.md). So threads
+/// share two heaps; blocks from 1 MB on (an answer's buffer, an alert
+/// list) are mapped on their own and unmapped when freed; and more than
+/// 8 MB free at a heap's top goes back at once. What `KEEP` saves the
+/// console (page faults on its next poll) is a few milliseconds a refresh
+/// here, where nothing waits for a poll.
+pub fn for_serve() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt sets an allocator parameter; no thread runs yet.
+    // SAFETY: mallopt sets allocator parameters; no thread runs yet.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 8 << 20);
     }
 }
 

@@ -17,16 +17,13 @@ fn main() -> ExitCode {
         }
     };
     // The console and the wall poll, freeing each answer for the next: they
-    // keep that memory (heap.rs). A one-shot command decodes once, and with
-    // glibc's defaults its big buffers are mapped and given back on their own.
-    if matches!(
-        cli.command,
-        None | Some(Command::Wall) | Some(Command::Serve(_))
-    ) {
-        oncall::allocator::keep_freed_memory();
-    }
-    if matches!(cli.command, Some(Command::Serve(_))) {
-        oncall::allocator::few_heaps();
+    // keep that memory. Serve, with no screen waiting, gives it back. A
+    // one-shot command decodes once, and with glibc's defaults its big
+    // buffers are mapped and given back on their own (allocator.rs).
+    match cli.command {
+        None | Some(Command::Wall) => oncall::allocator::keep_freed_memory(),
+        Some(Command::Serve(_)) => oncall::allocator::for_serve(),
+        _ => {}
     }
     // Generated from the command line's definition: no config needed.
     match &cli.command {

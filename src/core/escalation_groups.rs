@@ -10,12 +10,9 @@
 //! the list in place), when the policies do (a reload), or when a policy's
 //! time interval starts or ends.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::state::State;
-use crate::model::escalation::{policy_for, Policy};
-use crate::model::AlertState;
+use crate::model::escalation::Policy;
 
 /// Alerts of one policy and alertname: indexes into `State::alerts`.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,13 +23,14 @@ pub struct Group {
     pub alerts: Vec<usize>,
 }
 
-/// What the groups were worked out from.
+/// What the groups were worked out from: the alert list (its merge count,
+/// address and length), the policies and which of them are active.
 #[derive(PartialEq)]
-struct Key {
-    alerts_gen: u64,
-    alerts: (usize, usize),
-    policies: Vec<Policy>,
-    active: Vec<bool>,
+pub struct Key {
+    pub alerts_gen: u64,
+    pub alerts: (usize, usize),
+    pub policies: Vec<Policy>,
+    pub active: Vec<bool>,
 }
 
 /// The last groups worked out, and from what. A copy of the state starts
@@ -52,68 +50,19 @@ impl std::fmt::Debug for GroupsMemo {
     }
 }
 
-/// The escalating groups of `state`'s alerts, in the order first seen.
-pub fn groups(state: &State) -> Arc<Vec<Group>> {
-    let active: Vec<bool> = state
-        .policies
-        .iter()
-        .map(|p| p.is_active(&state.intervals, state.now))
-        .collect();
-    let same = |k: &Key| {
-        k.alerts_gen == state.alerts_gen
-            && k.alerts == (state.alerts.as_ptr() as usize, state.alerts.len())
-            && k.active == active
-            && k.policies == state.policies
-    };
-    // A poisoned memo is only a cache: work the groups out again.
-    let mut memo = state
-        .escalation_groups
-        .0
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    if let Some((key, groups)) = memo.as_ref() {
-        if same(key) {
-            return groups.clone();
+impl GroupsMemo {
+    /// The groups worked out for `key`: the last ones if it is the same,
+    /// else `walk`'s.
+    pub fn get(&self, key: Key, walk: impl FnOnce() -> Vec<Group>) -> Arc<Vec<Group>> {
+        // A poisoned memo is only a cache: work the groups out again.
+        let mut memo = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((last, groups)) = memo.as_ref() {
+            if *last == key {
+                return groups.clone();
+            }
         }
+        let groups = Arc::new(walk());
+        *memo = Some((key, groups.clone()));
+        groups
     }
-    let groups = Arc::new(walk(state));
-    *memo = Some((
-        Key {
-            alerts_gen: state.alerts_gen,
-            alerts: (state.alerts.as_ptr() as usize, state.alerts.len()),
-            policies: state.policies.clone(),
-            active,
-        },
-        groups.clone(),
-    ));
-    groups
-}
-
-fn walk(state: &State) -> Vec<Group> {
-    let mut groups: Vec<Group> = Vec::new();
-    let mut slot: HashMap<(usize, &str), usize> = HashMap::new();
-    for (i, a) in state.alerts.iter().enumerate() {
-        // Pending alerts have not fired; inhibited ones are another's symptom.
-        if a.state == AlertState::Pending || a.is_inhibited() {
-            continue;
-        }
-        let Some(p) = policy_for(a, &state.policies, &state.intervals, state.now) else {
-            continue;
-        };
-        let policy = state
-            .policies
-            .iter()
-            .position(|q| std::ptr::eq(q, p))
-            .unwrap_or_default();
-        let at = *slot.entry((policy, a.alertname())).or_insert_with(|| {
-            groups.push(Group {
-                policy,
-                name: a.alertname().to_string(),
-                alerts: Vec::new(),
-            });
-            groups.len() - 1
-        });
-        groups[at].alerts.push(i);
-    }
-    groups
 }

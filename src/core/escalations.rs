@@ -2,9 +2,13 @@
 //! alertname, each with where it stands (`model::escalation::standing`).
 
 pub use super::page::Page;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::escalation_groups::{Group, Key};
 use super::state::State;
 use crate::model::escalation::{policy_for, standing, Standing};
-use crate::model::{Alert, Labels};
+use crate::model::{Alert, AlertState, Labels};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EscalationRow {
@@ -28,7 +32,7 @@ impl EscalationRow {
 
 /// Every escalating group, the soonest next escalation first.
 pub fn escalation_rows(state: &State) -> Vec<EscalationRow> {
-    let groups = super::escalation_groups::groups(state);
+    let groups = groups(state);
     let mut rows: Vec<EscalationRow> = groups
         .iter()
         .filter_map(|g| {
@@ -53,6 +57,51 @@ pub fn escalation_rows(state: &State) -> Vec<EscalationRow> {
         .collect();
     rows.sort_by_key(|r| r.sort_key());
     rows
+}
+
+/// The escalating groups of `state`'s alerts, in the order first seen
+/// (worked out once per alert list: `escalation_groups`).
+fn groups(state: &State) -> Arc<Vec<Group>> {
+    let key = Key {
+        alerts_gen: state.alerts_gen,
+        alerts: (state.alerts.as_ptr() as usize, state.alerts.len()),
+        policies: state.policies.clone(),
+        active: state
+            .policies
+            .iter()
+            .map(|p| p.is_active(&state.intervals, state.now))
+            .collect(),
+    };
+    state.escalation_groups.get(key, || walk(state))
+}
+
+fn walk(state: &State) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut slot: HashMap<(usize, &str), usize> = HashMap::new();
+    for (i, a) in state.alerts.iter().enumerate() {
+        // Pending alerts have not fired; inhibited ones are another's symptom.
+        if a.state == AlertState::Pending || a.is_inhibited() {
+            continue;
+        }
+        let Some(p) = policy_for(a, &state.policies, &state.intervals, state.now) else {
+            continue;
+        };
+        let policy = state
+            .policies
+            .iter()
+            .position(|q| std::ptr::eq(q, p))
+            .unwrap_or_default();
+        let at = *slot.entry((policy, a.alertname())).or_insert_with(|| {
+            groups.push(Group {
+                policy,
+                name: a.alertname().to_string(),
+                alerts: Vec::new(),
+            });
+            groups.len() - 1
+        });
+        groups[at].alerts.push(i);
+    }
+    groups
 }
 
 /// One line for the detail view: the alert's policy, level and countdown.
