@@ -319,3 +319,48 @@ fn all_down() -> State {
 
 snap!(all_down_80x24, all_down(), 80, 24);
 snap!(all_down_200x50, all_down(), 200, 50);
+
+/// Four-figure counts of every severity, two new alerts and an unread
+/// startup warning: at 80 columns the header gives up the product name and
+/// the zero counts before it would cut `2 new` to `2 n`.
+fn loud_night() -> State {
+    let mut st = State::new(
+        &[spec("am-eu-1", SourceKind::Alertmanager)],
+        now(),
+        Duration::from_secs(15),
+    );
+    let mut alerts = many("TargetDown", "critical", 1005, 60);
+    alerts.extend(many("DiskAlmostFull", "error", 1000, 60));
+    alerts.extend(many("KafkaConsumerLag", "warning", 2002, 60));
+    alerts.extend(many("CertificateExpiringSoon", "info", 1001, 60));
+    polled(&mut st, alerts.clone(), vec![]);
+    update(
+        &mut st,
+        Msg::Noted(
+            StatusLevel::Warn,
+            "runbook not loaded: runbooks/broken.md:12: unclosed fence".into(),
+        ),
+    );
+    alerts.extend(many("PaymentsQueueBacklog", "critical", 2, 0));
+    polled(&mut st, alerts, vec![]);
+    st.status = None;
+    st
+}
+
+snap!(loud_night_80x24, loud_night(), 80, 24);
+snap!(loud_night_200x50, loud_night(), 200, 50);
+
+#[test]
+fn the_header_drops_zeros_and_the_name_before_it_cuts_a_count() {
+    let text = screen(&loud_night(), 80, 24);
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("· 2 new"), "{header}");
+    assert!(header.contains("1 MSG"), "{header}");
+    assert!(!header.contains("0 pend"), "{header}");
+    let wide = screen(&loud_night(), 200, 50);
+    let header = wide.lines().next().unwrap();
+    assert!(
+        header.contains(" oncall ") && header.contains("0 pending · 0 suppressed · 2 new"),
+        "{header}"
+    );
+}

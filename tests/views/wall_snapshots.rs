@@ -182,11 +182,19 @@ fn slo_tiles_that_do_not_fit_are_counted_not_dropped() {
     let mut counted = false;
     for h in 24..60 {
         let text = screen(&st, 120, h);
-        let Some(at) = text.find("SLO ERROR BUDGETS") else { continue };
+        let Some(at) = text.find("SLO ERROR BUDGETS") else {
+            continue;
+        };
         let section = &text[at..];
-        let rows = names.iter().filter(|name| section.contains(name.as_str())).count();
+        let rows = names
+            .iter()
+            .filter(|name| section.contains(name.as_str()))
+            .count();
         let more = (1..=n).find(|k| section.contains(&format!("+{k} more")));
-        assert!(rows == n || more == Some(n - rows), "{h} lines: {rows} of {n}, {more:?}:\n{text}");
+        assert!(
+            rows == n || more == Some(n - rows),
+            "{h} lines: {rows} of {n}, {more:?}:\n{text}"
+        );
         counted |= more.is_some();
     }
     assert!(counted, "no height cut the SLO tiles");
