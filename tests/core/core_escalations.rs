@@ -259,6 +259,48 @@ fn a_delivered_page_is_said_rings_the_bell_and_a_lost_claim_is_quiet() {
 }
 
 #[test]
+fn a_page_nobody_received_says_so_first_and_names_its_notifier_once() {
+    let mut s = paging_console(t(5));
+    let page = pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).remove(0);
+    let results = vec![(
+        "pager".to_string(),
+        Err(
+            "webhook pager: cannot connect: connection refused (gave up after 4 attempts)"
+                .to_string(),
+        ),
+    )];
+    update(
+        &mut s,
+        Msg::Paged {
+            page,
+            claimed: true,
+            results,
+        },
+    );
+    let (level, text, _) = s.status.clone().unwrap();
+    assert_eq!(level, oncall::core::StatusLevel::Error);
+    assert!(
+        text.starts_with("page NOT delivered: Old level 1 to "),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            ": webhook pager: cannot connect: connection refused (gave up after 4 attempts)"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("pager: webhook pager"), "{text}");
+    // At 80 columns the status line keeps what happened and why.
+    let screen = common::screen::screen(&s, 80, 24);
+    let line = screen.lines().rev().nth(1).unwrap();
+    assert!(
+        line.contains("page NOT delivered: Old level 1")
+            && line.ends_with("(gave up after 4 attempts)"),
+        "{line}"
+    );
+}
+
+#[test]
 fn the_pane_says_when_a_level_was_paged_not_only_when_it_fell_due() {
     // Started late: both levels fell due (15:05, 15:15) before 15:30.
     let mut s = paging_console(t(30));

@@ -420,12 +420,34 @@ fn the_middle_of_a_long_message_goes_not_its_end() {
         "down: cannot connect to 10.0.0.7:9093 (connection refused)",
         30,
     );
-    assert_eq!(oncall::sanitize::width(&cut), 30);
+    assert!(oncall::sanitize::width(&cut) <= 30);
     assert!(
         cut.starts_with("down: cannot") && cut.ends_with("refused)"),
         "{cut}"
     );
     assert_eq!(oncall::sanitize::fit_middle("short", 30), "short");
+}
+
+#[test]
+fn the_middle_is_cut_between_words_where_a_boundary_is_near() {
+    let text = "page NOT delivered: ModelServerDown level 2 to carol (ml): webhook pager: cannot connect: connection refused (gave up after 4 attempts)";
+    let cut = oncall::sanitize::fit_middle(text, 79);
+    assert!(oncall::sanitize::width(&cut) <= 79, "{cut}");
+    assert!(
+        cut.starts_with("page NOT delivered: ModelServerDown level 2"),
+        "{cut}"
+    );
+    assert!(cut.contains(" … "), "{cut}");
+    // Every word left whole: each one is a word of the message.
+    for word in cut.split(' ').filter(|w| *w != "…") {
+        assert!(text.split(' ').any(|t| t == word), "{word:?} cut in {cut}");
+    }
+    // A long word with no boundary near is still cut where it must be.
+    let one = "x".repeat(100);
+    assert_eq!(
+        oncall::sanitize::width(&oncall::sanitize::fit_middle(&one, 20)),
+        20
+    );
 }
 
 #[test]
