@@ -364,3 +364,46 @@ fn the_header_drops_zeros_and_the_name_before_it_cuts_a_count() {
         "{header}"
     );
 }
+
+/// Both down from the start, named by their URLs (`--alertmanager URL`),
+/// one with a reason longer than the row: the name is said once and the
+/// reason wraps under it, keeping its end (why).
+fn all_down_by_url() -> State {
+    let by_url = |host: &str| SourceSpec {
+        name: host.into(),
+        kind: SourceKind::Alertmanager,
+        url: format!("http://{host}"),
+        cluster: None,
+        auth: Auth::default(),
+        tls: Tls::default(),
+    };
+    let specs = [by_url("127.0.0.1:9"), by_url("am2.invalid:9093")];
+    let mut st = State::new(&specs, now(), Duration::from_secs(15));
+    let reasons = [
+        "connection refused",
+        "cannot resolve am2.invalid: failed to lookup address information: Name or service not known",
+    ];
+    for (source, why) in reasons.into_iter().enumerate() {
+        update(
+            &mut st,
+            Msg::Polled {
+                source,
+                at: now(),
+                result: Err(SourceError::Connect(why.into())),
+            },
+        );
+    }
+    st
+}
+
+snap!(all_down_by_url_80x24, all_down_by_url(), 80, 24);
+snap!(all_down_by_url_200x50, all_down_by_url(), 200, 50);
+
+#[test]
+fn blind_from_the_start_keeps_each_reason_whole_and_says_nobody_answered() {
+    let text = screen(&all_down_by_url(), 80, 24);
+    assert!(text.contains("Name or service not known"), "{text}");
+    assert!(!text.contains("http://127.0.0.1:9"), "{text}");
+    assert!(text.contains("no source has answered"), "{text}");
+    assert!(!text.contains("waiting for the first answer"), "{text}");
+}
