@@ -520,3 +520,43 @@ fn every_section_with_a_bad_value_is_reported_in_one_run() {
         );
     }
 }
+
+/// A config with a parse error still has its `runbooks:` dirs checked, a
+/// level naming a notifier that is not there is reported with the other
+/// errors at its line, and a notifiers section left out for its own parse
+/// error does not make every level's notify an error too.
+#[test]
+fn a_config_with_errors_still_checks_its_runbooks_and_its_notify_names() {
+    let env = Env::new();
+    let rb = env.dir(
+        "team-rb",
+        &[("broken.yaml", "id: broken\nsteps:\n  - {name: one}\n")],
+    );
+    let config = env.home.config(&format!(
+        "refresh: banana\nrunbooks: [{rb}]\nescalation:\n  - name: e\n    levels:\n      - {{after: 5m, targets: [x], notify: [nope]}}\n"
+    ));
+    let out = env.run(&["check", "--config", &config]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains(&format!("error: {config}:1: ")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "error: {config}:3: escalation.e.levels[0].notify: \"nope\""
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("broken.yaml:3"),
+        "the team's runbooks:\n{text}"
+    );
+
+    let config = env.home.config(
+        "escalation:\n  - name: e\n    levels:\n      - {after: 5m, targets: [x], notify: [pager]}\nnotifiers:\n  - {name: pager, type: webhook, url: http://x}\n",
+    );
+    let text = stdout(&env.run(&["check", "--config", &config]));
+    assert!(
+        text.contains(&format!("{config}:6: notifiers[0]")),
+        "{text}"
+    );
+    assert!(!text.contains("is not in notifiers"), "{text}");
+}
