@@ -199,3 +199,51 @@ fn slo_tiles_that_do_not_fit_are_counted_not_dropped() {
     }
     assert!(counted, "no height cut the SLO tiles");
 }
+
+/// Both members refused from the start, with an escalation policy: no
+/// section says "nothing firing" or "nothing escalating" about data it never
+/// had.
+fn blind_from_start() -> State {
+    use oncall::core::panes::wall::{enter, WallSettings};
+    use oncall::core::{update, Msg};
+    use oncall::source::{SourceError, SourceKind};
+    let specs = ["am1", "am2"].map(|host| {
+        common::spec(
+            host,
+            SourceKind::Alertmanager,
+            &format!("http://{host}:9093"),
+            Some("eu"),
+        )
+    });
+    let mut st = State::new(
+        &specs,
+        common::wall::now(),
+        std::time::Duration::from_secs(10),
+    );
+    enter(&mut st, &WallSettings::default());
+    for source in [0, 1] {
+        update(
+            &mut st,
+            Msg::Polled {
+                source,
+                at: common::wall::now(),
+                result: Err(SourceError::Connect("connection refused".into())),
+            },
+        );
+    }
+    st.policies = common::wall::red().policies;
+    st
+}
+
+#[test]
+fn a_wall_started_blind_says_it_has_no_data_not_that_nothing_fires() {
+    let st = blind_from_start();
+    for (w, h) in [(80, 24), (160, 48)] {
+        let text = screen(&st, w, h);
+        assert!(!text.contains("nothing firing"), "{text}");
+        assert!(!text.contains("nothing escalating"), "{text}");
+        assert!(!text.contains("no unacknowledged critical"), "{text}");
+        assert!(text.contains("no data: no source has answered"), "{text}");
+    }
+    insta::assert_snapshot!("wall_blind_from_start_80x24", screen(&st, 80, 24));
+}
