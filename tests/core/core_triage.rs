@@ -255,10 +255,22 @@ fn every_row_says_who_owns_it() {
     assert_eq!(
         Owner::Paged {
             level: 2,
-            to: "carol".into()
+            to: "carol".into(),
+            delivered: true,
         }
         .forms(),
         ["L2 paged carol"]
+    );
+    // Fell due, not paged by this console (another pages, or a page that
+    // failed before a restart): not said as paged.
+    assert_eq!(
+        Owner::Paged {
+            level: 2,
+            to: "carol".into(),
+            delivered: false,
+        }
+        .forms(),
+        ["L2 due carol"]
     );
     assert_eq!(Owner::PageFailed(1).forms()[0], "PAGE FAILED L1");
 }

@@ -46,7 +46,11 @@ fn many(name: &str, sev: &str, n: usize, age: i64) -> Vec<Alert> {
         .collect()
 }
 
-fn polled(st: &mut State, alerts: Vec<Alert>, silences: Vec<oncall::model::Silence>) {
+fn polled(
+    st: &mut State,
+    alerts: Vec<Alert>,
+    silences: Vec<oncall::model::Silence>,
+) -> Vec<oncall::core::Effect> {
     update(
         st,
         Msg::Polled {
@@ -58,7 +62,7 @@ fn polled(st: &mut State, alerts: Vec<Alert>, silences: Vec<oncall::model::Silen
                 ..Snapshot::default()
             }),
         },
-    );
+    )
 }
 
 /// 300 TargetDown and 40 KubePodCrashLooping alerts; ModelLatencySLOBreach
@@ -144,7 +148,20 @@ fn noisy_night() -> State {
             .started(ago(2))
             .build(),
     );
-    polled(&mut st, alerts, vec![acked, quiet]);
+    // The levels that fell due are paged, and delivered, by this console.
+    for fx in polled(&mut st, alerts, vec![acked, quiet]) {
+        if let oncall::core::Effect::Page(page) = fx {
+            update(
+                &mut st,
+                Msg::Paged {
+                    page,
+                    claimed: true,
+                    results: vec![],
+                },
+            );
+        }
+    }
+    update(&mut st, Msg::Tick(now()));
     st.status = None;
     st
 }
@@ -406,4 +423,17 @@ fn blind_from_the_start_keeps_each_reason_whole_and_says_nobody_answered() {
     assert!(!text.contains("http://127.0.0.1:9"), "{text}");
     assert!(text.contains("no source has answered"), "{text}");
     assert!(!text.contains("waiting for the first answer"), "{text}");
+}
+
+/// A level this console did not deliver (another process pages, or its
+/// page failed before a restart) is `due`, not `paged`: the row does not
+/// claim somebody was reached.
+#[test]
+fn a_level_this_console_did_not_page_reads_due_not_paged() {
+    let mut st = noisy_night();
+    st.paged_at.clear();
+    update(&mut st, Msg::Tick(now()));
+    let text = screen(&st, 80, 24);
+    assert!(text.contains("L2 due carol"), "{text}");
+    assert!(!text.contains("L2 paged carol"), "{text}");
 }
