@@ -351,6 +351,55 @@ fn a_new_alert_off_screen_stays_new_and_a_folded_group_counts_its_new() {
     assert_eq!(s.triage.new, 0, "its folded group was on screen");
 }
 
+/// Looking counts the news down as it is seen (no walk of every alert per
+/// key): after every key the count is what a full recount gives.
+#[test]
+fn looking_counts_down_exactly_what_a_full_recount_gives() {
+    let mut s = one_source("am", now());
+    s.page_rows = 6;
+    s.triage.fold_from = 5;
+    let mut alerts = load(8, 60);
+    alerts.push(high_error_rate());
+    poll_alerts(&mut s, alerts.clone());
+    // News in the folded TargetDown group, and a new group of its own below.
+    alerts.extend(load(10, 1).into_iter().skip(8));
+    for i in 0..3 {
+        alerts.push(
+            alert(&[("alertname", "ZNewGroup"), ("severity", "info")])
+                .label("pod", &format!("z-{i}"))
+                .started(mins(1))
+                .build(),
+        );
+    }
+    poll_alerts(&mut s, alerts);
+    assert_eq!(s.triage.new, 5);
+    let recounted = |s: &State| {
+        let mut fresh = s.clone();
+        oncall::core::news::recount(&mut fresh);
+        (fresh.triage.new, fresh.triage.new_in)
+    };
+    for key in [
+        Action::Top,
+        Action::UnfoldAll,
+        Action::Down,
+        Action::Bottom,
+        Action::FoldAll,
+        Action::Top,
+    ] {
+        update(&mut s, Msg::Action(key));
+        assert_eq!(
+            (s.triage.new, s.triage.new_in.clone()),
+            recounted(&s),
+            "after {key:?}"
+        );
+    }
+    assert!(
+        s.triage.new < 5,
+        "some news was looked at: {}",
+        s.triage.new
+    );
+}
+
 #[test]
 fn the_window_counts_what_is_cut_off_above_and_below() {
     // Fits: no lines of its own.
