@@ -220,7 +220,16 @@ pub fn fit_middle(s: &str, max: usize) -> String {
             gap.1 = " ";
         }
     }
-    format!("{head}{}…{}{tail}", gap.0, gap.1)
+    // A gap is only taken from room a trimmed word gave back.
+    let spaced = format!("{head}{}…{}{tail}", gap.0, gap.1);
+    if width(&spaced) <= max {
+        return spaced;
+    }
+    let one_gap = format!("{head}{}…{tail}", gap.0);
+    if width(&one_gap) <= max {
+        return one_gap;
+    }
+    format!("{head}…{tail}")
 }
 
 /// Sanitizes, cuts or pads to exactly `cols` columns (wide characters keep columns aligned).

@@ -503,6 +503,20 @@ fn the_middle_is_cut_between_words_where_a_boundary_is_near() {
     for word in cut.split(' ').filter(|w| *w != "…") {
         assert!(text.split(' ').any(|t| t == word), "{word:?} cut in {cut}");
     }
+    // Odd text at every width: never wider than asked, never a panic.
+    for odd in [
+        "   leading and trailing spaces that run on and on and on   ",
+        "日本語のメッセージ が とても 長い 場合 の テスト です よ ね 本当に",
+        "e\u{301}\u{301} combining marks e\u{301} everywhere e\u{301} in text",
+        "🔥🔥🔥 emoji 🔥 words 🔥🔥 around 🔥 spaces 🔥🔥🔥🔥",
+        "                                                  ",
+        "a … b … c … d … e … f … g … h … i … j … k … l … m",
+    ] {
+        for w in 0..60 {
+            let cut = oncall::sanitize::fit_middle(odd, w);
+            assert!(oncall::sanitize::width(&cut) <= w.max(1), "{w}: {cut:?}");
+        }
+    }
     // A long word with no boundary near is still cut where it must be.
     let one = "x".repeat(100);
     assert_eq!(
