@@ -476,56 +476,6 @@ fn startup_warnings_wait_in_the_history_with_a_badge_and_messages_opens_it() {
 }
 
 #[test]
-fn the_middle_of_a_long_message_goes_not_its_end() {
-    let cut = oncall::sanitize::fit_middle(
-        "down: cannot connect to 10.0.0.7:9093 (connection refused)",
-        30,
-    );
-    assert!(oncall::sanitize::width(&cut) <= 30);
-    assert!(
-        cut.starts_with("down: cannot") && cut.ends_with("refused)"),
-        "{cut}"
-    );
-    assert_eq!(oncall::sanitize::fit_middle("short", 30), "short");
-}
-
-#[test]
-fn the_middle_is_cut_between_words_where_a_boundary_is_near() {
-    let text = "page NOT delivered: ModelServerDown level 2 to carol (ml): webhook pager: cannot connect: connection refused (gave up after 4 attempts)";
-    let cut = oncall::sanitize::fit_middle(text, 79);
-    assert!(oncall::sanitize::width(&cut) <= 79, "{cut}");
-    assert!(
-        cut.starts_with("page NOT delivered: ModelServerDown level 2"),
-        "{cut}"
-    );
-    assert!(cut.contains(" … "), "{cut}");
-    // Every word left whole: each one is a word of the message.
-    for word in cut.split(' ').filter(|w| *w != "…") {
-        assert!(text.split(' ').any(|t| t == word), "{word:?} cut in {cut}");
-    }
-    // Odd text at every width: never wider than asked, never a panic.
-    for odd in [
-        "   leading and trailing spaces that run on and on and on   ",
-        "日本語のメッセージ が とても 長い 場合 の テスト です よ ね 本当に",
-        "e\u{301}\u{301} combining marks e\u{301} everywhere e\u{301} in text",
-        "🔥🔥🔥 emoji 🔥 words 🔥🔥 around 🔥 spaces 🔥🔥🔥🔥",
-        "                                                  ",
-        "a … b … c … d … e … f … g … h … i … j … k … l … m",
-    ] {
-        for w in 0..60 {
-            let cut = oncall::sanitize::fit_middle(odd, w);
-            assert!(oncall::sanitize::width(&cut) <= w.max(1), "{w}: {cut:?}");
-        }
-    }
-    // A long word with no boundary near is still cut where it must be.
-    let one = "x".repeat(100);
-    assert_eq!(
-        oncall::sanitize::width(&oncall::sanitize::fit_middle(&one, 20)),
-        20
-    );
-}
-
-#[test]
 fn the_header_counts_err_only_when_error_severity_exists() {
     let mut s = one_source("am", now());
     poll_alerts(&mut s, vec![high_error_rate()]);

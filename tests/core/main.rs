@@ -10,6 +10,7 @@ mod core_escalations;
 mod core_incidents;
 mod core_journal_failing;
 mod core_merge_background;
+mod core_middle_cut;
 mod core_resolve_firing;
 mod core_restart;
 mod core_rows;
