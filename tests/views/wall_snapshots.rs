@@ -204,24 +204,34 @@ fn slo_tiles_that_do_not_fit_are_counted_not_dropped() {
 /// section says "nothing firing" or "nothing escalating" about data it never
 /// had.
 fn blind_from_start() -> State {
+    let mut st = blind_with(&["am1", "am2"]);
+    st.policies = common::wall::red().policies;
+    st
+}
+
+/// Every one of `hosts` refused from the start.
+fn blind_with(hosts: &[&str]) -> State {
     use oncall::core::panes::wall::{enter, WallSettings};
     use oncall::core::{update, Msg};
     use oncall::source::{SourceError, SourceKind};
-    let specs = ["am1", "am2"].map(|host| {
-        common::spec(
-            host,
-            SourceKind::Alertmanager,
-            &format!("http://{host}:9093"),
-            Some("eu"),
-        )
-    });
+    let specs: Vec<_> = hosts
+        .iter()
+        .map(|host| {
+            common::spec(
+                host,
+                SourceKind::Alertmanager,
+                &format!("http://{host}:9093"),
+                Some("eu"),
+            )
+        })
+        .collect();
     let mut st = State::new(
         &specs,
         common::wall::now(),
         std::time::Duration::from_secs(10),
     );
     enter(&mut st, &WallSettings::default());
-    for source in [0, 1] {
+    for source in 0..hosts.len() {
         update(
             &mut st,
             Msg::Polled {
@@ -231,7 +241,6 @@ fn blind_from_start() -> State {
             },
         );
     }
-    st.policies = common::wall::red().policies;
     st
 }
 
@@ -246,4 +255,23 @@ fn a_wall_started_blind_says_it_has_no_data_not_that_nothing_fires() {
         assert!(text.contains("no data: no source has answered"), "{text}");
     }
     insta::assert_snapshot!("wall_blind_from_start_80x24", screen(&st, 80, 24));
+}
+
+/// Eight sources silent: the banner names as many as fit at 80 columns and
+/// counts the rest, in the same word ("silent", not "stale": none answered).
+#[test]
+fn eight_silent_sources_are_named_as_far_as_they_fit_and_the_rest_counted() {
+    let hosts: Vec<String> = (1..=8).map(|i| format!("am-eu-{i}.example")).collect();
+    let hosts: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    let st = blind_with(&hosts);
+    let text = screen(&st, 80, 24);
+    let banner = text.lines().nth(2).unwrap_or_default();
+    assert!(banner.contains("8 of 8 silent: am-eu-1.example"), "{text}");
+    assert!(banner.contains(" more"), "{text}");
+    assert!(!text.contains("stale"), "{text}");
+    let wide = screen(&st, 300, 80);
+    assert!(
+        wide.contains("am-eu-8.example") && !wide.contains(" more"),
+        "{wide}"
+    );
 }
