@@ -305,6 +305,15 @@ impl State {
     pub fn say(&mut self, level: StatusLevel, text: impl Into<String>) {
         let text = text.into();
         self.messages.push(self.now, level, text.clone());
+        // An error nobody has seen yet keeps the line: a lesser message
+        // arriving meanwhile (a poll's, a timer's) waits in the history,
+        // counted on the badge, instead of replacing it unseen.
+        let unseen_error =
+            matches!(self.status, Some((StatusLevel::Error, _, _))) && !self.status_seen;
+        if unseen_error && level != StatusLevel::Error {
+            self.messages.unread += 1;
+            return;
+        }
         self.status = Some((level, text, self.now));
         self.status_seen = false;
     }

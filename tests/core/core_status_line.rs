@@ -1,5 +1,11 @@
-//! A message too long for the status line loses its middle, not its end
-//! (which often says why), cut between words where a boundary is near.
+//! The status line: a message too long for it loses its middle, not its
+//! end (which often says why), cut between words where a boundary is near;
+//! an error stays on it until seen.
+
+use crate::common::fixtures::one_source;
+
+use chrono::{TimeZone, Utc};
+use oncall::core::{update, Action, Msg, StatusLevel};
 
 #[test]
 fn the_middle_of_a_long_message_goes_not_its_end() {
@@ -49,4 +55,27 @@ fn the_middle_is_cut_between_words_where_a_boundary_is_near() {
         oncall::sanitize::width(&oncall::sanitize::fit_middle(&one, 20)),
         20
     );
+}
+
+#[test]
+fn an_unseen_error_is_not_replaced_by_a_lesser_message() {
+    let mut s = one_source("am", Utc.with_ymd_and_hms(2026, 11, 22, 2, 27, 0).unwrap());
+    s.say(
+        StatusLevel::Error,
+        "page NOT delivered: HighErrorRate level 2",
+    );
+    // A poll's or a timer's news meanwhile: to the history, on the badge.
+    s.say(StatusLevel::Info, "ack on DiskAlmostFull ended");
+    let (level, text, _) = s.status.clone().unwrap();
+    assert_eq!(level, StatusLevel::Error);
+    assert!(text.starts_with("page NOT delivered"), "{text}");
+    assert_eq!(s.messages.unread, 1);
+    assert_eq!(s.messages.list.len(), 2);
+    // A newer error does replace it.
+    s.say(StatusLevel::Error, "ack failed: am answered 500");
+    assert!(s.status.as_ref().unwrap().1.starts_with("ack failed"));
+    // Once a key was pressed (the error seen), the next message may take the line.
+    update(&mut s, Msg::Action(Action::Down));
+    s.say(StatusLevel::Info, "sorted by newest");
+    assert_eq!(s.status.as_ref().unwrap().1, "sorted by newest");
 }
