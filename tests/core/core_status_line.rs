@@ -58,7 +58,7 @@ fn the_middle_is_cut_between_words_where_a_boundary_is_near() {
 }
 
 #[test]
-fn an_unseen_error_is_not_replaced_by_a_lesser_message() {
+fn an_unseen_error_is_not_replaced_by_an_info_nor_lost_to_a_warning() {
     let mut s = one_source("am", Utc.with_ymd_and_hms(2026, 11, 22, 2, 27, 0).unwrap());
     s.say(
         StatusLevel::Error,
@@ -71,9 +71,14 @@ fn an_unseen_error_is_not_replaced_by_a_lesser_message() {
     assert!(text.starts_with("page NOT delivered"), "{text}");
     assert_eq!(s.messages.unread, 1);
     assert_eq!(s.messages.list.len(), 2);
-    // A newer error does replace it.
-    s.say(StatusLevel::Error, "ack failed: am answered 500");
-    assert!(s.status.as_ref().unwrap().1.starts_with("ack failed"));
+    // A warning (an escalation) or a newer error takes the line; the
+    // error it displaced unseen is counted on the badge.
+    s.say(
+        StatusLevel::Warn,
+        "escalated HighErrorRate to level 2: carol",
+    );
+    assert!(s.status.as_ref().unwrap().1.starts_with("escalated"));
+    assert_eq!(s.messages.unread, 2);
     // Once a key was pressed (the error seen), the next message may take the line.
     update(&mut s, Msg::Action(Action::Down));
     s.say(StatusLevel::Info, "sorted by newest");
