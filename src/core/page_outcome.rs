@@ -33,13 +33,23 @@ pub fn paged(
     }
     let n = &page.note;
     let who = n.targets.join(", ");
-    // A delivery's error names its notifier already (`webhook pager: …`).
+    // A delivery's error names its notifier already (`webhook pager: …`);
+    // its retries are said short, so at 80 columns the line's end keeps
+    // the cause (`connection refused (4 attempts)`).
     let failed: Vec<String> = results
         .iter()
         .filter_map(|(name, r)| {
-            r.as_ref().err().map(|e| match e.split(':').next() {
-                Some(head) if head.split(' ').any(|w| w == name) => e.clone(),
-                _ => format!("{name}: {e}"),
+            r.as_ref().err().map(|e| {
+                let e = match e.rsplit_once(" (gave up after ") {
+                    Some((cause, tries)) if tries.ends_with(" attempts)") => {
+                        format!("{cause} ({tries}")
+                    }
+                    _ => e.clone(),
+                };
+                match e.split(':').next() {
+                    Some(head) if head.split(' ').any(|w| w == name) => e,
+                    _ => format!("{name}: {e}"),
+                }
             })
         })
         .collect();
