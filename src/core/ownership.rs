@@ -87,9 +87,11 @@ pub fn paged_levels_in(
             let last = r.standing.reached.last()?;
             let policy = state.policies.iter().find(|p| p.name == r.policy)?;
             let target = policy.levels.get(last.level)?.targets.first()?;
-            // Paged only when this console delivered it; a level that fell
-            // due (paged elsewhere, a failed page before a restart, a wall
-            // that never pages) is `due`, as the escalation pane says.
+            // Paged only once a delivery is known (this console's, or the
+            // paging engine's read from its outcomes); a level that fell due
+            // otherwise (another console pages it, a failed page before a
+            // restart, a wall that never pages) is `due`, as the escalation
+            // pane says.
             let key = last.key(&r.policy, &r.group, r.standing.started);
             Some((
                 r.group.clone(),
