@@ -477,6 +477,20 @@ fn a_console_not_paging_shows_the_engines_failed_page_from_the_claims() {
             "read_only={read_only}\n{screen}"
         );
         assert!(screen.contains("paged L1 15:10"), "{screen}");
+        // The list's rows say it too: delivered by the engine is paged,
+        // its failure is PAGE FAILED (no row claims a page nobody got).
+        s.pane = Pane::Alerts;
+        update(&mut s, Msg::Tick(t(10)));
+        let list = common::screen::screen(&s, 160, 24);
+        let row = |name: &str| {
+            list.lines()
+                .find(|l| l.contains(name))
+                .unwrap_or("")
+                .to_string()
+        };
+        assert!(row("Fine").contains("L1 paged "), "{list}");
+        assert!(row("Old").contains("PAGE FAILED"), "{list}");
+        assert!(!list.contains(" due "), "{list}");
         // Not this process's page to retry, ever.
         for secs in [31, 120] {
             assert!(
