@@ -16,11 +16,11 @@ use oncall::model::schedule::Schedule;
 use oncall::model::{parse_matchers, Alert, AlertState, Silence, SilenceState};
 use oncall::source::Snapshot;
 
-fn t(min: i64) -> DateTime<Utc> {
+pub(crate) fn t(min: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 15, 0, 0).unwrap() + Duration::minutes(min)
 }
 
-fn alert(name: &str, started: i64) -> Alert {
+pub(crate) fn alert(name: &str, started: i64) -> Alert {
     build::alert(&[("alertname", name), ("team", "ml-platform")])
         .started(t(started))
         .source("am")
@@ -128,7 +128,7 @@ fn groups_are_sorted_by_the_next_escalation_and_held_ones_come_last() {
     assert!(escalation_rows(&s).is_empty());
 }
 
-fn pages_of(fx: Vec<oncall::core::Effect>) -> Vec<oncall::core::escalations::Page> {
+pub(crate) fn pages_of(fx: Vec<oncall::core::Effect>) -> Vec<oncall::core::escalations::Page> {
     fx.into_iter()
         .filter_map(|e| match e {
             oncall::core::Effect::Page(p) => Some(p),
@@ -137,7 +137,7 @@ fn pages_of(fx: Vec<oncall::core::Effect>) -> Vec<oncall::core::escalations::Pag
         .collect()
 }
 
-fn paging_console(now: DateTime<Utc>) -> oncall::core::State {
+pub(crate) fn paging_console(now: DateTime<Utc>) -> oncall::core::State {
     let mut s = one_source("am", now);
     let mut p = policy();
     p.levels[0].notify = vec!["pager".into(), "bell".into()];
@@ -255,46 +255,6 @@ fn a_delivered_page_is_said_rings_the_bell_and_a_lost_claim_is_quiet() {
     assert!(
         fx.is_empty() && s.status.is_none(),
         "another console paged it"
-    );
-}
-
-#[test]
-fn a_page_nobody_received_says_so_first_and_names_its_notifier_once() {
-    let mut s = paging_console(t(5));
-    let page = pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).remove(0);
-    let results = vec![(
-        "pager".to_string(),
-        Err(
-            "webhook pager: cannot connect: connection refused (gave up after 4 attempts)"
-                .to_string(),
-        ),
-    )];
-    update(
-        &mut s,
-        Msg::Paged {
-            page,
-            claimed: true,
-            results,
-        },
-    );
-    let (level, text, _) = s.status.clone().unwrap();
-    assert_eq!(level, oncall::core::StatusLevel::Error);
-    assert!(
-        text.starts_with("page NOT delivered: Old level 1 to "),
-        "{text}"
-    );
-    assert!(
-        text.ends_with(": webhook pager: cannot connect: connection refused (4 attempts)"),
-        "{text}"
-    );
-    assert!(!text.contains("pager: webhook pager"), "{text}");
-    // At 80 columns the status line keeps what happened and why.
-    let screen = common::screen::screen(&s, 80, 24);
-    let line = screen.lines().rev().nth(1).unwrap();
-    assert!(
-        line.contains("page NOT delivered: Old level 1")
-            && line.ends_with("connection refused (4 attempts)"),
-        "{line}"
     );
 }
 

@@ -2,7 +2,9 @@
 //! end (which often says why), cut between words where a boundary is near;
 //! an error stays on it until seen.
 
-use crate::common::fixtures::one_source;
+use crate::common;
+use crate::common::fixtures::{one_source, poll_alerts};
+use crate::core_escalations::{alert, pages_of, paging_console, t};
 
 use chrono::{TimeZone, Utc};
 use oncall::core::{update, Action, Msg, StatusLevel};
@@ -83,4 +85,44 @@ fn an_unseen_error_is_not_replaced_by_an_info_nor_lost_to_a_warning() {
     update(&mut s, Msg::Action(Action::Down));
     s.say(StatusLevel::Info, "sorted by newest");
     assert_eq!(s.status.as_ref().unwrap().1, "sorted by newest");
+}
+
+#[test]
+fn a_page_nobody_received_says_so_first_and_names_its_notifier_once() {
+    let mut s = paging_console(t(5));
+    let page = pages_of(poll_alerts(&mut s, vec![alert("Old", 0)])).remove(0);
+    let results = vec![(
+        "pager".to_string(),
+        Err(
+            "webhook pager: cannot connect: connection refused (gave up after 4 attempts)"
+                .to_string(),
+        ),
+    )];
+    update(
+        &mut s,
+        Msg::Paged {
+            page,
+            claimed: true,
+            results,
+        },
+    );
+    let (level, text, _) = s.status.clone().unwrap();
+    assert_eq!(level, oncall::core::StatusLevel::Error);
+    assert!(
+        text.starts_with("page NOT delivered: Old level 1 to "),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(": webhook pager: cannot connect: connection refused (4 attempts)"),
+        "{text}"
+    );
+    assert!(!text.contains("pager: webhook pager"), "{text}");
+    // At 80 columns the status line keeps what happened and why.
+    let screen = common::screen::screen(&s, 80, 24);
+    let line = screen.lines().rev().nth(1).unwrap();
+    assert!(
+        line.contains("page NOT delivered: Old level 1")
+            && line.ends_with("connection refused (4 attempts)"),
+        "{line}"
+    );
 }
