@@ -180,7 +180,7 @@ pub fn fit_middle(s: &str, max: usize) -> String {
     let head_w = (max - 1) * 3 / 5;
     let tail_w = max - 1 - head_w;
     let head = fit(&clean, head_w + 1);
-    let head = head.trim_end_matches('…');
+    let mut head = head.trim_end_matches('…');
     let mut tail: Vec<char> = Vec::new();
     let mut used = 0;
     for c in clean.chars().rev() {
@@ -192,6 +192,43 @@ pub fn fit_middle(s: &str, max: usize) -> String {
         used += w;
     }
     let tail: String = tail.into_iter().rev().collect();
+    let mut tail = tail.as_str();
+    // Cut between words where a word boundary is near (`(ml) … refused`,
+    // not `(m…fused`): a cut word reads as a different one.
+    let mut gap = ("", "");
+    let space = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    let after_head = clean.get(head.len()..).and_then(|r| r.chars().next());
+    if space(after_head) || head.ends_with(' ') {
+        head = head.trim_end();
+        gap.0 = " ";
+    } else if let Some(i) = head.rfind(' ') {
+        if width(&head[..i]) >= head_w * 2 / 3 {
+            head = head[..i].trim_end();
+            gap.0 = " ";
+        }
+    }
+    let before_tail = clean
+        .len()
+        .checked_sub(tail.len())
+        .and_then(|i| clean.get(..i));
+    if space(before_tail.and_then(|b| b.chars().last())) || tail.starts_with(' ') {
+        tail = tail.trim_start();
+        gap.1 = " ";
+    } else if let Some(i) = tail.find(' ') {
+        if width(&tail[i..]) >= tail_w * 2 / 3 {
+            tail = tail[i..].trim_start();
+            gap.1 = " ";
+        }
+    }
+    // A gap is only taken from room a trimmed word gave back.
+    let spaced = format!("{head}{}…{}{tail}", gap.0, gap.1);
+    if width(&spaced) <= max {
+        return spaced;
+    }
+    let one_gap = format!("{head}{}…{tail}", gap.0);
+    if width(&one_gap) <= max {
+        return one_gap;
+    }
     format!("{head}…{tail}")
 }
 

@@ -31,19 +31,23 @@ impl Report {
 }
 
 /// Every problem of the config file in force (`--config`, `ONCALL_CONFIG`
-/// or the default path), `file:line: problem` each.
-fn config_problems(global: &GlobalArgs) -> Vec<String> {
+/// or the default path), `file:line: problem` each; and its `runbooks:`
+/// dirs, read from what parses.
+fn config_problems(global: &GlobalArgs) -> (Vec<String>, Vec<PathBuf>) {
     let path = global
         .config
         .clone()
         .or_else(|| crate::config::config_dir().map(|d| d.join("config.yaml")));
     let Some(path) = path else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     match std::fs::read_to_string(&path) {
-        Ok(text) => crate::config::all_problems(&text, &path),
+        Ok(text) => (
+            crate::config::all_problems(&text, &path),
+            crate::config::runbook_dirs(&text),
+        ),
         // Missing or unreadable: `from_args` says so (or does not mind).
-        Err(_) => Vec::new(),
+        Err(_) => (Vec::new(), Vec::new()),
     }
 }
 
@@ -63,7 +67,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
     let mut r = Report::default();
     // A config that does not load is reported, every problem of it in
     // one run, and the rest still checked.
-    let problems = config_problems(global);
+    let (problems, config_runbooks) = config_problems(global);
     for p in &problems {
         r.error(p);
     }
@@ -95,8 +99,13 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> ExitCode {
     let loaded = if !args.runbooks.is_empty() {
         load_dirs(&args.runbooks)
     } else {
+        // A config with errors still names the team's runbooks.
         let dirs = settings.as_ref().map_or_else(
-            || vec![PathBuf::from("runbooks")],
+            || {
+                let mut dirs = vec![PathBuf::from("runbooks")];
+                dirs.extend(config_runbooks);
+                dirs
+            },
             |s| s.runbook_dirs.clone(),
         );
         load_all(&dirs)

@@ -114,19 +114,8 @@ pub fn from_args(args: &GlobalArgs) -> Result<Settings, String> {
     let slos = config::slos(&config.slos)?;
     let wall = config::wall_settings(config.wall.as_ref())?;
     let store = super::store_spec::store_spec(config.store.as_ref())?;
-    for p in &policies {
-        for (i, l) in p.levels.iter().enumerate() {
-            if let Some(n) = l
-                .notify
-                .iter()
-                .find(|n| !notifiers.iter().any(|x| &&x.name == n))
-            {
-                return Err(format!(
-                    "escalation.{}.levels[{i}].notify: {n:?} is not in notifiers:",
-                    p.name
-                ));
-            }
-        }
+    if let Some(e) = unknown_notifies(&policies, &notifiers).into_iter().next() {
+        return Err(e);
     }
     Ok(Settings {
         related_labels: config
@@ -195,4 +184,27 @@ pub fn no_source_help() -> String {
          Or look around the built-in demo first:\n  \
            oncall --demo\n"
     )
+}
+
+/// Every escalation level's `notify:` name that no notifier has.
+pub(super) fn unknown_notifies(
+    policies: &[crate::model::escalation::Policy],
+    notifiers: &[crate::config::notifier_spec::Notifier],
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in policies {
+        for (i, l) in p.levels.iter().enumerate() {
+            for n in l
+                .notify
+                .iter()
+                .filter(|n| !notifiers.iter().any(|x| &x.name == *n))
+            {
+                out.push(format!(
+                    "escalation.{}.levels[{i}].notify: {n:?} is not in notifiers:",
+                    p.name
+                ));
+            }
+        }
+    }
+    out
 }

@@ -32,7 +32,7 @@ pub use sources::{source_specs, SourceArgs};
 mod time_intervals;
 pub use time_intervals::{time_intervals, time_intervals_value, TimeIntervalConfig};
 mod problems;
-pub use problems::all_problems;
+pub use problems::{all_problems, runbook_dirs};
 mod wall;
 pub use wall::{wall_settings, WallConfig};
 

@@ -19,6 +19,7 @@ pub fn all_problems(text: &str, path: &Path) -> Vec<String> {
     }
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let mut out = Vec::new();
+    let mut blanked: Vec<String> = Vec::new();
     for _ in 0..ROUNDS {
         let current = lines.join("\n");
         match yaml::from_str::<Config>(&current) {
@@ -29,7 +30,12 @@ pub fn all_problems(text: &str, path: &Path) -> Vec<String> {
                         .into_iter()
                         .map(|m| placed(&shown.to_string(), &m)),
                 );
-                out.extend(section_problems(&config, &current, &shown.to_string()));
+                out.extend(section_problems(
+                    &config,
+                    &current,
+                    &shown.to_string(),
+                    &blanked,
+                ));
                 return out;
             }
             Err(e) => {
@@ -40,8 +46,9 @@ pub fn all_problems(text: &str, path: &Path) -> Vec<String> {
                 out.push(format!("{shown}:{line}: {}", e.bare_message()));
                 // Blank the top-level section holding the line; no section
                 // (or one blanked already): nothing more can be learned.
-                if !blank_section(&mut lines, line.saturating_sub(1)) {
-                    return out;
+                match blank_section(&mut lines, line.saturating_sub(1)) {
+                    Some(key) => blanked.push(key),
+                    None => return out,
                 }
             }
         }
@@ -51,8 +58,8 @@ pub fn all_problems(text: &str, path: &Path) -> Vec<String> {
 
 /// What building each section's settings finds wrong, every section
 /// tried (building the settings stops at the first), each placed at its
-/// section's key.
-fn section_problems(config: &Config, text: &str, path: &str) -> Vec<String> {
+/// section's key. `blanked`: the sections left out for a parse error.
+fn section_problems(config: &Config, text: &str, path: &str, blanked: &[String]) -> Vec<String> {
     let intervals = super::time_intervals_value(config.time_intervals.as_ref());
     let names: Vec<&str> = match &intervals {
         Ok(list) => list.iter().map(|i| i.name.as_str()).collect(),
@@ -80,16 +87,43 @@ fn section_problems(config: &Config, text: &str, path: &str) -> Vec<String> {
             super::store_spec::store_spec(config.store.as_ref()).map(drop),
         ),
     ];
-    results
+    // Across sections: a level's notify names a notifier that is not there
+    // (not said when the notifiers were left out for a parse error).
+    let whole = !blanked.iter().any(|k| k == "notifiers");
+    let across = match (
+        super::policies(&config.escalation, &names),
+        super::notifiers(&config.notifiers),
+    ) {
+        (Ok(p), Ok(n)) if whole => super::build::unknown_notifies(&p, &n),
+        _ => Vec::new(),
+    };
+    let place = |key: &str, e: String| match super::key_line(text, key) {
+        Some(i) => format!("{path}:{}: {e}", i + 1),
+        None => format!("{path}: {e}"),
+    };
+    let mut out: Vec<String> = results
         .into_iter()
-        .filter_map(|(key, r)| {
-            let e = r.err()?;
-            Some(match super::key_line(text, key) {
-                Some(i) => format!("{path}:{}: {e}", i + 1),
-                None => format!("{path}: {e}"),
-            })
-        })
-        .collect()
+        .filter_map(|(key, r)| Some(place(key, r.err()?)))
+        .collect();
+    out.extend(across.into_iter().map(|e| place("escalation", e)));
+    out
+}
+
+/// The `runbooks:` dirs of a config that may not load as a whole (what
+/// parses once the sections with problems are blanked), so `oncall check`
+/// still checks the team's runbooks when the config has an error.
+pub fn runbook_dirs(text: &str) -> Vec<std::path::PathBuf> {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for _ in 0..ROUNDS {
+        match yaml::from_str::<Config>(&lines.join("\n")) {
+            Ok(config) => return config.runbooks.unwrap_or_default(),
+            Err(e) => match e.line {
+                Some(line) if blank_section(&mut lines, line.saturating_sub(1)).is_some() => {}
+                _ => return Vec::new(),
+            },
+        }
+    }
+    Vec::new()
 }
 
 /// `path:N: message` from a message ending ` at line N`.
@@ -101,20 +135,24 @@ fn placed(path: &str, message: &str) -> String {
 }
 
 /// Empties the lines of the top-level key whose block holds line `at`
-/// (0-based); false when there is none or it is empty already.
-fn blank_section(lines: &mut [String], at: usize) -> bool {
+/// (0-based) and gives that key; None when there is none or it is empty
+/// already.
+fn blank_section(lines: &mut [String], at: usize) -> Option<String> {
     let top = |l: &str| !l.is_empty() && !l.starts_with([' ', '\t', '#', '-']);
-    let Some(start) = (0..=at.min(lines.len().saturating_sub(1)))
+    let start = (0..=at.min(lines.len().saturating_sub(1)))
         .rev()
-        .find(|&i| top(&lines[i]))
-    else {
-        return false;
-    };
+        .find(|&i| top(&lines[i]))?;
     let end = (start + 1..lines.len())
         .find(|&i| top(&lines[i]))
         .unwrap_or(lines.len());
+    let key = lines[start]
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_string();
     for l in &mut lines[start..end] {
         l.clear();
     }
-    true
+    Some(key)
 }

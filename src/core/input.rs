@@ -206,9 +206,10 @@ fn owner_view(state: &mut State, view: OwnerView) {
         .sum();
     let text = match view {
         OwnerView::All => "showing every owner's alerts".to_string(),
-        OwnerView::Mine => format!("{shown} alert(s) of yours (:all shows every one)"),
+        OwnerView::Mine => format!("{shown} alert(s) of yours (:all shows all)"),
         OwnerView::Unowned => {
-            format!("{shown} alert(s) nobody acked, silenced or took into an incident (:all shows every one)")
+            // Fits an 80-column status line whole, with a five-figure count.
+            format!("{shown} alert(s) nobody owns: no ack, silence or incident (:all shows all)")
         }
     };
     state.say(StatusLevel::Info, text);

@@ -61,10 +61,13 @@ pub enum Owner {
     AckEnded,
     /// The open incident it is linked to.
     Incident(String),
-    /// The level of its escalation that paged, and whom.
+    /// The level its escalation reached, whom it pages, and whether this
+    /// console delivered the page (`L2 paged carol`) or only saw it fall
+    /// due (`L2 due carol`).
     Paged {
         level: usize,
         to: String,
+        delivered: bool,
     },
     /// A silence (not an ack) by whom.
     SilencedBy(String),
@@ -74,16 +77,29 @@ pub enum Owner {
 /// it paged, from the escalation rows a tick or a merge computed already
 /// (kept in `triage.paged`: the list draws every frame, and walking every
 /// alert through the policies each frame would cost more than the frame).
-pub fn paged_levels_in(state: &State, rows: &[EscalationRow]) -> HashMap<String, (usize, String)> {
+pub fn paged_levels_in(
+    state: &State,
+    rows: &[EscalationRow],
+) -> HashMap<String, (usize, String, bool)> {
     rows.iter()
         .filter(|r| r.standing.held_by.is_none())
         .filter_map(|r| {
             let last = r.standing.reached.last()?;
             let policy = state.policies.iter().find(|p| p.name == r.policy)?;
             let target = policy.levels.get(last.level)?.targets.first()?;
+            // Paged only once a delivery is known (this console's, or the
+            // paging engine's read from its outcomes); a level that fell due
+            // otherwise (another console pages it, a failed page before a
+            // restart, a wall that never pages) is `due`, as the escalation
+            // pane says.
+            let key = last.key(&r.policy, &r.group, r.standing.started);
             Some((
                 r.group.clone(),
-                (last.level + 1, on_call_now(state, target)),
+                (
+                    last.level + 1,
+                    on_call_now(state, target),
+                    state.paged_at.contains_key(&key),
+                ),
             ))
         })
         .collect()
@@ -103,7 +119,7 @@ fn on_call_now(state: &State, target: &str) -> String {
 pub fn owner_of(
     state: &State,
     alert: &Alert,
-    paged: &HashMap<String, (usize, String)>,
+    paged: &HashMap<String, (usize, String, bool)>,
 ) -> Vec<Owner> {
     let mut out = Vec::new();
     if let Some(f) = state.failed_page_of(alert) {
@@ -121,11 +137,12 @@ pub fn owner_of(
     if let Some(i) = state.incident_of(&alert.fingerprint) {
         out.push(Owner::Incident(i.id.clone()));
     }
-    if let Some((level, to)) = paged.get(alert.alertname()) {
+    if let Some((level, to, delivered)) = paged.get(alert.alertname()) {
         if out.iter().all(|o| !matches!(o, Owner::PageFailed(_))) {
             out.push(Owner::Paged {
                 level: *level,
                 to: crate::sanitize::line(to).into_owned(),
+                delivered: *delivered,
             });
         }
     }
@@ -155,7 +172,14 @@ impl Owner {
             ],
             Owner::AckEnded => vec!["ack ended".into()],
             Owner::Incident(id) => vec![id.clone()],
-            Owner::Paged { level, to } => vec![format!("L{level} paged {to}")],
+            Owner::Paged {
+                level,
+                to,
+                delivered,
+            } => {
+                let verb = if *delivered { "paged" } else { "due" };
+                vec![format!("L{level} {verb} {to}")]
+            }
             Owner::SilencedBy(by) => vec![format!("silenced by {by}")],
         }
     }

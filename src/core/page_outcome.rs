@@ -33,9 +33,25 @@ pub fn paged(
     }
     let n = &page.note;
     let who = n.targets.join(", ");
+    // A delivery's error names its notifier already (`webhook pager: …`);
+    // its retries are said short, so at 80 columns the line's end keeps
+    // the cause (`connection refused (4 attempts)`).
     let failed: Vec<String> = results
         .iter()
-        .filter_map(|(name, r)| r.as_ref().err().map(|e| format!("{name}: {e}")))
+        .filter_map(|(name, r)| {
+            r.as_ref().err().map(|e| {
+                let e = match e.rsplit_once(" (gave up after ") {
+                    Some((cause, tries)) if tries.ends_with(" attempts)") => {
+                        format!("{cause} ({tries}")
+                    }
+                    _ => e.clone(),
+                };
+                match e.split(':').next() {
+                    Some(head) if head.split(' ').any(|w| w == name) => e,
+                    _ => format!("{name}: {e}"),
+                }
+            })
+        })
         .collect();
     let mut effects = Vec::new();
     if results
@@ -53,10 +69,28 @@ pub fn paged(
     }
     if failed.is_empty() {
         state.say(StatusLevel::Warn, text.clone());
+    } else if failed.len() == results.len() {
+        // Nobody was reached: said first, so a narrow status line that
+        // cuts the middle keeps it (and the reason at the end).
+        state.say(
+            StatusLevel::Error,
+            format!(
+                "page NOT delivered: {} level {} to {who} ({}): {}{}",
+                n.alertname,
+                n.level,
+                n.policy,
+                failed.join("; "),
+                if page.uncoordinated {
+                    " · uncoordinated: the team store did not answer"
+                } else {
+                    ""
+                }
+            ),
+        );
     } else {
         state.say(
             StatusLevel::Error,
-            format!("{text}; not delivered: {}", failed.join("; ")),
+            format!("{text}; NOT delivered by {}", failed.join("; ")),
         );
     }
     if let Some(id) = &n.incident {

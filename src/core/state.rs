@@ -313,6 +313,18 @@ impl State {
     pub fn say(&mut self, level: StatusLevel, text: impl Into<String>) {
         let text = text.into();
         self.messages.push(self.now, level, text.clone());
+        // An error nobody has seen yet is not lost unseen: an info arriving
+        // meanwhile (a poll's, a timer's) waits in the history, counted on
+        // the badge; a warning or error (an escalation) takes the line and
+        // the error it displaced is counted on the badge instead.
+        let unseen_error =
+            matches!(self.status, Some((StatusLevel::Error, _, _))) && !self.status_seen;
+        if unseen_error {
+            self.messages.unread += 1;
+            if level == StatusLevel::Info {
+                return;
+            }
+        }
         self.status = Some((level, text, self.now));
         self.status_seen = false;
     }

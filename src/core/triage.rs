@@ -77,7 +77,7 @@ pub struct Triage {
     pub new_in: HashMap<String, usize>,
     /// Per escalation group: the level that paged last and whom (the
     /// rows' `L2 paged carol`), set where the escalation is walked.
-    pub paged: HashMap<String, (usize, String)>,
+    pub paged: HashMap<String, (usize, String, bool)>,
 }
 
 impl Default for Triage {

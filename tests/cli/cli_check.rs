@@ -12,13 +12,13 @@ use common::cli::{get, stderr, stdout, Home};
 use common::{eventually, find_binary, free_port, Proc};
 
 /// A HOME with an empty working directory inside it (removed with it).
-struct Env {
-    home: Home,
-    cwd: PathBuf,
+pub(crate) struct Env {
+    pub(crate) home: Home,
+    pub(crate) cwd: PathBuf,
 }
 
 impl Env {
-    fn new() -> Env {
+    pub(crate) fn new() -> Env {
         let home = Home::new();
         let cwd = home.0.join("work");
         std::fs::create_dir_all(&cwd).unwrap();
@@ -26,7 +26,7 @@ impl Env {
     }
 
     /// A runbook dir `name` inside the HOME holding these files.
-    fn dir(&self, name: &str, files: &[(&str, &str)]) -> String {
+    pub(crate) fn dir(&self, name: &str, files: &[(&str, &str)]) -> String {
         let dir = self.home.0.join(name);
         std::fs::create_dir_all(&dir).unwrap();
         for (file, text) in files {
@@ -35,7 +35,7 @@ impl Env {
         dir.display().to_string()
     }
 
-    fn run(&self, a: &[&str]) -> Output {
+    pub(crate) fn run(&self, a: &[&str]) -> Output {
         let out = self
             .home
             .command(a)
@@ -480,43 +480,4 @@ fn a_notifier_without_its_url_fails_the_check() {
         !text.contains("secret-path"),
         "the URL is a credential: {text}"
     );
-}
-
-/// Three mistakes in three places: one run names each, with its file and line.
-#[test]
-fn every_config_error_is_reported_in_one_run_with_file_and_line() {
-    let env = Env::new();
-    let config = env.home.config(
-        "refresh: 15s\nalertmanagerz:\n  - url: http://127.0.0.1:9\nack:\n  duration: 15m\n  prefx: ACK!\ntimeout: soon\n",
-    );
-    let out = env.run(&["check", "--config", &config]);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    let text = stdout(&out);
-    for (line, what) in [(2, "alertmanagerz"), (6, "prefx"), (7, "timeout")] {
-        let found = text
-            .lines()
-            .find(|l| l.starts_with("error: ") && l.contains(&format!("{config}:{line}: ")));
-        let found = found.unwrap_or_else(|| panic!("line {line} ({what}) not reported:\n{text}"));
-        assert!(found.contains(what), "{found}");
-    }
-}
-
-/// Mistakes found while building the settings (a severity, a time zone, a
-/// wall threshold) are each reported too, at their section's line.
-#[test]
-fn every_section_with_a_bad_value_is_reported_in_one_run() {
-    let env = Env::new();
-    let config = env.home.config(
-        "refresh: 15s\nincidents:\n  severity_map: {critical: SEV9}\nschedules:\n  - {name: rota, time_zone: Mars/Olympus, turn: 1w, start: \"2026-11-02T09:00:00\", users: [alice]}\nwall:\n  threshold: loud\n",
-    );
-    let out = env.run(&["check", "--config", &config]);
-    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
-    let text = stdout(&out);
-    for (line, what) in [(2, "SEV9"), (4, "Mars/Olympus"), (6, "loud")] {
-        assert!(
-            text.lines()
-                .any(|l| l.starts_with(&format!("error: {config}:{line}: ")) && l.contains(what)),
-            "{what} at line {line}:\n{text}"
-        );
-    }
 }

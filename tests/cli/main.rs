@@ -6,6 +6,7 @@ mod common;
 mod cli_ack;
 mod cli_alerts;
 mod cli_check;
+mod cli_check_errors;
 mod cli_incident;
 mod cli_postmortem;
 mod cli_runbook;

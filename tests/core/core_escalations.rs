@@ -16,11 +16,11 @@ use oncall::model::schedule::Schedule;
 use oncall::model::{parse_matchers, Alert, AlertState, Silence, SilenceState};
 use oncall::source::Snapshot;
 
-fn t(min: i64) -> DateTime<Utc> {
+pub(crate) fn t(min: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 15, 0, 0).unwrap() + Duration::minutes(min)
 }
 
-fn alert(name: &str, started: i64) -> Alert {
+pub(crate) fn alert(name: &str, started: i64) -> Alert {
     build::alert(&[("alertname", name), ("team", "ml-platform")])
         .started(t(started))
         .source("am")
@@ -128,7 +128,7 @@ fn groups_are_sorted_by_the_next_escalation_and_held_ones_come_last() {
     assert!(escalation_rows(&s).is_empty());
 }
 
-fn pages_of(fx: Vec<oncall::core::Effect>) -> Vec<oncall::core::escalations::Page> {
+pub(crate) fn pages_of(fx: Vec<oncall::core::Effect>) -> Vec<oncall::core::escalations::Page> {
     fx.into_iter()
         .filter_map(|e| match e {
             oncall::core::Effect::Page(p) => Some(p),
@@ -137,7 +137,7 @@ fn pages_of(fx: Vec<oncall::core::Effect>) -> Vec<oncall::core::escalations::Pag
         .collect()
 }
 
-fn paging_console(now: DateTime<Utc>) -> oncall::core::State {
+pub(crate) fn paging_console(now: DateTime<Utc>) -> oncall::core::State {
     let mut s = one_source("am", now);
     let mut p = policy();
     p.levels[0].notify = vec!["pager".into(), "bell".into()];
@@ -437,6 +437,20 @@ fn a_console_not_paging_shows_the_engines_failed_page_from_the_claims() {
             "read_only={read_only}\n{screen}"
         );
         assert!(screen.contains("paged L1 15:10"), "{screen}");
+        // The list's rows say it too: delivered by the engine is paged,
+        // its failure is PAGE FAILED (no row claims a page nobody got).
+        s.pane = Pane::Alerts;
+        update(&mut s, Msg::Tick(t(10)));
+        let list = common::screen::screen(&s, 160, 24);
+        let row = |name: &str| {
+            list.lines()
+                .find(|l| l.contains(name))
+                .unwrap_or("")
+                .to_string()
+        };
+        assert!(row("Fine").contains("L1 paged "), "{list}");
+        assert!(row("Old").contains("PAGE FAILED"), "{list}");
+        assert!(!list.contains(" due "), "{list}");
         // Not this process's page to retry, ever.
         for secs in [31, 120] {
             assert!(

@@ -19,6 +19,7 @@ mod core_runbook_postmortem;
 mod core_runbook_resume;
 mod core_runbook_safety;
 mod core_slo;
+mod core_status_line;
 mod core_triage;
 mod core_update;
 mod core_wall;

@@ -46,7 +46,11 @@ fn many(name: &str, sev: &str, n: usize, age: i64) -> Vec<Alert> {
         .collect()
 }
 
-fn polled(st: &mut State, alerts: Vec<Alert>, silences: Vec<oncall::model::Silence>) {
+fn polled(
+    st: &mut State,
+    alerts: Vec<Alert>,
+    silences: Vec<oncall::model::Silence>,
+) -> Vec<oncall::core::Effect> {
     update(
         st,
         Msg::Polled {
@@ -58,7 +62,7 @@ fn polled(st: &mut State, alerts: Vec<Alert>, silences: Vec<oncall::model::Silen
                 ..Snapshot::default()
             }),
         },
-    );
+    )
 }
 
 /// 300 TargetDown and 40 KubePodCrashLooping alerts; ModelLatencySLOBreach
@@ -144,7 +148,20 @@ fn noisy_night() -> State {
             .started(ago(2))
             .build(),
     );
-    polled(&mut st, alerts, vec![acked, quiet]);
+    // The levels that fell due are paged, and delivered, by this console.
+    for fx in polled(&mut st, alerts, vec![acked, quiet]) {
+        if let oncall::core::Effect::Page(page) = fx {
+            update(
+                &mut st,
+                Msg::Paged {
+                    page,
+                    claimed: true,
+                    results: vec![],
+                },
+            );
+        }
+    }
+    update(&mut st, Msg::Tick(now()));
     st.status = None;
     st
 }
@@ -319,3 +336,104 @@ fn all_down() -> State {
 
 snap!(all_down_80x24, all_down(), 80, 24);
 snap!(all_down_200x50, all_down(), 200, 50);
+
+/// Four-figure counts of every severity, two new alerts and an unread
+/// startup warning: at 80 columns the header gives up the product name and
+/// the zero counts before it would cut `2 new` to `2 n`.
+fn loud_night() -> State {
+    let mut st = State::new(
+        &[spec("am-eu-1", SourceKind::Alertmanager)],
+        now(),
+        Duration::from_secs(15),
+    );
+    let mut alerts = many("TargetDown", "critical", 1005, 60);
+    alerts.extend(many("DiskAlmostFull", "error", 1000, 60));
+    alerts.extend(many("KafkaConsumerLag", "warning", 2002, 60));
+    alerts.extend(many("CertificateExpiringSoon", "info", 1001, 60));
+    polled(&mut st, alerts.clone(), vec![]);
+    update(
+        &mut st,
+        Msg::Noted(
+            StatusLevel::Warn,
+            "runbook not loaded: runbooks/broken.md:12: unclosed fence".into(),
+        ),
+    );
+    alerts.extend(many("PaymentsQueueBacklog", "critical", 2, 0));
+    polled(&mut st, alerts, vec![]);
+    st.status = None;
+    st
+}
+
+snap!(loud_night_80x24, loud_night(), 80, 24);
+snap!(loud_night_200x50, loud_night(), 200, 50);
+
+#[test]
+fn the_header_drops_zeros_and_the_name_before_it_cuts_a_count() {
+    let text = screen(&loud_night(), 80, 24);
+    let header = text.lines().next().unwrap();
+    assert!(header.contains("· 2 new"), "{header}");
+    assert!(header.contains("1 MSG"), "{header}");
+    assert!(!header.contains("0 pend"), "{header}");
+    let wide = screen(&loud_night(), 200, 50);
+    let header = wide.lines().next().unwrap();
+    assert!(
+        header.contains(" oncall ") && header.contains("0 pending · 0 suppressed · 2 new"),
+        "{header}"
+    );
+}
+
+/// Both down from the start, named by their URLs (`--alertmanager URL`),
+/// one with a reason longer than the row: the name is said once and the
+/// reason wraps under it, keeping its end (why).
+fn all_down_by_url() -> State {
+    let by_url = |host: &str| SourceSpec {
+        name: host.into(),
+        kind: SourceKind::Alertmanager,
+        url: format!("http://{host}"),
+        cluster: None,
+        auth: Auth::default(),
+        tls: Tls::default(),
+    };
+    let specs = [by_url("127.0.0.1:9"), by_url("am2.invalid:9093")];
+    let mut st = State::new(&specs, now(), Duration::from_secs(15));
+    let reasons = [
+        "connection refused",
+        "cannot resolve am2.invalid: failed to lookup address information: Name or service not known",
+    ];
+    for (source, why) in reasons.into_iter().enumerate() {
+        update(
+            &mut st,
+            Msg::Polled {
+                source,
+                at: now(),
+                result: Err(SourceError::Connect(why.into())),
+            },
+        );
+    }
+    st
+}
+
+snap!(all_down_by_url_80x24, all_down_by_url(), 80, 24);
+snap!(all_down_by_url_200x50, all_down_by_url(), 200, 50);
+
+#[test]
+fn blind_from_the_start_keeps_each_reason_whole_and_says_nobody_answered() {
+    let text = screen(&all_down_by_url(), 80, 24);
+    assert!(text.contains("Name or service not known"), "{text}");
+    assert!(!text.contains("http://127.0.0.1:9"), "{text}");
+    assert!(text.contains("no source has answered"), "{text}");
+    assert!(!text.contains("waiting for the first answer"), "{text}");
+}
+
+/// A level this console did not deliver (another process pages, or its
+/// page failed before a restart) is `due`, not `paged`: the row does not
+/// claim somebody was reached.
+#[test]
+fn a_level_this_console_did_not_page_reads_due_not_paged() {
+    let mut st = noisy_night();
+    st.paged_at.clear();
+    update(&mut st, Msg::Tick(now()));
+    let text = screen(&st, 80, 24);
+    assert!(text.contains("L2 due carol"), "{text}");
+    assert!(!text.contains("L2 paged carol"), "{text}");
+}

@@ -199,3 +199,79 @@ fn slo_tiles_that_do_not_fit_are_counted_not_dropped() {
     }
     assert!(counted, "no height cut the SLO tiles");
 }
+
+/// Both members refused from the start, with an escalation policy: no
+/// section says "nothing firing" or "nothing escalating" about data it never
+/// had.
+fn blind_from_start() -> State {
+    let mut st = blind_with(&["am1", "am2"]);
+    st.policies = common::wall::red().policies;
+    st
+}
+
+/// Every one of `hosts` refused from the start.
+fn blind_with(hosts: &[&str]) -> State {
+    use oncall::core::panes::wall::{enter, WallSettings};
+    use oncall::core::{update, Msg};
+    use oncall::source::{SourceError, SourceKind};
+    let specs: Vec<_> = hosts
+        .iter()
+        .map(|host| {
+            common::spec(
+                host,
+                SourceKind::Alertmanager,
+                &format!("http://{host}:9093"),
+                Some("eu"),
+            )
+        })
+        .collect();
+    let mut st = State::new(
+        &specs,
+        common::wall::now(),
+        std::time::Duration::from_secs(10),
+    );
+    enter(&mut st, &WallSettings::default());
+    for source in 0..hosts.len() {
+        update(
+            &mut st,
+            Msg::Polled {
+                source,
+                at: common::wall::now(),
+                result: Err(SourceError::Connect("connection refused".into())),
+            },
+        );
+    }
+    st
+}
+
+#[test]
+fn a_wall_started_blind_says_it_has_no_data_not_that_nothing_fires() {
+    let st = blind_from_start();
+    for (w, h) in [(80, 24), (160, 48)] {
+        let text = screen(&st, w, h);
+        assert!(!text.contains("nothing firing"), "{text}");
+        assert!(!text.contains("nothing escalating"), "{text}");
+        assert!(!text.contains("no unacknowledged critical"), "{text}");
+        assert!(text.contains("no data: no source has answered"), "{text}");
+    }
+    insta::assert_snapshot!("wall_blind_from_start_80x24", screen(&st, 80, 24));
+}
+
+/// Eight sources silent: the banner names as many as fit at 80 columns and
+/// counts the rest, in the same word ("silent", not "stale": none answered).
+#[test]
+fn eight_silent_sources_are_named_as_far_as_they_fit_and_the_rest_counted() {
+    let hosts: Vec<String> = (1..=8).map(|i| format!("am-eu-{i}.example")).collect();
+    let hosts: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    let st = blind_with(&hosts);
+    let text = screen(&st, 80, 24);
+    let banner = text.lines().nth(2).unwrap_or_default();
+    assert!(banner.contains("8 of 8 silent: am-eu-1.example"), "{text}");
+    assert!(banner.contains(" more"), "{text}");
+    assert!(!text.contains("stale"), "{text}");
+    let wide = screen(&st, 300, 80);
+    assert!(
+        wide.contains("am-eu-8.example") && !wide.contains(" more"),
+        "{wide}"
+    );
+}

@@ -10,13 +10,21 @@ use crate::draw::text::{fill_row, put_segs, seg, segs_width, Seg};
 use crate::draw::theme::Theme;
 use crate::model::Severity;
 
-/// Counts of everything (unfiltered). Narrow terminals drop the product
-/// name and zero counts; before any source answered there is nothing to
-/// count, and zeros would read as "all clear".
-fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
-    let compact = w < 64;
+/// How far the counts give way when the row is short: the product name
+/// goes first, then the zero counts, then the long words, so a count that
+/// matters (`2 new`) is never cut to `2 n`.
+const FULL: u8 = 0;
+const NO_NAME: u8 = 1;
+const NO_ZEROS: u8 = 2;
+const SHORT: u8 = 3;
+
+/// Counts of everything (unfiltered), at compaction `level` (`FULL` ..
+/// `SHORT`); before any source answered there is nothing to count, and
+/// zeros would read as "all clear".
+fn count_segs(state: &State, theme: &Theme, level: u8) -> Vec<Seg> {
+    let compact = level >= NO_ZEROS;
     let mut segs = Vec::new();
-    if !compact {
+    if level < NO_NAME {
         segs.push(seg(" oncall ", theme.title.patch(theme.header)));
     }
     let dim = theme.header.patch(theme.dim);
@@ -72,22 +80,26 @@ fn count_segs(state: &State, theme: &Theme, w: u16) -> Vec<Seg> {
         };
         segs.push(seg(quiet, dim));
     }
-    let (pending, suppressed) = if compact {
+    let (pending, suppressed) = if level >= SHORT {
         ("pend", "supp")
     } else {
         ("pending", "suppressed")
     };
-    segs.push(seg(" · ", dim));
-    segs.push(seg(
-        format!("{} {pending}", c.pending),
-        if c.pending > 0 {
-            theme.header.patch(theme.pending)
-        } else {
-            dim
-        },
-    ));
-    segs.push(seg(" · ", dim));
-    segs.push(seg(format!("{} {suppressed}", c.suppressed), dim));
+    if c.pending > 0 || !compact {
+        segs.push(seg(" · ", dim));
+        segs.push(seg(
+            format!("{} {pending}", c.pending),
+            if c.pending > 0 {
+                theme.header.patch(theme.pending)
+            } else {
+                dim
+            },
+        ));
+    }
+    if c.suppressed > 0 || !compact {
+        segs.push(seg(" · ", dim));
+        segs.push(seg(format!("{} {suppressed}", c.suppressed), dim));
+    }
     if state.triage.new > 0 {
         segs.push(seg(" · ", dim));
         segs.push(seg(
@@ -264,7 +276,12 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
         (area.width, area.right())
     };
     let left = Rect::new(area.x, area.y, left_w, 1);
-    let mut segs = count_segs(state, theme, area.width);
+    // The widest form of the counts that fits beside the badges.
+    let first = if area.width < 64 { SHORT } else { FULL };
+    let mut segs = (first..SHORT)
+        .map(|level| count_segs(state, theme, level))
+        .find(|segs| segs_width(segs) <= left_w as usize)
+        .unwrap_or_else(|| count_segs(state, theme, SHORT));
     if area.height == 1 {
         // One row: the view in force follows the counts, as far as it fits.
         segs.push(seg(" ·", theme.header.patch(theme.dim)));

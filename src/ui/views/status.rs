@@ -144,35 +144,49 @@ fn message_line(state: &State, theme: &Theme, w: usize) -> Option<Vec<Seg>> {
     ])
 }
 
-/// When nothing else is to be said: how fresh the data is.
-fn freshness_line(state: &State, theme: &Theme) -> Vec<Seg> {
+/// When nothing else is to be said: how fresh the data is. A part that
+/// does not fit is left out whole (the poll interval first, then the
+/// clock, then the count), never cut mid-word.
+fn freshness_line(state: &State, theme: &Theme, w: usize) -> Vec<Seg> {
     let dim = theme.status_bar.patch(theme.dim);
     let last = state.sources.iter().filter_map(|s| s.last_ok).max();
+    let all_down = !state.sources.is_empty()
+        && (0..state.sources.len()).all(|i| matches!(state.health(i), Health::Down { .. }));
     let when = match last {
         Some(t) => format!(
             "refreshed {} ago",
             format_age((state.now - t).num_seconds())
         ),
+        // Refused, not slow: "waiting" would read as calm.
+        None if all_down => "no source has answered".to_string(),
         None => "waiting for the first answer".to_string(),
     };
     // Who holds the pager, from the first configured rotation.
-    let on_call = state
-        .schedules
-        .first()
-        .and_then(|s| {
-            let on = s.at(state.now)?;
-            let until = on.until.with_timezone(&s.time_zone).format("%a %H:%M");
-            Some(format!(" · on call: {} until {until}", on.user))
-        })
-        .unwrap_or_default();
-    let text = format!(
-        " {when}{on_call} · every {}s · {} alerts from {} source(s) · {}",
-        state.refresh.as_secs(),
-        state.alerts.len(),
-        state.sources.len(),
-        state.now.format("%H:%M:%S UTC"),
-    );
-    vec![seg(text, dim)]
+    let on_call = state.schedules.first().and_then(|s| {
+        let on = s.at(state.now)?;
+        let until = on.until.with_timezone(&s.time_zone).format("%a %H:%M");
+        Some(format!("on call: {} until {until}", on.user))
+    });
+    // (text, the order it goes in when the line is short)
+    let mut parts: Vec<(String, u8)> = vec![(when, 9)];
+    parts.extend(on_call.map(|t| (t, 8)));
+    parts.push((format!("every {}s", state.refresh.as_secs()), 1));
+    parts.push((
+        format!(
+            "{} alerts from {} source(s)",
+            state.alerts.len(),
+            state.sources.len()
+        ),
+        3,
+    ));
+    parts.push((state.now.format("%H:%M:%S UTC").to_string(), 2));
+    let total = |p: &[(String, u8)]| p.iter().map(|(t, _)| width(t) + 3).sum::<usize>() - 2;
+    while parts.len() > 1 && total(&parts) > w {
+        let least = (0..parts.len()).min_by_key(|&i| parts[i].1).unwrap_or(0);
+        parts.remove(least);
+    }
+    let text: Vec<&str> = parts.iter().map(|(t, _)| t.as_str()).collect();
+    vec![seg(format!(" {}", text.join(" · ")), dim)]
 }
 
 pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
@@ -187,7 +201,7 @@ pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let sources = sources_line(state, theme, w);
     let last = area.bottom() - 1;
     if area.height >= 2 {
-        let top = extra.unwrap_or_else(|| freshness_line(state, theme));
+        let top = extra.unwrap_or_else(|| freshness_line(state, theme, w));
         put_segs(buf, area, last - 1, &top);
         put_segs(buf, area, last, &sources);
     } else {

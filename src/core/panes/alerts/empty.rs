@@ -7,21 +7,39 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 
 use crate::core::{Health, State};
-use crate::draw::text::{put, seg, Seg};
+use crate::draw::text::{put, seg, wrap, Seg};
 use crate::draw::theme::Theme;
-use crate::sanitize::fit;
+use crate::sanitize::{fit, width};
 
 fn lines_at(buf: &mut Buffer, area: Rect, lines: &[Seg]) {
-    for (i, (text, style)) in lines.iter().enumerate() {
-        let y = area.y.saturating_add(1 + i as u16);
-        put(
-            buf,
-            area,
-            area.x.saturating_add(2),
-            y,
-            &fit(text, (area.width as usize).saturating_sub(3)),
-            *style,
-        );
+    // A long line (a source's reason) wraps under itself rather than
+    // losing its end: the end says why.
+    let room = (area.width as usize).saturating_sub(3);
+    let mut y = area.y.saturating_add(1);
+    for (text, style) in lines {
+        let clean = crate::sanitize::line(text);
+        for (k, part) in wrap(&clean, room.saturating_sub(2).max(1))
+            .iter()
+            .enumerate()
+        {
+            let (x, part) = match k {
+                0 if width(&clean) <= room => (2, clean.to_string()),
+                0 => (2, part.clone()),
+                _ => (4, part.clone()),
+            };
+            put(
+                buf,
+                area,
+                area.x.saturating_add(x),
+                y,
+                &fit(&part, room),
+                *style,
+            );
+            y = y.saturating_add(1);
+            if k == 0 && width(&clean) <= room {
+                break;
+            }
+        }
     }
 }
 
@@ -48,7 +66,13 @@ pub(super) fn empty(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) 
                 Health::Down { reason } => (reason, theme.down),
                 _ => ("waiting for the first answer".to_string(), theme.dim),
             };
-            lines.push(seg(format!("{}  {}  {what}", s.name, s.url), style));
+            // A name made from the URL (`127.0.0.1:9093`) says it already.
+            let host = s.url.split("://").last().unwrap_or("").split('/').next();
+            let name = match host == Some(s.name.as_str()) {
+                true => s.name.clone(),
+                false => format!("{}  {}", s.name, s.url),
+            };
+            lines.push(seg(format!("{name}  {what}"), style));
         }
     } else if !state.alerts.is_empty() && !state.filter.is_empty() {
         lines.push(seg(

@@ -59,7 +59,7 @@ pub(super) fn state_cell(
     theme: &Theme,
     alert: &Alert,
     w: usize,
-    paged: &HashMap<String, (usize, String)>,
+    paged: &HashMap<String, (usize, String, bool)>,
 ) -> Vec<Seg> {
     let owners = owner_of(state, alert, paged);
     let Some(first) = owners.first() else {
@@ -99,7 +99,7 @@ pub(super) fn state_cell(
 /// ack, an incident id, a paged level and a silence's author, added up
 /// (over the silences, incidents and escalations, not the rows: a few,
 /// and the same on every page of the list).
-pub(super) fn widest_owner(state: &State, paged: &HashMap<String, (usize, String)>) -> usize {
+pub(super) fn widest_owner(state: &State, paged: &HashMap<String, (usize, String, bool)>) -> usize {
     let failed = if state.failed_pages.is_empty() { 0 } else { 14 };
     let short = |o: Owner| width(o.forms().last().map_or("", String::as_str));
     let active = || state.silences.iter().filter(|s| s.is_active(state.now));
@@ -123,10 +123,11 @@ pub(super) fn widest_owner(state: &State, paged: &HashMap<String, (usize, String
         .unwrap_or(0);
     let page = paged
         .values()
-        .map(|(level, to)| {
+        .map(|(level, to, delivered)| {
             short(Owner::Paged {
                 level: *level,
                 to: to.clone(),
+                delivered: *delivered,
             })
         })
         .max()

@@ -110,7 +110,7 @@ fn alert_segs(
     title: Option<&str>,
     labels: &str,
     c: &Cols,
-    paged: &HashMap<String, (usize, String)>,
+    paged: &HashMap<String, (usize, String, bool)>,
 ) -> Vec<Seg> {
     let suppressed = alert.state == AlertState::Suppressed;
     let unknown = alert.state == AlertState::Unknown;

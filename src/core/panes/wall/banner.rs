@@ -92,10 +92,22 @@ fn banner_text(state: &State, theme: &Theme, b: &Board, room: usize) -> (String,
             let k = silent.len();
             detail = format!("{k} of {n} silent: {}{last}", silent.join(", "));
             if width(&detail) > room {
-                detail = format!("{k} of {n} stale: {}", silent.join(", "));
+                detail = format!("{k} of {n} silent: {}", silent.join(", "));
+            }
+            // As many names as fit, the rest counted (`+5 more`), as every
+            // list on the wall does; at the least the count.
+            for shown in (1..k).rev() {
+                if width(&detail) <= room {
+                    break;
+                }
+                detail = format!(
+                    "{k} of {n} silent: {} +{} more",
+                    silent[..shown].join(", "),
+                    k - shown
+                );
             }
             if width(&detail) > room {
-                detail = format!("{k} of {n} stale");
+                detail = format!("{k} of {n} silent");
             }
         }
         return (word.into(), detail, theme.stale);

@@ -104,12 +104,15 @@ fn render_escalations(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer
         theme.title,
     );
     if rows.is_empty() {
-        let msg = if state.policies.is_empty() {
-            " no escalation policies"
+        let blind = state.sources.iter().all(|s| s.last_ok.is_none());
+        let (msg, style) = if state.policies.is_empty() {
+            (" no escalation policies", theme.dim)
+        } else if blind {
+            (" no data: no source has answered", theme.stale)
         } else {
-            " nothing escalating"
+            (" nothing escalating", theme.dim)
         };
-        put(buf, area, area.x, area.y + 1, msg, theme.dim);
+        put(buf, area, area.x, area.y + 1, msg, style);
         return;
     }
     let w = area.width as usize;

@@ -156,14 +156,12 @@ fn render_oldest(state: &State, theme: &Theme, b: &Board, area: Rect, buf: &mut 
         return;
     }
     let Some(a) = b.oldest else {
-        put(
-            buf,
-            area,
-            area.x,
-            area.y,
-            " no unacknowledged critical",
-            theme.dim,
-        );
+        // No answer yet is not "none": the board does not know.
+        let (text, style) = match b.last_refresh {
+            None => (" no data: no source has answered", theme.stale),
+            Some(_) => (" no unacknowledged critical", theme.dim),
+        };
+        put(buf, area, area.x, area.y, text, style);
         return;
     };
     let age = wall_age((state.now - a.starts_at).num_seconds());
@@ -210,7 +208,11 @@ fn render_groups(state: &State, theme: &Theme, b: &Board, area: Rect, buf: &mut 
         put_right(buf, area, area.y, &indicator, theme.title);
     }
     if b.groups.is_empty() {
-        put(buf, area, area.x, area.y + 1, " nothing firing", theme.dim);
+        let (text, style) = match b.last_refresh {
+            None => (" no data: no source has answered", theme.stale),
+            Some(_) => (" nothing firing", theme.dim),
+        };
+        put(buf, area, area.x, area.y + 1, text, style);
         return;
     }
     let w = area.width as usize;
