@@ -68,6 +68,8 @@ pub fn prometheus(doc: &mut Doc, state: &State, theme: &Theme, a: &Alert) {
     }
     match &ctx.fires {
         Load::Loading => doc.field(" Fired", KEY_W, key(theme), "loading…", theme.dim),
+        // The same reason as the chart's (no Prometheus at all): said once.
+        Load::Failed(why) if matches!(&ctx.history, Load::Failed(h) if h == why) => {}
         Load::Failed(why) => doc.field(" Fired", KEY_W, key(theme), why, theme.stale),
         Load::Ready(f) => fired(doc, theme, f),
     }
