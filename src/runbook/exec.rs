@@ -109,7 +109,7 @@ impl ExecHandle {
 pub fn spawn(req: ExecRequest, events: Sender<ExecEvent>) -> ExecHandle {
     let kill = Arc::new(Notify::new());
     let start = Instant::now();
-    let started = std::time::SystemTime::now();
+    let before = req.session.as_deref().and_then(session::file_id);
     let mut cmd = tokio::process::Command::new(session::bash());
     cmd.args(session::SHELL_ARGS)
         .arg("-c")
@@ -180,7 +180,7 @@ pub fn spawn(req: ExecRequest, events: Sender<ExecEvent>) -> ExecHandle {
         outcome.session_lost = req
             .session
             .as_deref()
-            .is_some_and(|f| !session::saved_since(f, started));
+            .is_some_and(|f| !session::saved_since(f, before));
         let _ = events.send(ExecEvent::Done(outcome)).await;
     });
     handle

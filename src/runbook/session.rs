@@ -12,7 +12,6 @@
 //! as it was before, and the outcome says so.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 /// bash without profile or rc files: what runs is what the runbook says.
 pub const SHELL_ARGS: [&str; 2] = ["--noprofile", "--norc"];
@@ -67,11 +66,19 @@ pub fn bash() -> &'static str {
     }
 }
 
-/// Whether the step's shell wrote the session back after `since`.
-pub fn saved_since(file: &Path, since: SystemTime) -> bool {
-    std::fs::metadata(file)
-        .and_then(|m| m.modified())
-        .is_ok_and(|t| t >= since)
+/// Which session file is there now: its inode (each save is a new file,
+/// moved into place), or none.
+pub fn file_id(file: &Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(file).ok().map(|m| m.ino())
+}
+
+/// Whether the step's shell wrote the session back: a file other than the
+/// one there before it started (`file_id`). Not by modification time: the
+/// kernel stamps files with a clock that lags the one read at the start by
+/// up to a few milliseconds, so a quick step's save could look older.
+pub fn saved_since(file: &Path, before: Option<u64>) -> bool {
+    file_id(file).is_some_and(|now| Some(now) != before)
 }
 
 /// A directory for this process's session files, readable by us only
