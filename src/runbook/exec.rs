@@ -21,6 +21,9 @@ use super::session;
 pub const MAX_LINE: usize = 8 * 1024;
 /// Between SIGTERM and SIGKILL on timeout or kill.
 pub const KILL_GRACE: Duration = Duration::from_secs(2);
+
+/// When a SIGTERM the step's group seems to have missed is sent again.
+const TERM_AGAIN: Duration = Duration::from_millis(200);
 /// How long pipes may stay open after the main child exited.
 pub const PIPE_GRACE: Duration = Duration::from_millis(500);
 
@@ -232,9 +235,19 @@ async fn supervise(
 
 /// SIGTERM to the group, SIGKILL after [`KILL_GRACE`] if the shell is still
 /// there, then reaps it.
+///
+/// The SIGTERM is sent again after [`TERM_AGAIN`]: one that lands while the
+/// shell forks a command reaches the new process before it is the command
+/// (bash still handles signals there, and the exec then forgets it), so
+/// the command runs on and the shell, which has its SIGTERM, waits for it.
+/// Seen in about half the stops right after a step's first output line.
 async fn terminate(child: &mut Child, pgid: i32) -> std::io::Result<ExitStatus> {
     signal_group(pgid, libc::SIGTERM);
-    match tokio::time::timeout(KILL_GRACE, child.wait()).await {
+    if let Ok(status) = tokio::time::timeout(TERM_AGAIN, child.wait()).await {
+        return status;
+    }
+    signal_group(pgid, libc::SIGTERM);
+    match tokio::time::timeout(KILL_GRACE - TERM_AGAIN, child.wait()).await {
         Ok(status) => status,
         Err(_) => {
             signal_group(pgid, libc::SIGKILL);

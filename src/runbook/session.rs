@@ -32,6 +32,8 @@ if [ -n "$__oncall_session" ] && [ -s "$__oncall_session" ]; then
   . "$__oncall_session" || echo "oncall: the session could not be restored in full" >&2
 fi
 __oncall_save() {
+  # A stop sends SIGTERM to the group more than once: the save finishes.
+  trap '' TERM INT HUP
   set +eu
   [ -n "$__oncall_session" ] || return
   umask 077
