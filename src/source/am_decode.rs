@@ -39,13 +39,7 @@ pub fn decode_next(
     source: &str,
     last: Option<&LastPoll>,
 ) -> Result<(Vec<Alert>, Spans), Box<ReadError>> {
-    let text = utf8(body)?;
-    read_alerts(
-        &mut Reader::new(text),
-        source,
-        Reuse::new(last, source),
-        false,
-    )
+    decode(body, source, last, false)
 }
 
 /// `decode_next` for a poller: alerts read anew take the sets another
@@ -55,13 +49,17 @@ pub(crate) fn decode_polled(
     source: &str,
     last: Option<&LastPoll>,
 ) -> Result<(Vec<Alert>, Spans), Box<ReadError>> {
-    let text = utf8(body)?;
-    read_alerts(
-        &mut Reader::new(text),
-        source,
-        Reuse::new(last, source),
-        true,
-    )
+    decode(body, source, last, true)
+}
+
+fn decode(
+    body: &[u8],
+    source: &str,
+    last: Option<&LastPoll>,
+    share: bool,
+) -> Result<(Vec<Alert>, Spans), Box<ReadError>> {
+    let reuse = Reuse::new(last, source);
+    read_alerts(&mut Reader::new(utf8(body)?), source, reuse, share)
 }
 
 fn utf8(body: &[u8]) -> Result<&str, Box<ReadError>> {

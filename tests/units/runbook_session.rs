@@ -150,7 +150,10 @@ async fn ctrl_c_stops_the_step_and_the_session_goes_on() {
         }
     };
     assert!(o.killed, "{o:?}");
-    assert!(!o.session_lost, "the stopped step's shell hands the session on: {o:?}");
+    assert!(
+        !o.session_lost,
+        "the stopped step's shell hands the session on: {o:?}"
+    );
     // What earlier steps left is there.
     let (lines, _) = step("echo \"$A $(pwd)\"", &file, LONG).await;
     assert_eq!(lines, ["kept /tmp"]);
